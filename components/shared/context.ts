@@ -1,0 +1,47 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where a component's resources land: the account, region and partition of its AWS provider. */
+export interface AwsContext {
+    readonly accountId: pulumi.Output<string>;
+    readonly region: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+    /** `amazonaws.com` (or the partition's DNS suffix), for service endpoints in conditions. */
+    readonly dnsSuffix: pulumi.Output<string>;
+}
+
+const byProvider = new WeakMap<object, AwsContext>();
+let forDefaultProvider: AwsContext | undefined;
+
+/**
+ * The account, region and partition of the AWS provider `resource` inherits, looked up once per provider
+ * (`getCallerIdentity`, `getRegion`, `getPartition`) and shared by every component under it. Reading them from
+ * the provider, not from config, guarantees ARNs and key policies match the account the resources really land in.
+ */
+export function awsContext(resource: pulumi.Resource): AwsContext {
+    const provider = resource.getProvider("aws:index/getCallerIdentity:getCallerIdentity");
+    const cached = provider ? byProvider.get(provider) : forDefaultProvider;
+    if (cached) {
+        return cached;
+    }
+    const opts: pulumi.InvokeOutputOptions = provider ? { provider } : { parent: resource };
+    const identity = aws.getCallerIdentityOutput({}, opts);
+    const partition = aws.getPartitionOutput({}, opts);
+    const context: AwsContext = {
+        accountId: identity.accountId,
+        region: aws.getRegionOutput({}, opts).region,
+        partition: partition.partition,
+        dnsSuffix: partition.dnsSuffix,
+    };
+    if (provider) {
+        byProvider.set(provider, context);
+    } else {
+        forDefaultProvider = context;
+    }
+    return context;
+}
+
+/** Forgets cached contexts; the offline plan calls it between runs in one process. */
+export function resetAwsContextCache(): void {
+    forDefaultProvider = undefined;
+}

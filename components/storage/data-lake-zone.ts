@@ -1,0 +1,225 @@
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { PolicyStatement, s3AccessStatements, S3Access, s3ActionsFor, normalisePrefix, denyForeignEncryption } from "../shared/iam";
+import { KmsKey } from "../shared/kms";
+import { Naming } from "../shared/naming";
+import { zoneTags } from "../shared/tags";
+import { createSecureBucket, SecureBucket } from "./secure-bucket";
+import { DEFAULT_ZONE_LIFECYCLES, GENERIC_ZONE_LIFECYCLE, validateLifecycle, ZoneLifecycle } from "./lifecycle";
+
+/** Object Lock default retention for records that must not be altered or deleted (WORM), e.g. financial records. */
+export interface ObjectLockSpec {
+    /** `GOVERNANCE` (privileged users can lift it) or `COMPLIANCE` (nobody can, including root, until it expires). */
+    mode: "GOVERNANCE" | "COMPLIANCE";
+    /** Default retention in days, 1-36500. */
+    days: number;
+}
+
+/** Access to a zone for a principal outside the zone's account (cross-account data flow). */
+export interface ZoneGrant {
+    /** Principal ARN: an IAM role, or an account root (`arn:aws:iam::<id>:root`) that delegates to its own IAM. */
+    principalArn: pulumi.Input<string>;
+    access: S3Access;
+    /** Limit the grant to this key prefix, e.g. `events/`. Omit for the whole zone. */
+    prefix?: string;
+}
+
+export interface DataLakeZoneArgs {
+    /** Zone name, e.g. `raw`, `processed`, `curated`: 2-20 lower-case letters, digits, hyphens. */
+    zone: string;
+    /** Naming scope of the platform or domain; the bucket is `<prefix>-<env>[-<scope>]-<zone>-<account>-<region>`. */
+    naming: Naming;
+    /** Override the physical bucket name (must already satisfy S3 naming rules). */
+    bucketName?: pulumi.Input<string>;
+    /** Bucket receiving this zone's S3 server access logs (see `AccessLogBucket`). */
+    accessLogBucketName: pulumi.Input<string>;
+    /** Lifecycle of the zone's objects. Default: `DEFAULT_ZONE_LIFECYCLES[zone]` (or a generic tiering). */
+    lifecycle?: ZoneLifecycle;
+    /** Object Lock default retention. Default: off. Can only be enabled when the bucket is created. */
+    objectLock?: ObjectLockSpec;
+    /** Data classification tag value. Default `confidential`. */
+    classification?: string;
+    /** Cross-account principals allowed into the zone through the bucket and key policies. Default none. */
+    grants?: ZoneGrant[];
+    /** KMS key deletion window, 7-30 days. Default 30. */
+    keyDeletionWindowInDays?: number;
+    /** Protect bucket and key from deletion (`protect`, `retainOnDelete`, no `forceDestroy`). Default true. */
+    dataProtection?: boolean;
+}
+
+const ZONE_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
+
+/** Validates zone arguments; every problem names the argument, the value and what is expected. */
+export function validateZoneArgs(name: string, args: DataLakeZoneArgs): void {
+    const issues = new IssueCollector();
+    const at = `DataLakeZone(${name})`;
+    if (!ZONE_NAME.test(args.zone ?? "")) {
+        issues.add(`${at}.zone`, args.zone, "2-20 lower-case letters, digits or hyphens, starting with a letter");
+    }
+    if (args.lifecycle) {
+        for (const issue of validateLifecycle(`${at}.lifecycle`, args.lifecycle)) {
+            issues.add(issue.key, issue.value, issue.expected);
+        }
+    }
+    if (args.objectLock) {
+        const { mode, days } = args.objectLock;
+        if (mode !== "GOVERNANCE" && mode !== "COMPLIANCE") {
+            issues.add(`${at}.objectLock.mode`, mode, `"GOVERNANCE" or "COMPLIANCE"`);
+        }
+        if (!Number.isInteger(days) || days < 1 || days > 36500) {
+            issues.add(`${at}.objectLock.days`, days, "a whole number of days from 1 to 36500");
+        }
+    }
+    (args.grants ?? []).forEach((grant, i) => {
+        if (!["read", "write", "readwrite"].includes(grant.access)) {
+            issues.add(`${at}.grants[${i}].access`, grant.access, `"read", "write" or "readwrite"`);
+        }
+        try {
+            normalisePrefix(grant.prefix);
+        } catch {
+            issues.add(`${at}.grants[${i}].prefix`, grant.prefix, "a literal key prefix without wildcards");
+        }
+    });
+    issues.throwIfAny(`Invalid arguments for DataLakeZone "${name}"`);
+}
+
+/**
+ * One zone of the data lake: an S3 bucket encrypted by default with the zone's own customer-managed KMS key (rotation
+ * on, S3 Bucket Keys), versioned, ACLs disabled, public access blocked, a bucket policy that denies non-TLS requests
+ * and uploads asking for another encryption than the zone's key, server access logging, lifecycle tiering and
+ * optional Object Lock.
+ */
+export class DataLakeZone extends pulumi.ComponentResource {
+    public readonly zone: string;
+    public readonly kmsKey: KmsKey;
+    public readonly resources: SecureBucket;
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly bucketArn: pulumi.Output<string>;
+    public readonly keyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: DataLakeZoneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:storage:DataLakeZone", name, {}, opts);
+        validateZoneArgs(name, args);
+        this.zone = args.zone;
+        const dataProtection = args.dataProtection ?? true;
+        const ctx = awsContext(this);
+        const grants = args.grants ?? [];
+        const lifecycle = args.lifecycle ?? defaultLifecycle(args.zone, args.objectLock);
+        warnOnRetentionConflicts(name, lifecycle, args.objectLock);
+
+        const bucketName =
+            args.bucketName ?? pulumi.all([ctx.accountId, ctx.region]).apply(([account, region]) => args.naming.bucket(args.zone, account, region));
+        const bucketArn = pulumi.interpolate`arn:${ctx.partition}:s3:::${bucketName}`;
+
+        this.kmsKey = new KmsKey(
+            `${name}-key`,
+            {
+                description: `Data lake ${args.zone} zone (${args.naming.prefix}-${args.naming.environment})`,
+                alias: args.naming.name("kmsAlias", args.zone),
+                deletionWindowInDays: args.keyDeletionWindowInDays,
+                policyStatements: grants.map((grant, i) => grantKeyStatement(grant, i, bucketArn, ctx.region, ctx.dnsSuffix)),
+                dataProtection,
+            },
+            { parent: this },
+        );
+        const keyArn = this.kmsKey.keyArn;
+
+        this.resources = createSecureBucket(name, this, {
+            bucketName,
+            encryption: { kind: "kms", keyArn },
+            policyStatements: (arn) => [
+                ...denyForeignEncryption(arn, keyArn),
+                ...grants.flatMap((grant, i) => grantBucketStatements(grant, i, arn)),
+            ],
+            lifecycle,
+            objectLock: args.objectLock,
+            accessLogging: { targetBucket: args.accessLogBucketName, targetPrefix: `${args.zone}/` },
+            dataProtection,
+            tags: zoneTags(args.zone, args.classification ?? "confidential"),
+        });
+        this.bucketName = this.resources.bucket.bucket;
+        this.bucketArn = this.resources.bucket.arn;
+        this.keyArn = keyArn;
+        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn });
+    }
+
+    /** Identity-policy statements to read the zone (or one prefix of it), with the KMS decrypt they need. */
+    readStatements(prefix?: string): PolicyStatement[] {
+        return this.accessStatements("read", prefix);
+    }
+
+    /** Identity-policy statements to write objects into the zone (or one prefix), with the KMS data-key access. */
+    writeStatements(prefix?: string): PolicyStatement[] {
+        return this.accessStatements("write", prefix);
+    }
+
+    /** Identity-policy statements for read and write (no delete) on the zone or one prefix. */
+    readWriteStatements(prefix?: string): PolicyStatement[] {
+        return this.accessStatements("readwrite", prefix);
+    }
+
+    private accessStatements(access: S3Access, prefix?: string): PolicyStatement[] {
+        const sid = `${this.zone.replace(/[^A-Za-z0-9]/g, "")}${access}`;
+        return s3AccessStatements(access, { bucketArn: this.bucketArn, keyArn: this.keyArn, prefix }, sid.charAt(0).toUpperCase() + sid.slice(1));
+    }
+}
+
+function grantBucketStatements(grant: ZoneGrant, index: number, bucketArn: pulumi.Output<string>): PolicyStatement[] {
+    const prefix = normalisePrefix(grant.prefix);
+    const actions = s3ActionsFor(grant.access);
+    return [
+        {
+            Sid: `Grant${index}Objects`,
+            Effect: "Allow",
+            Principal: { AWS: grant.principalArn },
+            Action: actions.object,
+            Resource: pulumi.interpolate`${bucketArn}/${prefix ?? ""}*`,
+        },
+        {
+            Sid: `Grant${index}Bucket`,
+            Effect: "Allow",
+            Principal: { AWS: grant.principalArn },
+            Action: actions.bucket,
+            Resource: bucketArn,
+            ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
+        },
+    ];
+}
+
+/** Key-policy statement letting a granted principal use the zone key, only through S3 and only for this bucket. */
+function grantKeyStatement(
+    grant: ZoneGrant,
+    index: number,
+    bucketArn: pulumi.Input<string>,
+    region: pulumi.Input<string>,
+    dnsSuffix: pulumi.Input<string>,
+): PolicyStatement {
+    return {
+        Sid: `Grant${index}UseKeyViaS3`,
+        Effect: "Allow",
+        Principal: { AWS: grant.principalArn },
+        Action: s3ActionsFor(grant.access).kms,
+        Resource: "*",
+        Condition: {
+            StringEquals: {
+                "kms:ViaService": pulumi.interpolate`s3.${region}.${dnsSuffix}`,
+                "kms:EncryptionContext:aws:s3:arn": bucketArn,
+            },
+        },
+    };
+}
+
+/** The zone's default lifecycle; with Object Lock, noncurrent versions are kept (S3 could not delete them anyway). */
+function defaultLifecycle(zone: string, lock?: ObjectLockSpec): ZoneLifecycle {
+    const base = DEFAULT_ZONE_LIFECYCLES[zone] ?? GENERIC_ZONE_LIFECYCLE;
+    return lock ? { ...base, noncurrentExpirationDays: undefined } : base;
+}
+
+function warnOnRetentionConflicts(name: string, lifecycle: ZoneLifecycle, lock?: ObjectLockSpec): void {
+    if (lock && lifecycle.noncurrentExpirationDays !== undefined && lifecycle.noncurrentExpirationDays < lock.days) {
+        void pulumi.log.warn(
+            `DataLakeZone "${name}": noncurrent versions expire after ${lifecycle.noncurrentExpirationDays} days but Object Lock retains them ${lock.days} days; S3 keeps locked versions until retention ends`,
+        );
+    }
+}

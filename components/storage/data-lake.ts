@@ -1,0 +1,135 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { Naming } from "../shared/naming";
+import { dataStoreOptions } from "../shared/protection";
+import { AccessLogBucket } from "./access-log-bucket";
+import { DataLakeZone, ObjectLockSpec, ZoneGrant } from "./data-lake-zone";
+import { ZoneLifecycle } from "./lifecycle";
+
+/** One zone of the lake as the `DataLake` builds it. */
+export interface ZoneSpec {
+    /** Zone name: `raw`, `processed`, `curated` or another 2-20 character lower-case name. */
+    name: string;
+    /** Data classification tag. */
+    classification: string;
+    /** Lifecycle override; default per zone (`DEFAULT_ZONE_LIFECYCLES`). */
+    lifecycle?: ZoneLifecycle;
+    /** Object Lock for this zone. */
+    objectLock?: ObjectLockSpec;
+    /** Cross-account principals allowed into this zone. */
+    grants?: ZoneGrant[];
+}
+
+/** The medallion zones of the platform, raw → processed → curated. */
+export const DEFAULT_ZONES: readonly ZoneSpec[] = [
+    { name: "raw", classification: "confidential" },
+    { name: "processed", classification: "confidential" },
+    { name: "curated", classification: "internal" },
+];
+
+export interface DataLakeArgs {
+    naming: Naming;
+    /** Zones to build. Default `DEFAULT_ZONES`. Names must be unique. */
+    zones?: ZoneSpec[];
+    /** Days server access logs are kept. Default 365. */
+    accessLogRetentionDays?: number;
+    /** Protect buckets, keys and databases from deletion. Default true. */
+    dataProtection?: boolean;
+}
+
+/**
+ * The data lake storage layer: one `DataLakeZone` per zone spec, the server access log bucket they log to, and one
+ * Glue Data Catalog database per zone, located at the zone bucket.
+ */
+export class DataLake extends pulumi.ComponentResource {
+    public readonly zones: Readonly<Record<string, DataLakeZone>>;
+    public readonly databases: Readonly<Record<string, aws.glue.CatalogDatabase>>;
+    public readonly accessLogs: AccessLogBucket;
+
+    constructor(name: string, args: DataLakeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:storage:DataLake", name, {}, opts);
+        const specs = args.zones ?? [...DEFAULT_ZONES];
+        const issues = new IssueCollector();
+        const seen = new Set<string>();
+        specs.forEach((spec, i) => {
+            if (seen.has(spec.name)) {
+                issues.add(`DataLake(${name}).zones[${i}].name`, spec.name, "a zone name not used by another zone");
+            }
+            seen.add(spec.name);
+        });
+        if (specs.length === 0) {
+            issues.add(`DataLake(${name}).zones`, specs, "at least one zone");
+        }
+        issues.throwIfAny(`Invalid arguments for DataLake "${name}"`);
+
+        const dataProtection = args.dataProtection ?? true;
+        const ctx = awsContext(this);
+        // Zone bucket names are known before the zones exist, so the log bucket can authorise exactly them.
+        const zoneBucketNames = Object.fromEntries(
+            specs.map((spec) => [
+                spec.name,
+                pulumi.all([ctx.accountId, ctx.region]).apply(([account, region]) => args.naming.bucket(spec.name, account, region)),
+            ]),
+        );
+        this.accessLogs = new AccessLogBucket(
+            `${name}-access-logs`,
+            {
+                naming: args.naming,
+                sourceBucketArns: specs.map((spec) => pulumi.interpolate`arn:${ctx.partition}:s3:::${zoneBucketNames[spec.name]}`),
+                retentionDays: args.accessLogRetentionDays,
+                dataProtection,
+            },
+            { parent: this },
+        );
+
+        const zones: Record<string, DataLakeZone> = {};
+        const databases: Record<string, aws.glue.CatalogDatabase> = {};
+        for (const spec of specs) {
+            const zone = new DataLakeZone(
+                `${name}-${spec.name}`,
+                {
+                    zone: spec.name,
+                    naming: args.naming,
+                    bucketName: zoneBucketNames[spec.name],
+                    accessLogBucketName: this.accessLogs.bucketName,
+                    lifecycle: spec.lifecycle,
+                    objectLock: spec.objectLock,
+                    classification: spec.classification,
+                    grants: spec.grants,
+                    dataProtection,
+                },
+                { parent: this },
+            );
+            zones[spec.name] = zone;
+            databases[spec.name] = new aws.glue.CatalogDatabase(
+                `${name}-${spec.name}`,
+                {
+                    name: args.naming.name("glueDatabase", spec.name),
+                    description: `${spec.name} zone of the ${args.naming.prefix}-${args.naming.environment} data lake`,
+                    locationUri: pulumi.interpolate`s3://${zone.bucketName}/`,
+                    // No implicit IAMAllowedPrincipals grant on new tables: access goes through Lake Formation.
+                    createTableDefaultPermissions: [],
+                    parameters: { "cdp:zone": spec.name, "cdp:classification": spec.classification },
+                },
+                dataStoreOptions(dataProtection, { parent: this }),
+            );
+        }
+        this.zones = zones;
+        this.databases = databases;
+        this.registerOutputs({
+            zones: Object.fromEntries(Object.entries(zones).map(([k, z]) => [k, { bucketArn: z.bucketArn, keyArn: z.keyArn }])),
+            accessLogBucketName: this.accessLogs.bucketName,
+        });
+    }
+
+    /** The zone named `name`, or a clear error naming the zones that exist. */
+    zone(name: string): DataLakeZone {
+        const zone = this.zones[name];
+        if (!zone) {
+            throw new Error(`DataLake has no zone "${name}"; zones are: ${Object.keys(this.zones).join(", ")}`);
+        }
+        return zone;
+    }
+}

@@ -1,0 +1,61 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BaseTagValues, defaultTags } from "../components/shared/tags";
+import { AccountConfig, PlatformConfig } from "./config";
+
+/** The AWS partition of a region. */
+export function partitionOf(region: string): "aws" | "aws-cn" | "aws-us-gov" {
+    return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}
+
+/** An account as the programs see it: where it is and the provider that reaches it. */
+export interface AccountTarget {
+    readonly account: AccountConfig;
+    readonly provider: aws.Provider;
+    readonly partition: string;
+}
+
+/**
+ * The explicit AWS provider of one program in one account. It pins the account (`allowedAccountIds`, so ambient
+ * credentials for another account fail instead of deploying there), assumes the account's deployment role when one is
+ * configured, and sets the platform's default tags. The stack disables the default provider, so every resource must
+ * come through one of these.
+ */
+export function accountTarget(
+    config: PlatformConfig,
+    program: string,
+    accountAlias: string,
+    tags: Omit<BaseTagValues, "project" | "environment" | "program"> & { program?: string },
+): AccountTarget {
+    const account = config.accounts[accountAlias];
+    const provider = new aws.Provider(`aws-${program}`, {
+        region: config.region as aws.Region,
+        allowedAccountIds: [account.id],
+        assumeRoles: account.roleArn
+            ? [
+                  {
+                      roleArn: account.roleArn,
+                      sessionName: `${config.namePrefix}-${config.stack}-${program}`.slice(0, 64),
+                      ...(account.externalId ? { externalId: account.externalId } : {}),
+                  },
+              ]
+            : undefined,
+        defaultTags: {
+            tags: defaultTags({
+                project: config.project,
+                environment: config.environment,
+                program: tags.program ?? program,
+                owner: tags.owner,
+                costCenter: tags.costCenter,
+                dataDomain: tags.dataDomain,
+                extra: tags.extra,
+            }),
+        },
+    });
+    return { account, provider, partition: partitionOf(config.region) };
+}
+
+/** Options that place a program's component (and, through it, every child) on its account's provider. */
+export function programOptions(target: AccountTarget): pulumi.ComponentResourceOptions {
+    return { providers: { aws: target.provider } };
+}

@@ -1,0 +1,58 @@
+import { Naming } from "../components/shared/naming";
+import { DataLake, DEFAULT_ZONES, ZoneSpec } from "../components/storage/data-lake";
+import { ZoneGrant } from "../components/storage/data-lake-zone";
+import { AccountTarget } from "./accounts";
+import { PlatformConfig } from "./config";
+import { AccountProgram, ZoneRef } from "./program";
+
+export interface GovernanceProgramArgs {
+    readonly config: PlatformConfig;
+    readonly target: AccountTarget;
+    readonly naming: Naming;
+    /** Accounts outside the governance account that write into the raw zone (the hub). */
+    readonly rawWriterAccountIds: readonly string[];
+}
+
+export interface GovernanceOutputs {
+    readonly program: AccountProgram;
+    readonly lake: DataLake;
+    readonly zones: Readonly<Record<"raw" | "processed" | "curated", ZoneRef>>;
+}
+
+function zoneRef(lake: DataLake, name: string): ZoneRef {
+    const zone = lake.zone(name);
+    return { bucketName: zone.bucketName, bucketArn: zone.bucketArn, keyArn: zone.keyArn };
+}
+
+/**
+ * The central IT platform account: the data lake storage (zones, access logs, catalog databases). Lake Formation,
+ * contracts, lineage and the security services join it in later issues.
+ */
+export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutputs {
+    const { config, target, naming } = args;
+    const program = new AccountProgram("Governance", "governance", target);
+    const zones: ZoneSpec[] = DEFAULT_ZONES.map((zone) => {
+        const overrides = config.lake.zones[zone.name] ?? {};
+        const grants: ZoneGrant[] =
+            zone.name === "raw"
+                ? args.rawWriterAccountIds.map((id) => ({ principalArn: `arn:${target.partition}:iam::${id}:root`, access: "write" }))
+                : [];
+        return {
+            ...zone,
+            classification: overrides.classification ?? zone.classification,
+            lifecycle: overrides.lifecycle,
+            objectLock: overrides.objectLock,
+            grants,
+        };
+    });
+    const lake = new DataLake(
+        "lake",
+        { naming, zones, accessLogRetentionDays: config.lake.accessLogRetentionDays, dataProtection: config.dataProtection },
+        { parent: program },
+    );
+    return program.finish({
+        program,
+        lake,
+        zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
+    });
+}

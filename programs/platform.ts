@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Naming } from "../components/shared/naming";
+import { accountTarget } from "./accounts";
+import { analyticsProgram } from "./analytics";
+import { CONFIG_NAMESPACE, parsePlatformConfig, PlatformConfig } from "./config";
+import { governanceProgram } from "./governance";
+import { hubProgram } from "./hub";
+import { mlProgram } from "./ml";
+import { producerProgram } from "./producer";
+
+/** Reads and validates the stack's `cdp:*` configuration from the running Pulumi program. */
+export function loadPlatformConfig(): PlatformConfig {
+    const all = pulumi.runtime.allConfig();
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(all)) {
+        if (key.startsWith(`${CONFIG_NAMESPACE}:`)) {
+            raw[key] = value;
+        }
+    }
+    return parsePlatformConfig(raw, pulumi.getProject(), pulumi.getStack());
+}
+
+/** What the stack exports: the contract other stacks and people read. */
+export interface PlatformOutputs {
+    accounts: Record<string, string>;
+    rawZoneBucketArn: pulumi.Output<string>;
+    processedZoneBucketArn: pulumi.Output<string>;
+    curatedZoneBucketArn: pulumi.Output<string>;
+    zoneKeyArns: pulumi.Output<Record<string, string>>;
+    accessLogBucketName: pulumi.Output<string>;
+    domainKeyArns: pulumi.Output<Record<string, string>>;
+}
+
+/**
+ * Composes the per-account programs: governance (the data lake) first, then the hub that writes into its raw zone,
+ * one producer per configured domain, and the analytics and ML consumers of the curated zone.
+ */
+export function deployPlatform(config: PlatformConfig): PlatformOutputs {
+    const naming = new Naming(config.namePrefix, config.environment);
+    const platformTags = { owner: config.tags.owner, costCenter: config.tags.costCenter, extra: config.tags.extra };
+    const targetFor = (program: "hub" | "governance" | "analytics" | "ml") =>
+        accountTarget(config, program, config.placement[program], platformTags);
+
+    const hubTarget = targetFor("hub");
+    const governanceTarget = targetFor("governance");
+    const governance = governanceProgram({
+        config,
+        target: governanceTarget,
+        naming,
+        rawWriterAccountIds: hubTarget.account.id === governanceTarget.account.id ? [] : [hubTarget.account.id],
+    });
+    hubProgram({ target: hubTarget, rawZone: governance.zones.raw });
+    const producers = config.domains.map((domain) =>
+        producerProgram({
+            config,
+            domain,
+            naming: naming.child(domain.name),
+            target: accountTarget(config, `domain-${domain.name}`, domain.account, {
+                owner: domain.owner,
+                costCenter: domain.costCenter,
+                dataDomain: domain.name,
+                extra: config.tags.extra,
+                program: "producer",
+            }),
+        }),
+    );
+    analyticsProgram({ target: targetFor("analytics"), curatedZone: governance.zones.curated });
+    mlProgram({ target: targetFor("ml"), curatedZone: governance.zones.curated });
+
+    const zones = governance.zones;
+    return {
+        accounts: Object.fromEntries(Object.values(config.accounts).map((a) => [a.alias, a.id])),
+        rawZoneBucketArn: zones.raw.bucketArn,
+        processedZoneBucketArn: zones.processed.bucketArn,
+        curatedZoneBucketArn: zones.curated.bucketArn,
+        zoneKeyArns: pulumi.all({ raw: zones.raw.keyArn, processed: zones.processed.keyArn, curated: zones.curated.keyArn }),
+        accessLogBucketName: governance.lake.accessLogs.bucketName,
+        domainKeyArns: pulumi.all(Object.fromEntries(producers.map((p) => [p.domain, p.domainKeyArn]))),
+    };
+}

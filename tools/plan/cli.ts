@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+/**
+ * Offline plan: runs a Pulumi program under the SDK's runtime mocks with the stack's real configuration and shows
+ * what `pulumi up` would create, per account. Exit codes: 0 success, 2 program/config/usage error.
+ *
+ *   npm run plan -- --stack dev [--json plan.json]
+ *   npm run plan -- --program path/to/project [--stack NAME] [--config key=value ...] [--json FILE]
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { toPlanDocument } from "./document";
+import { runPlan } from "./harness";
+import { renderPlan } from "./render";
+import { loadEngineConfig, PlanInputError, readProject } from "./stack-config";
+
+export const EXIT_OK = 0;
+export const EXIT_POLICY_VIOLATION = 1;
+export const EXIT_ERROR = 2;
+
+const USAGE = `usage: npm run plan -- --stack NAME [--json FILE] [--quiet]
+       npm run plan -- --program DIR [--stack NAME] [--config KEY=VALUE ...] [--json FILE] [--quiet]
+
+  --stack NAME        read Pulumi.NAME.yaml of the project (the platform's, or DIR's with --program)
+  --program DIR       plan another Pulumi TypeScript program (a directory with index.ts or Pulumi.yaml "main")
+  --config KEY=VALUE  set a config value (repeatable; KEY without a namespace gets the project's)
+  --json FILE         also write the plan as JSON (format: README "Plan JSON")
+  --quiet             print only warnings, errors and the summary`;
+
+interface CliArgs {
+    stack?: string;
+    program?: string;
+    config: Record<string, string>;
+    json?: string;
+    quiet: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliArgs {
+    const args: CliArgs = { config: {}, quiet: false };
+    const value = (i: number, flag: string): string => {
+        const v = argv[i + 1];
+        if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+        return v;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        switch (arg) {
+            case "--stack":
+                args.stack = value(i++, arg);
+                break;
+            case "--program":
+                args.program = value(i++, arg);
+                break;
+            case "--json":
+                args.json = value(i++, arg);
+                break;
+            case "--config": {
+                const kv = value(i++, arg);
+                const eq = kv.indexOf("=");
+                if (eq <= 0) throw new UsageError(`--config expects KEY=VALUE, got "${kv}"`);
+                args.config[kv.slice(0, eq)] = kv.slice(eq + 1);
+                break;
+            }
+            case "--quiet":
+                args.quiet = true;
+                break;
+            case "--help":
+            case "-h":
+                throw new UsageError("");
+            default:
+                throw new UsageError(`unknown argument "${arg}"`);
+        }
+    }
+    if (!args.program && !args.stack) throw new UsageError("--stack is required to plan the platform");
+    return args;
+}
+
+/** The repository root (where the platform's Pulumi.yaml is), from dist/tools/plan or tools/plan. */
+export function repoRoot(): string {
+    let dir = __dirname;
+    while (!fs.existsSync(path.join(dir, "Pulumi.yaml")) || path.basename(dir) === "dist") {
+        const up = path.dirname(dir);
+        if (up === dir) throw new Error("cannot find the project's Pulumi.yaml above " + __dirname);
+        dir = up;
+    }
+    return dir;
+}
+
+/** The module to load for a program directory, registering ts-node for TypeScript programs. */
+function programEntry(dir: string): string {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+        throw new PlanInputError(`--program ${dir}: not a directory`);
+    }
+    const main = readProject(dir).main;
+    const candidates = main ? [path.join(dir, main), path.join(dir, main, "index.ts"), path.join(dir, main, "index.js")] : [path.join(dir, "index.ts"), path.join(dir, "index.js")];
+    const entry = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+    if (!entry) throw new PlanInputError(`--program ${dir}: no program found (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`);
+    if (entry.endsWith(".ts")) {
+        // Transpile only, as `pulumi up` does when the project sets noCheck; type errors are the build's job.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("ts-node").register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+    }
+    return path.resolve(entry);
+}
+
+export async function main(argv: string[]): Promise<number> {
+    let args: CliArgs;
+    try {
+        args = parseArgs(argv);
+    } catch (err) {
+        if (err instanceof UsageError) {
+            if (err.message) console.error(`error: ${err.message}`);
+            console.error(USAGE);
+            return err.message ? EXIT_ERROR : EXIT_OK;
+        }
+        throw err;
+    }
+    try {
+        const dir = args.program ? path.resolve(args.program) : repoRoot();
+        const engine = loadEngineConfig(dir, args.stack, args.config);
+        const stack = args.stack ?? "plan";
+        const entry = args.program ? programEntry(dir) : path.join(repoRoot(), "dist", "index.js");
+        const result = await runPlan({
+            project: engine.project,
+            stack,
+            config: engine.config,
+            secretKeys: engine.secretKeys,
+            disableDefaultProviders: engine.disableDefaultProviders,
+            program: entry,
+        });
+        const doc = toPlanDocument(result);
+        if (args.json) {
+            fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
+            fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
+        }
+        if (doc.errors.length > 0) {
+            console.error(`error: the program of ${doc.project}/${stack} failed:`);
+            for (const e of doc.errors) console.error(e.split("\n").map((l) => `  ${l}`).join("\n"));
+            return EXIT_ERROR;
+        }
+        const text = renderPlan(doc, { color: process.stdout.isTTY });
+        console.log(args.quiet ? text.slice(text.lastIndexOf("Warnings") >= 0 ? text.lastIndexOf("Warnings") : text.lastIndexOf("Summary")) : text);
+        if (args.json) console.log(`Plan JSON written to ${args.json}`);
+        return EXIT_OK;
+    } catch (err) {
+        if (err instanceof PlanInputError) {
+            console.error(`error: ${err.message}`);
+            return EXIT_ERROR;
+        }
+        console.error(`error: the plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return EXIT_ERROR;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err) => {
+            console.error(err);
+            process.exit(EXIT_ERROR);
+        },
+    );
+}

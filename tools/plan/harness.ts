@@ -1,0 +1,273 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { performance } from "perf_hooks";
+import { PlanMocks } from "./mocks";
+
+// Internal SDK modules the harness drives, as the Pulumi language host does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkState = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: unknown } } };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string; specialResourceSig: string; specialAssetSig: string; specialArchiveSig: string };
+
+/** One resource the program registered, as the engine would see it. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** URN of the parent (the stack for top-level resources). */
+    parent: string;
+    /** URN of the provider resource for custom resources (empty for components and the default provider). */
+    provider: string;
+    custom: boolean;
+    id: string;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    protect: boolean;
+    retainOnDelete: boolean;
+    /** Package → provider URN for components created with `providers`. */
+    providers: Record<string, string>;
+}
+
+export interface PlanResult {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    /** Stack outputs (secret values still wrapped; see `maskSecrets`). */
+    outputs: Record<string, unknown>;
+    warnings: string[];
+    /** Problems that make the plan fail (default provider used where disabled, program exceptions...). */
+    errors: string[];
+    invokeCount: number;
+    /** Wall time of the program run, in milliseconds. */
+    durationMs: number;
+}
+
+export interface PlanOptions {
+    project: string;
+    stack: string;
+    /** Engine config (`namespace:key` → text). */
+    config: Record<string, string>;
+    secretKeys?: string[];
+    /** Packages whose default provider is disabled: registering a resource of one without a provider is an error. */
+    disableDefaultProviders?: string[];
+    /** Region for resources on the default provider (from `aws:region`, else us-east-1). */
+    defaultRegion?: string;
+    /** The program: a function (run inside the stack) or an absolute path to a module to `require`. */
+    program: (() => unknown) | string;
+}
+
+type Callback = (err: unknown, response: unknown) => void;
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getCustom(): boolean;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    hasProtect(): boolean;
+    getProtect(): boolean | undefined;
+    hasRetainondelete(): boolean;
+    getRetainondelete(): boolean | undefined;
+    getProvidersMap(): { forEach(cb: (value: string, key: string) => void): void };
+}
+
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+function packageOf(type: string): string {
+    return type.split(":")[0];
+}
+
+/** The mock monitor plus a record of every registration, with the metadata the engine would see. */
+class RecordingMonitor extends MockMonitor {
+    public readonly records: PlannedResource[] = [];
+    public readonly errors: string[] = [];
+    public invokeCount = 0;
+    public stackOutputs: Record<string, unknown> = {};
+    private stackUrn = "";
+
+    constructor(
+        mocks: PlanMocks,
+        private readonly disabledDefaults: Set<string>,
+    ) {
+        super(mocks);
+    }
+
+    override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
+        const type = req.getType();
+        const custom = req.getCustom();
+        const providerRef = req.getProvider();
+        if (custom && !providerRef && !type.startsWith("pulumi:providers:")) {
+            const pkg = packageOf(type);
+            if (this.disabledDefaults.has(pkg) || this.disabledDefaults.has("*")) {
+                const message = `Default provider for '${pkg}' disabled. '${type}' ("${req.getName()}") must use an explicit provider (pulumi:disable-default-providers)`;
+                this.errors.push(message);
+                callback(new Error(message), undefined);
+                return;
+            }
+        }
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((value, key) => {
+            propertyDependencies[key] = value.getUrnsList();
+        });
+        const providers: Record<string, string> = {};
+        req.getProvidersMap().forEach((ref, pkg) => {
+            providers[pkg] = ref.slice(0, ref.lastIndexOf("::"));
+        });
+        const record: PlannedResource = {
+            urn: "",
+            type,
+            name: req.getName(),
+            parent: req.getParent(),
+            provider: providerRef ? providerRef.slice(0, providerRef.lastIndexOf("::")) : "",
+            custom,
+            id: "",
+            inputs: req.getObject()?.toJavaScript() ?? {},
+            outputs: {},
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+            protect: req.hasProtect() ? req.getProtect() === true : false,
+            retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() === true : false,
+            providers,
+        };
+        await super.registerResource(req, (err: unknown, response: unknown) => {
+            if (!err && response) {
+                const res = response as RegisterResponse;
+                record.urn = res.getUrn();
+                record.id = res.getId();
+                record.outputs = res.getObject()?.toJavaScript() ?? {};
+                if (type === "pulumi:pulumi:Stack") {
+                    this.stackUrn = record.urn;
+                }
+                this.records.push(record);
+            }
+            callback(err, response);
+        });
+    }
+
+    override registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, callback: Callback): void {
+        if (req.getUrn() === this.stackUrn) {
+            this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        }
+        super.registerResourceOutputs(req, callback);
+    }
+
+    override async invoke(req: unknown, callback: Callback): Promise<void> {
+        this.invokeCount++;
+        return super.invoke(req, callback);
+    }
+}
+
+/** Runs `program` the way the Pulumi language host does: inside the root stack resource, exports as outputs. */
+async function runProgram(program: PlanOptions["program"]): Promise<unknown> {
+    if (typeof program === "function") {
+        return program();
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require(program);
+    const main = loaded && typeof loaded.default === "function" ? loaded.default : typeof loaded === "function" ? loaded : undefined;
+    return main ? main() : loaded;
+}
+
+const RUNTIME_PREFIX = /^(warning|error|info): \[runtime\] /;
+
+/**
+ * Runs a Pulumi program under the SDK's runtime mocks and records what it would register. The SDK's global state is
+ * reset first, so several plans can run one after another in one process (not concurrently).
+ */
+export async function runPlan(options: PlanOptions): Promise<PlanResult> {
+    const mocks = new PlanMocks(options.defaultRegion ?? options.config["aws:region"] ?? "us-east-1");
+    await pulumi.runtime.setMocks(mocks, options.project, options.stack, true);
+    const monitor = new RecordingMonitor(mocks, new Set(options.disableDefaultProviders ?? []));
+    sdkState.getStore().settings.monitor = monitor;
+    pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+
+    const warnings: string[] = [];
+    const errors: string[] = [];
+    const original = { warn: console.warn, error: console.error, log: console.log };
+    const capture = (fallback: (...a: unknown[]) => void) => (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        const match = RUNTIME_PREFIX.exec(text);
+        if (!match) return fallback(...args);
+        const message = text.slice(match[0].length);
+        if (match[1] === "warning") warnings.push(message);
+        else if (match[1] === "error") errors.push(message);
+        return undefined;
+    };
+    console.warn = capture(original.warn);
+    console.error = capture(original.error);
+    console.log = capture(original.log);
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    const started = performance.now();
+    try {
+        try {
+            await pulumi.runtime.runInPulumiStack(() => Promise.resolve(runProgram(options.program)));
+        } catch (err) {
+            failures.push(err);
+        }
+        await sdkSettings.waitForRPCs().catch((err: unknown) => failures.push(err));
+        // Let any rejection raised by the last RPCs surface before the run is judged.
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+        Object.assign(console, original);
+    }
+    const durationMs = performance.now() - started;
+    for (const failure of failures) {
+        // A RunError (config and input validation) is a user mistake: its message says it all. Anything else is a
+        // bug in the program, and the stack trace helps its author.
+        const message = pulumi.RunError.isInstance(failure as Error)
+            ? (failure as Error).message
+            : failure instanceof Error
+              ? (failure.stack ?? failure.message)
+              : String(failure);
+        if (!monitor.errors.some((e) => message.includes(e)) && !errors.includes(message)) {
+            errors.push(message);
+        }
+    }
+    for (const token of mocks.unmodelledInvokes) {
+        warnings.push(`invoke ${token} is not modelled offline; the program received an empty result`);
+    }
+    return {
+        project: options.project,
+        stack: options.stack,
+        resources: monitor.records,
+        outputs: monitor.stackOutputs,
+        warnings,
+        errors: [...monitor.errors, ...errors],
+        invokeCount: monitor.invokeCount,
+        durationMs,
+    };
+}
+
+/** Replaces secret values (and their contents) with `"[secret]"`, resource references with their URN. */
+export function maskSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(maskSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        const obj = value as Record<string, unknown>;
+        const sig = obj[sdkRpc.specialSigKey];
+        if (sig === sdkRpc.specialSecretSig) return "[secret]";
+        if (sig === sdkRpc.specialResourceSig) return obj.urn;
+        if (sig === sdkRpc.specialAssetSig || sig === sdkRpc.specialArchiveSig) {
+            return { asset: obj.path ?? obj.uri ?? (obj.text !== undefined ? "(text)" : "(archive)") };
+        }
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) out[k] = maskSecrets(v);
+        return out;
+    }
+    return value;
+}
