@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "perf_hooks";
+import { resetAwsContextCache } from "../../components/shared/context";
 import { PlanMocks } from "./mocks";
 
 // Internal SDK modules the harness drives, as the Pulumi language host does.
@@ -173,6 +174,8 @@ async function runProgram(program: PlanOptions["program"]): Promise<unknown> {
     if (typeof program === "function") {
         return program();
     }
+    // A fresh evaluation per plan, as each `pulumi up` is a fresh process.
+    delete require.cache[require.resolve(program)];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = require(program);
     const main = loaded && typeof loaded.default === "function" ? loaded.default : typeof loaded === "function" ? loaded : undefined;
@@ -187,6 +190,7 @@ const RUNTIME_PREFIX = /^(warning|error|info): \[runtime\] /;
  */
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const mocks = new PlanMocks(options.defaultRegion ?? options.config["aws:region"] ?? "us-east-1");
+    resetAwsContextCache();
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, true);
     const monitor = new RecordingMonitor(mocks, new Set(options.disableDefaultProviders ?? []));
     sdkState.getStore().settings.monitor = monitor;

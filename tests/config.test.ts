@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import { isValidationError, ValidationError } from "../components/shared/errors";
+import { parsePlatformConfig } from "../programs/config";
+import { ROOT } from "./helpers/plan";
+import { loadEngineConfig } from "../tools/plan/stack-config";
+
+/** The dev stack's config as the engine passes it, with `changes` applied (undefined deletes a key). */
+function devConfig(changes: Record<string, unknown> = {}): Record<string, string | undefined> {
+    const raw: Record<string, string | undefined> = { ...loadEngineConfig(ROOT, "dev").config };
+    for (const [k, v] of Object.entries(changes)) {
+        raw[k] = v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+}
+
+function issuesOf(raw: Record<string, string | undefined>): ValidationError["issues"] {
+    try {
+        parsePlatformConfig(raw, "customer-data-platform", "dev");
+    } catch (err) {
+        expect(isValidationError(err), String(err)).to.equal(true);
+        return (err as ValidationError).issues;
+    }
+    throw new Error("expected the config to be rejected");
+}
+
+function expectIssue(raw: Record<string, string | undefined>, key: string, expected: RegExp): void {
+    const issues = issuesOf(raw);
+    const hit = issues.find((i) => i.key === key);
+    expect(hit, `no issue for ${key}; got ${JSON.stringify(issues)}`).to.not.equal(undefined);
+    expect(hit!.expected).to.match(expected);
+}
+
+describe("stack configuration", () => {
+    it("reads the dev and prod stacks into typed config", () => {
+        const dev = parsePlatformConfig(loadEngineConfig(ROOT, "dev").config, "customer-data-platform", "dev");
+        expect(dev.region).to.equal("eu-west-1");
+        expect(dev.dataProtection).to.equal(false);
+        expect(dev.placement).to.deep.equal({ hub: "sandbox", governance: "sandbox", analytics: "sandbox", ml: "sandbox" });
+        expect(dev.domains.map((d) => d.name)).to.deep.equal(["sales", "payments"]);
+        expect(dev.domains[0].costCenter).to.equal("CC-1001");
+        const prod = parsePlatformConfig(loadEngineConfig(ROOT, "prod").config, "customer-data-platform", "prod");
+        expect(prod.dataProtection).to.equal(true);
+        expect(new Set(Object.values(prod.accounts).map((a) => a.id)).size).to.equal(7);
+        expect(prod.lake.zones.curated?.objectLock).to.deep.equal({ mode: "GOVERNANCE", days: 2557 });
+    });
+
+    it("defaults data protection to on when the stack does not say", () => {
+        const cfg = parsePlatformConfig(devConfig({ "cdp:dataProtection": undefined }), "p", "dev");
+        expect(cfg.dataProtection).to.equal(true);
+    });
+
+    it("rejects a missing required key", () => {
+        expectIssue(devConfig({ "cdp:region": undefined }), "cdp:region", /AWS region/);
+        expectIssue(devConfig({ "cdp:tags": undefined }), "cdp:tags", /owner/);
+    });
+
+    it("rejects values of the wrong type", () => {
+        expectIssue(devConfig({ "cdp:dataProtection": "yes" }), "cdp:dataProtection", /true or false/);
+        expectIssue(devConfig({ "cdp:logRetentionDays": "31" }), "cdp:logRetentionDays", /one of 1, 3, 5/);
+        expectIssue(devConfig({ "cdp:domains": { name: "sales" } }), "cdp:domains", /a list/);
+        expectIssue(devConfig({ "cdp:accounts": { sandbox: { id: 111111111111 } } }), "cdp:accounts.sandbox.id", /quoted string/);
+    });
+
+    it("rejects an unknown account alias", () => {
+        const domains = [{ name: "sales", account: "nowhere", owner: "team" }];
+        expectIssue(devConfig({ "cdp:domains": domains }), "cdp:domains[0].account", /alias defined in cdp:accounts \(sandbox\)/);
+        expectIssue(devConfig({ "cdp:placement": { hub: "elsewhere" } }), "cdp:placement.hub", /account alias/);
+    });
+
+    it("rejects invalid domain names and duplicates", () => {
+        const bad = (name: string) => devConfig({ "cdp:domains": [{ name, account: "sandbox", owner: "t" }] });
+        expectIssue(bad("Sales_EU"), "cdp:domains[0].name", /lower-case letters/);
+        expectIssue(bad("a".repeat(30)), "cdp:domains[0].name", /2-24/);
+        expectIssue(bad("sales--eu"), "cdp:domains[0].name", /single hyphens/);
+        const dup = devConfig({ "cdp:domains": [{ name: "sales", account: "sandbox", owner: "t" }, { name: "sales", account: "sandbox", owner: "u" }] });
+        expectIssue(dup, "cdp:domains[1].name", /not used by another domain/);
+    });
+
+    it("rejects names that would break AWS naming rules", () => {
+        expectIssue(devConfig({ "cdp:namePrefix": "CDP_Platform" }), "cdp:namePrefix", /lower-case/);
+        expectIssue(devConfig({ "cdp:environment": "Prod-EU-West" }), "cdp:environment", /lower-case/);
+        expectIssue(devConfig({ "cdp:tags": { owner: "team<script>", costCenter: "1" } }), "cdp:tags.owner", /tag value/);
+        expectIssue(devConfig({ "cdp:tags": { owner: "t", costCenter: "1", extra: { "aws:foo": "x" } } }), "cdp:tags.extra.aws:foo", /not starting with aws:/);
+    });
+
+    it("rejects settings it does not know (typos), at every level", () => {
+        expectIssue(devConfig({ "cdp:dataprotection": "false" }), "cdp:dataprotection", /no such setting/);
+        expectIssue(devConfig({ "cdp:accounts": { sandbox: { id: "111111111111", role: "x" } } }), "cdp:accounts.sandbox.role", /no such setting/);
+    });
+
+    it("requires a deployment role in every account of a multi-account stack, in that account", () => {
+        const accounts = { a: { id: "111111111111" }, b: { id: "222222222222", roleArn: "arn:aws:iam::999999999999:role/deployer" } };
+        const issues = issuesOf(devConfig({ "cdp:accounts": accounts, "cdp:placement": { hub: "a", governance: "a", analytics: "b", ml: "b" }, "cdp:domains": undefined }));
+        expect(issues.map((i) => i.key)).to.include.members(["cdp:accounts.a.roleArn", "cdp:accounts.b.roleArn"]);
+        expect(issues.find((i) => i.key === "cdp:accounts.b.roleArn")!.expected).to.match(/a role in account 222222222222/);
+    });
+
+    it("validates lake lifecycle overrides against what S3 accepts", () => {
+        const lake = { zones: { raw: { lifecycle: { transitions: [{ days: 10, storageClass: "STANDARD_IA" }] } } } };
+        expectIssue(devConfig({ "cdp:lake": lake }), "cdp:lake.zones.raw.lifecycle.transitions[0].days", /at least 30 days/);
+        const order = { zones: { raw: { lifecycle: { transitions: [{ days: 30, storageClass: "GLACIER" }, { days: 60, storageClass: "STANDARD_IA" }] } } } };
+        expectIssue(devConfig({ "cdp:lake": order }), "cdp:lake.zones.raw.lifecycle.transitions[1].storageClass", /after GLACIER/);
+        const lock = { zones: { curated: { objectLock: { mode: "STRICT", days: 0 } } } };
+        const issues = issuesOf(devConfig({ "cdp:lake": lock }));
+        expect(issues.map((i) => i.key)).to.include.members(["cdp:lake.zones.curated.objectLock.mode", "cdp:lake.zones.curated.objectLock.days"]);
+    });
+
+    it("reports every problem at once, each with key, value and expectation", () => {
+        const err = (() => {
+            try {
+                parsePlatformConfig(devConfig({ "cdp:region": "mars-1", "cdp:logRetentionDays": "forever" }), "p", "dev");
+            } catch (e) {
+                return e as ValidationError;
+            }
+            throw new Error("not rejected");
+        })();
+        expect(err.message).to.contain('cdp:region: got "mars-1"; expected an AWS region');
+        expect(err.message).to.contain('cdp:logRetentionDays: got "forever"');
+        expect(err.message).to.contain("Pulumi.dev.yaml");
+    });
+});

@@ -1,0 +1,71 @@
+import * as path from "path";
+import { PlanDocument, toPlanDocument } from "../../tools/plan/document";
+import { runPlan } from "../../tools/plan/harness";
+import { loadEngineConfig } from "../../tools/plan/stack-config";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export type PlanResource = PlanDocument["resources"][number];
+
+/** Plans the platform's own stack in-process (the same harness as `npm run plan`), with optional config overrides. */
+export async function planStack(stack: string, overrides: Record<string, string> = {}): Promise<PlanDocument> {
+    const engine = loadEngineConfig(ROOT, stack);
+    const result = await runPlan({
+        project: engine.project,
+        stack,
+        config: { ...engine.config, ...overrides },
+        secretKeys: engine.secretKeys,
+        disableDefaultProviders: engine.disableDefaultProviders,
+        program: path.join(ROOT, "index.ts"),
+    });
+    return toPlanDocument(result);
+}
+
+/** Plans a small program given as a function (component tests). */
+export async function planProgram(
+    program: () => unknown,
+    options: { config?: Record<string, string>; disableDefaultProviders?: string[] } = {},
+): Promise<PlanDocument> {
+    const result = await runPlan({
+        project: "test",
+        stack: "test",
+        config: options.config ?? {},
+        disableDefaultProviders: options.disableDefaultProviders,
+        program,
+    });
+    return toPlanDocument(result);
+}
+
+/** The one resource of `type` named `name` (throws with the candidates otherwise). */
+export function resource(doc: PlanDocument, type: string, name: string): PlanResource {
+    const found = doc.resources.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) {
+        const names = doc.resources.filter((r) => r.type === type).map((r) => r.name);
+        throw new Error(`expected one ${type} named ${name}, found ${found.length} (have: ${names.join(", ")})`);
+    }
+    return found[0];
+}
+
+export function ofType(doc: PlanDocument, type: string): PlanResource[] {
+    return doc.resources.filter((r) => r.type === type);
+}
+
+/** Every resource below `urn` in the component tree. */
+export function descendants(doc: PlanDocument, urn: string): PlanResource[] {
+    const out: PlanResource[] = [];
+    const walk = (parent: string) => {
+        for (const r of doc.resources) {
+            if (r.parent === parent) {
+                out.push(r);
+                walk(r.urn);
+            }
+        }
+    };
+    walk(urn);
+    return out;
+}
+
+/** A parsed IAM policy document from a resource input. */
+export function policyOf(r: PlanResource, key = "policy"): { Statement: Array<Record<string, any>> } {
+    return JSON.parse(r.inputs[key] as string);
+}

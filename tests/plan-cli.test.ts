@@ -1,0 +1,94 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PlanDocument } from "../tools/plan/document";
+import { ROOT } from "./helpers/plan";
+
+const CLI = path.join(ROOT, "dist", "tools", "plan", "cli.js");
+const FIXTURE = path.join(ROOT, "tests", "fixtures", "domain-program");
+
+function plan(args: string[], env: Record<string, string> = {}) {
+    const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function tmpFile(name: string): string {
+    return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cdp-plan-")), name);
+}
+
+describe("plan CLI (compiled, as `npm run plan` runs it)", function () {
+    before(function () {
+        if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+    });
+
+    it("prints accounts → components → resources, counts, outputs and a summary, and exits 0", () => {
+        const run = plan(["--stack", "prod"]);
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.match(/Account 333333333333 {2}eu-west-1, assume arn:aws:iam::333333333333:role\/cdp-deployer/);
+        expect(run.stdout).to.match(/▸ cdp:programs:Governance {2}governance\n {4}▸ cdp:storage:DataLake {2}lake/);
+        expect(run.stdout).to.match(/aws:s3\/bucket:Bucket {2}lake-raw {2}→ cdp-prod-raw-333333333333-eu-west-1 {2}\[protected, retain\]/);
+        expect(run.stdout).to.match(/Resources by type \(\d+\)\n\s+\d+ {2}(pulumi|aws|cdp):/);
+        expect(run.stdout).to.contain("rawZoneBucketArn: arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1");
+        expect(run.stdout).to.match(/Summary: \d+ resources .* 7 account\(s\)/);
+    });
+
+    it("writes the documented plan JSON", () => {
+        const file = tmpFile("dev.json");
+        const run = plan(["--stack", "dev", "--json", file, "--quiet"]);
+        expect(run.code, run.stderr).to.equal(0);
+        const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+        expect(doc).to.include({ formatVersion: 1, project: "customer-data-platform", stack: "dev" });
+        for (const r of doc.resources) {
+            expect(r).to.have.all.keys("urn", "type", "name", "parent", "provider", "custom", "id", "inputs", "outputs", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "account");
+        }
+        const stack = doc.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+        expect(stack.urn).to.equal("urn:pulumi:dev::customer-data-platform::pulumi:pulumi:Stack::customer-data-platform-dev");
+        expect(doc.outputs).to.have.property("curatedZoneBucketArn");
+        expect(doc.summary.resources).to.equal(doc.resources.length);
+    });
+
+    it("plans a domain team's own program with --program and --config, masking secrets in the JSON", () => {
+        const file = tmpFile("domain.json");
+        const run = plan(["--program", FIXTURE, "--stack", "ci", "--config", "zoneName=bronze", "--json", file]);
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.contain("Account 999999999999");
+        const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+        expect(doc.project).to.equal("domain-program");
+        const bucket = doc.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
+        expect(bucket.outputs.bucket).to.equal("acme-ci-loyalty-bronze-999999999999-eu-north-1");
+        const version = doc.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion")!;
+        expect(version.inputs.secretString).to.equal("[secret]");
+        expect(doc.outputs.token).to.equal("[secret]");
+        expect(JSON.stringify(doc)).to.not.contain("encrypted-offline-value");
+    });
+
+    it("exits 2 with a message naming the key, the value and the expectation for bad config, without a stack trace", () => {
+        const run = plan(["--program", FIXTURE, "--stack", "ci", "--config", "zoneName=Bad_Zone"]);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.contain('DataLakeZone(landing).zone: got "Bad_Zone"; expected 2-20 lower-case letters');
+        expect(run.stderr).to.not.match(/\n\s+at .*\.(js|ts):\d+/);
+    });
+
+    it("exits 2 for a platform stack with invalid config", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdp-stack-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  cdp:region: eu-west-1\n  cdp:accounts:\n    sandbox:\n      id: 12345\n  cdp:tags:\n    owner: me\n    costCenter: x\n");
+        fs.writeFileSync(path.join(dir, "index.ts"), `import "${path.join(ROOT, "index.ts").replace(/\\/g, "/").replace(/\.ts$/, "")}";\n`);
+        const run = plan(["--program", dir, "--stack", "bad"]);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.contain("Invalid stack configuration for customer-data-platform/bad");
+        expect(run.stderr).to.contain("cdp:accounts.sandbox.id: got 12345; expected the 12-digit account id as a quoted string");
+        expect(run.stderr).to.not.match(/\n\s+at .*\.(js|ts):\d+/);
+    });
+
+    it("exits 2 for an unknown stack or bad arguments, saying what exists", () => {
+        const missing = plan(["--stack", "qa"]);
+        expect(missing.code).to.equal(2);
+        expect(missing.stderr).to.match(/no stack file .*Pulumi\.qa\.yaml for stack "qa"; stacks here: (dev, prod|prod, dev)/);
+        const usage = plan(["--stak", "dev"]);
+        expect(usage.code).to.equal(2);
+        expect(usage.stderr).to.contain('unknown argument "--stak"');
+    });
+});

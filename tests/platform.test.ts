@@ -1,0 +1,123 @@
+import * as aws from "@pulumi/aws";
+import { expect } from "chai";
+import { descendants, ofType, planProgram, planStack, PlanResource, resource, policyOf } from "./helpers/plan";
+import { PlanDocument } from "../tools/plan/document";
+
+function providerInputs(doc: PlanDocument, urn: string): Record<string, any> {
+    const p = doc.resources.find((r) => r.urn === urn);
+    if (!p) throw new Error(`no provider ${urn}`);
+    const parse = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+    return { ...p.inputs, allowedAccountIds: parse(p.inputs.allowedAccountIds), assumeRoles: parse(p.inputs.assumeRoles), defaultTags: parse(p.inputs.defaultTags) };
+}
+
+function program(doc: PlanDocument, type: string, name: string): PlanResource {
+    return resource(doc, type, name);
+}
+
+describe("platform stacks", function () {
+    let dev: PlanDocument;
+    let prod: PlanDocument;
+    before(async () => {
+        dev = await planStack("dev");
+        prod = await planStack("prod");
+    });
+
+    it("plan without errors", () => {
+        expect(dev.errors).to.deep.equal([]);
+        expect(prod.errors).to.deep.equal([]);
+        expect(dev.summary.custom).to.be.greaterThan(40);
+        expect(prod.summary.custom).to.be.greaterThan(40);
+    });
+
+    it("deploy dev into its one account and prod into seven, each through an assumed deployment role", () => {
+        expect(dev.accounts.map((a) => a.accountId)).to.deep.equal(["111111111111"]);
+        expect(dev.accounts[0].roleArn).to.equal(undefined);
+        expect(new Set(prod.accounts.map((a) => a.accountId)).size).to.equal(7);
+        for (const p of ofType(prod, "pulumi:providers:aws")) {
+            const inputs = providerInputs(prod, p.urn);
+            expect(inputs.assumeRoles).to.have.length(1);
+            const roleAccount = /iam::(\d{12}):role\/cdp-deployer$/.exec(inputs.assumeRoles[0].roleArn)![1];
+            expect(inputs.allowedAccountIds).to.deep.equal([roleAccount]);
+            expect(inputs.region).to.equal("eu-west-1");
+        }
+    });
+
+    it("puts every resource of a domain on that domain account's provider", () => {
+        const accounts: Record<string, string> = { sales: "666666666666", payments: "777777777777", marketing: "888888888888" };
+        for (const [domain, account] of Object.entries(accounts)) {
+            const root = program(prod, "cdp:programs:Producer", `domain-${domain}`);
+            const custom = descendants(prod, root.urn).filter((r) => r.custom);
+            expect(custom.length, domain).to.be.greaterThan(0);
+            for (const r of custom) {
+                expect(r.provider, r.urn).to.match(new RegExp(`pulumi:providers:aws::aws-domain-${domain}$`));
+                expect(r.account).to.equal(account);
+                expect(r.outputs.arn as string, r.urn).to.contain(`:${account}:`);
+            }
+        }
+    });
+
+    it("puts the data lake in the governance account and lets only the hub account write its raw zone", () => {
+        const governance = program(prod, "cdp:programs:Governance", "governance");
+        for (const r of descendants(prod, governance.urn).filter((x) => x.custom)) expect(r.account, r.urn).to.equal("333333333333");
+        const rawPolicy = policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw")).Statement;
+        const grants = rawPolicy.filter((s) => s.Effect === "Allow");
+        expect(grants.map((s) => s.Principal)).to.deep.equal([{ AWS: "arn:aws:iam::222222222222:root" }, { AWS: "arn:aws:iam::222222222222:root" }]);
+        expect(grants.flatMap((s) => s.Action)).to.not.include("s3:GetObject");
+        for (const zone of ["processed", "curated"]) {
+            expect(policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", `lake-${zone}`)).Statement.filter((s) => s.Effect === "Allow")).to.deep.equal([]);
+        }
+        // In dev the hub shares the account: no cross-account grant at all.
+        expect(policyOf(resource(dev, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw")).Statement.filter((s) => s.Effect === "Allow")).to.deep.equal([]);
+    });
+
+    it("sets the platform's default tags on every provider, with DataDomain on domain accounts", () => {
+        for (const doc of [dev, prod]) {
+            for (const p of ofType(doc, "pulumi:providers:aws")) {
+                const tags = providerInputs(doc, p.urn).defaultTags.tags;
+                expect(tags).to.include.keys("Project", "Environment", "Owner", "CostCenter", "ManagedBy", "Program");
+                expect(tags.Environment).to.equal(doc.stack);
+                if (p.name.startsWith("aws-domain-")) {
+                    expect(tags.DataDomain).to.equal(p.name.slice("aws-domain-".length));
+                    expect(tags.Program).to.equal("producer");
+                } else {
+                    expect(tags).to.not.have.key("DataDomain");
+                }
+            }
+        }
+        const sales = providerInputs(prod, resource(prod, "pulumi:providers:aws", "aws-domain-sales").urn).defaultTags.tags;
+        expect(sales).to.include({ Owner: "sales-data-team", CostCenter: "CC-2001", Compliance: "pci-dss" });
+        // The mocks merge default tags into tagsAll, as AWS does.
+        expect(resource(prod, "aws:s3/bucket:Bucket", "lake-raw").outputs.tagsAll).to.include({ Program: "governance", DataZone: "raw" });
+    });
+
+    it("protects prod data stores and leaves dev ones disposable", () => {
+        const stores = (doc: PlanDocument) => doc.resources.filter((r) => ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase"].includes(r.type));
+        expect(stores(prod)).to.have.length(13);
+        for (const r of stores(prod)) expect(r.protect && r.retainOnDelete, r.urn).to.equal(true);
+        for (const r of stores(dev)) expect(r.protect, r.urn).to.equal(false);
+        expect(resource(prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "lake-curated").inputs.rule).to.deep.equal({
+            defaultRetention: { mode: "GOVERNANCE", days: 2557 },
+        });
+    });
+
+    it("exports the contract other stacks read", () => {
+        expect(prod.outputs.rawZoneBucketArn).to.equal("arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1");
+        expect(Object.keys(prod.outputs.domainKeyArns as object)).to.have.members(["sales", "payments", "marketing"]);
+        expect((prod.outputs.domainKeyArns as Record<string, string>).sales).to.match(/^arn:aws:kms:eu-west-1:666666666666:key\//);
+    });
+
+    it("refuses resources on the default provider when the stack disables it, as the engine does", async () => {
+        const doc = await planProgram(() => new aws.s3.Bucket("stray"), { disableDefaultProviders: ["aws"] });
+        expect(doc.errors.join("\n")).to.contain("Default provider for 'aws' disabled. 'aws:s3/bucket:Bucket' (\"stray\") must use an explicit provider");
+        expect(ofType(doc, "aws:s3/bucket:Bucket")).to.deep.equal([]);
+        expect(dev.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.provider)).to.deep.equal([]);
+    });
+
+    it("scales domains without changing the platform's shape", async () => {
+        const domains = Array.from({ length: 12 }, (_, i) => ({ name: `domain${i}`, account: "sandbox", owner: "team" }));
+        const big = await planStack("dev", { "cdp:domains": JSON.stringify(domains) });
+        expect(big.errors).to.deep.equal([]);
+        expect(ofType(big, "cdp:programs:Producer")).to.have.length(12);
+        expect(ofType(big, "aws:kms/key:Key")).to.have.length(15);
+    });
+});
