@@ -13,25 +13,15 @@ export const STORAGE_CLASS_ORDER = [
 export type TransitionStorageClass = (typeof STORAGE_CLASS_ORDER)[number];
 
 /**
- * Minimum object age, in days, before S3 accepts a transition into the class (the infrequent-access classes
- * need 30 days in S3 Standard first), and the minimum stay in the class before a later transition out of it.
+ * Days an object must spend in a class before S3 accepts a lifecycle transition out of it. The infrequent-access
+ * classes also need objects to be 30 days old before they can enter them (S3 Standard is the class they leave).
  */
-const MIN_DAYS_BEFORE: Record<TransitionStorageClass, number> = {
-    STANDARD_IA: 30,
-    INTELLIGENT_TIERING: 0,
-    ONEZONE_IA: 30,
-    GLACIER_IR: 0,
-    GLACIER: 0,
-    DEEP_ARCHIVE: 0,
-};
-const MIN_DAYS_IN_CLASS: Record<TransitionStorageClass, number> = {
-    STANDARD_IA: 30,
-    INTELLIGENT_TIERING: 0,
-    ONEZONE_IA: 30,
-    GLACIER_IR: 0,
-    GLACIER: 0,
-    DEEP_ARCHIVE: 0,
-};
+const IA_MINIMUM_DAYS = 30;
+const INFREQUENT_ACCESS: readonly TransitionStorageClass[] = ["STANDARD_IA", "ONEZONE_IA"];
+
+function minimumDays(storageClass: TransitionStorageClass): number {
+    return INFREQUENT_ACCESS.includes(storageClass) ? IA_MINIMUM_DAYS : 0;
+}
 
 export interface LifecycleTransition {
     /** Object age in days when it moves to `storageClass`. */
@@ -69,7 +59,7 @@ function checkTransitions(
             issues.push({ key: `${at}.days`, value: t.days, expected: "a whole number of days ≥ 0" });
             return;
         }
-        const minimum = MIN_DAYS_BEFORE[t.storageClass];
+        const minimum = minimumDays(t.storageClass);
         if (t.days < minimum) {
             issues.push({
                 key: `${at}.days`,
@@ -85,12 +75,13 @@ function checkTransitions(
                     expected: `a class after ${last.storageClass} in S3's transition order (${STORAGE_CLASS_ORDER.join(" → ")})`,
                 });
             }
-            const earliest = last.days + Math.max(1, MIN_DAYS_IN_CLASS[last.storageClass]);
+            const stay = Math.max(1, minimumDays(last.storageClass));
+            const earliest = last.days + stay;
             if (t.days < earliest) {
                 issues.push({
                     key: `${at}.days`,
                     value: t.days,
-                    expected: `at least ${earliest} days: objects must stay ${Math.max(1, MIN_DAYS_IN_CLASS[last.storageClass])} day(s) in ${last.storageClass} first`,
+                    expected: `at least ${earliest} days: objects must stay ${stay} day(s) in ${last.storageClass} first`,
                 });
             }
         }

@@ -139,8 +139,7 @@ export async function main(argv: string[]): Promise<number> {
             for (const e of doc.errors) console.error(e.split("\n").map((l) => `  ${l}`).join("\n"));
             return EXIT_ERROR;
         }
-        const text = renderPlan(doc, { color: process.stdout.isTTY });
-        console.log(args.quiet ? text.slice(text.lastIndexOf("Warnings") >= 0 ? text.lastIndexOf("Warnings") : text.lastIndexOf("Summary")) : text);
+        console.log(renderPlan(doc, { color: process.stdout.isTTY, quiet: args.quiet }));
         if (args.json) console.log(`Plan JSON written to ${args.json}`);
         return EXIT_OK;
     } catch (err) {

@@ -21,7 +21,7 @@ function flags(r: Res): string {
 
 
 /** The human-readable plan: accounts → components → resources, counts by type, outputs, warnings, summary. */
-export function renderPlan(doc: Doc, options: { color?: boolean } = {}): string {
+export function renderPlan(doc: Doc, options: { color?: boolean; quiet?: boolean } = {}): string {
     const bold = (s: string) => (options.color ? `\x1b[1m${s}\x1b[0m` : s);
     const dim = (s: string) => (options.color ? `\x1b[2m${s}\x1b[0m` : s);
     const lines: string[] = [];
@@ -41,6 +41,7 @@ export function renderPlan(doc: Doc, options: { color?: boolean } = {}): string 
         for (const c of children.get(r.urn) ?? []) printTree(c, depth + 1);
     };
     const byAccount = new Map<string, Res[]>();
+    if (options.quiet) topLevel.length = 0;
     for (const r of topLevel) {
         const list = byAccount.get(r.account) ?? [];
         list.push(r);
@@ -53,18 +54,20 @@ export function renderPlan(doc: Doc, options: { color?: boolean } = {}): string 
         for (const r of roots) printTree(r, 1);
         lines.push("");
     }
-    lines.push(bold(`Resources by type (${doc.summary.resources})`));
-    for (const [type, count] of Object.entries(doc.summary.byType)) {
-        lines.push(`  ${String(count).padStart(4)}  ${type}`);
+    if (!options.quiet) {
+        lines.push(bold(`Resources by type (${doc.summary.resources})`));
+        for (const [type, count] of Object.entries(doc.summary.byType)) {
+            lines.push(`  ${String(count).padStart(4)}  ${type}`);
+        }
+        lines.push("");
+        lines.push(bold("Stack outputs"));
+        const outputs = Object.entries(doc.outputs);
+        if (outputs.length === 0) lines.push("  (none)");
+        for (const [k, v] of outputs) {
+            lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+        }
+        lines.push("");
     }
-    lines.push("");
-    lines.push(bold("Stack outputs"));
-    const outputs = Object.entries(doc.outputs);
-    if (outputs.length === 0) lines.push("  (none)");
-    for (const [k, v] of outputs) {
-        lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
-    }
-    lines.push("");
     if (doc.warnings.length) {
         lines.push(bold(`Warnings (${doc.warnings.length})`));
         for (const w of doc.warnings) lines.push(`  - ${w}`);
