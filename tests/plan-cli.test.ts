@@ -83,6 +83,22 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", function () {
         expect(run.stderr).to.not.match(/\n\s+at .*\.(js|ts):\d+/);
     });
 
+    it("evaluates the policy pack: exit 1 with a violations table and a policy section in the JSON", () => {
+        const file = tmpFile("insecure.json");
+        const run = plan(["--program", path.join(ROOT, "tests", "fixtures", "insecure-program"), "--json", file]);
+        expect(run.code, run.stderr).to.equal(1);
+        expect(run.stdout).to.match(/Policy violations: \d+ mandatory, 0 advisory {2}\(cdp-guardrails@\d+\.\d+\.\d+\)/);
+        expect(run.stdout).to.match(/MANDATORY {2}high {6}kms-key-rotation\n {4}resource: urn:pulumi:plan::insecure-program::pulumi:pulumi:Stack\$aws:kms\/key:Key::unrotated/);
+        expect(run.stdout).to.contain("fix:      Set enableKeyRotation: true");
+        expect(run.stderr).to.match(/mandatory policy violation/);
+        const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+        const policies = new Set(doc.policy!.violations.map((v) => v.policy));
+        for (const p of ["s3-bucket-sse-kms-cmk", "s3-public-access-block", "s3-tls-only-policy", "kms-key-rotation"]) expect(policies.has(p), p).to.equal(true);
+        expect(doc.policy!.violations[0]).to.have.all.keys("pack", "policy", "severity", "enforcement", "urn", "message", "remediation");
+        // The platform itself passes the gate.
+        expect(plan(["--stack", "prod", "--quiet"]).code).to.equal(0);
+    });
+
     it("exits 2 for an unknown stack or bad arguments, saying what exists", () => {
         const missing = plan(["--stack", "qa"]);
         expect(missing.code).to.equal(2);

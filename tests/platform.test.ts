@@ -22,6 +22,13 @@ describe("platform stacks", function () {
         prod = await planStack("prod");
     });
 
+    it("produce zero mandatory policy violations (the CI policy gate)", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const doc = await planStack(stack, {}, true);
+            expect(doc.policy!.violations.filter((v) => v.enforcement === "mandatory").map((v) => `${v.policy} ${v.urn}`), stack).to.deep.equal([]);
+        }
+    });
+
     it("plan without errors", () => {
         expect(dev.errors).to.deep.equal([]);
         expect(prod.errors).to.deep.equal([]);

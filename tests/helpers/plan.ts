@@ -1,6 +1,8 @@
 import * as path from "path";
 import { PlanDocument, toPlanDocument } from "../../tools/plan/document";
 import { runPlan } from "../../tools/plan/harness";
+import { platformPacks } from "../../tools/plan/packs";
+import { evaluatePolicies } from "../../tools/plan/policy";
 import { loadEngineConfig } from "../../tools/plan/stack-config";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -8,7 +10,7 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export type PlanResource = PlanDocument["resources"][number];
 
 /** Plans the platform's own stack in-process (the same harness as `npm run plan`), with optional config overrides. */
-export async function planStack(stack: string, overrides: Record<string, string> = {}): Promise<PlanDocument> {
+export async function planStack(stack: string, overrides: Record<string, string> = {}, withPolicy = false): Promise<PlanDocument> {
     const engine = loadEngineConfig(ROOT, stack);
     const result = await runPlan({
         project: engine.project,
@@ -18,13 +20,13 @@ export async function planStack(stack: string, overrides: Record<string, string>
         disableDefaultProviders: engine.disableDefaultProviders,
         program: path.join(ROOT, "index.ts"),
     });
-    return toPlanDocument(result);
+    return withPolicy ? withPolicies(result) : toPlanDocument(result);
 }
 
 /** Plans a small program given as a function (component tests). */
 export async function planProgram(
     program: () => unknown,
-    options: { config?: Record<string, string>; disableDefaultProviders?: string[] } = {},
+    options: { config?: Record<string, string>; disableDefaultProviders?: string[]; policy?: boolean } = {},
 ): Promise<PlanDocument> {
     const result = await runPlan({
         project: "test",
@@ -33,7 +35,20 @@ export async function planProgram(
         disableDefaultProviders: options.disableDefaultProviders,
         program,
     });
-    return toPlanDocument(result);
+    return options.policy ? withPolicies(result) : toPlanDocument(result);
+}
+
+/** The plan document with the platform's policy packs evaluated, as the CLI does. */
+async function withPolicies(result: Awaited<ReturnType<typeof runPlan>>): Promise<PlanDocument> {
+    if (result.errors.length) throw new Error(`program failed: ${result.errors.join("\n")}`);
+    const packs = platformPacks();
+    const report = await evaluatePolicies(result, packs);
+    return toPlanDocument(result, { ...report, packs: packs.map((p) => ({ name: p.name, version: p.version })) });
+}
+
+/** Names of the policies violated in a plan (sorted, unique). */
+export function violatedPolicies(doc: PlanDocument): string[] {
+    return [...new Set((doc.policy?.violations ?? []).map((v) => v.policy))].sort();
 }
 
 /** The one resource of `type` named `name` (throws with the candidates otherwise). */

@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { toPlanDocument } from "./document";
 import { runPlan } from "./harness";
+import { platformPacks } from "./packs";
+import { evaluatePolicies } from "./policy";
 import { renderPlan } from "./render";
 import { loadEngineConfig, PlanInputError, readProject } from "./stack-config";
 
@@ -24,7 +26,10 @@ const USAGE = `usage: npm run plan -- --stack NAME [--json FILE] [--quiet]
   --program DIR       plan another Pulumi TypeScript program (a directory with index.ts or Pulumi.yaml "main")
   --config KEY=VALUE  set a config value (repeatable; KEY without a namespace gets the project's)
   --json FILE         also write the plan as JSON (format: README "Plan JSON")
-  --quiet             print only warnings, errors and the summary`;
+  --quiet             print only policy violations, warnings, errors and the summary
+  --no-policy         skip the policy packs (exit code 1 then never happens)
+
+exit codes: 0 success, 1 mandatory policy violation, 2 program/config/usage error`;
 
 interface CliArgs {
     stack?: string;
@@ -32,12 +37,13 @@ interface CliArgs {
     config: Record<string, string>;
     json?: string;
     quiet: boolean;
+    policy: boolean;
 }
 
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): CliArgs {
-    const args: CliArgs = { config: {}, quiet: false };
+    const args: CliArgs = { config: {}, quiet: false, policy: true };
     const value = (i: number, flag: string): string => {
         const v = argv[i + 1];
         if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -64,6 +70,9 @@ export function parseArgs(argv: string[]): CliArgs {
             }
             case "--quiet":
                 args.quiet = true;
+                break;
+            case "--no-policy":
+                args.policy = false;
                 break;
             case "--help":
             case "-h":
@@ -129,7 +138,9 @@ export async function main(argv: string[]): Promise<number> {
             disableDefaultProviders: engine.disableDefaultProviders,
             program: entry,
         });
-        const doc = toPlanDocument(result);
+        const packs = args.policy && result.errors.length === 0 ? platformPacks() : [];
+        const report = packs.length ? { ...(await evaluatePolicies(result, packs)), packs: packs.map((p) => ({ name: p.name, version: p.version })) } : undefined;
+        const doc = toPlanDocument(result, report);
         if (args.json) {
             fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
             fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
@@ -141,6 +152,10 @@ export async function main(argv: string[]): Promise<number> {
         }
         console.log(renderPlan(doc, { color: process.stdout.isTTY, quiet: args.quiet }));
         if (args.json) console.log(`Plan JSON written to ${args.json}`);
+        if (doc.policy && doc.policy.mandatory > 0) {
+            console.error(`error: ${doc.policy.mandatory} mandatory policy violation(s)`);
+            return EXIT_POLICY_VIOLATION;
+        }
         return EXIT_OK;
     } catch (err) {
         if (err instanceof PlanInputError) {

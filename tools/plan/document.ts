@@ -1,5 +1,6 @@
 import { maskSecrets, PlanResult, PlannedResource } from "./harness";
 import { providerTarget, UNPINNED_ACCOUNT } from "./mocks";
+import { PolicyReport, Violation } from "./policy";
 
 /** Version of the plan JSON format; bumped only on incompatible changes. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -32,6 +33,14 @@ export interface PlanDocument {
     accounts: PlanAccount[];
     warnings: string[];
     errors: string[];
+    /** Policy evaluation (absent with --no-policy). */
+    policy?: {
+        packs: Array<{ name: string; version: string }>;
+        violations: Violation[];
+        mandatory: number;
+        advisory: number;
+        durationMs: number;
+    };
     summary: {
         resources: number;
         custom: number;
@@ -94,7 +103,7 @@ export function resolveAccounts(result: PlanResult): { byUrn: Map<string, string
     return { byUrn, accounts: [...accountsByKey.values()] };
 }
 
-export function toPlanDocument(result: PlanResult): PlanDocument {
+export function toPlanDocument(result: PlanResult, policy?: PolicyReport & { packs: Array<{ name: string; version: string }> }): PlanDocument {
     const { byUrn, accounts } = resolveAccounts(result);
     const byType: Record<string, number> = {};
     for (const r of result.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
@@ -122,6 +131,17 @@ export function toPlanDocument(result: PlanResult): PlanDocument {
         accounts,
         warnings: result.warnings,
         errors: result.errors,
+        ...(policy
+            ? {
+                  policy: {
+                      packs: policy.packs,
+                      violations: policy.violations,
+                      mandatory: policy.mandatory,
+                      advisory: policy.advisory,
+                      durationMs: Math.round(policy.durationMs),
+                  },
+              }
+            : {}),
         summary: {
             resources: result.resources.length,
             custom: result.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length,

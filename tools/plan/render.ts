@@ -68,6 +68,22 @@ export function renderPlan(doc: Doc, options: { color?: boolean; quiet?: boolean
         }
         lines.push("");
     }
+    if (doc.policy) {
+        const p = doc.policy;
+        const packs = p.packs.map((x) => `${x.name}@${x.version}`).join(", ");
+        lines.push(bold(`Policy violations: ${p.mandatory} mandatory, ${p.advisory} advisory`) + dim(`  (${packs})`));
+        if (p.violations.length === 0) lines.push("  (none)");
+        const order = (v: { enforcement: string }) => (v.enforcement === "mandatory" ? 0 : 1);
+        for (const v of [...p.violations].sort((a, b) => order(a) - order(b) || a.policy.localeCompare(b.policy))) {
+            // The analyzer prefixes the policy description; the table shows it once, via the policy name.
+            const detail = v.message.includes("\n") ? v.message.slice(v.message.indexOf("\n") + 1) : v.message;
+            lines.push(`  ${v.enforcement.toUpperCase().padEnd(9)}  ${v.severity.padEnd(8)}  ${bold(v.policy)}`);
+            lines.push(`    resource: ${v.urn || "(stack)"}`);
+            lines.push(`    problem:  ${detail}`);
+            if (v.remediation) lines.push(`    fix:      ${v.remediation}`);
+        }
+        lines.push("");
+    }
     if (doc.warnings.length) {
         lines.push(bold(`Warnings (${doc.warnings.length})`));
         for (const w of doc.warnings) lines.push(`  - ${w}`);

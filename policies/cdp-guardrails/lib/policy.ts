@@ -1,0 +1,30 @@
+import { EnforcementLevel, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
+
+/** The two concerns the pack covers. */
+export type Concern = "encryption" | "governance";
+
+/** What the platform documents about each policy (the coverage table in policies/README.md). */
+export interface PolicyMetadata {
+    concern: Concern;
+    /** Controls implemented, e.g. `FSBP S3.5`, `cdk-nag AwsSolutions-S10`, `LF-1`, or `platform rule`. */
+    controls: string[];
+    /** Resource type tokens the policy inspects. */
+    inspects: string[];
+}
+
+export type CdpPolicy = (ResourceValidationPolicy | StackValidationPolicy) & {
+    severity: Severity;
+    enforcementLevel: EnforcementLevel;
+    remediationSteps: string;
+    cdp: PolicyMetadata;
+};
+
+/** Identity helper that type-checks a policy definition with its metadata. */
+export function definePolicy<P extends CdpPolicy>(policy: P): P {
+    return policy;
+}
+
+/** True when `type` is one of `tokens` (pass both the v7 token and its deprecated `...V2` twin where one exists). */
+export function isType(type: string, tokens: readonly string[]): boolean {
+    return tokens.includes(type);
+}

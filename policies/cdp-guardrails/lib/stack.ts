@@ -1,0 +1,65 @@
+import { PolicyResource } from "@pulumi/policy";
+
+/**
+ * Configuration resources of `target` (a bucket, a cluster...): the resources of `types` that reference it through
+ * `property` — by property dependency (the URN), which is how v7 sub-resources are linked at preview when ids are
+ * unknown, or else by equal value of `property` and `targetProperty` (names known up front).
+ */
+export function attachedTo(
+    resources: readonly PolicyResource[],
+    target: PolicyResource,
+    types: readonly string[],
+    property: string,
+    targetProperty: string,
+): PolicyResource[] {
+    const targetValue = target.props[targetProperty] ?? target.props.id;
+    return resources.filter((r) => {
+        if (!types.includes(r.type)) return false;
+        const deps = r.propertyDependencies[property];
+        if (deps && deps.some((d) => d.urn === target.urn)) return true;
+        const value = r.props[property];
+        return typeof value === "string" && targetValue !== undefined && value === targetValue;
+    });
+}
+
+/** Parses a JSON policy document held as a string (or already an object); undefined when absent or unreadable. */
+export function parseDocument(value: unknown): { Statement?: unknown } | undefined {
+    if (typeof value === "string") {
+        try {
+            return JSON.parse(value) as { Statement?: unknown };
+        } catch {
+            return undefined;
+        }
+    }
+    return typeof value === "object" && value !== null ? (value as { Statement?: unknown }) : undefined;
+}
+
+export interface Statement {
+    Sid?: string;
+    Effect?: string;
+    Principal?: unknown;
+    Action?: string | string[];
+    NotAction?: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The statements of a policy document, always as a list. */
+export function statementsOf(value: unknown): Statement[] {
+    const doc = parseDocument(value);
+    const s = doc?.Statement;
+    return Array.isArray(s) ? (s as Statement[]) : s && typeof s === "object" ? [s as Statement] : [];
+}
+
+export function asList(value: unknown): string[] {
+    return value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/** True when the principal block admits anyone (`"*"` or `{AWS: "*"}`). */
+export function isPublicPrincipal(principal: unknown): boolean {
+    if (principal === "*") return true;
+    if (typeof principal === "object" && principal !== null) {
+        return Object.values(principal as Record<string, unknown>).some((v) => asList(v).includes("*"));
+    }
+    return false;
+}

@@ -1,0 +1,159 @@
+import { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import { definePolicy } from "../lib/policy";
+import { asList, attachedTo, isPublicPrincipal, statementsOf } from "../lib/stack";
+import { SSE_S3_ACCEPTED_REASONS, SSE_S3_REASON_TAG, TYPES } from "../lib/types";
+
+const BUCKET_TYPES: readonly string[] = TYPES.bucket;
+
+/** Buckets of the stack, each with the configuration resources that name it. */
+function forEachBucket(
+    args: StackValidationArgs,
+    check: (bucket: PolicyResource, attached: (types: readonly string[]) => PolicyResource[]) => void,
+): void {
+    for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
+        check(bucket, (types) => attachedTo(args.resources, bucket, types, "bucket", "bucket"));
+    }
+}
+
+/** A bucket the pack accepts on SSE-S3: tagged with an accepted reason and really used as a log delivery target. */
+function isAcceptedSseS3Bucket(args: StackValidationArgs, bucket: PolicyResource): boolean {
+    const tags = (bucket.props.tags ?? {}) as Record<string, string>;
+    if (!SSE_S3_ACCEPTED_REASONS.includes(tags[SSE_S3_REASON_TAG])) return false;
+    const name = bucket.props.bucket;
+    return args.resources.some((r) => (TYPES.bucketLogging as readonly string[]).includes(r.type) && (r.props.targetBucket === name || (r.propertyDependencies.targetBucket ?? []).some((d) => d.urn === bucket.urn)));
+}
+
+function report(reportViolation: ReportViolation, bucket: PolicyResource, message: string): void {
+    reportViolation(`${bucket.name}: ${message}`, bucket.urn);
+}
+
+export const s3BucketSseKmsCmk = definePolicy({
+    name: "s3-bucket-sse-kms-cmk",
+    description:
+        "S3 buckets encrypt by default with SSE-KMS under a customer-managed key, with S3 Bucket Keys (platform rule; NIST S3.17). Only buckets AWS forces onto SSE-S3 (server access log targets, tagged cdp:sse-s3-reason) are exempt.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm \"aws:kms\", kmsMasterKeyId set to a customer-managed key ARN (not alias/aws/s3) and bucketKeyEnabled true — or use the DataLakeZone component.",
+    cdp: { concern: "encryption", controls: ["platform rule", "NIST S3.17"], inspects: [...TYPES.bucket, ...TYPES.bucketSse] },
+    validateStack: (args, reportViolation) => {
+        forEachBucket(args, (bucket, attached) => {
+            const configs = attached(TYPES.bucketSse);
+            if (configs.length === 0) {
+                if (!isAcceptedSseS3Bucket(args, bucket)) report(reportViolation, bucket, "has no server-side encryption configuration");
+                return;
+            }
+            for (const config of configs) {
+                for (const rule of (config.props.rules ?? config.props.rule ?? []) as Array<Record<string, any>>) {
+                    const byDefault = rule.applyServerSideEncryptionByDefault ?? {};
+                    if (byDefault.sseAlgorithm === "AES256" && isAcceptedSseS3Bucket(args, bucket)) continue;
+                    if (byDefault.sseAlgorithm !== "aws:kms" && byDefault.sseAlgorithm !== "aws:kms:dsse") {
+                        report(reportViolation, bucket, `default encryption is ${byDefault.sseAlgorithm ?? "unset"}, not SSE-KMS`);
+                    } else if (!byDefault.kmsMasterKeyId || String(byDefault.kmsMasterKeyId).includes("alias/aws/")) {
+                        report(reportViolation, bucket, "default encryption uses the AWS-managed key, not a customer-managed key");
+                    } else if (rule.bucketKeyEnabled !== true) {
+                        report(reportViolation, bucket, "S3 Bucket Keys are not enabled (bucketKeyEnabled)");
+                    }
+                }
+            }
+        });
+    },
+});
+
+export const s3PublicAccessBlock = definePolicy({
+    name: "s3-public-access-block",
+    description: "S3 buckets block public access with all four public-access-block flags (FSBP S3.8; cdk-nag AwsSolutions-S2).",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+    cdp: { concern: "governance", controls: ["FSBP S3.8", "cdk-nag AwsSolutions-S2"], inspects: [...TYPES.bucket, ...TYPES.bucketPublicAccessBlock] },
+    validateStack: (args, reportViolation) => {
+        forEachBucket(args, (bucket, attached) => {
+            const blocks = attached(TYPES.bucketPublicAccessBlock);
+            const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+            if (!blocks.some((b) => flags.every((f) => b.props[f] === true))) {
+                const missing = blocks.length ? flags.filter((f) => !blocks.some((b) => b.props[f] === true)) : ["the public access block"];
+                report(reportViolation, bucket, `public access is not fully blocked (missing ${missing.join(", ")})`);
+            }
+        });
+    },
+});
+
+/** True when a statement denies every non-TLS request to the bucket and its objects. */
+function deniesInsecureTransport(statement: Record<string, any>, bucketArn: string): boolean {
+    if (statement.Effect !== "Deny" || !isPublicPrincipal(statement.Principal)) return false;
+    const actions = asList(statement.Action);
+    if (!actions.some((a) => a === "s3:*" || a === "*")) return false;
+    const resources = asList(statement.Resource);
+    const coversObjects = resources.some((r) => r === `${bucketArn}/*` || r === "*");
+    const coversBucket = resources.some((r) => r === bucketArn || r === "*");
+    const bool = statement.Condition?.Bool ?? statement.Condition?.BoolIfExists;
+    return coversObjects && coversBucket && bool !== undefined && String(bool["aws:SecureTransport"]) === "false";
+}
+
+export const s3TlsOnly = definePolicy({
+    name: "s3-tls-only-policy",
+    description: "S3 bucket policies deny requests that do not use TLS (FSBP S3.5; cdk-nag AwsSolutions-S10).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Add to the bucket policy a statement: Effect Deny, Principal \"*\", Action \"s3:*\", Resource [bucket ARN, bucket ARN + \"/*\"], Condition {Bool: {\"aws:SecureTransport\": \"false\"}}.",
+    cdp: { concern: "governance", controls: ["FSBP S3.5", "cdk-nag AwsSolutions-S10"], inspects: [...TYPES.bucket, ...TYPES.bucketPolicy] },
+    validateStack: (args, reportViolation) => {
+        forEachBucket(args, (bucket, attached) => {
+            const arn = String(bucket.props.arn ?? `arn:aws:s3:::${bucket.props.bucket}`);
+            const ok = attached(TYPES.bucketPolicy).some((p) => statementsOf(p.props.policy).some((s) => deniesInsecureTransport(s as Record<string, any>, arn)));
+            if (!ok) report(reportViolation, bucket, "no bucket policy denies aws:SecureTransport=false on the bucket and its objects");
+        });
+    },
+});
+
+export const s3BucketOwnerEnforced = definePolicy({
+    name: "s3-bucket-owner-enforced",
+    description: "S3 buckets disable ACLs with the BucketOwnerEnforced object ownership setting (FSBP S3.12).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Add an aws.s3.BucketOwnershipControls for the bucket with rule.objectOwnership \"BucketOwnerEnforced\".",
+    cdp: { concern: "governance", controls: ["FSBP S3.12"], inspects: [...TYPES.bucket, ...TYPES.bucketOwnership] },
+    validateStack: (args, reportViolation) => {
+        forEachBucket(args, (bucket, attached) => {
+            if (!attached(TYPES.bucketOwnership).some((o) => (o.props.rule as { objectOwnership?: string } | undefined)?.objectOwnership === "BucketOwnerEnforced")) {
+                report(reportViolation, bucket, "ACLs are not disabled (no BucketOwnerEnforced ownership controls)");
+            }
+        });
+    },
+});
+
+export const s3AccessLogging = definePolicy({
+    name: "s3-access-logging",
+    description: "S3 buckets deliver server access logs to a log bucket (FSBP S3.9; cdk-nag AwsSolutions-S1). Log target buckets themselves are exempt.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Add an aws.s3.BucketLogging for the bucket with targetBucket set to the platform's access-log bucket (DataLake does this for its zones).",
+    cdp: { concern: "governance", controls: ["FSBP S3.9", "cdk-nag AwsSolutions-S1"], inspects: [...TYPES.bucket, ...TYPES.bucketLogging] },
+    validateStack: (args, reportViolation) => {
+        forEachBucket(args, (bucket, attached) => {
+            if (attached(TYPES.bucketLogging).length === 0 && !isAcceptedSseS3Bucket(args, bucket)) {
+                report(reportViolation, bucket, "server access logging is not enabled");
+            }
+        });
+    },
+});
+
+export const s3Versioning = definePolicy({
+    name: "s3-versioning",
+    description: "S3 buckets keep object versions (versioning Enabled) so data can be recovered (NIST S3.14; platform rule for data zones).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status \"Enabled\".",
+    cdp: { concern: "governance", controls: ["platform rule", "NIST S3.14"], inspects: [...TYPES.bucket, ...TYPES.bucketVersioning] },
+    validateStack: (args, reportViolation) => {
+        forEachBucket(args, (bucket, attached) => {
+            if (!attached(TYPES.bucketVersioning).some((v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled")) {
+                report(reportViolation, bucket, "versioning is not enabled");
+            }
+        });
+    },
+});
+
+export const s3Policies = [s3BucketSseKmsCmk, s3PublicAccessBlock, s3TlsOnly, s3BucketOwnerEnforced, s3AccessLogging, s3Versioning];

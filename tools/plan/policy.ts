@@ -1,0 +1,161 @@
+import { Policies } from "@pulumi/policy";
+import { performance } from "perf_hooks";
+import { PlanResult, PlannedResource } from "./harness";
+
+// The analyzer entry points the Pulumi CLI drives over gRPC, called in-process with the same protobuf requests, so
+// the offline verdict is the engine's verdict. (They are exported by @pulumi/policy, marked internal.)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const server = require("@pulumi/policy/server") as {
+    makeAnalyzeRpcFun(name: string, version: string, level: string, policies: Policies): RpcFun;
+    makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: Policies): RpcFun;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const proto = require("@pulumi/pulumi/proto/analyzer_pb");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+
+type RpcFun = (call: { request: unknown }, callback: (err: unknown, response: AnalyzeResponse | undefined) => void) => Promise<void>;
+
+interface AnalyzeResponse {
+    getDiagnosticsList(): Array<{
+        getPolicyname(): string;
+        getPolicypackname(): string;
+        getMessage(): string;
+        getUrn(): string;
+        getEnforcementlevel(): number;
+    }>;
+}
+
+/** A policy pack as the offline plan evaluates it. */
+export interface OfflinePack {
+    name: string;
+    version: string;
+    enforcementLevel: "advisory" | "mandatory";
+    policies: Policies;
+}
+
+export interface Violation {
+    pack: string;
+    policy: string;
+    severity: string;
+    enforcement: "mandatory" | "advisory" | "remediate" | "disabled";
+    urn: string;
+    message: string;
+    remediation: string;
+}
+
+export interface PolicyReport {
+    violations: Violation[];
+    mandatory: number;
+    advisory: number;
+    /** Wall time of the evaluation (resource and stack analysis), milliseconds. */
+    durationMs: number;
+}
+
+function enforcementName(level: number): Violation["enforcement"] {
+    const e = proto.EnforcementLevel;
+    return level === e.MANDATORY ? "mandatory" : level === e.REMEDIATE ? "remediate" : level === e.DISABLED ? "disabled" : "advisory";
+}
+
+function call(fn: RpcFun, request: unknown): Promise<AnalyzeResponse> {
+    return new Promise((resolve, reject) => {
+        void fn({ request }, (err, response) => (err ? reject(err) : resolve(response as AnalyzeResponse)));
+    });
+}
+
+function options(r: PlannedResource) {
+    const opts = new proto.AnalyzerResourceOptions();
+    opts.setProtect(r.protect);
+    if (r.parent) opts.setParent(r.parent);
+    return opts;
+}
+
+function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>) {
+    const p = r.provider ? byUrn.get(r.provider) : undefined;
+    if (!p) return undefined;
+    const provider = new proto.AnalyzerProviderResource();
+    provider.setType(p.type);
+    provider.setProperties(Struct.fromJavaScript(p.inputs));
+    provider.setUrn(p.urn);
+    provider.setName(p.name);
+    return provider;
+}
+
+/**
+ * Evaluates packs on a plan with the engine's semantics: every resource goes through `Analyze` with its inputs,
+ * type, URN, name, options and provider; then the whole stack through `AnalyzeStack` with outputs, parents,
+ * dependencies and property dependencies.
+ */
+export async function evaluatePolicies(result: PlanResult, packs: readonly OfflinePack[]): Promise<PolicyReport> {
+    const started = performance.now();
+    const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
+    const meta = new Map<string, { severity: string; remediation: string }>();
+    const analyze: Array<{ pack: OfflinePack; resource: RpcFun; stack: RpcFun }> = packs.map((pack) => {
+        for (const p of pack.policies) {
+            meta.set(`${pack.name}/${p.name}`, { severity: p.severity ?? "", remediation: p.remediationSteps ?? "" });
+        }
+        return {
+            pack,
+            resource: server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, pack.policies),
+            stack: server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, pack.policies),
+        };
+    });
+    // Resource policies report without a URN (the engine knows which resource it asked about): remember it.
+    const responses: Array<{ response: AnalyzeResponse; urn: string }> = [];
+    const analyzed = result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    for (const r of analyzed) {
+        const request = new proto.AnalyzeRequest();
+        request.setType(r.type);
+        request.setProperties(Struct.fromJavaScript(r.inputs));
+        request.setUrn(r.urn);
+        request.setName(r.name);
+        request.setOptions(options(r));
+        const provider = providerOf(r, byUrn);
+        if (provider) request.setProvider(provider);
+        for (const a of analyze) responses.push({ response: await call(a.resource, request), urn: r.urn });
+    }
+    const stackRequest = new proto.AnalyzeStackRequest();
+    stackRequest.setResourcesList(
+        result.resources.map((r) => {
+            const resource = new proto.AnalyzerResource();
+            resource.setType(r.type);
+            resource.setProperties(Struct.fromJavaScript(r.outputs));
+            resource.setUrn(r.urn);
+            resource.setName(r.name);
+            resource.setOptions(options(r));
+            const provider = providerOf(r, byUrn);
+            if (provider) resource.setProvider(provider);
+            resource.setParent(r.parent);
+            resource.setDependenciesList(r.dependencies);
+            const deps = resource.getPropertydependenciesMap();
+            for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+                const d = new proto.AnalyzerPropertyDependencies();
+                d.setUrnsList(urns);
+                deps.set(key, d);
+            }
+            return resource;
+        }),
+    );
+    for (const a of analyze) responses.push({ response: await call(a.stack, stackRequest), urn: "" });
+
+    const violations: Violation[] = responses.flatMap(({ response, urn }) =>
+        response.getDiagnosticsList().map((d) => {
+            const m = meta.get(`${d.getPolicypackname()}/${d.getPolicyname()}`);
+            return {
+                pack: d.getPolicypackname(),
+                policy: d.getPolicyname(),
+                severity: m?.severity ?? "",
+                enforcement: enforcementName(d.getEnforcementlevel()),
+                urn: d.getUrn() || urn,
+                message: d.getMessage(),
+                remediation: m?.remediation ?? "",
+            };
+        }),
+    );
+    return {
+        violations,
+        mandatory: violations.filter((v) => v.enforcement === "mandatory").length,
+        advisory: violations.filter((v) => v.enforcement !== "mandatory").length,
+        durationMs: performance.now() - started,
+    };
+}
