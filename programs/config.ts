@@ -1,5 +1,6 @@
 import { IssueCollector, ValidationError } from "../components/shared/errors";
 import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN, TAG_VALUE_PATTERN } from "../components/shared/tags";
+import { CLASSIFICATIONS } from "../components/governance/lake-formation";
 import { ObjectLockSpec } from "../components/storage/data-lake-zone";
 import { STORAGE_CLASS_ORDER, validateLifecycle, ZoneLifecycle } from "../components/storage/lifecycle";
 
@@ -40,6 +41,9 @@ export interface ZoneConfig {
 
 export interface LakeConfig {
     readonly accessLogRetentionDays: number;
+    /** Lake Formation admin roles (the governance deployment role is added automatically when it has one). */
+    readonly adminRoleArns: readonly string[];
+    readonly readOnlyAdminRoleArns: readonly string[];
     readonly zones: Readonly<Record<string, ZoneConfig>>;
 }
 
@@ -70,7 +74,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     dataProtection: "protect data stores from deletion: true/false (default: true)",
     logRetentionDays: "CloudWatch Logs retention in days, one of the values CloudWatch accepts (default: 365)",
     tags: "{owner, costCenter, extra?: {Key: value}} tag values for every resource (required)",
-    lake: "{accessLogRetentionDays?, zones?: {<zone>: {classification?, lifecycle?, objectLock?: {mode, days}}}}",
+    lake: "{accessLogRetentionDays?, adminRoleArns?, readOnlyAdminRoleArns?, zones?: {<zone>: {classification?, lifecycle?, objectLock?: {mode, days}}}}",
 };
 
 /** Retention values CloudWatch Logs accepts. */
@@ -307,10 +311,28 @@ function parseLifecycle(r: Reader, at: string, raw: Json): ZoneLifecycle | undef
     return problems.length === 0 ? lifecycle : undefined;
 }
 
-function parseLake(r: Reader, raw: Json): LakeConfig {
+function roleList(r: Reader, key: string, value: Json): string[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+        r.issues.add(key, value, "a list of IAM role ARNs");
+        return [];
+    }
+    return value.flatMap((arn, i) => r.string(`${key}[${i}]`, arn, ROLE_ARN, "an IAM role ARN, arn:aws:iam::<account>:role/<name> (no users, no wildcards)") ?? []);
+}
+
+function parseLake(r: Reader, raw: Json, governance: AccountConfig | undefined): LakeConfig {
     const key = `${CONFIG_NAMESPACE}:lake`;
-    const value = raw === undefined ? {} : r.record(key, raw, "{accessLogRetentionDays?, zones?: {...}}") ?? {};
-    r.unknownKeys(key, value, ["accessLogRetentionDays", "zones"]);
+    const value = raw === undefined ? {} : r.record(key, raw, "{accessLogRetentionDays?, adminRoleArns?, readOnlyAdminRoleArns?, zones?: {...}}") ?? {};
+    r.unknownKeys(key, value, ["accessLogRetentionDays", "adminRoleArns", "readOnlyAdminRoleArns", "zones"]);
+    const adminRoleArns = [...new Set([...(governance?.roleArn ? [governance.roleArn] : []), ...roleList(r, `${key}.adminRoleArns`, value.adminRoleArns)])];
+    if (governance && adminRoleArns.length === 0) {
+        r.issues.add(
+            `${key}.adminRoleArns`,
+            value.adminRoleArns,
+            "at least one Lake Formation admin role ARN: the role that deploys the governance program (ambient credentials have none configured)",
+        );
+    }
+    const readOnlyAdminRoleArns = roleList(r, `${key}.readOnlyAdminRoleArns`, value.readOnlyAdminRoleArns);
     const accessLogRetentionDays =
         value.accessLogRetentionDays === undefined
             ? 365
@@ -337,12 +359,15 @@ function parseLake(r: Reader, raw: Json): LakeConfig {
             }
         }
         zones[zone] = {
-            classification: spec.classification === undefined ? undefined : r.tagValue(`${at}.classification`, spec.classification),
+            classification:
+                spec.classification === undefined
+                    ? undefined
+                    : r.string(`${at}.classification`, spec.classification, new RegExp(`^(${CLASSIFICATIONS.join("|")})$`), `one of ${CLASSIFICATIONS.join(", ")}`),
             lifecycle: spec.lifecycle === undefined ? undefined : parseLifecycle(r, `${at}.lifecycle`, spec.lifecycle),
             objectLock,
         };
     }
-    return { accessLogRetentionDays, zones };
+    return { accessLogRetentionDays, adminRoleArns, readOnlyAdminRoleArns, zones };
 }
 
 /**
@@ -376,7 +401,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, string | undefi
         get("logRetentionDays") === undefined
             ? 365
             : r.integer(key("logRetentionDays"), get("logRetentionDays"), (n) => LOG_RETENTION_DAYS.includes(n), `one of ${LOG_RETENTION_DAYS.join(", ")}`);
-    const lake = parseLake(r, structured(r, key("lake"), get("lake")));
+    const lake = parseLake(r, structured(r, key("lake"), get("lake")), placement.governance ? accounts[placement.governance] : undefined);
 
     issues.throwIfAny(`Invalid stack configuration for ${project}/${stack} (Pulumi.${stack}.yaml)`);
     return {

@@ -1,3 +1,4 @@
+import { LakeFormation } from "../components/governance/lake-formation";
 import { Naming } from "../components/shared/naming";
 import { DataLake, DEFAULT_ZONES, ZoneSpec } from "../components/storage/data-lake";
 import { ZoneGrant } from "../components/storage/data-lake-zone";
@@ -15,6 +16,7 @@ export interface GovernanceProgramArgs {
 
 export interface GovernanceOutputs {
     readonly program: AccountProgram;
+    readonly lakeFormation: LakeFormation;
     readonly lake: DataLake;
     readonly zones: Readonly<Record<"raw" | "processed" | "curated", ZoneRef>>;
 }
@@ -45,13 +47,23 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
             grants,
         };
     });
+    const lakeFormation = new LakeFormation(
+        "lake-formation",
+        {
+            adminRoleArns: [...config.lake.adminRoleArns],
+            readOnlyAdminRoleArns: [...config.lake.readOnlyAdminRoleArns],
+            domains: config.domains.map((d) => d.name),
+        },
+        { parent: program },
+    );
     const lake = new DataLake(
         "lake",
-        { naming, zones, accessLogRetentionDays: config.lake.accessLogRetentionDays, dataProtection: config.dataProtection },
+        { naming, zones, accessLogRetentionDays: config.lake.accessLogRetentionDays, dataProtection: config.dataProtection, lakeFormation },
         { parent: program },
     );
     return program.finish({
         program,
+        lakeFormation,
         lake,
         zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
     });

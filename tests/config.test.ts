@@ -105,6 +105,14 @@ describe("stack configuration", () => {
         expect(issues.map((i) => i.key)).to.include.members(["cdp:lake.zones.curated.objectLock.mode", "cdp:lake.zones.curated.objectLock.days"]);
     });
 
+    it("requires a Lake Formation admin role when no deployment role can be one, and known classifications", () => {
+        expectIssue(devConfig({ "cdp:lake": { accessLogRetentionDays: 90 } }), "cdp:lake.adminRoleArns", /at least one Lake Formation admin role/);
+        expectIssue(devConfig({ "cdp:lake": { adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] } }), "cdp:lake.adminRoleArns[0]", /no users/);
+        expectIssue(devConfig({ "cdp:lake": { adminRoleArns: ["arn:aws:iam::111111111111:role/a"], zones: { raw: { classification: "secret" } } } }), "cdp:lake.zones.raw.classification", /one of public, internal, confidential, restricted/);
+        const prod = parsePlatformConfig(loadEngineConfig(ROOT, "prod").config, "p", "prod");
+        expect(prod.lake.adminRoleArns).to.deep.equal(["arn:aws:iam::333333333333:role/cdp-deployer"]);
+    });
+
     it("reports every problem at once, each with key, value and expectation", () => {
         const err = (() => {
             try {

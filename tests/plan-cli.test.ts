@@ -27,7 +27,8 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", function () {
         const run = plan(["--stack", "prod"]);
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/Account 333333333333 {2}eu-west-1, assume arn:aws:iam::333333333333:role\/cdp-deployer/);
-        expect(run.stdout).to.match(/▸ cdp:programs:Governance {2}governance\n {4}▸ cdp:storage:DataLake {2}lake/);
+        expect(run.stdout).to.match(/▸ cdp:programs:Governance {2}governance\n {4}▸ cdp:governance:LakeFormation {2}lake-formation\n/);
+        expect(run.stdout).to.match(/\n {4}▸ cdp:storage:DataLake {2}lake\n {6}▸ cdp:storage:AccessLogBucket {2}lake-access-logs\n/);
         expect(run.stdout).to.match(/aws:s3\/bucket:Bucket {2}lake-raw {2}→ cdp-prod-raw-333333333333-eu-west-1 {2}\[protected, retain\]/);
         expect(run.stdout).to.match(/Resources by type \(\d+\)\n\s+\d+ {2}(pulumi|aws|cdp):/);
         expect(run.stdout).to.contain("rawZoneBucketArn: arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1");

@@ -77,6 +77,26 @@ describe("platform stacks", function () {
         expect(policyOf(resource(dev, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw")).Statement.filter((s) => s.Effect === "Allow")).to.deep.equal([]);
     });
 
+    it("makes Lake Formation decide access: explicit admin roles, no IAMAllowedPrincipals defaults, LF-tags on every zone database", () => {
+        const settings = resource(prod, "aws:lakeformation/dataLakeSettings:DataLakeSettings", "lake-formation");
+        expect(settings.inputs.admins).to.deep.equal(["arn:aws:iam::333333333333:role/cdp-deployer"]);
+        expect(settings.inputs.readOnlyAdmins).to.deep.equal(["arn:aws:iam::333333333333:role/cdp-data-auditor"]);
+        expect(settings.inputs.createDatabaseDefaultPermissions).to.deep.equal([]);
+        expect(settings.inputs.createTableDefaultPermissions).to.deep.equal([]);
+        expect(resource(prod, "aws:lakeformation/lfTag:LfTag", "lake-formation-domain").inputs.values).to.deep.equal(["platform", "sales", "payments", "marketing"]);
+        for (const zone of ["raw", "processed", "curated"]) {
+            const tags = resource(prod, "aws:lakeformation/resourceLfTags:ResourceLfTags", `lake-${zone}`);
+            const db = resource(prod, "aws:glue/catalogDatabase:CatalogDatabase", `lake-${zone}`);
+            expect((tags.inputs.database as { name: string }).name).to.equal(db.outputs.name);
+            expect(tags.inputs.lfTags).to.deep.equal([
+                { key: "domain", value: "platform" },
+                { key: "classification", value: zone === "curated" ? "internal" : "confidential" },
+            ]);
+            // Tags can only be attached once their definitions exist.
+            expect(tags.dependencies).to.include(resource(prod, "aws:lakeformation/lfTag:LfTag", "lake-formation-classification").urn);
+        }
+    });
+
     it("sets the platform's default tags on every provider, with DataDomain on domain accounts", () => {
         for (const doc of [dev, prod]) {
             for (const p of ofType(doc, "pulumi:providers:aws")) {

@@ -4,6 +4,7 @@ import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
+import { CLASSIFICATIONS, LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
 import { AccessLogBucket } from "./access-log-bucket";
 import { DataLakeZone, ObjectLockSpec, ZoneGrant } from "./data-lake-zone";
 import { ZoneLifecycle } from "./lifecycle";
@@ -37,6 +38,13 @@ export interface DataLakeArgs {
     accessLogRetentionDays?: number;
     /** Protect buckets, keys and databases from deletion. Default true. */
     dataProtection?: boolean;
+    /**
+     * Lake Formation of the account: when given, each zone database gets the LF-tags `domain` (= `lfDomain`) and
+     * `classification` (= the zone's), so access is granted by tag. Default: no LF-tags.
+     */
+    lakeFormation?: LakeFormation;
+    /** Value of the `domain` LF-tag. Default `platform`. */
+    lfDomain?: string;
 }
 
 /**
@@ -58,6 +66,9 @@ export class DataLake extends pulumi.ComponentResource {
                 issues.add(`DataLake(${name}).zones[${i}].name`, spec.name, "a zone name not used by another zone");
             }
             seen.add(spec.name);
+            if (args.lakeFormation && !(CLASSIFICATIONS as readonly string[]).includes(spec.classification)) {
+                issues.add(`DataLake(${name}).zones[${i}].classification`, spec.classification, `one of ${CLASSIFICATIONS.join(", ")} (the classification LF-tag values)`);
+            }
         });
         if (specs.length === 0) {
             issues.add(`DataLake(${name}).zones`, specs, "at least one zone");
@@ -103,7 +114,7 @@ export class DataLake extends pulumi.ComponentResource {
                 { parent: this },
             );
             zones[spec.name] = zone;
-            databases[spec.name] = new aws.glue.CatalogDatabase(
+            const database = new aws.glue.CatalogDatabase(
                 `${name}-${spec.name}`,
                 {
                     name: args.naming.name("glueDatabase", spec.name),
@@ -115,6 +126,21 @@ export class DataLake extends pulumi.ComponentResource {
                 },
                 dataStoreOptions(dataProtection, { parent: this }),
             );
+            databases[spec.name] = database;
+            if (args.lakeFormation) {
+                const lf = args.lakeFormation;
+                new aws.lakeformation.ResourceLfTags(
+                    `${name}-${spec.name}`,
+                    {
+                        database: { name: database.name },
+                        lfTags: [
+                            { key: LF_TAG_KEYS.domain, value: args.lfDomain ?? "platform" },
+                            { key: LF_TAG_KEYS.classification, value: spec.classification },
+                        ],
+                    },
+                    { parent: this, dependsOn: Object.values(lf.tags) },
+                );
+            }
         }
         this.zones = zones;
         this.databases = databases;

@@ -178,15 +178,17 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
             const arn = `${arnBase("states")}:stateMachine:${machine}`;
             return { id: arn, state: { name: machine, arn } };
         }
+        case "aws:lakeformation/dataLakeSettings:DataLakeSettings":
+            return { id: acct, state: { catalogId: inputs.catalogId ?? acct } };
+        case "aws:lakeformation/lfTag:LfTag":
+            return { id: `${acct}:${inputs.key}`, state: { catalogId: inputs.catalogId ?? acct } };
         default: {
             // Configuration sub-resources (bucket encryption, policies, ...) are identified by their parent's name;
-            // anything else gets a name-shaped id and a service ARN.
+            // anything else gets a name-shaped id. No ARN is invented for types the plan does not model.
             if (typeof inputs.bucket === "string" && moduleOf(type) === "s3") {
                 return { id: inputs.bucket as string, state: {} };
             }
-            const id = named();
-            const resourceKind = type.split("/")[1]?.split(":")[0]?.toLowerCase() ?? "resource";
-            return { id, state: { arn: `${arnBase(moduleOf(type))}:${resourceKind}/${id}` } };
+            return { id: named(), state: {} };
         }
     }
 }

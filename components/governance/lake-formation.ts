@@ -1,0 +1,68 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { IssueCollector } from "../shared/errors";
+
+/** LF-tag keys every catalog database and table of the platform carries. */
+export const LF_TAG_KEYS = { domain: "domain", classification: "classification" } as const;
+
+/** Data classifications, lowest to highest sensitivity; also the values of the `classification` LF-tag. */
+export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
+
+export interface LakeFormationArgs {
+    /**
+     * IAM role ARNs that administer Lake Formation in this account: explicit roles only (no users, no wildcards). The
+     * role that deploys the governance program must be one of them, or it cannot create LF-tags and grants.
+     */
+    adminRoleArns: string[];
+    /** Auditor roles with read-only admin rights. Default none. */
+    readOnlyAdminRoleArns?: string[];
+    /** Values of the `domain` LF-tag: `platform` plus the business domains. */
+    domains: string[];
+}
+
+const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/**
+ * Lake Formation settings of the governance account: explicit admin roles, no implicit `IAMAllowedPrincipals`
+ * permissions on new databases and tables (so Lake Formation grants are what decides access), and the LF-tag
+ * definitions (`domain`, `classification`) every catalog resource is tagged with.
+ */
+export class LakeFormation extends pulumi.ComponentResource {
+    public readonly settings: aws.lakeformation.DataLakeSettings;
+    public readonly tags: Readonly<Record<string, aws.lakeformation.LfTag>>;
+
+    constructor(name: string, args: LakeFormationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:governance:LakeFormation", name, {}, opts);
+        const issues = new IssueCollector();
+        if (args.adminRoleArns.length === 0) {
+            issues.add(`LakeFormation(${name}).adminRoleArns`, args.adminRoleArns, "at least one IAM role ARN");
+        }
+        [...args.adminRoleArns, ...(args.readOnlyAdminRoleArns ?? [])].forEach((arn, i) => {
+            if (!ROLE_ARN.test(arn)) issues.add(`LakeFormation(${name}).adminRoleArns[${i}]`, arn, "an IAM role ARN (no users, no wildcards)");
+        });
+        issues.throwIfAny(`Invalid arguments for LakeFormation "${name}"`);
+
+        this.settings = new aws.lakeformation.DataLakeSettings(
+            name,
+            {
+                admins: args.adminRoleArns,
+                readOnlyAdmins: args.readOnlyAdminRoleArns ?? [],
+                // Empty: no IAMAllowedPrincipals "ALL" on new databases and tables.
+                createDatabaseDefaultPermissions: [],
+                createTableDefaultPermissions: [],
+            },
+            { parent: this },
+        );
+        const values: Record<string, string[]> = {
+            [LF_TAG_KEYS.domain]: [...new Set(["platform", ...args.domains])],
+            [LF_TAG_KEYS.classification]: [...CLASSIFICATIONS],
+        };
+        this.tags = Object.fromEntries(
+            Object.entries(values).map(([key, tagValues]) => [
+                key,
+                new aws.lakeformation.LfTag(`${name}-${key}`, { key, values: tagValues }, { parent: this, dependsOn: [this.settings] }),
+            ]),
+        );
+        this.registerOutputs({});
+    }
+}
