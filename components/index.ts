@@ -9,6 +9,7 @@ export * from "./shared/iam";
 export * from "./shared/kms";
 export * from "./shared/context";
 export * from "./shared/protection";
+export * from "./governance/lake-formation";
 export * from "./storage/lifecycle";
 export * from "./storage/secure-bucket";
 export * from "./storage/access-log-bucket";

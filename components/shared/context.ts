@@ -15,7 +15,7 @@ let forDefaultProvider: AwsContext | undefined;
 
 /**
  * The account, region and partition of the AWS provider `resource` inherits, looked up once per provider
- * (`getCallerIdentity`, `getRegion`, `getPartition`) and shared by every component under it. Reading them from
+ * (`getCallerIdentity`, `getRegion`; the partition comes from the caller ARN) and shared by every component under it. Reading them from
  * the provider, not from config, guarantees ARNs and key policies match the account the resources really land in.
  */
 export function awsContext(resource: pulumi.Resource): AwsContext {
@@ -26,12 +26,13 @@ export function awsContext(resource: pulumi.Resource): AwsContext {
     }
     const opts: pulumi.InvokeOutputOptions = provider ? { provider } : { parent: resource };
     const identity = aws.getCallerIdentityOutput({}, opts);
-    const partition = aws.getPartitionOutput({}, opts);
+    // The caller's ARN carries the partition, which saves a getPartition call per provider.
+    const partition = identity.arn.apply((arn) => arn.split(":")[1] ?? "aws");
     const context: AwsContext = {
         accountId: identity.accountId,
         region: aws.getRegionOutput({}, opts).region,
-        partition: partition.partition,
-        dnsSuffix: partition.dnsSuffix,
+        partition,
+        dnsSuffix: partition.apply((p) => (p === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com")),
     };
     if (provider) {
         byProvider.set(provider, context);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { KmsKey } from "../../components/shared/kms";
 import { Naming } from "../../components/shared/naming";
+import { LakeFormation } from "../../components/governance/lake-formation";
 import { DataLake } from "../../components/storage/data-lake";
 
 /**
@@ -23,9 +24,10 @@ export function key(p: aws.Provider, name = "cmk"): KmsKey {
     return new KmsKey(name, { description: "policy test", alias: naming.name("kmsAlias", name), dataProtection: false }, { provider: p });
 }
 
-/** A compliant data lake (zones, access-log bucket, catalog databases). */
+/** A compliant data lake (Lake Formation settings and LF-tags, zones, access-log bucket, tagged catalog databases). */
 export function lake(p: aws.Provider): DataLake {
-    return new DataLake("lake", { naming, dataProtection: false }, { provider: p });
+    const lakeFormation = new LakeFormation("lf", { adminRoleArns: ["arn:aws:iam::123456789012:role/lf-admin"], domains: [] }, { provider: p });
+    return new DataLake("lake", { naming, dataProtection: false, lakeFormation }, { provider: p });
 }
 
 /** A policy-case program: builds resources on the given provider. */

@@ -12,13 +12,16 @@
  */
 import * as aws from "@pulumi/aws";
 import * as path from "path";
-import { runPlan, PlanOptions } from "./harness";
+import { runPlan, PlanOptions, PlanResult } from "./harness";
+import { platformPacks } from "./packs";
+import { evaluatePolicies } from "./policy";
 import { repoRoot } from "./cli";
 import { loadEngineConfig } from "./stack-config";
 
 interface Sample {
     resources: number;
     ms: number;
+    result: PlanResult;
 }
 
 function median(values: number[]): number {
@@ -32,7 +35,7 @@ async function measure(options: PlanOptions): Promise<Sample> {
     if (result.errors.length) {
         throw new Error(`bench run failed: ${result.errors.join("; ")}`);
     }
-    return { resources: result.resources.length, ms: result.durationMs };
+    return { resources: result.resources.length, ms: result.durationMs, result };
 }
 
 /** The prod config with `factor`× the domains, each in an account of its own. */
@@ -89,7 +92,9 @@ async function main(): Promise<number> {
         await measure(prod);
         await measure(prod10);
     }
-    const samples = { floor: [] as number[], plan: [] as number[], plan10: [] as number[] };
+    const packs = platformPacks();
+    const policyCount = packs.reduce((n, p) => n + p.policies.length, 0);
+    const samples = { floor: [] as number[], plan: [] as number[], plan10: [] as number[], policy: [] as number[] };
     for (let i = 0; i < rounds; i++) {
         // Interleaved, so drift in machine load hits all three alike.
         const f = await measure(floor);
@@ -98,10 +103,13 @@ async function main(): Promise<number> {
         samples.floor.push(f.ms / f.resources);
         samples.plan.push(p.ms / p.resources);
         samples.plan10.push(p10.ms / p10.resources);
+        const report = await evaluatePolicies(p.result, packs);
+        samples.policy.push(report.durationMs / p.resources);
     }
     const floorMs = median(samples.floor);
     const planMs = median(samples.plan);
     const plan10Ms = median(samples.plan10);
+    const policyMs = median(samples.policy);
     const ratio = planMs / floorMs;
     const scaling = plan10Ms / planMs;
     const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
@@ -109,6 +117,7 @@ async function main(): Promise<number> {
     console.log(`  floor    ${probe.resources} bare aws.s3.Bucket registrations   ${floorMs.toFixed(3)} ms/resource`);
     console.log(`  plan 1×  prod stack, ${probe.resources} resources              ${planMs.toFixed(3)} ms/resource`);
     console.log(`  plan 10× prod stack ×10 domains, ${probe10.resources} resources ${plan10Ms.toFixed(3)} ms/resource`);
+    console.log(`  policies prod plan, ${policyCount} policies evaluated           ${policyMs.toFixed(3)} ms/resource (${(policyMs / planMs).toFixed(2)}× registration)`);
     console.log(`  ratio plan/floor         ${ratio.toFixed(2)}  (target ≤ 1.30)  ${verdict(ratio <= 1.3)}`);
     console.log(`  scaling 10×/1× per res   ${scaling.toFixed(2)}  (target ≤ 1.20)  ${verdict(scaling <= 1.2)}`);
     return strict && (ratio > 1.3 || scaling > 1.2) ? 1 : 0;

@@ -178,6 +178,18 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
             const arn = `${arnBase("states")}:stateMachine:${machine}`;
             return { id: arn, state: { name: machine, arn } };
         }
+        case "aws:apigateway/restApi:RestApi": {
+            const id = hex(`${acct}/${region}/${name}`, 10);
+            return {
+                id,
+                state: {
+                    name: named(),
+                    arn: `arn:${p}:apigateway:${region}::/restapis/${id}`,
+                    executionArn: `${arnBase("execute-api")}:${id}`,
+                    rootResourceId: hex(`${id}/root`, 10),
+                },
+            };
+        }
         case "aws:lakeformation/dataLakeSettings:DataLakeSettings":
             return { id: acct, state: { catalogId: inputs.catalogId ?? acct } };
         case "aws:lakeformation/lfTag:LfTag":
@@ -188,7 +200,9 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
             if (typeof inputs.bucket === "string" && moduleOf(type) === "s3") {
                 return { id: inputs.bucket as string, state: {} };
             }
-            return { id: named(), state: {} };
+            // Most AWS resources auto-name a `name` property; the SDK ignores outputs a type does not declare.
+            const id = named();
+            return { id, state: { name: id } };
         }
     }
 }

@@ -52,6 +52,25 @@ export interface PolicyReport {
     durationMs: number;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialResourceSig: string };
+
+/**
+ * Resource references downgraded the way the engine hands properties to analyzers (policy packs do not take
+ * references): a custom resource becomes its id, a component its URN.
+ */
+export function downgradeResourceRefs(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(downgradeResourceRefs);
+    if (typeof value === "object" && value !== null) {
+        const obj = value as Record<string, unknown>;
+        if (obj[rpc.specialSigKey] === rpc.specialResourceSig) return obj.id !== undefined && obj.id !== "" ? obj.id : obj.urn;
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) out[k] = downgradeResourceRefs(v);
+        return out;
+    }
+    return value;
+}
+
 function enforcementName(level: number): Violation["enforcement"] {
     const e = proto.EnforcementLevel;
     return level === e.MANDATORY ? "mandatory" : level === e.REMEDIATE ? "remediate" : level === e.DISABLED ? "disabled" : "advisory";
@@ -75,7 +94,7 @@ function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>) {
     if (!p) return undefined;
     const provider = new proto.AnalyzerProviderResource();
     provider.setType(p.type);
-    provider.setProperties(Struct.fromJavaScript(p.inputs));
+    provider.setProperties(Struct.fromJavaScript(downgradeResourceRefs(p.inputs)));
     provider.setUrn(p.urn);
     provider.setName(p.name);
     return provider;
@@ -106,7 +125,7 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
     for (const r of analyzed) {
         const request = new proto.AnalyzeRequest();
         request.setType(r.type);
-        request.setProperties(Struct.fromJavaScript(r.inputs));
+        request.setProperties(Struct.fromJavaScript(downgradeResourceRefs(r.inputs)));
         request.setUrn(r.urn);
         request.setName(r.name);
         request.setOptions(options(r));
@@ -119,7 +138,7 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
         result.resources.map((r) => {
             const resource = new proto.AnalyzerResource();
             resource.setType(r.type);
-            resource.setProperties(Struct.fromJavaScript(r.outputs));
+            resource.setProperties(Struct.fromJavaScript(downgradeResourceRefs(r.outputs)));
             resource.setUrn(r.urn);
             resource.setName(r.name);
             resource.setOptions(options(r));
