@@ -1,0 +1,26 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import { ALL_POLICIES } from "../../policies/cdp-guardrails/policies";
+import { readmePath, renderReadme } from "../../tools/policy-coverage";
+
+describe("policy pack metadata", () => {
+    it("gives every policy a unique name, a description citing its control, severity, enforcement and remediation", () => {
+        const names = ALL_POLICIES.map((p) => p.name);
+        expect(new Set(names).size, "duplicate policy names").to.equal(names.length);
+        for (const p of ALL_POLICIES) {
+            expect(p.name, p.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+            expect(p.description, p.name).to.match(/FSBP|cdk-nag|LF-\d|Lake Formation|platform rule|NIST/);
+            expect(p.severity, p.name).to.be.oneOf(["low", "medium", "high", "critical"]);
+            expect(p.enforcementLevel, p.name).to.be.oneOf(["mandatory", "advisory"]);
+            expect(p.remediationSteps.length, p.name).to.be.greaterThan(20);
+            expect(p.cdp.controls.length, p.name).to.be.greaterThan(0);
+            expect(p.cdp.inspects.length, p.name).to.be.greaterThan(0);
+            for (const t of p.cdp.inspects) expect(t, p.name).to.match(/^(aws|pulumi):[\w-]+(\/\w+)?:\w+$/);
+        }
+    });
+
+    it("keeps the coverage table in policies/README.md in sync with the pack (npm run policies:doc)", () => {
+        const readme = fs.readFileSync(readmePath(), "utf8");
+        expect(readme).to.equal(renderReadme(readme));
+    });
+});
