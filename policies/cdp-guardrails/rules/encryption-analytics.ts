@@ -1,5 +1,6 @@
 import { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { CdpPolicy, definePolicy } from "../lib/policy";
+import { cmkProblem } from "../lib/keys";
 
 /**
  * Encryption of the analytics services: Glue (security configurations and the jobs/crawlers that use them, Data
@@ -31,9 +32,7 @@ function block(value: unknown): Props | undefined {
 
 /** Why `value` is not a customer-managed KMS key reference (`undefined` when it is one). */
 function keyProblem(value: unknown, property: string): string | undefined {
-    if (value === undefined || value === null || value === "") return `${property} is not set (no customer-managed KMS key)`;
-    if (typeof value === "string" && /(^|:)alias\/aws\//.test(value)) return `${property} is the AWS-managed key ${value}, not a customer-managed key`;
-    return undefined;
+    return cmkProblem(property, value);
 }
 
 /** Runs `check` on resources of `type` and reports each problem it returns, prefixed with the kind and resource name. */

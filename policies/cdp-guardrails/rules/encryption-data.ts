@@ -1,21 +1,7 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
+import { cmkProblem } from "../lib/keys";
 import { CdpPolicy, definePolicy } from "../lib/policy";
-
-/**
- * True when `keyId` names an AWS-managed key (`alias/aws/<service>`, as an alias name or an alias ARN, or the bare
- * `aws/<service>` form some services accept), which the platform's CMK mandate rejects.
- */
-export function isAwsManagedKey(keyId: unknown): boolean {
-    return typeof keyId === "string" && (/(^|:)alias\/aws\//.test(keyId) || /^aws\//.test(keyId));
-}
-
-/** The problem with a key reference that must be a customer-managed key, or undefined when it is one. */
-function cmkProblem(property: string, keyId: unknown): string | undefined {
-    if (keyId === undefined || keyId === null || keyId === "") return `${property} is not set`;
-    if (isAwsManagedKey(keyId)) return `${property} is the AWS-managed key ${String(keyId)}, not a customer-managed key`;
-    return undefined;
-}
 
 export const kinesisStreamEncrypted = definePolicy({
     name: "kinesis-stream-encrypted",

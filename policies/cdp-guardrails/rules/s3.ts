@@ -1,4 +1,5 @@
 import { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import { isAwsManagedKey } from "../lib/keys";
 import { definePolicy } from "../lib/policy";
 import { asList, attachedTo, isPublicPrincipal, statementsOf } from "../lib/stack";
 import { SSE_S3_ACCEPTED_REASONS, SSE_S3_REASON_TAG, TYPES } from "../lib/types";
@@ -49,7 +50,7 @@ export const s3BucketSseKmsCmk = definePolicy({
                     if (byDefault.sseAlgorithm === "AES256" && isAcceptedSseS3Bucket(args, bucket)) continue;
                     if (byDefault.sseAlgorithm !== "aws:kms" && byDefault.sseAlgorithm !== "aws:kms:dsse") {
                         report(reportViolation, bucket, `default encryption is ${byDefault.sseAlgorithm ?? "unset"}, not SSE-KMS`);
-                    } else if (!byDefault.kmsMasterKeyId || String(byDefault.kmsMasterKeyId).includes("alias/aws/")) {
+                    } else if (!byDefault.kmsMasterKeyId || isAwsManagedKey(byDefault.kmsMasterKeyId)) {
                         report(reportViolation, bucket, "default encryption uses the AWS-managed key, not a customer-managed key");
                     } else if (rule.bucketKeyEnabled !== true) {
                         report(reportViolation, bucket, "S3 Bucket Keys are not enabled (bucketKeyEnabled)");
