@@ -13,3 +13,5 @@ export const curatedZoneBucketArn = outputs.curatedZoneBucketArn;
 export const zoneKeyArns = outputs.zoneKeyArns;
 export const accessLogBucketName = outputs.accessLogBucketName;
 export const domainKeyArns = outputs.domainKeyArns;
+export const ingestStreamArn = outputs.ingestStreamArn;
+export const ingestBusArn = outputs.ingestBusArn;

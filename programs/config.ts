@@ -1,6 +1,9 @@
 import { IssueCollector, ValidationError } from "../components/shared/errors";
 import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN, TAG_VALUE_PATTERN } from "../components/shared/tags";
 import { CLASSIFICATIONS } from "../components/governance/lake-formation";
+import { EventRoute, SyncSchedule } from "../components/ingest/event-ingest";
+import { SftpPartner } from "../components/ingest/sftp-ingest";
+import { DataExchangeDataSet } from "../components/ingest/third-party-feed";
 import { ObjectLockSpec } from "../components/storage/data-lake-zone";
 import { STORAGE_CLASS_ORDER, validateLifecycle, ZoneLifecycle } from "../components/storage/lifecycle";
 
@@ -61,6 +64,19 @@ export interface PlatformConfig {
     readonly logRetentionDays: number;
     readonly tags: { readonly owner: string; readonly costCenter: string; readonly extra: Readonly<Record<string, string>> };
     readonly lake: LakeConfig;
+    readonly hub: HubConfig;
+}
+
+/** The ingestion hub (`cdp:hub`). */
+export interface HubConfig {
+    readonly streamRetentionHours: number;
+    /** Provisioned shards; undefined = on-demand. */
+    readonly streamShards?: number;
+    readonly hashIdentifiers: boolean;
+    readonly hashSalt?: string;
+    readonly sftp: { readonly partners: SftpPartner[]; readonly vpc?: { vpcId: string; subnetIds: string[]; allowedCidrs: string[] } };
+    readonly events: { readonly archiveRetentionDays: number; readonly routes?: EventRoute[]; readonly schedules: SyncSchedule[] };
+    readonly dataExchange: { readonly dataSets: DataExchangeDataSet[] };
 }
 
 /** Every key the platform reads, with what it expects (also the config reference in the README). */
@@ -74,6 +90,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     dataProtection: "protect data stores from deletion: true/false (default: true)",
     logRetentionDays: "CloudWatch Logs retention in days, one of the values CloudWatch accepts (default: 365)",
     tags: "{owner, costCenter, extra?: {Key: value}} tag values for every resource (required)",
+    hub: "{streamRetentionHours?, streamShards?, hashIdentifiers?, hashSalt?, sftp?: {partners, vpc?}, events?: {archiveRetentionDays?, routes?, schedules?}, dataExchange?: {dataSets}}",
     lake: "{accessLogRetentionDays?, adminRoleArns?, readOnlyAdminRoleArns?, zones?: {<zone>: {classification?, lifecycle?, objectLock?: {mode, days}}}}",
 };
 
@@ -370,6 +387,87 @@ function parseLake(r: Reader, raw: Json, governance: AccountConfig | undefined):
     return { accessLogRetentionDays, adminRoleArns, readOnlyAdminRoleArns, zones };
 }
 
+function listOf<T>(r: Reader, key: string, value: Json, expected: string, item: (at: string, v: Record<string, Json>) => T | undefined): T[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+        r.issues.add(key, value, expected);
+        return [];
+    }
+    return value.flatMap((v, i) => {
+        const rec = r.record(`${key}[${i}]`, v, expected);
+        const parsed = rec ? item(`${key}[${i}]`, rec) : undefined;
+        return parsed === undefined ? [] : [parsed];
+    });
+}
+
+function stringList(r: Reader, key: string, value: Json): string[] {
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+        r.issues.add(key, value, "a list of strings");
+        return [];
+    }
+    return value as string[];
+}
+
+/**
+ * Reads `cdp:hub`. Shapes are checked here; the ingestion components check values (names, keys, CIDRs, schedule
+ * expressions) with the same key paths when the program runs.
+ */
+function parseHub(r: Reader, raw: Json): HubConfig {
+    const key = `${CONFIG_NAMESPACE}:hub`;
+    const v = raw === undefined ? {} : r.record(key, raw, CONFIG_KEYS.hub) ?? {};
+    r.unknownKeys(key, v, ["streamRetentionHours", "streamShards", "hashIdentifiers", "hashSalt", "sftp", "events", "dataExchange"]);
+    const streamRetentionHours = v.streamRetentionHours === undefined ? 168 : r.integer(`${key}.streamRetentionHours`, v.streamRetentionHours, (n) => n >= 24 && n <= 8760, "hours from 24 to 8760") ?? 168;
+    const streamShards = v.streamShards === undefined ? undefined : r.integer(`${key}.streamShards`, v.streamShards, (n) => n >= 1, "a whole number of shards ≥ 1 (omit for on-demand)");
+    const hashIdentifiers = v.hashIdentifiers === undefined ? false : r.boolean(`${key}.hashIdentifiers`, v.hashIdentifiers, "true or false") ?? false;
+    const hashSalt = typeof v.hashSalt === "string" ? v.hashSalt : undefined;
+    if (hashIdentifiers && (hashSalt === undefined || hashSalt.length < 16)) {
+        r.issues.add(`${key}.hashSalt`, hashSalt === undefined ? undefined : "(secret)", "a secret of at least 16 characters (pulumi config set --secret) when hashIdentifiers is true");
+    }
+    const sftp = v.sftp === undefined ? {} : r.record(`${key}.sftp`, v.sftp, "{partners: [{name, sshPublicKeys}], vpc?}") ?? {};
+    r.unknownKeys(`${key}.sftp`, sftp, ["partners", "vpc"]);
+    const partners = listOf(r, `${key}.sftp.partners`, sftp.partners, "{name, sshPublicKeys: [...]}", (at, p) => {
+        r.unknownKeys(at, p, ["name", "sshPublicKeys"]);
+        return { name: String(p.name ?? ""), sshPublicKeys: stringList(r, `${at}.sshPublicKeys`, p.sshPublicKeys) };
+    });
+    let vpc: HubConfig["sftp"]["vpc"];
+    if (sftp.vpc !== undefined) {
+        const at = `${key}.sftp.vpc`;
+        const rec = r.record(at, sftp.vpc, "{vpcId, subnetIds, allowedCidrs}");
+        if (rec) {
+            r.unknownKeys(at, rec, ["vpcId", "subnetIds", "allowedCidrs"]);
+            const vpcId = r.string(`${at}.vpcId`, rec.vpcId, /^vpc-[0-9a-f]{8,17}$/, "a VPC id, vpc-…");
+            vpc = vpcId ? { vpcId, subnetIds: stringList(r, `${at}.subnetIds`, rec.subnetIds), allowedCidrs: stringList(r, `${at}.allowedCidrs`, rec.allowedCidrs) } : undefined;
+        }
+    }
+    const events = v.events === undefined ? {} : r.record(`${key}.events`, v.events, "{archiveRetentionDays?, routes?, schedules?}") ?? {};
+    r.unknownKeys(`${key}.events`, events, ["archiveRetentionDays", "routes", "schedules"]);
+    const archiveRetentionDays = events.archiveRetentionDays === undefined ? 30 : r.integer(`${key}.events.archiveRetentionDays`, events.archiveRetentionDays, (n) => n >= 1, "a whole number of days ≥ 1") ?? 30;
+    const routes = events.routes === undefined ? undefined : listOf(r, `${key}.events.routes`, events.routes, "{name, sources: [...]}", (at, rt) => {
+        r.unknownKeys(at, rt, ["name", "sources"]);
+        return { name: String(rt.name ?? ""), sources: stringList(r, `${at}.sources`, rt.sources) };
+    });
+    const schedules = listOf(r, `${key}.events.schedules`, events.schedules, "{name, expression, detailType, detail?, timezone?}", (at, sc) => {
+        r.unknownKeys(at, sc, ["name", "expression", "detailType", "detail", "timezone"]);
+        const detailType = r.string(`${at}.detailType`, sc.detailType, /^.{1,128}$/, "the detail-type of the sync event");
+        return detailType === undefined
+            ? undefined
+            : {
+                  name: String(sc.name ?? ""),
+                  expression: String(sc.expression ?? ""),
+                  detailType,
+                  detail: (sc.detail as Record<string, unknown> | undefined) ?? {},
+                  timezone: typeof sc.timezone === "string" ? sc.timezone : undefined,
+              };
+    });
+    const dx = v.dataExchange === undefined ? {} : r.record(`${key}.dataExchange`, v.dataExchange, "{dataSets: [{id, name}]}") ?? {};
+    r.unknownKeys(`${key}.dataExchange`, dx, ["dataSets"]);
+    const dataSets = listOf(r, `${key}.dataExchange.dataSets`, dx.dataSets, "{id, name}", (at, d) => {
+        r.unknownKeys(at, d, ["id", "name"]);
+        return { id: String(d.id ?? ""), name: String(d.name ?? "") };
+    });
+    return { streamRetentionHours, streamShards, hashIdentifiers, hashSalt, sftp: { partners, vpc }, events: { archiveRetentionDays, routes, schedules }, dataExchange: { dataSets } };
+}
+
 /**
  * Validates raw stack configuration (`cdp:*` keys as the Pulumi engine passes them: strings, with structured values
  * as JSON) into a typed `PlatformConfig`. Throws one `ValidationError` listing every problem, each naming the key,
@@ -402,6 +500,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, string | undefi
             ? 365
             : r.integer(key("logRetentionDays"), get("logRetentionDays"), (n) => LOG_RETENTION_DAYS.includes(n), `one of ${LOG_RETENTION_DAYS.join(", ")}`);
     const lake = parseLake(r, structured(r, key("lake"), get("lake")), placement.governance ? accounts[placement.governance] : undefined);
+    const hub = parseHub(r, structured(r, key("hub"), get("hub")));
 
     issues.throwIfAny(`Invalid stack configuration for ${project}/${stack} (Pulumi.${stack}.yaml)`);
     return {
@@ -417,6 +516,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, string | undefi
         logRetentionDays: logRetentionDays!,
         tags: tags!,
         lake,
+        hub,
     };
 }
 

@@ -37,7 +37,11 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         const overrides = config.lake.zones[zone.name] ?? {};
         const grants: ZoneGrant[] =
             zone.name === "raw"
-                ? args.rawWriterAccountIds.map((id) => ({ principalArn: `arn:${target.partition}:iam::${id}:root`, access: "write" }))
+                ? args.rawWriterAccountIds.flatMap((id): ZoneGrant[] => [
+                      { principalArn: `arn:${target.partition}:iam::${id}:root`, access: "write" },
+                      // SFTP partners list and read back their own uploads.
+                      { principalArn: `arn:${target.partition}:iam::${id}:root`, access: "read", prefix: "sftp" },
+                  ])
                 : [];
         return {
             ...zone,

@@ -29,6 +29,8 @@ export interface PlatformOutputs {
     zoneKeyArns: pulumi.Output<Record<string, string>>;
     accessLogBucketName: pulumi.Output<string>;
     domainKeyArns: pulumi.Output<Record<string, string>>;
+    ingestStreamArn: pulumi.Output<string>;
+    ingestBusArn: pulumi.Output<string>;
 }
 
 /**
@@ -49,7 +51,8 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
         naming,
         rawWriterAccountIds: hubTarget.account.id === governanceTarget.account.id ? [] : [hubTarget.account.id],
     });
-    hubProgram({ target: hubTarget, rawZone: governance.zones.raw });
+    const producerAccountIds = [...new Set(config.domains.map((d) => config.accounts[d.account].id))].filter((id) => id !== hubTarget.account.id);
+    const hub = hubProgram({ config, target: hubTarget, naming, rawZone: governance.zones.raw, producerAccountIds });
     const producers = config.domains.map((domain) =>
         producerProgram({
             config,
@@ -76,5 +79,7 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
         zoneKeyArns: pulumi.all({ raw: zones.raw.keyArn, processed: zones.processed.keyArn, curated: zones.curated.keyArn }),
         accessLogBucketName: governance.lake.accessLogs.bucketName,
         domainKeyArns: pulumi.all(Object.fromEntries(producers.map((p) => [p.domain, p.domainKeyArn]))),
+        ingestStreamArn: hub.streamArn,
+        ingestBusArn: hub.busArn,
     };
 }

@@ -68,8 +68,11 @@ describe("platform stacks", function () {
         for (const r of descendants(prod, governance.urn).filter((x) => x.custom)) expect(r.account, r.urn).to.equal("333333333333");
         const rawPolicy = policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw")).Statement;
         const grants = rawPolicy.filter((s) => s.Effect === "Allow");
-        expect(grants.map((s) => s.Principal)).to.deep.equal([{ AWS: "arn:aws:iam::222222222222:root" }, { AWS: "arn:aws:iam::222222222222:root" }]);
-        expect(grants.flatMap((s) => s.Action)).to.not.include("s3:GetObject");
+        for (const g of grants) expect(g.Principal).to.deep.equal({ AWS: "arn:aws:iam::222222222222:root" });
+        // Write anywhere in raw (objects only, no delete); read back only the SFTP folder.
+        const reads = grants.filter((s) => [s.Action].flat().includes("s3:GetObject"));
+        expect(reads.map((s) => s.Resource)).to.deep.equal(["arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1/sftp/*"]);
+        expect(grants.flatMap((s) => s.Action)).to.not.include("s3:DeleteObject");
         for (const zone of ["processed", "curated"]) {
             expect(policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", `lake-${zone}`)).Statement.filter((s) => s.Effect === "Allow")).to.deep.equal([]);
         }
@@ -119,7 +122,7 @@ describe("platform stacks", function () {
 
     it("protects prod data stores and leaves dev ones disposable", () => {
         const stores = (doc: PlanDocument) => doc.resources.filter((r) => ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase"].includes(r.type));
-        expect(stores(prod)).to.have.length(13);
+        expect(stores(prod)).to.have.length(14);
         for (const r of stores(prod)) expect(r.protect && r.retainOnDelete, r.urn).to.equal(true);
         for (const r of stores(dev)) expect(r.protect, r.urn).to.equal(false);
         expect(resource(prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "lake-curated").inputs.rule).to.deep.equal({
@@ -145,6 +148,6 @@ describe("platform stacks", function () {
         const big = await planStack("dev", { "cdp:domains": JSON.stringify(domains) });
         expect(big.errors).to.deep.equal([]);
         expect(ofType(big, "cdp:programs:Producer")).to.have.length(12);
-        expect(ofType(big, "aws:kms/key:Key")).to.have.length(15);
+        expect(ofType(big, "aws:kms/key:Key")).to.have.length(16);
     });
 });

@@ -6,7 +6,7 @@ export type PolicyCondition = Record<string, Record<string, pulumi.Input<string 
 /** A principal block (`"*"` is expressible, and every policy check of the platform rejects it where it matters). */
 export type PolicyPrincipal =
     | "*"
-    | { AWS?: pulumi.Input<string> | pulumi.Input<string>[]; Service?: string | string[]; Federated?: string | string[] };
+    | { AWS?: pulumi.Input<string> | pulumi.Input<string>[]; Service?: pulumi.Input<string> | pulumi.Input<string>[]; Federated?: string | string[] };
 
 /** One IAM policy statement, typed so that policy documents are built by code, not by string templates. */
 export interface PolicyStatement {

@@ -501,6 +501,16 @@ export const cases: PolicyCase[] = [
     { policy: "sqs-dlq", title: "queue without a dead-letter queue", violating: (p) => queues(p, "no-dlq"), compliant: (p) => queues(p, "inline") },
     {
         policy: "sqs-dlq",
+        title: "a queue that is the dead-letter queue of an EventBridge target is a DLQ",
+        violating: (p) => void new aws.sqs.Queue("target-dlq", { name: "pol-test-target-dlq", kmsMasterKeyId: key(p).keyArn }, { provider: p }),
+        compliant: (p) => {
+            const dlq = new aws.sqs.Queue("target-dlq", { name: "pol-test-target-dlq", kmsMasterKeyId: key(p).keyArn }, { provider: p });
+            const rule = new aws.cloudwatch.EventRule("nightly", { scheduleExpression: "rate(1 day)" }, { provider: p });
+            new aws.cloudwatch.EventTarget("nightly", { rule: rule.name, arn: `arn:aws:sns:${REGION}:${ACCOUNT}:pol-test-topic`, deadLetterConfig: { arn: dlq.arn } }, { provider: p });
+        },
+    },
+    {
+        policy: "sqs-dlq",
         title: "queue whose redrivePolicy names no deadLetterTargetArn (DLQ linked by RedrivePolicy/RedriveAllowPolicy resources is fine)",
         violating: (p) =>
             void new aws.sqs.Queue("jobs", { name: "pol-test-jobs", kmsMasterKeyId: key(p).keyArn, redrivePolicy: JSON.stringify({ maxReceiveCount: 5 }) }, { provider: p }),

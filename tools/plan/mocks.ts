@@ -190,6 +190,36 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
                 },
             };
         }
+        case "aws:cloudwatch/eventRule:EventRule": {
+            const rule = named();
+            const bus = typeof inputs.eventBusName === "string" && inputs.eventBusName !== "default" ? `${inputs.eventBusName}/` : "";
+            return { id: `${bus.replace("/", "|")}${rule}`, state: { name: rule, arn: `${arnBase("events")}:rule/${bus}${rule}` } };
+        }
+        case "aws:cloudwatch/eventArchive:EventArchive": {
+            const archive = named();
+            return { id: archive, state: { name: archive, arn: `${arnBase("events")}:archive/${archive}` } };
+        }
+        case "aws:scheduler/schedule:Schedule": {
+            const schedule = named();
+            const group = typeof inputs.groupName === "string" ? inputs.groupName : "default";
+            return { id: `${group}/${schedule}`, state: { name: schedule, arn: `${arnBase("scheduler")}:schedule/${group}/${schedule}` } };
+        }
+        case "aws:scheduler/scheduleGroup:ScheduleGroup": {
+            const group = named();
+            return { id: group, state: { name: group, arn: `${arnBase("scheduler")}:schedule-group/${group}` } };
+        }
+        case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+            const alarm = named();
+            return { id: alarm, state: { name: alarm, arn: `${arnBase("cloudwatch")}:alarm:${alarm}` } };
+        }
+        case "aws:transfer/server:Server": {
+            const id = `s-${hex(`${acct}/${region}/${name}`, 17)}`;
+            return { id, state: { serverId: id, arn: `${arnBase("transfer")}:server/${id}`, endpoint: `${id}.server.transfer.${region}.${dnsSuffix(p)}` } };
+        }
+        case "aws:transfer/user:User": {
+            const user = String(inputs.userName ?? name);
+            return { id: `${inputs.serverId}/${user}`, state: { arn: `${arnBase("transfer")}:user/${inputs.serverId}/${user}` } };
+        }
         case "aws:lakeformation/dataLakeSettings:DataLakeSettings":
             return { id: acct, state: { catalogId: inputs.catalogId ?? acct } };
         case "aws:lakeformation/lfTag:LfTag":

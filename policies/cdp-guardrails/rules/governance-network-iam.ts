@@ -482,10 +482,25 @@ function allowsRedrive(value: unknown): boolean {
     return permission === "allowAll" || permission === "byQueue";
 }
 
+/**
+ * ARNs a resource names as its dead-letter or on-failure destination: EventBridge targets and buses, Scheduler
+ * schedules, Lambda functions and async-invoke configs, event source mappings. A queue so named is a DLQ.
+ */
+function deadLetterTargets(r: { props: Record<string, unknown> }): string[] {
+    const p = r.props as Record<string, any>;
+    return [
+        p.deadLetterConfig?.arn,
+        p.deadLetterConfig?.targetArn,
+        p.target?.deadLetterConfig?.arn,
+        p.destinationConfig?.onFailure?.destination,
+        p.destinationConfig?.onFailure?.destinationArn,
+    ].filter((v): v is string => typeof v === "string" && v !== "");
+}
+
 export const sqsDlq = definePolicy({
     name: "sqs-dlq",
     description:
-        "Every SQS queue has a dead-letter queue (a redrivePolicy with deadLetterTargetArn, inline or through an aws.sqs.RedrivePolicy), or is itself a dead-letter queue: the target of another queue's redrive policy, or open to redrive through a redriveAllowPolicy (cdk-nag AwsSolutions-SQS3).",
+        "Every SQS queue has a dead-letter queue (a redrivePolicy with deadLetterTargetArn, inline or through an aws.sqs.RedrivePolicy), or is itself a dead-letter queue: the target of another queue's redrive policy, the dead-letter or on-failure destination of an EventBridge target, schedule, Lambda function or event source mapping, or open to redrive through a redriveAllowPolicy (cdk-nag AwsSolutions-SQS3).",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -505,6 +520,7 @@ export const sqsDlq = definePolicy({
             if (hasRedrive) continue;
             const isDlq =
                 [...queues.filter((q) => q !== queue), ...redrives].some((source) => queueRefersToDlq(source, queue)) ||
+                args.resources.some((r) => deadLetterTargets(r).includes(String(queue.props.arn))) ||
                 allowsRedrive(queue.props.redriveAllowPolicy) ||
                 attachedTo(args.resources, queue, [T.sqsRedriveAllowPolicy], "queueUrl", "url").some((r) => allowsRedrive(r.props.redriveAllowPolicy));
             if (!isDlq) {

@@ -1,0 +1,237 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { policyJson, s3AccessStatements } from "../shared/iam";
+import { createLogGroup, logWriteStatement } from "../shared/logs";
+import { Naming } from "../shared/naming";
+import { createDeadLetterQueue } from "../shared/queues";
+import { serviceRole } from "../shared/roles";
+import { ZoneTarget } from "./zone-target";
+
+/** Events of these sources go to the raw zone through one rule. */
+export interface EventRoute {
+    /** Route name, 2-32 lower-case letters, digits, hyphens. */
+    name: string;
+    /** Event sources to match, e.g. `com.acme.crm`; `*` matches every non-AWS source. */
+    sources: string[];
+}
+
+/** A recurring data-sync trigger: an event put on the bus on a schedule. */
+export interface SyncSchedule {
+    name: string;
+    /** `rate(1 hour)`, `cron(0 2 * * ? *)` or `at(...)`. */
+    expression: string;
+    /** detail-type of the event, e.g. `Sync Requested`. */
+    detailType: string;
+    /** Event detail (JSON object). Default `{}`. */
+    detail?: Record<string, unknown>;
+    /** IANA time zone of cron expressions. Default UTC. */
+    timezone?: string;
+}
+
+export interface EventIngestArgs {
+    naming: Naming;
+    rawZone: ZoneTarget;
+    /** The hub's CMK: bus, archive, delivery stream, queues, schedules, logs. */
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    /** Accounts (producer domains) allowed to put events on the bus. Default none. */
+    producerAccountIds?: pulumi.Input<string>[];
+    /** Days the archive keeps events for replay. Default 30. */
+    archiveRetentionDays?: number;
+    /** Routes into the raw zone. Default one route for every non-AWS source. */
+    routes?: EventRoute[];
+    schedules?: SyncSchedule[];
+    /** Key prefix in the raw zone. Default `events`. */
+    prefix?: string;
+}
+
+const ROUTE = /^[a-z][a-z0-9-]{1,31}$/;
+const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
+
+export function validateEventIngestArgs(name: string, args: EventIngestArgs): void {
+    const issues = new IssueCollector();
+    const at = `EventIngest(${name})`;
+    const retention = args.archiveRetentionDays ?? 30;
+    if (!Number.isInteger(retention) || retention < 1) issues.add(`${at}.archiveRetentionDays`, retention, "a whole number of days ≥ 1");
+    (args.routes ?? []).forEach((r, i) => {
+        if (!ROUTE.test(r.name)) issues.add(`${at}.routes[${i}].name`, r.name, "2-32 lower-case letters, digits or hyphens");
+        if (r.sources.length === 0) issues.add(`${at}.routes[${i}].sources`, r.sources, "at least one event source, or \"*\"");
+        r.sources.forEach((s, j) => {
+            if (s !== "*" && (s.startsWith("aws.") || !/^[A-Za-z0-9._-]{1,256}$/.test(s))) issues.add(`${at}.routes[${i}].sources[${j}]`, s, "an application event source (not aws.*), or \"*\"");
+        });
+    });
+    (args.schedules ?? []).forEach((s, i) => {
+        if (!ROUTE.test(s.name)) issues.add(`${at}.schedules[${i}].name`, s.name, "2-32 lower-case letters, digits or hyphens");
+        if (!SCHEDULE.test(s.expression)) issues.add(`${at}.schedules[${i}].expression`, s.expression, "rate(N unit), cron(...) or at(yyyy-mm-ddThh:mm:ss)");
+    });
+    issues.throwIfAny(`Invalid arguments for EventIngest "${name}"`);
+}
+
+/**
+ * A custom EventBridge bus for SaaS and application events, encrypted with the hub's CMK and archived for replay. Only
+ * the configured producer accounts may put events on it. Rules route events through a Direct PUT Firehose (SSE with
+ * the CMK) into `raw/<prefix>/source=<source>/event_date=<date>/`, every target with a dead-letter queue; EventBridge
+ * Scheduler puts data-sync events on the bus on schedule.
+ */
+export class EventIngest extends pulumi.ComponentResource {
+    public readonly bus: aws.cloudwatch.EventBus;
+    public readonly deliveryStream: aws.kinesis.FirehoseDeliveryStream;
+    public readonly busArn: pulumi.Output<string>;
+
+    constructor(name: string, args: EventIngestArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:ingest:EventIngest", name, {}, opts);
+        validateEventIngestArgs(name, args);
+        const ctx = awsContext(this);
+        const prefix = args.prefix ?? "events";
+        const busName = args.naming.name("generic", "events");
+        const firehoseName = args.naming.name("firehoseStream", "events-raw");
+
+        this.bus = new aws.cloudwatch.EventBus(name, { name: busName, kmsKeyIdentifier: args.kmsKeyArn }, { parent: this });
+        this.busArn = this.bus.arn;
+        const producers = args.producerAccountIds ?? [];
+        if (producers.length > 0) {
+            new aws.cloudwatch.EventBusPolicy(
+                name,
+                {
+                    eventBusName: this.bus.name,
+                    policy: policyJson([
+                        {
+                            Sid: "ProducerDomainsPutEvents",
+                            Effect: "Allow",
+                            Principal: { AWS: producers.map((id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`) },
+                            Action: "events:PutEvents",
+                            Resource: this.bus.arn,
+                        },
+                    ]),
+                },
+                { parent: this },
+            );
+        }
+        new aws.cloudwatch.EventArchive(
+            name,
+            {
+                name: args.naming.name("generic", "events-archive"),
+                eventSourceArn: this.bus.arn,
+                retentionDays: args.archiveRetentionDays ?? 30,
+                kmsKeyIdentifier: args.kmsKeyArn,
+            },
+            { parent: this },
+        );
+
+        // Direct PUT Firehose → raw zone, partitioned by source and day.
+        const logGroup = createLogGroup(`${name}-delivery`, this, { name: `/aws/kinesisfirehose/${firehoseName}`, kmsKeyArn: args.kmsKeyArn, retentionDays: args.logRetentionDays });
+        const logStream = new aws.cloudwatch.LogStream(`${name}-delivery`, { name: "S3Delivery", logGroupName: logGroup.name }, { parent: this });
+        const deliveryRole = serviceRole(`${name}-delivery`, this, { service: "firehose.amazonaws.com", accountId: ctx.accountId, description: `Firehose ${firehoseName}: write events to the raw zone`, statements: [
+            ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix }, "RawEvents"),
+            ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix: "errors/events" }, "RawErrors"),
+            logWriteStatement(logGroup.arn, "WriteDeliveryLogs"),
+        ] });
+        this.deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
+            name,
+            {
+                name: firehoseName,
+                destination: "extended_s3",
+                serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: args.kmsKeyArn },
+                extendedS3Configuration: {
+                    roleArn: deliveryRole.role.arn,
+                    bucketArn: args.rawZone.bucketArn,
+                    prefix: `${prefix}/source=!{partitionKeyFromQuery:source}/event_date=!{timestamp:yyyy-MM-dd}/`,
+                    errorOutputPrefix: "errors/events/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+                    bufferingSize: 64,
+                    bufferingInterval: 60,
+                    compressionFormat: "GZIP",
+                    fileExtension: ".json.gz",
+                    kmsKeyArn: args.rawZone.keyArn,
+                    dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+                    processingConfiguration: {
+                        enabled: true,
+                        processors: [
+                            {
+                                type: "MetadataExtraction",
+                                parameters: [
+                                    { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+                                    { parameterName: "MetadataExtractionQuery", parameterValue: "{source: .source}" },
+                                ],
+                            },
+                            { type: "AppendDelimiterToRecord", parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }] },
+                        ],
+                    },
+                    cloudwatchLoggingOptions: { enabled: true, logGroupName: logGroup.name, logStreamName: logStream.name },
+                },
+            },
+            { parent: this, dependsOn: [deliveryRole.policy] },
+        );
+
+        const targetRole = serviceRole(`${name}-targets`, this, { service: "events.amazonaws.com", accountId: ctx.accountId, description: `EventBridge ${busName}: deliver routed events to Firehose`, statements: [
+            { Sid: "PutToDeliveryStream", Effect: "Allow", Action: ["firehose:PutRecord", "firehose:PutRecordBatch"], Resource: this.deliveryStream.arn },
+        ] });
+        const routes = args.routes ?? [{ name: "all-app-events", sources: ["*"] }];
+        for (const route of routes) {
+            const sources = route.sources.includes("*") ? [{ "anything-but": { prefix: "aws." } }] : route.sources;
+            const rule = new aws.cloudwatch.EventRule(
+                `${name}-${route.name}`,
+                { eventBusName: this.bus.name, description: `Route ${route.name} → raw zone`, eventPattern: JSON.stringify({ source: sources }) },
+                { parent: this },
+            );
+            const dlq = createDeadLetterQueue(`${name}-${route.name}-dlq`, this, {
+                queueName: args.naming.name("sqsQueue", "events", route.name, "dlq"),
+                kmsKeyArn: args.kmsKeyArn,
+                senders: [{ service: "events.amazonaws.com", sourceArns: [rule.arn] }],
+            });
+            new aws.cloudwatch.EventTarget(
+                `${name}-${route.name}`,
+                {
+                    eventBusName: this.bus.name,
+                    rule: rule.name,
+                    arn: this.deliveryStream.arn,
+                    roleArn: targetRole.role.arn,
+                    deadLetterConfig: { arn: dlq.arn },
+                    retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+                },
+                { parent: this },
+            );
+        }
+
+        const schedules = args.schedules ?? [];
+        if (schedules.length > 0) {
+            const group = new aws.scheduler.ScheduleGroup(name, { name: args.naming.name("generic", "data-sync") }, { parent: this });
+            const dlq = createDeadLetterQueue(`${name}-schedules-dlq`, this, { queueName: args.naming.name("sqsQueue", "schedules-dlq"), kmsKeyArn: args.kmsKeyArn });
+            const schedulerRole = serviceRole(`${name}-scheduler`, this, { service: "scheduler.amazonaws.com", accountId: ctx.accountId, description: `EventBridge Scheduler: put data-sync events on ${busName}`, statements: [
+                { Sid: "PutSyncEvents", Effect: "Allow", Action: "events:PutEvents", Resource: this.bus.arn },
+                { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
+                {
+                    Sid: "EncryptedTargets",
+                    Effect: "Allow",
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: args.kmsKeyArn,
+                    Condition: { StringEquals: { "kms:ViaService": [pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}`, pulumi.interpolate`events.${ctx.region}.${ctx.dnsSuffix}`] } },
+                },
+            ] });
+            for (const schedule of schedules) {
+                new aws.scheduler.Schedule(
+                    `${name}-${schedule.name}`,
+                    {
+                        name: schedule.name,
+                        groupName: group.name,
+                        scheduleExpression: schedule.expression,
+                        scheduleExpressionTimezone: schedule.timezone ?? "UTC",
+                        flexibleTimeWindow: { mode: "OFF" },
+                        kmsKeyArn: args.kmsKeyArn,
+                        target: {
+                            arn: this.bus.arn,
+                            roleArn: schedulerRole.role.arn,
+                            eventbridgeParameters: { detailType: schedule.detailType, source: "cdp.scheduler" },
+                            input: JSON.stringify(schedule.detail ?? {}),
+                            deadLetterConfig: { arn: dlq.arn },
+                            retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+                        },
+                    },
+                    { parent: this, dependsOn: [schedulerRole.policy] },
+                );
+            }
+        }
+        this.registerOutputs({ busArn: this.busArn, deliveryStreamArn: this.deliveryStream.arn });
+    }
+}

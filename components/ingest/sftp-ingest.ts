@@ -1,0 +1,178 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { policyJson, PolicyStatement, s3AccessStatements } from "../shared/iam";
+import { createLogGroup } from "../shared/logs";
+import { Naming } from "../shared/naming";
+import { createQueueWithDlq } from "../shared/queues";
+import { serviceRole } from "../shared/roles";
+import { ZoneTarget } from "./zone-target";
+
+/** A partner that delivers files over SFTP. */
+export interface SftpPartner {
+    /** Partner name, also its user name and folder: 3-32 lower-case letters, digits, hyphens. */
+    name: string;
+    /** OpenSSH public keys (`ssh-ed25519 …`, `ecdsa-sha2-nistp256 …`, `ssh-rsa …`). */
+    sshPublicKeys: string[];
+}
+
+export interface SftpIngestArgs {
+    naming: Naming;
+    rawZone: ZoneTarget;
+    /** The hub's CMK: logs and the upload-event queue. */
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    partners: SftpPartner[];
+    /** Key prefix in the raw zone; each partner gets `<prefix>/<partner>/`. Default `sftp`. */
+    prefix?: string;
+    /** Transfer Family security policy. Default the newest: `TransferSecurityPolicy-2025-03`. */
+    securityPolicyName?: string;
+    /** Serve from a VPC endpoint reachable only from `allowedCidrs`. Default: public endpoint. */
+    vpc?: { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; allowedCidrs: string[] };
+}
+
+const PARTNER = /^[a-z][a-z0-9-]{2,31}$/;
+const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]{40,}( .*)?$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/;
+
+export function validateSftpIngestArgs(name: string, args: SftpIngestArgs): void {
+    const issues = new IssueCollector();
+    const at = `SftpIngest(${name})`;
+    const seen = new Set<string>();
+    args.partners.forEach((p, i) => {
+        if (!PARTNER.test(p.name)) issues.add(`${at}.partners[${i}].name`, p.name, "3-32 lower-case letters, digits or hyphens, starting with a letter");
+        if (seen.has(p.name)) issues.add(`${at}.partners[${i}].name`, p.name, "a partner name not used by another partner");
+        seen.add(p.name);
+        if (p.sshPublicKeys.length === 0) issues.add(`${at}.partners[${i}].sshPublicKeys`, p.sshPublicKeys, "at least one SSH public key (service-managed users have no password)");
+        p.sshPublicKeys.forEach((k, j) => {
+            if (!SSH_KEY.test(k.trim())) issues.add(`${at}.partners[${i}].sshPublicKeys[${j}]`, k, "an OpenSSH public key: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa");
+        });
+    });
+    (args.vpc?.allowedCidrs ?? []).forEach((c, i) => {
+        if (!CIDR.test(c) || c === "0.0.0.0/0") issues.add(`${at}.vpc.allowedCidrs[${i}]`, c, "an IPv4 CIDR narrower than 0.0.0.0/0");
+    });
+    issues.throwIfAny(`Invalid arguments for SftpIngest "${name}"`);
+}
+
+/**
+ * AWS Transfer Family SFTP for partner files: service-managed users with SSH keys, the newest security policy,
+ * structured logging to an encrypted log group, optional VPC endpoint limited to allowed CIDRs. Each partner lands in
+ * `raw/<prefix>/<partner>/` through a logical home directory and a session policy scoped to that folder, so no partner
+ * can read or write another's files. Completed uploads become messages on an encrypted queue for downstream processing.
+ */
+export class SftpIngest extends pulumi.ComponentResource {
+    public readonly server: aws.transfer.Server;
+    public readonly users: Readonly<Record<string, aws.transfer.User>>;
+    public readonly uploads: aws.sqs.Queue;
+    public readonly role: aws.iam.Role;
+
+    constructor(name: string, args: SftpIngestArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:ingest:SftpIngest", name, {}, opts);
+        validateSftpIngestArgs(name, args);
+        const ctx = awsContext(this);
+        const prefix = args.prefix ?? "sftp";
+        const serverName = args.naming.name("generic", "sftp");
+        const logGroup = createLogGroup(name, this, {
+            name: `/aws/transfer/${serverName}`,
+            kmsKeyArn: args.kmsKeyArn,
+            retentionDays: args.logRetentionDays,
+        });
+
+        let endpointDetails: aws.types.input.transfer.ServerEndpointDetails | undefined;
+        if (args.vpc) {
+            const sg = new aws.ec2.SecurityGroup(
+                name,
+                {
+                    description: `SFTP ${serverName}: port 22 from partner networks only`,
+                    vpcId: args.vpc.vpcId,
+                    ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: args.vpc.allowedCidrs, description: "partner SFTP" }],
+                    egress: [],
+                },
+                { parent: this },
+            );
+            endpointDetails = { vpcId: args.vpc.vpcId, subnetIds: args.vpc.subnetIds, securityGroupIds: [sg.id] };
+        }
+        this.server = new aws.transfer.Server(
+            name,
+            {
+                protocols: ["SFTP"],
+                identityProviderType: "SERVICE_MANAGED",
+                domain: "S3",
+                endpointType: args.vpc ? "VPC" : "PUBLIC",
+                endpointDetails,
+                securityPolicyName: args.securityPolicyName ?? "TransferSecurityPolicy-2025-03",
+                structuredLogDestinations: [pulumi.interpolate`${logGroup.arn}:*`],
+                tags: { Name: serverName },
+            },
+            { parent: this },
+        );
+
+        // One role for all partners, limited to the SFTP folder; each user's session policy narrows it to its own.
+        const folder = { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix, allowDelete: false };
+        this.role = serviceRole(name, this, {
+            service: "transfer.amazonaws.com",
+            accountId: ctx.accountId,
+            description: `Transfer Family ${serverName}: partner access to raw/${prefix}/`,
+            trustCondition: { ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${ctx.partition}:transfer:${ctx.region}:${ctx.accountId}:user/*` } },
+            statements: s3AccessStatements("readwrite", folder, "Sftp"),
+        }).role;
+
+        const users: Record<string, aws.transfer.User> = {};
+        for (const partner of args.partners) {
+            const home = `${prefix}/${partner.name}`;
+            const user = new aws.transfer.User(
+                `${name}-${partner.name}`,
+                {
+                    serverId: this.server.id,
+                    userName: partner.name,
+                    role: this.role.arn,
+                    homeDirectoryType: "LOGICAL",
+                    homeDirectoryMappings: [{ entry: "/", target: pulumi.interpolate`/${args.rawZone.bucketName}/${home}` }],
+                    policy: partnerSessionPolicy({ ...folder, prefix: home }),
+                },
+                { parent: this },
+            );
+            partner.sshPublicKeys.forEach((key, i) => {
+                new aws.transfer.SshKey(`${name}-${partner.name}-${i}`, { serverId: this.server.id, userName: user.userName, body: key.trim() }, { parent: this });
+            });
+            users[partner.name] = user;
+        }
+        this.users = users;
+
+        // Completed uploads → an encrypted queue that downstream processing consumes.
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-uploads`,
+            {
+                description: `Completed partner uploads on ${serverName}`,
+                eventPattern: pulumi.jsonStringify({
+                    source: ["aws.transfer"],
+                    "detail-type": ["SFTP Server File Upload Completed"],
+                    detail: { "server-id": [this.server.id] },
+                }),
+            },
+            { parent: this },
+        );
+        const { queue, dlq } = createQueueWithDlq(`${name}-uploads`, this, {
+            queueName: args.naming.name("sqsQueue", "sftp-uploads"),
+            kmsKeyArn: args.kmsKeyArn,
+            senders: [{ service: "events.amazonaws.com", sourceArns: [rule.arn] }],
+        });
+        this.uploads = queue;
+        new aws.cloudwatch.EventTarget(
+            `${name}-uploads`,
+            { rule: rule.name, arn: queue.arn, deadLetterConfig: { arn: dlq.arn }, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 } },
+            { parent: this },
+        );
+        this.registerOutputs({ serverId: this.server.id, endpoint: this.server.endpoint });
+    }
+}
+
+/**
+ * The session policy of one partner: the role's access narrowed to the partner's own folder. Transfer Family evaluates
+ * it together with the role, so even a misconfigured home directory cannot reach another partner's files.
+ */
+export function partnerSessionPolicy(folder: { bucketArn: pulumi.Input<string>; keyArn: pulumi.Input<string>; prefix: string }): pulumi.Output<string> {
+    const statements: PolicyStatement[] = s3AccessStatements("readwrite", folder, "Partner");
+    return policyJson(statements);
+}

@@ -1,0 +1,249 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createAlarm } from "../shared/alarms";
+import { awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { policyJson, PolicyStatement, s3AccessStatements } from "../shared/iam";
+import { NodeFunction } from "../shared/lambda";
+import { createLogGroup, logWriteStatement } from "../shared/logs";
+import { Naming } from "../shared/naming";
+import { serviceRole } from "../shared/roles";
+import { ZoneTarget } from "./zone-target";
+
+export interface StreamIngestArgs {
+    naming: Naming;
+    /** The raw zone records land in. */
+    rawZone: ZoneTarget;
+    /** The hub's CMK: stream encryption, function environment, log groups. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** SNS topic for the pipeline's alarms (see `createAlarmTopic`). */
+    alarmTopicArn: pulumi.Input<string>;
+    /** Log retention in days. */
+    logRetentionDays: number;
+    /** Key prefix in the raw zone. Default `streams`. */
+    prefix?: string;
+    /** Hours the stream keeps records, 24-8760. Default 168 (a week of replay). */
+    retentionHours?: number;
+    /** Stream capacity. Default on-demand. */
+    capacity?: { mode: "ON_DEMAND" } | { mode: "PROVISIONED"; shards: number };
+    /** Other accounts (producer domains) allowed to put records. Default none. */
+    producerAccountIds?: pulumi.Input<string>[];
+    /** Firehose buffering before writing to S3: 64-128 MB (dynamic partitioning needs ≥ 64), 60-900 s. */
+    buffering?: { sizeMb: number; intervalSeconds: number };
+    /** Hash direct identifiers in the preprocessing Lambda (HMAC with `hashSalt`). Default false. */
+    hashIdentifiers?: boolean;
+    /** HMAC key for identifier hashing (≥ 16 characters; pass a secret). Required when hashing. */
+    hashSalt?: pulumi.Input<string>;
+}
+
+export function validateStreamIngestArgs(name: string, args: StreamIngestArgs): void {
+    const issues = new IssueCollector();
+    const at = `StreamIngest(${name})`;
+    const hours = args.retentionHours ?? 168;
+    if (!Number.isInteger(hours) || hours < 24 || hours > 8760) issues.add(`${at}.retentionHours`, hours, "a whole number of hours from 24 to 8760");
+    if (args.capacity?.mode === "PROVISIONED" && (!Number.isInteger(args.capacity.shards) || args.capacity.shards < 1)) {
+        issues.add(`${at}.capacity.shards`, args.capacity.shards, "a whole number of shards ≥ 1");
+    }
+    const b = args.buffering ?? { sizeMb: 64, intervalSeconds: 60 };
+    if (!Number.isInteger(b.sizeMb) || b.sizeMb < 64 || b.sizeMb > 128) issues.add(`${at}.buffering.sizeMb`, b.sizeMb, "64-128 MB (Firehose dynamic partitioning needs at least 64)");
+    if (!Number.isInteger(b.intervalSeconds) || b.intervalSeconds < 60 || b.intervalSeconds > 900) issues.add(`${at}.buffering.intervalSeconds`, b.intervalSeconds, "60-900 seconds");
+    if (args.hashIdentifiers && args.hashSalt === undefined) issues.add(`${at}.hashSalt`, undefined, "a secret of at least 16 characters when hashIdentifiers is true");
+    if (args.prefix !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(args.prefix)) issues.add(`${at}.prefix`, args.prefix, "a lower-case key prefix without slashes");
+    issues.throwIfAny(`Invalid arguments for StreamIngest "${name}"`);
+}
+
+/**
+ * Kinesis Data Stream (CMK, on-demand by default) → Kinesis Firehose with the stream as its source → the raw zone.
+ * Firehose runs the preprocessing Lambda as its data transformation, partitions objects dynamically by the keys the
+ * Lambda returns (`source`, `entity`, `event_date`), writes records the Lambda rejects under an error prefix,
+ * compresses, encrypts with the zone's key and logs to an encrypted log group. Alarms watch the stream's iterator
+ * age, Firehose freshness and delivery, and the Lambda's errors and throttles.
+ */
+export class StreamIngest extends pulumi.ComponentResource {
+    public readonly stream: aws.kinesis.Stream;
+    public readonly preprocess: NodeFunction;
+    public readonly deliveryStream: aws.kinesis.FirehoseDeliveryStream;
+    public readonly deliveryRole: aws.iam.Role;
+    public readonly streamArn: pulumi.Output<string>;
+
+    constructor(name: string, args: StreamIngestArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:ingest:StreamIngest", name, {}, opts);
+        validateStreamIngestArgs(name, args);
+        const ctx = awsContext(this);
+        const prefix = args.prefix ?? "streams";
+        const streamName = args.naming.name("kinesisStream", "ingest");
+        const firehoseName = args.naming.name("firehoseStream", "ingest-raw");
+        const capacity = args.capacity ?? { mode: "ON_DEMAND" };
+        const buffering = args.buffering ?? { sizeMb: 64, intervalSeconds: 60 };
+
+        this.stream = new aws.kinesis.Stream(
+            name,
+            {
+                name: streamName,
+                encryptionType: "KMS",
+                kmsKeyId: args.kmsKeyArn,
+                retentionPeriod: args.retentionHours ?? 168,
+                streamModeDetails: { streamMode: capacity.mode },
+                shardCount: capacity.mode === "PROVISIONED" ? capacity.shards : undefined,
+                shardLevelMetrics: ["IncomingRecords", "IteratorAgeMilliseconds"],
+            },
+            { parent: this },
+        );
+        this.streamArn = this.stream.arn;
+        if (args.producerAccountIds && args.producerAccountIds.length > 0) {
+            new aws.kinesis.ResourcePolicy(
+                name,
+                {
+                    resourceArn: this.stream.arn,
+                    policy: policyJson([
+                        {
+                            Sid: "ProducerDomainsPutRecords",
+                            Effect: "Allow",
+                            Principal: { AWS: args.producerAccountIds.map((id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`) },
+                            Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+                            Resource: this.stream.arn,
+                        },
+                    ]),
+                },
+                { parent: this },
+            );
+        }
+
+        this.preprocess = new NodeFunction(
+            `${name}-preprocess`,
+            {
+                bundle: "preprocess",
+                functionName: args.naming.name("lambdaFunction", "preprocess"),
+                description: "Firehose data transformation: clean and normalise records for the raw zone",
+                kmsKeyArn: args.kmsKeyArn,
+                logRetentionDays: args.logRetentionDays,
+                memorySize: 1024,
+                timeout: 120,
+                environment: {
+                    HASH_IDENTIFIERS: args.hashIdentifiers ? "true" : "false",
+                    ...(args.hashIdentifiers && args.hashSalt !== undefined ? { HASH_SALT: args.hashSalt } : {}),
+                },
+            },
+            { parent: this },
+        );
+
+        const logGroup = createLogGroup(`${name}-delivery`, this, {
+            name: `/aws/kinesisfirehose/${firehoseName}`,
+            kmsKeyArn: args.kmsKeyArn,
+            retentionDays: args.logRetentionDays,
+        });
+        const logStream = new aws.cloudwatch.LogStream(`${name}-delivery`, { name: "S3Delivery", logGroupName: logGroup.name }, { parent: this });
+
+        const statements: PolicyStatement[] = [
+            {
+                Sid: "ReadIngestStream",
+                Effect: "Allow",
+                Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
+                Resource: this.stream.arn,
+            },
+            {
+                Sid: "DecryptIngestStream",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` } },
+            },
+            ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix }, "RawStreams"),
+            ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix: "errors/streams" }, "RawErrors"),
+            {
+                Sid: "InvokePreprocess",
+                Effect: "Allow",
+                Action: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+                Resource: [this.preprocess.arn, pulumi.interpolate`${this.preprocess.arn}:*`],
+            },
+            logWriteStatement(logGroup.arn, "WriteDeliveryLogs"),
+        ];
+        const delivery = serviceRole(`${name}-delivery`, this, {
+            service: "firehose.amazonaws.com",
+            accountId: ctx.accountId,
+            description: `Firehose ${firehoseName}: read the ingest stream, transform, write the raw zone`,
+            statements,
+        });
+        this.deliveryRole = delivery.role;
+
+        const partitions = ["source", "entity", "event_date"].map((k) => `${k}=!{partitionKeyFromLambda:${k}}`).join("/");
+        this.deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
+            name,
+            {
+                name: firehoseName,
+                destination: "extended_s3",
+                kinesisSourceConfiguration: { kinesisStreamArn: this.stream.arn, roleArn: this.deliveryRole.arn },
+                extendedS3Configuration: {
+                    roleArn: this.deliveryRole.arn,
+                    bucketArn: args.rawZone.bucketArn,
+                    prefix: `${prefix}/${partitions}/`,
+                    errorOutputPrefix: "errors/streams/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+                    bufferingSize: buffering.sizeMb,
+                    bufferingInterval: buffering.intervalSeconds,
+                    compressionFormat: "GZIP",
+                    fileExtension: ".json.gz",
+                    kmsKeyArn: args.rawZone.keyArn,
+                    dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+                    processingConfiguration: {
+                        enabled: true,
+                        processors: [
+                            {
+                                type: "Lambda",
+                                parameters: [
+                                    { parameterName: "LambdaArn", parameterValue: pulumi.interpolate`${this.preprocess.arn}:$LATEST` },
+                                    // Small Lambda batches keep normalised responses far below Firehose's 6 MB limit.
+                                    { parameterName: "BufferSizeInMBs", parameterValue: "1" },
+                                    { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
+                                ],
+                            },
+                        ],
+                    },
+                    cloudwatchLoggingOptions: { enabled: true, logGroupName: logGroup.name, logStreamName: logStream.name },
+                },
+            },
+            { parent: this, dependsOn: [delivery.policy] },
+        );
+
+        const topic = args.alarmTopicArn;
+        createAlarm(`${name}-iterator-age`, this, topic, {
+            description: `Records wait more than 5 minutes in ${streamName}: Firehose is not keeping up`,
+            namespace: "AWS/Kinesis",
+            metricName: "GetRecords.IteratorAgeMilliseconds",
+            dimensions: { StreamName: this.stream.name },
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: 300000,
+        });
+        createAlarm(`${name}-freshness`, this, topic, {
+            description: `Oldest record in ${firehoseName} is older than 15 minutes`,
+            namespace: "AWS/Firehose",
+            metricName: "DeliveryToS3.DataFreshness",
+            dimensions: { DeliveryStreamName: this.deliveryStream.name },
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: 900,
+        });
+        createAlarm(`${name}-delivery`, this, topic, {
+            description: `${firehoseName} failed to deliver to the raw zone`,
+            namespace: "AWS/Firehose",
+            metricName: "DeliveryToS3.Success",
+            dimensions: { DeliveryStreamName: this.deliveryStream.name },
+            statistic: "Average",
+            comparison: "LessThanThreshold",
+            threshold: 1,
+            treatMissingData: "notBreaching",
+        });
+        for (const [metric, what] of [["Errors", "errors"], ["Throttles", "is throttled"]] as const) {
+            createAlarm(`${name}-preprocess-${metric.toLowerCase()}`, this, topic, {
+                description: `Preprocessing Lambda ${what}`,
+                namespace: "AWS/Lambda",
+                metricName: metric,
+                dimensions: { FunctionName: this.preprocess.name },
+                statistic: "Sum",
+                comparison: "GreaterThanThreshold",
+                threshold: 0,
+            });
+        }
+        this.registerOutputs({ streamArn: this.streamArn, deliveryStreamArn: this.deliveryStream.arn });
+    }
+}

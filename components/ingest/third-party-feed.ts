@@ -1,0 +1,159 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { s3AccessStatements } from "../shared/iam";
+import { NodeFunction } from "../shared/lambda";
+import { Naming } from "../shared/naming";
+import { createDeadLetterQueue } from "../shared/queues";
+import { ZoneTarget } from "./zone-target";
+
+/** An AWS Data Exchange data set the platform is subscribed to. */
+export interface DataExchangeDataSet {
+    /** Data set id (32 hex characters in the console; `d-…`-style ids accepted too). */
+    id: string;
+    /** Folder name under `raw/<prefix>/`: 2-40 lower-case letters, digits, hyphens. */
+    name: string;
+}
+
+export interface ThirdPartyFeedArgs {
+    naming: Naming;
+    rawZone: ZoneTarget;
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    dataSets: DataExchangeDataSet[];
+    /** Key prefix in the raw zone. Default `thirdparty`. */
+    prefix?: string;
+}
+
+const DATASET_NAME = /^[a-z][a-z0-9-]{1,39}$/;
+const DATASET_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+export function validateThirdPartyFeedArgs(name: string, args: ThirdPartyFeedArgs): void {
+    const issues = new IssueCollector();
+    const at = `ThirdPartyFeed(${name})`;
+    const names = new Set<string>();
+    args.dataSets.forEach((d, i) => {
+        if (!DATASET_ID.test(d.id)) issues.add(`${at}.dataSets[${i}].id`, d.id, "an AWS Data Exchange data set id");
+        if (!DATASET_NAME.test(d.name)) issues.add(`${at}.dataSets[${i}].name`, d.name, "2-40 lower-case letters, digits or hyphens");
+        if (names.has(d.name)) issues.add(`${at}.dataSets[${i}].name`, d.name, "a name not used by another data set");
+        names.add(d.name);
+    });
+    issues.throwIfAny(`Invalid arguments for ThirdPartyFeed "${name}"`);
+}
+
+/**
+ * Third-party data from AWS Data Exchange: for each subscribed data set, an EventBridge rule on new revisions invokes a
+ * small Lambda that starts a Data Exchange export job writing the revision to `raw/<prefix>/<dataset>/` with SSE-KMS
+ * under the zone's key. Delivery failures and failed invocations land in an encrypted dead-letter queue.
+ */
+export class ThirdPartyFeed extends pulumi.ComponentResource {
+    public readonly exporter: NodeFunction;
+    public readonly deadLetters: aws.sqs.Queue;
+
+    constructor(name: string, args: ThirdPartyFeedArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:ingest:ThirdPartyFeed", name, {}, opts);
+        validateThirdPartyFeedArgs(name, args);
+        const ctx = awsContext(this);
+        const prefix = args.prefix ?? "thirdparty";
+        const rules = args.dataSets.map(
+            (d) =>
+                new aws.cloudwatch.EventRule(
+                    `${name}-${d.name}`,
+                    {
+                        description: `New revisions of Data Exchange data set ${d.name}`,
+                        eventPattern: JSON.stringify({ source: ["aws.dataexchange"], "detail-type": ["Revision Published To Data Set"], resources: [d.id] }),
+                    },
+                    { parent: this },
+                ),
+        );
+        this.deadLetters = createDeadLetterQueue(`${name}-dlq`, this, {
+            queueName: args.naming.name("sqsQueue", "thirdparty-dlq"),
+            kmsKeyArn: args.kmsKeyArn,
+            senders: [{ service: "events.amazonaws.com", sourceArns: rules.map((r) => r.arn) }],
+        });
+        // Entitled data sets carry the provider's account id, so the account part is a wildcard; the id is exact.
+        const dataSetArn = (id: string) => pulumi.interpolate`arn:${ctx.partition}:dataexchange:${ctx.region}:*:data-sets/${id}`;
+        this.exporter = new NodeFunction(
+            `${name}-exporter`,
+            {
+                bundle: "dataexchange-export",
+                functionName: args.naming.name("lambdaFunction", "dataexchange-export"),
+                description: "Exports new AWS Data Exchange revisions to the raw zone",
+                kmsKeyArn: args.kmsKeyArn,
+                logRetentionDays: args.logRetentionDays,
+                // One export per revision at a time: no race between two deliveries of the same event.
+                reservedConcurrency: 2,
+                environment: {
+                    RAW_BUCKET: args.rawZone.bucketName,
+                    RAW_KMS_KEY_ARN: args.rawZone.keyArn,
+                    PREFIX: prefix,
+                    DATASETS: JSON.stringify(Object.fromEntries(args.dataSets.map((d) => [d.id, d.name]))),
+                },
+                statements: [
+                    // CreateJob and ListJobs have no resource-level permissions; the rest is scoped to the data sets and jobs.
+                    {
+                        Sid: "CreateExportJobs",
+                        Effect: "Allow",
+                        Action: "dataexchange:CreateJob",
+                        Resource: "*",
+                        Condition: { StringEquals: { "dataexchange:JobType": "EXPORT_REVISIONS_TO_S3" } },
+                    },
+                    { Sid: "ListJobs", Effect: "Allow", Action: "dataexchange:ListJobs", Resource: "*" },
+                    {
+                        Sid: "RunExportJobs",
+                        Effect: "Allow",
+                        Action: ["dataexchange:StartJob", "dataexchange:GetJob"],
+                        Resource: pulumi.interpolate`arn:${ctx.partition}:dataexchange:${ctx.region}:${ctx.accountId}:jobs/*`,
+                        Condition: { StringEquals: { "dataexchange:JobType": "EXPORT_REVISIONS_TO_S3" } },
+                    },
+                    {
+                        Sid: "ReadSubscribedRevisions",
+                        Effect: "Allow",
+                        Action: ["dataexchange:GetDataSet", "dataexchange:GetRevision", "dataexchange:GetAsset", "dataexchange:ListRevisionAssets"],
+                        Resource: args.dataSets.flatMap((d) => [dataSetArn(d.id), pulumi.interpolate`${dataSetArn(d.id)}/*`]),
+                    },
+                    // Export jobs write with the caller's permissions.
+                    ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix }, "RawThirdParty"),
+                    { Sid: "FailedInvocations", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.deadLetters.arn },
+                    {
+                        Sid: "EncryptedDeadLetters",
+                        Effect: "Allow",
+                        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                        Resource: args.kmsKeyArn,
+                        Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}` } },
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        new aws.lambda.FunctionEventInvokeConfig(
+            name,
+            {
+                functionName: this.exporter.name,
+                maximumRetryAttempts: 2,
+                destinationConfig: { onFailure: { destination: this.deadLetters.arn } },
+            },
+            { parent: this },
+        );
+        args.dataSets.forEach((d, i) => {
+            const rule = rules[i];
+            new aws.lambda.Permission(
+                `${name}-${d.name}`,
+                { action: "lambda:InvokeFunction", function: this.exporter.name, principal: "events.amazonaws.com", sourceArn: rule.arn, sourceAccount: ctx.accountId },
+                { parent: this },
+            );
+            new aws.cloudwatch.EventTarget(
+                `${name}-${d.name}`,
+                {
+                    rule: rule.name,
+                    arn: this.exporter.arn,
+                    deadLetterConfig: { arn: this.deadLetters.arn },
+                    retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+                },
+                { parent: this },
+            );
+        });
+        this.registerOutputs({ exporterArn: this.exporter.arn });
+    }
+}

@@ -1,0 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The part of a data-lake zone an ingestion component writes to (it may live in another account). */
+export interface ZoneTarget {
+    readonly bucketName: pulumi.Input<string>;
+    readonly bucketArn: pulumi.Input<string>;
+    /** The zone's CMK, which the bucket's default encryption uses. */
+    readonly keyArn: pulumi.Input<string>;
+}

@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "./context";
+import { policyJson, PolicyStatement } from "./iam";
+
+/** An SNS topic for alarms, encrypted with a CMK, that only CloudWatch alarms of this account may publish to. */
+export function createAlarmTopic(
+    name: string,
+    parent: pulumi.Resource,
+    spec: { topicName: string; kmsKeyArn: pulumi.Input<string>; ctx: AwsContext },
+): aws.sns.Topic {
+    const topic = new aws.sns.Topic(name, { name: spec.topicName, kmsMasterKeyId: spec.kmsKeyArn }, { parent });
+    new aws.sns.TopicPolicy(
+        name,
+        {
+            arn: topic.arn,
+            policy: policyJson([
+                {
+                    Sid: "AllowCloudWatchAlarms",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: topic.arn,
+                    Condition: { StringEquals: { "aws:SourceAccount": spec.ctx.accountId } },
+                },
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "sns:Publish",
+                    Resource: topic.arn,
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ]),
+        },
+        { parent },
+    );
+    return topic;
+}
+
+/** Key-policy statement letting CloudWatch alarms publish to topics encrypted with the key. */
+export function alarmsKeyStatement(ctx: AwsContext): PolicyStatement {
+    return {
+        Sid: "AllowCloudWatchAlarmsToEncryptedTopics",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+    };
+}
+
+export interface AlarmSpec {
+    description: string;
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, pulumi.Input<string>>;
+    statistic: "Average" | "Maximum" | "Minimum" | "Sum";
+    comparison: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
+    threshold: number;
+    /** Seconds per period. Default 300. */
+    period?: number;
+    /** Periods that must breach. Default 1. */
+    evaluationPeriods?: number;
+    /** How missing data counts. Default `notBreaching`. */
+    treatMissingData?: "notBreaching" | "breaching" | "missing" | "ignore";
+}
+
+/** A metric alarm that notifies `topicArn` when it fires and when it recovers. */
+export function createAlarm(name: string, parent: pulumi.Resource, topicArn: pulumi.Input<string>, spec: AlarmSpec): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm(
+        name,
+        {
+            alarmDescription: spec.description,
+            namespace: spec.namespace,
+            metricName: spec.metricName,
+            dimensions: spec.dimensions,
+            statistic: spec.statistic,
+            comparisonOperator: spec.comparison,
+            threshold: spec.threshold,
+            period: spec.period ?? 300,
+            evaluationPeriods: spec.evaluationPeriods ?? 1,
+            treatMissingData: spec.treatMissingData ?? "notBreaching",
+            alarmActions: [topicArn],
+            okActions: [topicArn],
+        },
+        { parent },
+    );
+}

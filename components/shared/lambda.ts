@@ -1,0 +1,114 @@
+import * as aws from "@pulumi/aws";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "./context";
+import { ValidationError } from "./errors";
+import { PolicyStatement } from "./iam";
+import { createLogGroup, logWriteStatement } from "./logs";
+import { serviceRole } from "./roles";
+
+/** The Lambda runtime of every platform function. */
+export const LAMBDA_RUNTIME = "nodejs24.x";
+
+/** Root of the package (where package.json is), from source (components/shared) or compiled (dist/components/shared). */
+function packageRoot(): string {
+    let dir = __dirname;
+    while (!fs.existsSync(path.join(dir, "package.json"))) {
+        const up = path.dirname(dir);
+        if (up === dir) return __dirname;
+        dir = up;
+    }
+    return dir;
+}
+
+/**
+ * The deployment archive of a function bundled by `npm run build` (esbuild, `functions/<name>/index.ts` →
+ * `dist/lambda/<name>/index.js`). A missing bundle is a clear error, not an empty deployment.
+ */
+export function functionCode(bundle: string): pulumi.asset.FileArchive {
+    const dir = path.join(packageRoot(), "dist", "lambda", bundle);
+    if (!fs.existsSync(path.join(dir, "index.js"))) {
+        throw new ValidationError(`Lambda bundle "${bundle}" is missing`, [
+            { key: `dist/lambda/${bundle}/index.js`, value: undefined, expected: "the esbuild bundle: run `npm run build` before `pulumi up`" },
+        ]);
+    }
+    return new pulumi.asset.FileArchive(dir);
+}
+
+export interface NodeFunctionArgs {
+    /** Bundle name: `functions/<bundle>/index.ts`, deployed from `dist/lambda/<bundle>`. */
+    bundle: string;
+    /** Physical function name (naming rules `lambdaFunction`). */
+    functionName: string;
+    description: string;
+    /** Customer-managed key for the environment variables and the log group. */
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    environment?: Record<string, pulumi.Input<string>>;
+    /** Least-privilege statements the function needs besides writing its own logs and traces. */
+    statements?: PolicyStatement[];
+    /** Memory in MB. Default 256. */
+    memorySize?: number;
+    /** Timeout in seconds. Default 60. */
+    timeout?: number;
+    /** Reserved concurrency. Default none (account pool). */
+    reservedConcurrency?: number;
+}
+
+/**
+ * A Node.js Lambda function the platform's way: runtime `nodejs24.x` on arm64, its own role (trusting Lambda of this
+ * account only) with exactly the given statements plus its log group and X-Ray, environment encrypted with the CMK,
+ * JSON logs in an encrypted log group with retention, active tracing.
+ */
+export class NodeFunction extends pulumi.ComponentResource {
+    public readonly role: aws.iam.Role;
+    public readonly logGroup: aws.cloudwatch.LogGroup;
+    public readonly function: aws.lambda.Function;
+    public readonly arn: pulumi.Output<string>;
+    public readonly name: pulumi.Output<string>;
+
+    constructor(name: string, args: NodeFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:shared:NodeFunction", name, {}, opts);
+        const ctx = awsContext(this);
+        const code = functionCode(args.bundle);
+        this.logGroup = createLogGroup(name, this, {
+            name: `/aws/lambda/${args.functionName}`,
+            kmsKeyArn: args.kmsKeyArn,
+            retentionDays: args.logRetentionDays,
+        });
+        this.role = serviceRole(name, this, {
+            service: "lambda.amazonaws.com",
+            accountId: ctx.accountId,
+            description: `Execution role of ${args.functionName}`,
+            statements: [
+                logWriteStatement(this.logGroup.arn),
+                { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+                ...(args.statements ?? []),
+            ],
+        }).role;
+        this.function = new aws.lambda.Function(
+            name,
+            {
+                name: args.functionName,
+                description: args.description,
+                runtime: LAMBDA_RUNTIME,
+                architectures: ["arm64"],
+                handler: "index.handler",
+                code,
+                role: this.role.arn,
+                memorySize: args.memorySize ?? 256,
+                timeout: args.timeout ?? 60,
+                reservedConcurrentExecutions: args.reservedConcurrency,
+                kmsKeyArn: args.kmsKeyArn,
+                environment: args.environment ? { variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment } } : undefined,
+                loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+                tracingConfig: { mode: "Active" },
+            },
+            { parent: this, dependsOn: [this.logGroup] },
+        );
+        this.arn = this.function.arn;
+        this.name = this.function.name;
+        this.registerOutputs({ arn: this.arn });
+    }
+}
