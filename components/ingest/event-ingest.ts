@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { policyJson, s3AccessStatements } from "../shared/iam";
-import { createLogGroup, logWriteStatement } from "../shared/logs";
+import { policyJson } from "../shared/iam";
 import { Naming } from "../shared/naming";
 import { createDeadLetterQueue } from "../shared/queues";
 import { serviceRole } from "../shared/roles";
+import { createRawDelivery } from "./raw-delivery";
 import { ZoneTarget } from "./zone-target";
 
 /** Events of these sources go to the raw zone through one rule. */
@@ -121,48 +121,27 @@ export class EventIngest extends pulumi.ComponentResource {
         );
 
         // Direct PUT Firehose → raw zone, partitioned by source and day.
-        const logGroup = createLogGroup(`${name}-delivery`, this, { name: `/aws/kinesisfirehose/${firehoseName}`, kmsKeyArn: args.kmsKeyArn, retentionDays: args.logRetentionDays });
-        const logStream = new aws.cloudwatch.LogStream(`${name}-delivery`, { name: "S3Delivery", logGroupName: logGroup.name }, { parent: this });
-        const deliveryRole = serviceRole(`${name}-delivery`, this, { service: "firehose.amazonaws.com", accountId: ctx.accountId, description: `Firehose ${firehoseName}: write events to the raw zone`, statements: [
-            ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix }, "RawEvents"),
-            ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix: "errors/events" }, "RawErrors"),
-            logWriteStatement(logGroup.arn, "WriteDeliveryLogs"),
-        ] });
-        this.deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
-            name,
-            {
-                name: firehoseName,
-                destination: "extended_s3",
-                serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: args.kmsKeyArn },
-                extendedS3Configuration: {
-                    roleArn: deliveryRole.role.arn,
-                    bucketArn: args.rawZone.bucketArn,
-                    prefix: `${prefix}/source=!{partitionKeyFromQuery:source}/event_date=!{timestamp:yyyy-MM-dd}/`,
-                    errorOutputPrefix: "errors/events/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
-                    bufferingSize: 64,
-                    bufferingInterval: 60,
-                    compressionFormat: "GZIP",
-                    fileExtension: ".json.gz",
-                    kmsKeyArn: args.rawZone.keyArn,
-                    dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
-                    processingConfiguration: {
-                        enabled: true,
-                        processors: [
-                            {
-                                type: "MetadataExtraction",
-                                parameters: [
-                                    { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
-                                    { parameterName: "MetadataExtractionQuery", parameterValue: "{source: .source}" },
-                                ],
-                            },
-                            { type: "AppendDelimiterToRecord", parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }] },
-                        ],
-                    },
-                    cloudwatchLoggingOptions: { enabled: true, logGroupName: logGroup.name, logStreamName: logStream.name },
+        this.deliveryStream = createRawDelivery(name, this, {
+            streamName: firehoseName,
+            rawZone: args.rawZone,
+            folder: prefix,
+            partitions: "source=!{partitionKeyFromQuery:source}/event_date=!{timestamp:yyyy-MM-dd}",
+            kmsKeyArn: args.kmsKeyArn,
+            logRetentionDays: args.logRetentionDays,
+            buffering: { sizeMb: 64, intervalSeconds: 60 },
+            ctx,
+            source: { kind: "direct-put" },
+            processors: [
+                {
+                    type: "MetadataExtraction",
+                    parameters: [
+                        { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+                        { parameterName: "MetadataExtractionQuery", parameterValue: "{source: .source}" },
+                    ],
                 },
-            },
-            { parent: this, dependsOn: [deliveryRole.policy] },
-        );
+                { type: "AppendDelimiterToRecord", parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }] },
+            ],
+        }).stream;
 
         const targetRole = serviceRole(`${name}-targets`, this, { service: "events.amazonaws.com", accountId: ctx.accountId, description: `EventBridge ${busName}: deliver routed events to Firehose`, statements: [
             { Sid: "PutToDeliveryStream", Effect: "Allow", Action: ["firehose:PutRecord", "firehose:PutRecordBatch"], Resource: this.deliveryStream.arn },

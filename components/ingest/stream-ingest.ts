@@ -3,11 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { createAlarm } from "../shared/alarms";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { policyJson, PolicyStatement, s3AccessStatements } from "../shared/iam";
+import { policyJson } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
-import { createLogGroup, logWriteStatement } from "../shared/logs";
 import { Naming } from "../shared/naming";
-import { serviceRole } from "../shared/roles";
+import { createRawDelivery } from "./raw-delivery";
 import { ZoneTarget } from "./zone-target";
 
 export interface StreamIngestArgs {
@@ -127,82 +126,56 @@ export class StreamIngest extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const logGroup = createLogGroup(`${name}-delivery`, this, {
-            name: `/aws/kinesisfirehose/${firehoseName}`,
+        const delivery = createRawDelivery(name, this, {
+            streamName: firehoseName,
+            rawZone: args.rawZone,
+            folder: prefix,
+            partitions: ["source", "entity", "event_date"].map((k) => `${k}=!{partitionKeyFromLambda:${k}}`).join("/"),
             kmsKeyArn: args.kmsKeyArn,
-            retentionDays: args.logRetentionDays,
-        });
-        const logStream = new aws.cloudwatch.LogStream(`${name}-delivery`, { name: "S3Delivery", logGroupName: logGroup.name }, { parent: this });
-
-        const statements: PolicyStatement[] = [
-            {
-                Sid: "ReadIngestStream",
-                Effect: "Allow",
-                Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
-                Resource: this.stream.arn,
-            },
-            {
-                Sid: "DecryptIngestStream",
-                Effect: "Allow",
-                Action: ["kms:Decrypt"],
-                Resource: args.kmsKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` } },
-            },
-            ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix }, "RawStreams"),
-            ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix: "errors/streams" }, "RawErrors"),
-            {
-                Sid: "InvokePreprocess",
-                Effect: "Allow",
-                Action: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
-                Resource: [this.preprocess.arn, pulumi.interpolate`${this.preprocess.arn}:*`],
-            },
-            logWriteStatement(logGroup.arn, "WriteDeliveryLogs"),
-        ];
-        const delivery = serviceRole(`${name}-delivery`, this, {
-            service: "firehose.amazonaws.com",
-            accountId: ctx.accountId,
-            description: `Firehose ${firehoseName}: read the ingest stream, transform, write the raw zone`,
-            statements,
-        });
-        this.deliveryRole = delivery.role;
-
-        const partitions = ["source", "entity", "event_date"].map((k) => `${k}=!{partitionKeyFromLambda:${k}}`).join("/");
-        this.deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
-            name,
-            {
-                name: firehoseName,
-                destination: "extended_s3",
-                kinesisSourceConfiguration: { kinesisStreamArn: this.stream.arn, roleArn: this.deliveryRole.arn },
-                extendedS3Configuration: {
-                    roleArn: this.deliveryRole.arn,
-                    bucketArn: args.rawZone.bucketArn,
-                    prefix: `${prefix}/${partitions}/`,
-                    errorOutputPrefix: "errors/streams/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
-                    bufferingSize: buffering.sizeMb,
-                    bufferingInterval: buffering.intervalSeconds,
-                    compressionFormat: "GZIP",
-                    fileExtension: ".json.gz",
-                    kmsKeyArn: args.rawZone.keyArn,
-                    dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
-                    processingConfiguration: {
-                        enabled: true,
-                        processors: [
-                            {
-                                type: "Lambda",
-                                parameters: [
-                                    { parameterName: "LambdaArn", parameterValue: pulumi.interpolate`${this.preprocess.arn}:$LATEST` },
-                                    // Small Lambda batches keep normalised responses far below Firehose's 6 MB limit.
-                                    { parameterName: "BufferSizeInMBs", parameterValue: "1" },
-                                    { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
-                                ],
-                            },
-                        ],
+            logRetentionDays: args.logRetentionDays,
+            buffering,
+            ctx,
+            source: {
+                kind: "kinesis",
+                streamArn: this.stream.arn,
+                readStatements: [
+                    {
+                        Sid: "ReadIngestStream",
+                        Effect: "Allow",
+                        Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
+                        Resource: this.stream.arn,
                     },
-                    cloudwatchLoggingOptions: { enabled: true, logGroupName: logGroup.name, logStreamName: logStream.name },
-                },
+                    {
+                        Sid: "DecryptIngestStream",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt"],
+                        Resource: args.kmsKeyArn,
+                        Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` } },
+                    },
+                ],
             },
-            { parent: this, dependsOn: [delivery.policy] },
-        );
+            statements: [
+                {
+                    Sid: "InvokePreprocess",
+                    Effect: "Allow",
+                    Action: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+                    Resource: [this.preprocess.arn, pulumi.interpolate`${this.preprocess.arn}:*`],
+                },
+            ],
+            processors: [
+                {
+                    type: "Lambda",
+                    parameters: [
+                        { parameterName: "LambdaArn", parameterValue: pulumi.interpolate`${this.preprocess.arn}:$LATEST` },
+                        // Small Lambda batches keep normalised responses far below Firehose's 6 MB limit.
+                        { parameterName: "BufferSizeInMBs", parameterValue: "1" },
+                        { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
+                    ],
+                },
+            ],
+        });
+        this.deliveryStream = delivery.stream;
+        this.deliveryRole = delivery.role;
 
         const topic = args.alarmTopicArn;
         createAlarm(`${name}-iterator-age`, this, topic, {

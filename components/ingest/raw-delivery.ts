@@ -1,0 +1,78 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "../shared/context";
+import { PolicyStatement, s3AccessStatements } from "../shared/iam";
+import { createLogGroup, logWriteStatement } from "../shared/logs";
+import { serviceRole } from "../shared/roles";
+import { ZoneTarget } from "./zone-target";
+
+export interface RawDeliverySpec {
+    /** Physical delivery stream name (naming rules `firehoseStream`). */
+    streamName: string;
+    rawZone: ZoneTarget;
+    /** Raw-zone folder the stream writes (`<folder>/...`); rejected records go to `errors/<folder>/...`. */
+    folder: string;
+    /** Partition path under the folder, with Firehose expressions, e.g. `source=!{partitionKeyFromQuery:source}`. */
+    partitions: string;
+    /** The hub CMK for the delivery log group (and SSE of Direct PUT streams). */
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    /** Record processors (Lambda transformation, metadata extraction, delimiter). */
+    processors: aws.types.input.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessor[];
+    /** A Kinesis stream source (then the stream's encryption applies), or Direct PUT encrypted with `kmsKeyArn`. */
+    source: { kind: "kinesis"; streamArn: pulumi.Input<string>; readStatements: PolicyStatement[] } | { kind: "direct-put" };
+    /** Other statements the role needs (invoking the transformation Lambda). */
+    statements?: PolicyStatement[];
+    buffering: { sizeMb: number; intervalSeconds: number };
+    ctx: AwsContext;
+}
+
+/**
+ * A Firehose delivery stream into the raw zone, the platform's way: dynamic partitioning under `<folder>/`, rejected
+ * records under `errors/<folder>/`, GZIP, the zone's key, an encrypted delivery log group, and a role that may write
+ * only those two folders.
+ */
+export function createRawDelivery(name: string, parent: pulumi.Resource, spec: RawDeliverySpec): { stream: aws.kinesis.FirehoseDeliveryStream; role: aws.iam.Role } {
+    const { rawZone, folder } = spec;
+    const logGroup = createLogGroup(`${name}-delivery`, parent, { name: `/aws/kinesisfirehose/${spec.streamName}`, kmsKeyArn: spec.kmsKeyArn, retentionDays: spec.logRetentionDays });
+    const logStream = new aws.cloudwatch.LogStream(`${name}-delivery`, { name: "S3Delivery", logGroupName: logGroup.name }, { parent });
+    const kinesis = spec.source.kind === "kinesis" ? spec.source : undefined;
+    const delivery = serviceRole(`${name}-delivery`, parent, {
+        service: "firehose.amazonaws.com",
+        accountId: spec.ctx.accountId,
+        description: `Firehose ${spec.streamName}: write raw/${folder}/`,
+        statements: [
+            ...(kinesis?.readStatements ?? []),
+            ...s3AccessStatements("write", { bucketArn: rawZone.bucketArn, keyArn: rawZone.keyArn, prefix: folder }, "RawData"),
+            ...s3AccessStatements("write", { bucketArn: rawZone.bucketArn, keyArn: rawZone.keyArn, prefix: `errors/${folder}` }, "RawErrors"),
+            ...(spec.statements ?? []),
+            logWriteStatement(logGroup.arn, "WriteDeliveryLogs"),
+        ],
+    });
+    const stream = new aws.kinesis.FirehoseDeliveryStream(
+        name,
+        {
+            name: spec.streamName,
+            destination: "extended_s3",
+            ...(kinesis
+                ? { kinesisSourceConfiguration: { kinesisStreamArn: kinesis.streamArn, roleArn: delivery.role.arn } }
+                : { serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: spec.kmsKeyArn } }),
+            extendedS3Configuration: {
+                roleArn: delivery.role.arn,
+                bucketArn: rawZone.bucketArn,
+                prefix: `${folder}/${spec.partitions}/`,
+                errorOutputPrefix: `errors/${folder}/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`,
+                bufferingSize: spec.buffering.sizeMb,
+                bufferingInterval: spec.buffering.intervalSeconds,
+                compressionFormat: "GZIP",
+                fileExtension: ".json.gz",
+                kmsKeyArn: rawZone.keyArn,
+                dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+                processingConfiguration: { enabled: true, processors: spec.processors },
+                cloudwatchLoggingOptions: { enabled: true, logGroupName: logGroup.name, logStreamName: logStream.name },
+            },
+        },
+        { parent, dependsOn: [delivery.policy] },
+    );
+    return { stream, role: delivery.role };
+}
