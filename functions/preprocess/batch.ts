@@ -8,9 +8,9 @@ import type {
   FirehoseTransformationResult,
   FirehoseTransformationResultRecord,
 } from "aws-lambda";
-import { MAX_RECORD_BYTES, base64Length, decodeRecordData } from "./decode";
+import { MAX_RECORD_BYTES, base64Length, decodeBase64, decodeUtf8, isAsciiJson, parseJson } from "./decode";
 import { Rejection, type Failure } from "./failures";
-import { normaliseRecord, type BatchContext, type Engine, type NormalisedRecord } from "./normalise";
+import { NormalisedRecord, createBatchContext, normaliseRecord, type BatchContext, type Engine } from "./normalise";
 
 /** Firehose rejects Lambda responses larger than 6 MiB of serialized JSON. */
 export const FIREHOSE_RESPONSE_LIMIT_BYTES = 6_291_456;
@@ -45,13 +45,12 @@ const QUOTES = 2;
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), "utf8");
 
+/** Printable ASCII other than `"` and `\`: serialized as is. */
+const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** UTF-8 size of a string serialized as JSON, with a fast path for plain ASCII. */
 function jsonStringBytes(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 /* " */ || c === 0x5c /* \ */) return jsonBytes(s);
-  }
-  return s.length + QUOTES;
+  return PLAIN_JSON_STRING.test(s) ? s.length + QUOTES : jsonBytes(s);
 }
 
 // Serialized sizes of the response skeleton; a record entry's size is its
@@ -65,43 +64,11 @@ const OK_ENTRY_BYTES = jsonBytes({
 });
 const FAILED_ENTRY_BYTES = jsonBytes({ recordId: "", result: "ProcessingFailed", data: "" });
 
-interface Accepted {
-  readonly record: NormalisedRecord;
-  /** The output document plus its newline, UTF-8 encoded, is chunk[start, end). */
-  readonly chunk: Buffer;
-  readonly start: number;
-  readonly end: number;
-}
-
-type Outcome = Accepted | Failure;
-
-const isAccepted = (outcome: Outcome): outcome is Accepted => "chunk" in outcome;
-
-const ARENA_CHUNK_BYTES = 1 << 20;
-
-/**
- * Output documents are written back to back into large buffers: one
- * allocation per MiB instead of a Buffer (and a string copy to append the
- * newline) per record. Chunks live as long as the batch.
- */
-class OutputArena {
-  private chunk = Buffer.allocUnsafe(ARENA_CHUNK_BYTES);
-  private offset = 0;
-
-  /** Writes `json` plus "\n" as UTF-8. */
-  append(record: NormalisedRecord): Accepted {
-    const worstCase = record.json.length * 3 + 1; // UTF-8 bytes per UTF-16 unit <= 3
-    if (this.offset + worstCase > this.chunk.length) {
-      this.chunk = Buffer.allocUnsafe(Math.max(ARENA_CHUNK_BYTES, worstCase));
-      this.offset = 0;
-    }
-    const start = this.offset;
-    const end = start + this.chunk.write(record.json, start, "utf8") + 1;
-    this.chunk[end - 1] = 0x0a;
-    this.offset = end;
-    return { record, chunk: this.chunk, start, end };
-  }
-}
+const SIZE_LIMIT_FAILURE: Failure = Object.freeze({
+  reason: "response-size-limit",
+  detail: "returning it Ok would exceed the Firehose response limit",
+});
+const MISMEASURED: Failure = Object.freeze({ reason: "internal-error", detail: "output size mis-measured" });
 
 /** Throws if the event is not a Firehose transformation event at all. */
 function assertFirehoseEvent(event: FirehoseTransformationEvent): void {
@@ -116,39 +83,16 @@ function assertFirehoseEvent(event: FirehoseTransformationEvent): void {
   }
 }
 
-function processRecord(
-  record: FirehoseTransformationEventRecord,
-  engine: Engine,
-  batch: BatchContext,
-  arena: OutputArena,
-  maxRecordBytes: number,
-): Outcome {
-  try {
-    const parsed = decodeRecordData(record.data, maxRecordBytes);
-    return arena.append(normaliseRecord(engine, batch, parsed, record.recordId, record.approximateArrivalTimestamp));
-  } catch (error) {
-    if (error instanceof Rejection) return error;
-    // A bug must not fail the whole batch or leak payload text into logs.
-    return { reason: "internal-error", detail: error instanceof Error ? error.name : typeof error };
-  }
+/** A failure that is not a Rejection is a bug: it must not fail the batch or leak payload text into logs. */
+function asFailure(error: unknown): Failure {
+  if (error instanceof Rejection) return error;
+  return { reason: "internal-error", detail: error instanceof Error ? error.name : typeof error };
 }
 
-function okEntryBytes(recordIdBytes: number, accepted: Accepted): number {
-  const { source, entity, eventDate } = accepted.record;
-  // Base64 output, source, entity and date are plain ASCII: no JSON escaping.
-  return (
-    OK_ENTRY_BYTES +
-    recordIdBytes -
-    QUOTES +
-    base64Length(accepted.end - accepted.start) +
-    source.length +
-    entity.length +
-    eventDate.length
-  );
-}
-
-interface Processed {
-  readonly outcomes: Outcome[];
+/** What the first pass learns about the records. */
+interface Measured {
+  /** The decoded bytes of each record, or why its `data` was refused. */
+  readonly decoded: (Buffer | Failure)[];
   /** JSON size of each recordId. */
   readonly recordIdBytes: number[];
   /** Size of each record's entry if returned as ProcessingFailed. */
@@ -157,62 +101,139 @@ interface Processed {
   readonly allFailedBytes: number;
 }
 
-// The two passes are separate functions so that V8 optimises each loop with
-// its own type feedback instead of deoptimising between them.
-function processAll(records: FirehoseTransformationEventRecord[], options: BatchOptions): Processed {
+/**
+ * First pass: base64-decodes every record and measures the all-failed
+ * response, where the size budget starts, so that the second pass can
+ * settle each record as soon as it is normalised.
+ */
+function measure(records: FirehoseTransformationEventRecord[], maxRecordBytes: number): Measured {
   const n = records.length;
-  const engine = options.engine;
-  const batch: BatchContext = { processedAt: options.processedAt };
-  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
-  const arena = new OutputArena();
-  const outcomes = new Array<Outcome>(n);
+  const decoded = new Array<Buffer | Failure>(n);
   const recordIdBytes = new Array<number>(n);
   const failedBytes = new Array<number>(n);
   let total = ENVELOPE_BYTES + Math.max(0, n - 1); // commas between entries
   for (let i = 0; i < n; i++) {
-    const record = records[i];
-    const outcome = processRecord(record, engine, batch, arena, maxRecordBytes);
-    const idBytes = jsonStringBytes(record.recordId);
-    // Accepted records passed the strict base64 check: plain ASCII.
-    const dataBytes = isAccepted(outcome) ? record.data.length + QUOTES : jsonStringBytes(record.data);
-    outcomes[i] = outcome;
+    const { recordId, data } = records[i];
+    let bytes: Buffer | Failure;
+    try {
+      bytes = decodeBase64(data, maxRecordBytes);
+    } catch (error) {
+      bytes = asFailure(error);
+    }
+    const idBytes = jsonStringBytes(recordId);
+    // Valid base64 is plain ASCII: no JSON escaping.
+    const dataBytes = bytes instanceof Uint8Array ? data.length + QUOTES : jsonStringBytes(data);
+    decoded[i] = bytes;
     recordIdBytes[i] = idBytes;
     failedBytes[i] = FAILED_ENTRY_BYTES + idBytes - QUOTES + dataBytes - QUOTES;
     total += failedBytes[i];
   }
-  return { outcomes, recordIdBytes, failedBytes, allFailedBytes: total };
+  return { decoded, recordIdBytes, failedBytes, allFailedBytes: total };
 }
 
-const SIZE_LIMIT_FAILURE: Failure = Object.freeze({
-  reason: "response-size-limit",
-  detail: "returning it Ok would exceed the Firehose response limit",
-});
+function normalise(
+  bytes: Buffer | Failure,
+  record: FirehoseTransformationEventRecord,
+  recordIdBytes: number,
+  engine: Engine,
+  batch: BatchContext,
+): NormalisedRecord | Failure {
+  if (!(bytes instanceof Uint8Array)) return bytes;
+  try {
+    const text = decodeUtf8(bytes);
+    const parsed = parseJson(text);
+    const ascii = isAsciiJson(bytes, text);
+    return normaliseRecord(engine, batch, parsed, ascii, recordIdBytes, record.approximateArrivalTimestamp);
+  } catch (error) {
+    return asFailure(error);
+  }
+}
 
-function assemble(records: FirehoseTransformationEventRecord[], processed: Processed, limit: number): BatchResult {
-  const { outcomes, recordIdBytes, failedBytes } = processed;
+/** Size of a record's entry if returned Ok (its document plus "\n", base64). */
+function okEntryBytes(recordIdBytes: number, accepted: NormalisedRecord): number {
+  // Base64 output, source, entity and date are plain ASCII: no JSON escaping.
+  return (
+    OK_ENTRY_BYTES +
+    recordIdBytes -
+    QUOTES +
+    base64Length(accepted.bytes + 1) +
+    accepted.source.length +
+    accepted.entity.length +
+    accepted.eventDate.length
+  );
+}
+
+/**
+ * Scratch space for one output document at a time (a Lambda instance runs
+ * one invocation at a time and nothing here is asynchronous), kept across
+ * invocations: encoding allocates no buffer and touches no fresh memory.
+ */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * `data` of an `Ok` entry: base64 of the document plus "\n". The size the
+ * budget counted is checked; a mismatch (or any exception) is a bug, and
+ * the record fails rather than risk an oversized response.
+ */
+function encode(
+  accepted: NormalisedRecord,
+  engine: Engine,
+  batch: BatchContext,
+  record: FirehoseTransformationEventRecord,
+  recordIdBytes: number,
+): string | Failure {
+  try {
+    const size = accepted.bytes + 1;
+    // Room for one more UTF-8 character: a document longer than measured
+    // then writes more than `size` bytes instead of being cut to fit.
+    if (scratch.length < size + 4) scratch = Buffer.allocUnsafe(Math.max(size + 4, scratch.length * 2));
+    const { recordId, approximateArrivalTimestamp } = record;
+    const written = accepted.write(scratch, engine, batch, recordId, recordIdBytes, approximateArrivalTimestamp);
+    return written === size ? scratch.toString("base64", 0, size) : MISMEASURED;
+  } catch (error) {
+    return asFailure(error);
+  }
+}
+
+/**
+ * Second pass: normalises each record and, when it is valid and its `Ok`
+ * entry still fits, writes and encodes its document. Nothing is built for
+ * records returned `ProcessingFailed`, and no document outlives its record.
+ */
+function transform(
+  records: FirehoseTransformationEventRecord[],
+  measured: Measured,
+  engine: Engine,
+  batch: BatchContext,
+  limit: number,
+): BatchResult {
+  const { decoded, recordIdBytes, failedBytes } = measured;
   const n = records.length;
   const entries = new Array<FirehoseTransformationResultRecord>(n);
   const failures: RecordFailure[] = [];
-  let total = processed.allFailedBytes;
+  let total = measured.allFailedBytes;
   let okCount = 0;
   for (let i = 0; i < n; i++) {
-    const { recordId, data } = records[i];
-    const outcome = outcomes[i];
-    if (isAccepted(outcome)) {
+    const record = records[i];
+    const { recordId, data } = record;
+    const outcome = normalise(decoded[i], record, recordIdBytes[i], engine, batch);
+    if (outcome instanceof NormalisedRecord) {
       const grown = okEntryBytes(recordIdBytes[i], outcome) - failedBytes[i];
-      if (total + grown <= limit) {
+      const encoded =
+        total + grown <= limit ? encode(outcome, engine, batch, record, recordIdBytes[i]) : SIZE_LIMIT_FAILURE;
+      if (typeof encoded === "string") {
         total += grown;
         okCount++;
-        const { source, entity, eventDate } = outcome.record;
+        const { source, entity, eventDate } = outcome;
         entries[i] = {
           recordId,
           result: "Ok",
-          data: outcome.chunk.toString("base64", outcome.start, outcome.end),
+          data: encoded,
           metadata: { partitionKeys: { source, entity, event_date: eventDate } },
         };
         continue;
       }
-      failures.push({ index: i, recordId, failure: SIZE_LIMIT_FAILURE });
+      failures.push({ index: i, recordId, failure: encoded });
     } else {
       failures.push({ index: i, recordId, failure: outcome });
     }
@@ -223,7 +244,7 @@ function assemble(records: FirehoseTransformationEventRecord[], processed: Proce
     okCount,
     failures,
     responseBytes: total,
-    overLimit: processed.allFailedBytes > limit,
+    overLimit: measured.allFailedBytes > limit,
   };
 }
 
@@ -240,6 +261,12 @@ function assemble(records: FirehoseTransformationEventRecord[], processed: Proce
  */
 export function processBatch(event: FirehoseTransformationEvent, options: BatchOptions): BatchResult {
   assertFirehoseEvent(event);
-  const processed = processAll(event.records, options);
-  return assemble(event.records, processed, options.responseLimitBytes ?? FIREHOSE_RESPONSE_LIMIT_BYTES);
+  const measured = measure(event.records, options.maxRecordBytes ?? MAX_RECORD_BYTES);
+  return transform(
+    event.records,
+    measured,
+    options.engine,
+    createBatchContext(options.processedAt),
+    options.responseLimitBytes ?? FIREHOSE_RESPONSE_LIMIT_BYTES,
+  );
 }

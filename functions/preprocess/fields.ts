@@ -65,7 +65,11 @@ export interface SimpleSpec extends CommonSpec {
 
 export type FieldSpec = StringSpec | EnumSpec | IntegerSpec | NumberSpec | UrlSpec | MoneySpec | SimpleSpec;
 
-/** Turns a valid, present value into its normalised form or rejects. */
+/**
+ * Turns a valid, present value into its normalised form or rejects. ASCII
+ * input must give ASCII output: the engine sizes documents of ASCII records
+ * by their length (a mis-sized document fails with `internal-error`).
+ */
 export type Normaliser = (value: unknown, input: Readonly<Record<string, unknown>>) => unknown;
 
 export interface CompiledField {

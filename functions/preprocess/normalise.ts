@@ -6,7 +6,7 @@
 import { hash } from "node:crypto";
 import { compileField, type CompiledField, type FieldOptions } from "./fields";
 import { reject } from "./failures";
-import { canonicalJson, checkJsonTree, isForbiddenKey, isPlainRecord } from "./json-guard";
+import { canonicalJson, checkJsonTree, isForbiddenKey, isPlainRecord, jsonString } from "./json-guard";
 import { SCHEMAS, type RecordSchema } from "./schemas";
 import { formatTimestamp } from "./timestamp";
 
@@ -19,6 +19,8 @@ const EVENT_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 /** Top-level keys describing the record rather than the business event. */
 const ENVELOPE_KEYS = ["entity", "source", "eventId"] as const;
+/** Output keys the engine writes itself; no schema column may use them. */
+const RESERVED_COLUMNS: ReadonlySet<string> = new Set(["eventId", "entity", "source", "_extra", "_meta"]);
 
 export interface CompiledSchema {
   readonly entity: string;
@@ -30,11 +32,17 @@ export interface CompiledSchema {
   readonly naturalKey: readonly { readonly column: string; readonly json: boolean }[];
   readonly eventTime: readonly string[];
   /**
-   * Every output key in output order, all undefined. Records start as a
-   * spread copy of it, so they share one hidden class and filling them in
-   * never adds properties; JSON.stringify omits the keys left undefined.
+   * The output keys serialised by JSON.stringify (all but `eventId` and
+   * `_meta`, which are written around them), in output order, all undefined.
+   * Records start as a spread copy of it, so they share one hidden class and
+   * filling them in never adds properties; JSON.stringify omits the keys
+   * left undefined.
    */
   readonly template: Readonly<Record<string, undefined>>;
+  /** `entity` followed by a newline: the start of every event id input. */
+  readonly eventKeyPrefix: string;
+  /** `version` as JSON text (`_meta.schemaVersion`). */
+  readonly versionJson: string;
 }
 
 export interface EngineOptions {
@@ -56,6 +64,9 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
     if (field === undefined) throw new Error(`schema ${entity}: unknown field ${key}`);
     return field;
   };
+  for (const field of fields) {
+    if (RESERVED_COLUMNS.has(field.column)) throw new Error(`schema ${entity}: column ${field.column} is reserved`);
+  }
   for (const key of schema.eventTime) {
     if (column(key).kind !== "timestamp") throw new Error(`schema ${entity}: event time ${key} is not a timestamp`);
   }
@@ -68,10 +79,12 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
     fields,
     known: new Set<string>([...ENVELOPE_KEYS, ...byKey.keys()]),
     template: Object.fromEntries(
-      ["eventId", "entity", "source", ...fields.map((f) => f.column), "_extra", "_meta"].map((key) => [key, undefined]),
+      ["entity", "source", ...fields.map((f) => f.column), "_extra"].map((key) => [key, undefined]),
     ),
     naturalKey: schema.naturalKey.map((key) => ({ column: column(key).column, json: column(key).kind === "json" })),
     eventTime: schema.eventTime.map((key) => column(key).column),
+    eventKeyPrefix: `${entity}\n`,
+    versionJson: JSON.stringify(schema.version),
   };
 }
 
@@ -85,19 +98,108 @@ export function createEngine(options: EngineOptions = {}): Engine {
   return { schemas, piiHashed: options.hashIdentifier !== undefined, maxDepth };
 }
 
-export interface NormalisedRecord {
-  /** The output document, without the trailing newline. */
-  readonly json: string;
-  readonly source: string;
-  readonly entity: string;
-  /** `YYYY-MM-DD` of the event time (UTC). */
-  readonly eventDate: string;
-}
-
 /** What all records of one batch share. */
 export interface BatchContext {
   /** Written to every record's `_meta.processedAt`. */
   readonly processedAt: string;
+  /** `processedAt` as JSON text, and its UTF-8 size. */
+  readonly processedAtJson: string;
+  readonly processedAtBytes: number;
+}
+
+export function createBatchContext(processedAt: string): BatchContext {
+  const processedAtJson = jsonString(processedAt);
+  return { processedAt, processedAtJson, processedAtBytes: Buffer.byteLength(processedAtJson, "utf8") };
+}
+
+function isArrival(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function formatArrival(value: unknown): string | null {
+  return isArrival(value) ? formatTimestamp(value) : null;
+}
+
+/** formatTimestamp yields 24 characters up to year 9999. */
+const FOUR_DIGIT_YEARS_BELOW_MS = Date.UTC(10_000, 0, 1);
+
+/** JSON size of `_meta.arrivedAt`, without formatting it in the common case. */
+function arrivedAtBytes(value: unknown): number {
+  if (!isArrival(value)) return 4; // null
+  return value < FOUR_DIGIT_YEARS_BELOW_MS ? 26 : formatTimestamp(value).length + 2;
+}
+
+// Sizes of the output document's fixed text (see NormalisedRecord.write).
+/** `{"eventId":` + `,` + `,"_meta":` + `}` (the body's own braces are dropped). */
+const DOCUMENT_FIXED_BYTES = '{"eventId":,,"_meta":}'.length;
+const META_FIXED_BYTES = '{"recordId":,"arrivedAt":,"processedAt":,"schemaVersion":}'.length;
+const PII_HASHED = ',"piiHashed":true';
+/** A computed event id: 64 hex digits in quotes. */
+const COMPUTED_EVENT_ID_BYTES = 66;
+const COMMA = 0x2c;
+
+/**
+ * A valid record, normalised. The output document is
+ * `{"eventId":…,<body without its braces>,"_meta":{…}}`. The sizes of the
+ * event id and of `_meta` are known without building them, so a record
+ * that is returned `ProcessingFailed` because the response is full (most
+ * of a full 6 MB event) never pays for its hash, its `_meta` or its
+ * encoding: `bytes` is the exact UTF-8 size of the document and `write`
+ * produces it, for the records returned `Ok` only.
+ */
+export class NormalisedRecord {
+  constructor(
+    /** `JSON.stringify(out)`: entity, source, the schema fields, `_extra`. */
+    readonly body: string,
+    /** Exact UTF-8 size of the output document (without the trailing newline). */
+    readonly bytes: number,
+    /** The producer's event id as JSON text, or undefined to compute it (see eventKey). */
+    private readonly eventIdJson: string | undefined,
+    /** The normalised record `body` serialises. */
+    private readonly out: Readonly<Record<string, unknown>>,
+    /** The normalised event time. */
+    private readonly eventTime: string,
+    readonly schema: CompiledSchema,
+    readonly source: string,
+    /** `YYYY-MM-DD` of the event time (UTC). */
+    readonly eventDate: string,
+  ) {}
+
+  get entity(): string {
+    return this.schema.entity;
+  }
+
+  /**
+   * Writes the output document and a newline as UTF-8 to the start of
+   * `target` and returns the number of bytes written (`bytes + 1` unless a
+   * size was mis-measured, which the caller checks). The document is
+   * `JSON.stringify({eventId, ...JSON.parse(body), _meta})`, written in
+   * pieces so that no string of the whole document is built.
+   */
+  write(
+    target: Buffer,
+    engine: Engine,
+    batch: BatchContext,
+    recordId: string,
+    recordIdBytes: number,
+    approximateArrivalTimestamp: unknown,
+  ): number {
+    const eventId =
+      this.eventIdJson ?? `"${hash("sha256", eventKey(this.schema, this.source, this.out, this.eventTime), "hex")}"`;
+    let at = target.write(`{"eventId":${eventId}`, 0, "utf8");
+    const bodyAt = at;
+    at += target.write(this.body, at, "utf8");
+    target[bodyAt] = COMMA; // was the body's "{"
+    target[at - 1] = COMMA; // was the body's "}"
+    const arrivedAt = formatArrival(approximateArrivalTimestamp);
+    // As many bytes as characters plus quotes: nothing to escape.
+    const recordIdJson = recordIdBytes === recordId.length + 2 ? `"${recordId}"` : JSON.stringify(recordId);
+    const meta =
+      `"_meta":{"recordId":${recordIdJson},"arrivedAt":${arrivedAt === null ? "null" : `"${arrivedAt}"`}` +
+      `,"processedAt":${batch.processedAtJson},"schemaVersion":${this.schema.versionJson}` +
+      `${engine.piiHashed ? PII_HASHED : ""}}}\n`;
+    return at + target.write(meta, at, "utf8");
+  }
 }
 
 /** Absent means undefined, null, or a string of whitespace only. */
@@ -160,39 +262,42 @@ function keyPart(value: unknown): string {
 }
 
 /**
- * Deterministic event id: hex SHA-256 of entity, source, natural key and
+ * Input of the deterministic event id: entity, source, natural key and
  * event time, all in normalised form (free-form JSON canonicalised), one
- * part per line. Retries of the same event, with fields in any order and
- * timestamps or amounts in any accepted format, get the same id. Changing
- * this formula changes every id: treat it as part of the output contract.
+ * part per line. The id is its hex SHA-256 (NormalisedRecord.write), so
+ * retries of the same event, with fields in any order and timestamps or
+ * amounts in any accepted format, get the same id. Changing this formula
+ * changes every id: treat it as part of the output contract.
  */
-function computeEventId(
+function eventKey(
   schema: CompiledSchema,
   source: string,
-  out: Record<string, unknown>,
+  out: Readonly<Record<string, unknown>>,
   eventTime: string,
 ): string {
-  let text = `${schema.entity}\n${source}`;
+  let text = schema.eventKeyPrefix + source;
   for (const key of schema.naturalKey) {
     const value = out[key.column];
     text += `\n${keyPart(key.json ? canonicalJson(value) : value)}`;
   }
-  return hash("sha256", `${text}\n${eventTime}`, "hex");
-}
-
-function formatArrival(value: unknown): string | null {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? formatTimestamp(value) : null;
+  return `${text}\n${eventTime}`;
 }
 
 /**
  * Validates and normalises one parsed record. Throws a Rejection for any
  * invalid input; the caller turns it into ProcessingFailed.
+ *
+ * `asciiInput` says that every string in `parsed` is ASCII (see
+ * isAsciiJson); normalisers map ASCII to ASCII, so the output is ASCII too
+ * and its UTF-8 size is its length. `recordIdBytes` is the JSON size of the
+ * record id (quotes included).
  */
 export function normaliseRecord(
   engine: Engine,
   batch: BatchContext,
   parsed: unknown,
-  recordId: string,
+  asciiInput: boolean,
+  recordIdBytes: number,
   approximateArrivalTimestamp: unknown,
 ): NormalisedRecord {
   if (!isPlainRecord(parsed)) return reject("not-an-object", undefined, "payload must be a JSON object");
@@ -235,15 +340,18 @@ export function normaliseRecord(
       break;
     }
   }
-  out.eventId = eventId ?? computeEventId(schema, source, out, eventTime);
-
-  const meta: Record<string, unknown> = {
-    recordId,
-    arrivedAt: formatArrival(approximateArrivalTimestamp),
-    processedAt: batch.processedAt,
-    schemaVersion: schema.version,
-  };
-  if (engine.piiHashed) meta.piiHashed = true;
-  out._meta = meta;
-  return { json: JSON.stringify(out), source, entity: schema.entity, eventDate: eventTime.slice(0, 10) };
+  const eventIdJson = eventId === undefined ? undefined : jsonString(eventId);
+  const body = JSON.stringify(out);
+  const bytes =
+    DOCUMENT_FIXED_BYTES +
+    (eventIdJson === undefined ? COMPUTED_EVENT_ID_BYTES : eventIdJson.length) + // printable ASCII
+    (asciiInput ? body.length : Buffer.byteLength(body, "utf8")) -
+    2 + // the body's braces
+    META_FIXED_BYTES +
+    recordIdBytes +
+    arrivedAtBytes(approximateArrivalTimestamp) +
+    batch.processedAtBytes +
+    schema.versionJson.length +
+    (engine.piiHashed ? PII_HASHED.length : 0);
+  return new NormalisedRecord(body, bytes, eventIdJson, out, eventTime, schema, source, eventTime.slice(0, 10));
 }

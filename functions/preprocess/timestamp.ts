@@ -27,7 +27,8 @@ const MAX_OFFSET_HOURS = 18;
 
 const DIGIT_0 = 48;
 const PAD2: string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
-const PAD3: string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+/** `sssZ`, the end of a formatted timestamp, for every millisecond value. */
+const MILLIS_Z: string[] = Array.from({ length: 1000 }, (_, i) => `${String(i).padStart(3, "0")}Z`);
 
 function digit(s: string, i: number): number {
   const d = s.charCodeAt(i) - DIGIT_0;
@@ -148,12 +149,27 @@ export function parseTimestamp(value: unknown): number {
   return ms >= MIN_TIMESTAMP_MS && ms < MAX_TIMESTAMP_MS ? ms : NaN;
 }
 
-let cachedDay = NaN;
-let cachedDayText = "";
+/**
+ * Recently formatted days, direct-mapped by day number: the event times of
+ * a batch fall on a handful of days, so they rarely collide.
+ */
+const DAY_CACHE_SIZE = 64; // a power of two
+const cachedDays = new Int32Array(DAY_CACHE_SIZE).fill(-1);
+const cachedDayTexts: string[] = new Array<string>(DAY_CACHE_SIZE).fill("");
 
 /** `YYYY-MM-DD` of a day number since the epoch (proleptic Gregorian, UTC). */
 function formatDay(days: number): string {
-  if (days === cachedDay) return cachedDayText;
+  const slot = days & (DAY_CACHE_SIZE - 1);
+  if (cachedDays[slot] === days) return cachedDayTexts[slot];
+  const text = civilDay(days);
+  if (days >= 0 && days <= 0x7fffffff) {
+    cachedDays[slot] = days;
+    cachedDayTexts[slot] = text;
+  }
+  return text;
+}
+
+function civilDay(days: number): string {
   // Howard Hinnant's civil_from_days.
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
@@ -164,9 +180,7 @@ function formatDay(days: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  cachedDay = days;
-  cachedDayText = `${year}-${PAD2[month]}-${PAD2[day]}`;
-  return cachedDayText;
+  return `${year}-${PAD2[month]}-${PAD2[day]}`;
 }
 
 /**
@@ -189,18 +203,27 @@ export function normaliseTimestamp(value: unknown): string | undefined {
   return typeof value === "string" && isCanonicalTimestamp(value) ? value : formatTimestamp(ms);
 }
 
+let cachedSecond = NaN;
+let cachedSecondText = "";
+
 /**
  * Formats epoch milliseconds as `YYYY-MM-DDTHH:mm:ss.sssZ`. Equivalent to
- * `new Date(ms).toISOString()` for integer ms in years 0000..9999.
+ * `new Date(ms).toISOString()` for integer ms in years 0000..9999. The text
+ * up to the second is cached: timestamps of one batch (arrival times above
+ * all) tend to share it.
  */
 export function formatTimestamp(ms: number): string {
-  const days = Math.floor(ms / MS_PER_DAY);
-  let rest = ms - days * MS_PER_DAY;
-  const hour = (rest / 3_600_000) | 0;
-  rest -= hour * 3_600_000;
-  const minute = (rest / 60_000) | 0;
-  rest -= minute * 60_000;
-  const second = (rest / 1000) | 0;
-  rest -= second * 1000;
-  return `${formatDay(days)}T${PAD2[hour]}:${PAD2[minute]}:${PAD2[second]}.${PAD3[rest]}Z`;
+  const seconds = Math.floor(ms / 1000);
+  const millis = ms - seconds * 1000;
+  if (seconds !== cachedSecond) {
+    const days = Math.floor(seconds / 86_400);
+    let rest = seconds - days * 86_400;
+    const hour = (rest / 3600) | 0;
+    rest -= hour * 3600;
+    const minute = (rest / 60) | 0;
+    const second = rest - minute * 60;
+    cachedSecond = seconds;
+    cachedSecondText = `${formatDay(days)}T${PAD2[hour]}:${PAD2[minute]}:${PAD2[second]}.`;
+  }
+  return cachedSecondText + MILLIS_Z[millis];
 }
