@@ -1,5 +1,7 @@
 import { IssueCollector, ValidationError } from "../components/shared/errors";
 import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN, TAG_VALUE_PATTERN } from "../components/shared/tags";
+import { EntityDefinition, entityIssues } from "../components/domain/entities";
+import { DaxSpec } from "../components/domain/operational-store";
 import { CLASSIFICATIONS } from "../components/governance/lake-formation";
 import { EventRoute, SyncSchedule } from "../components/ingest/event-ingest";
 import { SftpPartner } from "../components/ingest/sftp-ingest";
@@ -34,6 +36,12 @@ export interface DomainConfig {
     readonly owner: string;
     /** Cost center of the domain (tag value); default the platform's. */
     readonly costCenter: string;
+    /** The entities the domain owns and publishes. */
+    readonly entities: EntityDefinition[];
+    /** DAX in front of the domain's tables (off when absent). */
+    readonly dax?: DaxSpec;
+    /** API settings. */
+    readonly api: { authorization: "AWS_IAM" | "COGNITO"; userPoolArn?: string; rateLimit: number; burstLimit: number };
 }
 
 export interface ZoneConfig {
@@ -86,7 +94,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     namePrefix: "prefix of every physical name: 2-10 lower-case letters/digits, starting with a letter (default: cdp)",
     accounts: "map of account alias → {id: \"<12 digits>\", roleArn?, externalId?} (required)",
     placement: "map of program (hub, governance, analytics, ml) → account alias (default: the only account)",
-    domains: "list of {name, account, owner, costCenter?} producer domains (default: none)",
+    domains: "list of {name, account, owner, costCenter?, entities, dax?, api?} producer domains (default: none)",
     dataProtection: "protect data stores from deletion: true/false (default: true)",
     logRetentionDays: "CloudWatch Logs retention in days, one of the values CloudWatch accepts (default: 365)",
     tags: "{owner, costCenter, extra?: {Key: value}} tag values for every resource (required)",
@@ -257,7 +265,7 @@ function parseDomains(r: Reader, raw: Json, accounts: Record<string, AccountConf
         const at = `${key}[${i}]`;
         const domain = r.record(at, entry, "{name, account, owner, costCenter?}");
         if (!domain) return;
-        r.unknownKeys(at, domain, ["name", "account", "owner", "costCenter"]);
+        r.unknownKeys(at, domain, ["name", "account", "owner", "costCenter", "entities", "dax", "api"]);
         const name = r.string(
             `${at}.name`,
             domain.name,
@@ -274,8 +282,34 @@ function parseDomains(r: Reader, raw: Json, accounts: Record<string, AccountConf
         }
         const owner = domain.owner === undefined ? (r.issues.add(`${at}.owner`, undefined, "the owning team or contact"), undefined) : r.tagValue(`${at}.owner`, domain.owner);
         const costCenter = domain.costCenter === undefined ? defaultCostCenter : r.tagValue(`${at}.costCenter`, domain.costCenter);
-        if (name && typeof account === "string" && account in accounts && owner && costCenter !== undefined) {
-            domains.push({ name, account, owner, costCenter });
+        let entities: EntityDefinition[] = [];
+        if (!Array.isArray(domain.entities) || domain.entities.length === 0) {
+            r.issues.add(`${at}.entities`, domain.entities, "a list of at least one entity definition {name, partitionKey, sortKey?, attributes, indexes?, ttlAttribute?}");
+        } else {
+            entities = domain.entities as EntityDefinition[];
+            entityIssues(`${at}.entities`, entities).forEach((i) => r.issues.add(i.key, i.value, i.expected));
+        }
+        let dax: DaxSpec | undefined;
+        if (domain.dax !== undefined) {
+            const d = r.record(`${at}.dax`, domain.dax, "{vpcId, subnetIds, nodeType?, nodes?}");
+            if (d) {
+                r.unknownKeys(`${at}.dax`, d, ["vpcId", "subnetIds", "nodeType", "nodes"]);
+                const vpcId = r.string(`${at}.dax.vpcId`, d.vpcId, /^vpc-[0-9a-f]{8,17}$/, "a VPC id, vpc-…");
+                const subnetIds = stringList(r, `${at}.dax.subnetIds`, d.subnetIds);
+                if (subnetIds.length === 0) r.issues.add(`${at}.dax.subnetIds`, d.subnetIds, "at least one private subnet id");
+                const nodes = d.nodes === undefined ? undefined : r.integer(`${at}.dax.nodes`, d.nodes, (n) => n >= 1 && n <= 11, "1 to 11 nodes");
+                if (vpcId) dax = { vpcId, subnetIds, nodeType: typeof d.nodeType === "string" ? d.nodeType : undefined, nodes };
+            }
+        }
+        const apiRaw = domain.api === undefined ? {} : r.record(`${at}.api`, domain.api, "{authorization?, userPoolArn?, rateLimit?, burstLimit?}") ?? {};
+        r.unknownKeys(`${at}.api`, apiRaw, ["authorization", "userPoolArn", "rateLimit", "burstLimit"]);
+        const authorization = (apiRaw.authorization === undefined ? "AWS_IAM" : r.string(`${at}.api.authorization`, apiRaw.authorization, /^(AWS_IAM|COGNITO)$/, `"AWS_IAM" or "COGNITO"`)) as "AWS_IAM" | "COGNITO" | undefined;
+        const userPoolArn = typeof apiRaw.userPoolArn === "string" ? apiRaw.userPoolArn : undefined;
+        if (authorization === "COGNITO" && !userPoolArn) r.issues.add(`${at}.api.userPoolArn`, undefined, "the Cognito user pool ARN when authorization is COGNITO");
+        const rateLimit = apiRaw.rateLimit === undefined ? 100 : r.integer(`${at}.api.rateLimit`, apiRaw.rateLimit, (n) => n >= 1 && n <= 10000, "1-10000 requests per second") ?? 100;
+        const burstLimit = apiRaw.burstLimit === undefined ? 200 : r.integer(`${at}.api.burstLimit`, apiRaw.burstLimit, (n) => n >= 1 && n <= 5000, "1-5000 requests") ?? 200;
+        if (name && typeof account === "string" && account in accounts && owner && costCenter !== undefined && authorization) {
+            domains.push({ name, account, owner, costCenter, entities, dax, api: { authorization, userPoolArn, rateLimit, burstLimit } });
         }
     });
     return domains;

@@ -53,11 +53,14 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
     });
     const producerAccountIds = [...new Set(config.domains.map((d) => config.accounts[d.account].id))].filter((id) => id !== hubTarget.account.id);
     const hub = hubProgram({ config, target: hubTarget, naming, rawZone: governance.zones.raw, producerAccountIds });
+    const seenAccounts = new Set<string>();
     const producers = config.domains.map((domain) =>
         producerProgram({
             config,
             domain,
             naming: naming.child(domain.name),
+            hub: { streamArn: hub.streamArn, busArn: hub.busArn, hubKeyArn: hub.hubKeyArn },
+            manageAccountLogging: !seenAccounts.has(domain.account) && seenAccounts.add(domain.account) !== undefined,
             target: accountTarget(config, `domain-${domain.name}`, domain.account, {
                 owner: domain.owner,
                 costCenter: domain.costCenter,

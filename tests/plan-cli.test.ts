@@ -100,6 +100,19 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", function () {
         expect(plan(["--stack", "prod", "--quiet"]).code).to.equal(0);
     });
 
+    it("plans the worked domain example (examples/loyalty-domain) cleanly: its own account, zero violations", () => {
+        const file = tmpFile("loyalty.json");
+        const run = plan(["--program", path.join(ROOT, "examples", "loyalty-domain"), "--stack", "dev", "--json", file, "--quiet"]);
+        expect(run.code, run.stderr + run.stdout).to.equal(0);
+        const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+        expect(doc.policy!.violations).to.deep.equal([]);
+        const custom = doc.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+        expect(custom.length).to.be.greaterThan(40);
+        for (const r of custom) expect(r.account, r.urn).to.equal("999999999999");
+        expect(doc.resources.filter((r) => r.type === "aws:dynamodb/table:Table").map((r) => r.name)).to.include.members(["loyalty-store-member", "loyalty-store-reward"]);
+        expect(JSON.parse(doc.outputs.openApi as string).openapi).to.match(/^3\./);
+    });
+
     it("exits 2 for an unknown stack or bad arguments, saying what exists", () => {
         const missing = plan(["--stack", "qa"]);
         expect(missing.code).to.equal(2);

@@ -58,7 +58,9 @@ describe("platform stacks", function () {
             for (const r of custom) {
                 expect(r.provider, r.urn).to.match(new RegExp(`pulumi:providers:aws::aws-domain-${domain}$`));
                 expect(r.account).to.equal(account);
-                expect(r.outputs.arn as string, r.urn).to.contain(`:${account}:`);
+                // ARNs that carry an account (API Gateway's do not) carry the domain's.
+                const arn = r.outputs.arn;
+                if (typeof arn === "string" && arn.split(":")[4] !== "") expect(arn, r.urn).to.contain(`:${account}:`);
             }
         }
     });
@@ -144,7 +146,8 @@ describe("platform stacks", function () {
     });
 
     it("scales domains without changing the platform's shape", async () => {
-        const domains = Array.from({ length: 12 }, (_, i) => ({ name: `domain${i}`, account: "sandbox", owner: "team" }));
+        const entities = [{ name: "thing", partitionKey: "thingId", attributes: { thingId: { type: "string", required: true } } }];
+        const domains = Array.from({ length: 12 }, (_, i) => ({ name: `domain${i}`, account: "sandbox", owner: "team", entities }));
         const big = await planStack("dev", { "cdp:domains": JSON.stringify(domains) });
         expect(big.errors).to.deep.equal([]);
         expect(ofType(big, "cdp:programs:Producer")).to.have.length(12);

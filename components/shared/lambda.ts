@@ -54,6 +54,8 @@ export interface NodeFunctionArgs {
     timeout?: number;
     /** Reserved concurrency. Default none (account pool). */
     reservedConcurrency?: number;
+    /** Run in a VPC (to reach DAX or other private endpoints). Default: no VPC. */
+    vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
 }
 
 /**
@@ -84,6 +86,17 @@ export class NodeFunction extends pulumi.ComponentResource {
             statements: [
                 logWriteStatement(this.logGroup.arn),
                 { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+                ...(args.vpc
+                    ? [
+                          {
+                              // Lambda's VPC attachment: these EC2 actions have no resource-level permissions.
+                              Sid: "VpcNetworkInterfaces",
+                              Effect: "Allow" as const,
+                              Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+                              Resource: "*",
+                          },
+                      ]
+                    : []),
                 ...(args.statements ?? []),
             ],
         }).role;
@@ -104,6 +117,7 @@ export class NodeFunction extends pulumi.ComponentResource {
                 environment: args.environment ? { variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment } } : undefined,
                 loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
                 tracingConfig: { mode: "Active" },
+                vpcConfig: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } : undefined,
             },
             { parent: this, dependsOn: [this.logGroup] },
         );

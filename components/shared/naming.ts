@@ -62,6 +62,8 @@ export const NAME_RULES = {
     sqsQueue: { maxLength: 75, minLength: 1, allowed: /[A-Za-z0-9_-]/, separator: "-", lowerCase: false },
     /** SNS topic: 1-256 of `[A-Za-z0-9_-]`. */
     snsTopic: { maxLength: 256, minLength: 1, allowed: /[A-Za-z0-9_-]/, separator: "-", lowerCase: false },
+    /** DAX cluster: 1-20 lower-case letters, digits, hyphens, starting with a letter. */
+    daxCluster: { maxLength: 20, minLength: 1, allowed: /[a-z0-9-]/, separator: "-", lowerCase: true },
     /** Generic short name (Step Functions state machine 80, Athena workgroup 128, Glue job 255...): keep to 64. */
     generic: { maxLength: 64, minLength: 1, allowed: /[A-Za-z0-9_-]/, separator: "-", lowerCase: false },
 } as const satisfies Record<string, NameRule>;

@@ -220,6 +220,22 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
             const user = String(inputs.userName ?? name);
             return { id: `${inputs.serverId}/${user}`, state: { arn: `${arnBase("transfer")}:user/${inputs.serverId}/${user}` } };
         }
+        case "aws:dax/cluster:Cluster": {
+            const cluster = String(inputs.clusterName ?? named());
+            const address = `${cluster}.${hex(cluster, 6)}.dax-clusters.${region}.${dnsSuffix(p)}`;
+            return { id: cluster, state: { arn: `${arnBase("dax")}:cache/${cluster}`, clusterAddress: address, configurationEndpoint: `daxs://${address}`, port: 9111 } };
+        }
+        case "aws:apigateway/stage:Stage": {
+            const api = String(inputs.restApi ?? "");
+            return {
+                id: `ags-${api}-${inputs.stageName}`,
+                state: {
+                    arn: `arn:${p}:apigateway:${region}::/restapis/${api}/stages/${inputs.stageName}`,
+                    invokeUrl: `https://${api}.execute-api.${region}.${dnsSuffix(p)}/${inputs.stageName}`,
+                    executionArn: `${arnBase("execute-api")}:${api}/${inputs.stageName}`,
+                },
+            };
+        }
         case "aws:lakeformation/dataLakeSettings:DataLakeSettings":
             return { id: acct, state: { catalogId: inputs.catalogId ?? acct } };
         case "aws:lakeformation/lfTag:LfTag":

@@ -1,0 +1,125 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/context";
+import { PolicyStatement } from "../shared/iam";
+import { NodeFunction } from "../shared/lambda";
+import { Naming } from "../shared/naming";
+import { dataStoreOptions } from "../shared/protection";
+import { createDeadLetterQueue } from "../shared/queues";
+import { EntityDefinition } from "./entities";
+
+/** Where a domain publishes its change events: the hub account's stream and bus (by ARN, cross-account). */
+export interface HubTargets {
+    streamArn: pulumi.Input<string>;
+    busArn: pulumi.Input<string>;
+    /** The hub key encrypting the stream (producers need GenerateDataKey through Kinesis). */
+    hubKeyArn: pulumi.Input<string>;
+}
+
+export interface ChangePublisherArgs {
+    naming: Naming;
+    domain: string;
+    entities: EntityDefinition[];
+    tables: Readonly<Record<string, aws.dynamodb.Table>>;
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    hub: HubTargets;
+    dataProtection?: boolean;
+}
+
+/**
+ * DynamoDB Streams → a Lambda that publishes every change as an event with a stable envelope to the hub's Kinesis
+ * stream and EventBridge bus. Partial-batch failure reporting, bisect on error, an encrypted SQS on-failure
+ * destination, and an idempotency table so a retried batch never publishes twice.
+ */
+export class ChangePublisher extends pulumi.ComponentResource {
+    public readonly function: NodeFunction;
+    public readonly idempotencyTable: aws.dynamodb.Table;
+    public readonly failures: aws.sqs.Queue;
+
+    constructor(name: string, args: ChangePublisherArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:domain:ChangePublisher", name, {}, opts);
+        const ctx = awsContext(this);
+        this.idempotencyTable = new aws.dynamodb.Table(
+            `${name}-idempotency`,
+            {
+                name: args.naming.name("dynamodbTable", "publisher-idempotency"),
+                billingMode: "PAY_PER_REQUEST",
+                hashKey: "id",
+                attributes: [{ name: "id", type: "S" }],
+                ttl: { attributeName: "expiresAt", enabled: true },
+                serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
+                pointInTimeRecovery: { enabled: true },
+                deletionProtectionEnabled: args.dataProtection ?? true,
+            },
+            dataStoreOptions(args.dataProtection ?? true, { parent: this }),
+        );
+        this.failures = createDeadLetterQueue(`${name}-failures`, this, { queueName: args.naming.name("sqsQueue", "publisher-failures"), kmsKeyArn: args.kmsKeyArn });
+        const streamArns = Object.values(args.tables).map((t) => t.streamArn);
+        const statements: PolicyStatement[] = [
+            { Sid: "ReadTableStreams", Effect: "Allow", Action: ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"], Resource: streamArns },
+            {
+                Sid: "Idempotency",
+                Effect: "Allow",
+                Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                Resource: this.idempotencyTable.arn,
+            },
+            { Sid: "DomainKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn },
+            { Sid: "PublishToHubStream", Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"], Resource: args.hub.streamArn },
+            {
+                Sid: "HubStreamKey",
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey"],
+                Resource: args.hub.hubKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` } },
+            },
+            { Sid: "PublishToHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: args.hub.busArn },
+            { Sid: "FailedBatches", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.failures.arn },
+        ];
+        this.function = new NodeFunction(
+            `${name}-function`,
+            {
+                bundle: "change-publisher",
+                functionName: args.naming.name("lambdaFunction", "change-publisher"),
+                description: `Publishes ${args.domain} changes to the hub`,
+                kmsKeyArn: args.kmsKeyArn,
+                logRetentionDays: args.logRetentionDays,
+                timeout: 120,
+                environment: {
+                    DOMAIN: args.domain,
+                    STREAM_ARN: args.hub.streamArn,
+                    EVENT_BUS_ARN: args.hub.busArn,
+                    IDEMPOTENCY_TABLE: this.idempotencyTable.name,
+                    TABLE_ENTITIES: pulumi.jsonStringify(
+                        pulumi.all(
+                            Object.fromEntries(
+                                args.entities.map((e) => [e.name, args.tables[e.name].name.apply((table) => ({ table, partitionKey: e.partitionKey, sortKey: e.sortKey }))]),
+                            ),
+                        ).apply((byEntity) => Object.fromEntries(Object.entries(byEntity).map(([entity, v]) => [v.table, { entity, partitionKey: v.partitionKey, sortKey: v.sortKey }]))),
+                    ),
+                },
+                statements,
+            },
+            { parent: this },
+        );
+        for (const entity of args.entities) {
+            new aws.lambda.EventSourceMapping(
+                `${name}-${entity.name}`,
+                {
+                    eventSourceArn: args.tables[entity.name].streamArn,
+                    functionName: this.function.arn,
+                    startingPosition: "TRIM_HORIZON",
+                    batchSize: 100,
+                    maximumBatchingWindowInSeconds: 1,
+                    bisectBatchOnFunctionError: true,
+                    maximumRetryAttempts: 10,
+                    maximumRecordAgeInSeconds: 86400,
+                    functionResponseTypes: ["ReportBatchItemFailures"],
+                    destinationConfig: { onFailure: { destinationArn: this.failures.arn } },
+                },
+                { parent: this },
+            );
+        }
+        this.registerOutputs({ functionArn: this.function.arn });
+    }
+}

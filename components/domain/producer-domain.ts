@@ -1,0 +1,112 @@
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { KmsKey } from "../shared/kms";
+import { logsKeyStatement } from "../shared/logs";
+import { Naming } from "../shared/naming";
+import { ChangePublisher, HubTargets } from "./change-publisher";
+import { EntityDefinition, entityIssues } from "./entities";
+import { DaxSpec, OperationalStore } from "./operational-store";
+import { PublishingApi, PublishingApiArgs } from "./publishing-api";
+
+export interface ProducerDomainArgs {
+    /** Domain name, e.g. `sales` (2-24 lower-case letters, digits, single hyphens). */
+    domain: string;
+    /** Naming scoped to the domain, e.g. `new Naming("acme", "prod", "sales")`. */
+    naming: Naming;
+    /** The entities the domain owns and publishes. At least one. */
+    entities: EntityDefinition[];
+    /** The hub's stream, bus and key the domain publishes change events to. Omit to publish nothing. */
+    hub?: HubTargets;
+    logRetentionDays: number;
+    /** DAX in front of the tables (VPC, subnets). Default off. */
+    dax?: DaxSpec;
+    /** API authorisation. Default IAM (SigV4). */
+    authorization?: PublishingApiArgs["authorization"];
+    /** API stage throttling. Default 100/s, burst 200. */
+    throttle?: PublishingApiArgs["throttle"];
+    /** Manage the account's API Gateway CloudWatch role (once per account). Default true. */
+    manageAccountLogging?: boolean;
+    /** Protect tables and the key from deletion. Default true. */
+    dataProtection?: boolean;
+}
+
+const DOMAIN = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
+
+/**
+ * The blueprint every business domain deploys in its own account: a domain CMK, the operational store (DynamoDB tables
+ * per entity, optional DAX), a publishing REST API (IAM-authorised, validated by models generated from the entity
+ * definitions), and a change publisher that streams every change to the hub's Kinesis stream and EventBridge bus.
+ */
+export class ProducerDomain extends pulumi.ComponentResource {
+    public readonly key: KmsKey;
+    public readonly store: OperationalStore;
+    public readonly api: PublishingApi;
+    public readonly publisher?: ChangePublisher;
+    public readonly apiUrl: pulumi.Output<string>;
+    /** The OpenAPI 3 document of the API (JSON). */
+    public readonly openApi: string;
+
+    constructor(name: string, args: ProducerDomainArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:domain:ProducerDomain", name, {}, opts);
+        const issues = new IssueCollector();
+        const at = `ProducerDomain(${name})`;
+        if (!DOMAIN.test(args.domain ?? "")) issues.add(`${at}.domain`, args.domain, "2-24 lower-case letters, digits and single hyphens, starting with a letter");
+        if (!args.entities || args.entities.length === 0) issues.add(`${at}.entities`, args.entities, "at least one entity definition");
+        else entityIssues(`${at}.entities`, args.entities).forEach((i) => issues.add(i.key, i.value, i.expected));
+        issues.throwIfAny(`Invalid arguments for ProducerDomain "${name}"`);
+
+        const dataProtection = args.dataProtection ?? true;
+        const ctx = awsContext(this);
+        this.key = new KmsKey(
+            `${name}-key`,
+            {
+                description: `Data of the ${args.domain} domain`,
+                alias: args.naming.name("kmsAlias", "data"),
+                policyStatements: [logsKeyStatement(ctx)],
+                dataProtection,
+            },
+            { parent: this },
+        );
+        this.store = new OperationalStore(
+            `${name}-store`,
+            { naming: args.naming, entities: args.entities, kmsKeyArn: this.key.keyArn, dataProtection, dax: args.dax },
+            { parent: this },
+        );
+        this.api = new PublishingApi(
+            `${name}-api`,
+            {
+                naming: args.naming,
+                domain: args.domain,
+                entities: args.entities,
+                tables: this.store.tables,
+                kmsKeyArn: this.key.keyArn,
+                logRetentionDays: args.logRetentionDays,
+                authorization: args.authorization,
+                throttle: args.throttle,
+                dax: this.store.dax && args.dax ? { cluster: this.store.dax.cluster, clientSecurityGroup: this.store.dax.clientSecurityGroup, subnetIds: args.dax.subnetIds } : undefined,
+                manageAccountLogging: args.manageAccountLogging,
+            },
+            { parent: this },
+        );
+        if (args.hub) {
+            this.publisher = new ChangePublisher(
+                `${name}-publisher`,
+                {
+                    naming: args.naming,
+                    domain: args.domain,
+                    entities: args.entities,
+                    tables: this.store.tables,
+                    kmsKeyArn: this.key.keyArn,
+                    logRetentionDays: args.logRetentionDays,
+                    hub: args.hub,
+                    dataProtection,
+                },
+                { parent: this },
+            );
+        }
+        this.apiUrl = this.api.url;
+        this.openApi = this.api.openApi;
+        this.registerOutputs({ apiUrl: this.apiUrl, keyArn: this.key.keyArn });
+    }
+}

@@ -1,0 +1,244 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { awsContext } from "../shared/context";
+import { PolicyStatement } from "../shared/iam";
+import { NodeFunction } from "../shared/lambda";
+import { createLogGroup } from "../shared/logs";
+import { Naming } from "../shared/naming";
+import { serviceRole } from "../shared/roles";
+import { EntityDefinition } from "./entities";
+import { entityJsonSchema, openApiDocument } from "./openapi";
+
+export interface PublishingApiArgs {
+    naming: Naming;
+    domain: string;
+    entities: EntityDefinition[];
+    tables: Readonly<Record<string, aws.dynamodb.Table>>;
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    /** `AWS_IAM` (SigV4, default) or a Cognito user pool. */
+    authorization?: { kind: "AWS_IAM" } | { kind: "COGNITO"; userPoolArn: pulumi.Input<string> };
+    /** Stage throttling. Default 100 requests/s, burst 200. */
+    throttle?: { rateLimit: number; burstLimit: number };
+    /** Read and write through DAX. */
+    dax?: { cluster: aws.dax.Cluster; clientSecurityGroup: aws.ec2.SecurityGroup; subnetIds: pulumi.Input<string>[] };
+    /** Set the account-wide API Gateway CloudWatch role (once per account and region). Default true. */
+    manageAccountLogging?: boolean;
+}
+
+/** `customer` → `Customer`, `payment-method` → `PaymentMethod` (model names are alphanumeric). */
+function pascal(name: string): string {
+    return name.split("-").map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join("");
+}
+
+/**
+ * A regional REST API publishing the domain's entities: IAM (SigV4) authorisation by default, request validation with
+ * JSON-schema models generated from the entity definitions, a Lambda proxy integration (through DAX when configured),
+ * access logs to an encrypted log group, INFO execution logging, X-Ray and stage throttling. The OpenAPI document of the
+ * same definitions is an output.
+ */
+export class PublishingApi extends pulumi.ComponentResource {
+    public readonly api: aws.apigateway.RestApi;
+    public readonly stage: aws.apigateway.Stage;
+    public readonly handler: NodeFunction;
+    public readonly openApi: string;
+    public readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: PublishingApiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:domain:PublishingApi", name, {}, opts);
+        const ctx = awsContext(this);
+        this.openApi = JSON.stringify(openApiDocument(args.domain, args.entities));
+        const tableArns = Object.values(args.tables).map((t) => t.arn);
+        const statements: PolicyStatement[] = [
+            {
+                Sid: "DomainTables",
+                Effect: "Allow",
+                Action: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
+                Resource: [...tableArns, ...tableArns.map((a) => pulumi.interpolate`${a}/index/*`)],
+            },
+            {
+                Sid: "DomainKeyViaDynamoDb",
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`dynamodb.${ctx.region}.${ctx.dnsSuffix}` } },
+            },
+        ];
+        if (args.dax) {
+            statements.push({
+                Sid: "DomainDax",
+                Effect: "Allow",
+                Action: ["dax:GetItem", "dax:Query", "dax:Scan", "dax:PutItem", "dax:UpdateItem", "dax:DeleteItem", "dax:ConditionCheckItem"],
+                Resource: args.dax.cluster.arn,
+            });
+        }
+        this.handler = new NodeFunction(
+            `${name}-handler`,
+            {
+                bundle: "domain-api",
+                functionName: args.naming.name("lambdaFunction", "api"),
+                description: `Publishing API of the ${args.domain} domain`,
+                kmsKeyArn: args.kmsKeyArn,
+                logRetentionDays: args.logRetentionDays,
+                memorySize: 512,
+                timeout: 29,
+                environment: {
+                    DOMAIN: args.domain,
+                    ENTITIES: JSON.stringify(args.entities),
+                    TABLES: pulumi.jsonStringify(pulumi.all(Object.fromEntries(Object.entries(args.tables).map(([k, t]) => [k, t.name])))),
+                    ...(args.dax ? { DAX_ENDPOINT: args.dax.cluster.clusterAddress.apply((a) => `daxs://${a}`) } : {}),
+                },
+                statements,
+                vpc: args.dax ? { subnetIds: args.dax.subnetIds, securityGroupIds: [args.dax.clientSecurityGroup.id] } : undefined,
+            },
+            { parent: this },
+        );
+
+        this.api = new aws.apigateway.RestApi(
+            name,
+            { name: args.naming.name("generic", "api"), description: `Publishing API of the ${args.domain} domain`, endpointConfiguration: { types: "REGIONAL" } },
+            { parent: this },
+        );
+        const validator = new aws.apigateway.RequestValidator(name, { restApi: this.api.id, name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true }, { parent: this });
+        // Validation failures answer in the API's own error format, naming what API Gateway rejected.
+        for (const responseType of ["BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS"]) {
+            new aws.apigateway.Response(
+                `${name}-${responseType.toLowerCase().replace(/_/g, "-")}`,
+                {
+                    restApiId: this.api.id,
+                    responseType,
+                    statusCode: "400",
+                    responseTemplates: { "application/json": '{"error":{"code":"ValidationError","message":"$context.error.validationErrorString"}}' },
+                },
+                { parent: this },
+            );
+        }
+        let authorizerId: pulumi.Output<string> | undefined;
+        const auth = args.authorization ?? { kind: "AWS_IAM" };
+        if (auth.kind === "COGNITO") {
+            authorizerId = new aws.apigateway.Authorizer(name, { restApi: this.api.id, name: "cognito", type: "COGNITO_USER_POOLS", providerArns: [auth.userPoolArn] }, { parent: this }).id;
+        }
+        const integrations: aws.apigateway.Integration[] = [];
+        const method = (id: string, resource: aws.apigateway.Resource, httpMethod: string, extra: Partial<aws.apigateway.MethodArgs>) => {
+            const m = new aws.apigateway.Method(
+                `${name}-${id}`,
+                {
+                    restApi: this.api.id,
+                    resourceId: resource.id,
+                    httpMethod,
+                    authorization: auth.kind === "AWS_IAM" ? "AWS_IAM" : "COGNITO_USER_POOLS",
+                    authorizerId,
+                    requestValidatorId: validator.id,
+                    ...extra,
+                },
+                { parent: this },
+            );
+            integrations.push(
+                new aws.apigateway.Integration(
+                    `${name}-${id}`,
+                    { restApi: this.api.id, resourceId: resource.id, httpMethod: m.httpMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri: this.handler.function.invokeArn },
+                    { parent: this },
+                ),
+            );
+        };
+        for (const entity of args.entities) {
+            const models = (["create", "update"] as const).map(
+                (mode) =>
+                    new aws.apigateway.Model(
+                        `${name}-${entity.name}-${mode}`,
+                        { restApi: this.api.id, name: `${pascal(entity.name)}${pascal(mode)}`, contentType: "application/json", schema: JSON.stringify(entityJsonSchema(entity, mode)) },
+                        { parent: this },
+                    ),
+            );
+            const collection = new aws.apigateway.Resource(`${name}-${entity.name}`, { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: `${entity.name}s` }, { parent: this });
+            const item = new aws.apigateway.Resource(`${name}-${entity.name}-pk`, { restApi: this.api.id, parentId: collection.id, pathPart: `{${entity.partitionKey}}` }, { parent: this });
+            const leaf = entity.sortKey
+                ? new aws.apigateway.Resource(`${name}-${entity.name}-sk`, { restApi: this.api.id, parentId: item.id, pathPart: `{${entity.sortKey}}` }, { parent: this })
+                : item;
+            const paths = [entity.partitionKey, ...(entity.sortKey ? [entity.sortKey] : [])];
+            const pathParams = Object.fromEntries(paths.map((p) => [`method.request.path.${p}`, true]));
+            method(`${entity.name}-create`, collection, "POST", { requestModels: { "application/json": models[0].name } });
+            method(`${entity.name}-query`, collection, "GET", {
+                requestParameters: {
+                    ...(entity.sortKey ? { [`method.request.querystring.${entity.partitionKey}`]: true } : {}),
+                    "method.request.querystring.limit": false,
+                    "method.request.querystring.nextToken": false,
+                },
+            });
+            method(`${entity.name}-get`, leaf, "GET", { requestParameters: pathParams });
+            method(`${entity.name}-update`, leaf, "PUT", { requestParameters: pathParams, requestModels: { "application/json": models[1].name } });
+            method(`${entity.name}-delete`, leaf, "DELETE", { requestParameters: { ...pathParams, "method.request.querystring.version": false } });
+        }
+        new aws.lambda.Permission(
+            `${name}-invoke`,
+            { action: "lambda:InvokeFunction", function: this.handler.name, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${this.api.executionArn}/*/*`, sourceAccount: ctx.accountId },
+            { parent: this },
+        );
+        const deployment = new aws.apigateway.Deployment(
+            name,
+            { restApi: this.api.id, triggers: { definitions: createHash("sha256").update(this.openApi).digest("hex") } },
+            { parent: this, dependsOn: integrations },
+        );
+        const accessLogs = createLogGroup(`${name}-access`, this, {
+            name: pulumi.interpolate`/aws/apigateway/${this.api.name}/access`,
+            kmsKeyArn: args.kmsKeyArn,
+            retentionDays: args.logRetentionDays,
+        });
+        let account: aws.apigateway.Account | undefined;
+        if (args.manageAccountLogging ?? true) {
+            const logsRole = serviceRole(`${name}-cloudwatch`, this, {
+                service: "apigateway.amazonaws.com",
+                accountId: ctx.accountId,
+                description: "API Gateway execution logging to CloudWatch Logs (account setting)",
+                statements: [
+                    {
+                        Sid: "ExecutionLogs",
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
+                        Resource: pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:API-Gateway-Execution-Logs_*`,
+                    },
+                ],
+            });
+            account = new aws.apigateway.Account(name, { cloudwatchRoleArn: logsRole.role.arn }, { parent: this, dependsOn: [logsRole.policy] });
+        }
+        this.stage = new aws.apigateway.Stage(
+            name,
+            {
+                restApi: this.api.id,
+                deployment: deployment.id,
+                stageName: "v1",
+                xrayTracingEnabled: true,
+                accessLogSettings: {
+                    destinationArn: accessLogs.arn,
+                    format: JSON.stringify({
+                        requestId: "$context.requestId",
+                        ip: "$context.identity.sourceIp",
+                        caller: "$context.identity.caller",
+                        user: "$context.identity.userArn",
+                        requestTime: "$context.requestTime",
+                        httpMethod: "$context.httpMethod",
+                        resourcePath: "$context.resourcePath",
+                        status: "$context.status",
+                        responseLength: "$context.responseLength",
+                        integrationError: "$context.integrationErrorMessage",
+                    }),
+                },
+            },
+            { parent: this, dependsOn: account ? [account] : [] },
+        );
+        const throttle = args.throttle ?? { rateLimit: 100, burstLimit: 200 };
+        new aws.apigateway.MethodSettings(
+            name,
+            {
+                restApi: this.api.id,
+                stageName: this.stage.stageName,
+                methodPath: "*/*",
+                settings: { loggingLevel: "INFO", metricsEnabled: true, dataTraceEnabled: false, throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit },
+            },
+            { parent: this },
+        );
+        this.url = this.stage.invokeUrl;
+        this.registerOutputs({ url: this.url });
+    }
+}

@@ -1,0 +1,124 @@
+import * as aws from "@pulumi/aws";
+import { expect } from "chai";
+import { EntityDefinition } from "../components/domain/entities";
+import { entityJsonSchema } from "../components/domain/openapi";
+import { ProducerDomain } from "../components/domain/producer-domain";
+import { Naming } from "../components/shared/naming";
+import { PlanDocument } from "../tools/plan/document";
+import { descendants, ofType, planProgram, planStack, policyOf, resource } from "./helpers/plan";
+
+const SALES = "666666666666";
+const HUB = "222222222222";
+
+describe("ProducerDomain blueprint (prod plan)", function () {
+    let prod: PlanDocument;
+    before(async () => {
+        prod = await planStack("prod", {}, true);
+        expect(prod.errors).to.deep.equal([]);
+    });
+
+    it("passes the policy gate", () => {
+        expect(prod.policy!.violations.map((v) => `${v.policy} ${v.urn}`)).to.deep.equal([]);
+    });
+
+    it("stores each entity in a CMK-encrypted table with PITR, deletion protection, streams, GSIs and TTL", () => {
+        const key = resource(prod, "aws:kms/key:Key", "sales-key");
+        const customer = resource(prod, "aws:dynamodb/table:Table", "sales-store-customer");
+        expect(customer.inputs).to.include({ hashKey: "customerId", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES", deletionProtectionEnabled: true, billingMode: "PAY_PER_REQUEST" });
+        expect(customer.inputs.serverSideEncryption).to.deep.equal({ enabled: true, kmsKeyArn: key.outputs.arn });
+        expect(customer.inputs.pointInTimeRecovery).to.deep.include({ enabled: true });
+        expect(customer.protect && customer.retainOnDelete).to.equal(true);
+        const order = resource(prod, "aws:dynamodb/table:Table", "sales-store-order");
+        expect(order.inputs).to.include({ hashKey: "customerId", rangeKey: "orderId" });
+        const payment = resource(prod, "aws:dynamodb/table:Table", "payments-store-payment");
+        expect((payment.inputs.globalSecondaryIndexes as any[]).map((g) => [g.name, g.hashKey])).to.deep.equal([["byCustomer", "customerId"]]);
+        const campaign = resource(prod, "aws:dynamodb/table:Table", "marketing-store-campaign");
+        expect(campaign.inputs.ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
+        expect(ofType(prod, "aws:dax/cluster:Cluster"), "DAX is off unless configured").to.deep.equal([]);
+    });
+
+    it("publishes entities through an IAM-authorised, validated REST API whose models come from the definitions", () => {
+        const methods = ofType(prod, "aws:apigateway/method:Method").filter((m) => m.name.startsWith("sales-api-"));
+        expect(methods).to.have.length(10);
+        for (const m of methods) {
+            expect(m.inputs.authorization, m.name).to.equal("AWS_IAM");
+            expect(m.inputs.requestValidatorId, m.name).to.be.a("string").and.not.equal("");
+        }
+        const model = resource(prod, "aws:apigateway/model:Model", "sales-api-customer-create");
+        const customer = (resource(prod, "aws:lambda/function:Function", "sales-api-handler").inputs.environment as any).variables;
+        const entities = JSON.parse(customer.ENTITIES) as EntityDefinition[];
+        expect(JSON.parse(model.inputs.schema as string)).to.deep.equal(entityJsonSchema(entities.find((e) => e.name === "customer")!, "create"));
+        const stage = resource(prod, "aws:apigateway/stage:Stage", "sales-api");
+        expect(stage.inputs.xrayTracingEnabled).to.equal(true);
+        expect((stage.inputs.accessLogSettings as any).destinationArn).to.equal(resource(prod, "aws:cloudwatch/logGroup:LogGroup", "sales-api-access").outputs.arn);
+        const settings = resource(prod, "aws:apigateway/methodSettings:MethodSettings", "sales-api");
+        expect((settings.inputs.settings as any)).to.include({ loggingLevel: "INFO", throttlingRateLimit: 100, throttlingBurstLimit: 200 });
+        const permission = resource(prod, "aws:lambda/permission:Permission", "sales-api-invoke");
+        expect(permission.inputs.principal).to.equal("apigateway.amazonaws.com");
+        expect(permission.inputs.sourceArn).to.match(new RegExp(`^arn:aws:execute-api:eu-west-1:${SALES}:.+/\\*/\\*$`));
+    });
+
+    it("streams every table's changes to the hub with partial-batch reporting, bisect and an encrypted failure queue", () => {
+        const failures = resource(prod, "aws:sqs/queue:Queue", "sales-publisher-failures");
+        for (const entity of ["customer", "order"]) {
+            const esm = resource(prod, "aws:lambda/eventSourceMapping:EventSourceMapping", `sales-publisher-${entity}`);
+            expect(esm.inputs.eventSourceArn).to.equal(resource(prod, "aws:dynamodb/table:Table", `sales-store-${entity}`).outputs.streamArn);
+            expect(esm.inputs).to.include({ bisectBatchOnFunctionError: true });
+            expect(esm.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
+            expect((esm.inputs.destinationConfig as any).onFailure.destinationArn).to.equal(failures.outputs.arn);
+        }
+        const statements = policyOf(resource(prod, "aws:iam/rolePolicy:RolePolicy", "sales-publisher-function")).Statement;
+        const kinesis = statements.find((s) => s.Sid === "PublishToHubStream")!;
+        expect(kinesis.Resource).to.equal(prod.outputs.ingestStreamArn).and.match(new RegExp(`:${HUB}:stream/`));
+        expect(statements.find((s) => s.Sid === "PublishToHubBus")!.Resource).to.equal(prod.outputs.ingestBusArn);
+        const env = (resource(prod, "aws:lambda/function:Function", "sales-publisher-function").inputs.environment as any).variables;
+        expect(JSON.parse(env.TABLE_ENTITIES)).to.deep.equal({
+            "cdp-prod-sales-customer": { entity: "customer", partitionKey: "customerId" },
+            "cdp-prod-sales-order": { entity: "order", partitionKey: "customerId", sortKey: "orderId" },
+        });
+    });
+
+    it("keeps every resource of a domain in that domain's account", () => {
+        const root = resource(prod, "cdp:programs:Producer", "domain-sales");
+        const custom = descendants(prod, root.urn).filter((r) => r.custom);
+        expect(custom.length).to.be.greaterThan(40);
+        for (const r of custom) expect(r.account, r.urn).to.equal(SALES);
+    });
+});
+
+describe("ProducerDomain options", () => {
+    const entities: EntityDefinition[] = [{ name: "customer", partitionKey: "customerId", attributes: { customerId: { type: "string", required: true }, email: { type: "email" } } }];
+    const plan = (extra: Partial<ConstructorParameters<typeof ProducerDomain>[1]>) =>
+        planProgram(
+            () => {
+                const provider = new aws.Provider("aws-domain", { region: "eu-west-1", allowedAccountIds: ["123456789012"], defaultTags: { tags: { Project: "p", Environment: "t", Owner: "o", CostCenter: "c" } } });
+                new ProducerDomain("loyalty", { domain: "loyalty", naming: new Naming("acme", "test", "loyalty"), entities, logRetentionDays: 30, ...extra }, { provider });
+            },
+            { policy: true },
+        );
+
+    it("puts DAX (encrypted, TLS) in front of the tables when asked, with the API Lambda in the VPC", async () => {
+        const doc = await plan({ dax: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-1", "subnet-2"], nodes: 1 } });
+        expect(doc.errors).to.deep.equal([]);
+        const cluster = resource(doc, "aws:dax/cluster:Cluster", "loyalty-store-dax");
+        expect(cluster.inputs).to.include({ clusterEndpointEncryptionType: "TLS", replicationFactor: 1 });
+        expect(cluster.inputs.serverSideEncryption).to.deep.equal({ enabled: true });
+        expect((cluster.inputs.clusterName as string).length).to.be.at.most(20);
+        const fn = resource(doc, "aws:lambda/function:Function", "loyalty-api-handler");
+        expect((fn.inputs.vpcConfig as any).securityGroupIds).to.deep.equal([resource(doc, "aws:ec2/securityGroup:SecurityGroup", "loyalty-store-dax-clients").outputs.id ?? resource(doc, "aws:ec2/securityGroup:SecurityGroup", "loyalty-store-dax-clients").id]);
+        expect((fn.inputs.environment as any).variables.DAX_ENDPOINT).to.match(/^daxs:\/\//);
+        expect(doc.policy!.violations.map((v) => v.policy)).to.deep.equal([]);
+    });
+
+    it("creates no publisher without a hub, and rejects bad entity definitions naming the key", async () => {
+        const none = await plan({});
+        expect(ofType(none, "aws:lambda/eventSourceMapping:EventSourceMapping")).to.deep.equal([]);
+        const bad = await planProgram(() => {
+            const provider = new aws.Provider("p", { region: "eu-west-1" });
+            new ProducerDomain("x", { domain: "Bad_Domain", naming: new Naming("a", "t", "x"), entities: [{ name: "thing", partitionKey: "missing", attributes: { id: { type: "string" } } }], logRetentionDays: 30 }, { provider });
+        });
+        const text = bad.errors.join("\n");
+        expect(text).to.contain('ProducerDomain(x).domain: got "Bad_Domain"');
+        expect(text).to.contain('ProducerDomain(x).entities[0].partitionKey: got "missing"; expected one of the entity\'s attributes (id)');
+    });
+});
