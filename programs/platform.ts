@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { LakeFormation } from "../components/governance/lake-formation";
 import { Naming } from "../components/shared/naming";
 import { accountTarget } from "./accounts";
 import { analyticsProgram } from "./analytics";
@@ -54,13 +55,22 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
     const producerAccountIds = [...new Set(config.domains.map((d) => config.accounts[d.account].id))].filter((id) => id !== hubTarget.account.id);
     const hub = hubProgram({ config, target: hubTarget, naming, rawZone: governance.zones.raw, producerAccountIds });
     const seenAccounts = new Set<string>();
-    const producers = config.domains.map((domain) =>
-        producerProgram({
+    const governanceAccountId = governanceTarget.account.id;
+    // One Lake Formation per account: governance's where domains share its account, else the first domain's.
+    const lakeFormations = new Map<string, LakeFormation>([[governanceAccountId, governance.lakeFormation]]);
+    const producers = config.domains.map((domain) => {
+        const accountId = config.accounts[domain.account].id;
+        const first = !seenAccounts.has(domain.account);
+        seenAccounts.add(domain.account);
+        const result = producerProgram({
             config,
             domain,
             naming: naming.child(domain.name),
             hub: { streamArn: hub.streamArn, busArn: hub.busArn, hubKeyArn: hub.hubKeyArn },
-            manageAccountLogging: !seenAccounts.has(domain.account) && seenAccounts.add(domain.account) !== undefined,
+            manageAccountLogging: first,
+            lakeFormation: lakeFormations.get(accountId),
+            accountDomains: config.domains.filter((d) => config.accounts[d.account].id === accountId).map((d) => d.name),
+            governanceAccountId: accountId === governanceAccountId ? undefined : governanceAccountId,
             target: accountTarget(config, `domain-${domain.name}`, domain.account, {
                 owner: domain.owner,
                 costCenter: domain.costCenter,
@@ -68,8 +78,10 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
                 extra: config.tags.extra,
                 program: "producer",
             }),
-        }),
-    );
+        });
+        lakeFormations.set(accountId, result.lakeFormation);
+        return result;
+    });
     analyticsProgram({ target: targetFor("analytics"), curatedZone: governance.zones.curated });
     mlProgram({ target: targetFor("ml"), curatedZone: governance.zones.curated });
 

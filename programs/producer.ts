@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HubTargets } from "../components/domain/change-publisher";
 import { ProducerDomain } from "../components/domain/producer-domain";
+import { LakeFormation } from "../components/governance/lake-formation";
 import { Naming } from "../components/shared/naming";
 import { AccountTarget } from "./accounts";
 import { DomainConfig, PlatformConfig } from "./config";
@@ -16,6 +17,12 @@ export interface ProducerProgramArgs {
     readonly hub: HubTargets;
     /** This domain sets its account's API Gateway logging role (the first domain of each account does). */
     readonly manageAccountLogging: boolean;
+    /** The account's Lake Formation when another program already set it up (governance's, or an earlier domain's). */
+    readonly lakeFormation?: LakeFormation;
+    /** Domains sharing this account (the `domain` LF-tag values when this program sets Lake Formation up). */
+    readonly accountDomains: string[];
+    /** Central governance's account, when it is not this one. */
+    readonly governanceAccountId?: string;
 }
 
 export interface ProducerOutputs {
@@ -24,12 +31,22 @@ export interface ProducerOutputs {
     /** The domain's customer-managed key. */
     readonly domainKeyArn: pulumi.Output<string>;
     readonly apiUrl: pulumi.Output<string>;
+    /** The account's Lake Formation (created here when none was given). */
+    readonly lakeFormation: LakeFormation;
 }
 
 /** One business domain's account: the `ProducerDomain` blueprint configured from `cdp:domains`. */
 export function producerProgram(args: ProducerProgramArgs): ProducerOutputs {
     const { config, domain } = args;
     const program = new AccountProgram("Producer", `domain-${domain.name}`, args.target);
+    const roleArn = args.target.account.roleArn;
+    const lakeFormation =
+        args.lakeFormation ??
+        new LakeFormation(
+            `domain-${domain.name}-lake-formation`,
+            { adminRoleArns: roleArn ? [roleArn] : [...config.lake.adminRoleArns], domains: args.accountDomains },
+            { parent: program },
+        );
     const blueprint = new ProducerDomain(
         domain.name,
         {
@@ -43,8 +60,9 @@ export function producerProgram(args: ProducerProgramArgs): ProducerOutputs {
             throttle: { rateLimit: domain.api.rateLimit, burstLimit: domain.api.burstLimit },
             manageAccountLogging: args.manageAccountLogging,
             dataProtection: config.dataProtection,
+            dataProducts: { lakeFormation, governanceAccountId: args.governanceAccountId },
         },
         { parent: program },
     );
-    return program.finish({ program, domain: domain.name, domainKeyArn: blueprint.key.keyArn, apiUrl: blueprint.apiUrl });
+    return program.finish({ program, domain: domain.name, domainKeyArn: blueprint.key.keyArn, apiUrl: blueprint.apiUrl, lakeFormation });
 }

@@ -78,6 +78,24 @@ describe("ProducerDomain blueprint (prod plan)", function () {
         });
     });
 
+    it("publishes entities as LF-tagged Glue tables shared with central governance by tag", () => {
+        const settings = resource(prod, "aws:lakeformation/dataLakeSettings:DataLakeSettings", "domain-sales-lake-formation");
+        expect(settings.inputs.admins).to.deep.equal([`arn:aws:iam::${SALES}:role/cdp-deployer`]);
+        const table = resource(prod, "aws:glue/catalogTable:CatalogTable", "sales-products-customer");
+        const columns = (table.inputs.storageDescriptor as any).columns.map((c: any) => `${c.name}:${c.type}`);
+        expect(columns).to.include.members(["customerid:string", "email:string", "lifetimevalue:double", "version:bigint"]);
+        const tags = resource(prod, "aws:lakeformation/resourceLfTags:ResourceLfTags", "sales-products-customer");
+        expect(tags.inputs.lfTags).to.deep.equal([
+            { key: "domain", value: "sales" },
+            { key: "classification", value: "confidential" },
+        ]);
+        const share = resource(prod, "aws:lakeformation/permissions:Permissions", "sales-products-share-tables");
+        expect(share.inputs.principal).to.equal("333333333333");
+        expect(share.inputs.permissionsWithGrantOptions).to.deep.equal(["SELECT", "DESCRIBE"]);
+        expect(share.inputs.lfTagPolicy).to.deep.equal({ resourceType: "TABLE", expressions: [{ key: "domain", values: ["sales"] }] });
+        expect(share.account).to.equal(SALES);
+    });
+
     it("keeps every resource of a domain in that domain's account", () => {
         const root = resource(prod, "cdp:programs:Producer", "domain-sales");
         const custom = descendants(prod, root.urn).filter((r) => r.custom);
@@ -113,6 +131,7 @@ describe("ProducerDomain options", () => {
     it("creates no publisher without a hub, and rejects bad entity definitions naming the key", async () => {
         const none = await plan({});
         expect(ofType(none, "aws:lambda/eventSourceMapping:EventSourceMapping")).to.deep.equal([]);
+        expect(ofType(none, "aws:glue/catalogTable:CatalogTable")).to.deep.equal([]);
         const bad = await planProgram(() => {
             const provider = new aws.Provider("p", { region: "eu-west-1" });
             new ProducerDomain("x", { domain: "Bad_Domain", naming: new Naming("a", "t", "x"), entities: [{ name: "thing", partitionKey: "missing", attributes: { id: { type: "string" } } }], logRetentionDays: 30 }, { provider });

@@ -124,7 +124,9 @@ describe("platform stacks", function () {
 
     it("protects prod data stores and leaves dev ones disposable", () => {
         const stores = (doc: PlanDocument) => doc.resources.filter((r) => ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase"].includes(r.type));
-        expect(stores(prod)).to.have.length(14);
+        // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key, and per domain: its key and a products
+        // zone (bucket, key, access-log bucket, database).
+        expect(stores(prod)).to.have.length(11 + 3 * 5);
         for (const r of stores(prod)) expect(r.protect && r.retainOnDelete, r.urn).to.equal(true);
         for (const r of stores(dev)) expect(r.protect, r.urn).to.equal(false);
         expect(resource(prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "lake-curated").inputs.rule).to.deep.equal({
@@ -151,6 +153,7 @@ describe("platform stacks", function () {
         const big = await planStack("dev", { "cdp:domains": JSON.stringify(domains) });
         expect(big.errors).to.deep.equal([]);
         expect(ofType(big, "cdp:programs:Producer")).to.have.length(12);
-        expect(ofType(big, "aws:kms/key:Key")).to.have.length(16);
+        // Lake zones and hub (4) plus a domain key and a products-zone key per domain.
+        expect(ofType(big, "aws:kms/key:Key")).to.have.length(4 + 12 * 2);
     });
 });

@@ -4,7 +4,9 @@ import { IssueCollector } from "../shared/errors";
 import { KmsKey } from "../shared/kms";
 import { logsKeyStatement } from "../shared/logs";
 import { Naming } from "../shared/naming";
+import { LakeFormation } from "../governance/lake-formation";
 import { ChangePublisher, HubTargets } from "./change-publisher";
+import { DataProducts } from "./data-products";
 import { EntityDefinition, entityIssues } from "./entities";
 import { DaxSpec, OperationalStore } from "./operational-store";
 import { PublishingApi, PublishingApiArgs } from "./publishing-api";
@@ -29,6 +31,11 @@ export interface ProducerDomainArgs {
     manageAccountLogging?: boolean;
     /** Protect tables and the key from deletion. Default true. */
     dataProtection?: boolean;
+    /**
+     * Publish the entities as data products (Glue tables with LF-tags) in the account's Lake Formation, shared with
+     * central governance when it is another account. Default: no data products.
+     */
+    dataProducts?: { lakeFormation: LakeFormation; governanceAccountId?: string };
 }
 
 const DOMAIN = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
@@ -36,13 +43,15 @@ const DOMAIN = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
 /**
  * The blueprint every business domain deploys in its own account: a domain CMK, the operational store (DynamoDB tables
  * per entity, optional DAX), a publishing REST API (IAM-authorised, validated by models generated from the entity
- * definitions), and a change publisher that streams every change to the hub's Kinesis stream and EventBridge bus.
+ * definitions), a change publisher that streams every change to the hub's Kinesis stream and EventBridge bus, and its
+ * data products (Glue tables with LF-tags shared with central governance).
  */
 export class ProducerDomain extends pulumi.ComponentResource {
     public readonly key: KmsKey;
     public readonly store: OperationalStore;
     public readonly api: PublishingApi;
     public readonly publisher?: ChangePublisher;
+    public readonly dataProducts?: DataProducts;
     public readonly apiUrl: pulumi.Output<string>;
     /** The OpenAPI 3 document of the API (JSON). */
     public readonly openApi: string;
@@ -100,6 +109,20 @@ export class ProducerDomain extends pulumi.ComponentResource {
                     kmsKeyArn: this.key.keyArn,
                     logRetentionDays: args.logRetentionDays,
                     hub: args.hub,
+                    dataProtection,
+                },
+                { parent: this },
+            );
+        }
+        if (args.dataProducts) {
+            this.dataProducts = new DataProducts(
+                `${name}-products`,
+                {
+                    naming: args.naming,
+                    domain: args.domain,
+                    entities: args.entities,
+                    lakeFormation: args.dataProducts.lakeFormation,
+                    governanceAccountId: args.dataProducts.governanceAccountId,
                     dataProtection,
                 },
                 { parent: this },

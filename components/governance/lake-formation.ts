@@ -50,6 +50,8 @@ export class LakeFormation extends pulumi.ComponentResource {
                 // Empty: no IAMAllowedPrincipals "ALL" on new databases and tables.
                 createDatabaseDefaultPermissions: [],
                 createTableDefaultPermissions: [],
+                // Cross-account grants by LF-tag through AWS RAM need version 3 or later.
+                parameters: { CROSS_ACCOUNT_VERSION: "4" },
             },
             { parent: this },
         );

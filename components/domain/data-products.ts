@@ -1,0 +1,126 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
+import { Naming } from "../shared/naming";
+import { DataLake } from "../storage/data-lake";
+import { AttributeType, EntityDefinition, MANAGED_ATTRIBUTES } from "./entities";
+
+export interface DataProductsArgs {
+    naming: Naming;
+    domain: string;
+    entities: EntityDefinition[];
+    /** Lake Formation of the domain's account (settings and LF-tag definitions). */
+    lakeFormation: LakeFormation;
+    /** Account of central governance to share the data products with; omit when it is this account. */
+    governanceAccountId?: string;
+    dataProtection?: boolean;
+}
+
+const GLUE_TYPES: Record<AttributeType, string> = {
+    string: "string",
+    email: "string",
+    integer: "bigint",
+    number: "double",
+    boolean: "boolean",
+    timestamp: "timestamp",
+    object: "string",
+    array: "string",
+};
+
+/** An entity's data product is `confidential` when it holds personal data, `internal` otherwise. */
+export function entityClassification(entity: EntityDefinition): "confidential" | "internal" {
+    return Object.values(entity.attributes).some((a) => a.pii) ? "confidential" : "internal";
+}
+
+/**
+ * The domain's published datasets: a `products` zone (encrypted bucket, catalog database with LF-tags), one Glue table
+ * per entity (JSON lines under `<entity>/`, columns from the definition) tagged `domain` and `classification`, and —
+ * when central governance lives in another account — Lake Formation grants (by LF-tag, with grant option) that share
+ * them with it.
+ */
+export class DataProducts extends pulumi.ComponentResource {
+    public readonly lake: DataLake;
+    public readonly tables: Readonly<Record<string, aws.glue.CatalogTable>>;
+
+    constructor(name: string, args: DataProductsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:domain:DataProducts", name, {}, opts);
+        const classification = args.entities.some((e) => entityClassification(e) === "confidential") ? "confidential" : "internal";
+        this.lake = new DataLake(
+            name,
+            {
+                naming: args.naming,
+                zones: [{ name: "products", classification }],
+                dataProtection: args.dataProtection,
+                lakeFormation: args.lakeFormation,
+                lfDomain: args.domain,
+            },
+            { parent: this },
+        );
+        const database = this.lake.databases.products;
+        const bucket = this.lake.zone("products").bucketName;
+        const tagDependencies = Object.values(args.lakeFormation.tags);
+        const tables: Record<string, aws.glue.CatalogTable> = {};
+        for (const entity of args.entities) {
+            const table = new aws.glue.CatalogTable(
+                `${name}-${entity.name}`,
+                {
+                    databaseName: database.name,
+                    name: entity.name.replace(/-/g, "_"),
+                    description: `${entity.name} data product of the ${args.domain} domain`,
+                    tableType: "EXTERNAL_TABLE",
+                    parameters: { classification: "json", "cdp:domain": args.domain },
+                    storageDescriptor: {
+                        location: pulumi.interpolate`s3://${bucket}/${entity.name}/`,
+                        inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+                        outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                        serDeInfo: { serializationLibrary: "org.openx.data.jsonserde.JsonSerDe" },
+                        columns: [
+                            ...Object.entries(entity.attributes).map(([col, spec]) => ({ name: col.toLowerCase(), type: GLUE_TYPES[spec.type], comment: spec.pii ? "pii" : undefined })),
+                            ...MANAGED_ATTRIBUTES.map((col) => ({ name: col.toLowerCase(), type: col === "version" ? "bigint" : "timestamp" })),
+                        ],
+                    },
+                },
+                { parent: this },
+            );
+            new aws.lakeformation.ResourceLfTags(
+                `${name}-${entity.name}`,
+                {
+                    table: { databaseName: database.name, name: table.name },
+                    lfTags: [
+                        { key: LF_TAG_KEYS.domain, value: args.domain },
+                        { key: LF_TAG_KEYS.classification, value: entityClassification(entity) },
+                    ],
+                },
+                { parent: this, dependsOn: tagDependencies },
+            );
+            tables[entity.name] = table;
+        }
+        this.tables = tables;
+
+        if (args.governanceAccountId) {
+            // Cross-account sharing by LF-tag: governance sees (and may re-grant) everything tagged with this domain.
+            const expression = [{ key: LF_TAG_KEYS.domain, values: [args.domain] }];
+            new aws.lakeformation.Permissions(
+                `${name}-share-databases`,
+                {
+                    principal: args.governanceAccountId,
+                    permissions: ["DESCRIBE"],
+                    permissionsWithGrantOptions: ["DESCRIBE"],
+                    lfTagPolicy: { resourceType: "DATABASE", expressions: expression },
+                },
+                { parent: this, dependsOn: tagDependencies },
+            );
+            new aws.lakeformation.Permissions(
+                `${name}-share-tables`,
+                {
+                    principal: args.governanceAccountId,
+                    permissions: ["SELECT", "DESCRIBE"],
+                    permissionsWithGrantOptions: ["SELECT", "DESCRIBE"],
+                    lfTagPolicy: { resourceType: "TABLE", expressions: expression },
+                },
+                { parent: this, dependsOn: tagDependencies },
+            );
+        }
+        this.registerOutputs({ databaseName: database.name });
+    }
+}
