@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as awsnative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { BaseTagValues, defaultTags } from "../components/shared/tags";
 import { AccountConfig, PlatformConfig } from "./config";
@@ -13,6 +14,8 @@ export interface AccountTarget {
     readonly account: AccountConfig;
     readonly provider: aws.Provider;
     readonly partition: string;
+    /** The provider's default tags. */
+    readonly tags: Record<string, string>;
 }
 
 /**
@@ -28,6 +31,15 @@ export function accountTarget(
     tags: Omit<BaseTagValues, "project" | "environment" | "program"> & { program?: string },
 ): AccountTarget {
     const account = config.accounts[accountAlias];
+    const providerTags = defaultTags({
+        project: config.project,
+        environment: config.environment,
+        program: tags.program ?? program,
+        owner: tags.owner,
+        costCenter: tags.costCenter,
+        dataDomain: tags.dataDomain,
+        extra: tags.extra,
+    });
     const provider = new aws.Provider(`aws-${program}`, {
         region: config.region as aws.Region,
         allowedAccountIds: [account.id],
@@ -40,19 +52,25 @@ export function accountTarget(
                   },
               ]
             : undefined,
-        defaultTags: {
-            tags: defaultTags({
-                project: config.project,
-                environment: config.environment,
-                program: tags.program ?? program,
-                owner: tags.owner,
-                costCenter: tags.costCenter,
-                dataDomain: tags.dataDomain,
-                extra: tags.extra,
-            }),
-        },
+        defaultTags: { tags: providerTags },
     });
-    return { account, provider, partition: partitionOf(config.region) };
+    return { account, provider, partition: partitionOf(config.region), tags: providerTags };
+}
+
+/**
+ * An explicit `@pulumi/aws-native` provider for the same account, region, role and default tags, for the few services
+ * pulumi-aws lacks (Entity Resolution). Created only where such resources are used.
+ */
+export function nativeProvider(config: PlatformConfig, program: string, target: AccountTarget): awsnative.Provider {
+    const account = target.account;
+    return new awsnative.Provider(`aws-native-${program}`, {
+        region: config.region as awsnative.Region,
+        allowedAccountIds: [account.id],
+        assumeRole: account.roleArn
+            ? { roleArn: account.roleArn, sessionName: `${config.namePrefix}-${config.stack}-${program}`.slice(0, 64), ...(account.externalId ? { externalId: account.externalId } : {}) }
+            : undefined,
+        defaultTags: { tags: target.tags },
+    });
 }
 
 /** Options that place a program's component (and, through it, every child) on its account's provider. */

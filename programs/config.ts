@@ -2,6 +2,7 @@ import { IssueCollector, ValidationError } from "../components/shared/errors";
 import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN, TAG_VALUE_PATTERN } from "../components/shared/tags";
 import { EntityDefinition, entityIssues } from "../components/domain/entities";
 import { DaxSpec } from "../components/domain/operational-store";
+import { MatchType } from "../components/domain/entity-resolution";
 import { CLASSIFICATIONS } from "../components/governance/lake-formation";
 import { EventRoute, SyncSchedule } from "../components/ingest/event-ingest";
 import { SftpPartner } from "../components/ingest/sftp-ingest";
@@ -42,6 +43,8 @@ export interface DomainConfig {
     readonly dax?: DaxSpec;
     /** API settings. */
     readonly api: { authorization: "AWS_IAM" | "COGNITO"; userPoolArn?: string; rateLimit: number; burstLimit: number };
+    /** AWS Entity Resolution over one entity (off when absent). */
+    readonly entityResolution?: { entity: string; matchOn: Record<string, MatchType> };
 }
 
 export interface ZoneConfig {
@@ -265,7 +268,7 @@ function parseDomains(r: Reader, raw: Json, accounts: Record<string, AccountConf
         const at = `${key}[${i}]`;
         const domain = r.record(at, entry, "{name, account, owner, costCenter?}");
         if (!domain) return;
-        r.unknownKeys(at, domain, ["name", "account", "owner", "costCenter", "entities", "dax", "api"]);
+        r.unknownKeys(at, domain, ["name", "account", "owner", "costCenter", "entities", "dax", "api", "entityResolution"]);
         const name = r.string(
             `${at}.name`,
             domain.name,
@@ -308,8 +311,21 @@ function parseDomains(r: Reader, raw: Json, accounts: Record<string, AccountConf
         if (authorization === "COGNITO" && !userPoolArn) r.issues.add(`${at}.api.userPoolArn`, undefined, "the Cognito user pool ARN when authorization is COGNITO");
         const rateLimit = apiRaw.rateLimit === undefined ? 100 : r.integer(`${at}.api.rateLimit`, apiRaw.rateLimit, (n) => n >= 1 && n <= 10000, "1-10000 requests per second") ?? 100;
         const burstLimit = apiRaw.burstLimit === undefined ? 200 : r.integer(`${at}.api.burstLimit`, apiRaw.burstLimit, (n) => n >= 1 && n <= 5000, "1-5000 requests") ?? 200;
+        let entityResolution: DomainConfig["entityResolution"];
+        if (domain.entityResolution !== undefined) {
+            const er = r.record(`${at}.entityResolution`, domain.entityResolution, "{entity, matchOn: {attribute: EMAIL_ADDRESS|NAME|PHONE_NUMBER|...}}");
+            if (er) {
+                r.unknownKeys(`${at}.entityResolution`, er, ["entity", "matchOn"]);
+                const matchOn = r.record(`${at}.entityResolution.matchOn`, er.matchOn, "a map of attribute → Entity Resolution type");
+                if (typeof er.entity !== "string" || !entities.some((e) => e.name === er.entity)) {
+                    r.issues.add(`${at}.entityResolution.entity`, er.entity, `one of the domain's entities (${entities.map((e) => e.name).join(", ")})`);
+                } else if (matchOn) {
+                    entityResolution = { entity: er.entity, matchOn: matchOn as Record<string, MatchType> };
+                }
+            }
+        }
         if (name && typeof account === "string" && account in accounts && owner && costCenter !== undefined && authorization) {
-            domains.push({ name, account, owner, costCenter, entities, dax, api: { authorization, userPoolArn, rateLimit, burstLimit } });
+            domains.push({ name, account, owner, costCenter, entities, dax, api: { authorization, userPoolArn, rateLimit, burstLimit }, entityResolution });
         }
     });
     return domains;

@@ -12,6 +12,8 @@ export interface GovernanceProgramArgs {
     readonly naming: Naming;
     /** Accounts outside the governance account that write into the raw zone (the hub). */
     readonly rawWriterAccountIds: readonly string[];
+    /** Domain accounts whose Entity Resolution writes matches into the processed zone. */
+    readonly matchWriters: ReadonlyArray<{ accountId: string; domain: string }>;
 }
 
 export interface GovernanceOutputs {
@@ -42,7 +44,9 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
                       // SFTP partners list and read back their own uploads.
                       { principalArn: `arn:${target.partition}:iam::${id}:root`, access: "read", prefix: "sftp" },
                   ])
-                : [];
+                : zone.name === "processed"
+                  ? args.matchWriters.map((w): ZoneGrant => ({ principalArn: `arn:${target.partition}:iam::${w.accountId}:root`, access: "write", prefix: `entity-resolution/${w.domain}` }))
+                  : [];
         return {
             ...zone,
             classification: overrides.classification ?? zone.classification,

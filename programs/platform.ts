@@ -51,6 +51,10 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
         target: governanceTarget,
         naming,
         rawWriterAccountIds: hubTarget.account.id === governanceTarget.account.id ? [] : [hubTarget.account.id],
+        // Domains running Entity Resolution in their own account write matches to processed/entity-resolution/<domain>/.
+        matchWriters: config.domains
+            .filter((d) => d.entityResolution && config.accounts[d.account].id !== governanceTarget.account.id)
+            .map((d) => ({ accountId: config.accounts[d.account].id, domain: d.name })),
     });
     const producerAccountIds = [...new Set(config.domains.map((d) => config.accounts[d.account].id))].filter((id) => id !== hubTarget.account.id);
     const hub = hubProgram({ config, target: hubTarget, naming, rawZone: governance.zones.raw, producerAccountIds });
@@ -71,6 +75,7 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
             lakeFormation: lakeFormations.get(accountId),
             accountDomains: config.domains.filter((d) => config.accounts[d.account].id === accountId).map((d) => d.name),
             governanceAccountId: accountId === governanceAccountId ? undefined : governanceAccountId,
+            processedZone: governance.zones.processed,
             target: accountTarget(config, `domain-${domain.name}`, domain.account, {
                 owner: domain.owner,
                 costCenter: domain.costCenter,

@@ -3,9 +3,9 @@ import { HubTargets } from "../components/domain/change-publisher";
 import { ProducerDomain } from "../components/domain/producer-domain";
 import { LakeFormation } from "../components/governance/lake-formation";
 import { Naming } from "../components/shared/naming";
-import { AccountTarget } from "./accounts";
+import { AccountTarget, nativeProvider } from "./accounts";
 import { DomainConfig, PlatformConfig } from "./config";
-import { AccountProgram } from "./program";
+import { AccountProgram, ZoneRef } from "./program";
 
 export interface ProducerProgramArgs {
     readonly config: PlatformConfig;
@@ -23,6 +23,8 @@ export interface ProducerProgramArgs {
     readonly accountDomains: string[];
     /** Central governance's account, when it is not this one. */
     readonly governanceAccountId?: string;
+    /** The processed zone Entity Resolution writes matches to. */
+    readonly processedZone: ZoneRef;
 }
 
 export interface ProducerOutputs {
@@ -61,6 +63,13 @@ export function producerProgram(args: ProducerProgramArgs): ProducerOutputs {
             manageAccountLogging: args.manageAccountLogging,
             dataProtection: config.dataProtection,
             dataProducts: { lakeFormation, governanceAccountId: args.governanceAccountId },
+            entityResolution: domain.entityResolution
+                ? {
+                      ...domain.entityResolution,
+                      output: { ...args.processedZone, prefix: `entity-resolution/${domain.name}` },
+                      provider: nativeProvider(config, `domain-${domain.name}`, args.target),
+                  }
+                : undefined,
         },
         { parent: program },
     );

@@ -96,6 +96,28 @@ describe("ProducerDomain blueprint (prod plan)", function () {
         expect(share.account).to.equal(SALES);
     });
 
+    it("runs Entity Resolution (aws-native, explicit provider) over the customer data product into the processed zone", () => {
+        const workflow = resource(prod, "aws-native:entityresolution:MatchingWorkflow", "sales-entity-resolution");
+        expect(workflow.provider).to.match(/pulumi:providers:aws-native::aws-native-domain-sales$/);
+        expect(workflow.account).to.equal(SALES);
+        const table = resource(prod, "aws:glue/catalogTable:CatalogTable", "sales-products-customer");
+        expect((workflow.inputs.inputSourceConfig as any[])[0].inputSourceArn).to.equal(table.outputs.arn);
+        const output = (workflow.inputs.outputSourceConfig as any[])[0];
+        expect(output.outputS3Path).to.equal("s3://cdp-prod-processed-333333333333-eu-west-1/entity-resolution/sales/");
+        expect(output.kmsArn).to.equal(resource(prod, "aws:kms/key:Key", "lake-processed-key").outputs.arn);
+        const schema = resource(prod, "aws-native:entityresolution:SchemaMapping", "sales-entity-resolution");
+        expect(schema.inputs.mappedInputFields).to.deep.equal([
+            { fieldName: "customerid", type: "UNIQUE_ID" },
+            { fieldName: "email", type: "EMAIL_ADDRESS", matchKey: "email" },
+            { fieldName: "name", type: "NAME", matchKey: "name" },
+        ]);
+        // The processed zone lets the sales account write only its matches folder.
+        const grants = policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-processed")).Statement.filter((s) => s.Effect === "Allow");
+        expect(grants.map((g) => g.Principal.AWS)).to.deep.equal([`arn:aws:iam::${SALES}:root`, `arn:aws:iam::${SALES}:root`]);
+        expect(grants[0].Resource).to.equal("arn:aws:s3:::cdp-prod-processed-333333333333-eu-west-1/entity-resolution/sales/*");
+        expect(ofType(prod, "aws-native:entityresolution:MatchingWorkflow"), "off unless configured").to.have.length(1);
+    });
+
     it("keeps every resource of a domain in that domain's account", () => {
         const root = resource(prod, "cdp:programs:Producer", "domain-sales");
         const custom = descendants(prod, root.urn).filter((r) => r.custom);

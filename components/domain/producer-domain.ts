@@ -7,6 +7,7 @@ import { Naming } from "../shared/naming";
 import { LakeFormation } from "../governance/lake-formation";
 import { ChangePublisher, HubTargets } from "./change-publisher";
 import { DataProducts } from "./data-products";
+import { EntityResolution, EntityResolutionArgs, MatchType } from "./entity-resolution";
 import { EntityDefinition, entityIssues } from "./entities";
 import { DaxSpec, OperationalStore } from "./operational-store";
 import { PublishingApi, PublishingApiArgs } from "./publishing-api";
@@ -36,6 +37,16 @@ export interface ProducerDomainArgs {
      * central governance when it is another account. Default: no data products.
      */
     dataProducts?: { lakeFormation: LakeFormation; governanceAccountId?: string };
+    /**
+     * AWS Entity Resolution over one entity's data product (needs `dataProducts`), writing matches to `output` (the
+     * processed zone). Uses `@pulumi/aws-native`, so pass its explicit provider. Default off.
+     */
+    entityResolution?: {
+        entity: string;
+        matchOn: Record<string, MatchType>;
+        output: EntityResolutionArgs["output"];
+        provider: pulumi.ProviderResource;
+    };
 }
 
 const DOMAIN = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
@@ -52,6 +63,7 @@ export class ProducerDomain extends pulumi.ComponentResource {
     public readonly api: PublishingApi;
     public readonly publisher?: ChangePublisher;
     public readonly dataProducts?: DataProducts;
+    public readonly entityResolution?: EntityResolution;
     public readonly apiUrl: pulumi.Output<string>;
     /** The OpenAPI 3 document of the API (JSON). */
     public readonly openApi: string;
@@ -63,6 +75,11 @@ export class ProducerDomain extends pulumi.ComponentResource {
         if (!DOMAIN.test(args.domain ?? "")) issues.add(`${at}.domain`, args.domain, "2-24 lower-case letters, digits and single hyphens, starting with a letter");
         if (!args.entities || args.entities.length === 0) issues.add(`${at}.entities`, args.entities, "at least one entity definition");
         else entityIssues(`${at}.entities`, args.entities).forEach((i) => issues.add(i.key, i.value, i.expected));
+        const er = args.entityResolution;
+        if (er && !args.entities?.some((e) => e.name === er.entity)) {
+            issues.add(`${at}.entityResolution.entity`, er.entity, `one of the domain's entities (${(args.entities ?? []).map((e) => e.name).join(", ")})`);
+        }
+        if (er && !args.dataProducts) issues.add(`${at}.dataProducts`, undefined, "data products: Entity Resolution reads the entity's data-product table");
         issues.throwIfAny(`Invalid arguments for ProducerDomain "${name}"`);
 
         const dataProtection = args.dataProtection ?? true;
@@ -126,6 +143,22 @@ export class ProducerDomain extends pulumi.ComponentResource {
                     dataProtection,
                 },
                 { parent: this },
+            );
+        }
+        if (er && this.dataProducts) {
+            const entity = args.entities.find((e) => e.name === er.entity)!;
+            const table = this.dataProducts.tables[entity.name];
+            const zone = this.dataProducts.lake.zone("products");
+            this.entityResolution = new EntityResolution(
+                `${name}-entity-resolution`,
+                {
+                    naming: args.naming,
+                    entity,
+                    matchOn: er.matchOn,
+                    inputTable: { arn: table.arn, databaseName: table.databaseName, name: table.name, bucketArn: zone.bucketArn, keyArn: zone.keyArn },
+                    output: er.output,
+                },
+                { parent: this, providers: { "aws-native": er.provider } },
             );
         }
         this.apiUrl = this.api.url;

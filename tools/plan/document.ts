@@ -58,7 +58,7 @@ export function resolveAccounts(result: PlanResult): { byUrn: Map<string, string
     const accountsByKey = new Map<string, PlanAccount>();
     const providerAccount = new Map<string, string>();
     for (const r of result.resources) {
-        if (r.type === "pulumi:providers:aws") {
+        if (r.type === "pulumi:providers:aws" || r.type === "pulumi:providers:aws-native") {
             const target = providerTarget(r.inputs, (r.inputs.region as string) ?? "");
             const key = `${target.accountId}/${target.region}`;
             const entry = accountsByKey.get(key) ?? { accountId: target.accountId, region: target.region, roleArn: target.roleArn, providers: [] };

@@ -48,7 +48,8 @@ function structured<T>(value: unknown): T | undefined {
 export function providerTarget(inputs: Record<string, unknown>, fallbackRegion: string): ProviderTarget {
     const region = typeof inputs.region === "string" && inputs.region ? inputs.region : fallbackRegion;
     const allowed = structured<string[]>(inputs.allowedAccountIds) ?? [];
-    const roles = structured<{ roleArn?: string }[]>(inputs.assumeRoles) ?? [];
+    const single = structured<{ roleArn?: string }>(inputs.assumeRole);
+    const roles = [...(structured<{ roleArn?: string }[]>(inputs.assumeRoles) ?? []), ...(single ? [single] : [])];
     const roleArn = roles.find((r) => r && r.roleArn)?.roleArn;
     const roleAccount = roleArn ? /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] : undefined;
     const tags = structured<{ tags?: Record<string, string> }>(inputs.defaultTags)?.tags ?? {};
@@ -236,6 +237,18 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
                 },
             };
         }
+        case "aws:glue/catalogTable:CatalogTable": {
+            const table = named();
+            return { id: `${acct}:${inputs.databaseName}:${table}`, state: { name: table, arn: `${arnBase("glue")}:table/${inputs.databaseName}/${table}` } };
+        }
+        case "aws-native:entityresolution:SchemaMapping": {
+            const schema = String(inputs.schemaName ?? named());
+            return { id: schema, state: { schemaArn: `${arnBase("entityresolution")}:schemamapping/${schema}` } };
+        }
+        case "aws-native:entityresolution:MatchingWorkflow": {
+            const workflow = String(inputs.workflowName ?? named());
+            return { id: workflow, state: { workflowArn: `${arnBase("entityresolution")}:matchingworkflow/${workflow}` } };
+        }
         case "aws:lakeformation/dataLakeSettings:DataLakeSettings":
             return { id: acct, state: { catalogId: inputs.catalogId ?? acct } };
         case "aws:lakeformation/lfTag:LfTag":
@@ -317,7 +330,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         const inputs = (args.inputs ?? {}) as State;
         if (args.type.startsWith("pulumi:providers:")) {
             const id = `${args.name}-provider-id`;
-            if (args.type === "pulumi:providers:aws") {
+            if (args.type === "pulumi:providers:aws" || args.type === "pulumi:providers:aws-native") {
                 this.providers.set(id, providerTarget(inputs, this.defaultRegion));
             }
             return { id, state: inputs };

@@ -1,0 +1,109 @@
+import * as awsnative from "@pulumi/aws-native";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { s3AccessStatements } from "../shared/iam";
+import { Naming } from "../shared/naming";
+import { serviceRole } from "../shared/roles";
+import { EntityDefinition } from "./entities";
+
+/** Entity Resolution attribute types the platform maps entity attributes to. */
+export const MATCH_TYPES = ["NAME", "NAME_FIRST", "NAME_LAST", "EMAIL_ADDRESS", "PHONE_NUMBER", "ADDRESS", "ADDRESS_POSTALCODE", "DATE"] as const;
+export type MatchType = (typeof MATCH_TYPES)[number];
+
+export interface EntityResolutionArgs {
+    naming: Naming;
+    /** The entity whose records are matched (its data product table is the input). */
+    entity: EntityDefinition;
+    /** Attribute → Entity Resolution type, e.g. `{email: "EMAIL_ADDRESS", name: "NAME"}`; each a match key. */
+    matchOn: Record<string, MatchType>;
+    /** Glue table of the entity's data product (input source). */
+    inputTable: { arn: pulumi.Input<string>; databaseName: pulumi.Input<string>; name: pulumi.Input<string>; bucketArn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
+    /** Where matches are written: the processed zone and the prefix the domain may write. */
+    output: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string>; keyArn: pulumi.Input<string>; prefix: string };
+}
+
+/**
+ * An AWS Entity Resolution matching workflow over a domain entity (pulumi-aws v7 has no Entity Resolution resources,
+ * so this uses `@pulumi/aws-native`): a schema mapping from the entity's attributes, a rule-based workflow matching on
+ * the configured keys, reading the entity's data-product table and writing matches, encrypted with the zone's key, to
+ * the processed zone.
+ */
+export class EntityResolution extends pulumi.ComponentResource {
+    public readonly workflow: awsnative.entityresolution.MatchingWorkflow;
+
+    constructor(name: string, args: EntityResolutionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:domain:EntityResolution", name, {}, opts);
+        const issues = new IssueCollector();
+        const at = `EntityResolution(${name}).matchOn`;
+        const keys = Object.entries(args.matchOn);
+        if (keys.length === 0) issues.add(at, args.matchOn, "at least one attribute to match on");
+        for (const [attr, type] of keys) {
+            if (!(attr in args.entity.attributes)) issues.add(`${at}.${attr}`, attr, `an attribute of ${args.entity.name} (${Object.keys(args.entity.attributes).join(", ")})`);
+            if (!(MATCH_TYPES as readonly string[]).includes(type)) issues.add(`${at}.${attr}`, type, `one of ${MATCH_TYPES.join(", ")}`);
+        }
+        issues.throwIfAny(`Invalid arguments for EntityResolution "${name}"`);
+        const ctx = awsContext(this);
+        const column = (attr: string) => attr.toLowerCase();
+        const schema = new awsnative.entityresolution.SchemaMapping(
+            name,
+            {
+                schemaName: args.naming.name("generic", args.entity.name, "schema"),
+                description: `Matching schema of ${args.entity.name}`,
+                mappedInputFields: [
+                    { fieldName: column(args.entity.partitionKey), type: "UNIQUE_ID" },
+                    ...keys.map(([attr, type]) => ({ fieldName: column(attr), type, matchKey: attr })),
+                ],
+            },
+            { parent: this },
+        );
+        const prefix = args.output.prefix.replace(/\/?$/, "/");
+        const role = serviceRole(name, this, {
+            service: "entityresolution.amazonaws.com",
+            accountId: ctx.accountId,
+            description: `Entity Resolution over ${args.entity.name}: read its data product, write matches`,
+            statements: [
+                {
+                    Sid: "ReadInputTable",
+                    Effect: "Allow",
+                    Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:GetSchema"],
+                    Resource: [
+                        args.inputTable.arn,
+                        pulumi.interpolate`arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:database/${args.inputTable.databaseName}`,
+                        pulumi.interpolate`arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:catalog`,
+                    ],
+                },
+                ...s3AccessStatements("read", { bucketArn: args.inputTable.bucketArn, keyArn: args.inputTable.keyArn, prefix: args.entity.name }, "Input"),
+                ...s3AccessStatements("write", { bucketArn: args.output.bucketArn, keyArn: args.output.keyArn, prefix }, "Matches"),
+            ],
+        });
+        this.workflow = new awsnative.entityresolution.MatchingWorkflow(
+            name,
+            {
+                workflowName: args.naming.name("generic", args.entity.name, "matching"),
+                description: `Matches ${args.entity.name} records`,
+                roleArn: role.role.arn,
+                inputSourceConfig: [{ inputSourceArn: args.inputTable.arn, schemaArn: schema.schemaArn, applyNormalization: true }],
+                outputSourceConfig: [
+                    {
+                        outputS3Path: pulumi.interpolate`s3://${args.output.bucketName}/${prefix}`,
+                        kmsArn: args.output.keyArn,
+                        applyNormalization: true,
+                        output: [{ name: column(args.entity.partitionKey) }, ...keys.map(([attr]) => ({ name: column(attr), hashed: args.entity.attributes[attr].pii === true }))],
+                    },
+                ],
+                resolutionTechniques: {
+                    resolutionType: "RULE_MATCHING",
+                    ruleBasedProperties: {
+                        attributeMatchingModel: "ONE_TO_ONE",
+                        rules: [
+                            ...keys.map(([attr]) => ({ ruleName: `exact-${attr}`.slice(0, 255), matchingKeys: [attr] })),
+                        ],
+                    },
+                },
+            },
+            { parent: this, dependsOn: [role.policy] },
+        );
+        this.registerOutputs({ workflowArn: this.workflow.workflowArn });
+    }
+}
