@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
+import { coldStart as coldStartWith } from "../cold-start";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { bundleFunction, findFunctionEntries, repoRoot } from "../../../functions/build";
 import type { ChangePublisherHandler } from "../../../functions/change-publisher/handler";
@@ -26,27 +27,9 @@ const ENV_NAMES = [
 ] as const;
 type Env = Partial<Record<(typeof ENV_NAMES)[number], string>>;
 
-function withEnv<T>(env: Env, fn: () => T): T {
-  const saved = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
-  for (const name of ENV_NAMES) {
-    if (env[name] === undefined) delete process.env[name];
-    else process.env[name] = env[name];
-  }
-  try {
-    return fn();
-  } finally {
-    for (const name of ENV_NAMES) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  }
-}
-
 /** Loads a module afresh (as a cold start would) with the given environment. */
 function coldStart(modulePath: string, env: Env): { handler?: ChangePublisherHandler } {
-  const resolved = require.resolve(modulePath);
-  delete require.cache[resolved];
-  return withEnv({ POWERTOOLS_LOG_LEVEL: "SILENT", AWS_REGION: "eu-west-1", ...env }, () => require(resolved));
+  return coldStartWith<{ handler?: ChangePublisherHandler }>(modulePath, ENV_NAMES, { AWS_REGION: "eu-west-1", ...env });
 }
 
 describe("change-publisher entry point and bundle", function () {

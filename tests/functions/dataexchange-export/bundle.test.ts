@@ -10,34 +10,16 @@ import * as path from "node:path";
 import { CreateJobCommand, DataExchangeClient, StartJobCommand } from "@aws-sdk/client-dataexchange";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { expect } from "chai";
+import { coldStart as coldStartWith } from "../cold-start";
 import { bundleFunction, findFunctionEntries, repoRoot } from "../../../functions/build";
 import type { ExportHandler } from "../../../functions/dataexchange-export/handler";
 import { BUCKET, DATA_SET_ID, ENV, KMS_KEY_ARN, REVISION_ID, fakeJobsApi, revisionEvent } from "./helpers";
 
 const ENV_NAMES = ["RAW_BUCKET", "RAW_KMS_KEY_ARN", "DATASETS", "PREFIX", "POWERTOOLS_LOG_LEVEL"] as const;
 
-/** Runs `fn` with `env` applied to process.env, restoring it afterwards. */
-function withEnv<T>(env: Partial<Record<(typeof ENV_NAMES)[number], string>>, fn: () => T): T {
-  const saved = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
-  for (const name of ENV_NAMES) {
-    if (env[name] === undefined) delete process.env[name];
-    else process.env[name] = env[name];
-  }
-  try {
-    return fn();
-  } finally {
-    for (const name of ENV_NAMES) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  }
-}
-
 /** Loads a module afresh (as a cold start would) with the given environment. */
 function coldStart(modulePath: string, env: Partial<Record<(typeof ENV_NAMES)[number], string>>): { handler?: ExportHandler } {
-  const resolved = require.resolve(modulePath);
-  delete require.cache[resolved];
-  return withEnv({ POWERTOOLS_LOG_LEVEL: "SILENT", ...env }, () => require(resolved) as { handler?: ExportHandler });
+  return coldStartWith<{ handler?: ExportHandler }>(modulePath, ENV_NAMES, env);
 }
 
 describe("dataexchange-export entry point and bundle", function () {
