@@ -99,15 +99,19 @@ export class ProducerDomain extends pulumi.ComponentResource {
             { naming: args.naming, entities: args.entities, kmsKeyArn: this.key.keyArn, dataProtection, dax: args.dax },
             { parent: this },
         );
+        // What every part of the domain shares.
+        const shared = {
+            naming: args.naming,
+            domain: args.domain,
+            entities: args.entities,
+            tables: this.store.tables,
+            kmsKeyArn: this.key.keyArn,
+            logRetentionDays: args.logRetentionDays,
+        };
         this.api = new PublishingApi(
             `${name}-api`,
             {
-                naming: args.naming,
-                domain: args.domain,
-                entities: args.entities,
-                tables: this.store.tables,
-                kmsKeyArn: this.key.keyArn,
-                logRetentionDays: args.logRetentionDays,
+                ...shared,
                 authorization: args.authorization,
                 throttle: args.throttle,
                 dax: this.store.dax && args.dax ? { cluster: this.store.dax.cluster, clientSecurityGroup: this.store.dax.clientSecurityGroup, subnetIds: args.dax.subnetIds } : undefined,
@@ -119,12 +123,7 @@ export class ProducerDomain extends pulumi.ComponentResource {
             this.publisher = new ChangePublisher(
                 `${name}-publisher`,
                 {
-                    naming: args.naming,
-                    domain: args.domain,
-                    entities: args.entities,
-                    tables: this.store.tables,
-                    kmsKeyArn: this.key.keyArn,
-                    logRetentionDays: args.logRetentionDays,
+                    ...shared,
                     hub: args.hub,
                     dataProtection,
                 },
@@ -135,9 +134,7 @@ export class ProducerDomain extends pulumi.ComponentResource {
             this.dataProducts = new DataProducts(
                 `${name}-products`,
                 {
-                    naming: args.naming,
-                    domain: args.domain,
-                    entities: args.entities,
+                    ...shared,
                     lakeFormation: args.dataProducts.lakeFormation,
                     governanceAccountId: args.dataProducts.governanceAccountId,
                     dataProtection,
