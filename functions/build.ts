@@ -16,82 +16,82 @@ import * as path from "node:path";
 import { build } from "esbuild";
 
 export interface BundleOptions {
-  /** Bundle `@aws-sdk/*` too instead of relying on the Lambda runtime copy. */
-  readonly bundleAwsSdk?: boolean;
-  readonly minify?: boolean;
+    /** Bundle `@aws-sdk/*` too instead of relying on the Lambda runtime copy. */
+    readonly bundleAwsSdk?: boolean;
+    readonly minify?: boolean;
 }
 
 /** A file to bundle, or inline source resolved from `resolveDir`. */
 export type BundleEntry = string | { readonly contents: string; readonly resolveDir: string };
 
 export interface BundleResult {
-  readonly outfile: string;
-  /** Size of the bundle itself, source map excluded. */
-  readonly bytes: number;
+    readonly outfile: string;
+    /** Size of the bundle itself, source map excluded. */
+    readonly bytes: number;
 }
 
 export async function bundleFunction(
-  entry: BundleEntry,
-  outfile: string,
-  options: BundleOptions = {},
+    entry: BundleEntry,
+    outfile: string,
+    options: BundleOptions = {},
 ): Promise<BundleResult> {
-  await build({
-    ...(typeof entry === "string"
-      ? { entryPoints: [entry] }
-      : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: "ts" as const } }),
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node24",
-    format: "cjs",
-    minify: options.minify ?? true,
-    sourcemap: "linked",
-    external: options.bundleAwsSdk ? [] : ["@aws-sdk/*"],
-    legalComments: "none",
-    logLevel: "warning",
-  });
-  return { outfile, bytes: statSync(outfile).size };
+    await build({
+        ...(typeof entry === "string"
+            ? { entryPoints: [entry] }
+            : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: "ts" as const } }),
+        outfile,
+        bundle: true,
+        platform: "node",
+        target: "node24",
+        format: "cjs",
+        minify: options.minify ?? true,
+        sourcemap: "linked",
+        external: options.bundleAwsSdk ? [] : ["@aws-sdk/*"],
+        legalComments: "none",
+        logLevel: "warning",
+    });
+    return { outfile, bytes: statSync(outfile).size };
 }
 
 export interface FunctionEntry {
-  readonly name: string;
-  readonly entry: string;
+    readonly name: string;
+    readonly entry: string;
 }
 
 /** Every `<functionsDir>/<name>/index.ts` (shared helpers have no index.ts). */
 export function findFunctionEntries(functionsDir: string): FunctionEntry[] {
-  return readdirSync(functionsDir, { withFileTypes: true })
-    .filter((dirent) => dirent.isDirectory())
-    .map((dirent) => ({ name: dirent.name, entry: path.join(functionsDir, dirent.name, "index.ts") }))
-    .filter((fn) => existsSync(fn.entry))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    return readdirSync(functionsDir, { withFileTypes: true })
+        .filter((dirent) => dirent.isDirectory())
+        .map((dirent) => ({ name: dirent.name, entry: path.join(functionsDir, dirent.name, "index.ts") }))
+        .filter((fn) => existsSync(fn.entry))
+        .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The repository root: the closest ancestor holding package.json. */
 export function repoRoot(from: string = __dirname): string {
-  let dir = from;
-  while (!existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
+    let dir = from;
+    while (!existsSync(path.join(dir, "package.json"))) {
+        const parent = path.dirname(dir);
+        if (parent === dir) throw new Error(`no package.json above ${from}`);
+        dir = parent;
+    }
+    return dir;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const root = repoRoot();
-  const flag = argv.indexOf("--outdir");
-  const outdir = path.resolve(root, flag >= 0 && argv[flag + 1] ? argv[flag + 1] : "dist/lambda");
-  const functions = findFunctionEntries(path.join(root, "functions"));
-  for (const fn of functions) {
-    const result = await bundleFunction(fn.entry, path.join(outdir, fn.name, "index.js"));
-    console.log(`${fn.name}: ${path.relative(root, result.outfile)} (${(result.bytes / 1024).toFixed(1)} KiB)`);
-  }
+    const root = repoRoot();
+    const flag = argv.indexOf("--outdir");
+    const outdir = path.resolve(root, flag >= 0 && argv[flag + 1] ? argv[flag + 1] : "dist/lambda");
+    const functions = findFunctionEntries(path.join(root, "functions"));
+    for (const fn of functions) {
+        const result = await bundleFunction(fn.entry, path.join(outdir, fn.name, "index.js"));
+        console.log(`${fn.name}: ${path.relative(root, result.outfile)} (${(result.bytes / 1024).toFixed(1)} KiB)`);
+    }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+    main(process.argv.slice(2)).catch((error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+    });
 }

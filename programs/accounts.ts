@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsnative from "@pulumi/aws-native";
-import * as pulumi from "@pulumi/pulumi";
-import { BaseTagValues, defaultTags } from "../components/shared/tags";
-import { AccountConfig, PlatformConfig } from "./config";
+import type * as pulumi from "@pulumi/pulumi";
+import { type BaseTagValues, defaultTags } from "../components/shared/tags";
+import type { AccountConfig, PlatformConfig } from "./config";
 
 /** The AWS partition of a region. */
 export function partitionOf(region: string): "aws" | "aws-cn" | "aws-us-gov" {
@@ -67,7 +67,11 @@ export function nativeProvider(config: PlatformConfig, program: string, target: 
         region: config.region as awsnative.Region,
         allowedAccountIds: [account.id],
         assumeRole: account.roleArn
-            ? { roleArn: account.roleArn, sessionName: `${config.namePrefix}-${config.stack}-${program}`.slice(0, 64), ...(account.externalId ? { externalId: account.externalId } : {}) }
+            ? {
+                  roleArn: account.roleArn,
+                  sessionName: `${config.namePrefix}-${config.stack}-${program}`.slice(0, 64),
+                  ...(account.externalId ? { externalId: account.externalId } : {}),
+              }
             : undefined,
         defaultTags: { tags: target.tags },
     });

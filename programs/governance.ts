@@ -1,10 +1,10 @@
 import { LakeFormation } from "../components/governance/lake-formation";
-import { Naming } from "../components/shared/naming";
-import { DataLake, DEFAULT_ZONES, ZoneSpec } from "../components/storage/data-lake";
-import { ZoneGrant } from "../components/storage/data-lake-zone";
-import { AccountTarget } from "./accounts";
-import { PlatformConfig } from "./config";
-import { AccountProgram, ZoneRef } from "./program";
+import type { Naming } from "../components/shared/naming";
+import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../components/storage/data-lake";
+import type { ZoneGrant } from "../components/storage/data-lake-zone";
+import type { AccountTarget } from "./accounts";
+import type { PlatformConfig } from "./config";
+import { AccountProgram, type ZoneRef } from "./program";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -45,7 +45,13 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
                       { principalArn: `arn:${target.partition}:iam::${id}:root`, access: "read", prefix: "sftp" },
                   ])
                 : zone.name === "processed"
-                  ? args.matchWriters.map((w): ZoneGrant => ({ principalArn: `arn:${target.partition}:iam::${w.accountId}:root`, access: "write", prefix: `entity-resolution/${w.domain}` }))
+                  ? args.matchWriters.map(
+                        (w): ZoneGrant => ({
+                            principalArn: `arn:${target.partition}:iam::${w.accountId}:root`,
+                            access: "write",
+                            prefix: `entity-resolution/${w.domain}`,
+                        }),
+                    )
                   : [];
         return {
             ...zone,
@@ -66,7 +72,13 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
     );
     const lake = new DataLake(
         "lake",
-        { naming, zones, accessLogRetentionDays: config.lake.accessLogRetentionDays, dataProtection: config.dataProtection, lakeFormation },
+        {
+            naming,
+            zones,
+            accessLogRetentionDays: config.lake.accessLogRetentionDays,
+            dataProtection: config.dataProtection,
+            lakeFormation,
+        },
         { parent: program },
     );
     return program.finish({

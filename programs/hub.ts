@@ -5,13 +5,13 @@ import { StreamIngest } from "../components/ingest/stream-ingest";
 import { ThirdPartyFeed } from "../components/ingest/third-party-feed";
 import { alarmsKeyStatement, createAlarmTopic } from "../components/shared/alarms";
 import { awsContext } from "../components/shared/context";
-import { PolicyStatement } from "../components/shared/iam";
+import type { PolicyStatement } from "../components/shared/iam";
 import { KmsKey } from "../components/shared/kms";
 import { logsKeyStatement } from "../components/shared/logs";
-import { Naming } from "../components/shared/naming";
-import { AccountTarget } from "./accounts";
-import { PlatformConfig } from "./config";
-import { AccountProgram, ZoneRef } from "./program";
+import type { Naming } from "../components/shared/naming";
+import type { AccountTarget } from "./accounts";
+import type { PlatformConfig } from "./config";
+import { AccountProgram, type ZoneRef } from "./program";
 
 export interface HubProgramArgs {
     readonly config: PlatformConfig;
@@ -52,10 +52,14 @@ function hubKeyStatements(program: AccountProgram, producerAccountIds: readonly 
         statements.push({
             Sid: "ProducerDomainsWriteStream",
             Effect: "Allow",
-            Principal: { AWS: producerAccountIds.map((id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`) },
+            Principal: {
+                AWS: producerAccountIds.map((id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`),
+            },
             Action: ["kms:GenerateDataKey"],
             Resource: "*",
-            Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` } },
+            Condition: {
+                StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` },
+            },
         });
     }
     return statements;
@@ -81,7 +85,11 @@ export function hubProgram(args: HubProgramArgs): HubOutputs {
         { parent: program },
     );
     const common = { naming, rawZone: args.rawZone, kmsKeyArn: key.keyArn, logRetentionDays: config.logRetentionDays };
-    const topic = createAlarmTopic("hub-alarms", program, { topicName: naming.name("snsTopic", "hub-alarms"), kmsKeyArn: key.keyArn, ctx });
+    const topic = createAlarmTopic("hub-alarms", program, {
+        topicName: naming.name("snsTopic", "hub-alarms"),
+        kmsKeyArn: key.keyArn,
+        ctx,
+    });
     const stream = new StreamIngest(
         "stream",
         {

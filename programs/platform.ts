@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { LakeFormation } from "../components/governance/lake-formation";
+import type { LakeFormation } from "../components/governance/lake-formation";
 import { Naming } from "../components/shared/naming";
 import { accountTarget } from "./accounts";
 import { analyticsProgram } from "./analytics";
-import { CONFIG_NAMESPACE, parsePlatformConfig, PlatformConfig } from "./config";
+import { CONFIG_NAMESPACE, parsePlatformConfig, type PlatformConfig } from "./config";
 import { governanceProgram } from "./governance";
 import { hubProgram } from "./hub";
 import { mlProgram } from "./ml";
@@ -56,7 +56,9 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
             .filter((d) => d.entityResolution && config.accounts[d.account].id !== governanceTarget.account.id)
             .map((d) => ({ accountId: config.accounts[d.account].id, domain: d.name })),
     });
-    const producerAccountIds = [...new Set(config.domains.map((d) => config.accounts[d.account].id))].filter((id) => id !== hubTarget.account.id);
+    const producerAccountIds = [...new Set(config.domains.map((d) => config.accounts[d.account].id))].filter(
+        (id) => id !== hubTarget.account.id,
+    );
     const hub = hubProgram({ config, target: hubTarget, naming, rawZone: governance.zones.raw, producerAccountIds });
     const seenAccounts = new Set<string>();
     const governanceAccountId = governanceTarget.account.id;
@@ -73,7 +75,9 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
             hub: { streamArn: hub.streamArn, busArn: hub.busArn, hubKeyArn: hub.hubKeyArn },
             manageAccountLogging: first,
             lakeFormation: lakeFormations.get(accountId),
-            accountDomains: config.domains.filter((d) => config.accounts[d.account].id === accountId).map((d) => d.name),
+            accountDomains: config.domains
+                .filter((d) => config.accounts[d.account].id === accountId)
+                .map((d) => d.name),
             governanceAccountId: accountId === governanceAccountId ? undefined : governanceAccountId,
             processedZone: governance.zones.processed,
             target: accountTarget(config, `domain-${domain.name}`, domain.account, {
@@ -96,7 +100,11 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
         rawZoneBucketArn: zones.raw.bucketArn,
         processedZoneBucketArn: zones.processed.bucketArn,
         curatedZoneBucketArn: zones.curated.bucketArn,
-        zoneKeyArns: pulumi.all({ raw: zones.raw.keyArn, processed: zones.processed.keyArn, curated: zones.curated.keyArn }),
+        zoneKeyArns: pulumi.all({
+            raw: zones.raw.keyArn,
+            processed: zones.processed.keyArn,
+            curated: zones.curated.keyArn,
+        }),
         accessLogBucketName: governance.lake.accessLogs.bucketName,
         domainKeyArns: pulumi.all(Object.fromEntries(producers.map((p) => [p.domain, p.domainKeyArn]))),
         ingestStreamArn: hub.streamArn,

@@ -1,11 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
-import { HubTargets } from "../components/domain/change-publisher";
+import type * as pulumi from "@pulumi/pulumi";
+import type { HubTargets } from "../components/domain/change-publisher";
 import { ProducerDomain } from "../components/domain/producer-domain";
 import { LakeFormation } from "../components/governance/lake-formation";
-import { Naming } from "../components/shared/naming";
-import { AccountTarget, nativeProvider } from "./accounts";
-import { DomainConfig, PlatformConfig } from "./config";
-import { AccountProgram, ZoneRef } from "./program";
+import type { Naming } from "../components/shared/naming";
+import { type AccountTarget, nativeProvider } from "./accounts";
+import type { DomainConfig, PlatformConfig } from "./config";
+import { AccountProgram, type ZoneRef } from "./program";
 
 export interface ProducerProgramArgs {
     readonly config: PlatformConfig;
@@ -58,7 +58,10 @@ export function producerProgram(args: ProducerProgramArgs): ProducerOutputs {
             hub: args.hub,
             logRetentionDays: config.logRetentionDays,
             dax: domain.dax,
-            authorization: domain.api.authorization === "COGNITO" ? { kind: "COGNITO", userPoolArn: domain.api.userPoolArn! } : { kind: "AWS_IAM" },
+            authorization:
+                domain.api.authorization === "COGNITO"
+                    ? { kind: "COGNITO", userPoolArn: domain.api.userPoolArn! }
+                    : { kind: "AWS_IAM" },
             throttle: { rateLimit: domain.api.rateLimit, burstLimit: domain.api.burstLimit },
             manageAccountLogging: args.manageAccountLogging,
             dataProtection: config.dataProtection,
@@ -73,5 +76,11 @@ export function producerProgram(args: ProducerProgramArgs): ProducerOutputs {
         },
         { parent: program },
     );
-    return program.finish({ program, domain: domain.name, domainKeyArn: blueprint.key.keyArn, apiUrl: blueprint.apiUrl, lakeFormation });
+    return program.finish({
+        program,
+        domain: domain.name,
+        domainKeyArn: blueprint.key.keyArn,
+        apiUrl: blueprint.apiUrl,
+        lakeFormation,
+    });
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AccountTarget, programOptions } from "./accounts";
+import { type AccountTarget, programOptions } from "./accounts";
 
 /**
  * The root component of one per-account program. Everything a program creates is its child, so it inherits the

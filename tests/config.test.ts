@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { isValidationError, ValidationError } from "../components/shared/errors";
+import { isValidationError, type ValidationError } from "../components/shared/errors";
 import { parsePlatformConfig } from "../programs/config";
 import { ROOT } from "./helpers/plan";
 import { loadEngineConfig } from "../tools/plan/stack-config";
@@ -35,7 +35,12 @@ describe("stack configuration", () => {
         const dev = parsePlatformConfig(loadEngineConfig(ROOT, "dev").config, "customer-data-platform", "dev");
         expect(dev.region).to.equal("eu-west-1");
         expect(dev.dataProtection).to.equal(false);
-        expect(dev.placement).to.deep.equal({ hub: "sandbox", governance: "sandbox", analytics: "sandbox", ml: "sandbox" });
+        expect(dev.placement).to.deep.equal({
+            hub: "sandbox",
+            governance: "sandbox",
+            analytics: "sandbox",
+            ml: "sandbox",
+        });
         expect(dev.domains.map((d) => d.name)).to.deep.equal(["sales", "payments"]);
         expect(dev.domains[0].costCenter).to.equal("CC-1001");
         const prod = parsePlatformConfig(loadEngineConfig(ROOT, "prod").config, "customer-data-platform", "prod");
@@ -58,12 +63,20 @@ describe("stack configuration", () => {
         expectIssue(devConfig({ "cdp:dataProtection": "yes" }), "cdp:dataProtection", /true or false/);
         expectIssue(devConfig({ "cdp:logRetentionDays": "31" }), "cdp:logRetentionDays", /one of 1, 3, 5/);
         expectIssue(devConfig({ "cdp:domains": { name: "sales" } }), "cdp:domains", /a list/);
-        expectIssue(devConfig({ "cdp:accounts": { sandbox: { id: 111111111111 } } }), "cdp:accounts.sandbox.id", /quoted string/);
+        expectIssue(
+            devConfig({ "cdp:accounts": { sandbox: { id: 111111111111 } } }),
+            "cdp:accounts.sandbox.id",
+            /quoted string/,
+        );
     });
 
     it("rejects an unknown account alias", () => {
         const domains = [{ name: "sales", account: "nowhere", owner: "team" }];
-        expectIssue(devConfig({ "cdp:domains": domains }), "cdp:domains[0].account", /alias defined in cdp:accounts \(sandbox\)/);
+        expectIssue(
+            devConfig({ "cdp:domains": domains }),
+            "cdp:domains[0].account",
+            /alias defined in cdp:accounts \(sandbox\)/,
+        );
         expectIssue(devConfig({ "cdp:placement": { hub: "elsewhere" } }), "cdp:placement.hub", /account alias/);
     });
 
@@ -72,43 +85,110 @@ describe("stack configuration", () => {
         expectIssue(bad("Sales_EU"), "cdp:domains[0].name", /lower-case letters/);
         expectIssue(bad("a".repeat(30)), "cdp:domains[0].name", /2-24/);
         expectIssue(bad("sales--eu"), "cdp:domains[0].name", /single hyphens/);
-        const dup = devConfig({ "cdp:domains": [{ name: "sales", account: "sandbox", owner: "t" }, { name: "sales", account: "sandbox", owner: "u" }] });
+        const dup = devConfig({
+            "cdp:domains": [
+                { name: "sales", account: "sandbox", owner: "t" },
+                { name: "sales", account: "sandbox", owner: "u" },
+            ],
+        });
         expectIssue(dup, "cdp:domains[1].name", /not used by another domain/);
     });
 
     it("rejects names that would break AWS naming rules", () => {
         expectIssue(devConfig({ "cdp:namePrefix": "CDP_Platform" }), "cdp:namePrefix", /lower-case/);
         expectIssue(devConfig({ "cdp:environment": "Prod-EU-West" }), "cdp:environment", /lower-case/);
-        expectIssue(devConfig({ "cdp:tags": { owner: "team<script>", costCenter: "1" } }), "cdp:tags.owner", /tag value/);
-        expectIssue(devConfig({ "cdp:tags": { owner: "t", costCenter: "1", extra: { "aws:foo": "x" } } }), "cdp:tags.extra.aws:foo", /not starting with aws:/);
+        expectIssue(
+            devConfig({ "cdp:tags": { owner: "team<script>", costCenter: "1" } }),
+            "cdp:tags.owner",
+            /tag value/,
+        );
+        expectIssue(
+            devConfig({ "cdp:tags": { owner: "t", costCenter: "1", extra: { "aws:foo": "x" } } }),
+            "cdp:tags.extra.aws:foo",
+            /not starting with aws:/,
+        );
     });
 
     it("rejects settings it does not know (typos), at every level", () => {
         expectIssue(devConfig({ "cdp:dataprotection": "false" }), "cdp:dataprotection", /no such setting/);
-        expectIssue(devConfig({ "cdp:accounts": { sandbox: { id: "111111111111", role: "x" } } }), "cdp:accounts.sandbox.role", /no such setting/);
+        expectIssue(
+            devConfig({ "cdp:accounts": { sandbox: { id: "111111111111", role: "x" } } }),
+            "cdp:accounts.sandbox.role",
+            /no such setting/,
+        );
     });
 
     it("requires a deployment role in every account of a multi-account stack, in that account", () => {
-        const accounts = { a: { id: "111111111111" }, b: { id: "222222222222", roleArn: "arn:aws:iam::999999999999:role/deployer" } };
-        const issues = issuesOf(devConfig({ "cdp:accounts": accounts, "cdp:placement": { hub: "a", governance: "a", analytics: "b", ml: "b" }, "cdp:domains": undefined }));
+        const accounts = {
+            a: { id: "111111111111" },
+            b: { id: "222222222222", roleArn: "arn:aws:iam::999999999999:role/deployer" },
+        };
+        const issues = issuesOf(
+            devConfig({
+                "cdp:accounts": accounts,
+                "cdp:placement": { hub: "a", governance: "a", analytics: "b", ml: "b" },
+                "cdp:domains": undefined,
+            }),
+        );
         expect(issues.map((i) => i.key)).to.include.members(["cdp:accounts.a.roleArn", "cdp:accounts.b.roleArn"]);
-        expect(issues.find((i) => i.key === "cdp:accounts.b.roleArn")!.expected).to.match(/a role in account 222222222222/);
+        expect(issues.find((i) => i.key === "cdp:accounts.b.roleArn")!.expected).to.match(
+            /a role in account 222222222222/,
+        );
     });
 
     it("validates lake lifecycle overrides against what S3 accepts", () => {
         const lake = { zones: { raw: { lifecycle: { transitions: [{ days: 10, storageClass: "STANDARD_IA" }] } } } };
-        expectIssue(devConfig({ "cdp:lake": lake }), "cdp:lake.zones.raw.lifecycle.transitions[0].days", /at least 30 days/);
-        const order = { zones: { raw: { lifecycle: { transitions: [{ days: 30, storageClass: "GLACIER" }, { days: 60, storageClass: "STANDARD_IA" }] } } } };
-        expectIssue(devConfig({ "cdp:lake": order }), "cdp:lake.zones.raw.lifecycle.transitions[1].storageClass", /after GLACIER/);
+        expectIssue(
+            devConfig({ "cdp:lake": lake }),
+            "cdp:lake.zones.raw.lifecycle.transitions[0].days",
+            /at least 30 days/,
+        );
+        const order = {
+            zones: {
+                raw: {
+                    lifecycle: {
+                        transitions: [
+                            { days: 30, storageClass: "GLACIER" },
+                            { days: 60, storageClass: "STANDARD_IA" },
+                        ],
+                    },
+                },
+            },
+        };
+        expectIssue(
+            devConfig({ "cdp:lake": order }),
+            "cdp:lake.zones.raw.lifecycle.transitions[1].storageClass",
+            /after GLACIER/,
+        );
         const lock = { zones: { curated: { objectLock: { mode: "STRICT", days: 0 } } } };
         const issues = issuesOf(devConfig({ "cdp:lake": lock }));
-        expect(issues.map((i) => i.key)).to.include.members(["cdp:lake.zones.curated.objectLock.mode", "cdp:lake.zones.curated.objectLock.days"]);
+        expect(issues.map((i) => i.key)).to.include.members([
+            "cdp:lake.zones.curated.objectLock.mode",
+            "cdp:lake.zones.curated.objectLock.days",
+        ]);
     });
 
     it("requires a Lake Formation admin role when no deployment role can be one, and known classifications", () => {
-        expectIssue(devConfig({ "cdp:lake": { accessLogRetentionDays: 90 } }), "cdp:lake.adminRoleArns", /at least one Lake Formation admin role/);
-        expectIssue(devConfig({ "cdp:lake": { adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] } }), "cdp:lake.adminRoleArns[0]", /no users/);
-        expectIssue(devConfig({ "cdp:lake": { adminRoleArns: ["arn:aws:iam::111111111111:role/a"], zones: { raw: { classification: "secret" } } } }), "cdp:lake.zones.raw.classification", /one of public, internal, confidential, restricted/);
+        expectIssue(
+            devConfig({ "cdp:lake": { accessLogRetentionDays: 90 } }),
+            "cdp:lake.adminRoleArns",
+            /at least one Lake Formation admin role/,
+        );
+        expectIssue(
+            devConfig({ "cdp:lake": { adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] } }),
+            "cdp:lake.adminRoleArns[0]",
+            /no users/,
+        );
+        expectIssue(
+            devConfig({
+                "cdp:lake": {
+                    adminRoleArns: ["arn:aws:iam::111111111111:role/a"],
+                    zones: { raw: { classification: "secret" } },
+                },
+            }),
+            "cdp:lake.zones.raw.classification",
+            /one of public, internal, confidential, restricted/,
+        );
         const prod = parsePlatformConfig(loadEngineConfig(ROOT, "prod").config, "p", "prod");
         expect(prod.lake.adminRoleArns).to.deep.equal(["arn:aws:iam::333333333333:role/cdp-deployer"]);
     });
@@ -116,7 +196,11 @@ describe("stack configuration", () => {
     it("reports every problem at once, each with key, value and expectation", () => {
         const err = (() => {
             try {
-                parsePlatformConfig(devConfig({ "cdp:region": "mars-1", "cdp:logRetentionDays": "forever" }), "p", "dev");
+                parsePlatformConfig(
+                    devConfig({ "cdp:region": "mars-1", "cdp:logRetentionDays": "forever" }),
+                    "p",
+                    "dev",
+                );
             } catch (e) {
                 return e as ValidationError;
             }

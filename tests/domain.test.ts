@@ -1,16 +1,16 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
-import { EntityDefinition } from "../components/domain/entities";
+import type { EntityDefinition } from "../components/domain/entities";
 import { entityJsonSchema } from "../components/domain/openapi";
 import { ProducerDomain } from "../components/domain/producer-domain";
 import { Naming } from "../components/shared/naming";
-import { PlanDocument } from "../tools/plan/document";
+import type { PlanDocument } from "../tools/plan/document";
 import { descendants, ofType, planProgram, planStack, policyOf, resource } from "./helpers/plan";
 
 const SALES = "666666666666";
 const HUB = "222222222222";
 
-describe("ProducerDomain blueprint (prod plan)", function () {
+describe("ProducerDomain blueprint (prod plan)", () => {
     let prod: PlanDocument;
     before(async () => {
         prod = await planStack("prod", {}, true);
@@ -24,14 +24,22 @@ describe("ProducerDomain blueprint (prod plan)", function () {
     it("stores each entity in a CMK-encrypted table with PITR, deletion protection, streams, GSIs and TTL", () => {
         const key = resource(prod, "aws:kms/key:Key", "sales-key");
         const customer = resource(prod, "aws:dynamodb/table:Table", "sales-store-customer");
-        expect(customer.inputs).to.include({ hashKey: "customerId", streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES", deletionProtectionEnabled: true, billingMode: "PAY_PER_REQUEST" });
+        expect(customer.inputs).to.include({
+            hashKey: "customerId",
+            streamEnabled: true,
+            streamViewType: "NEW_AND_OLD_IMAGES",
+            deletionProtectionEnabled: true,
+            billingMode: "PAY_PER_REQUEST",
+        });
         expect(customer.inputs.serverSideEncryption).to.deep.equal({ enabled: true, kmsKeyArn: key.outputs.arn });
         expect(customer.inputs.pointInTimeRecovery).to.deep.include({ enabled: true });
         expect(customer.protect && customer.retainOnDelete).to.equal(true);
         const order = resource(prod, "aws:dynamodb/table:Table", "sales-store-order");
         expect(order.inputs).to.include({ hashKey: "customerId", rangeKey: "orderId" });
         const payment = resource(prod, "aws:dynamodb/table:Table", "payments-store-payment");
-        expect((payment.inputs.globalSecondaryIndexes as any[]).map((g) => [g.name, g.hashKey])).to.deep.equal([["byCustomer", "customerId"]]);
+        expect((payment.inputs.globalSecondaryIndexes as any[]).map((g) => [g.name, g.hashKey])).to.deep.equal([
+            ["byCustomer", "customerId"],
+        ]);
         const campaign = resource(prod, "aws:dynamodb/table:Table", "marketing-store-campaign");
         expect(campaign.inputs.ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
         expect(ofType(prod, "aws:dax/cluster:Cluster"), "DAX is off unless configured").to.deep.equal([]);
@@ -45,14 +53,23 @@ describe("ProducerDomain blueprint (prod plan)", function () {
             expect(m.inputs.requestValidatorId, m.name).to.be.a("string").and.not.equal("");
         }
         const model = resource(prod, "aws:apigateway/model:Model", "sales-api-customer-create");
-        const customer = (resource(prod, "aws:lambda/function:Function", "sales-api-handler").inputs.environment as any).variables;
+        const customer = (resource(prod, "aws:lambda/function:Function", "sales-api-handler").inputs.environment as any)
+            .variables;
         const entities = JSON.parse(customer.ENTITIES) as EntityDefinition[];
-        expect(JSON.parse(model.inputs.schema as string)).to.deep.equal(entityJsonSchema(entities.find((e) => e.name === "customer")!, "create"));
+        expect(JSON.parse(model.inputs.schema as string)).to.deep.equal(
+            entityJsonSchema(entities.find((e) => e.name === "customer")!, "create"),
+        );
         const stage = resource(prod, "aws:apigateway/stage:Stage", "sales-api");
         expect(stage.inputs.xrayTracingEnabled).to.equal(true);
-        expect((stage.inputs.accessLogSettings as any).destinationArn).to.equal(resource(prod, "aws:cloudwatch/logGroup:LogGroup", "sales-api-access").outputs.arn);
+        expect((stage.inputs.accessLogSettings as any).destinationArn).to.equal(
+            resource(prod, "aws:cloudwatch/logGroup:LogGroup", "sales-api-access").outputs.arn,
+        );
         const settings = resource(prod, "aws:apigateway/methodSettings:MethodSettings", "sales-api");
-        expect((settings.inputs.settings as any)).to.include({ loggingLevel: "INFO", throttlingRateLimit: 100, throttlingBurstLimit: 200 });
+        expect(settings.inputs.settings as any).to.include({
+            loggingLevel: "INFO",
+            throttlingRateLimit: 100,
+            throttlingBurstLimit: 200,
+        });
         const permission = resource(prod, "aws:lambda/permission:Permission", "sales-api-invoke");
         expect(permission.inputs.principal).to.equal("apigateway.amazonaws.com");
         expect(permission.inputs.sourceArn).to.match(new RegExp(`^arn:aws:execute-api:eu-west-1:${SALES}:.+/\\*/\\*$`));
@@ -62,16 +79,24 @@ describe("ProducerDomain blueprint (prod plan)", function () {
         const failures = resource(prod, "aws:sqs/queue:Queue", "sales-publisher-failures");
         for (const entity of ["customer", "order"]) {
             const esm = resource(prod, "aws:lambda/eventSourceMapping:EventSourceMapping", `sales-publisher-${entity}`);
-            expect(esm.inputs.eventSourceArn).to.equal(resource(prod, "aws:dynamodb/table:Table", `sales-store-${entity}`).outputs.streamArn);
+            expect(esm.inputs.eventSourceArn).to.equal(
+                resource(prod, "aws:dynamodb/table:Table", `sales-store-${entity}`).outputs.streamArn,
+            );
             expect(esm.inputs).to.include({ bisectBatchOnFunctionError: true });
             expect(esm.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
             expect((esm.inputs.destinationConfig as any).onFailure.destinationArn).to.equal(failures.outputs.arn);
         }
-        const statements = policyOf(resource(prod, "aws:iam/rolePolicy:RolePolicy", "sales-publisher-function")).Statement;
+        const statements = policyOf(
+            resource(prod, "aws:iam/rolePolicy:RolePolicy", "sales-publisher-function"),
+        ).Statement;
         const kinesis = statements.find((s) => s.Sid === "PublishToHubStream")!;
-        expect(kinesis.Resource).to.equal(prod.outputs.ingestStreamArn).and.match(new RegExp(`:${HUB}:stream/`));
+        expect(kinesis.Resource)
+            .to.equal(prod.outputs.ingestStreamArn)
+            .and.match(new RegExp(`:${HUB}:stream/`));
         expect(statements.find((s) => s.Sid === "PublishToHubBus")!.Resource).to.equal(prod.outputs.ingestBusArn);
-        const env = (resource(prod, "aws:lambda/function:Function", "sales-publisher-function").inputs.environment as any).variables;
+        const env = (
+            resource(prod, "aws:lambda/function:Function", "sales-publisher-function").inputs.environment as any
+        ).variables;
         expect(JSON.parse(env.TABLE_ENTITIES)).to.deep.equal({
             "cdp-prod-sales-customer": { entity: "customer", partitionKey: "customerId" },
             "cdp-prod-sales-order": { entity: "order", partitionKey: "customerId", sortKey: "orderId" },
@@ -79,11 +104,20 @@ describe("ProducerDomain blueprint (prod plan)", function () {
     });
 
     it("publishes entities as LF-tagged Glue tables shared with central governance by tag", () => {
-        const settings = resource(prod, "aws:lakeformation/dataLakeSettings:DataLakeSettings", "domain-sales-lake-formation");
+        const settings = resource(
+            prod,
+            "aws:lakeformation/dataLakeSettings:DataLakeSettings",
+            "domain-sales-lake-formation",
+        );
         expect(settings.inputs.admins).to.deep.equal([`arn:aws:iam::${SALES}:role/cdp-deployer`]);
         const table = resource(prod, "aws:glue/catalogTable:CatalogTable", "sales-products-customer");
         const columns = (table.inputs.storageDescriptor as any).columns.map((c: any) => `${c.name}:${c.type}`);
-        expect(columns).to.include.members(["customerid:string", "email:string", "lifetimevalue:double", "version:bigint"]);
+        expect(columns).to.include.members([
+            "customerid:string",
+            "email:string",
+            "lifetimevalue:double",
+            "version:bigint",
+        ]);
         const tags = resource(prod, "aws:lakeformation/resourceLfTags:ResourceLfTags", "sales-products-customer");
         expect(tags.inputs.lfTags).to.deep.equal([
             { key: "domain", value: "sales" },
@@ -92,7 +126,10 @@ describe("ProducerDomain blueprint (prod plan)", function () {
         const share = resource(prod, "aws:lakeformation/permissions:Permissions", "sales-products-share-tables");
         expect(share.inputs.principal).to.equal("333333333333");
         expect(share.inputs.permissionsWithGrantOptions).to.deep.equal(["SELECT", "DESCRIBE"]);
-        expect(share.inputs.lfTagPolicy).to.deep.equal({ resourceType: "TABLE", expressions: [{ key: "domain", values: ["sales"] }] });
+        expect(share.inputs.lfTagPolicy).to.deep.equal({
+            resourceType: "TABLE",
+            expressions: [{ key: "domain", values: ["sales"] }],
+        });
         expect(share.account).to.equal(SALES);
     });
 
@@ -112,9 +149,16 @@ describe("ProducerDomain blueprint (prod plan)", function () {
             { fieldName: "name", type: "NAME", matchKey: "name" },
         ]);
         // The processed zone lets the sales account write only its matches folder.
-        const grants = policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-processed")).Statement.filter((s) => s.Effect === "Allow");
-        expect(grants.map((g) => g.Principal.AWS)).to.deep.equal([`arn:aws:iam::${SALES}:root`, `arn:aws:iam::${SALES}:root`]);
-        expect(grants[0].Resource).to.equal("arn:aws:s3:::cdp-prod-processed-333333333333-eu-west-1/entity-resolution/sales/*");
+        const grants = policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-processed")).Statement.filter(
+            (s) => s.Effect === "Allow",
+        );
+        expect(grants.map((g) => g.Principal.AWS)).to.deep.equal([
+            `arn:aws:iam::${SALES}:root`,
+            `arn:aws:iam::${SALES}:root`,
+        ]);
+        expect(grants[0].Resource).to.equal(
+            "arn:aws:s3:::cdp-prod-processed-333333333333-eu-west-1/entity-resolution/sales/*",
+        );
         expect(ofType(prod, "aws-native:entityresolution:MatchingWorkflow"), "off unless configured").to.have.length(1);
     });
 
@@ -127,25 +171,50 @@ describe("ProducerDomain blueprint (prod plan)", function () {
 });
 
 describe("ProducerDomain options", () => {
-    const entities: EntityDefinition[] = [{ name: "customer", partitionKey: "customerId", attributes: { customerId: { type: "string", required: true }, email: { type: "email" } } }];
+    const entities: EntityDefinition[] = [
+        {
+            name: "customer",
+            partitionKey: "customerId",
+            attributes: { customerId: { type: "string", required: true }, email: { type: "email" } },
+        },
+    ];
     const plan = (extra: Partial<ConstructorParameters<typeof ProducerDomain>[1]>) =>
         planProgram(
             () => {
-                const provider = new aws.Provider("aws-domain", { region: "eu-west-1", allowedAccountIds: ["123456789012"], defaultTags: { tags: { Project: "p", Environment: "t", Owner: "o", CostCenter: "c" } } });
-                new ProducerDomain("loyalty", { domain: "loyalty", naming: new Naming("acme", "test", "loyalty"), entities, logRetentionDays: 30, ...extra }, { provider });
+                const provider = new aws.Provider("aws-domain", {
+                    region: "eu-west-1",
+                    allowedAccountIds: ["123456789012"],
+                    defaultTags: { tags: { Project: "p", Environment: "t", Owner: "o", CostCenter: "c" } },
+                });
+                new ProducerDomain(
+                    "loyalty",
+                    {
+                        domain: "loyalty",
+                        naming: new Naming("acme", "test", "loyalty"),
+                        entities,
+                        logRetentionDays: 30,
+                        ...extra,
+                    },
+                    { provider },
+                );
             },
             { policy: true },
         );
 
     it("puts DAX (encrypted, TLS) in front of the tables when asked, with the API Lambda in the VPC", async () => {
-        const doc = await plan({ dax: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-1", "subnet-2"], nodes: 1 } });
+        const doc = await plan({
+            dax: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-1", "subnet-2"], nodes: 1 },
+        });
         expect(doc.errors).to.deep.equal([]);
         const cluster = resource(doc, "aws:dax/cluster:Cluster", "loyalty-store-dax");
         expect(cluster.inputs).to.include({ clusterEndpointEncryptionType: "TLS", replicationFactor: 1 });
         expect(cluster.inputs.serverSideEncryption).to.deep.equal({ enabled: true });
         expect((cluster.inputs.clusterName as string).length).to.be.at.most(20);
         const fn = resource(doc, "aws:lambda/function:Function", "loyalty-api-handler");
-        expect((fn.inputs.vpcConfig as any).securityGroupIds).to.deep.equal([resource(doc, "aws:ec2/securityGroup:SecurityGroup", "loyalty-store-dax-clients").outputs.id ?? resource(doc, "aws:ec2/securityGroup:SecurityGroup", "loyalty-store-dax-clients").id]);
+        expect((fn.inputs.vpcConfig as any).securityGroupIds).to.deep.equal([
+            resource(doc, "aws:ec2/securityGroup:SecurityGroup", "loyalty-store-dax-clients").outputs.id ??
+                resource(doc, "aws:ec2/securityGroup:SecurityGroup", "loyalty-store-dax-clients").id,
+        ]);
         expect((fn.inputs.environment as any).variables.DAX_ENDPOINT).to.match(/^daxs:\/\//);
         expect(doc.policy!.violations.map((v) => v.policy)).to.deep.equal([]);
     });
@@ -156,10 +225,21 @@ describe("ProducerDomain options", () => {
         expect(ofType(none, "aws:glue/catalogTable:CatalogTable")).to.deep.equal([]);
         const bad = await planProgram(() => {
             const provider = new aws.Provider("p", { region: "eu-west-1" });
-            new ProducerDomain("x", { domain: "Bad_Domain", naming: new Naming("a", "t", "x"), entities: [{ name: "thing", partitionKey: "missing", attributes: { id: { type: "string" } } }], logRetentionDays: 30 }, { provider });
+            new ProducerDomain(
+                "x",
+                {
+                    domain: "Bad_Domain",
+                    naming: new Naming("a", "t", "x"),
+                    entities: [{ name: "thing", partitionKey: "missing", attributes: { id: { type: "string" } } }],
+                    logRetentionDays: 30,
+                },
+                { provider },
+            );
         });
         const text = bad.errors.join("\n");
         expect(text).to.contain('ProducerDomain(x).domain: got "Bad_Domain"');
-        expect(text).to.contain('ProducerDomain(x).entities[0].partitionKey: got "missing"; expected one of the entity\'s attributes (id)');
+        expect(text).to.contain(
+            'ProducerDomain(x).entities[0].partitionKey: got "missing"; expected one of the entity\'s attributes (id)',
+        );
     });
 });

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { Naming } from "../components/shared/naming";
 import { SftpIngest } from "../components/ingest/sftp-ingest";
 import { StreamIngest } from "../components/ingest/stream-ingest";
-import { PlanDocument } from "../tools/plan/document";
+import type { PlanDocument } from "../tools/plan/document";
 import { descendants, ofType, planProgram, planStack, policyOf, resource } from "./helpers/plan";
 
 const HUB = "222222222222";
@@ -12,7 +12,7 @@ function statementsOf(doc: PlanDocument, type: string, name: string, key = "poli
     return policyOf(resource(doc, type, name), key).Statement;
 }
 
-describe("ingestion hub (prod plan)", function () {
+describe("ingestion hub (prod plan)", () => {
     let prod: PlanDocument;
     before(async () => {
         prod = await planStack("prod");
@@ -30,14 +30,19 @@ describe("ingestion hub (prod plan)", function () {
         expect(fn.inputs).to.include({ runtime: "nodejs24.x", handler: "index.handler" });
         expect((fn.inputs.code as any).asset).to.match(/dist\/lambda\/preprocess$/);
         const s3 = firehose.inputs.extendedS3Configuration as any;
-        const params = Object.fromEntries(s3.processingConfiguration.processors[0].parameters.map((p: any) => [p.parameterName, p.parameterValue]));
+        const params = Object.fromEntries(
+            s3.processingConfiguration.processors[0].parameters.map((p: any) => [p.parameterName, p.parameterValue]),
+        );
         expect(params.LambdaArn).to.equal(`${fn.outputs.arn}:$LATEST`);
         expect(Number(params.BufferSizeInMBs)).to.be.at.most(3);
     });
 
     it("partitions by the keys the Lambda returns, keeps an error prefix, compresses and encrypts with the zone key", () => {
-        const s3 = resource(prod, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "stream").inputs.extendedS3Configuration as any;
-        expect(s3.prefix).to.equal("streams/source=!{partitionKeyFromLambda:source}/entity=!{partitionKeyFromLambda:entity}/event_date=!{partitionKeyFromLambda:event_date}/");
+        const s3 = resource(prod, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "stream").inputs
+            .extendedS3Configuration as any;
+        expect(s3.prefix).to.equal(
+            "streams/source=!{partitionKeyFromLambda:source}/entity=!{partitionKeyFromLambda:entity}/event_date=!{partitionKeyFromLambda:event_date}/",
+        );
         expect(s3.errorOutputPrefix).to.match(/^errors\/streams\/!\{firehose:error-output-type\}\//);
         expect(s3.dynamicPartitioningConfiguration.enabled).to.equal(true);
         expect(s3.compressionFormat).to.equal("GZIP");
@@ -55,12 +60,21 @@ describe("ingestion hub (prod plan)", function () {
         for (const r of resources) {
             expect(r, "no wildcard resource").to.not.equal("*");
             const known =
-                r.includes(":kinesis:") || r.includes(":kms:") || r.includes(":lambda:") || r.includes(":logs:") || r === raw || r.startsWith(`${raw}/streams/`) || r.startsWith(`${raw}/errors/streams/`);
+                r.includes(":kinesis:") ||
+                r.includes(":kms:") ||
+                r.includes(":lambda:") ||
+                r.includes(":logs:") ||
+                r === raw ||
+                r.startsWith(`${raw}/streams/`) ||
+                r.startsWith(`${raw}/errors/streams/`);
             expect(known, r).to.equal(true);
         }
         const objects = statements.filter((s) => [s.Action].flat().includes("s3:PutObject"));
         expect(objects.map((s) => s.Resource)).to.have.members([`${raw}/streams/*`, `${raw}/errors/streams/*`]);
-        expect(statements.flatMap((s) => [s.Action].flat())).to.not.include.members(["s3:GetObject", "s3:DeleteObject"]);
+        expect(statements.flatMap((s) => [s.Action].flat())).to.not.include.members([
+            "s3:GetObject",
+            "s3:DeleteObject",
+        ]);
     });
 
     it("alarms on iterator age, freshness, delivery, Lambda errors and throttles into the encrypted topic", () => {
@@ -79,11 +93,17 @@ describe("ingestion hub (prod plan)", function () {
 
     it("maps each SFTP partner to its own raw folder, and its session policy cannot reach another partner's", () => {
         const server = resource(prod, "aws:transfer/server:Server", "sftp");
-        expect(server.inputs).to.include({ identityProviderType: "SERVICE_MANAGED", securityPolicyName: "TransferSecurityPolicy-2025-03" });
+        expect(server.inputs).to.include({
+            identityProviderType: "SERVICE_MANAGED",
+            securityPolicyName: "TransferSecurityPolicy-2025-03",
+        });
         expect(server.inputs.protocols).to.deep.equal(["SFTP"]);
         expect((server.inputs.structuredLogDestinations as string[])[0]).to.match(/:log-group:\/aws\/transfer\/.+:\*$/);
         const bucket = (prod.outputs.rawZoneBucketArn as string).split(":::")[1];
-        for (const [me, other] of [["acme-bank", "card-processor"], ["card-processor", "acme-bank"]]) {
+        for (const [me, other] of [
+            ["acme-bank", "card-processor"],
+            ["card-processor", "acme-bank"],
+        ]) {
             const user = resource(prod, "aws:transfer/user:User", `sftp-${me}`);
             expect(user.inputs.homeDirectoryType).to.equal("LOGICAL");
             expect(user.inputs.homeDirectoryMappings).to.deep.equal([{ entry: "/", target: `/${bucket}/sftp/${me}` }]);
@@ -91,7 +111,17 @@ describe("ingestion hub (prod plan)", function () {
             const text = JSON.stringify(session);
             expect(text).to.contain(`sftp/${me}/`);
             expect(text).to.not.contain(`sftp/${other}`);
-            for (const s of session.filter((x) => [x.Action].flat().some((a: string) => a.startsWith("s3:") && a !== "s3:ListBucket" && a !== "s3:GetBucketLocation" && a !== "s3:ListBucketMultipartUploads"))) {
+            for (const s of session.filter((x) =>
+                [x.Action]
+                    .flat()
+                    .some(
+                        (a: string) =>
+                            a.startsWith("s3:") &&
+                            a !== "s3:ListBucket" &&
+                            a !== "s3:GetBucketLocation" &&
+                            a !== "s3:ListBucketMultipartUploads",
+                    ),
+            )) {
                 expect(s.Resource).to.equal(`arn:aws:s3:::${bucket}/sftp/${me}/*`);
             }
             const list = session.find((x) => [x.Action].flat().includes("s3:ListBucket"));
@@ -100,7 +130,9 @@ describe("ingestion hub (prod plan)", function () {
         // Completed uploads become queue messages, with a dead-letter queue.
         const target = resource(prod, "aws:cloudwatch/eventTarget:EventTarget", "sftp-uploads");
         expect(target.inputs.arn).to.equal(resource(prod, "aws:sqs/queue:Queue", "sftp-uploads").outputs.arn);
-        expect((target.inputs.deadLetterConfig as any).arn).to.equal(resource(prod, "aws:sqs/queue:Queue", "sftp-uploads-dlq").outputs.arn);
+        expect((target.inputs.deadLetterConfig as any).arn).to.equal(
+            resource(prod, "aws:sqs/queue:Queue", "sftp-uploads-dlq").outputs.arn,
+        );
     });
 
     it("lets only producer-domain accounts put events on the encrypted, archived bus, and routes every rule through a DLQ", () => {
@@ -108,15 +140,24 @@ describe("ingestion hub (prod plan)", function () {
         expect(bus.inputs.kmsKeyIdentifier).to.equal(resource(prod, "aws:kms/key:Key", "hub-key").outputs.arn);
         const policy = statementsOf(prod, "aws:cloudwatch/eventBusPolicy:EventBusPolicy", "events");
         expect(policy).to.have.length(1);
-        expect(policy[0].Principal.AWS).to.have.members(["arn:aws:iam::666666666666:root", "arn:aws:iam::777777777777:root", "arn:aws:iam::888888888888:root"]);
+        expect(policy[0].Principal.AWS).to.have.members([
+            "arn:aws:iam::666666666666:root",
+            "arn:aws:iam::777777777777:root",
+            "arn:aws:iam::888888888888:root",
+        ]);
         expect(policy[0].Action).to.equal("events:PutEvents");
         expect(resource(prod, "aws:cloudwatch/eventArchive:EventArchive", "events").inputs.retentionDays).to.equal(90);
         const targets = ofType(prod, "aws:cloudwatch/eventTarget:EventTarget");
         expect(targets.length).to.be.greaterThan(4);
         for (const t of targets) expect((t.inputs.deadLetterConfig as any)?.arn, t.name).to.match(/^arn:aws:sqs:/);
         const firehose = resource(prod, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "events");
-        expect(firehose.inputs.serverSideEncryption).to.deep.include({ enabled: true, keyType: "CUSTOMER_MANAGED_CMK" });
-        expect((firehose.inputs.extendedS3Configuration as any).prefix).to.match(/^events\/source=!\{partitionKeyFromQuery:source\}\//);
+        expect(firehose.inputs.serverSideEncryption).to.deep.include({
+            enabled: true,
+            keyType: "CUSTOMER_MANAGED_CMK",
+        });
+        expect((firehose.inputs.extendedS3Configuration as any).prefix).to.match(
+            /^events\/source=!\{partitionKeyFromQuery:source\}\//,
+        );
         const schedule = resource(prod, "aws:scheduler/schedule:Schedule", "events-crm-nightly-sync");
         expect((schedule.inputs.target as any).arn).to.equal(bus.outputs.arn);
         expect((schedule.inputs.target as any).deadLetterConfig.arn).to.match(/^arn:aws:sqs:/);
@@ -131,7 +172,11 @@ describe("ingestion hub (prod plan)", function () {
             resources: ["8d494cba5e4720172f4bd8f9e85d1a83"],
         });
         const permission = resource(prod, "aws:lambda/permission:Permission", "thirdparty-credit-bureau-scores");
-        expect(permission.inputs).to.include({ principal: "events.amazonaws.com", sourceArn: rule.outputs.arn, sourceAccount: HUB });
+        expect(permission.inputs).to.include({
+            principal: "events.amazonaws.com",
+            sourceArn: rule.outputs.arn,
+            sourceAccount: HUB,
+        });
         const fn = resource(prod, "aws:lambda/function:Function", "thirdparty-exporter");
         const env = (fn.inputs.environment as any).variables;
         expect(env.RAW_KMS_KEY_ARN).to.equal(resource(prod, "aws:kms/key:Key", "lake-raw-key").outputs.arn);
@@ -171,8 +216,22 @@ describe("ingestion components reject bad input with the argument named", () => 
     it("StreamIngest: retention and buffering bounds", async () => {
         const doc = await planProgram(() => {
             const provider = new aws.Provider("p", { region: "eu-west-1" });
-            new StreamIngest("s", { naming, rawZone: zone, kmsKeyArn: "k", alarmTopicArn: "t", logRetentionDays: 30, retentionHours: 12, buffering: { sizeMb: 5, intervalSeconds: 60 } }, { provider });
+            new StreamIngest(
+                "s",
+                {
+                    naming,
+                    rawZone: zone,
+                    kmsKeyArn: "k",
+                    alarmTopicArn: "t",
+                    logRetentionDays: 30,
+                    retentionHours: 12,
+                    buffering: { sizeMb: 5, intervalSeconds: 60 },
+                },
+                { provider },
+            );
         });
-        expect(doc.errors.join("\n")).to.contain("StreamIngest(s).retentionHours: got 12").and.contain("StreamIngest(s).buffering.sizeMb: got 5");
+        expect(doc.errors.join("\n"))
+            .to.contain("StreamIngest(s).retentionHours: got 12")
+            .and.contain("StreamIngest(s).buffering.sizeMb: got 5");
     });
 });

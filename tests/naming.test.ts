@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { NAME_RULES, Naming, physicalName, NameKind } from "../components/shared/naming";
+import { NAME_RULES, Naming, physicalName, type NameKind } from "../components/shared/naming";
 
 const LONG_DOMAIN = "customer-lifetime-value-analytics-and-segmentation";
 const LONG_STACK = "feature-branch-with-a-very-long-name-1234";
@@ -38,7 +38,9 @@ describe("naming", () => {
         expect(name).to.match(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/);
         expect(name.endsWith("-123456789012-ap-southeast-2")).to.equal(true);
         expect(naming.bucket("raw", "123456789012", "ap-southeast-2")).to.not.equal(name);
-        expect(new Naming("cdp", "dev").bucket("raw", "111111111111", "eu-west-1")).to.equal("cdp-dev-raw-111111111111-eu-west-1");
+        expect(new Naming("cdp", "dev").bucket("raw", "111111111111", "eu-west-1")).to.equal(
+            "cdp-dev-raw-111111111111-eu-west-1",
+        );
     });
 
     it("refuses names S3 reserves instead of producing an invalid bucket", () => {

@@ -1,16 +1,20 @@
 import { expect } from "chai";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { PlanDocument } from "../tools/plan/document";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { PlanDocument } from "../tools/plan/document";
 import { ROOT } from "./helpers/plan";
 
 const CLI = path.join(ROOT, "dist", "tools", "plan", "cli.js");
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "domain-program");
 
 function plan(args: string[], env: Record<string, string> = {}) {
-    const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+    const run = spawnSync(process.execPath, [CLI, ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+    });
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -18,18 +22,26 @@ function tmpFile(name: string): string {
     return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cdp-plan-")), name);
 }
 
-describe("plan CLI (compiled, as `npm run plan` runs it)", function () {
-    before(function () {
+describe("plan CLI (compiled, as `npm run plan` runs it)", () => {
+    before(() => {
         if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
     });
 
     it("prints accounts → components → resources, counts, outputs and a summary, and exits 0", () => {
         const run = plan(["--stack", "prod"]);
         expect(run.code, run.stderr).to.equal(0);
-        expect(run.stdout).to.match(/Account 333333333333 {2}eu-west-1, assume arn:aws:iam::333333333333:role\/cdp-deployer/);
-        expect(run.stdout).to.match(/▸ cdp:programs:Governance {2}governance\n {4}▸ cdp:governance:LakeFormation {2}lake-formation\n/);
-        expect(run.stdout).to.match(/\n {4}▸ cdp:storage:DataLake {2}lake\n {6}▸ cdp:storage:AccessLogBucket {2}lake-access-logs\n/);
-        expect(run.stdout).to.match(/aws:s3\/bucket:Bucket {2}lake-raw {2}→ cdp-prod-raw-333333333333-eu-west-1 {2}\[protected, retain\]/);
+        expect(run.stdout).to.match(
+            /Account 333333333333 {2}eu-west-1, assume arn:aws:iam::333333333333:role\/cdp-deployer/,
+        );
+        expect(run.stdout).to.match(
+            /▸ cdp:programs:Governance {2}governance\n {4}▸ cdp:governance:LakeFormation {2}lake-formation\n/,
+        );
+        expect(run.stdout).to.match(
+            /\n {4}▸ cdp:storage:DataLake {2}lake\n {6}▸ cdp:storage:AccessLogBucket {2}lake-access-logs\n/,
+        );
+        expect(run.stdout).to.match(
+            /aws:s3\/bucket:Bucket {2}lake-raw {2}→ cdp-prod-raw-333333333333-eu-west-1 {2}\[protected, retain\]/,
+        );
         expect(run.stdout).to.match(/Resources by type \(\d+\)\n\s+\d+ {2}(pulumi|aws|cdp):/);
         expect(run.stdout).to.contain("rawZoneBucketArn: arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1");
         expect(run.stdout).to.match(/Summary: \d+ resources .* 7 account\(s\)/);
@@ -42,10 +54,27 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", function () {
         const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
         expect(doc).to.include({ formatVersion: 1, project: "customer-data-platform", stack: "dev" });
         for (const r of doc.resources) {
-            expect(r).to.have.all.keys("urn", "type", "name", "parent", "provider", "custom", "id", "inputs", "outputs", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "account");
+            expect(r).to.have.all.keys(
+                "urn",
+                "type",
+                "name",
+                "parent",
+                "provider",
+                "custom",
+                "id",
+                "inputs",
+                "outputs",
+                "dependencies",
+                "propertyDependencies",
+                "protect",
+                "retainOnDelete",
+                "account",
+            );
         }
         const stack = doc.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
-        expect(stack.urn).to.equal("urn:pulumi:dev::customer-data-platform::pulumi:pulumi:Stack::customer-data-platform-dev");
+        expect(stack.urn).to.equal(
+            "urn:pulumi:dev::customer-data-platform::pulumi:pulumi:Stack::customer-data-platform-dev",
+        );
         expect(doc.outputs).to.have.property("curatedZoneBucketArn");
         expect(doc.summary.resources).to.equal(doc.resources.length);
     });
@@ -75,12 +104,20 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", function () {
     it("exits 2 for a platform stack with invalid config", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdp-stack-"));
         fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  cdp:region: eu-west-1\n  cdp:accounts:\n    sandbox:\n      id: 12345\n  cdp:tags:\n    owner: me\n    costCenter: x\n");
-        fs.writeFileSync(path.join(dir, "index.ts"), `import "${path.join(ROOT, "index.ts").replace(/\\/g, "/").replace(/\.ts$/, "")}";\n`);
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.bad.yaml"),
+            "config:\n  cdp:region: eu-west-1\n  cdp:accounts:\n    sandbox:\n      id: 12345\n  cdp:tags:\n    owner: me\n    costCenter: x\n",
+        );
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            `import "${path.join(ROOT, "index.ts").replace(/\\/g, "/").replace(/\.ts$/, "")}";\n`,
+        );
         const run = plan(["--program", dir, "--stack", "bad"]);
         expect(run.code).to.equal(2);
         expect(run.stderr).to.contain("Invalid stack configuration for customer-data-platform/bad");
-        expect(run.stderr).to.contain("cdp:accounts.sandbox.id: got 12345; expected the 12-digit account id as a quoted string");
+        expect(run.stderr).to.contain(
+            "cdp:accounts.sandbox.id: got 12345; expected the 12-digit account id as a quoted string",
+        );
         expect(run.stderr).to.not.match(/\n\s+at .*\.(js|ts):\d+/);
     });
 
@@ -89,34 +126,57 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", function () {
         const run = plan(["--program", path.join(ROOT, "tests", "fixtures", "insecure-program"), "--json", file]);
         expect(run.code, run.stderr).to.equal(1);
         expect(run.stdout).to.match(/Policy violations: \d+ mandatory, 0 advisory {2}\(cdp-guardrails@\d+\.\d+\.\d+\)/);
-        expect(run.stdout).to.match(/MANDATORY {2}high {6}kms-key-rotation\n {4}resource: urn:pulumi:plan::insecure-program::pulumi:pulumi:Stack\$aws:kms\/key:Key::unrotated/);
+        expect(run.stdout).to.match(
+            /MANDATORY {2}high {6}kms-key-rotation\n {4}resource: urn:pulumi:plan::insecure-program::pulumi:pulumi:Stack\$aws:kms\/key:Key::unrotated/,
+        );
         expect(run.stdout).to.contain("fix:      Set enableKeyRotation: true");
         expect(run.stderr).to.match(/mandatory policy violation/);
         const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
         const policies = new Set(doc.policy!.violations.map((v) => v.policy));
-        for (const p of ["s3-bucket-sse-kms-cmk", "s3-public-access-block", "s3-tls-only-policy", "kms-key-rotation"]) expect(policies.has(p), p).to.equal(true);
-        expect(doc.policy!.violations[0]).to.have.all.keys("pack", "policy", "severity", "enforcement", "urn", "message", "remediation");
+        for (const p of ["s3-bucket-sse-kms-cmk", "s3-public-access-block", "s3-tls-only-policy", "kms-key-rotation"])
+            expect(policies.has(p), p).to.equal(true);
+        expect(doc.policy!.violations[0]).to.have.all.keys(
+            "pack",
+            "policy",
+            "severity",
+            "enforcement",
+            "urn",
+            "message",
+            "remediation",
+        );
         // The platform itself passes the gate.
         expect(plan(["--stack", "prod", "--quiet"]).code).to.equal(0);
     });
 
     it("plans the worked domain example (examples/loyalty-domain) cleanly: its own account, zero violations", () => {
         const file = tmpFile("loyalty.json");
-        const run = plan(["--program", path.join(ROOT, "examples", "loyalty-domain"), "--stack", "dev", "--json", file, "--quiet"]);
+        const run = plan([
+            "--program",
+            path.join(ROOT, "examples", "loyalty-domain"),
+            "--stack",
+            "dev",
+            "--json",
+            file,
+            "--quiet",
+        ]);
         expect(run.code, run.stderr + run.stdout).to.equal(0);
         const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
         expect(doc.policy!.violations).to.deep.equal([]);
         const custom = doc.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
         expect(custom.length).to.be.greaterThan(40);
         for (const r of custom) expect(r.account, r.urn).to.equal("999999999999");
-        expect(doc.resources.filter((r) => r.type === "aws:dynamodb/table:Table").map((r) => r.name)).to.include.members(["loyalty-store-member", "loyalty-store-reward"]);
+        expect(
+            doc.resources.filter((r) => r.type === "aws:dynamodb/table:Table").map((r) => r.name),
+        ).to.include.members(["loyalty-store-member", "loyalty-store-reward"]);
         expect(JSON.parse(doc.outputs.openApi as string).openapi).to.match(/^3\./);
     });
 
     it("exits 2 for an unknown stack or bad arguments, saying what exists", () => {
         const missing = plan(["--stack", "qa"]);
         expect(missing.code).to.equal(2);
-        expect(missing.stderr).to.match(/no stack file .*Pulumi\.qa\.yaml for stack "qa"; stacks here: (dev, prod|prod, dev)/);
+        expect(missing.stderr).to.match(
+            /no stack file .*Pulumi\.qa\.yaml for stack "qa"; stacks here: (dev, prod|prod, dev)/,
+        );
         const usage = plan(["--stak", "dev"]);
         expect(usage.code).to.equal(2);
         expect(usage.stderr).to.contain('unknown argument "--stak"');

@@ -1,20 +1,25 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
-import { descendants, ofType, planProgram, planStack, PlanResource, resource, policyOf } from "./helpers/plan";
-import { PlanDocument } from "../tools/plan/document";
+import { descendants, ofType, planProgram, planStack, type PlanResource, resource, policyOf } from "./helpers/plan";
+import type { PlanDocument } from "../tools/plan/document";
 
 function providerInputs(doc: PlanDocument, urn: string): Record<string, any> {
     const p = doc.resources.find((r) => r.urn === urn);
     if (!p) throw new Error(`no provider ${urn}`);
     const parse = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
-    return { ...p.inputs, allowedAccountIds: parse(p.inputs.allowedAccountIds), assumeRoles: parse(p.inputs.assumeRoles), defaultTags: parse(p.inputs.defaultTags) };
+    return {
+        ...p.inputs,
+        allowedAccountIds: parse(p.inputs.allowedAccountIds),
+        assumeRoles: parse(p.inputs.assumeRoles),
+        defaultTags: parse(p.inputs.defaultTags),
+    };
 }
 
 function program(doc: PlanDocument, type: string, name: string): PlanResource {
     return resource(doc, type, name);
 }
 
-describe("platform stacks", function () {
+describe("platform stacks", () => {
     let dev: PlanDocument;
     let prod: PlanDocument;
     before(async () => {
@@ -25,7 +30,10 @@ describe("platform stacks", function () {
     it("produce zero mandatory policy violations (the CI policy gate)", async () => {
         for (const stack of ["dev", "prod"]) {
             const doc = await planStack(stack, {}, true);
-            expect(doc.policy!.violations.filter((v) => v.enforcement === "mandatory").map((v) => `${v.policy} ${v.urn}`), stack).to.deep.equal([]);
+            expect(
+                doc.policy!.violations.filter((v) => v.enforcement === "mandatory").map((v) => `${v.policy} ${v.urn}`),
+                stack,
+            ).to.deep.equal([]);
         }
     });
 
@@ -50,14 +58,20 @@ describe("platform stacks", function () {
     });
 
     it("puts every resource of a domain on that domain account's provider", () => {
-        const accounts: Record<string, string> = { sales: "666666666666", payments: "777777777777", marketing: "888888888888" };
+        const accounts: Record<string, string> = {
+            sales: "666666666666",
+            payments: "777777777777",
+            marketing: "888888888888",
+        };
         for (const [domain, account] of Object.entries(accounts)) {
             const root = program(prod, "cdp:programs:Producer", `domain-${domain}`);
             const custom = descendants(prod, root.urn).filter((r) => r.custom);
             expect(custom.length, domain).to.be.greaterThan(0);
             for (const r of custom) {
                 // pulumi-aws resources on the domain's aws provider; the few aws-native ones on its aws-native twin.
-                expect(r.provider, r.urn).to.match(new RegExp(`pulumi:providers:aws(-native)?::aws(-native)?-domain-${domain}$`));
+                expect(r.provider, r.urn).to.match(
+                    new RegExp(`pulumi:providers:aws(-native)?::aws(-native)?-domain-${domain}$`),
+                );
                 expect(r.account).to.equal(account);
                 // ARNs that carry an account (API Gateway's do not) carry the domain's.
                 const arn = r.outputs.arn;
@@ -68,7 +82,8 @@ describe("platform stacks", function () {
 
     it("puts the data lake in the governance account and lets only the hub account write its raw zone", () => {
         const governance = program(prod, "cdp:programs:Governance", "governance");
-        for (const r of descendants(prod, governance.urn).filter((x) => x.custom)) expect(r.account, r.urn).to.equal("333333333333");
+        for (const r of descendants(prod, governance.urn).filter((x) => x.custom))
+            expect(r.account, r.urn).to.equal("333333333333");
         const rawPolicy = policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw")).Statement;
         const grants = rawPolicy.filter((s) => s.Effect === "Allow");
         for (const g of grants) expect(g.Principal).to.deep.equal({ AWS: "arn:aws:iam::222222222222:root" });
@@ -77,10 +92,18 @@ describe("platform stacks", function () {
         expect(reads.map((s) => s.Resource)).to.deep.equal(["arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1/sftp/*"]);
         expect(grants.flatMap((s) => s.Action)).to.not.include("s3:DeleteObject");
         for (const zone of ["curated"]) {
-            expect(policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", `lake-${zone}`)).Statement.filter((s) => s.Effect === "Allow")).to.deep.equal([]);
+            expect(
+                policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", `lake-${zone}`)).Statement.filter(
+                    (s) => s.Effect === "Allow",
+                ),
+            ).to.deep.equal([]);
         }
         // In dev the hub shares the account: no cross-account grant at all.
-        expect(policyOf(resource(dev, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw")).Statement.filter((s) => s.Effect === "Allow")).to.deep.equal([]);
+        expect(
+            policyOf(resource(dev, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw")).Statement.filter(
+                (s) => s.Effect === "Allow",
+            ),
+        ).to.deep.equal([]);
     });
 
     it("makes Lake Formation decide access: explicit admin roles, no IAMAllowedPrincipals defaults, LF-tags on every zone database", () => {
@@ -89,7 +112,12 @@ describe("platform stacks", function () {
         expect(settings.inputs.readOnlyAdmins).to.deep.equal(["arn:aws:iam::333333333333:role/cdp-data-auditor"]);
         expect(settings.inputs.createDatabaseDefaultPermissions).to.deep.equal([]);
         expect(settings.inputs.createTableDefaultPermissions).to.deep.equal([]);
-        expect(resource(prod, "aws:lakeformation/lfTag:LfTag", "lake-formation-domain").inputs.values).to.deep.equal(["platform", "sales", "payments", "marketing"]);
+        expect(resource(prod, "aws:lakeformation/lfTag:LfTag", "lake-formation-domain").inputs.values).to.deep.equal([
+            "platform",
+            "sales",
+            "payments",
+            "marketing",
+        ]);
         for (const zone of ["raw", "processed", "curated"]) {
             const tags = resource(prod, "aws:lakeformation/resourceLfTags:ResourceLfTags", `lake-${zone}`);
             const db = resource(prod, "aws:glue/catalogDatabase:CatalogDatabase", `lake-${zone}`);
@@ -99,7 +127,9 @@ describe("platform stacks", function () {
                 { key: "classification", value: zone === "curated" ? "internal" : "confidential" },
             ]);
             // Tags can only be attached once their definitions exist.
-            expect(tags.dependencies).to.include(resource(prod, "aws:lakeformation/lfTag:LfTag", "lake-formation-classification").urn);
+            expect(tags.dependencies).to.include(
+                resource(prod, "aws:lakeformation/lfTag:LfTag", "lake-formation-classification").urn,
+            );
         }
     });
 
@@ -117,20 +147,32 @@ describe("platform stacks", function () {
                 }
             }
         }
-        const sales = providerInputs(prod, resource(prod, "pulumi:providers:aws", "aws-domain-sales").urn).defaultTags.tags;
+        const sales = providerInputs(prod, resource(prod, "pulumi:providers:aws", "aws-domain-sales").urn).defaultTags
+            .tags;
         expect(sales).to.include({ Owner: "sales-data-team", CostCenter: "CC-2001", Compliance: "pci-dss" });
         // The mocks merge default tags into tagsAll, as AWS does.
-        expect(resource(prod, "aws:s3/bucket:Bucket", "lake-raw").outputs.tagsAll).to.include({ Program: "governance", DataZone: "raw" });
+        expect(resource(prod, "aws:s3/bucket:Bucket", "lake-raw").outputs.tagsAll).to.include({
+            Program: "governance",
+            DataZone: "raw",
+        });
     });
 
     it("protects prod data stores and leaves dev ones disposable", () => {
-        const stores = (doc: PlanDocument) => doc.resources.filter((r) => ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase"].includes(r.type));
+        const stores = (doc: PlanDocument) =>
+            doc.resources.filter((r) =>
+                ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase"].includes(
+                    r.type,
+                ),
+            );
         // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key, and per domain: its key and a products
         // zone (bucket, key, access-log bucket, database).
         expect(stores(prod)).to.have.length(11 + 3 * 5);
         for (const r of stores(prod)) expect(r.protect && r.retainOnDelete, r.urn).to.equal(true);
         for (const r of stores(dev)) expect(r.protect, r.urn).to.equal(false);
-        expect(resource(prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "lake-curated").inputs.rule).to.deep.equal({
+        expect(
+            resource(prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "lake-curated").inputs
+                .rule,
+        ).to.deep.equal({
             defaultRetention: { mode: "GOVERNANCE", days: 2557 },
         });
     });
@@ -138,19 +180,32 @@ describe("platform stacks", function () {
     it("exports the contract other stacks read", () => {
         expect(prod.outputs.rawZoneBucketArn).to.equal("arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1");
         expect(Object.keys(prod.outputs.domainKeyArns as object)).to.have.members(["sales", "payments", "marketing"]);
-        expect((prod.outputs.domainKeyArns as Record<string, string>).sales).to.match(/^arn:aws:kms:eu-west-1:666666666666:key\//);
+        expect((prod.outputs.domainKeyArns as Record<string, string>).sales).to.match(
+            /^arn:aws:kms:eu-west-1:666666666666:key\//,
+        );
     });
 
     it("refuses resources on the default provider when the stack disables it, as the engine does", async () => {
         const doc = await planProgram(() => new aws.s3.Bucket("stray"), { disableDefaultProviders: ["aws"] });
-        expect(doc.errors.join("\n")).to.contain("Default provider for 'aws' disabled. 'aws:s3/bucket:Bucket' (\"stray\") must use an explicit provider");
+        expect(doc.errors.join("\n")).to.contain(
+            "Default provider for 'aws' disabled. 'aws:s3/bucket:Bucket' (\"stray\") must use an explicit provider",
+        );
         expect(ofType(doc, "aws:s3/bucket:Bucket")).to.deep.equal([]);
-        expect(dev.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.provider)).to.deep.equal([]);
+        expect(
+            dev.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.provider),
+        ).to.deep.equal([]);
     });
 
     it("scales domains without changing the platform's shape", async () => {
-        const entities = [{ name: "thing", partitionKey: "thingId", attributes: { thingId: { type: "string", required: true } } }];
-        const domains = Array.from({ length: 12 }, (_, i) => ({ name: `domain${i}`, account: "sandbox", owner: "team", entities }));
+        const entities = [
+            { name: "thing", partitionKey: "thingId", attributes: { thingId: { type: "string", required: true } } },
+        ];
+        const domains = Array.from({ length: 12 }, (_, i) => ({
+            name: `domain${i}`,
+            account: "sandbox",
+            owner: "team",
+            entities,
+        }));
         const big = await planStack("dev", { "cdp:domains": JSON.stringify(domains) });
         expect(big.errors).to.deep.equal([]);
         expect(ofType(big, "cdp:programs:Producer")).to.have.length(12);

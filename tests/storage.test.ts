@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { Naming } from "../components/shared/naming";
 import { DataLake } from "../components/storage/data-lake";
-import { DataLakeZone, DataLakeZoneArgs } from "../components/storage/data-lake-zone";
+import { DataLakeZone, type DataLakeZoneArgs } from "../components/storage/data-lake-zone";
 import { descendants, ofType, planProgram, policyOf, resource } from "./helpers/plan";
 
 const naming = new Naming("cdp", "test");
@@ -26,7 +26,7 @@ function planZone(args: Partial<DataLakeZoneArgs>, extra?: (zone: DataLakeZone) 
     });
 }
 
-describe("DataLake and DataLakeZone", function () {
+describe("DataLake and DataLakeZone", () => {
     let lake: Awaited<ReturnType<typeof planLake>>;
     before(async () => {
         lake = await planLake(true);
@@ -35,11 +35,18 @@ describe("DataLake and DataLakeZone", function () {
 
     it("encrypts each zone by default with that zone's own CMK and S3 Bucket Keys", () => {
         for (const zone of ["raw", "processed", "curated"]) {
-            const sse = resource(lake, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `lake-${zone}`);
+            const sse = resource(
+                lake,
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                `lake-${zone}`,
+            );
             const key = resource(lake, "aws:kms/key:Key", `lake-${zone}-key`);
             const bucket = resource(lake, "aws:s3/bucket:Bucket", `lake-${zone}`);
             const rule = (sse.inputs.rules as any[])[0];
-            expect(rule.applyServerSideEncryptionByDefault).to.deep.equal({ sseAlgorithm: "aws:kms", kmsMasterKeyId: key.outputs.arn });
+            expect(rule.applyServerSideEncryptionByDefault).to.deep.equal({
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: key.outputs.arn,
+            });
             expect(rule.bucketKeyEnabled).to.equal(true);
             expect(rule.blockedEncryptionTypes).to.deep.equal(["SSE-C"]);
             // The configuration is tied to its bucket the way policy checks correlate them.
@@ -65,10 +72,23 @@ describe("DataLake and DataLakeZone", function () {
         expect(buckets).to.have.length(4);
         for (const b of buckets) {
             const pab = resource(lake, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", b.name);
-            expect(pab.inputs).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+            expect(pab.inputs).to.include({
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            });
             expect(pab.propertyDependencies.bucket).to.deep.equal([b.urn]);
-            expect((resource(lake, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", b.name).inputs.rule as any).objectOwnership).to.equal("BucketOwnerEnforced");
-            expect((resource(lake, "aws:s3/bucketVersioning:BucketVersioning", b.name).inputs.versioningConfiguration as any).status).to.equal("Enabled");
+            expect(
+                (resource(lake, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", b.name).inputs.rule as any)
+                    .objectOwnership,
+            ).to.equal("BucketOwnerEnforced");
+            expect(
+                (
+                    resource(lake, "aws:s3/bucketVersioning:BucketVersioning", b.name).inputs
+                        .versioningConfiguration as any
+                ).status,
+            ).to.equal("Enabled");
         }
     });
 
@@ -87,7 +107,9 @@ describe("DataLake and DataLakeZone", function () {
             Null: { "s3:x-amz-server-side-encryption": "false" },
         });
         const otherKey = statements.find((s) => s.Sid === "DenyOtherKmsKey")!;
-        expect(otherKey.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"]).to.equal(key.outputs.arn);
+        expect(otherKey.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"]).to.equal(
+            key.outputs.arn,
+        );
         expect(otherKey.Condition.Null["s3:x-amz-server-side-encryption-aws-kms-key-id"]).to.equal("false");
         expect(statements.find((s) => s.Sid === "DenyCustomerProvidedKeys")!.Effect).to.equal("Deny");
         expect(statements.filter((s) => s.Effect === "Allow")).to.deep.equal([]);
@@ -100,25 +122,39 @@ describe("DataLake and DataLakeZone", function () {
             expect(logging.inputs.targetBucket).to.equal(logBucket.outputs.bucket);
             expect(logging.inputs.targetPrefix).to.equal(`${zone}/`);
         }
-        const sse = resource(lake, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "lake-access-logs");
+        const sse = resource(
+            lake,
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "lake-access-logs",
+        );
         expect((sse.inputs.rules as any[])[0].applyServerSideEncryptionByDefault.sseAlgorithm).to.equal("AES256");
         expect((logBucket.inputs.tags as any)["cdp:sse-s3-reason"]).to.equal("s3-server-access-log-target");
-        const delivery = policyOf(resource(lake, "aws:s3/bucketPolicy:BucketPolicy", "lake-access-logs")).Statement.find((s) => s.Sid === "AllowS3ServerAccessLogDelivery")!;
+        const delivery = policyOf(
+            resource(lake, "aws:s3/bucketPolicy:BucketPolicy", "lake-access-logs"),
+        ).Statement.find((s) => s.Sid === "AllowS3ServerAccessLogDelivery")!;
         expect(delivery.Principal).to.deep.equal({ Service: "logging.s3.amazonaws.com" });
-        const zoneArns = ofType(lake, "aws:s3/bucket:Bucket").filter((b) => b.name !== "lake-access-logs").map((b) => b.outputs.arn);
+        const zoneArns = ofType(lake, "aws:s3/bucket:Bucket")
+            .filter((b) => b.name !== "lake-access-logs")
+            .map((b) => b.outputs.arn);
         expect(delivery.Condition.ArnLike["aws:SourceArn"]).to.have.members(zoneArns);
         expect(delivery.Condition.StringEquals["aws:SourceAccount"]).to.equal("123456789012");
     });
 
     it("tiers each zone with a lifecycle S3 accepts", () => {
-        const raw = (resource(lake, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lake-raw").inputs.rules as any[])[0];
+        const raw = (
+            resource(lake, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lake-raw").inputs
+                .rules as any[]
+        )[0];
         expect(raw.transitions).to.deep.equal([
             { days: 30, storageClass: "STANDARD_IA" },
             { days: 90, storageClass: "GLACIER_IR" },
         ]);
         expect(raw.abortIncompleteMultipartUpload).to.deep.equal({ daysAfterInitiation: 7 });
         expect(raw.expiration).to.equal(undefined);
-        const curated = (resource(lake, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lake-curated").inputs.rules as any[])[0];
+        const curated = (
+            resource(lake, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lake-curated").inputs
+                .rules as any[]
+        )[0];
         expect(curated.transitions).to.deep.equal([{ days: 30, storageClass: "INTELLIGENT_TIERING" }]);
     });
 
@@ -132,7 +168,8 @@ describe("DataLake and DataLakeZone", function () {
     });
 
     it("protects buckets, keys and databases when data protection is on, and only then", async () => {
-        const isDataStore = (t: string) => ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase"].includes(t);
+        const isDataStore = (t: string) =>
+            ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase"].includes(t);
         const stores = lake.resources.filter((r) => isDataStore(r.type));
         expect(stores).to.have.length(10);
         for (const r of stores) {
@@ -155,15 +192,33 @@ describe("DataLake and DataLakeZone", function () {
         const lock = resource(doc, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "zone");
         expect(lock.inputs.rule).to.deep.equal({ defaultRetention: { mode: "COMPLIANCE", days: 2557 } });
         // Locked versions cannot be expired early, so the default lifecycle keeps noncurrent versions.
-        const rule = (resource(doc, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "zone").inputs.rules as any[])[0];
+        const rule = (
+            resource(doc, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "zone").inputs
+                .rules as any[]
+        )[0];
         expect(rule.noncurrentVersionExpiration).to.equal(undefined);
     });
 
     it("rejects lifecycles and lock settings S3 would refuse, naming the argument", async () => {
-        const early = await planZone({ lifecycle: { transitions: [{ days: 5, storageClass: "ONEZONE_IA" }], abortIncompleteMultipartUploadDays: 7 } });
-        expect(early.errors.join("\n")).to.match(/DataLakeZone\(zone\)\.lifecycle\.transitions\[0\]\.days: got 5; expected at least 30 days/);
-        const expiry = await planZone({ lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER" }], expirationDays: 60, abortIncompleteMultipartUploadDays: 7 } });
-        expect(expiry.errors.join("\n")).to.match(/expirationDays: got 60; expected more days than the last transition \(90\)/);
+        const early = await planZone({
+            lifecycle: {
+                transitions: [{ days: 5, storageClass: "ONEZONE_IA" }],
+                abortIncompleteMultipartUploadDays: 7,
+            },
+        });
+        expect(early.errors.join("\n")).to.match(
+            /DataLakeZone\(zone\)\.lifecycle\.transitions\[0\]\.days: got 5; expected at least 30 days/,
+        );
+        const expiry = await planZone({
+            lifecycle: {
+                transitions: [{ days: 90, storageClass: "GLACIER" }],
+                expirationDays: 60,
+                abortIncompleteMultipartUploadDays: 7,
+            },
+        });
+        expect(expiry.errors.join("\n")).to.match(
+            /expirationDays: got 60; expected more days than the last transition \(90\)/,
+        );
         const lock = await planZone({ objectLock: { mode: "GOVERNANCE", days: 0 } });
         expect(lock.errors.join("\n")).to.match(/objectLock\.days: got 0/);
         // A user mistake reads as a message, not a stack trace.
@@ -189,9 +244,15 @@ describe("DataLake and DataLakeZone", function () {
         expect(readKms).to.deep.include({ Action: ["kms:Decrypt"], Resource: keyArn });
         expect(readKms.Condition).to.deep.equal({ StringEquals: { "kms:EncryptionContext:aws:s3:arn": bucketArn } });
         const writeObjects = write.find((s) => s.Sid.endsWith("ObjectAccess"));
-        expect(writeObjects.Action).to.include("s3:PutObject").and.not.include("s3:DeleteObject").and.not.include("s3:GetObject");
+        expect(writeObjects.Action)
+            .to.include("s3:PutObject")
+            .and.not.include("s3:DeleteObject")
+            .and.not.include("s3:GetObject");
         expect(writeObjects.Resource).to.equal(`${bucketArn}/*`);
-        expect(write.find((s) => s.Sid.endsWith("KmsForBucket")).Action).to.deep.equal(["kms:GenerateDataKey", "kms:Decrypt"]);
+        expect(write.find((s) => s.Sid.endsWith("KmsForBucket")).Action).to.deep.equal([
+            "kms:GenerateDataKey",
+            "kms:Decrypt",
+        ]);
         for (const s of [...read, ...write]) expect(s.Resource).to.not.equal("*");
     });
 
@@ -203,7 +264,9 @@ describe("DataLake and DataLakeZone", function () {
         const objects = bucketPolicy.find((s) => s.Sid === "Grant0Objects")!;
         expect(objects.Principal).to.deep.equal({ AWS: hub });
         expect(objects.Resource).to.equal(`${bucketArn}/events/*`);
-        const keyStatement = policyOf(resource(doc, "aws:kms/key:Key", "zone-key")).Statement.find((s) => s.Sid === "Grant0UseKeyViaS3")!;
+        const keyStatement = policyOf(resource(doc, "aws:kms/key:Key", "zone-key")).Statement.find(
+            (s) => s.Sid === "Grant0UseKeyViaS3",
+        )!;
         expect(keyStatement.Principal).to.deep.equal({ AWS: hub });
         expect(keyStatement.Condition.StringEquals).to.deep.equal({
             "kms:ViaService": "s3.eu-central-1.amazonaws.com",

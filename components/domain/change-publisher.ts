@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
-import { PolicyStatement } from "../shared/iam";
+import type { PolicyStatement } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
 import { createDeadLetterQueue } from "../shared/queues";
-import { EntityDefinition } from "./entities";
+import type { EntityDefinition } from "./entities";
 
 /** Where a domain publishes its change events: the hub account's stream and bus (by ARN, cross-account). */
 export interface HubTargets {
@@ -54,24 +54,49 @@ export class ChangePublisher extends pulumi.ComponentResource {
             },
             dataStoreOptions(args.dataProtection ?? true, { parent: this }),
         );
-        this.failures = createDeadLetterQueue(`${name}-failures`, this, { queueName: args.naming.name("sqsQueue", "publisher-failures"), kmsKeyArn: args.kmsKeyArn });
+        this.failures = createDeadLetterQueue(`${name}-failures`, this, {
+            queueName: args.naming.name("sqsQueue", "publisher-failures"),
+            kmsKeyArn: args.kmsKeyArn,
+        });
         const streamArns = Object.values(args.tables).map((t) => t.streamArn);
         const statements: PolicyStatement[] = [
-            { Sid: "ReadTableStreams", Effect: "Allow", Action: ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"], Resource: streamArns },
+            {
+                Sid: "ReadTableStreams",
+                Effect: "Allow",
+                Action: [
+                    "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator",
+                    "dynamodb:DescribeStream",
+                    "dynamodb:ListStreams",
+                ],
+                Resource: streamArns,
+            },
             {
                 Sid: "Idempotency",
                 Effect: "Allow",
                 Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
                 Resource: this.idempotencyTable.arn,
             },
-            { Sid: "DomainKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn },
-            { Sid: "PublishToHubStream", Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"], Resource: args.hub.streamArn },
+            {
+                Sid: "DomainKey",
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: args.kmsKeyArn,
+            },
+            {
+                Sid: "PublishToHubStream",
+                Effect: "Allow",
+                Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary"],
+                Resource: args.hub.streamArn,
+            },
             {
                 Sid: "HubStreamKey",
                 Effect: "Allow",
                 Action: ["kms:GenerateDataKey"],
                 Resource: args.hub.hubKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` } },
+                Condition: {
+                    StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` },
+                },
             },
             { Sid: "PublishToHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: args.hub.busArn },
             { Sid: "FailedBatches", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.failures.arn },
@@ -91,11 +116,27 @@ export class ChangePublisher extends pulumi.ComponentResource {
                     EVENT_BUS_ARN: args.hub.busArn,
                     IDEMPOTENCY_TABLE: this.idempotencyTable.name,
                     TABLE_ENTITIES: pulumi.jsonStringify(
-                        pulumi.all(
-                            Object.fromEntries(
-                                args.entities.map((e) => [e.name, args.tables[e.name].name.apply((table) => ({ table, partitionKey: e.partitionKey, sortKey: e.sortKey }))]),
+                        pulumi
+                            .all(
+                                Object.fromEntries(
+                                    args.entities.map((e) => [
+                                        e.name,
+                                        args.tables[e.name].name.apply((table) => ({
+                                            table,
+                                            partitionKey: e.partitionKey,
+                                            sortKey: e.sortKey,
+                                        })),
+                                    ]),
+                                ),
+                            )
+                            .apply((byEntity) =>
+                                Object.fromEntries(
+                                    Object.entries(byEntity).map(([entity, v]) => [
+                                        v.table,
+                                        { entity, partitionKey: v.partitionKey, sortKey: v.sortKey },
+                                    ]),
+                                ),
                             ),
-                        ).apply((byEntity) => Object.fromEntries(Object.entries(byEntity).map(([entity, v]) => [v.table, { entity, partitionKey: v.partitionKey, sortKey: v.sortKey }]))),
                     ),
                 },
                 statements,

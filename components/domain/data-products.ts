@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
-import { Naming } from "../shared/naming";
+import { type LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
+import type { Naming } from "../shared/naming";
 import { DataLake } from "../storage/data-lake";
-import { AttributeType, EntityDefinition, MANAGED_ATTRIBUTES } from "./entities";
+import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "./entities";
 
 export interface DataProductsArgs {
     naming: Naming;
@@ -44,7 +44,9 @@ export class DataProducts extends pulumi.ComponentResource {
 
     constructor(name: string, args: DataProductsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:domain:DataProducts", name, {}, opts);
-        const classification = args.entities.some((e) => entityClassification(e) === "confidential") ? "confidential" : "internal";
+        const classification = args.entities.some((e) => entityClassification(e) === "confidential")
+            ? "confidential"
+            : "internal";
         this.lake = new DataLake(
             name,
             {
@@ -75,8 +77,15 @@ export class DataProducts extends pulumi.ComponentResource {
                         outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
                         serDeInfo: { serializationLibrary: "org.openx.data.jsonserde.JsonSerDe" },
                         columns: [
-                            ...Object.entries(entity.attributes).map(([col, spec]) => ({ name: col.toLowerCase(), type: GLUE_TYPES[spec.type], comment: spec.pii ? "pii" : undefined })),
-                            ...MANAGED_ATTRIBUTES.map((col) => ({ name: col.toLowerCase(), type: col === "version" ? "bigint" : "timestamp" })),
+                            ...Object.entries(entity.attributes).map(([col, spec]) => ({
+                                name: col.toLowerCase(),
+                                type: GLUE_TYPES[spec.type],
+                                comment: spec.pii ? "pii" : undefined,
+                            })),
+                            ...MANAGED_ATTRIBUTES.map((col) => ({
+                                name: col.toLowerCase(),
+                                type: col === "version" ? "bigint" : "timestamp",
+                            })),
                         ],
                     },
                 },

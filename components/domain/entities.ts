@@ -1,7 +1,16 @@
-import { IssueCollector, ValidationIssue } from "../shared/errors";
+import { IssueCollector, type ValidationIssue } from "../shared/errors";
 
 /** Attribute types an entity definition may use. Keys are always strings. */
-export const ATTRIBUTE_TYPES = ["string", "integer", "number", "boolean", "timestamp", "email", "object", "array"] as const;
+export const ATTRIBUTE_TYPES = [
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "timestamp",
+    "email",
+    "object",
+    "array",
+] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
 
 export interface AttributeSpec {
@@ -55,8 +64,10 @@ export function entityIssues(key: string, entities: readonly EntityDefinition[])
     const names = new Set<string>();
     entities.forEach((e, i) => {
         const at = `${key}[${i}]`;
-        if (typeof e.name !== "string" || !ENTITY_NAME.test(e.name)) issues.add(`${at}.name`, e.name, "2-32 lower-case letters, digits or hyphens");
-        if (names.has(e.name)) issues.add(`${at}.name`, e.name, "an entity name not used by another entity of the domain");
+        if (typeof e.name !== "string" || !ENTITY_NAME.test(e.name))
+            issues.add(`${at}.name`, e.name, "2-32 lower-case letters, digits or hyphens");
+        if (names.has(e.name))
+            issues.add(`${at}.name`, e.name, "an entity name not used by another entity of the domain");
         names.add(e.name);
         const attrs = e.attributes ?? {};
         if (typeof attrs !== "object" || Array.isArray(attrs) || Object.keys(attrs).length === 0) {
@@ -65,23 +76,30 @@ export function entityIssues(key: string, entities: readonly EntityDefinition[])
         }
         for (const [name, spec] of Object.entries(attrs)) {
             const a = `${at}.attributes.${name}`;
-            if (!ATTRIBUTE_NAME.test(name)) issues.add(a, name, "an attribute name of letters, digits and _ starting with a letter (≤ 64)");
-            if ((MANAGED_ATTRIBUTES as readonly string[]).includes(name)) issues.add(a, name, `a name other than ${MANAGED_ATTRIBUTES.join(", ")} (managed by the platform)`);
-            if (!spec || !(ATTRIBUTE_TYPES as readonly string[]).includes(spec.type)) issues.add(`${a}.type`, spec?.type, `one of ${ATTRIBUTE_TYPES.join(", ")}`);
+            if (!ATTRIBUTE_NAME.test(name))
+                issues.add(a, name, "an attribute name of letters, digits and _ starting with a letter (≤ 64)");
+            if ((MANAGED_ATTRIBUTES as readonly string[]).includes(name))
+                issues.add(a, name, `a name other than ${MANAGED_ATTRIBUTES.join(", ")} (managed by the platform)`);
+            if (!spec || !(ATTRIBUTE_TYPES as readonly string[]).includes(spec.type))
+                issues.add(`${a}.type`, spec?.type, `one of ${ATTRIBUTE_TYPES.join(", ")}`);
         }
         const stringKey = (k: string | undefined, what: string) => {
             if (k === undefined) return;
             const spec = attrs[k];
-            if (!spec) issues.add(`${at}.${what}`, k, `one of the entity's attributes (${Object.keys(attrs).join(", ")})`);
-            else if (spec.type !== "string") issues.add(`${at}.attributes.${k}.type`, spec.type, `"string": ${what} attributes are strings`);
+            if (!spec)
+                issues.add(`${at}.${what}`, k, `one of the entity's attributes (${Object.keys(attrs).join(", ")})`);
+            else if (spec.type !== "string")
+                issues.add(`${at}.attributes.${k}.type`, spec.type, `"string": ${what} attributes are strings`);
         };
         if (e.partitionKey === undefined) issues.add(`${at}.partitionKey`, undefined, "the partition key attribute");
         stringKey(e.partitionKey, "partitionKey");
         stringKey(e.sortKey, "sortKey");
         const indexNames = new Set<string>();
         (e.indexes ?? []).forEach((ix, j) => {
-            if (!INDEX_NAME.test(ix.name ?? "")) issues.add(`${at}.indexes[${j}].name`, ix.name, "3-64 letters, digits, _ - or .");
-            if (indexNames.has(ix.name)) issues.add(`${at}.indexes[${j}].name`, ix.name, "an index name not used by another index");
+            if (!INDEX_NAME.test(ix.name ?? ""))
+                issues.add(`${at}.indexes[${j}].name`, ix.name, "3-64 letters, digits, _ - or .");
+            if (indexNames.has(ix.name))
+                issues.add(`${at}.indexes[${j}].name`, ix.name, "an index name not used by another index");
             indexNames.add(ix.name);
             stringKey(ix.partitionKey, `indexes[${j}].partitionKey`);
             stringKey(ix.sortKey, `indexes[${j}].sortKey`);
@@ -100,5 +118,10 @@ export function keyAttributes(entity: EntityDefinition): string[] {
 
 /** All string attributes DynamoDB must know the type of: table keys and index keys. */
 export function indexedAttributes(entity: EntityDefinition): string[] {
-    return [...new Set([...keyAttributes(entity), ...(entity.indexes ?? []).flatMap((ix) => [ix.partitionKey, ...(ix.sortKey ? [ix.sortKey] : [])])])];
+    return [
+        ...new Set([
+            ...keyAttributes(entity),
+            ...(entity.indexes ?? []).flatMap((ix) => [ix.partitionKey, ...(ix.sortKey ? [ix.sortKey] : [])]),
+        ]),
+    ];
 }

@@ -3,12 +3,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { s3AccessStatements } from "../shared/iam";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
-import { EntityDefinition } from "./entities";
+import type { EntityDefinition } from "./entities";
 
 /** Entity Resolution attribute types the platform maps entity attributes to. */
-export const MATCH_TYPES = ["NAME", "NAME_FIRST", "NAME_LAST", "EMAIL_ADDRESS", "PHONE_NUMBER", "ADDRESS", "ADDRESS_POSTALCODE", "DATE"] as const;
+export const MATCH_TYPES = [
+    "NAME",
+    "NAME_FIRST",
+    "NAME_LAST",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "ADDRESS",
+    "ADDRESS_POSTALCODE",
+    "DATE",
+] as const;
 export type MatchType = (typeof MATCH_TYPES)[number];
 
 export interface EntityResolutionArgs {
@@ -18,9 +27,20 @@ export interface EntityResolutionArgs {
     /** Attribute → Entity Resolution type, e.g. `{email: "EMAIL_ADDRESS", name: "NAME"}`; each a match key. */
     matchOn: Record<string, MatchType>;
     /** Glue table of the entity's data product (input source). */
-    inputTable: { arn: pulumi.Input<string>; databaseName: pulumi.Input<string>; name: pulumi.Input<string>; bucketArn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
+    inputTable: {
+        arn: pulumi.Input<string>;
+        databaseName: pulumi.Input<string>;
+        name: pulumi.Input<string>;
+        bucketArn: pulumi.Input<string>;
+        keyArn: pulumi.Input<string>;
+    };
     /** Where matches are written: the processed zone and the prefix the domain may write. */
-    output: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string>; keyArn: pulumi.Input<string>; prefix: string };
+    output: {
+        bucketName: pulumi.Input<string>;
+        bucketArn: pulumi.Input<string>;
+        keyArn: pulumi.Input<string>;
+        prefix: string;
+    };
 }
 
 /**
@@ -39,8 +59,14 @@ export class EntityResolution extends pulumi.ComponentResource {
         const keys = Object.entries(args.matchOn);
         if (keys.length === 0) issues.add(at, args.matchOn, "at least one attribute to match on");
         for (const [attr, type] of keys) {
-            if (!(attr in args.entity.attributes)) issues.add(`${at}.${attr}`, attr, `an attribute of ${args.entity.name} (${Object.keys(args.entity.attributes).join(", ")})`);
-            if (!(MATCH_TYPES as readonly string[]).includes(type)) issues.add(`${at}.${attr}`, type, `one of ${MATCH_TYPES.join(", ")}`);
+            if (!(attr in args.entity.attributes))
+                issues.add(
+                    `${at}.${attr}`,
+                    attr,
+                    `an attribute of ${args.entity.name} (${Object.keys(args.entity.attributes).join(", ")})`,
+                );
+            if (!(MATCH_TYPES as readonly string[]).includes(type))
+                issues.add(`${at}.${attr}`, type, `one of ${MATCH_TYPES.join(", ")}`);
         }
         issues.throwIfAny(`Invalid arguments for EntityResolution "${name}"`);
         const ctx = awsContext(this);
@@ -66,15 +92,29 @@ export class EntityResolution extends pulumi.ComponentResource {
                 {
                     Sid: "ReadInputTable",
                     Effect: "Allow",
-                    Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:GetSchema"],
+                    Action: [
+                        "glue:GetDatabase",
+                        "glue:GetTable",
+                        "glue:GetPartition",
+                        "glue:GetPartitions",
+                        "glue:GetSchema",
+                    ],
                     Resource: [
                         args.inputTable.arn,
                         pulumi.interpolate`arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:database/${args.inputTable.databaseName}`,
                         pulumi.interpolate`arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:catalog`,
                     ],
                 },
-                ...s3AccessStatements("read", { bucketArn: args.inputTable.bucketArn, keyArn: args.inputTable.keyArn, prefix: args.entity.name }, "Input"),
-                ...s3AccessStatements("write", { bucketArn: args.output.bucketArn, keyArn: args.output.keyArn, prefix }, "Matches"),
+                ...s3AccessStatements(
+                    "read",
+                    { bucketArn: args.inputTable.bucketArn, keyArn: args.inputTable.keyArn, prefix: args.entity.name },
+                    "Input",
+                ),
+                ...s3AccessStatements(
+                    "write",
+                    { bucketArn: args.output.bucketArn, keyArn: args.output.keyArn, prefix },
+                    "Matches",
+                ),
             ],
         });
         this.workflow = new awsnative.entityresolution.MatchingWorkflow(
@@ -83,13 +123,21 @@ export class EntityResolution extends pulumi.ComponentResource {
                 workflowName: args.naming.name("generic", args.entity.name, "matching"),
                 description: `Matches ${args.entity.name} records`,
                 roleArn: role.role.arn,
-                inputSourceConfig: [{ inputSourceArn: args.inputTable.arn, schemaArn: schema.schemaArn, applyNormalization: true }],
+                inputSourceConfig: [
+                    { inputSourceArn: args.inputTable.arn, schemaArn: schema.schemaArn, applyNormalization: true },
+                ],
                 outputSourceConfig: [
                     {
                         outputS3Path: pulumi.interpolate`s3://${args.output.bucketName}/${prefix}`,
                         kmsArn: args.output.keyArn,
                         applyNormalization: true,
-                        output: [{ name: column(args.entity.partitionKey) }, ...keys.map(([attr]) => ({ name: column(attr), hashed: args.entity.attributes[attr].pii === true }))],
+                        output: [
+                            { name: column(args.entity.partitionKey) },
+                            ...keys.map(([attr]) => ({
+                                name: column(attr),
+                                hashed: args.entity.attributes[attr].pii === true,
+                            })),
+                        ],
                     },
                 ],
                 resolutionTechniques: {
@@ -97,7 +145,10 @@ export class EntityResolution extends pulumi.ComponentResource {
                     ruleBasedProperties: {
                         attributeMatchingModel: "ONE_TO_ONE",
                         rules: [
-                            ...keys.map(([attr]) => ({ ruleName: `exact-${attr}`.slice(0, 255), matchingKeys: [attr] })),
+                            ...keys.map(([attr]) => ({
+                                ruleName: `exact-${attr}`.slice(0, 255),
+                                matchingKeys: [attr],
+                            })),
                         ],
                     },
                 },

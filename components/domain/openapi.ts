@@ -88,7 +88,12 @@ export interface EntityPaths {
 /** The two resource paths of an entity: plural collection path and item path with one segment per key. */
 export function entityPaths(entity: EntityDefinition): EntityPaths {
     const collection = `/${entity.name}s`;
-    return { collection, item: `${collection}/${entityKeys(entity).map((k) => `{${k}}`).join("/")}` };
+    return {
+        collection,
+        item: `${collection}/${entityKeys(entity)
+            .map((k) => `{${k}}`)
+            .join("/")}`,
+    };
 }
 
 /** Schema of one key attribute (a non-empty string). */
@@ -140,18 +145,24 @@ export function attributeSchema(spec: AttributeSpec): Schema {
         case "object":
             return {
                 type: "object",
-                description: spec.description ?? "Free-form JSON object: nested at most 16 levels; numbers 0 or of a magnitude from 1e-130 to 2^53-1.",
+                description:
+                    spec.description ??
+                    "Free-form JSON object: nested at most 16 levels; numbers 0 or of a magnitude from 1e-130 to 2^53-1.",
             };
         case "array":
             return {
                 type: "array",
-                description: spec.description ?? "Free-form JSON array: nested at most 16 levels; numbers 0 or of a magnitude from 1e-130 to 2^53-1.",
+                description:
+                    spec.description ??
+                    "Free-form JSON array: nested at most 16 levels; numbers 0 or of a magnitude from 1e-130 to 2^53-1.",
             };
     }
 }
 
 function propertySchema(entity: EntityDefinition, name: string): Schema {
-    return entityKeys(entity).includes(name) ? keySchema(entity.attributes[name]) : attributeSchema(entity.attributes[name]);
+    return entityKeys(entity).includes(name)
+        ? keySchema(entity.attributes[name])
+        : attributeSchema(entity.attributes[name]);
 }
 
 /** The `version` property of update bodies and items. */
@@ -168,7 +179,10 @@ function bodySchema(entity: EntityDefinition, mode: BodyMode): Schema {
     );
     if (mode === "update") {
         // One below the limit: the update stores version + 1.
-        properties.version = versionSchema("The version the change is based on (optimistic concurrency): the item's current version.", NUMBER_LIMIT - 1);
+        properties.version = versionSchema(
+            "The version the change is based on (optimistic concurrency): the item's current version.",
+            NUMBER_LIMIT - 1,
+        );
         required.push("version");
     }
     return {
@@ -200,7 +214,11 @@ export function entityItemSchema(entity: EntityDefinition): Record<string, unkno
     for (const name of Object.keys(entity.attributes)) properties[name] = propertySchema(entity, name);
     properties.version = versionSchema("Version of the item: 1 when created, incremented by every update.");
     properties.createdAt = { type: "string", format: "date-time", description: "When the item was created (UTC)." };
-    properties.updatedAt = { type: "string", format: "date-time", description: "When the item was last written (UTC)." };
+    properties.updatedAt = {
+        type: "string",
+        format: "date-time",
+        description: "When the item was last written (UTC).",
+    };
     return {
         $schema: JSON_SCHEMA_DRAFT_04,
         title: pascalName(entity),
@@ -218,7 +236,11 @@ export const ERROR_SCHEMA: Readonly<Schema> = {
         error: {
             type: "object",
             properties: {
-                code: { type: "string", description: "Machine-readable code: ValidationError, NotFound, AlreadyExists, VersionConflict, ..." },
+                code: {
+                    type: "string",
+                    description:
+                        "Machine-readable code: ValidationError, NotFound, AlreadyExists, VersionConflict, ...",
+                },
                 message: { type: "string" },
                 field: { type: "string", description: "The body attribute, path or query parameter at fault." },
             },
@@ -270,7 +292,11 @@ const COMMON_RESPONSES = {
  * The OpenAPI 3.0.3 document of a domain's publishing API (see the module comment for its resources).
  * All operations require SigV4 (IAM) authorisation through API Gateway.
  */
-export function openApiDocument(domain: string, entities: EntityDefinition[], opts: OpenApiOptions = {}): Record<string, unknown> {
+export function openApiDocument(
+    domain: string,
+    entities: EntityDefinition[],
+    opts: OpenApiOptions = {},
+): Record<string, unknown> {
     const schemas: Record<string, Schema> = {
         Error: { ...ERROR_SCHEMA },
         GatewayError: {
@@ -295,7 +321,12 @@ export function openApiDocument(domain: string, entities: EntityDefinition[], op
         in: "query",
         required: false,
         description: `Page size (default ${PAGE_LIMIT.default}).`,
-        schema: { type: "integer", minimum: PAGE_LIMIT.minimum, maximum: PAGE_LIMIT.maximum, default: PAGE_LIMIT.default },
+        schema: {
+            type: "integer",
+            minimum: PAGE_LIMIT.minimum,
+            maximum: PAGE_LIMIT.maximum,
+            default: PAGE_LIMIT.default,
+        },
     };
     const nextToken = {
         name: "nextToken",
@@ -316,7 +347,10 @@ export function openApiDocument(domain: string, entities: EntityDefinition[], op
             type: "object",
             properties: {
                 items: { type: "array", items: ref(name) },
-                nextToken: { type: "string", description: "Present when more items may follow: pass it back as `nextToken`." },
+                nextToken: {
+                    type: "string",
+                    description: "Present when more items may follow: pass it back as `nextToken`.",
+                },
             },
             required: ["items"],
             additionalProperties: false,
@@ -411,7 +445,8 @@ export function openApiDocument(domain: string, entities: EntityDefinition[], op
             put: {
                 operationId: `update${name}`,
                 summary: `Replace a ${entity.name}'s attributes, if its version is still \`version\`.`,
-                description: "Attributes left out of the body are removed. Key attributes may be repeated in the body but must match the path.",
+                description:
+                    "Attributes left out of the body are removed. Key attributes may be repeated in the body but must match the path.",
                 tags,
                 requestBody: { required: true, content: json(ref(`${name}Update`)) },
                 responses: {

@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { PolicyStatement } from "../shared/iam";
-import { Naming } from "../shared/naming";
+import type { PolicyStatement } from "../shared/iam";
+import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
 import { serviceRole } from "../shared/roles";
-import { EntityDefinition, entityIssues, indexedAttributes } from "./entities";
+import { type EntityDefinition, entityIssues, indexedAttributes } from "./entities";
 
 /** DAX in front of the tables. */
 export interface DaxSpec {
@@ -37,13 +37,23 @@ export interface OperationalStoreArgs {
  */
 export class OperationalStore extends pulumi.ComponentResource {
     public readonly tables: Readonly<Record<string, aws.dynamodb.Table>>;
-    public readonly dax?: { cluster: aws.dax.Cluster; securityGroup: aws.ec2.SecurityGroup; clientSecurityGroup: aws.ec2.SecurityGroup };
+    public readonly dax?: {
+        cluster: aws.dax.Cluster;
+        securityGroup: aws.ec2.SecurityGroup;
+        clientSecurityGroup: aws.ec2.SecurityGroup;
+    };
 
     constructor(name: string, args: OperationalStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:domain:OperationalStore", name, {}, opts);
         const issues = new IssueCollector();
-        entityIssues(`OperationalStore(${name}).entities`, args.entities).forEach((i) => issues.add(i.key, i.value, i.expected));
-        if (args.dax && args.dax.nodes !== undefined && (!Number.isInteger(args.dax.nodes) || args.dax.nodes < 1 || args.dax.nodes > 11)) {
+        entityIssues(`OperationalStore(${name}).entities`, args.entities).forEach((i) =>
+            issues.add(i.key, i.value, i.expected),
+        );
+        if (
+            args.dax &&
+            args.dax.nodes !== undefined &&
+            (!Number.isInteger(args.dax.nodes) || args.dax.nodes < 1 || args.dax.nodes > 11)
+        ) {
             issues.add(`OperationalStore(${name}).dax.nodes`, args.dax.nodes, "1 to 11 nodes");
         }
         issues.throwIfAny(`Invalid arguments for OperationalStore "${name}"`);
@@ -88,15 +98,50 @@ export class OperationalStore extends pulumi.ComponentResource {
                     {
                         Sid: "DomainTables",
                         Effect: "Allow",
-                        Action: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"],
+                        Action: [
+                            "dynamodb:GetItem",
+                            "dynamodb:BatchGetItem",
+                            "dynamodb:Query",
+                            "dynamodb:Scan",
+                            "dynamodb:PutItem",
+                            "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem",
+                            "dynamodb:BatchWriteItem",
+                            "dynamodb:ConditionCheckItem",
+                            "dynamodb:DescribeTable",
+                        ],
                         Resource: [...tableArns, ...tableArns.map((a) => pulumi.interpolate`${a}/index/*`)],
                     },
-                    { Sid: "DomainKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn },
+                    {
+                        Sid: "DomainKey",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        Resource: args.kmsKeyArn,
+                    },
                 ] as PolicyStatement[],
             });
             const clientSecurityGroup = new aws.ec2.SecurityGroup(
                 `${name}-dax-clients`,
-                { description: "Clients of the domain DAX cluster", vpcId: args.dax.vpcId, egress: [{ protocol: "tcp", fromPort: 9111, toPort: 9111, cidrBlocks: ["0.0.0.0/0"], description: "DAX TLS" }, { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "AWS APIs" }] },
+                {
+                    description: "Clients of the domain DAX cluster",
+                    vpcId: args.dax.vpcId,
+                    egress: [
+                        {
+                            protocol: "tcp",
+                            fromPort: 9111,
+                            toPort: 9111,
+                            cidrBlocks: ["0.0.0.0/0"],
+                            description: "DAX TLS",
+                        },
+                        {
+                            protocol: "tcp",
+                            fromPort: 443,
+                            toPort: 443,
+                            cidrBlocks: ["0.0.0.0/0"],
+                            description: "AWS APIs",
+                        },
+                    ],
+                },
                 { parent: this },
             );
             const securityGroup = new aws.ec2.SecurityGroup(
@@ -104,12 +149,24 @@ export class OperationalStore extends pulumi.ComponentResource {
                 {
                     description: "Domain DAX cluster: TLS port from its clients only",
                     vpcId: args.dax.vpcId,
-                    ingress: [{ protocol: "tcp", fromPort: 9111, toPort: 9111, securityGroups: [clientSecurityGroup.id], description: "DAX TLS from clients" }],
+                    ingress: [
+                        {
+                            protocol: "tcp",
+                            fromPort: 9111,
+                            toPort: 9111,
+                            securityGroups: [clientSecurityGroup.id],
+                            description: "DAX TLS from clients",
+                        },
+                    ],
                     egress: [],
                 },
                 { parent: this },
             );
-            const subnetGroup = new aws.dax.SubnetGroup(`${name}-dax`, { name: args.naming.name("generic", "dax"), subnetIds: args.dax.subnetIds }, { parent: this });
+            const subnetGroup = new aws.dax.SubnetGroup(
+                `${name}-dax`,
+                { name: args.naming.name("generic", "dax"), subnetIds: args.dax.subnetIds },
+                { parent: this },
+            );
             const parameterGroup = new aws.dax.ParameterGroup(
                 `${name}-dax`,
                 {

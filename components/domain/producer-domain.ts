@@ -3,14 +3,14 @@ import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { KmsKey } from "../shared/kms";
 import { logsKeyStatement } from "../shared/logs";
-import { Naming } from "../shared/naming";
-import { LakeFormation } from "../governance/lake-formation";
-import { ChangePublisher, HubTargets } from "./change-publisher";
+import type { Naming } from "../shared/naming";
+import type { LakeFormation } from "../governance/lake-formation";
+import { ChangePublisher, type HubTargets } from "./change-publisher";
 import { DataProducts } from "./data-products";
-import { EntityResolution, EntityResolutionArgs, MatchType } from "./entity-resolution";
-import { EntityDefinition, entityIssues } from "./entities";
-import { DaxSpec, OperationalStore } from "./operational-store";
-import { PublishingApi, PublishingApiArgs } from "./publishing-api";
+import { EntityResolution, type EntityResolutionArgs, type MatchType } from "./entity-resolution";
+import { type EntityDefinition, entityIssues } from "./entities";
+import { type DaxSpec, OperationalStore } from "./operational-store";
+import { PublishingApi, type PublishingApiArgs } from "./publishing-api";
 
 export interface ProducerDomainArgs {
     /** Domain name, e.g. `sales` (2-24 lower-case letters, digits, single hyphens). */
@@ -72,14 +72,29 @@ export class ProducerDomain extends pulumi.ComponentResource {
         super("cdp:domain:ProducerDomain", name, {}, opts);
         const issues = new IssueCollector();
         const at = `ProducerDomain(${name})`;
-        if (!DOMAIN.test(args.domain ?? "")) issues.add(`${at}.domain`, args.domain, "2-24 lower-case letters, digits and single hyphens, starting with a letter");
-        if (!args.entities || args.entities.length === 0) issues.add(`${at}.entities`, args.entities, "at least one entity definition");
+        if (!DOMAIN.test(args.domain ?? ""))
+            issues.add(
+                `${at}.domain`,
+                args.domain,
+                "2-24 lower-case letters, digits and single hyphens, starting with a letter",
+            );
+        if (!args.entities || args.entities.length === 0)
+            issues.add(`${at}.entities`, args.entities, "at least one entity definition");
         else entityIssues(`${at}.entities`, args.entities).forEach((i) => issues.add(i.key, i.value, i.expected));
         const er = args.entityResolution;
         if (er && !args.entities?.some((e) => e.name === er.entity)) {
-            issues.add(`${at}.entityResolution.entity`, er.entity, `one of the domain's entities (${(args.entities ?? []).map((e) => e.name).join(", ")})`);
+            issues.add(
+                `${at}.entityResolution.entity`,
+                er.entity,
+                `one of the domain's entities (${(args.entities ?? []).map((e) => e.name).join(", ")})`,
+            );
         }
-        if (er && !args.dataProducts) issues.add(`${at}.dataProducts`, undefined, "data products: Entity Resolution reads the entity's data-product table");
+        if (er && !args.dataProducts)
+            issues.add(
+                `${at}.dataProducts`,
+                undefined,
+                "data products: Entity Resolution reads the entity's data-product table",
+            );
         issues.throwIfAny(`Invalid arguments for ProducerDomain "${name}"`);
 
         const dataProtection = args.dataProtection ?? true;
@@ -114,7 +129,14 @@ export class ProducerDomain extends pulumi.ComponentResource {
                 ...shared,
                 authorization: args.authorization,
                 throttle: args.throttle,
-                dax: this.store.dax && args.dax ? { cluster: this.store.dax.cluster, clientSecurityGroup: this.store.dax.clientSecurityGroup, subnetIds: args.dax.subnetIds } : undefined,
+                dax:
+                    this.store.dax && args.dax
+                        ? {
+                              cluster: this.store.dax.cluster,
+                              clientSecurityGroup: this.store.dax.clientSecurityGroup,
+                              subnetIds: args.dax.subnetIds,
+                          }
+                        : undefined,
                 manageAccountLogging: args.manageAccountLogging,
             },
             { parent: this },
@@ -152,7 +174,13 @@ export class ProducerDomain extends pulumi.ComponentResource {
                     naming: args.naming,
                     entity,
                     matchOn: er.matchOn,
-                    inputTable: { arn: table.arn, databaseName: table.databaseName, name: table.name, bucketArn: zone.bucketArn, keyArn: zone.keyArn },
+                    inputTable: {
+                        arn: table.arn,
+                        databaseName: table.databaseName,
+                        name: table.name,
+                        bucketArn: zone.bucketArn,
+                        keyArn: zone.keyArn,
+                    },
                     output: er.output,
                 },
                 { parent: this, providers: { "aws-native": er.provider } },

@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { awsContext } from "../shared/context";
-import { PolicyStatement } from "../shared/iam";
+import type { PolicyStatement } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
 import { createLogGroup } from "../shared/logs";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
-import { EntityDefinition } from "./entities";
+import type { EntityDefinition } from "./entities";
 import { entityJsonSchema, openApiDocument } from "./openapi";
 
 export interface PublishingApiArgs {
@@ -29,7 +29,10 @@ export interface PublishingApiArgs {
 
 /** `customer` → `Customer`, `payment-method` → `PaymentMethod` (model names are alphanumeric). */
 function pascal(name: string): string {
-    return name.split("-").map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join("");
+    return name
+        .split("-")
+        .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+        .join("");
 }
 
 /**
@@ -54,7 +57,15 @@ export class PublishingApi extends pulumi.ComponentResource {
             {
                 Sid: "DomainTables",
                 Effect: "Allow",
-                Action: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
+                Action: [
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:Scan",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:ConditionCheckItem",
+                ],
                 Resource: [...tableArns, ...tableArns.map((a) => pulumi.interpolate`${a}/index/*`)],
             },
             {
@@ -62,14 +73,24 @@ export class PublishingApi extends pulumi.ComponentResource {
                 Effect: "Allow",
                 Action: ["kms:Decrypt", "kms:GenerateDataKey"],
                 Resource: args.kmsKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`dynamodb.${ctx.region}.${ctx.dnsSuffix}` } },
+                Condition: {
+                    StringEquals: { "kms:ViaService": pulumi.interpolate`dynamodb.${ctx.region}.${ctx.dnsSuffix}` },
+                },
             },
         ];
         if (args.dax) {
             statements.push({
                 Sid: "DomainDax",
                 Effect: "Allow",
-                Action: ["dax:GetItem", "dax:Query", "dax:Scan", "dax:PutItem", "dax:UpdateItem", "dax:DeleteItem", "dax:ConditionCheckItem"],
+                Action: [
+                    "dax:GetItem",
+                    "dax:Query",
+                    "dax:Scan",
+                    "dax:PutItem",
+                    "dax:UpdateItem",
+                    "dax:DeleteItem",
+                    "dax:ConditionCheckItem",
+                ],
                 Resource: args.dax.cluster.arn,
             });
         }
@@ -86,21 +107,38 @@ export class PublishingApi extends pulumi.ComponentResource {
                 environment: {
                     DOMAIN: args.domain,
                     ENTITIES: JSON.stringify(args.entities),
-                    TABLES: pulumi.jsonStringify(pulumi.all(Object.fromEntries(Object.entries(args.tables).map(([k, t]) => [k, t.name])))),
+                    TABLES: pulumi.jsonStringify(
+                        pulumi.all(Object.fromEntries(Object.entries(args.tables).map(([k, t]) => [k, t.name]))),
+                    ),
                     ...(args.dax ? { DAX_ENDPOINT: args.dax.cluster.clusterAddress.apply((a) => `daxs://${a}`) } : {}),
                 },
                 statements,
-                vpc: args.dax ? { subnetIds: args.dax.subnetIds, securityGroupIds: [args.dax.clientSecurityGroup.id] } : undefined,
+                vpc: args.dax
+                    ? { subnetIds: args.dax.subnetIds, securityGroupIds: [args.dax.clientSecurityGroup.id] }
+                    : undefined,
             },
             { parent: this },
         );
 
         this.api = new aws.apigateway.RestApi(
             name,
-            { name: args.naming.name("generic", "api"), description: `Publishing API of the ${args.domain} domain`, endpointConfiguration: { types: "REGIONAL" } },
+            {
+                name: args.naming.name("generic", "api"),
+                description: `Publishing API of the ${args.domain} domain`,
+                endpointConfiguration: { types: "REGIONAL" },
+            },
             { parent: this },
         );
-        const validator = new aws.apigateway.RequestValidator(name, { restApi: this.api.id, name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true }, { parent: this });
+        const validator = new aws.apigateway.RequestValidator(
+            name,
+            {
+                restApi: this.api.id,
+                name: "body-and-parameters",
+                validateRequestBody: true,
+                validateRequestParameters: true,
+            },
+            { parent: this },
+        );
         // Validation failures answer in the API's own error format, naming what API Gateway rejected.
         for (const responseType of ["BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS"]) {
             new aws.apigateway.Response(
@@ -109,7 +147,10 @@ export class PublishingApi extends pulumi.ComponentResource {
                     restApiId: this.api.id,
                     responseType,
                     statusCode: "400",
-                    responseTemplates: { "application/json": '{"error":{"code":"ValidationError","message":"$context.error.validationErrorString"}}' },
+                    responseTemplates: {
+                        "application/json":
+                            '{"error":{"code":"ValidationError","message":"$context.error.validationErrorString"}}',
+                    },
                 },
                 { parent: this },
             );
@@ -117,10 +158,19 @@ export class PublishingApi extends pulumi.ComponentResource {
         let authorizerId: pulumi.Output<string> | undefined;
         const auth = args.authorization ?? { kind: "AWS_IAM" };
         if (auth.kind === "COGNITO") {
-            authorizerId = new aws.apigateway.Authorizer(name, { restApi: this.api.id, name: "cognito", type: "COGNITO_USER_POOLS", providerArns: [auth.userPoolArn] }, { parent: this }).id;
+            authorizerId = new aws.apigateway.Authorizer(
+                name,
+                { restApi: this.api.id, name: "cognito", type: "COGNITO_USER_POOLS", providerArns: [auth.userPoolArn] },
+                { parent: this },
+            ).id;
         }
         const integrations: aws.apigateway.Integration[] = [];
-        const method = (id: string, resource: aws.apigateway.Resource, httpMethod: string, extra: Partial<aws.apigateway.MethodArgs>) => {
+        const method = (
+            id: string,
+            resource: aws.apigateway.Resource,
+            httpMethod: string,
+            extra: Partial<aws.apigateway.MethodArgs>,
+        ) => {
             const m = new aws.apigateway.Method(
                 `${name}-${id}`,
                 {
@@ -137,7 +187,14 @@ export class PublishingApi extends pulumi.ComponentResource {
             integrations.push(
                 new aws.apigateway.Integration(
                     `${name}-${id}`,
-                    { restApi: this.api.id, resourceId: resource.id, httpMethod: m.httpMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri: this.handler.function.invokeArn },
+                    {
+                        restApi: this.api.id,
+                        resourceId: resource.id,
+                        httpMethod: m.httpMethod,
+                        type: "AWS_PROXY",
+                        integrationHttpMethod: "POST",
+                        uri: this.handler.function.invokeArn,
+                    },
                     { parent: this },
                 ),
             );
@@ -147,18 +204,37 @@ export class PublishingApi extends pulumi.ComponentResource {
                 (mode) =>
                     new aws.apigateway.Model(
                         `${name}-${entity.name}-${mode}`,
-                        { restApi: this.api.id, name: `${pascal(entity.name)}${pascal(mode)}`, contentType: "application/json", schema: JSON.stringify(entityJsonSchema(entity, mode)) },
+                        {
+                            restApi: this.api.id,
+                            name: `${pascal(entity.name)}${pascal(mode)}`,
+                            contentType: "application/json",
+                            schema: JSON.stringify(entityJsonSchema(entity, mode)),
+                        },
                         { parent: this },
                     ),
             );
-            const collection = new aws.apigateway.Resource(`${name}-${entity.name}`, { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: `${entity.name}s` }, { parent: this });
-            const item = new aws.apigateway.Resource(`${name}-${entity.name}-pk`, { restApi: this.api.id, parentId: collection.id, pathPart: `{${entity.partitionKey}}` }, { parent: this });
+            const collection = new aws.apigateway.Resource(
+                `${name}-${entity.name}`,
+                { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: `${entity.name}s` },
+                { parent: this },
+            );
+            const item = new aws.apigateway.Resource(
+                `${name}-${entity.name}-pk`,
+                { restApi: this.api.id, parentId: collection.id, pathPart: `{${entity.partitionKey}}` },
+                { parent: this },
+            );
             const leaf = entity.sortKey
-                ? new aws.apigateway.Resource(`${name}-${entity.name}-sk`, { restApi: this.api.id, parentId: item.id, pathPart: `{${entity.sortKey}}` }, { parent: this })
+                ? new aws.apigateway.Resource(
+                      `${name}-${entity.name}-sk`,
+                      { restApi: this.api.id, parentId: item.id, pathPart: `{${entity.sortKey}}` },
+                      { parent: this },
+                  )
                 : item;
             const paths = [entity.partitionKey, ...(entity.sortKey ? [entity.sortKey] : [])];
             const pathParams = Object.fromEntries(paths.map((p) => [`method.request.path.${p}`, true]));
-            method(`${entity.name}-create`, collection, "POST", { requestModels: { "application/json": models[0].name } });
+            method(`${entity.name}-create`, collection, "POST", {
+                requestModels: { "application/json": models[0].name },
+            });
             method(`${entity.name}-query`, collection, "GET", {
                 requestParameters: {
                     ...(entity.sortKey ? { [`method.request.querystring.${entity.partitionKey}`]: true } : {}),
@@ -167,17 +243,31 @@ export class PublishingApi extends pulumi.ComponentResource {
                 },
             });
             method(`${entity.name}-get`, leaf, "GET", { requestParameters: pathParams });
-            method(`${entity.name}-update`, leaf, "PUT", { requestParameters: pathParams, requestModels: { "application/json": models[1].name } });
-            method(`${entity.name}-delete`, leaf, "DELETE", { requestParameters: { ...pathParams, "method.request.querystring.version": false } });
+            method(`${entity.name}-update`, leaf, "PUT", {
+                requestParameters: pathParams,
+                requestModels: { "application/json": models[1].name },
+            });
+            method(`${entity.name}-delete`, leaf, "DELETE", {
+                requestParameters: { ...pathParams, "method.request.querystring.version": false },
+            });
         }
         new aws.lambda.Permission(
             `${name}-invoke`,
-            { action: "lambda:InvokeFunction", function: this.handler.name, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${this.api.executionArn}/*/*`, sourceAccount: ctx.accountId },
+            {
+                action: "lambda:InvokeFunction",
+                function: this.handler.name,
+                principal: "apigateway.amazonaws.com",
+                sourceArn: pulumi.interpolate`${this.api.executionArn}/*/*`,
+                sourceAccount: ctx.accountId,
+            },
             { parent: this },
         );
         const deployment = new aws.apigateway.Deployment(
             name,
-            { restApi: this.api.id, triggers: { definitions: createHash("sha256").update(this.openApi).digest("hex") } },
+            {
+                restApi: this.api.id,
+                triggers: { definitions: createHash("sha256").update(this.openApi).digest("hex") },
+            },
             { parent: this, dependsOn: integrations },
         );
         const accessLogs = createLogGroup(`${name}-access`, this, {
@@ -195,12 +285,24 @@ export class PublishingApi extends pulumi.ComponentResource {
                     {
                         Sid: "ExecutionLogs",
                         Effect: "Allow",
-                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
+                        Action: [
+                            "logs:CreateLogGroup",
+                            "logs:CreateLogStream",
+                            "logs:DescribeLogGroups",
+                            "logs:DescribeLogStreams",
+                            "logs:PutLogEvents",
+                            "logs:GetLogEvents",
+                            "logs:FilterLogEvents",
+                        ],
                         Resource: pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:API-Gateway-Execution-Logs_*`,
                     },
                 ],
             });
-            account = new aws.apigateway.Account(name, { cloudwatchRoleArn: logsRole.role.arn }, { parent: this, dependsOn: [logsRole.policy] });
+            account = new aws.apigateway.Account(
+                name,
+                { cloudwatchRoleArn: logsRole.role.arn },
+                { parent: this, dependsOn: [logsRole.policy] },
+            );
         }
         this.stage = new aws.apigateway.Stage(
             name,
@@ -234,7 +336,13 @@ export class PublishingApi extends pulumi.ComponentResource {
                 restApi: this.api.id,
                 stageName: this.stage.stageName,
                 methodPath: "*/*",
-                settings: { loggingLevel: "INFO", metricsEnabled: true, dataTraceEnabled: false, throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit },
+                settings: {
+                    loggingLevel: "INFO",
+                    metricsEnabled: true,
+                    dataTraceEnabled: false,
+                    throttlingRateLimit: throttle.rateLimit,
+                    throttlingBurstLimit: throttle.burstLimit,
+                },
             },
             { parent: this },
         );

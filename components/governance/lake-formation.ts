@@ -38,7 +38,12 @@ export class LakeFormation extends pulumi.ComponentResource {
             issues.add(`LakeFormation(${name}).adminRoleArns`, args.adminRoleArns, "at least one IAM role ARN");
         }
         [...args.adminRoleArns, ...(args.readOnlyAdminRoleArns ?? [])].forEach((arn, i) => {
-            if (!ROLE_ARN.test(arn)) issues.add(`LakeFormation(${name}).adminRoleArns[${i}]`, arn, "an IAM role ARN (no users, no wildcards)");
+            if (!ROLE_ARN.test(arn))
+                issues.add(
+                    `LakeFormation(${name}).adminRoleArns[${i}]`,
+                    arn,
+                    "an IAM role ARN (no users, no wildcards)",
+                );
         });
         issues.throwIfAny(`Invalid arguments for LakeFormation "${name}"`);
 
@@ -62,7 +67,11 @@ export class LakeFormation extends pulumi.ComponentResource {
         this.tags = Object.fromEntries(
             Object.entries(values).map(([key, tagValues]) => [
                 key,
-                new aws.lakeformation.LfTag(`${name}-${key}`, { key, values: tagValues }, { parent: this, dependsOn: [this.settings] }),
+                new aws.lakeformation.LfTag(
+                    `${name}-${key}`,
+                    { key, values: tagValues },
+                    { parent: this, dependsOn: [this.settings] },
+                ),
             ]),
         );
         this.registerOutputs({});

@@ -3,11 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { policyJson } from "../shared/iam";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { createDeadLetterQueue } from "../shared/queues";
 import { serviceRole } from "../shared/roles";
 import { createRawDelivery } from "./raw-delivery";
-import { ZoneTarget } from "./zone-target";
+import type { ZoneTarget } from "./zone-target";
 
 /** Events of these sources go to the raw zone through one rule. */
 export interface EventRoute {
@@ -48,23 +48,34 @@ export interface EventIngestArgs {
 }
 
 const ROUTE = /^[a-z][a-z0-9-]{1,31}$/;
-const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
+const SCHEDULE =
+    /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
 
 export function validateEventIngestArgs(name: string, args: EventIngestArgs): void {
     const issues = new IssueCollector();
     const at = `EventIngest(${name})`;
     const retention = args.archiveRetentionDays ?? 30;
-    if (!Number.isInteger(retention) || retention < 1) issues.add(`${at}.archiveRetentionDays`, retention, "a whole number of days ≥ 1");
+    if (!Number.isInteger(retention) || retention < 1)
+        issues.add(`${at}.archiveRetentionDays`, retention, "a whole number of days ≥ 1");
     (args.routes ?? []).forEach((r, i) => {
-        if (!ROUTE.test(r.name)) issues.add(`${at}.routes[${i}].name`, r.name, "2-32 lower-case letters, digits or hyphens");
-        if (r.sources.length === 0) issues.add(`${at}.routes[${i}].sources`, r.sources, "at least one event source, or \"*\"");
+        if (!ROUTE.test(r.name))
+            issues.add(`${at}.routes[${i}].name`, r.name, "2-32 lower-case letters, digits or hyphens");
+        if (r.sources.length === 0)
+            issues.add(`${at}.routes[${i}].sources`, r.sources, 'at least one event source, or "*"');
         r.sources.forEach((s, j) => {
-            if (s !== "*" && (s.startsWith("aws.") || !/^[A-Za-z0-9._-]{1,256}$/.test(s))) issues.add(`${at}.routes[${i}].sources[${j}]`, s, "an application event source (not aws.*), or \"*\"");
+            if (s !== "*" && (s.startsWith("aws.") || !/^[A-Za-z0-9._-]{1,256}$/.test(s)))
+                issues.add(`${at}.routes[${i}].sources[${j}]`, s, 'an application event source (not aws.*), or "*"');
         });
     });
     (args.schedules ?? []).forEach((s, i) => {
-        if (!ROUTE.test(s.name)) issues.add(`${at}.schedules[${i}].name`, s.name, "2-32 lower-case letters, digits or hyphens");
-        if (!SCHEDULE.test(s.expression)) issues.add(`${at}.schedules[${i}].expression`, s.expression, "rate(N unit), cron(...) or at(yyyy-mm-ddThh:mm:ss)");
+        if (!ROUTE.test(s.name))
+            issues.add(`${at}.schedules[${i}].name`, s.name, "2-32 lower-case letters, digits or hyphens");
+        if (!SCHEDULE.test(s.expression))
+            issues.add(
+                `${at}.schedules[${i}].expression`,
+                s.expression,
+                "rate(N unit), cron(...) or at(yyyy-mm-ddThh:mm:ss)",
+            );
     });
     issues.throwIfAny(`Invalid arguments for EventIngest "${name}"`);
 }
@@ -88,7 +99,11 @@ export class EventIngest extends pulumi.ComponentResource {
         const busName = args.naming.name("generic", "events");
         const firehoseName = args.naming.name("firehoseStream", "events-raw");
 
-        this.bus = new aws.cloudwatch.EventBus(name, { name: busName, kmsKeyIdentifier: args.kmsKeyArn }, { parent: this });
+        this.bus = new aws.cloudwatch.EventBus(
+            name,
+            { name: busName, kmsKeyIdentifier: args.kmsKeyArn },
+            { parent: this },
+        );
         this.busArn = this.bus.arn;
         const producers = args.producerAccountIds ?? [];
         if (producers.length > 0) {
@@ -100,7 +115,9 @@ export class EventIngest extends pulumi.ComponentResource {
                         {
                             Sid: "ProducerDomainsPutEvents",
                             Effect: "Allow",
-                            Principal: { AWS: producers.map((id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`) },
+                            Principal: {
+                                AWS: producers.map((id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`),
+                            },
                             Action: "events:PutEvents",
                             Resource: this.bus.arn,
                         },
@@ -139,19 +156,36 @@ export class EventIngest extends pulumi.ComponentResource {
                         { parameterName: "MetadataExtractionQuery", parameterValue: "{source: .source}" },
                     ],
                 },
-                { type: "AppendDelimiterToRecord", parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }] },
+                {
+                    type: "AppendDelimiterToRecord",
+                    parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }],
+                },
             ],
         }).stream;
 
-        const targetRole = serviceRole(`${name}-targets`, this, { service: "events.amazonaws.com", accountId: ctx.accountId, description: `EventBridge ${busName}: deliver routed events to Firehose`, statements: [
-            { Sid: "PutToDeliveryStream", Effect: "Allow", Action: ["firehose:PutRecord", "firehose:PutRecordBatch"], Resource: this.deliveryStream.arn },
-        ] });
+        const targetRole = serviceRole(`${name}-targets`, this, {
+            service: "events.amazonaws.com",
+            accountId: ctx.accountId,
+            description: `EventBridge ${busName}: deliver routed events to Firehose`,
+            statements: [
+                {
+                    Sid: "PutToDeliveryStream",
+                    Effect: "Allow",
+                    Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+                    Resource: this.deliveryStream.arn,
+                },
+            ],
+        });
         const routes = args.routes ?? [{ name: "all-app-events", sources: ["*"] }];
         for (const route of routes) {
             const sources = route.sources.includes("*") ? [{ "anything-but": { prefix: "aws." } }] : route.sources;
             const rule = new aws.cloudwatch.EventRule(
                 `${name}-${route.name}`,
-                { eventBusName: this.bus.name, description: `Route ${route.name} → raw zone`, eventPattern: JSON.stringify({ source: sources }) },
+                {
+                    eventBusName: this.bus.name,
+                    description: `Route ${route.name} → raw zone`,
+                    eventPattern: JSON.stringify({ source: sources }),
+                },
                 { parent: this },
             );
             const dlq = createDeadLetterQueue(`${name}-${route.name}-dlq`, this, {
@@ -175,19 +209,38 @@ export class EventIngest extends pulumi.ComponentResource {
 
         const schedules = args.schedules ?? [];
         if (schedules.length > 0) {
-            const group = new aws.scheduler.ScheduleGroup(name, { name: args.naming.name("generic", "data-sync") }, { parent: this });
-            const dlq = createDeadLetterQueue(`${name}-schedules-dlq`, this, { queueName: args.naming.name("sqsQueue", "schedules-dlq"), kmsKeyArn: args.kmsKeyArn });
-            const schedulerRole = serviceRole(`${name}-scheduler`, this, { service: "scheduler.amazonaws.com", accountId: ctx.accountId, description: `EventBridge Scheduler: put data-sync events on ${busName}`, statements: [
-                { Sid: "PutSyncEvents", Effect: "Allow", Action: "events:PutEvents", Resource: this.bus.arn },
-                { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
-                {
-                    Sid: "EncryptedTargets",
-                    Effect: "Allow",
-                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-                    Resource: args.kmsKeyArn,
-                    Condition: { StringEquals: { "kms:ViaService": [pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}`, pulumi.interpolate`events.${ctx.region}.${ctx.dnsSuffix}`] } },
-                },
-            ] });
+            const group = new aws.scheduler.ScheduleGroup(
+                name,
+                { name: args.naming.name("generic", "data-sync") },
+                { parent: this },
+            );
+            const dlq = createDeadLetterQueue(`${name}-schedules-dlq`, this, {
+                queueName: args.naming.name("sqsQueue", "schedules-dlq"),
+                kmsKeyArn: args.kmsKeyArn,
+            });
+            const schedulerRole = serviceRole(`${name}-scheduler`, this, {
+                service: "scheduler.amazonaws.com",
+                accountId: ctx.accountId,
+                description: `EventBridge Scheduler: put data-sync events on ${busName}`,
+                statements: [
+                    { Sid: "PutSyncEvents", Effect: "Allow", Action: "events:PutEvents", Resource: this.bus.arn },
+                    { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
+                    {
+                        Sid: "EncryptedTargets",
+                        Effect: "Allow",
+                        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                        Resource: args.kmsKeyArn,
+                        Condition: {
+                            StringEquals: {
+                                "kms:ViaService": [
+                                    pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}`,
+                                    pulumi.interpolate`events.${ctx.region}.${ctx.dnsSuffix}`,
+                                ],
+                            },
+                        },
+                    },
+                ],
+            });
             for (const schedule of schedules) {
                 new aws.scheduler.Schedule(
                     `${name}-${schedule.name}`,

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { AwsContext } from "../shared/context";
-import { PolicyStatement, s3AccessStatements } from "../shared/iam";
+import type * as pulumi from "@pulumi/pulumi";
+import type { AwsContext } from "../shared/context";
+import { type PolicyStatement, s3AccessStatements } from "../shared/iam";
 import { createLogGroup, logWriteStatement } from "../shared/logs";
 import { serviceRole } from "../shared/roles";
-import { ZoneTarget } from "./zone-target";
+import type { ZoneTarget } from "./zone-target";
 
 export interface RawDeliverySpec {
     /** Physical delivery stream name (naming rules `firehoseStream`). */
@@ -20,7 +20,9 @@ export interface RawDeliverySpec {
     /** Record processors (Lambda transformation, metadata extraction, delimiter). */
     processors: aws.types.input.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessor[];
     /** A Kinesis stream source (then the stream's encryption applies), or Direct PUT encrypted with `kmsKeyArn`. */
-    source: { kind: "kinesis"; streamArn: pulumi.Input<string>; readStatements: PolicyStatement[] } | { kind: "direct-put" };
+    source:
+        | { kind: "kinesis"; streamArn: pulumi.Input<string>; readStatements: PolicyStatement[] }
+        | { kind: "direct-put" };
     /** Other statements the role needs (invoking the transformation Lambda). */
     statements?: PolicyStatement[];
     buffering: { sizeMb: number; intervalSeconds: number };
@@ -32,10 +34,22 @@ export interface RawDeliverySpec {
  * records under `errors/<folder>/`, GZIP, the zone's key, an encrypted delivery log group, and a role that may write
  * only those two folders.
  */
-export function createRawDelivery(name: string, parent: pulumi.Resource, spec: RawDeliverySpec): { stream: aws.kinesis.FirehoseDeliveryStream; role: aws.iam.Role } {
+export function createRawDelivery(
+    name: string,
+    parent: pulumi.Resource,
+    spec: RawDeliverySpec,
+): { stream: aws.kinesis.FirehoseDeliveryStream; role: aws.iam.Role } {
     const { rawZone, folder } = spec;
-    const logGroup = createLogGroup(`${name}-delivery`, parent, { name: `/aws/kinesisfirehose/${spec.streamName}`, kmsKeyArn: spec.kmsKeyArn, retentionDays: spec.logRetentionDays });
-    const logStream = new aws.cloudwatch.LogStream(`${name}-delivery`, { name: "S3Delivery", logGroupName: logGroup.name }, { parent });
+    const logGroup = createLogGroup(`${name}-delivery`, parent, {
+        name: `/aws/kinesisfirehose/${spec.streamName}`,
+        kmsKeyArn: spec.kmsKeyArn,
+        retentionDays: spec.logRetentionDays,
+    });
+    const logStream = new aws.cloudwatch.LogStream(
+        `${name}-delivery`,
+        { name: "S3Delivery", logGroupName: logGroup.name },
+        { parent },
+    );
     const kinesis = spec.source.kind === "kinesis" ? spec.source : undefined;
     const delivery = serviceRole(`${name}-delivery`, parent, {
         service: "firehose.amazonaws.com",
@@ -43,8 +57,16 @@ export function createRawDelivery(name: string, parent: pulumi.Resource, spec: R
         description: `Firehose ${spec.streamName}: write raw/${folder}/`,
         statements: [
             ...(kinesis?.readStatements ?? []),
-            ...s3AccessStatements("write", { bucketArn: rawZone.bucketArn, keyArn: rawZone.keyArn, prefix: folder }, "RawData"),
-            ...s3AccessStatements("write", { bucketArn: rawZone.bucketArn, keyArn: rawZone.keyArn, prefix: `errors/${folder}` }, "RawErrors"),
+            ...s3AccessStatements(
+                "write",
+                { bucketArn: rawZone.bucketArn, keyArn: rawZone.keyArn, prefix: folder },
+                "RawData",
+            ),
+            ...s3AccessStatements(
+                "write",
+                { bucketArn: rawZone.bucketArn, keyArn: rawZone.keyArn, prefix: `errors/${folder}` },
+                "RawErrors",
+            ),
             ...(spec.statements ?? []),
             logWriteStatement(logGroup.arn, "WriteDeliveryLogs"),
         ],

@@ -2,12 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { policyJson, PolicyStatement, s3AccessStatements } from "../shared/iam";
+import { policyJson, type PolicyStatement, s3AccessStatements } from "../shared/iam";
 import { createLogGroup } from "../shared/logs";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { createQueueWithDlq } from "../shared/queues";
 import { serviceRole } from "../shared/roles";
-import { ZoneTarget } from "./zone-target";
+import type { ZoneTarget } from "./zone-target";
 
 /** A partner that delivers files over SFTP. */
 export interface SftpPartner {
@@ -41,16 +41,33 @@ export function validateSftpIngestArgs(name: string, args: SftpIngestArgs): void
     const at = `SftpIngest(${name})`;
     const seen = new Set<string>();
     args.partners.forEach((p, i) => {
-        if (!PARTNER.test(p.name)) issues.add(`${at}.partners[${i}].name`, p.name, "3-32 lower-case letters, digits or hyphens, starting with a letter");
-        if (seen.has(p.name)) issues.add(`${at}.partners[${i}].name`, p.name, "a partner name not used by another partner");
+        if (!PARTNER.test(p.name))
+            issues.add(
+                `${at}.partners[${i}].name`,
+                p.name,
+                "3-32 lower-case letters, digits or hyphens, starting with a letter",
+            );
+        if (seen.has(p.name))
+            issues.add(`${at}.partners[${i}].name`, p.name, "a partner name not used by another partner");
         seen.add(p.name);
-        if (p.sshPublicKeys.length === 0) issues.add(`${at}.partners[${i}].sshPublicKeys`, p.sshPublicKeys, "at least one SSH public key (service-managed users have no password)");
+        if (p.sshPublicKeys.length === 0)
+            issues.add(
+                `${at}.partners[${i}].sshPublicKeys`,
+                p.sshPublicKeys,
+                "at least one SSH public key (service-managed users have no password)",
+            );
         p.sshPublicKeys.forEach((k, j) => {
-            if (!SSH_KEY.test(k.trim())) issues.add(`${at}.partners[${i}].sshPublicKeys[${j}]`, k, "an OpenSSH public key: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa");
+            if (!SSH_KEY.test(k.trim()))
+                issues.add(
+                    `${at}.partners[${i}].sshPublicKeys[${j}]`,
+                    k,
+                    "an OpenSSH public key: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa",
+                );
         });
     });
     (args.vpc?.allowedCidrs ?? []).forEach((c, i) => {
-        if (!CIDR.test(c) || c === "0.0.0.0/0") issues.add(`${at}.vpc.allowedCidrs[${i}]`, c, "an IPv4 CIDR narrower than 0.0.0.0/0");
+        if (!CIDR.test(c) || c === "0.0.0.0/0")
+            issues.add(`${at}.vpc.allowedCidrs[${i}]`, c, "an IPv4 CIDR narrower than 0.0.0.0/0");
     });
     issues.throwIfAny(`Invalid arguments for SftpIngest "${name}"`);
 }
@@ -86,7 +103,15 @@ export class SftpIngest extends pulumi.ComponentResource {
                 {
                     description: `SFTP ${serverName}: port 22 from partner networks only`,
                     vpcId: args.vpc.vpcId,
-                    ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: args.vpc.allowedCidrs, description: "partner SFTP" }],
+                    ingress: [
+                        {
+                            protocol: "tcp",
+                            fromPort: 22,
+                            toPort: 22,
+                            cidrBlocks: args.vpc.allowedCidrs,
+                            description: "partner SFTP",
+                        },
+                    ],
                     egress: [],
                 },
                 { parent: this },
@@ -114,7 +139,11 @@ export class SftpIngest extends pulumi.ComponentResource {
             service: "transfer.amazonaws.com",
             accountId: ctx.accountId,
             description: `Transfer Family ${serverName}: partner access to raw/${prefix}/`,
-            trustCondition: { ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${ctx.partition}:transfer:${ctx.region}:${ctx.accountId}:user/*` } },
+            trustCondition: {
+                ArnLike: {
+                    "aws:SourceArn": pulumi.interpolate`arn:${ctx.partition}:transfer:${ctx.region}:${ctx.accountId}:user/*`,
+                },
+            },
             statements: s3AccessStatements("readwrite", folder, "Sftp"),
         }).role;
 
@@ -128,13 +157,19 @@ export class SftpIngest extends pulumi.ComponentResource {
                     userName: partner.name,
                     role: this.role.arn,
                     homeDirectoryType: "LOGICAL",
-                    homeDirectoryMappings: [{ entry: "/", target: pulumi.interpolate`/${args.rawZone.bucketName}/${home}` }],
+                    homeDirectoryMappings: [
+                        { entry: "/", target: pulumi.interpolate`/${args.rawZone.bucketName}/${home}` },
+                    ],
                     policy: partnerSessionPolicy({ ...folder, prefix: home }),
                 },
                 { parent: this },
             );
             partner.sshPublicKeys.forEach((key, i) => {
-                new aws.transfer.SshKey(`${name}-${partner.name}-${i}`, { serverId: this.server.id, userName: user.userName, body: key.trim() }, { parent: this });
+                new aws.transfer.SshKey(
+                    `${name}-${partner.name}-${i}`,
+                    { serverId: this.server.id, userName: user.userName, body: key.trim() },
+                    { parent: this },
+                );
             });
             users[partner.name] = user;
         }
@@ -161,7 +196,12 @@ export class SftpIngest extends pulumi.ComponentResource {
         this.uploads = queue;
         new aws.cloudwatch.EventTarget(
             `${name}-uploads`,
-            { rule: rule.name, arn: queue.arn, deadLetterConfig: { arn: dlq.arn }, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 } },
+            {
+                rule: rule.name,
+                arn: queue.arn,
+                deadLetterConfig: { arn: dlq.arn },
+                retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+            },
             { parent: this },
         );
         this.registerOutputs({ serverId: this.server.id, endpoint: this.server.endpoint });
@@ -172,7 +212,11 @@ export class SftpIngest extends pulumi.ComponentResource {
  * The session policy of one partner: the role's access narrowed to the partner's own folder. Transfer Family evaluates
  * it together with the role, so even a misconfigured home directory cannot reach another partner's files.
  */
-export function partnerSessionPolicy(folder: { bucketArn: pulumi.Input<string>; keyArn: pulumi.Input<string>; prefix: string }): pulumi.Output<string> {
+export function partnerSessionPolicy(folder: {
+    bucketArn: pulumi.Input<string>;
+    keyArn: pulumi.Input<string>;
+    prefix: string;
+}): pulumi.Output<string> {
     const statements: PolicyStatement[] = s3AccessStatements("readwrite", folder, "Partner");
     return policyJson(statements);
 }

@@ -5,9 +5,9 @@ import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { policyJson } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { createRawDelivery } from "./raw-delivery";
-import { ZoneTarget } from "./zone-target";
+import type { ZoneTarget } from "./zone-target";
 
 export interface StreamIngestArgs {
     naming: Naming;
@@ -39,15 +39,23 @@ export function validateStreamIngestArgs(name: string, args: StreamIngestArgs): 
     const issues = new IssueCollector();
     const at = `StreamIngest(${name})`;
     const hours = args.retentionHours ?? 168;
-    if (!Number.isInteger(hours) || hours < 24 || hours > 8760) issues.add(`${at}.retentionHours`, hours, "a whole number of hours from 24 to 8760");
-    if (args.capacity?.mode === "PROVISIONED" && (!Number.isInteger(args.capacity.shards) || args.capacity.shards < 1)) {
+    if (!Number.isInteger(hours) || hours < 24 || hours > 8760)
+        issues.add(`${at}.retentionHours`, hours, "a whole number of hours from 24 to 8760");
+    if (
+        args.capacity?.mode === "PROVISIONED" &&
+        (!Number.isInteger(args.capacity.shards) || args.capacity.shards < 1)
+    ) {
         issues.add(`${at}.capacity.shards`, args.capacity.shards, "a whole number of shards ≥ 1");
     }
     const b = args.buffering ?? { sizeMb: 64, intervalSeconds: 60 };
-    if (!Number.isInteger(b.sizeMb) || b.sizeMb < 64 || b.sizeMb > 128) issues.add(`${at}.buffering.sizeMb`, b.sizeMb, "64-128 MB (Firehose dynamic partitioning needs at least 64)");
-    if (!Number.isInteger(b.intervalSeconds) || b.intervalSeconds < 60 || b.intervalSeconds > 900) issues.add(`${at}.buffering.intervalSeconds`, b.intervalSeconds, "60-900 seconds");
-    if (args.hashIdentifiers && args.hashSalt === undefined) issues.add(`${at}.hashSalt`, undefined, "a secret of at least 16 characters when hashIdentifiers is true");
-    if (args.prefix !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(args.prefix)) issues.add(`${at}.prefix`, args.prefix, "a lower-case key prefix without slashes");
+    if (!Number.isInteger(b.sizeMb) || b.sizeMb < 64 || b.sizeMb > 128)
+        issues.add(`${at}.buffering.sizeMb`, b.sizeMb, "64-128 MB (Firehose dynamic partitioning needs at least 64)");
+    if (!Number.isInteger(b.intervalSeconds) || b.intervalSeconds < 60 || b.intervalSeconds > 900)
+        issues.add(`${at}.buffering.intervalSeconds`, b.intervalSeconds, "60-900 seconds");
+    if (args.hashIdentifiers && args.hashSalt === undefined)
+        issues.add(`${at}.hashSalt`, undefined, "a secret of at least 16 characters when hashIdentifiers is true");
+    if (args.prefix !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(args.prefix))
+        issues.add(`${at}.prefix`, args.prefix, "a lower-case key prefix without slashes");
     issues.throwIfAny(`Invalid arguments for StreamIngest "${name}"`);
 }
 
@@ -98,8 +106,17 @@ export class StreamIngest extends pulumi.ComponentResource {
                         {
                             Sid: "ProducerDomainsPutRecords",
                             Effect: "Allow",
-                            Principal: { AWS: args.producerAccountIds.map((id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`) },
-                            Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+                            Principal: {
+                                AWS: args.producerAccountIds.map(
+                                    (id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`,
+                                ),
+                            },
+                            Action: [
+                                "kinesis:PutRecord",
+                                "kinesis:PutRecords",
+                                "kinesis:DescribeStreamSummary",
+                                "kinesis:ListShards",
+                            ],
                             Resource: this.stream.arn,
                         },
                     ]),
@@ -142,7 +159,13 @@ export class StreamIngest extends pulumi.ComponentResource {
                     {
                         Sid: "ReadIngestStream",
                         Effect: "Allow",
-                        Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
+                        Action: [
+                            "kinesis:DescribeStream",
+                            "kinesis:DescribeStreamSummary",
+                            "kinesis:GetShardIterator",
+                            "kinesis:GetRecords",
+                            "kinesis:ListShards",
+                        ],
                         Resource: this.stream.arn,
                     },
                     {
@@ -150,7 +173,11 @@ export class StreamIngest extends pulumi.ComponentResource {
                         Effect: "Allow",
                         Action: ["kms:Decrypt"],
                         Resource: args.kmsKeyArn,
-                        Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` } },
+                        Condition: {
+                            StringEquals: {
+                                "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}`,
+                            },
+                        },
                     },
                 ],
             },
@@ -166,7 +193,10 @@ export class StreamIngest extends pulumi.ComponentResource {
                 {
                     type: "Lambda",
                     parameters: [
-                        { parameterName: "LambdaArn", parameterValue: pulumi.interpolate`${this.preprocess.arn}:$LATEST` },
+                        {
+                            parameterName: "LambdaArn",
+                            parameterValue: pulumi.interpolate`${this.preprocess.arn}:$LATEST`,
+                        },
                         // Small Lambda batches keep normalised responses far below Firehose's 6 MB limit.
                         { parameterName: "BufferSizeInMBs", parameterValue: "1" },
                         { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
@@ -206,7 +236,10 @@ export class StreamIngest extends pulumi.ComponentResource {
             threshold: 1,
             treatMissingData: "notBreaching",
         });
-        for (const [metric, what] of [["Errors", "errors"], ["Throttles", "is throttled"]] as const) {
+        for (const [metric, what] of [
+            ["Errors", "errors"],
+            ["Throttles", "is throttled"],
+        ] as const) {
             createAlarm(`${name}-preprocess-${metric.toLowerCase()}`, this, topic, {
                 description: `Preprocessing Lambda ${what}`,
                 namespace: "AWS/Lambda",

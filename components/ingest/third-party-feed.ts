@@ -4,9 +4,9 @@ import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { s3AccessStatements } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { createDeadLetterQueue } from "../shared/queues";
-import { ZoneTarget } from "./zone-target";
+import type { ZoneTarget } from "./zone-target";
 
 /** An AWS Data Exchange data set the platform is subscribed to. */
 export interface DataExchangeDataSet {
@@ -35,7 +35,8 @@ export function validateThirdPartyFeedArgs(name: string, args: ThirdPartyFeedArg
     const names = new Set<string>();
     args.dataSets.forEach((d, i) => {
         if (!DATASET_ID.test(d.id)) issues.add(`${at}.dataSets[${i}].id`, d.id, "an AWS Data Exchange data set id");
-        if (!DATASET_NAME.test(d.name)) issues.add(`${at}.dataSets[${i}].name`, d.name, "2-40 lower-case letters, digits or hyphens");
+        if (!DATASET_NAME.test(d.name))
+            issues.add(`${at}.dataSets[${i}].name`, d.name, "2-40 lower-case letters, digits or hyphens");
         if (names.has(d.name)) issues.add(`${at}.dataSets[${i}].name`, d.name, "a name not used by another data set");
         names.add(d.name);
     });
@@ -62,7 +63,11 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
                     `${name}-${d.name}`,
                     {
                         description: `New revisions of Data Exchange data set ${d.name}`,
-                        eventPattern: JSON.stringify({ source: ["aws.dataexchange"], "detail-type": ["Revision Published To Data Set"], resources: [d.id] }),
+                        eventPattern: JSON.stringify({
+                            source: ["aws.dataexchange"],
+                            "detail-type": ["Revision Published To Data Set"],
+                            resources: [d.id],
+                        }),
                     },
                     { parent: this },
                 ),
@@ -73,7 +78,8 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
             senders: [{ service: "events.amazonaws.com", sourceArns: rules.map((r) => r.arn) }],
         });
         // Entitled data sets carry the provider's account id, so the account part is a wildcard; the id is exact.
-        const dataSetArn = (id: string) => pulumi.interpolate`arn:${ctx.partition}:dataexchange:${ctx.region}:*:data-sets/${id}`;
+        const dataSetArn = (id: string) =>
+            pulumi.interpolate`arn:${ctx.partition}:dataexchange:${ctx.region}:*:data-sets/${id}`;
         this.exporter = new NodeFunction(
             `${name}-exporter`,
             {
@@ -110,18 +116,37 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
                     {
                         Sid: "ReadSubscribedRevisions",
                         Effect: "Allow",
-                        Action: ["dataexchange:GetDataSet", "dataexchange:GetRevision", "dataexchange:GetAsset", "dataexchange:ListRevisionAssets"],
-                        Resource: args.dataSets.flatMap((d) => [dataSetArn(d.id), pulumi.interpolate`${dataSetArn(d.id)}/*`]),
+                        Action: [
+                            "dataexchange:GetDataSet",
+                            "dataexchange:GetRevision",
+                            "dataexchange:GetAsset",
+                            "dataexchange:ListRevisionAssets",
+                        ],
+                        Resource: args.dataSets.flatMap((d) => [
+                            dataSetArn(d.id),
+                            pulumi.interpolate`${dataSetArn(d.id)}/*`,
+                        ]),
                     },
                     // Export jobs write with the caller's permissions.
-                    ...s3AccessStatements("write", { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix }, "RawThirdParty"),
-                    { Sid: "FailedInvocations", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.deadLetters.arn },
+                    ...s3AccessStatements(
+                        "write",
+                        { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix },
+                        "RawThirdParty",
+                    ),
+                    {
+                        Sid: "FailedInvocations",
+                        Effect: "Allow",
+                        Action: "sqs:SendMessage",
+                        Resource: this.deadLetters.arn,
+                    },
                     {
                         Sid: "EncryptedDeadLetters",
                         Effect: "Allow",
                         Action: ["kms:GenerateDataKey", "kms:Decrypt"],
                         Resource: args.kmsKeyArn,
-                        Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}` } },
+                        Condition: {
+                            StringEquals: { "kms:ViaService": pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}` },
+                        },
                     },
                 ],
             },
@@ -140,7 +165,13 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
             const rule = rules[i];
             new aws.lambda.Permission(
                 `${name}-${d.name}`,
-                { action: "lambda:InvokeFunction", function: this.exporter.name, principal: "events.amazonaws.com", sourceArn: rule.arn, sourceAccount: ctx.accountId },
+                {
+                    action: "lambda:InvokeFunction",
+                    function: this.exporter.name,
+                    principal: "events.amazonaws.com",
+                    sourceArn: rule.arn,
+                    sourceAccount: ctx.accountId,
+                },
                 { parent: this },
             );
             new aws.cloudwatch.EventTarget(

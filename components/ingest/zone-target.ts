@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** The part of a data-lake zone an ingestion component writes to (it may live in another account). */
 export interface ZoneTarget {

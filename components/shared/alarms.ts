@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { AwsContext } from "./context";
-import { policyJson, PolicyStatement } from "./iam";
+import type * as pulumi from "@pulumi/pulumi";
+import type { AwsContext } from "./context";
+import { policyJson, type PolicyStatement } from "./iam";
 
 /** An SNS topic for alarms, encrypted with a CMK, that only CloudWatch alarms of this account may publish to. */
 export function createAlarmTopic(
@@ -67,7 +67,12 @@ export interface AlarmSpec {
 }
 
 /** A metric alarm that notifies `topicArn` when it fires and when it recovers. */
-export function createAlarm(name: string, parent: pulumi.Resource, topicArn: pulumi.Input<string>, spec: AlarmSpec): aws.cloudwatch.MetricAlarm {
+export function createAlarm(
+    name: string,
+    parent: pulumi.Resource,
+    topicArn: pulumi.Input<string>,
+    spec: AlarmSpec,
+): aws.cloudwatch.MetricAlarm {
     return new aws.cloudwatch.MetricAlarm(
         name,
         {

@@ -17,7 +17,7 @@ export function describeValue(value: unknown): string {
     }
     let text: string;
     try {
-        text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+        text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
     } catch {
         text = String(value);
     }
@@ -49,7 +49,9 @@ export class ValidationError extends pulumi.RunError {
 }
 
 export function isValidationError(err: unknown): err is ValidationError {
-    return typeof err === "object" && err !== null && (err as { cdpValidationError?: boolean }).cdpValidationError === true;
+    return (
+        typeof err === "object" && err !== null && (err as { cdpValidationError?: boolean }).cdpValidationError === true
+    );
 }
 
 /** Collects issues while checking a value, then throws them all at once. */

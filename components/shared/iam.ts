@@ -6,7 +6,11 @@ export type PolicyCondition = Record<string, Record<string, pulumi.Input<string 
 /** A principal block (`"*"` is expressible, and every policy check of the platform rejects it where it matters). */
 export type PolicyPrincipal =
     | "*"
-    | { AWS?: pulumi.Input<string> | pulumi.Input<string>[]; Service?: pulumi.Input<string> | pulumi.Input<string>[]; Federated?: string | string[] };
+    | {
+          AWS?: pulumi.Input<string> | pulumi.Input<string>[];
+          Service?: pulumi.Input<string> | pulumi.Input<string>[];
+          Federated?: string | string[];
+      };
 
 /** One IAM policy statement, typed so that policy documents are built by code, not by string templates. */
 export interface PolicyStatement {
@@ -37,7 +41,10 @@ export function policyJson(statements: readonly PolicyStatement[]): pulumi.Outpu
 }
 
 /** `arn:<partition>:iam::<account>:root`, the account principal used by key and bucket policies. */
-export function accountRootArn(partition: pulumi.Input<string>, accountId: pulumi.Input<string>): pulumi.Output<string> {
+export function accountRootArn(
+    partition: pulumi.Input<string>,
+    accountId: pulumi.Input<string>,
+): pulumi.Output<string> {
     return pulumi.interpolate`arn:${partition}:iam::${accountId}:root`;
 }
 
@@ -75,14 +82,22 @@ export function normalisePrefix(prefix?: string): string | undefined {
 }
 
 const S3_READ_OBJECT_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging"];
-const S3_WRITE_OBJECT_ACTIONS = ["s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+const S3_WRITE_OBJECT_ACTIONS = [
+    "s3:PutObject",
+    "s3:PutObjectTagging",
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
+];
 const S3_DELETE_OBJECT_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion"];
 const KMS_READ_ACTIONS = ["kms:Decrypt"];
 /** Multipart uploads re-read data keys, so writers need Decrypt too. */
 const KMS_WRITE_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
 
 /** The S3 and KMS actions a grant of `access` needs (exposed for the bucket and key policies). */
-export function s3ActionsFor(access: S3Access, allowDelete = false): { object: string[]; bucket: string[]; kms: string[] } {
+export function s3ActionsFor(
+    access: S3Access,
+    allowDelete = false,
+): { object: string[]; bucket: string[]; kms: string[] } {
     const read = access === "read" || access === "readwrite";
     const write = access === "write" || access === "readwrite";
     return {
@@ -91,7 +106,10 @@ export function s3ActionsFor(access: S3Access, allowDelete = false): { object: s
             ...(write ? S3_WRITE_OBJECT_ACTIONS : []),
             ...(write && allowDelete ? S3_DELETE_OBJECT_ACTIONS : []),
         ],
-        bucket: [...(read ? ["s3:ListBucket", "s3:GetBucketLocation"] : []), ...(write ? ["s3:ListBucketMultipartUploads"] : [])],
+        bucket: [
+            ...(read ? ["s3:ListBucket", "s3:GetBucketLocation"] : []),
+            ...(write ? ["s3:ListBucketMultipartUploads"] : []),
+        ],
         kms: [...new Set([...(read ? KMS_READ_ACTIONS : []), ...(write ? KMS_WRITE_ACTIONS : [])])],
     };
 }
@@ -144,7 +162,10 @@ export function denyInsecureTransport(bucketArn: pulumi.Input<string>): PolicySt
  * KMS key. Uploads without encryption headers are allowed: the bucket default applies the right key. (Negated
  * condition operators match when the key is absent, so each statement also requires the header to be present.)
  */
-export function denyForeignEncryption(bucketArn: pulumi.Input<string>, keyArn: pulumi.Input<string>): PolicyStatement[] {
+export function denyForeignEncryption(
+    bucketArn: pulumi.Input<string>,
+    keyArn: pulumi.Input<string>,
+): PolicyStatement[] {
     const objects = pulumi.interpolate`${bucketArn}/*`;
     return [
         {
@@ -192,7 +213,13 @@ export function kmsServiceUseStatement(args: {
         Sid: args.sid,
         Effect: "Allow",
         Principal: { Service: args.service },
-        Action: args.actions ?? ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Action: args.actions ?? [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:DescribeKey",
+        ],
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ...(args.condition ?? {}) },
     };

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "./context";
 import { IssueCollector } from "./errors";
-import { accountRootArn, policyJson, PolicyStatement } from "./iam";
+import { accountRootArn, policyJson, type PolicyStatement } from "./iam";
 import { physicalName } from "./naming";
 import { dataStoreOptions } from "./protection";
 

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "./context";
 import { ValidationError } from "./errors";
-import { PolicyStatement } from "./iam";
+import type { PolicyStatement } from "./iam";
 import { createLogGroup, logWriteStatement } from "./logs";
 import { serviceRole } from "./roles";
 
@@ -30,7 +30,11 @@ export function functionCode(bundle: string): pulumi.asset.FileArchive {
     const dir = path.join(packageRoot(), "dist", "lambda", bundle);
     if (!fs.existsSync(path.join(dir, "index.js"))) {
         throw new ValidationError(`Lambda bundle "${bundle}" is missing`, [
-            { key: `dist/lambda/${bundle}/index.js`, value: undefined, expected: "the esbuild bundle: run `npm run build` before `pulumi up`" },
+            {
+                key: `dist/lambda/${bundle}/index.js`,
+                value: undefined,
+                expected: "the esbuild bundle: run `npm run build` before `pulumi up`",
+            },
         ]);
     }
     return new pulumi.asset.FileArchive(dir);
@@ -85,14 +89,25 @@ export class NodeFunction extends pulumi.ComponentResource {
             description: `Execution role of ${args.functionName}`,
             statements: [
                 logWriteStatement(this.logGroup.arn),
-                { Sid: "Tracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+                {
+                    Sid: "Tracing",
+                    Effect: "Allow",
+                    Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                    Resource: "*",
+                },
                 ...(args.vpc
                     ? [
                           {
                               // Lambda's VPC attachment: these EC2 actions have no resource-level permissions.
                               Sid: "VpcNetworkInterfaces",
                               Effect: "Allow" as const,
-                              Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+                              Action: [
+                                  "ec2:CreateNetworkInterface",
+                                  "ec2:DescribeNetworkInterfaces",
+                                  "ec2:DeleteNetworkInterface",
+                                  "ec2:AssignPrivateIpAddresses",
+                                  "ec2:UnassignPrivateIpAddresses",
+                              ],
                               Resource: "*",
                           },
                       ]
@@ -114,10 +129,14 @@ export class NodeFunction extends pulumi.ComponentResource {
                 timeout: args.timeout ?? 60,
                 reservedConcurrentExecutions: args.reservedConcurrency,
                 kmsKeyArn: args.kmsKeyArn,
-                environment: args.environment ? { variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment } } : undefined,
+                environment: args.environment
+                    ? { variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment } }
+                    : undefined,
                 loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
                 tracingConfig: { mode: "Active" },
-                vpcConfig: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } : undefined,
+                vpcConfig: args.vpc
+                    ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds }
+                    : undefined,
             },
             { parent: this, dependsOn: [this.logGroup] },
         );

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsContext } from "./context";
-import { PolicyStatement } from "./iam";
+import type { AwsContext } from "./context";
+import type { PolicyStatement } from "./iam";
 
 export interface LogGroupSpec {
     /** Physical log group name (e.g. `/aws/lambda/<fn>`, `/aws/kinesisfirehose/<stream>`). */
@@ -30,7 +30,9 @@ export function logsKeyStatement(ctx: AwsContext): PolicyStatement {
         Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         Resource: "*",
         Condition: {
-            ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:*` },
+            ArnLike: {
+                "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:*`,
+            },
         },
     };
 }

@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 
 /**
  * Physical-name rules of the AWS resource kinds the platform names itself.
@@ -101,7 +101,9 @@ export function physicalName(kind: NameKind, ...parts: readonly string[]): strin
             for (const ch of text) {
                 out += rule.allowed.test(ch) ? ch : sep;
             }
-            return out.replace(new RegExp(`[${sepClass}]{2,}`, "g"), sep).replace(new RegExp(`^[${sepClass}]+|[${sepClass}]+$`, "g"), "");
+            return out
+                .replace(new RegExp(`[${sepClass}]{2,}`, "g"), sep)
+                .replace(new RegExp(`^[${sepClass}]+|[${sepClass}]+$`, "g"), "");
         })
         .filter((p) => p.length > 0);
     const full = cleaned.join(sep);

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * Resource options for a data store (bucket, key, catalog database, table...). With data protection on, Pulumi

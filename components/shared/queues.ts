@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyJson, PolicyStatement } from "./iam";
+import { policyJson, type PolicyStatement } from "./iam";
 
 /** A service that may send to a queue, from the listed source ARNs only (e.g. EventBridge rules). */
 export interface QueueSender {
@@ -42,13 +42,22 @@ function queuePolicy(queueArn: pulumi.Output<string>, senders: QueueSender[]): p
 }
 
 /** An encrypted (CMK), TLS-only queue; with senders, a queue policy admitting only them. */
-function createQueue(name: string, parent: pulumi.Resource, spec: QueueSpec, extra: Partial<aws.sqs.QueueArgs>): aws.sqs.Queue {
+function createQueue(
+    name: string,
+    parent: pulumi.Resource,
+    spec: QueueSpec,
+    extra: Partial<aws.sqs.QueueArgs>,
+): aws.sqs.Queue {
     const queue = new aws.sqs.Queue(
         name,
         { name: spec.queueName, kmsMasterKeyId: spec.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300, ...extra },
         { parent },
     );
-    new aws.sqs.QueuePolicy(name, { queueUrl: queue.url, policy: queuePolicy(queue.arn, spec.senders ?? []) }, { parent });
+    new aws.sqs.QueuePolicy(
+        name,
+        { queueUrl: queue.url, policy: queuePolicy(queue.arn, spec.senders ?? []) },
+        { parent },
+    );
     return queue;
 }
 
@@ -64,10 +73,17 @@ export function createQueueWithDlq(
     spec: QueueSpec & { maxReceiveCount?: number },
 ): { queue: aws.sqs.Queue; dlq: aws.sqs.Queue } {
     // Senders reach the DLQ too: EventBridge and Scheduler deliver failed events to it directly.
-    const dlq = createDeadLetterQueue(`${name}-dlq`, parent, { queueName: `${spec.queueName}-dlq`, kmsKeyArn: spec.kmsKeyArn, senders: spec.senders });
+    const dlq = createDeadLetterQueue(`${name}-dlq`, parent, {
+        queueName: `${spec.queueName}-dlq`,
+        kmsKeyArn: spec.kmsKeyArn,
+        senders: spec.senders,
+    });
     const queue = createQueue(name, parent, spec, {
         messageRetentionSeconds: spec.retentionSeconds ?? 345600,
-        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount ?? 5 }),
+        redrivePolicy: pulumi.jsonStringify({
+            deadLetterTargetArn: dlq.arn,
+            maxReceiveCount: spec.maxReceiveCount ?? 5,
+        }),
     });
     return { queue, dlq };
 }

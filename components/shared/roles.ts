@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { PolicyCondition, policyJson, PolicyStatement } from "./iam";
+import type * as pulumi from "@pulumi/pulumi";
+import { type PolicyCondition, policyJson, type PolicyStatement } from "./iam";
 
 export interface ServiceRoleSpec {
     /** Service principal that assumes the role, e.g. `lambda.amazonaws.com`. */
@@ -15,7 +15,11 @@ export interface ServiceRoleSpec {
 }
 
 /** A role a service assumes for this account only, with an inline policy of exactly the given statements. */
-export function serviceRole(name: string, parent: pulumi.Resource, spec: ServiceRoleSpec): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+export function serviceRole(
+    name: string,
+    parent: pulumi.Resource,
+    spec: ServiceRoleSpec,
+): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
     const role = new aws.iam.Role(
         name,
         {
@@ -25,7 +29,10 @@ export function serviceRole(name: string, parent: pulumi.Resource, spec: Service
                     Effect: "Allow",
                     Principal: { Service: spec.service },
                     Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:SourceAccount": spec.accountId }, ...(spec.trustCondition ?? {}) },
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": spec.accountId },
+                        ...(spec.trustCondition ?? {}),
+                    },
                 },
             ]),
         },

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { PolicyStatement } from "../shared/iam";
-import { Naming } from "../shared/naming";
-import { createSecureBucket, SecureBucket } from "./secure-bucket";
+import type { PolicyStatement } from "../shared/iam";
+import type { Naming } from "../shared/naming";
+import { createSecureBucket, type SecureBucket } from "./secure-bucket";
 
 export interface AccessLogBucketArgs {
     naming: Naming;

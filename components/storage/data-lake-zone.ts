@@ -1,12 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { PolicyStatement, s3AccessStatements, S3Access, s3ActionsFor, normalisePrefix, denyForeignEncryption } from "../shared/iam";
+import {
+    type PolicyStatement,
+    s3AccessStatements,
+    type S3Access,
+    s3ActionsFor,
+    normalisePrefix,
+    denyForeignEncryption,
+} from "../shared/iam";
 import { KmsKey } from "../shared/kms";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { zoneTags } from "../shared/tags";
-import { createSecureBucket, SecureBucket } from "./secure-bucket";
-import { DEFAULT_ZONE_LIFECYCLES, GENERIC_ZONE_LIFECYCLE, validateLifecycle, ZoneLifecycle } from "./lifecycle";
+import { createSecureBucket, type SecureBucket } from "./secure-bucket";
+import { DEFAULT_ZONE_LIFECYCLES, GENERIC_ZONE_LIFECYCLE, validateLifecycle, type ZoneLifecycle } from "./lifecycle";
 
 /** Object Lock default retention for records that must not be altered or deleted (WORM), e.g. financial records. */
 export interface ObjectLockSpec {
@@ -109,7 +116,10 @@ export class DataLakeZone extends pulumi.ComponentResource {
         warnOnRetentionConflicts(name, lifecycle, args.objectLock);
 
         const bucketName =
-            args.bucketName ?? pulumi.all([ctx.accountId, ctx.region]).apply(([account, region]) => args.naming.bucket(args.zone, account, region));
+            args.bucketName ??
+            pulumi
+                .all([ctx.accountId, ctx.region])
+                .apply(([account, region]) => args.naming.bucket(args.zone, account, region));
         const bucketArn = pulumi.interpolate`arn:${ctx.partition}:s3:::${bucketName}`;
 
         this.kmsKey = new KmsKey(
@@ -118,7 +128,9 @@ export class DataLakeZone extends pulumi.ComponentResource {
                 description: `Data lake ${args.zone} zone (${args.naming.prefix}-${args.naming.environment})`,
                 alias: args.naming.name("kmsAlias", args.zone),
                 deletionWindowInDays: args.keyDeletionWindowInDays,
-                policyStatements: grants.map((grant, i) => grantKeyStatement(grant, i, bucketArn, ctx.region, ctx.dnsSuffix)),
+                policyStatements: grants.map((grant, i) =>
+                    grantKeyStatement(grant, i, bucketArn, ctx.region, ctx.dnsSuffix),
+                ),
                 dataProtection,
             },
             { parent: this },
@@ -161,7 +173,11 @@ export class DataLakeZone extends pulumi.ComponentResource {
 
     private accessStatements(access: S3Access, prefix?: string): PolicyStatement[] {
         const sid = `${this.zone.replace(/[^A-Za-z0-9]/g, "")}${access}`;
-        return s3AccessStatements(access, { bucketArn: this.bucketArn, keyArn: this.keyArn, prefix }, sid.charAt(0).toUpperCase() + sid.slice(1));
+        return s3AccessStatements(
+            access,
+            { bucketArn: this.bucketArn, keyArn: this.keyArn, prefix },
+            sid.charAt(0).toUpperCase() + sid.slice(1),
+        );
     }
 }
 

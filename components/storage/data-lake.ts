@@ -2,12 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { Naming } from "../shared/naming";
+import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
-import { CLASSIFICATIONS, LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
+import { CLASSIFICATIONS, type LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
 import { AccessLogBucket } from "./access-log-bucket";
-import { DataLakeZone, ObjectLockSpec, ZoneGrant } from "./data-lake-zone";
-import { ZoneLifecycle } from "./lifecycle";
+import { DataLakeZone, type ObjectLockSpec, type ZoneGrant } from "./data-lake-zone";
+import type { ZoneLifecycle } from "./lifecycle";
 
 /** One zone of the lake as the `DataLake` builds it. */
 export interface ZoneSpec {
@@ -67,7 +67,11 @@ export class DataLake extends pulumi.ComponentResource {
             }
             seen.add(spec.name);
             if (args.lakeFormation && !(CLASSIFICATIONS as readonly string[]).includes(spec.classification)) {
-                issues.add(`DataLake(${name}).zones[${i}].classification`, spec.classification, `one of ${CLASSIFICATIONS.join(", ")} (the classification LF-tag values)`);
+                issues.add(
+                    `DataLake(${name}).zones[${i}].classification`,
+                    spec.classification,
+                    `one of ${CLASSIFICATIONS.join(", ")} (the classification LF-tag values)`,
+                );
             }
         });
         if (specs.length === 0) {
@@ -81,14 +85,18 @@ export class DataLake extends pulumi.ComponentResource {
         const zoneBucketNames = Object.fromEntries(
             specs.map((spec) => [
                 spec.name,
-                pulumi.all([ctx.accountId, ctx.region]).apply(([account, region]) => args.naming.bucket(spec.name, account, region)),
+                pulumi
+                    .all([ctx.accountId, ctx.region])
+                    .apply(([account, region]) => args.naming.bucket(spec.name, account, region)),
             ]),
         );
         this.accessLogs = new AccessLogBucket(
             `${name}-access-logs`,
             {
                 naming: args.naming,
-                sourceBucketArns: specs.map((spec) => pulumi.interpolate`arn:${ctx.partition}:s3:::${zoneBucketNames[spec.name]}`),
+                sourceBucketArns: specs.map(
+                    (spec) => pulumi.interpolate`arn:${ctx.partition}:s3:::${zoneBucketNames[spec.name]}`,
+                ),
                 retentionDays: args.accessLogRetentionDays,
                 dataProtection,
             },
@@ -145,7 +153,9 @@ export class DataLake extends pulumi.ComponentResource {
         this.zones = zones;
         this.databases = databases;
         this.registerOutputs({
-            zones: Object.fromEntries(Object.entries(zones).map(([k, z]) => [k, { bucketArn: z.bucketArn, keyArn: z.keyArn }])),
+            zones: Object.fromEntries(
+                Object.entries(zones).map(([k, z]) => [k, { bucketArn: z.bucketArn, keyArn: z.keyArn }]),
+            ),
             accessLogBucketName: this.accessLogs.bucketName,
         });
     }

@@ -1,4 +1,4 @@
-import { ValidationIssue } from "../shared/errors";
+import type { ValidationIssue } from "../shared/errors";
 
 /** S3 storage classes a lifecycle rule can transition to, in the order S3 allows transitions (the "waterfall"). */
 export const STORAGE_CLASS_ORDER = [
@@ -52,7 +52,11 @@ function checkTransitions(
     transitions.forEach((t, i) => {
         const at = `${key}[${i}]`;
         if (!STORAGE_CLASS_ORDER.includes(t.storageClass)) {
-            issues.push({ key: `${at}.storageClass`, value: t.storageClass, expected: `one of ${STORAGE_CLASS_ORDER.join(", ")}` });
+            issues.push({
+                key: `${at}.storageClass`,
+                value: t.storageClass,
+                expected: `one of ${STORAGE_CLASS_ORDER.join(", ")}`,
+            });
             return;
         }
         if (!Number.isInteger(t.days) || t.days < 0) {
@@ -90,7 +94,12 @@ function checkTransitions(
     return last?.days;
 }
 
-function checkExpiration(key: string, days: number | undefined, after: number | undefined, issues: ValidationIssue[]): void {
+function checkExpiration(
+    key: string,
+    days: number | undefined,
+    after: number | undefined,
+    issues: ValidationIssue[],
+): void {
     if (days === undefined) {
         return;
     }
@@ -106,11 +115,19 @@ export function validateLifecycle(key: string, lifecycle: ZoneLifecycle): Valida
     const issues: ValidationIssue[] = [];
     const lastCurrent = checkTransitions(`${key}.transitions`, lifecycle.transitions ?? [], issues);
     checkExpiration(`${key}.expirationDays`, lifecycle.expirationDays, lastCurrent, issues);
-    const lastNoncurrent = checkTransitions(`${key}.noncurrentTransitions`, lifecycle.noncurrentTransitions ?? [], issues);
+    const lastNoncurrent = checkTransitions(
+        `${key}.noncurrentTransitions`,
+        lifecycle.noncurrentTransitions ?? [],
+        issues,
+    );
     checkExpiration(`${key}.noncurrentExpirationDays`, lifecycle.noncurrentExpirationDays, lastNoncurrent, issues);
     const abort = lifecycle.abortIncompleteMultipartUploadDays;
     if (!Number.isInteger(abort) || abort < 1) {
-        issues.push({ key: `${key}.abortIncompleteMultipartUploadDays`, value: abort, expected: "a whole number of days ≥ 1" });
+        issues.push({
+            key: `${key}.abortIncompleteMultipartUploadDays`,
+            value: abort,
+            expected: "a whole number of days ≥ 1",
+        });
     }
     return issues;
 }

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { denyInsecureTransport, policyJson, PolicyStatement } from "../shared/iam";
+import type * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport, policyJson, type PolicyStatement } from "../shared/iam";
 import { dataStoreOptions } from "../shared/protection";
-import { ZoneLifecycle } from "./lifecycle";
+import type { ZoneLifecycle } from "./lifecycle";
 
 /** How a bucket's objects are encrypted by default. */
 export type BucketEncryption =
@@ -91,10 +91,20 @@ export function createSecureBucket(name: string, parent: pulumi.Resource, spec: 
     );
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
         name,
-        { ...bucketRef, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        {
+            ...bucketRef,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
         opts,
     );
-    const versioning = new aws.s3.BucketVersioning(name, { ...bucketRef, versioningConfiguration: { status: "Enabled" } }, opts);
+    const versioning = new aws.s3.BucketVersioning(
+        name,
+        { ...bucketRef, versioningConfiguration: { status: "Enabled" } },
+        opts,
+    );
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
         name,
         {
@@ -102,11 +112,17 @@ export function createSecureBucket(name: string, parent: pulumi.Resource, spec: 
             rules: [
                 spec.encryption.kind === "kms"
                     ? {
-                          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: spec.encryption.keyArn },
+                          applyServerSideEncryptionByDefault: {
+                              sseAlgorithm: "aws:kms",
+                              kmsMasterKeyId: spec.encryption.keyArn,
+                          },
                           bucketKeyEnabled: true,
                           blockedEncryptionTypes: ["SSE-C"],
                       }
-                    : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] },
+                    : {
+                          applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
+                          blockedEncryptionTypes: ["SSE-C"],
+                      },
             ],
         },
         opts,

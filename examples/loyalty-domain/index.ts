@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 // In a domain's own repository this is the installed package; here the package refers to itself.
-import { EntityDefinition, Naming, ProducerDomain } from "customer-data-platform-as-code";
+import { type EntityDefinition, Naming, ProducerDomain } from "customer-data-platform-as-code";
 
 const config = new pulumi.Config();
 const stack = pulumi.getStack();
@@ -16,7 +16,15 @@ const stack = pulumi.getStack();
 const provider = new aws.Provider("loyalty", {
     region: config.require("region") as aws.Region,
     allowedAccountIds: [config.require("accountId")],
-    defaultTags: { tags: { Project: "loyalty", Environment: stack, Owner: "loyalty-team", CostCenter: "CC-3100", DataDomain: "loyalty" } },
+    defaultTags: {
+        tags: {
+            Project: "loyalty",
+            Environment: stack,
+            Owner: "loyalty-team",
+            CostCenter: "CC-3100",
+            DataDomain: "loyalty",
+        },
+    },
 });
 
 const entities: EntityDefinition[] = [
@@ -52,7 +60,11 @@ const loyalty = new ProducerDomain(
         domain: "loyalty",
         naming: new Naming("acme", stack, "loyalty"),
         entities,
-        hub: { streamArn: config.require("hubStreamArn"), busArn: config.require("hubBusArn"), hubKeyArn: config.require("hubKeyArn") },
+        hub: {
+            streamArn: config.require("hubStreamArn"),
+            busArn: config.require("hubBusArn"),
+            hubKeyArn: config.require("hubKeyArn"),
+        },
         logRetentionDays: 90,
         dataProtection: stack === "prod",
     },

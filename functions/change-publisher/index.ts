@@ -17,10 +17,10 @@ const config = loadConfig();
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "change-publisher" });
 
 export const handler = createHandler({
-  config,
-  // The hub's stream and bus may live in another region than the function.
-  kinesis: new KinesisClient({ region: config.streamRegion }),
-  eventBridge: new EventBridgeClient({ region: config.eventBusRegion }),
-  dynamodb: new DynamoDBClient({}),
-  logger,
+    config,
+    // The hub's stream and bus may live in another region than the function.
+    kinesis: new KinesisClient({ region: config.streamRegion }),
+    eventBridge: new EventBridgeClient({ region: config.eventBusRegion }),
+    dynamodb: new DynamoDBClient({}),
+    logger,
 });

@@ -13,7 +13,7 @@ const config = loadConfig();
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? `${config.domain}-domain-api` });
 
 const store = config.daxEndpoint
-  ? createDaxStore({ endpoint: config.daxEndpoint, region: config.region })
-  : createDynamoStore({ region: config.region });
+    ? createDaxStore({ endpoint: config.daxEndpoint, region: config.region })
+    : createDynamoStore({ region: config.region });
 
 export const handler = createHandler({ config, store, logger });

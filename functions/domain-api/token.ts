@@ -18,56 +18,65 @@ const CHECKSUM_BYTES = 16;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export interface TokenScope {
-  readonly domain: string;
-  readonly entity: string;
-  /** Key attributes, partition first. */
-  readonly keys: readonly string[];
-  /** The partition key value of a query; null for a scan. */
-  readonly partition: string | null;
+    readonly domain: string;
+    readonly entity: string;
+    /** Key attributes, partition first. */
+    readonly keys: readonly string[];
+    /** The partition key value of a query; null for a scan. */
+    readonly partition: string | null;
 }
 
 function checksum(scope: TokenScope, json: string): Buffer {
-  return createHash("sha256").update(`domain-api/nextToken/v1\n${scope.domain}\n${json}`).digest().subarray(0, CHECKSUM_BYTES);
+    return createHash("sha256")
+        .update(`domain-api/nextToken/v1\n${scope.domain}\n${json}`)
+        .digest()
+        .subarray(0, CHECKSUM_BYTES);
 }
 
 export function encodeNextToken(scope: TokenScope, lastEvaluatedKey: Record<string, unknown>): string {
-  const key: Record<string, unknown> = {};
-  for (const name of scope.keys) key[name] = lastEvaluatedKey[name];
-  const json = JSON.stringify({ e: scope.entity, p: scope.partition, k: key });
-  return Buffer.concat([checksum(scope, json), Buffer.from(json, "utf8")]).toString("base64url");
+    const key: Record<string, unknown> = {};
+    for (const name of scope.keys) key[name] = lastEvaluatedKey[name];
+    const json = JSON.stringify({ e: scope.entity, p: scope.partition, k: key });
+    return Buffer.concat([checksum(scope, json), Buffer.from(json, "utf8")]).toString("base64url");
 }
 
 /** The ExclusiveStartKey a token stands for, or undefined when the token is not one this scope issued. */
 export function decodeNextToken(scope: TokenScope, token: string): Record<string, string> | undefined {
-  if (token.length === 0 || token.length > NEXT_TOKEN_MAX_LENGTH || !BASE64URL.test(token)) return undefined;
-  const bytes = Buffer.from(token, "base64url");
-  if (bytes.toString("base64url") !== token || bytes.length <= CHECKSUM_BYTES) return undefined;
-  const json = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  let text: string;
-  try {
-    text = json.decode(bytes.subarray(CHECKSUM_BYTES));
-  } catch {
-    return undefined;
-  }
-  if (!checksum(scope, text).equals(bytes.subarray(0, CHECKSUM_BYTES))) return undefined;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return undefined;
-  const { e, p, k } = payload as Record<string, unknown>;
-  if (e !== scope.entity || p !== scope.partition) return undefined;
-  if (typeof k !== "object" || k === null || Array.isArray(k)) return undefined;
-  const key = k as Record<string, unknown>;
-  if (Object.keys(key).length !== scope.keys.length) return undefined;
-  const start: Record<string, string> = {};
-  for (const name of scope.keys) {
-    const value = key[name];
-    if (typeof value !== "string" || value === "" || !value.isWellFormed() || codePointLength(value) > KEY_MAX_LENGTH) return undefined;
-    start[name] = value;
-  }
-  if (scope.partition !== null && start[scope.keys[0]] !== scope.partition) return undefined;
-  return start;
+    if (token.length === 0 || token.length > NEXT_TOKEN_MAX_LENGTH || !BASE64URL.test(token)) return undefined;
+    const bytes = Buffer.from(token, "base64url");
+    if (bytes.toString("base64url") !== token || bytes.length <= CHECKSUM_BYTES) return undefined;
+    const json = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    let text: string;
+    try {
+        text = json.decode(bytes.subarray(CHECKSUM_BYTES));
+    } catch {
+        return undefined;
+    }
+    if (!checksum(scope, text).equals(bytes.subarray(0, CHECKSUM_BYTES))) return undefined;
+    let payload: unknown;
+    try {
+        payload = JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return undefined;
+    const { e, p, k } = payload as Record<string, unknown>;
+    if (e !== scope.entity || p !== scope.partition) return undefined;
+    if (typeof k !== "object" || k === null || Array.isArray(k)) return undefined;
+    const key = k as Record<string, unknown>;
+    if (Object.keys(key).length !== scope.keys.length) return undefined;
+    const start: Record<string, string> = {};
+    for (const name of scope.keys) {
+        const value = key[name];
+        if (
+            typeof value !== "string" ||
+            value === "" ||
+            !value.isWellFormed() ||
+            codePointLength(value) > KEY_MAX_LENGTH
+        )
+            return undefined;
+        start[name] = value;
+    }
+    if (scope.partition !== null && start[scope.keys[0]] !== scope.partition) return undefined;
+    return start;
 }

@@ -3,10 +3,10 @@
  * with the response size kept within Firehose's Lambda response limit.
  */
 import type {
-  FirehoseTransformationEvent,
-  FirehoseTransformationEventRecord,
-  FirehoseTransformationResult,
-  FirehoseTransformationResultRecord,
+    FirehoseTransformationEvent,
+    FirehoseTransformationEventRecord,
+    FirehoseTransformationResult,
+    FirehoseTransformationResultRecord,
 } from "aws-lambda";
 import { MAX_RECORD_BYTES, base64Length, decodeBase64, decodeUtf8, isAsciiJson, parseJson } from "./decode";
 import { Rejection, type Failure } from "./failures";
@@ -16,28 +16,28 @@ import { NormalisedRecord, createBatchContext, normaliseRecord, type BatchContex
 export const FIREHOSE_RESPONSE_LIMIT_BYTES = 6_291_456;
 
 export interface BatchOptions {
-  readonly engine: Engine;
-  /** Processing time written to every record's `_meta.processedAt`. */
-  readonly processedAt: string;
-  readonly responseLimitBytes?: number;
-  readonly maxRecordBytes?: number;
+    readonly engine: Engine;
+    /** Processing time written to every record's `_meta.processedAt`. */
+    readonly processedAt: string;
+    readonly responseLimitBytes?: number;
+    readonly maxRecordBytes?: number;
 }
 
 export interface RecordFailure {
-  readonly index: number;
-  readonly recordId: string;
-  readonly failure: Failure;
+    readonly index: number;
+    readonly recordId: string;
+    readonly failure: Failure;
 }
 
 export interface BatchResult {
-  readonly response: FirehoseTransformationResult;
-  readonly okCount: number;
-  /** Failed records in input order. */
-  readonly failures: readonly RecordFailure[];
-  /** Exact UTF-8 length of `JSON.stringify(response)`. */
-  readonly responseBytes: number;
-  /** True if even an all-ProcessingFailed response would exceed the limit. */
-  readonly overLimit: boolean;
+    readonly response: FirehoseTransformationResult;
+    readonly okCount: number;
+    /** Failed records in input order. */
+    readonly failures: readonly RecordFailure[];
+    /** Exact UTF-8 length of `JSON.stringify(response)`. */
+    readonly responseBytes: number;
+    /** True if even an all-ProcessingFailed response would exceed the limit. */
+    readonly overLimit: boolean;
 }
 
 /** An empty string serializes to two quote characters. */
@@ -50,55 +50,55 @@ const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** UTF-8 size of a string serialized as JSON, with a fast path for plain ASCII. */
 function jsonStringBytes(s: string): number {
-  return PLAIN_JSON_STRING.test(s) ? s.length + QUOTES : jsonBytes(s);
+    return PLAIN_JSON_STRING.test(s) ? s.length + QUOTES : jsonBytes(s);
 }
 
 // Serialized sizes of the response skeleton; a record entry's size is its
 // base plus the JSON sizes of its variable strings (measured separately).
 const ENVELOPE_BYTES = jsonBytes({ records: [] });
 const OK_ENTRY_BYTES = jsonBytes({
-  recordId: "",
-  result: "Ok",
-  data: "",
-  metadata: { partitionKeys: { source: "", entity: "", event_date: "" } },
+    recordId: "",
+    result: "Ok",
+    data: "",
+    metadata: { partitionKeys: { source: "", entity: "", event_date: "" } },
 });
 const FAILED_ENTRY_BYTES = jsonBytes({ recordId: "", result: "ProcessingFailed", data: "" });
 
 const SIZE_LIMIT_FAILURE: Failure = Object.freeze({
-  reason: "response-size-limit",
-  detail: "returning it Ok would exceed the Firehose response limit",
+    reason: "response-size-limit",
+    detail: "returning it Ok would exceed the Firehose response limit",
 });
 const MISMEASURED: Failure = Object.freeze({ reason: "internal-error", detail: "output size mis-measured" });
 
 /** Throws if the event is not a Firehose transformation event at all. */
 function assertFirehoseEvent(event: FirehoseTransformationEvent): void {
-  if (typeof event !== "object" || event === null || !Array.isArray(event.records)) {
-    throw new TypeError("not a Firehose transformation event: records[] missing");
-  }
-  for (const record of event.records as unknown[]) {
-    const r = record as Partial<FirehoseTransformationEventRecord> | null;
-    if (typeof r !== "object" || r === null || typeof r.recordId !== "string" || typeof r.data !== "string") {
-      throw new TypeError("not a Firehose transformation event: record without string recordId/data");
+    if (typeof event !== "object" || event === null || !Array.isArray(event.records)) {
+        throw new TypeError("not a Firehose transformation event: records[] missing");
     }
-  }
+    for (const record of event.records as unknown[]) {
+        const r = record as Partial<FirehoseTransformationEventRecord> | null;
+        if (typeof r !== "object" || r === null || typeof r.recordId !== "string" || typeof r.data !== "string") {
+            throw new TypeError("not a Firehose transformation event: record without string recordId/data");
+        }
+    }
 }
 
 /** A failure that is not a Rejection is a bug: it must not fail the batch or leak payload text into logs. */
 function asFailure(error: unknown): Failure {
-  if (error instanceof Rejection) return error;
-  return { reason: "internal-error", detail: error instanceof Error ? error.name : typeof error };
+    if (error instanceof Rejection) return error;
+    return { reason: "internal-error", detail: error instanceof Error ? error.name : typeof error };
 }
 
 /** What the first pass learns about the records. */
 interface Measured {
-  /** The decoded bytes of each record, or why its `data` was refused. */
-  readonly decoded: (Buffer | Failure)[];
-  /** JSON size of each recordId. */
-  readonly recordIdBytes: number[];
-  /** Size of each record's entry if returned as ProcessingFailed. */
-  readonly failedBytes: number[];
-  /** Size of the response if every record were returned as ProcessingFailed. */
-  readonly allFailedBytes: number;
+    /** The decoded bytes of each record, or why its `data` was refused. */
+    readonly decoded: (Buffer | Failure)[];
+    /** JSON size of each recordId. */
+    readonly recordIdBytes: number[];
+    /** Size of each record's entry if returned as ProcessingFailed. */
+    readonly failedBytes: number[];
+    /** Size of the response if every record were returned as ProcessingFailed. */
+    readonly allFailedBytes: number;
 }
 
 /**
@@ -107,60 +107,60 @@ interface Measured {
  * settle each record as soon as it is normalised.
  */
 function measure(records: FirehoseTransformationEventRecord[], maxRecordBytes: number): Measured {
-  const n = records.length;
-  const decoded = new Array<Buffer | Failure>(n);
-  const recordIdBytes = new Array<number>(n);
-  const failedBytes = new Array<number>(n);
-  let total = ENVELOPE_BYTES + Math.max(0, n - 1); // commas between entries
-  for (let i = 0; i < n; i++) {
-    const { recordId, data } = records[i];
-    let bytes: Buffer | Failure;
-    try {
-      bytes = decodeBase64(data, maxRecordBytes);
-    } catch (error) {
-      bytes = asFailure(error);
+    const n = records.length;
+    const decoded = new Array<Buffer | Failure>(n);
+    const recordIdBytes = new Array<number>(n);
+    const failedBytes = new Array<number>(n);
+    let total = ENVELOPE_BYTES + Math.max(0, n - 1); // commas between entries
+    for (let i = 0; i < n; i++) {
+        const { recordId, data } = records[i];
+        let bytes: Buffer | Failure;
+        try {
+            bytes = decodeBase64(data, maxRecordBytes);
+        } catch (error) {
+            bytes = asFailure(error);
+        }
+        const idBytes = jsonStringBytes(recordId);
+        // Valid base64 is plain ASCII: no JSON escaping.
+        const dataBytes = bytes instanceof Uint8Array ? data.length + QUOTES : jsonStringBytes(data);
+        decoded[i] = bytes;
+        recordIdBytes[i] = idBytes;
+        failedBytes[i] = FAILED_ENTRY_BYTES + idBytes - QUOTES + dataBytes - QUOTES;
+        total += failedBytes[i];
     }
-    const idBytes = jsonStringBytes(recordId);
-    // Valid base64 is plain ASCII: no JSON escaping.
-    const dataBytes = bytes instanceof Uint8Array ? data.length + QUOTES : jsonStringBytes(data);
-    decoded[i] = bytes;
-    recordIdBytes[i] = idBytes;
-    failedBytes[i] = FAILED_ENTRY_BYTES + idBytes - QUOTES + dataBytes - QUOTES;
-    total += failedBytes[i];
-  }
-  return { decoded, recordIdBytes, failedBytes, allFailedBytes: total };
+    return { decoded, recordIdBytes, failedBytes, allFailedBytes: total };
 }
 
 function normalise(
-  bytes: Buffer | Failure,
-  record: FirehoseTransformationEventRecord,
-  recordIdBytes: number,
-  engine: Engine,
-  batch: BatchContext,
+    bytes: Buffer | Failure,
+    record: FirehoseTransformationEventRecord,
+    recordIdBytes: number,
+    engine: Engine,
+    batch: BatchContext,
 ): NormalisedRecord | Failure {
-  if (!(bytes instanceof Uint8Array)) return bytes;
-  try {
-    const text = decodeUtf8(bytes);
-    const parsed = parseJson(text);
-    const ascii = isAsciiJson(bytes, text);
-    return normaliseRecord(engine, batch, parsed, ascii, recordIdBytes, record.approximateArrivalTimestamp);
-  } catch (error) {
-    return asFailure(error);
-  }
+    if (!(bytes instanceof Uint8Array)) return bytes;
+    try {
+        const text = decodeUtf8(bytes);
+        const parsed = parseJson(text);
+        const ascii = isAsciiJson(bytes, text);
+        return normaliseRecord(engine, batch, parsed, ascii, recordIdBytes, record.approximateArrivalTimestamp);
+    } catch (error) {
+        return asFailure(error);
+    }
 }
 
 /** Size of a record's entry if returned Ok (its document plus "\n", base64). */
 function okEntryBytes(recordIdBytes: number, accepted: NormalisedRecord): number {
-  // Base64 output, source, entity and date are plain ASCII: no JSON escaping.
-  return (
-    OK_ENTRY_BYTES +
-    recordIdBytes -
-    QUOTES +
-    base64Length(accepted.bytes + 1) +
-    accepted.source.length +
-    accepted.entity.length +
-    accepted.eventDate.length
-  );
+    // Base64 output, source, entity and date are plain ASCII: no JSON escaping.
+    return (
+        OK_ENTRY_BYTES +
+        recordIdBytes -
+        QUOTES +
+        base64Length(accepted.bytes + 1) +
+        accepted.source.length +
+        accepted.entity.length +
+        accepted.eventDate.length
+    );
 }
 
 /**
@@ -176,23 +176,23 @@ let scratch = Buffer.allocUnsafe(64 * 1024);
  * the record fails rather than risk an oversized response.
  */
 function encode(
-  accepted: NormalisedRecord,
-  engine: Engine,
-  batch: BatchContext,
-  record: FirehoseTransformationEventRecord,
-  recordIdBytes: number,
+    accepted: NormalisedRecord,
+    engine: Engine,
+    batch: BatchContext,
+    record: FirehoseTransformationEventRecord,
+    recordIdBytes: number,
 ): string | Failure {
-  try {
-    const size = accepted.bytes + 1;
-    // Room for one more UTF-8 character: a document longer than measured
-    // then writes more than `size` bytes instead of being cut to fit.
-    if (scratch.length < size + 4) scratch = Buffer.allocUnsafe(Math.max(size + 4, scratch.length * 2));
-    const { recordId, approximateArrivalTimestamp } = record;
-    const written = accepted.write(scratch, engine, batch, recordId, recordIdBytes, approximateArrivalTimestamp);
-    return written === size ? scratch.toString("base64", 0, size) : MISMEASURED;
-  } catch (error) {
-    return asFailure(error);
-  }
+    try {
+        const size = accepted.bytes + 1;
+        // Room for one more UTF-8 character: a document longer than measured
+        // then writes more than `size` bytes instead of being cut to fit.
+        if (scratch.length < size + 4) scratch = Buffer.allocUnsafe(Math.max(size + 4, scratch.length * 2));
+        const { recordId, approximateArrivalTimestamp } = record;
+        const written = accepted.write(scratch, engine, batch, recordId, recordIdBytes, approximateArrivalTimestamp);
+        return written === size ? scratch.toString("base64", 0, size) : MISMEASURED;
+    } catch (error) {
+        return asFailure(error);
+    }
 }
 
 /**
@@ -201,51 +201,51 @@ function encode(
  * records returned `ProcessingFailed`, and no document outlives its record.
  */
 function transform(
-  records: FirehoseTransformationEventRecord[],
-  measured: Measured,
-  engine: Engine,
-  batch: BatchContext,
-  limit: number,
+    records: FirehoseTransformationEventRecord[],
+    measured: Measured,
+    engine: Engine,
+    batch: BatchContext,
+    limit: number,
 ): BatchResult {
-  const { decoded, recordIdBytes, failedBytes } = measured;
-  const n = records.length;
-  const entries = new Array<FirehoseTransformationResultRecord>(n);
-  const failures: RecordFailure[] = [];
-  let total = measured.allFailedBytes;
-  let okCount = 0;
-  for (let i = 0; i < n; i++) {
-    const record = records[i];
-    const { recordId, data } = record;
-    const outcome = normalise(decoded[i], record, recordIdBytes[i], engine, batch);
-    if (outcome instanceof NormalisedRecord) {
-      const grown = okEntryBytes(recordIdBytes[i], outcome) - failedBytes[i];
-      const encoded =
-        total + grown <= limit ? encode(outcome, engine, batch, record, recordIdBytes[i]) : SIZE_LIMIT_FAILURE;
-      if (typeof encoded === "string") {
-        total += grown;
-        okCount++;
-        const { source, entity, eventDate } = outcome;
-        entries[i] = {
-          recordId,
-          result: "Ok",
-          data: encoded,
-          metadata: { partitionKeys: { source, entity, event_date: eventDate } },
-        };
-        continue;
-      }
-      failures.push({ index: i, recordId, failure: encoded });
-    } else {
-      failures.push({ index: i, recordId, failure: outcome });
+    const { decoded, recordIdBytes, failedBytes } = measured;
+    const n = records.length;
+    const entries = new Array<FirehoseTransformationResultRecord>(n);
+    const failures: RecordFailure[] = [];
+    let total = measured.allFailedBytes;
+    let okCount = 0;
+    for (let i = 0; i < n; i++) {
+        const record = records[i];
+        const { recordId, data } = record;
+        const outcome = normalise(decoded[i], record, recordIdBytes[i], engine, batch);
+        if (outcome instanceof NormalisedRecord) {
+            const grown = okEntryBytes(recordIdBytes[i], outcome) - failedBytes[i];
+            const encoded =
+                total + grown <= limit ? encode(outcome, engine, batch, record, recordIdBytes[i]) : SIZE_LIMIT_FAILURE;
+            if (typeof encoded === "string") {
+                total += grown;
+                okCount++;
+                const { source, entity, eventDate } = outcome;
+                entries[i] = {
+                    recordId,
+                    result: "Ok",
+                    data: encoded,
+                    metadata: { partitionKeys: { source, entity, event_date: eventDate } },
+                };
+                continue;
+            }
+            failures.push({ index: i, recordId, failure: encoded });
+        } else {
+            failures.push({ index: i, recordId, failure: outcome });
+        }
+        entries[i] = { recordId, result: "ProcessingFailed", data };
     }
-    entries[i] = { recordId, result: "ProcessingFailed", data };
-  }
-  return {
-    response: { records: entries },
-    okCount,
-    failures,
-    responseBytes: total,
-    overLimit: measured.allFailedBytes > limit,
-  };
+    return {
+        response: { records: entries },
+        okCount,
+        failures,
+        responseBytes: total,
+        overLimit: measured.allFailedBytes > limit,
+    };
 }
 
 /**
@@ -260,13 +260,13 @@ function transform(
  * `response-size-limit` and land in the error prefix for replay.
  */
 export function processBatch(event: FirehoseTransformationEvent, options: BatchOptions): BatchResult {
-  assertFirehoseEvent(event);
-  const measured = measure(event.records, options.maxRecordBytes ?? MAX_RECORD_BYTES);
-  return transform(
-    event.records,
-    measured,
-    options.engine,
-    createBatchContext(options.processedAt),
-    options.responseLimitBytes ?? FIREHOSE_RESPONSE_LIMIT_BYTES,
-  );
+    assertFirehoseEvent(event);
+    const measured = measure(event.records, options.maxRecordBytes ?? MAX_RECORD_BYTES);
+    return transform(
+        event.records,
+        measured,
+        options.engine,
+        createBatchContext(options.processedAt),
+        options.responseLimitBytes ?? FIREHOSE_RESPONSE_LIMIT_BYTES,
+    );
 }

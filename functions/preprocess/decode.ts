@@ -8,7 +8,7 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Length of the base64 text for `bytes` bytes (with padding). */
 export function base64Length(bytes: number): number {
-  return Math.ceil(bytes / 3) * 4;
+    return Math.ceil(bytes / 3) * 4;
 }
 
 /**
@@ -16,11 +16,11 @@ export function base64Length(bytes: number): number {
  * -1 if the length itself is invalid.
  */
 function decodedLength(text: string): number {
-  const len = text.length;
-  if (len % 4 !== 0) return -1;
-  if (len === 0) return 0;
-  const padding = text.charCodeAt(len - 1) !== 61 /* = */ ? 0 : text.charCodeAt(len - 2) !== 61 ? 1 : 2;
-  return (len / 4) * 3 - padding;
+    const len = text.length;
+    if (len % 4 !== 0) return -1;
+    if (len === 0) return 0;
+    const padding = text.charCodeAt(len - 1) !== 61 /* = */ ? 0 : text.charCodeAt(len - 2) !== 61 ? 1 : 2;
+    return (len / 4) * 3 - padding;
 }
 
 /*
@@ -46,30 +46,30 @@ function decodedLength(text: string): number {
  * is the text in quotes.
  */
 export function decodeBase64(data: string, maxBytes: number = MAX_RECORD_BYTES): Buffer {
-  if (data.length > base64Length(maxBytes)) reject("record-too-large", undefined, `over ${maxBytes} bytes`);
-  const bytes = Buffer.from(data, "base64");
-  if (bytes.length !== decodedLength(data) || data.includes("-") || data.includes("_")) {
-    reject("invalid-base64", undefined, "not standard padded base64");
-  }
-  return bytes;
+    if (data.length > base64Length(maxBytes)) reject("record-too-large", undefined, `over ${maxBytes} bytes`);
+    const bytes = Buffer.from(data, "base64");
+    if (bytes.length !== decodedLength(data) || data.includes("-") || data.includes("_")) {
+        reject("invalid-base64", undefined, "not standard padded base64");
+    }
+    return bytes;
 }
 
 /** Strict UTF-8, else an `invalid-utf8` rejection. */
 export function decodeUtf8(bytes: Buffer): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return reject("invalid-utf8", undefined, "payload is not valid UTF-8");
-  }
+    try {
+        return UTF8.decode(bytes);
+    } catch {
+        return reject("invalid-utf8", undefined, "payload is not valid UTF-8");
+    }
 }
 
 /** One JSON document, else an `invalid-json` rejection. */
 export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return reject("invalid-json", undefined, "payload is not a single JSON document");
-  }
+    try {
+        return JSON.parse(text);
+    } catch {
+        return reject("invalid-json", undefined, "payload is not a single JSON document");
+    }
 }
 
 /**
@@ -79,5 +79,5 @@ export function parseJson(text: string): unknown {
  * substring search.
  */
 export function isAsciiJson(bytes: Buffer, text: string): boolean {
-  return text.length === bytes.length && !text.includes("\\u");
+    return text.length === bytes.length && !text.includes("\\u");
 }

@@ -6,26 +6,26 @@
  * deliberately not propagated).
  */
 export type FailureReason =
-  | "invalid-base64"
-  | "record-too-large"
-  | "invalid-utf8"
-  | "invalid-json"
-  | "not-an-object"
-  | "too-deep"
-  | "forbidden-key"
-  | "unknown-entity"
-  | "invalid-source"
-  | "invalid-event-id"
-  | "missing-field"
-  | "invalid-field"
-  | "field-too-long"
-  | "response-size-limit"
-  | "internal-error";
+    | "invalid-base64"
+    | "record-too-large"
+    | "invalid-utf8"
+    | "invalid-json"
+    | "not-an-object"
+    | "too-deep"
+    | "forbidden-key"
+    | "unknown-entity"
+    | "invalid-source"
+    | "invalid-event-id"
+    | "missing-field"
+    | "invalid-field"
+    | "field-too-long"
+    | "response-size-limit"
+    | "internal-error";
 
 export interface Failure {
-  readonly reason: FailureReason;
-  readonly field?: string;
-  readonly detail?: string;
+    readonly reason: FailureReason;
+    readonly field?: string;
+    readonly detail?: string;
 }
 
 /**
@@ -34,13 +34,13 @@ export interface Failure {
  * hostile batches, and skipping stack capture keeps that path cheap.
  */
 export class Rejection implements Failure {
-  constructor(
-    readonly reason: FailureReason,
-    readonly field?: string,
-    readonly detail?: string,
-  ) {}
+    constructor(
+        readonly reason: FailureReason,
+        readonly field?: string,
+        readonly detail?: string,
+    ) {}
 }
 
 export function reject(reason: FailureReason, field?: string, detail?: string): never {
-  throw new Rejection(reason, field, detail);
+    throw new Rejection(reason, field, detail);
 }

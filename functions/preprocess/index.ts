@@ -14,8 +14,8 @@ const config = loadConfig();
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "preprocess" });
 
 const engine = createEngine({
-  hashIdentifier:
-    config.hashIdentifiers && config.hashSalt !== undefined ? createIdentifierHasher(config.hashSalt) : undefined,
+    hashIdentifier:
+        config.hashIdentifiers && config.hashSalt !== undefined ? createIdentifierHasher(config.hashSalt) : undefined,
 });
 
 export const handler = createHandler({ logger, engine, maxFailureLogs: config.maxFailureLogs });

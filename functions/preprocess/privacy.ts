@@ -10,5 +10,5 @@ import { createHmac } from "node:crypto";
  * the key, nobody can confirm a guessed email by hashing it.
  */
 export function createIdentifierHasher(key: string): (value: string) => string {
-  return (value) => createHmac("sha256", key).update(value, "utf8").digest("hex");
+    return (value) => createHmac("sha256", key).update(value, "utf8").digest("hex");
 }

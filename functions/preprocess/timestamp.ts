@@ -31,27 +31,27 @@ const PAD2: string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(
 const MILLIS_Z: string[] = Array.from({ length: 1000 }, (_, i) => `${String(i).padStart(3, "0")}Z`);
 
 function digit(s: string, i: number): number {
-  const d = s.charCodeAt(i) - DIGIT_0;
-  return d >= 0 && d <= 9 ? d : NaN;
+    const d = s.charCodeAt(i) - DIGIT_0;
+    return d >= 0 && d <= 9 ? d : NaN;
 }
 
 function twoDigits(s: string, i: number): number {
-  return digit(s, i) * 10 + digit(s, i + 1);
+    return digit(s, i) * 10 + digit(s, i + 1);
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
+    const y = month <= 2 ? year - 1 : year;
+    const era = Math.floor(y / 400);
+    const yoe = y - era * 400;
+    const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146_097 + doe - 719_468;
 }
 
 function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+    if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+    return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**
@@ -59,58 +59,58 @@ function daysInMonth(year: number, month: number): number {
  * NaN when the text is not in an accepted form or names an impossible date.
  */
 export function parseIsoTimestamp(s: string): number {
-  const len = s.length;
-  if (len !== 10 && len < 20) return NaN;
-  const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + twoDigits(s, 2);
-  const month = twoDigits(s, 5);
-  const day = twoDigits(s, 8);
-  if (!(year >= 1000) || s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45) return NaN;
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
-  const days = daysFromCivil(year, month, day);
-  if (len === 10) return days * MS_PER_DAY;
+    const len = s.length;
+    if (len !== 10 && len < 20) return NaN;
+    const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + twoDigits(s, 2);
+    const month = twoDigits(s, 5);
+    const day = twoDigits(s, 8);
+    if (!(year >= 1000) || s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45) return NaN;
+    if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
+    const days = daysFromCivil(year, month, day);
+    if (len === 10) return days * MS_PER_DAY;
 
-  const sep = s.charCodeAt(10);
-  if (sep !== 84 /* T */ && sep !== 116 /* t */ && sep !== 32 /* space */) return NaN;
-  if (s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58) return NaN;
-  const hour = twoDigits(s, 11);
-  const minute = twoDigits(s, 14);
-  const second = twoDigits(s, 17);
-  if (!(hour <= 23 && minute <= 59 && second <= 59)) return NaN; // NaN fails too
+    const sep = s.charCodeAt(10);
+    if (sep !== 84 /* T */ && sep !== 116 /* t */ && sep !== 32 /* space */) return NaN;
+    if (s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58) return NaN;
+    const hour = twoDigits(s, 11);
+    const minute = twoDigits(s, 14);
+    const second = twoDigits(s, 17);
+    if (!(hour <= 23 && minute <= 59 && second <= 59)) return NaN; // NaN fails too
 
-  let i = 19;
-  let millis = 0;
-  const fracSep = s.charCodeAt(i);
-  if (fracSep === 46 /* . */ || fracSep === 44 /* , */) {
-    i++;
-    const start = i;
-    while (i < len && i - start < 9 && !Number.isNaN(digit(s, i))) {
-      if (i - start < 3) millis = millis * 10 + digit(s, i);
-      i++;
+    let i = 19;
+    let millis = 0;
+    const fracSep = s.charCodeAt(i);
+    if (fracSep === 46 /* . */ || fracSep === 44 /* , */) {
+        i++;
+        const start = i;
+        while (i < len && i - start < 9 && !Number.isNaN(digit(s, i))) {
+            if (i - start < 3) millis = millis * 10 + digit(s, i);
+            i++;
+        }
+        const count = i - start;
+        if (count === 0) return NaN;
+        if (count === 1) millis *= 100;
+        else if (count === 2) millis *= 10;
     }
-    const count = i - start;
-    if (count === 0) return NaN;
-    if (count === 1) millis *= 100;
-    else if (count === 2) millis *= 10;
-  }
 
-  let offsetMinutes: number;
-  const zone = s.charCodeAt(i);
-  if (zone === 90 /* Z */ || zone === 122 /* z */) {
-    if (i + 1 !== len) return NaN;
-    offsetMinutes = 0;
-  } else if (zone === 43 /* + */ || zone === 45 /* - */) {
-    const rest = len - i - 1;
-    const oh = twoDigits(s, i + 1);
-    let om = 0;
-    if (rest === 5 && s.charCodeAt(i + 3) === 58) om = twoDigits(s, i + 4);
-    else if (rest === 4) om = twoDigits(s, i + 3);
-    else if (rest !== 2) return NaN;
-    if (!(oh <= MAX_OFFSET_HOURS && om <= 59)) return NaN;
-    offsetMinutes = (zone === 45 ? -1 : 1) * (oh * 60 + om);
-  } else {
-    return NaN; // no zone designator: the instant is ambiguous
-  }
-  return days * MS_PER_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+    let offsetMinutes: number;
+    const zone = s.charCodeAt(i);
+    if (zone === 90 /* Z */ || zone === 122 /* z */) {
+        if (i + 1 !== len) return NaN;
+        offsetMinutes = 0;
+    } else if (zone === 43 /* + */ || zone === 45 /* - */) {
+        const rest = len - i - 1;
+        const oh = twoDigits(s, i + 1);
+        let om = 0;
+        if (rest === 5 && s.charCodeAt(i + 3) === 58) om = twoDigits(s, i + 4);
+        else if (rest === 4) om = twoDigits(s, i + 3);
+        else if (rest !== 2) return NaN;
+        if (!(oh <= MAX_OFFSET_HOURS && om <= 59)) return NaN;
+        offsetMinutes = (zone === 45 ? -1 : 1) * (oh * 60 + om);
+    } else {
+        return NaN; // no zone designator: the instant is ambiguous
+    }
+    return days * MS_PER_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
 const EPOCH_PATTERN = /^(\d{1,15})(?:\.(\d{1,9}))?$/;
@@ -120,12 +120,12 @@ const EPOCH_PATTERN = /^(\d{1,15})(?:\.(\d{1,9}))?$/;
  * text is used, so no binary floating-point rounding is involved).
  */
 export function parseEpoch(text: string): number {
-  const m = EPOCH_PATTERN.exec(text);
-  if (m === null) return NaN;
-  const whole = Number(m[1]);
-  if (whole >= EPOCH_SECONDS_BELOW) return whole; // milliseconds; sub-ms fraction truncated
-  const fraction = m[2] === undefined ? 0 : Number(m[2].slice(0, 3).padEnd(3, "0"));
-  return whole * 1000 + fraction;
+    const m = EPOCH_PATTERN.exec(text);
+    if (m === null) return NaN;
+    const whole = Number(m[1]);
+    if (whole >= EPOCH_SECONDS_BELOW) return whole; // milliseconds; sub-ms fraction truncated
+    const fraction = m[2] === undefined ? 0 : Number(m[2].slice(0, 3).padEnd(3, "0"));
+    return whole * 1000 + fraction;
 }
 
 /**
@@ -134,19 +134,19 @@ export function parseEpoch(text: string): number {
  * [MIN_TIMESTAMP_MS, MAX_TIMESTAMP_MS).
  */
 export function parseTimestamp(value: unknown): number {
-  let ms: number;
-  if (typeof value === "number") {
-    if (Number.isSafeInteger(value)) ms = value < 0 ? NaN : value < EPOCH_SECONDS_BELOW ? value * 1000 : value;
-    // String() yields the shortest round-trip decimal, e.g. 1700000000.123.
-    else ms = Number.isFinite(value) ? parseEpoch(String(value)) : NaN;
-  } else if (typeof value === "string") {
-    const text = value.trim();
-    const c = text.charCodeAt(4);
-    ms = c === 45 /* - */ ? parseIsoTimestamp(text) : parseEpoch(text);
-  } else {
-    return NaN;
-  }
-  return ms >= MIN_TIMESTAMP_MS && ms < MAX_TIMESTAMP_MS ? ms : NaN;
+    let ms: number;
+    if (typeof value === "number") {
+        if (Number.isSafeInteger(value)) ms = value < 0 ? NaN : value < EPOCH_SECONDS_BELOW ? value * 1000 : value;
+        // String() yields the shortest round-trip decimal, e.g. 1700000000.123.
+        else ms = Number.isFinite(value) ? parseEpoch(String(value)) : NaN;
+    } else if (typeof value === "string") {
+        const text = value.trim();
+        const c = text.charCodeAt(4);
+        ms = c === 45 /* - */ ? parseIsoTimestamp(text) : parseEpoch(text);
+    } else {
+        return NaN;
+    }
+    return ms >= MIN_TIMESTAMP_MS && ms < MAX_TIMESTAMP_MS ? ms : NaN;
 }
 
 /**
@@ -159,28 +159,28 @@ const cachedDayTexts: string[] = new Array<string>(DAY_CACHE_SIZE).fill("");
 
 /** `YYYY-MM-DD` of a day number since the epoch (proleptic Gregorian, UTC). */
 function formatDay(days: number): string {
-  const slot = days & (DAY_CACHE_SIZE - 1);
-  if (cachedDays[slot] === days) return cachedDayTexts[slot];
-  const text = civilDay(days);
-  if (days >= 0 && days <= 0x7fffffff) {
-    cachedDays[slot] = days;
-    cachedDayTexts[slot] = text;
-  }
-  return text;
+    const slot = days & (DAY_CACHE_SIZE - 1);
+    if (cachedDays[slot] === days) return cachedDayTexts[slot];
+    const text = civilDay(days);
+    if (days >= 0 && days <= 0x7fffffff) {
+        cachedDays[slot] = days;
+        cachedDayTexts[slot] = text;
+    }
+    return text;
 }
 
 function civilDay(days: number): string {
-  // Howard Hinnant's civil_from_days.
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year}-${PAD2[month]}-${PAD2[day]}`;
+    // Howard Hinnant's civil_from_days.
+    const z = days + 719_468;
+    const era = Math.floor(z / 146_097);
+    const doe = z - era * 146_097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    return `${year}-${PAD2[month]}-${PAD2[day]}`;
 }
 
 /**
@@ -188,9 +188,9 @@ function civilDay(days: number): string {
  * Only meaningful for strings that parsed successfully.
  */
 export function isCanonicalTimestamp(s: string): boolean {
-  return (
-    s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */ && s.charCodeAt(19) === 46
-  );
+    return (
+        s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s.charCodeAt(10) === 84 /* T */ && s.charCodeAt(19) === 46
+    );
 }
 
 /**
@@ -198,9 +198,9 @@ export function isCanonicalTimestamp(s: string): boolean {
  * returns undefined when the value is not accepted.
  */
 export function normaliseTimestamp(value: unknown): string | undefined {
-  const ms = parseTimestamp(value);
-  if (Number.isNaN(ms)) return undefined;
-  return typeof value === "string" && isCanonicalTimestamp(value) ? value : formatTimestamp(ms);
+    const ms = parseTimestamp(value);
+    if (Number.isNaN(ms)) return undefined;
+    return typeof value === "string" && isCanonicalTimestamp(value) ? value : formatTimestamp(ms);
 }
 
 let cachedSecond = NaN;
@@ -213,17 +213,17 @@ let cachedSecondText = "";
  * all) tend to share it.
  */
 export function formatTimestamp(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  const millis = ms - seconds * 1000;
-  if (seconds !== cachedSecond) {
-    const days = Math.floor(seconds / 86_400);
-    let rest = seconds - days * 86_400;
-    const hour = (rest / 3600) | 0;
-    rest -= hour * 3600;
-    const minute = (rest / 60) | 0;
-    const second = rest - minute * 60;
-    cachedSecond = seconds;
-    cachedSecondText = `${formatDay(days)}T${PAD2[hour]}:${PAD2[minute]}:${PAD2[second]}.`;
-  }
-  return cachedSecondText + MILLIS_Z[millis];
+    const seconds = Math.floor(ms / 1000);
+    const millis = ms - seconds * 1000;
+    if (seconds !== cachedSecond) {
+        const days = Math.floor(seconds / 86_400);
+        let rest = seconds - days * 86_400;
+        const hour = (rest / 3600) | 0;
+        rest -= hour * 3600;
+        const minute = (rest / 60) | 0;
+        const second = rest - minute * 60;
+        cachedSecond = seconds;
+        cachedSecondText = `${formatDay(days)}T${PAD2[hour]}:${PAD2[minute]}:${PAD2[second]}.`;
+    }
+    return cachedSecondText + MILLIS_Z[millis];
 }

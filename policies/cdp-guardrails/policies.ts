@@ -1,4 +1,4 @@
-import { CdpPolicy } from "./lib/policy";
+import type { CdpPolicy } from "./lib/policy";
 import { encryptionAnalyticsPolicies } from "./rules/encryption-analytics";
 import { encryptionDataPolicies } from "./rules/encryption-data";
 import { governanceComputePolicies } from "./rules/governance-compute";

@@ -1,5 +1,5 @@
-import * as path from "path";
-import { PlanDocument, toPlanDocument } from "../../tools/plan/document";
+import * as path from "node:path";
+import { type PlanDocument, toPlanDocument } from "../../tools/plan/document";
 import { runPlan } from "../../tools/plan/harness";
 import { platformPacks } from "../../tools/plan/packs";
 import { evaluatePolicies } from "../../tools/plan/policy";
@@ -10,7 +10,11 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export type PlanResource = PlanDocument["resources"][number];
 
 /** Plans the platform's own stack in-process (the same harness as `npm run plan`), with optional config overrides. */
-export async function planStack(stack: string, overrides: Record<string, string> = {}, withPolicy = false): Promise<PlanDocument> {
+export async function planStack(
+    stack: string,
+    overrides: Record<string, string> = {},
+    withPolicy = false,
+): Promise<PlanDocument> {
     const engine = loadEngineConfig(ROOT, stack);
     const result = await runPlan({
         project: engine.project,

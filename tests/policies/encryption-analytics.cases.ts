@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { key, PolicyCase } from "./kit";
+import { key, type PolicyCase } from "./kit";
 
 /**
  * Cases of the analytics encryption rules (Glue, Athena, Redshift, Neptune, SageMaker). Compliant programs also
@@ -37,8 +37,18 @@ function serviceRole(p: aws.Provider, name: string, service: string, keyArn: Key
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
-                    { Sid: "ReadScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::${SCRIPTS_BUCKET}/jobs/etl.py` },
-                    { Sid: "UseKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
+                    {
+                        Sid: "ReadScript",
+                        Effect: "Allow",
+                        Action: ["s3:GetObject"],
+                        Resource: `arn:aws:s3:::${SCRIPTS_BUCKET}/jobs/etl.py`,
+                    },
+                    {
+                        Sid: "UseKey",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        Resource: keyArn,
+                    },
                 ],
             }),
         },
@@ -50,9 +60,19 @@ function serviceRole(p: aws.Provider, name: string, service: string, keyArn: Key
 // ---------------------------------------------------------------------------------------------------------------
 // Glue
 
-type SecurityConfigurationFlaw = "s3-sse-s3" | "cloudwatch-disabled" | "bookmarks-disabled" | "aws-managed-key" | "no-s3-key";
+type SecurityConfigurationFlaw =
+    | "s3-sse-s3"
+    | "cloudwatch-disabled"
+    | "bookmarks-disabled"
+    | "aws-managed-key"
+    | "no-s3-key";
 
-function securityConfiguration(p: aws.Provider, keyArn: KeyArn, flaw?: SecurityConfigurationFlaw, name = "pol-test-glue"): aws.glue.SecurityConfiguration {
+function securityConfiguration(
+    p: aws.Provider,
+    keyArn: KeyArn,
+    flaw?: SecurityConfigurationFlaw,
+    name = "pol-test-glue",
+): aws.glue.SecurityConfiguration {
     return new aws.glue.SecurityConfiguration(
         name,
         {
@@ -63,9 +83,21 @@ function securityConfiguration(p: aws.Provider, keyArn: KeyArn, flaw?: SecurityC
                         ? { s3EncryptionMode: "SSE-S3" }
                         : flaw === "no-s3-key"
                           ? { s3EncryptionMode: "SSE-KMS" }
-                          : { s3EncryptionMode: "SSE-KMS", kmsKeyArn: flaw === "aws-managed-key" ? `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/aws/glue` : keyArn },
-                cloudwatchEncryption: flaw === "cloudwatch-disabled" ? { cloudwatchEncryptionMode: "DISABLED" } : { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
-                jobBookmarksEncryption: flaw === "bookmarks-disabled" ? { jobBookmarksEncryptionMode: "DISABLED" } : { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: keyArn },
+                          : {
+                                s3EncryptionMode: "SSE-KMS",
+                                kmsKeyArn:
+                                    flaw === "aws-managed-key"
+                                        ? `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/aws/glue`
+                                        : keyArn,
+                            },
+                cloudwatchEncryption:
+                    flaw === "cloudwatch-disabled"
+                        ? { cloudwatchEncryptionMode: "DISABLED" }
+                        : { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
+                jobBookmarksEncryption:
+                    flaw === "bookmarks-disabled"
+                        ? { jobBookmarksEncryptionMode: "DISABLED" }
+                        : { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: keyArn },
             },
         },
         { provider: p },
@@ -74,7 +106,11 @@ function securityConfiguration(p: aws.Provider, keyArn: KeyArn, flaw?: SecurityC
 
 const compliantSecurityConfiguration = (p: aws.Provider) => void securityConfiguration(p, key(p).keyArn);
 
-function glueJob(p: aws.Provider, role: aws.iam.Role, securityConfigurationName: pulumi.Input<string> | undefined): aws.glue.Job {
+function glueJob(
+    p: aws.Provider,
+    role: aws.iam.Role,
+    securityConfigurationName: pulumi.Input<string> | undefined,
+): aws.glue.Job {
     return new aws.glue.Job(
         "etl",
         {
@@ -91,7 +127,11 @@ function glueJob(p: aws.Provider, role: aws.iam.Role, securityConfigurationName:
     );
 }
 
-function glueCrawler(p: aws.Provider, role: aws.iam.Role, securityConfigurationName: pulumi.Input<string> | undefined): aws.glue.Crawler {
+function glueCrawler(
+    p: aws.Provider,
+    role: aws.iam.Role,
+    securityConfigurationName: pulumi.Input<string> | undefined,
+): aws.glue.Crawler {
     return new aws.glue.Crawler(
         "raw",
         {
@@ -106,12 +146,21 @@ function glueCrawler(p: aws.Provider, role: aws.iam.Role, securityConfigurationN
 }
 
 /** A job and a crawler; `use` decides which security configuration they name. */
-function glueWorkloads(p: aws.Provider, use: "dependency" | "literal-name" | "none" | "unknown-name" | "non-compliant"): void {
+function glueWorkloads(
+    p: aws.Provider,
+    use: "dependency" | "literal-name" | "none" | "unknown-name" | "non-compliant",
+): void {
     const cmk = key(p);
     const role = serviceRole(p, "glue", "glue.amazonaws.com", cmk.keyArn);
     const config = securityConfiguration(p, cmk.keyArn, use === "non-compliant" ? "bookmarks-disabled" : undefined);
     const name: pulumi.Input<string> | undefined =
-        use === "dependency" || use === "non-compliant" ? config.name : use === "literal-name" ? "pol-test-glue" : use === "unknown-name" ? "pol-test-elsewhere" : undefined;
+        use === "dependency" || use === "non-compliant"
+            ? config.name
+            : use === "literal-name"
+              ? "pol-test-glue"
+              : use === "unknown-name"
+                ? "pol-test-elsewhere"
+                : undefined;
     glueJob(p, role, use === "unknown-name" ? config.name : name);
     glueCrawler(p, role, name);
 }
@@ -127,9 +176,14 @@ function catalogEncryption(p: aws.Provider, flaw?: CatalogFlaw): void {
                 encryptionAtRest:
                     flaw === "disabled"
                         ? { catalogEncryptionMode: "DISABLED" }
-                        : { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: flaw === "no-key" ? undefined : cmk.keyArn },
+                        : {
+                              catalogEncryptionMode: "SSE-KMS",
+                              sseAwsKmsKeyId: flaw === "no-key" ? undefined : cmk.keyArn,
+                          },
                 connectionPasswordEncryption:
-                    flaw === "passwords-plain" ? { returnConnectionPasswordEncrypted: false } : { returnConnectionPasswordEncrypted: true, awsKmsKeyId: cmk.keyArn },
+                    flaw === "passwords-plain"
+                        ? { returnConnectionPasswordEncrypted: false }
+                        : { returnConnectionPasswordEncrypted: true, awsKmsKeyId: cmk.keyArn },
             },
         },
         { provider: p },
@@ -157,7 +211,12 @@ function athenaWorkgroup(p: aws.Provider, flaw?: WorkgroupFlaw): void {
                           resultConfiguration: {
                               outputLocation: "s3://pol-test-athena-results-123456789012-eu-west-1/analysts/",
                               encryptionConfiguration:
-                                  flaw === "sse-s3" ? { encryptionOption: "SSE_S3" } : { encryptionOption: "SSE_KMS", kmsKeyArn: flaw === "no-key" ? undefined : cmk.keyArn },
+                                  flaw === "sse-s3"
+                                      ? { encryptionOption: "SSE_S3" }
+                                      : {
+                                            encryptionOption: "SSE_KMS",
+                                            kmsKeyArn: flaw === "no-key" ? undefined : cmk.keyArn,
+                                        },
                           },
                       },
         },
@@ -228,7 +287,11 @@ function redshiftCluster(p: aws.Provider, flaw?: "unencrypted" | "no-key"): void
     );
     new aws.redshift.Logging(
         "warehouse",
-        { clusterIdentifier: cluster.clusterIdentifier, logDestinationType: "cloudwatch", logExports: ["connectionlog", "userlog", "useractivitylog"] },
+        {
+            clusterIdentifier: cluster.clusterIdentifier,
+            logDestinationType: "cloudwatch",
+            logExports: ["connectionlog", "userlog", "useractivitylog"],
+        },
         { provider: p },
     );
 }
@@ -320,7 +383,14 @@ function sagemakerEndpointConfiguration(p: aws.Provider, flaw?: "no-key" | "capt
         {
             name: "pol-test-scoring",
             kmsKeyArn: flaw === "no-key" ? undefined : cmk.keyArn,
-            productionVariants: [{ variantName: "primary", modelName: "pol-test-churn", initialInstanceCount: 2, instanceType: "ml.m5.large" }],
+            productionVariants: [
+                {
+                    variantName: "primary",
+                    modelName: "pol-test-churn",
+                    initialInstanceCount: 2,
+                    instanceType: "ml.m5.large",
+                },
+            ],
             dataCaptureConfig: {
                 destinationS3Uri: "s3://pol-test-capture-123456789012-eu-west-1/scoring/",
                 initialSamplingPercentage: 10,
@@ -454,7 +524,7 @@ export const cases: PolicyCase[] = [
     // redshift-cmk
     {
         policy: "redshift-cmk",
-        title: "cluster with encrypted \"false\"",
+        title: 'cluster with encrypted "false"',
         violating: (p) => redshiftCluster(p, "unencrypted"),
         compliant: (p) => redshiftCluster(p),
     },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { key, PolicyCase } from "./kit";
+import { key, type PolicyCase } from "./kit";
 
 /** A customer-managed key and a log group encrypted with it, with a retention period. */
 function logGroup(p: aws.Provider, name: string, cmk = key(p)): aws.cloudwatch.LogGroup {
@@ -8,7 +8,12 @@ function logGroup(p: aws.Provider, name: string, cmk = key(p)): aws.cloudwatch.L
 }
 
 /** A role the given service assumes, with (optionally) one least-privilege inline policy. */
-function serviceRole(p: aws.Provider, name: string, service: string, statements?: pulumi.Input<unknown>[]): aws.iam.Role {
+function serviceRole(
+    p: aws.Provider,
+    name: string,
+    service: string,
+    statements?: pulumi.Input<unknown>[],
+): aws.iam.Role {
     const role = new aws.iam.Role(
         name,
         {
@@ -20,7 +25,11 @@ function serviceRole(p: aws.Provider, name: string, service: string, statements?
         { provider: p },
     );
     if (statements) {
-        new aws.iam.RolePolicy(name, { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, { provider: p });
+        new aws.iam.RolePolicy(
+            name,
+            { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
+            { provider: p },
+        );
     }
     return role;
 }
@@ -34,7 +43,12 @@ interface FunctionOptions {
 function lambdaFunction(p: aws.Provider, name = "fn", options: FunctionOptions = {}): aws.lambda.Function {
     const logs = logGroup(p, name);
     const role = serviceRole(p, name, "lambda.amazonaws.com", [
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
+        {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: pulumi.interpolate`${logs.arn}:*`,
+        },
     ]);
     const image = options.packageType === "Image";
     return new aws.lambda.Function(
@@ -49,14 +63,26 @@ function lambdaFunction(p: aws.Provider, name = "fn", options: FunctionOptions =
                       packageType: "Zip",
                       runtime: options.runtime ?? "nodejs22.x",
                       handler: "index.handler",
-                      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 200 });") }),
+                      code: new pulumi.asset.AssetArchive({
+                          "index.js": new pulumi.asset.StringAsset(
+                              "exports.handler = async () => ({ statusCode: 200 });",
+                          ),
+                      }),
                   }),
         },
         { provider: p },
     );
 }
 
-type ApiFlaw = "none" | "no-auth" | "no-validator" | "no-access-logs" | "no-xray" | "no-method-settings" | "logging-off" | "method-path-off";
+type ApiFlaw =
+    | "none"
+    | "no-auth"
+    | "no-validator"
+    | "no-access-logs"
+    | "no-xray"
+    | "no-method-settings"
+    | "logging-off"
+    | "method-path-off";
 
 /**
  * A REST API with one resource, an IAM-authorised and validated GET, a MOCK integration, a deployment, a stage with
@@ -64,9 +90,21 @@ type ApiFlaw = "none" | "no-auth" | "no-validator" | "no-access-logs" | "no-xray
  */
 function restApi(p: aws.Provider, flaw: ApiFlaw = "none", withPreflight = false): void {
     const opts = { provider: p };
-    const api = new aws.apigateway.RestApi("api", { description: "policy test", endpointConfiguration: { types: "REGIONAL" } }, opts);
-    const items = new aws.apigateway.Resource("items", { restApi: api.id, parentId: api.rootResourceId, pathPart: "items" }, opts);
-    const validator = new aws.apigateway.RequestValidator("api", { restApi: api.id, name: "validate-all", validateRequestBody: true, validateRequestParameters: true }, opts);
+    const api = new aws.apigateway.RestApi(
+        "api",
+        { description: "policy test", endpointConfiguration: { types: "REGIONAL" } },
+        opts,
+    );
+    const items = new aws.apigateway.Resource(
+        "items",
+        { restApi: api.id, parentId: api.rootResourceId, pathPart: "items" },
+        opts,
+    );
+    const validator = new aws.apigateway.RequestValidator(
+        "api",
+        { restApi: api.id, name: "validate-all", validateRequestBody: true, validateRequestParameters: true },
+        opts,
+    );
     const get = new aws.apigateway.Method(
         "get-items",
         {
@@ -80,23 +118,43 @@ function restApi(p: aws.Provider, flaw: ApiFlaw = "none", withPreflight = false)
     );
     const integration = new aws.apigateway.Integration(
         "get-items",
-        { restApi: api.id, resourceId: items.id, httpMethod: get.httpMethod, type: "MOCK", requestTemplates: { "application/json": "{\"statusCode\": 200}" } },
+        {
+            restApi: api.id,
+            resourceId: items.id,
+            httpMethod: get.httpMethod,
+            type: "MOCK",
+            requestTemplates: { "application/json": '{"statusCode": 200}' },
+        },
         opts,
     );
     const dependsOn: pulumi.Resource[] = [get, integration];
     if (withPreflight) {
         // CORS preflight: unauthenticated and unvalidated by design, exempt from both method rules.
-        const options = new aws.apigateway.Method("options-items", { restApi: api.id, resourceId: items.id, httpMethod: "OPTIONS", authorization: "NONE" }, opts);
+        const options = new aws.apigateway.Method(
+            "options-items",
+            { restApi: api.id, resourceId: items.id, httpMethod: "OPTIONS", authorization: "NONE" },
+            opts,
+        );
         dependsOn.push(
             options,
             new aws.apigateway.Integration(
                 "options-items",
-                { restApi: api.id, resourceId: items.id, httpMethod: options.httpMethod, type: "MOCK", requestTemplates: { "application/json": "{\"statusCode\": 200}" } },
+                {
+                    restApi: api.id,
+                    resourceId: items.id,
+                    httpMethod: options.httpMethod,
+                    type: "MOCK",
+                    requestTemplates: { "application/json": '{"statusCode": 200}' },
+                },
                 opts,
             ),
         );
     }
-    const deployment = new aws.apigateway.Deployment("api", { restApi: api.id, triggers: { redeployment: "v1" } }, { ...opts, dependsOn });
+    const deployment = new aws.apigateway.Deployment(
+        "api",
+        { restApi: api.id, triggers: { redeployment: "v1" } },
+        { ...opts, dependsOn },
+    );
     const accessLogs = logGroup(p, "api-access");
     const stage = new aws.apigateway.Stage(
         "v1",
@@ -110,7 +168,11 @@ function restApi(p: aws.Provider, flaw: ApiFlaw = "none", withPreflight = false)
                 : {
                       accessLogSettings: {
                           destinationArn: accessLogs.arn,
-                          format: JSON.stringify({ requestId: "$context.requestId", ip: "$context.identity.sourceIp", status: "$context.status" }),
+                          format: JSON.stringify({
+                              requestId: "$context.requestId",
+                              ip: "$context.identity.sourceIp",
+                              status: "$context.status",
+                          }),
                       },
                   }),
         },
@@ -119,12 +181,21 @@ function restApi(p: aws.Provider, flaw: ApiFlaw = "none", withPreflight = false)
     if (flaw !== "no-method-settings") {
         new aws.apigateway.MethodSettings(
             "v1-all",
-            { restApi: api.id, stageName: stage.stageName, methodPath: "*/*", settings: { loggingLevel: flaw === "logging-off" ? "OFF" : "INFO", metricsEnabled: true } },
+            {
+                restApi: api.id,
+                stageName: stage.stageName,
+                methodPath: "*/*",
+                settings: { loggingLevel: flaw === "logging-off" ? "OFF" : "INFO", metricsEnabled: true },
+            },
             opts,
         );
     }
     if (flaw === "method-path-off") {
-        new aws.apigateway.MethodSettings("v1-items-get", { restApi: api.id, stageName: stage.stageName, methodPath: "items/GET", settings: { loggingLevel: "OFF" } }, opts);
+        new aws.apigateway.MethodSettings(
+            "v1-items-get",
+            { restApi: api.id, stageName: stage.stageName, methodPath: "items/GET", settings: { loggingLevel: "OFF" } },
+            opts,
+        );
     }
 }
 
@@ -140,7 +211,11 @@ function stateMachine(p: aws.Provider, flaw: MachineFlaw = "none"): void {
         {
             roleArn: role.arn,
             definition: JSON.stringify({ StartAt: "Done", States: { Done: { Type: "Pass", End: true } } }),
-            encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: cmk.keyArn, kmsDataKeyReusePeriodSeconds: 300 },
+            encryptionConfiguration: {
+                type: "CUSTOMER_MANAGED_KMS_KEY",
+                kmsKeyId: cmk.keyArn,
+                kmsDataKeyReusePeriodSeconds: 300,
+            },
             loggingConfiguration: {
                 level: flaw === "level-error" ? "ERROR" : "ALL",
                 includeExecutionData: true,
@@ -199,7 +274,11 @@ export const cases: PolicyCase[] = [
         title: "permission granting invoke to the public principal",
         violating: (p) => {
             const fn = lambdaFunction(p);
-            new aws.lambda.Permission("public-invoke", { function: fn.name, action: "lambda:InvokeFunction", principal: "*" }, { provider: p });
+            new aws.lambda.Permission(
+                "public-invoke",
+                { function: fn.name, action: "lambda:InvokeFunction", principal: "*" },
+                { provider: p },
+            );
         },
         compliant: scopedPermission,
     },
@@ -225,7 +304,9 @@ export const cases: PolicyCase[] = [
                 {
                     role: role.arn,
                     handler: "index.handler",
-                    code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler = async () => 1;") }),
+                    code: new pulumi.asset.AssetArchive({
+                        "index.js": new pulumi.asset.StringAsset("exports.handler = async () => 1;"),
+                    }),
                 },
                 { provider: p },
             );

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { key, naming, PolicyCase } from "./kit";
+import { key, naming, type PolicyCase } from "./kit";
 
 /*
  * Cases of the Lake Formation / tagging group. Compliant programs do not use `lake(p)` (its databases have no LF-tags
@@ -17,7 +17,13 @@ type SettingsArgs = aws.lakeformation.DataLakeSettingsArgs;
 function settings(p: aws.Provider, override: Partial<SettingsArgs> = {}): void {
     new aws.lakeformation.DataLakeSettings(
         "settings",
-        { admins: ADMINS, readOnlyAdmins: AUDITORS, createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [], ...override },
+        {
+            admins: ADMINS,
+            readOnlyAdmins: AUDITORS,
+            createDatabaseDefaultPermissions: [],
+            createTableDefaultPermissions: [],
+            ...override,
+        },
         { provider: p },
     );
 }
@@ -54,13 +60,26 @@ function governedDatabase(p: aws.Provider, options: DatabaseOptions = {}): aws.g
     const keys = options.lfTagKeys ?? ["domain", "classification"];
     const tags = keys.map((k) => {
         const [value, values] = LF_TAG_VALUES[k.toLowerCase()] ?? ["x", ["x"]];
-        return { name: k.toLowerCase(), tag: new aws.lakeformation.LfTag(k.toLowerCase(), { key: k, values }, opts), value };
+        return {
+            name: k.toLowerCase(),
+            tag: new aws.lakeformation.LfTag(k.toLowerCase(), { key: k, values }, opts),
+            value,
+        };
     });
     const name = options.taggedName ?? db.name;
     if (options.singular) {
-        for (const t of tags) new aws.lakeformation.ResourceLfTag(`sales-${t.name}`, { database: { name }, lfTag: { key: t.tag.key, value: t.value } }, opts);
+        for (const t of tags)
+            new aws.lakeformation.ResourceLfTag(
+                `sales-${t.name}`,
+                { database: { name }, lfTag: { key: t.tag.key, value: t.value } },
+                opts,
+            );
     } else if (tags.length) {
-        new aws.lakeformation.ResourceLfTags("sales", { database: { name }, lfTags: tags.map((t) => ({ key: t.tag.key, value: t.value })) }, opts);
+        new aws.lakeformation.ResourceLfTags(
+            "sales",
+            { database: { name }, lfTags: tags.map((t) => ({ key: t.tag.key, value: t.value })) },
+            opts,
+        );
     }
     return db;
 }
@@ -77,15 +96,26 @@ export const cases: PolicyCase[] = [
     {
         policy: "lakeformation-no-default-iam-allowed-principals",
         title: "new databases default to ALL for IAM_ALLOWED_PRINCIPALS",
-        violating: (p) => settings(p, { createDatabaseDefaultPermissions: [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }] }),
+        violating: (p) =>
+            settings(p, {
+                createDatabaseDefaultPermissions: [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }],
+            }),
         compliant: (p) => settings(p),
     },
     {
         policy: "lakeformation-no-default-iam-allowed-principals",
         title: "new tables default to ALL for IAM_ALLOWED_PRINCIPALS",
-        violating: (p) => settings(p, { createTableDefaultPermissions: [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }] }),
+        violating: (p) =>
+            settings(p, {
+                createTableDefaultPermissions: [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }],
+            }),
         // Omitted lists: the provider writes empty defaults.
-        compliant: (p) => void new aws.lakeformation.DataLakeSettings("settings", { admins: ADMINS, readOnlyAdmins: AUDITORS }, { provider: p }),
+        compliant: (p) =>
+            void new aws.lakeformation.DataLakeSettings(
+                "settings",
+                { admins: ADMINS, readOnlyAdmins: AUDITORS },
+                { provider: p },
+            ),
     },
     // LF-3
     {
@@ -124,13 +154,21 @@ export const cases: PolicyCase[] = [
         title: "a grant to IAM_ALLOWED_PRINCIPALS",
         violating: (p) => {
             const db = governedDatabase(p);
-            new aws.lakeformation.Permissions("open", { principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"], database: { name: db.name } }, { provider: p });
+            new aws.lakeformation.Permissions(
+                "open",
+                { principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"], database: { name: db.name } },
+                { provider: p },
+            );
         },
         compliant: (p) => {
             governedDatabase(p);
             new aws.lakeformation.Permissions(
                 "analysts",
-                { principal: role("cdp-analyst"), permissions: ["SELECT", "DESCRIBE"], lfTagPolicy: { resourceType: "TABLE", expressions: [{ key: "domain", values: ["sales"] }] } },
+                {
+                    principal: role("cdp-analyst"),
+                    permissions: ["SELECT", "DESCRIBE"],
+                    lfTagPolicy: { resourceType: "TABLE", expressions: [{ key: "domain", values: ["sales"] }] },
+                },
                 { provider: p },
             );
         },
@@ -144,13 +182,21 @@ export const cases: PolicyCase[] = [
     {
         policy: "glue-database-no-default-permissions",
         title: "new tables granted ALL to IAM_ALLOWED_PRINCIPALS",
-        violating: (p) => void governedDatabase(p, { defaults: [{ principal: { dataLakePrincipalIdentifier: "IAM_ALLOWED_PRINCIPALS" }, permissions: ["ALL"] }] }),
+        violating: (p) =>
+            void governedDatabase(p, {
+                defaults: [
+                    { principal: { dataLakePrincipalIdentifier: "IAM_ALLOWED_PRINCIPALS" }, permissions: ["ALL"] },
+                ],
+            }),
         compliant: (p) => void governedDatabase(p, { defaults: [] }),
     },
     {
         policy: "glue-database-no-default-permissions",
         title: "new tables granted to a named role outside the LF-tag model",
-        violating: (p) => void governedDatabase(p, { defaults: [{ principal: { dataLakePrincipalIdentifier: role("cdp-etl") }, permissions: ["ALL"] }] }),
+        violating: (p) =>
+            void governedDatabase(p, {
+                defaults: [{ principal: { dataLakePrincipalIdentifier: role("cdp-etl") }, permissions: ["ALL"] }],
+            }),
         compliant: (p) => void governedDatabase(p),
     },
     // LF-4
@@ -177,16 +223,42 @@ export const cases: PolicyCase[] = [
     {
         policy: "lakeformation-location-custom-role",
         title: "location registered without roleArn (service-linked role)",
-        violating: (p) => void new aws.lakeformation.Resource("raw", { arn: "arn:aws:s3:::pol-test-raw-123456789012-eu-west-1" }, { provider: p }),
-        compliant: (p) => void new aws.lakeformation.Resource("raw", { arn: "arn:aws:s3:::pol-test-raw-123456789012-eu-west-1", roleArn: role("cdp-lake-data-access") }, { provider: p }),
+        violating: (p) =>
+            void new aws.lakeformation.Resource(
+                "raw",
+                { arn: "arn:aws:s3:::pol-test-raw-123456789012-eu-west-1" },
+                { provider: p },
+            ),
+        compliant: (p) =>
+            void new aws.lakeformation.Resource(
+                "raw",
+                { arn: "arn:aws:s3:::pol-test-raw-123456789012-eu-west-1", roleArn: role("cdp-lake-data-access") },
+                { provider: p },
+            ),
     },
     {
         policy: "lakeformation-location-custom-role",
         title: "location registered with useServiceLinkedRole",
         violating: (p) =>
-            void new aws.lakeformation.Resource("raw", { arn: "arn:aws:s3:::pol-test-raw-123456789012-eu-west-1", roleArn: role("cdp-lake-data-access"), useServiceLinkedRole: true }, { provider: p }),
+            void new aws.lakeformation.Resource(
+                "raw",
+                {
+                    arn: "arn:aws:s3:::pol-test-raw-123456789012-eu-west-1",
+                    roleArn: role("cdp-lake-data-access"),
+                    useServiceLinkedRole: true,
+                },
+                { provider: p },
+            ),
         compliant: (p) =>
-            void new aws.lakeformation.Resource("raw", { arn: "arn:aws:s3:::pol-test-raw-123456789012-eu-west-1", roleArn: role("cdp-lake-data-access"), useServiceLinkedRole: false }, { provider: p }),
+            void new aws.lakeformation.Resource(
+                "raw",
+                {
+                    arn: "arn:aws:s3:::pol-test-raw-123456789012-eu-west-1",
+                    roleArn: role("cdp-lake-data-access"),
+                    useServiceLinkedRole: false,
+                },
+                { provider: p },
+            ),
     },
     // Tags
     {
@@ -202,11 +274,20 @@ export const cases: PolicyCase[] = [
     {
         policy: "required-tags",
         title: "a required tag overridden with an empty value",
-        violating: (p) => void new aws.glue.CatalogDatabase("blank-owner", { name: "pol_test_blank", createTableDefaultPermissions: [], tags: { Owner: "" } }, { provider: p }),
+        violating: (p) =>
+            void new aws.glue.CatalogDatabase(
+                "blank-owner",
+                { name: "pol_test_blank", createTableDefaultPermissions: [], tags: { Owner: "" } },
+                { provider: p },
+            ),
         // Own tags alone satisfy the rule where the provider has no default tags.
         compliant: () => {
             const p = untaggedProvider();
-            new aws.kms.Key("tagged", { description: "policy test", enableKeyRotation: true, deletionWindowInDays: 30, tags: REQUIRED_TAGS }, { provider: p });
+            new aws.kms.Key(
+                "tagged",
+                { description: "policy test", enableKeyRotation: true, deletionWindowInDays: 30, tags: REQUIRED_TAGS },
+                { provider: p },
+            );
         },
     },
 ];

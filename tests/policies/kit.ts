@@ -21,12 +21,20 @@ export function provider(name = "aws-policy-test"): aws.Provider {
 
 /** A compliant customer-managed key. */
 export function key(p: aws.Provider, name = "cmk"): KmsKey {
-    return new KmsKey(name, { description: "policy test", alias: naming.name("kmsAlias", name), dataProtection: false }, { provider: p });
+    return new KmsKey(
+        name,
+        { description: "policy test", alias: naming.name("kmsAlias", name), dataProtection: false },
+        { provider: p },
+    );
 }
 
 /** A compliant data lake (Lake Formation settings and LF-tags, zones, access-log bucket, tagged catalog databases). */
 export function lake(p: aws.Provider): DataLake {
-    const lakeFormation = new LakeFormation("lf", { adminRoleArns: ["arn:aws:iam::123456789012:role/lf-admin"], domains: [] }, { provider: p });
+    const lakeFormation = new LakeFormation(
+        "lf",
+        { adminRoleArns: ["arn:aws:iam::123456789012:role/lf-admin"], domains: [] },
+        { provider: p },
+    );
     return new DataLake("lake", { naming, dataProtection: false, lakeFormation }, { provider: p });
 }
 

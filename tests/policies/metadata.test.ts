@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { ALL_POLICIES } from "../../policies/cdp-guardrails/policies";
 import { readmePath, renderReadme } from "../../tools/policy-coverage";
 

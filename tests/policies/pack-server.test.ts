@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { spawn } from "child_process";
-import * as path from "path";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
 import { ROOT } from "../helpers/plan";
 
-describe("policy pack entry (what `pulumi preview --policy-pack policies/cdp-guardrails` starts)", function () {
+describe("policy pack entry (what `pulumi preview --policy-pack policies/cdp-guardrails` starts)", () => {
     it("constructs the PolicyPack and serves the analyzer on a local port", async () => {
         const dir = path.join(ROOT, "policies", "cdp-guardrails");
         // The CLI runs the pack's program in its directory; PolicyPack then prints the analyzer's port.

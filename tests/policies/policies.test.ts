@@ -1,9 +1,9 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
 import { ALL_POLICIES } from "../../policies/cdp-guardrails/policies";
 import { planProgram, violatedPolicies } from "../helpers/plan";
-import { provider, PolicyCase } from "./kit";
+import { provider, type PolicyCase } from "./kit";
 
 /** Every `*.cases.ts` file in this folder contributes cases. */
 const CASES: PolicyCase[] = fs
@@ -11,7 +11,7 @@ const CASES: PolicyCase[] = fs
     .filter((f) => f.endsWith(".cases.ts") || f.endsWith(".cases.js"))
     .flatMap((f) => (require(path.join(__dirname, f)) as { cases: PolicyCase[] }).cases);
 
-describe("policy pack: each policy fires on a violating program and nothing fires on the compliant one", function () {
+describe("policy pack: each policy fires on a violating program and nothing fires on the compliant one", () => {
     it("has a violating and a compliant case for every policy of the pack", () => {
         const covered = new Set(CASES.map((c) => c.policy));
         const missing = ALL_POLICIES.map((p) => p.name).filter((n) => !covered.has(n));
@@ -33,7 +33,9 @@ describe("policy pack: each policy fires on a violating program and nothing fire
             });
             it("does not fire (nor any other policy) on the compliant program", async () => {
                 const doc = await planProgram(() => c.compliant(provider()), { policy: true });
-                expect(doc.policy!.violations.map((v) => `${v.policy}: ${v.message.split("\n").pop()}`)).to.deep.equal([]);
+                expect(doc.policy!.violations.map((v) => `${v.policy}: ${v.message.split("\n").pop()}`)).to.deep.equal(
+                    [],
+                );
             });
         });
     }

@@ -2,13 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createSecureBucket } from "../../components/storage/secure-bucket";
 import { DEFAULT_ZONE_LIFECYCLES } from "../../components/storage/lifecycle";
-import { key, lake, PolicyCase } from "./kit";
+import { key, lake, type PolicyCase } from "./kit";
 
 /** A bucket that satisfies every S3 rule except the ones `omit` drops, on the data lake's log bucket. */
-function bucketMissing(p: aws.Provider, omit: "sse" | "pab" | "tls" | "ownership" | "logging" | "versioning" | "aws-key" | "no-bucket-key"): void {
+function bucketMissing(
+    p: aws.Provider,
+    omit: "sse" | "pab" | "tls" | "ownership" | "logging" | "versioning" | "aws-key" | "no-bucket-key",
+): void {
     const l = lake(p);
     const cmk = key(p);
-    const b = new aws.s3.Bucket("subject", { bucket: "pol-test-subject-123456789012-eu-west-1", forceDestroy: true }, { provider: p });
+    const b = new aws.s3.Bucket(
+        "subject",
+        { bucket: "pol-test-subject-123456789012-eu-west-1", forceDestroy: true },
+        { provider: p },
+    );
     const opts = { provider: p };
     if (omit !== "sse") {
         new aws.s3.BucketServerSideEncryptionConfiguration(
@@ -17,7 +24,10 @@ function bucketMissing(p: aws.Provider, omit: "sse" | "pab" | "tls" | "ownership
                 bucket: b.id,
                 rules: [
                     {
-                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: omit === "aws-key" ? "alias/aws/s3" : cmk.keyArn },
+                        applyServerSideEncryptionByDefault: {
+                            sseAlgorithm: "aws:kms",
+                            kmsMasterKeyId: omit === "aws-key" ? "alias/aws/s3" : cmk.keyArn,
+                        },
                         bucketKeyEnabled: omit !== "no-bucket-key",
                     },
                 ],
@@ -26,18 +36,51 @@ function bucketMissing(p: aws.Provider, omit: "sse" | "pab" | "tls" | "ownership
         );
     }
     if (omit !== "pab") {
-        new aws.s3.BucketPublicAccessBlock("subject", { bucket: b.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
+        new aws.s3.BucketPublicAccessBlock(
+            "subject",
+            {
+                bucket: b.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            opts,
+        );
     }
-    const policy = omit === "tls"
-        ? pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: b.arn }] })
-        : pulumi.jsonStringify({
-              Version: "2012-10-17",
-              Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [b.arn, pulumi.interpolate`${b.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
-          });
+    const policy =
+        omit === "tls"
+            ? pulumi.jsonStringify({
+                  Version: "2012-10-17",
+                  Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: b.arn }],
+              })
+            : pulumi.jsonStringify({
+                  Version: "2012-10-17",
+                  Statement: [
+                      {
+                          Effect: "Deny",
+                          Principal: "*",
+                          Action: "s3:*",
+                          Resource: [b.arn, pulumi.interpolate`${b.arn}/*`],
+                          Condition: { Bool: { "aws:SecureTransport": "false" } },
+                      },
+                  ],
+              });
     new aws.s3.BucketPolicy("subject", { bucket: b.id, policy }, opts);
-    if (omit !== "ownership") new aws.s3.BucketOwnershipControls("subject", { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
-    if (omit !== "logging") new aws.s3.BucketLogging("subject", { bucket: b.id, targetBucket: l.accessLogs.bucketName, targetPrefix: "subject/" }, opts);
-    if (omit !== "versioning") new aws.s3.BucketVersioning("subject", { bucket: b.id, versioningConfiguration: { status: "Enabled" } }, opts);
+    if (omit !== "ownership")
+        new aws.s3.BucketOwnershipControls(
+            "subject",
+            { bucket: b.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            opts,
+        );
+    if (omit !== "logging")
+        new aws.s3.BucketLogging(
+            "subject",
+            { bucket: b.id, targetBucket: l.accessLogs.bucketName, targetPrefix: "subject/" },
+            opts,
+        );
+    if (omit !== "versioning")
+        new aws.s3.BucketVersioning("subject", { bucket: b.id, versioningConfiguration: { status: "Enabled" } }, opts);
 }
 
 const compliantBucket = (p: aws.Provider) => {
@@ -54,31 +97,83 @@ const compliantBucket = (p: aws.Provider) => {
 };
 
 export const cases: PolicyCase[] = [
-    { policy: "s3-bucket-sse-kms-cmk", title: "bucket without default encryption", violating: (p) => bucketMissing(p, "sse"), compliant: compliantBucket },
-    { policy: "s3-bucket-sse-kms-cmk", title: "bucket on the AWS-managed key", violating: (p) => bucketMissing(p, "aws-key"), compliant: (p) => void lake(p) },
-    { policy: "s3-bucket-sse-kms-cmk", title: "bucket without S3 Bucket Keys", violating: (p) => bucketMissing(p, "no-bucket-key"), compliant: (p) => void lake(p) },
+    {
+        policy: "s3-bucket-sse-kms-cmk",
+        title: "bucket without default encryption",
+        violating: (p) => bucketMissing(p, "sse"),
+        compliant: compliantBucket,
+    },
+    {
+        policy: "s3-bucket-sse-kms-cmk",
+        title: "bucket on the AWS-managed key",
+        violating: (p) => bucketMissing(p, "aws-key"),
+        compliant: (p) => void lake(p),
+    },
+    {
+        policy: "s3-bucket-sse-kms-cmk",
+        title: "bucket without S3 Bucket Keys",
+        violating: (p) => bucketMissing(p, "no-bucket-key"),
+        compliant: (p) => void lake(p),
+    },
     {
         policy: "s3-bucket-sse-kms-cmk",
         title: "SSE-S3 bucket claiming the log-target exemption without being a log target",
         violating: (p) => {
             lake(p);
-            const b = new aws.s3.Bucket("fake-logs", { tags: { "cdp:sse-s3-reason": "s3-server-access-log-target" } }, { provider: p });
-            new aws.s3.BucketServerSideEncryptionConfiguration("fake-logs", { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { provider: p });
+            const b = new aws.s3.Bucket(
+                "fake-logs",
+                { tags: { "cdp:sse-s3-reason": "s3-server-access-log-target" } },
+                { provider: p },
+            );
+            new aws.s3.BucketServerSideEncryptionConfiguration(
+                "fake-logs",
+                { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+                { provider: p },
+            );
         },
         compliant: (p) => void lake(p),
     },
-    { policy: "s3-public-access-block", title: "bucket without a public access block", violating: (p) => bucketMissing(p, "pab"), compliant: compliantBucket },
-    { policy: "s3-tls-only-policy", title: "bucket policy without the TLS deny", violating: (p) => bucketMissing(p, "tls"), compliant: compliantBucket },
-    { policy: "s3-bucket-owner-enforced", title: "bucket with ACLs enabled", violating: (p) => bucketMissing(p, "ownership"), compliant: compliantBucket },
-    { policy: "s3-access-logging", title: "bucket without access logging", violating: (p) => bucketMissing(p, "logging"), compliant: compliantBucket },
-    { policy: "s3-versioning", title: "bucket without versioning", violating: (p) => bucketMissing(p, "versioning"), compliant: compliantBucket },
+    {
+        policy: "s3-public-access-block",
+        title: "bucket without a public access block",
+        violating: (p) => bucketMissing(p, "pab"),
+        compliant: compliantBucket,
+    },
+    {
+        policy: "s3-tls-only-policy",
+        title: "bucket policy without the TLS deny",
+        violating: (p) => bucketMissing(p, "tls"),
+        compliant: compliantBucket,
+    },
+    {
+        policy: "s3-bucket-owner-enforced",
+        title: "bucket with ACLs enabled",
+        violating: (p) => bucketMissing(p, "ownership"),
+        compliant: compliantBucket,
+    },
+    {
+        policy: "s3-access-logging",
+        title: "bucket without access logging",
+        violating: (p) => bucketMissing(p, "logging"),
+        compliant: compliantBucket,
+    },
+    {
+        policy: "s3-versioning",
+        title: "bucket without versioning",
+        violating: (p) => bucketMissing(p, "versioning"),
+        compliant: compliantBucket,
+    },
     {
         policy: "s3-bucket-sse-kms-cmk",
         title: "deprecated BucketV2 family is matched too",
         violating: (p) => {
             lake(p);
             const b = new aws.s3.BucketV2("legacy", {}, { provider: p });
-            new aws.s3.BucketServerSideEncryptionConfigurationV2("legacy", { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { provider: p });
+            new aws.s3.BucketServerSideEncryptionConfigurationV2(
+                "legacy",
+                { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+                { provider: p },
+            );
         },
         compliant: (p) => void lake(p),
     },
@@ -91,8 +186,10 @@ export const cases: PolicyCase[] = [
     {
         policy: "kms-key-deletion-window",
         title: "deletion window below the minimum",
-        violating: (p) => void new aws.kms.Key("short", { enableKeyRotation: true, deletionWindowInDays: 5 }, { provider: p }),
-        compliant: (p) => void new aws.kms.Key("short", { enableKeyRotation: true, deletionWindowInDays: 7 }, { provider: p }),
+        violating: (p) =>
+            void new aws.kms.Key("short", { enableKeyRotation: true, deletionWindowInDays: 5 }, { provider: p }),
+        compliant: (p) =>
+            void new aws.kms.Key("short", { enableKeyRotation: true, deletionWindowInDays: 7 }, { provider: p }),
     },
     {
         policy: "kms-key-policy-not-public",
@@ -100,7 +197,21 @@ export const cases: PolicyCase[] = [
         violating: (p) =>
             void new aws.kms.Key(
                 "public",
-                { enableKeyRotation: true, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Open", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }] }) },
+                {
+                    enableKeyRotation: true,
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "Open",
+                                Effect: "Allow",
+                                Principal: { AWS: "*" },
+                                Action: "kms:Decrypt",
+                                Resource: "*",
+                            },
+                        ],
+                    }),
+                },
                 { provider: p },
             ),
         compliant: (p) =>
@@ -110,7 +221,16 @@ export const cases: PolicyCase[] = [
                     enableKeyRotation: true,
                     policy: JSON.stringify({
                         Version: "2012-10-17",
-                        Statement: [{ Sid: "OrgOnly", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }],
+                        Statement: [
+                            {
+                                Sid: "OrgOnly",
+                                Effect: "Allow",
+                                Principal: { AWS: "*" },
+                                Action: "kms:Decrypt",
+                                Resource: "*",
+                                Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
+                            },
+                        ],
                     }),
                 },
                 { provider: p },

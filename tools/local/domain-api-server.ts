@@ -17,11 +17,11 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  waitUntilTableExists,
+    CreateTableCommand,
+    DescribeTableCommand,
+    DynamoDBClient,
+    ResourceInUseException,
+    waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
@@ -38,277 +38,288 @@ export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 export interface DomainApiServerOptions {
-  /** Port to listen on (default 0 = any free port). */
-  readonly port?: number;
-  /** Interface to bind (default 127.0.0.1). */
-  readonly host?: string;
-  /** Domain name (default "local"); scopes pagination tokens. */
-  readonly domain?: string;
-  readonly entities: EntityDefinition[];
-  /** Entity name → table name. */
-  readonly tables: Record<string, string>;
-  /** DynamoDB emulator endpoint, e.g. http://127.0.0.1:4567. */
-  readonly endpoint: string;
-  readonly region?: string;
-  /** Create missing tables (key schema from the entities, on-demand) before listening. */
-  readonly createTables?: boolean;
-  /** Exact `Authorization` header required of every request (stand-in for API Gateway's SigV4 check). */
-  readonly authorization?: string;
-  /** Logger of the handler (default: silent). */
-  readonly logger?: ApiLogger;
-  readonly maxBodyBytes?: number;
+    /** Port to listen on (default 0 = any free port). */
+    readonly port?: number;
+    /** Interface to bind (default 127.0.0.1). */
+    readonly host?: string;
+    /** Domain name (default "local"); scopes pagination tokens. */
+    readonly domain?: string;
+    readonly entities: EntityDefinition[];
+    /** Entity name → table name. */
+    readonly tables: Record<string, string>;
+    /** DynamoDB emulator endpoint, e.g. http://127.0.0.1:4567. */
+    readonly endpoint: string;
+    readonly region?: string;
+    /** Create missing tables (key schema from the entities, on-demand) before listening. */
+    readonly createTables?: boolean;
+    /** Exact `Authorization` header required of every request (stand-in for API Gateway's SigV4 check). */
+    readonly authorization?: string;
+    /** Logger of the handler (default: silent). */
+    readonly logger?: ApiLogger;
+    readonly maxBodyBytes?: number;
 }
 
 export interface DomainApiServer {
-  /** `http://host:port`, no trailing slash. */
-  readonly url: string;
-  close(): Promise<void>;
+    /** `http://host:port`, no trailing slash. */
+    readonly url: string;
+    close(): Promise<void>;
 }
 
 const SILENT: ApiLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A DynamoDB client for a local endpoint (HTTP/1.1 handler, dummy credentials). */
 export function createLocalDynamoClient(endpoint: string, region: string = LOCAL_REGION): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region,
-    credentials: LOCAL_CREDENTIALS,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
-  });
+    return new DynamoDBClient({
+        endpoint,
+        region,
+        credentials: LOCAL_CREDENTIALS,
+        requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+    });
 }
 
 /** Creates the table of each entity unless it exists (string keys, PAY_PER_REQUEST), and waits until active. */
 export async function createEntityTables(
-  client: DynamoDBClient,
-  entities: readonly EntityDefinition[],
-  tables: Readonly<Record<string, string>>,
+    client: DynamoDBClient,
+    entities: readonly EntityDefinition[],
+    tables: Readonly<Record<string, string>>,
 ): Promise<void> {
-  for (const entity of entities) {
-    const TableName = tables[entity.name];
-    if (TableName === undefined) throw new Error(`tables has no table for entity "${entity.name}"`);
-    const keys = entityKeys(entity);
-    try {
-      await client.send(
-        new CreateTableCommand({
-          TableName,
-          BillingMode: "PAY_PER_REQUEST",
-          AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: "S" })),
-          KeySchema: keys.map((AttributeName, i) => ({ AttributeName, KeyType: i === 0 ? "HASH" : "RANGE" })),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
+    for (const entity of entities) {
+        const TableName = tables[entity.name];
+        if (TableName === undefined) throw new Error(`tables has no table for entity "${entity.name}"`);
+        const keys = entityKeys(entity);
+        try {
+            await client.send(
+                new CreateTableCommand({
+                    TableName,
+                    BillingMode: "PAY_PER_REQUEST",
+                    AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: "S" })),
+                    KeySchema: keys.map((AttributeName, i) => ({ AttributeName, KeyType: i === 0 ? "HASH" : "RANGE" })),
+                }),
+            );
+        } catch (error) {
+            if (!(error instanceof ResourceInUseException)) throw error;
+        }
+        await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName });
+        await client.send(new DescribeTableCommand({ TableName }));
     }
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName });
-    await client.send(new DescribeTableCommand({ TableName }));
-  }
 }
 
 interface Template {
-  readonly resource: string;
-  readonly segments: readonly string[];
+    readonly resource: string;
+    readonly segments: readonly string[];
 }
 
 function templates(entities: readonly EntityDefinition[]): Template[] {
-  return entities.flatMap((entity) => {
-    const { collection, item } = entityPaths(entity);
-    return [collection, item].map((resource) => ({ resource, segments: resource.split("/").slice(1) }));
-  });
+    return entities.flatMap((entity) => {
+        const { collection, item } = entityPaths(entity);
+        return [collection, item].map((resource) => ({ resource, segments: resource.split("/").slice(1) }));
+    });
 }
 
 /** The resource template and decoded path parameters of a raw (still URL-encoded) path, as API Gateway routes it. */
-function matchResource(all: readonly Template[], rawPath: string): { resource: string; pathParameters: Record<string, string> | null } {
-  const segments = rawPath.split("/").slice(1);
-  for (const template of all) {
-    if (template.segments.length !== segments.length) continue;
-    const parameters: Record<string, string> = {};
-    let matched = true;
-    for (let i = 0; i < segments.length && matched; i++) {
-      const expected = template.segments[i];
-      if (expected.startsWith("{")) {
-        try {
-          parameters[expected.slice(1, -1)] = decodeURIComponent(segments[i]);
-        } catch {
-          matched = false;
+function matchResource(
+    all: readonly Template[],
+    rawPath: string,
+): { resource: string; pathParameters: Record<string, string> | null } {
+    const segments = rawPath.split("/").slice(1);
+    for (const template of all) {
+        if (template.segments.length !== segments.length) continue;
+        const parameters: Record<string, string> = {};
+        let matched = true;
+        for (let i = 0; i < segments.length && matched; i++) {
+            const expected = template.segments[i];
+            if (expected.startsWith("{")) {
+                try {
+                    parameters[expected.slice(1, -1)] = decodeURIComponent(segments[i]);
+                } catch {
+                    matched = false;
+                }
+            } else {
+                matched = expected === segments[i];
+            }
         }
-      } else {
-        matched = expected === segments[i];
-      }
+        if (matched)
+            return {
+                resource: template.resource,
+                pathParameters: Object.keys(parameters).length > 0 ? parameters : null,
+            };
     }
-    if (matched) return { resource: template.resource, pathParameters: Object.keys(parameters).length > 0 ? parameters : null };
-  }
-  return { resource: "/{proxy+}", pathParameters: { proxy: rawPath.slice(1) } };
+    return { resource: "/{proxy+}", pathParameters: { proxy: rawPath.slice(1) } };
 }
 
 function decodePath(rawPath: string): string {
-  try {
-    return decodeURIComponent(rawPath);
-  } catch {
-    return rawPath;
-  }
+    try {
+        return decodeURIComponent(rawPath);
+    } catch {
+        return rawPath;
+    }
 }
 
 /** The API Gateway REST proxy event of an HTTP request. */
 export function toProxyEvent(request: IncomingMessage, body: Buffer, all: readonly Template[]): APIGatewayProxyEvent {
-  const url = new URL(request.url ?? "/", "http://localhost");
-  const rawPath = url.pathname;
-  const { resource, pathParameters } = matchResource(all, rawPath);
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i];
-    const value = request.rawHeaders[i + 1];
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    (multiQuery[name] ??= []).push(value);
-  }
-  const hasQuery = Object.keys(query).length > 0;
-  const utf8 = (() => {
-    try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(body);
-    } catch {
-      return undefined;
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const rawPath = url.pathname;
+    const { resource, pathParameters } = matchResource(all, rawPath);
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < request.rawHeaders.length; i += 2) {
+        const name = request.rawHeaders[i];
+        const value = request.rawHeaders[i + 1];
+        headers[name] = value;
+        (multiValueHeaders[name] ??= []).push(value);
     }
-  })();
-  const method = request.method ?? "GET";
-  const path = decodePath(rawPath);
-  return {
-    resource,
-    path,
-    httpMethod: method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
-    pathParameters,
-    stageVariables: null,
-    body: body.length === 0 ? null : (utf8 ?? body.toString("base64")),
-    isBase64Encoded: body.length > 0 && utf8 === undefined,
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "local",
-      authorizer: null,
-      protocol: `HTTP/${request.httpVersion}`,
-      httpMethod: method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
-        user: null,
-        userAgent: request.headers["user-agent"] ?? null,
-        userArn: null,
-      },
-      path: `/local${path}`,
-      stage: "local",
-      requestId: randomUUID(),
-      requestTimeEpoch: Date.now(),
-      resourceId: "local",
-      resourcePath: resource,
-    },
-  };
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [name, value] of url.searchParams) {
+        query[name] = value;
+        (multiQuery[name] ??= []).push(value);
+    }
+    const hasQuery = Object.keys(query).length > 0;
+    const utf8 = (() => {
+        try {
+            return new TextDecoder("utf-8", { fatal: true }).decode(body);
+        } catch {
+            return undefined;
+        }
+    })();
+    const method = request.method ?? "GET";
+    const path = decodePath(rawPath);
+    return {
+        resource,
+        path,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: hasQuery ? query : null,
+        multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+        pathParameters,
+        stageVariables: null,
+        body: body.length === 0 ? null : (utf8 ?? body.toString("base64")),
+        isBase64Encoded: body.length > 0 && utf8 === undefined,
+        requestContext: {
+            accountId: "000000000000",
+            apiId: "local",
+            authorizer: null,
+            protocol: `HTTP/${request.httpVersion}`,
+            httpMethod: method,
+            identity: {
+                accessKey: null,
+                accountId: null,
+                apiKey: null,
+                apiKeyId: null,
+                caller: null,
+                clientCert: null,
+                cognitoAuthenticationProvider: null,
+                cognitoAuthenticationType: null,
+                cognitoIdentityId: null,
+                cognitoIdentityPoolId: null,
+                principalOrgId: null,
+                sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+                user: null,
+                userAgent: request.headers["user-agent"] ?? null,
+                userArn: null,
+            },
+            path: `/local${path}`,
+            stage: "local",
+            requestId: randomUUID(),
+            requestTimeEpoch: Date.now(),
+            resourceId: "local",
+            resourcePath: resource,
+        },
+    };
 }
 
 function send(response: ServerResponse, result: APIGatewayProxyResult): void {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
-  const body = result.isBase64Encoded ? Buffer.from(result.body, "base64") : Buffer.from(result.body ?? "", "utf8");
-  response.writeHead(result.statusCode, headers);
-  response.end(result.statusCode === 204 || result.statusCode === 304 ? undefined : body);
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+    const body = result.isBase64Encoded ? Buffer.from(result.body, "base64") : Buffer.from(result.body ?? "", "utf8");
+    response.writeHead(result.statusCode, headers);
+    response.end(result.statusCode === 204 || result.statusCode === 304 ? undefined : body);
 }
 
 function gatewayError(statusCode: number, message: string): APIGatewayProxyResult {
-  return { statusCode, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ message }) };
+    return { statusCode, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ message }) };
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_REQUEST_BYTES) return undefined;
+        chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
 }
 
 /** Starts the adapter; resolves once it listens. */
 export async function startDomainApiServer(options: DomainApiServerOptions): Promise<DomainApiServer> {
-  const region = options.region ?? LOCAL_REGION;
-  if (options.createTables) {
-    const client = createLocalDynamoClient(options.endpoint, region);
-    try {
-      await createEntityTables(client, options.entities, options.tables);
-    } finally {
-      client.destroy();
+    const region = options.region ?? LOCAL_REGION;
+    if (options.createTables) {
+        const client = createLocalDynamoClient(options.endpoint, region);
+        try {
+            await createEntityTables(client, options.entities, options.tables);
+        } finally {
+            client.destroy();
+        }
     }
-  }
-  const store = createDynamoStore({
-    endpoint: options.endpoint,
-    region,
-    credentials: LOCAL_CREDENTIALS,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
-  });
-  const handler: DomainApiHandler = createHandler({
-    config: { domain: options.domain ?? "local", entities: options.entities, tables: options.tables },
-    store,
-    logger: options.logger ?? SILENT,
-    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
-  });
-  const all = templates(options.entities);
-
-  // Long URLs (query strings) reach the function, which answers 400 for over-long parameters.
-  const server = createServer({ maxHeaderSize: 1024 * 1024 }, (request, response) => {
-    void (async () => {
-      let result: APIGatewayProxyResult;
-      try {
-        const body = await readBody(request);
-        const authorization = request.headers.authorization;
-        if (body === undefined) result = gatewayError(413, "Request Too Long");
-        else if (options.authorization !== undefined && authorization === undefined) result = gatewayError(403, "Missing Authentication Token");
-        else if (options.authorization !== undefined && authorization !== options.authorization) {
-          result = gatewayError(403, "The request signature we calculated does not match the signature you provided.");
-        } else result = await handler(toProxyEvent(request, body, all));
-      } catch (error) {
-        result = gatewayError(502, `Internal server error: ${(error as Error).message}`);
-      }
-      if (!response.headersSent) send(response, result);
-    })();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+    const store = createDynamoStore({
+        endpoint: options.endpoint,
+        region,
+        credentials: LOCAL_CREDENTIALS,
+        requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
     });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  let closed: Promise<void> | undefined;
-  return {
-    url: `http://${host}:${address.port}`,
-    close: () =>
-      (closed ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          store.destroy();
-          if (error) reject(error);
-          else resolve();
+    const handler: DomainApiHandler = createHandler({
+        config: { domain: options.domain ?? "local", entities: options.entities, tables: options.tables },
+        store,
+        logger: options.logger ?? SILENT,
+        ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    });
+    const all = templates(options.entities);
+
+    // Long URLs (query strings) reach the function, which answers 400 for over-long parameters.
+    const server = createServer({ maxHeaderSize: 1024 * 1024 }, (request, response) => {
+        void (async () => {
+            let result: APIGatewayProxyResult;
+            try {
+                const body = await readBody(request);
+                const authorization = request.headers.authorization;
+                if (body === undefined) result = gatewayError(413, "Request Too Long");
+                else if (options.authorization !== undefined && authorization === undefined)
+                    result = gatewayError(403, "Missing Authentication Token");
+                else if (options.authorization !== undefined && authorization !== options.authorization) {
+                    result = gatewayError(
+                        403,
+                        "The request signature we calculated does not match the signature you provided.",
+                    );
+                } else result = await handler(toProxyEvent(request, body, all));
+            } catch (error) {
+                result = gatewayError(502, `Internal server error: ${(error as Error).message}`);
+            }
+            if (!response.headersSent) send(response, result);
+        })();
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+            server.off("error", reject);
+            resolve();
         });
-        server.closeAllConnections();
-      })),
-  };
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    let closed: Promise<void> | undefined;
+    return {
+        url: `http://${host}:${address.port}`,
+        close: () =>
+            (closed ??= new Promise<void>((resolve, reject) => {
+                server.close((error) => {
+                    store.destroy();
+                    if (error) reject(error);
+                    else resolve();
+                });
+                server.closeAllConnections();
+            })),
+    };
 }

@@ -11,8 +11,8 @@
  * FAIL only with --strict.
  */
 import * as aws from "@pulumi/aws";
-import * as path from "path";
-import { runPlan, PlanOptions, PlanResult } from "./harness";
+import * as path from "node:path";
+import { runPlan, type PlanOptions, type PlanResult } from "./harness";
 import { platformPacks } from "./packs";
 import { evaluatePolicies } from "./policy";
 import { repoRoot } from "./cli";
@@ -117,7 +117,9 @@ async function main(): Promise<number> {
     console.log(`  floor    ${probe.resources} bare aws.s3.Bucket registrations   ${floorMs.toFixed(3)} ms/resource`);
     console.log(`  plan 1×  prod stack, ${probe.resources} resources              ${planMs.toFixed(3)} ms/resource`);
     console.log(`  plan 10× prod stack ×10 domains, ${probe10.resources} resources ${plan10Ms.toFixed(3)} ms/resource`);
-    console.log(`  policies prod plan, ${policyCount} policies evaluated           ${policyMs.toFixed(3)} ms/resource (${(policyMs / planMs).toFixed(2)}× registration)`);
+    console.log(
+        `  policies prod plan, ${policyCount} policies evaluated           ${policyMs.toFixed(3)} ms/resource (${(policyMs / planMs).toFixed(2)}× registration)`,
+    );
     console.log(`  ratio plan/floor         ${ratio.toFixed(2)}  (target ≤ 1.30)  ${verdict(ratio <= 1.3)}`);
     console.log(`  scaling 10×/1× per res   ${scaling.toFixed(2)}  (target ≤ 1.20)  ${verdict(scaling <= 1.2)}`);
     return strict && (ratio > 1.3 || scaling > 1.2) ? 1 : 0;

@@ -6,8 +6,8 @@
  *   npm run plan -- --stack dev [--json plan.json]
  *   npm run plan -- --program path/to/project [--stack NAME] [--config key=value ...] [--json FILE]
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { toPlanDocument } from "./document";
 import { runPlan } from "./harness";
 import { platformPacks } from "./packs";
@@ -90,7 +90,7 @@ export function repoRoot(): string {
     let dir = __dirname;
     while (!fs.existsSync(path.join(dir, "Pulumi.yaml")) || path.basename(dir) === "dist") {
         const up = path.dirname(dir);
-        if (up === dir) throw new Error("cannot find the project's Pulumi.yaml above " + __dirname);
+        if (up === dir) throw new Error(`cannot find the project's Pulumi.yaml above ${__dirname}`);
         dir = up;
     }
     return dir;
@@ -102,9 +102,14 @@ function programEntry(dir: string): string {
         throw new PlanInputError(`--program ${dir}: not a directory`);
     }
     const main = readProject(dir).main;
-    const candidates = main ? [path.join(dir, main), path.join(dir, main, "index.ts"), path.join(dir, main, "index.js")] : [path.join(dir, "index.ts"), path.join(dir, "index.js")];
+    const candidates = main
+        ? [path.join(dir, main), path.join(dir, main, "index.ts"), path.join(dir, main, "index.js")]
+        : [path.join(dir, "index.ts"), path.join(dir, "index.js")];
     const entry = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-    if (!entry) throw new PlanInputError(`--program ${dir}: no program found (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`);
+    if (!entry)
+        throw new PlanInputError(
+            `--program ${dir}: no program found (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`,
+        );
     if (entry.endsWith(".ts")) {
         // Transpile only, as `pulumi up` does when the project sets noCheck; type errors are the build's job.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -139,15 +144,26 @@ export async function main(argv: string[]): Promise<number> {
             program: entry,
         });
         const packs = args.policy && result.errors.length === 0 ? platformPacks() : [];
-        const report = packs.length ? { ...(await evaluatePolicies(result, packs)), packs: packs.map((p) => ({ name: p.name, version: p.version })) } : undefined;
+        const report = packs.length
+            ? {
+                  ...(await evaluatePolicies(result, packs)),
+                  packs: packs.map((p) => ({ name: p.name, version: p.version })),
+              }
+            : undefined;
         const doc = toPlanDocument(result, report);
         if (args.json) {
             fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
-            fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + "\n");
+            fs.writeFileSync(args.json, `${JSON.stringify(doc, null, 2)}\n`);
         }
         if (doc.errors.length > 0) {
             console.error(`error: the program of ${doc.project}/${stack} failed:`);
-            for (const e of doc.errors) console.error(e.split("\n").map((l) => `  ${l}`).join("\n"));
+            for (const e of doc.errors)
+                console.error(
+                    e
+                        .split("\n")
+                        .map((l) => `  ${l}`)
+                        .join("\n"),
+                );
             return EXIT_ERROR;
         }
         console.log(renderPlan(doc, { color: process.stdout.isTTY, quiet: args.quiet }));

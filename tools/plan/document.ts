@@ -1,6 +1,6 @@
-import { maskSecrets, PlanResult, PlannedResource } from "./harness";
+import { maskSecrets, type PlanResult, type PlannedResource } from "./harness";
 import { providerTarget, UNPINNED_ACCOUNT } from "./mocks";
-import { PolicyReport, Violation } from "./policy";
+import type { PolicyReport, Violation } from "./policy";
 
 /** Version of the plan JSON format; bumped only on incompatible changes. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -21,7 +21,19 @@ export interface PlanDocument {
     project: string;
     stack: string;
     resources: Array<
-        Pick<PlannedResource, "urn" | "type" | "name" | "parent" | "provider" | "inputs" | "outputs" | "dependencies" | "propertyDependencies" | "protect"> & {
+        Pick<
+            PlannedResource,
+            | "urn"
+            | "type"
+            | "name"
+            | "parent"
+            | "provider"
+            | "inputs"
+            | "outputs"
+            | "dependencies"
+            | "propertyDependencies"
+            | "protect"
+        > & {
             custom: boolean;
             id: string;
             retainOnDelete: boolean;
@@ -61,7 +73,12 @@ export function resolveAccounts(result: PlanResult): { byUrn: Map<string, string
         if (r.type === "pulumi:providers:aws" || r.type === "pulumi:providers:aws-native") {
             const target = providerTarget(r.inputs, (r.inputs.region as string) ?? "");
             const key = `${target.accountId}/${target.region}`;
-            const entry = accountsByKey.get(key) ?? { accountId: target.accountId, region: target.region, roleArn: target.roleArn, providers: [] };
+            const entry = accountsByKey.get(key) ?? {
+                accountId: target.accountId,
+                region: target.region,
+                roleArn: target.roleArn,
+                providers: [],
+            };
             entry.providers.push(r.urn);
             accountsByKey.set(key, entry);
             providerAccount.set(r.urn, target.accountId);
@@ -78,7 +95,12 @@ export function resolveAccounts(result: PlanResult): { byUrn: Map<string, string
         list.push(r);
         children.set(r.parent, list);
         if (r.custom) {
-            byUrn.set(r.urn, r.type.startsWith("pulumi:providers:") ? providerAccount.get(r.urn) ?? "" : providerAccount.get(r.provider) ?? (r.provider ? "" : UNPINNED_ACCOUNT));
+            byUrn.set(
+                r.urn,
+                r.type.startsWith("pulumi:providers:")
+                    ? (providerAccount.get(r.urn) ?? "")
+                    : (providerAccount.get(r.provider) ?? (r.provider ? "" : UNPINNED_ACCOUNT)),
+            );
         }
     }
     // Components take the account of their descendants when all agree (post-order over the tree).
@@ -103,7 +125,10 @@ export function resolveAccounts(result: PlanResult): { byUrn: Map<string, string
     return { byUrn, accounts: [...accountsByKey.values()] };
 }
 
-export function toPlanDocument(result: PlanResult, policy?: PolicyReport & { packs: Array<{ name: string; version: string }> }): PlanDocument {
+export function toPlanDocument(
+    result: PlanResult,
+    policy?: PolicyReport & { packs: Array<{ name: string; version: string }> },
+): PlanDocument {
     const { byUrn, accounts } = resolveAccounts(result);
     const byType: Record<string, number> = {};
     for (const r of result.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;

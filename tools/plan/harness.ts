@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { performance } from "perf_hooks";
+import { performance } from "node:perf_hooks";
 import { resetAwsContextCache } from "../../components/shared/context";
 import { PlanMocks } from "./mocks";
 
@@ -10,7 +10,13 @@ const sdkState = require("@pulumi/pulumi/runtime/state") as { getStore(): { sett
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string; specialResourceSig: string; specialAssetSig: string; specialArchiveSig: string };
+const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as {
+    specialSigKey: string;
+    specialSecretSig: string;
+    specialResourceSig: string;
+    specialAssetSig: string;
+    specialArchiveSig: string;
+};
 
 /** One resource the program registered, as the engine would see it. */
 export interface PlannedResource {
@@ -156,7 +162,10 @@ class RecordingMonitor extends MockMonitor {
         });
     }
 
-    override registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, callback: Callback): void {
+    override registerResourceOutputs(
+        req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined },
+        callback: Callback,
+    ): void {
         if (req.getUrn() === this.stackUrn) {
             this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
         }
@@ -178,7 +187,12 @@ async function runProgram(program: PlanOptions["program"]): Promise<unknown> {
     delete require.cache[require.resolve(program)];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = require(program);
-    const main = loaded && typeof loaded.default === "function" ? loaded.default : typeof loaded === "function" ? loaded : undefined;
+    const main =
+        loaded && typeof loaded.default === "function"
+            ? loaded.default
+            : typeof loaded === "function"
+              ? loaded
+              : undefined;
     return main ? main() : loaded;
 }
 
@@ -199,15 +213,17 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const warnings: string[] = [];
     const errors: string[] = [];
     const original = { warn: console.warn, error: console.error, log: console.log };
-    const capture = (fallback: (...a: unknown[]) => void) => (...args: unknown[]) => {
-        const text = args.map(String).join(" ");
-        const match = RUNTIME_PREFIX.exec(text);
-        if (!match) return fallback(...args);
-        const message = text.slice(match[0].length);
-        if (match[1] === "warning") warnings.push(message);
-        else if (match[1] === "error") errors.push(message);
-        return undefined;
-    };
+    const capture =
+        (fallback: (...a: unknown[]) => void) =>
+        (...args: unknown[]) => {
+            const text = args.map(String).join(" ");
+            const match = RUNTIME_PREFIX.exec(text);
+            if (!match) return fallback(...args);
+            const message = text.slice(match[0].length);
+            if (match[1] === "warning") warnings.push(message);
+            else if (match[1] === "error") errors.push(message);
+            return undefined;
+        };
     console.warn = capture(original.warn);
     console.error = capture(original.error);
     console.log = capture(original.log);

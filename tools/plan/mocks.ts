@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 
 /** Account and region an AWS provider reaches, as far as the plan can tell from its inputs. */
 export interface ProviderTarget {
@@ -50,7 +50,7 @@ export function providerTarget(inputs: Record<string, unknown>, fallbackRegion: 
     const allowed = structured<string[]>(inputs.allowedAccountIds) ?? [];
     const single = structured<{ roleArn?: string }>(inputs.assumeRole);
     const roles = [...(structured<{ roleArn?: string }[]>(inputs.assumeRoles) ?? []), ...(single ? [single] : [])];
-    const roleArn = roles.find((r) => r && r.roleArn)?.roleArn;
+    const roleArn = roles.find((r) => r?.roleArn)?.roleArn;
     const roleAccount = roleArn ? /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] : undefined;
     const tags = structured<{ tags?: Record<string, string> }>(inputs.defaultTags)?.tags ?? {};
     return {
@@ -87,7 +87,8 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
     const { accountId: acct, region, partition: p } = target;
     const arnBase = (service: string, withRegion = true, withAccount = true) =>
         `arn:${p}:${service}:${withRegion ? region : ""}:${withAccount ? acct : ""}`;
-    const named = (key = "name") => (typeof inputs[key] === "string" && inputs[key] ? (inputs[key] as string) : autoName(name, type));
+    const named = (key = "name") =>
+        typeof inputs[key] === "string" && inputs[key] ? (inputs[key] as string) : autoName(name, type);
     switch (type) {
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2": {
@@ -111,16 +112,33 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
         }
         case "aws:kms/alias:Alias": {
             const alias = named();
-            return { id: alias, state: { name: alias, arn: `${arnBase("kms")}:${alias}`, targetKeyArn: `${arnBase("kms")}:key/${inputs.targetKeyId}` } };
+            return {
+                id: alias,
+                state: {
+                    name: alias,
+                    arn: `${arnBase("kms")}:${alias}`,
+                    targetKeyArn: `${arnBase("kms")}:key/${inputs.targetKeyId}`,
+                },
+            };
         }
         case "aws:glue/catalogDatabase:CatalogDatabase": {
             const db = named();
-            return { id: `${acct}:${db}`, state: { name: db, catalogId: inputs.catalogId ?? acct, arn: `${arnBase("glue")}:database/${db}` } };
+            return {
+                id: `${acct}:${db}`,
+                state: { name: db, catalogId: inputs.catalogId ?? acct, arn: `${arnBase("glue")}:database/${db}` },
+            };
         }
         case "aws:iam/role:Role": {
             const role = named();
             const pathPart = typeof inputs.path === "string" ? inputs.path : "/";
-            return { id: role, state: { name: role, arn: `${arnBase("iam", false)}:role${pathPart}${role}`, uniqueId: `AROA${hex(role, 17).toUpperCase()}` } };
+            return {
+                id: role,
+                state: {
+                    name: role,
+                    arn: `${arnBase("iam", false)}:role${pathPart}${role}`,
+                    uniqueId: `AROA${hex(role, 17).toUpperCase()}`,
+                },
+            };
         }
         case "aws:iam/policy:Policy": {
             const policy = named();
@@ -168,7 +186,14 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
         case "aws:dynamodb/table:Table": {
             const table = named();
             const arn = `${arnBase("dynamodb")}:table/${table}`;
-            return { id: table, state: { name: table, arn, streamArn: inputs.streamEnabled ? `${arn}/stream/2026-01-01T00:00:00.000` : undefined } };
+            return {
+                id: table,
+                state: {
+                    name: table,
+                    arn,
+                    streamArn: inputs.streamEnabled ? `${arn}/stream/2026-01-01T00:00:00.000` : undefined,
+                },
+            };
         }
         case "aws:cloudwatch/eventBus:EventBus": {
             const bus = named();
@@ -193,8 +218,14 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
         }
         case "aws:cloudwatch/eventRule:EventRule": {
             const rule = named();
-            const bus = typeof inputs.eventBusName === "string" && inputs.eventBusName !== "default" ? `${inputs.eventBusName}/` : "";
-            return { id: `${bus.replace("/", "|")}${rule}`, state: { name: rule, arn: `${arnBase("events")}:rule/${bus}${rule}` } };
+            const bus =
+                typeof inputs.eventBusName === "string" && inputs.eventBusName !== "default"
+                    ? `${inputs.eventBusName}/`
+                    : "";
+            return {
+                id: `${bus.replace("/", "|")}${rule}`,
+                state: { name: rule, arn: `${arnBase("events")}:rule/${bus}${rule}` },
+            };
         }
         case "aws:cloudwatch/eventArchive:EventArchive": {
             const archive = named();
@@ -203,7 +234,10 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
         case "aws:scheduler/schedule:Schedule": {
             const schedule = named();
             const group = typeof inputs.groupName === "string" ? inputs.groupName : "default";
-            return { id: `${group}/${schedule}`, state: { name: schedule, arn: `${arnBase("scheduler")}:schedule/${group}/${schedule}` } };
+            return {
+                id: `${group}/${schedule}`,
+                state: { name: schedule, arn: `${arnBase("scheduler")}:schedule/${group}/${schedule}` },
+            };
         }
         case "aws:scheduler/scheduleGroup:ScheduleGroup": {
             const group = named();
@@ -215,16 +249,34 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
         }
         case "aws:transfer/server:Server": {
             const id = `s-${hex(`${acct}/${region}/${name}`, 17)}`;
-            return { id, state: { serverId: id, arn: `${arnBase("transfer")}:server/${id}`, endpoint: `${id}.server.transfer.${region}.${dnsSuffix(p)}` } };
+            return {
+                id,
+                state: {
+                    serverId: id,
+                    arn: `${arnBase("transfer")}:server/${id}`,
+                    endpoint: `${id}.server.transfer.${region}.${dnsSuffix(p)}`,
+                },
+            };
         }
         case "aws:transfer/user:User": {
             const user = String(inputs.userName ?? name);
-            return { id: `${inputs.serverId}/${user}`, state: { arn: `${arnBase("transfer")}:user/${inputs.serverId}/${user}` } };
+            return {
+                id: `${inputs.serverId}/${user}`,
+                state: { arn: `${arnBase("transfer")}:user/${inputs.serverId}/${user}` },
+            };
         }
         case "aws:dax/cluster:Cluster": {
             const cluster = String(inputs.clusterName ?? named());
             const address = `${cluster}.${hex(cluster, 6)}.dax-clusters.${region}.${dnsSuffix(p)}`;
-            return { id: cluster, state: { arn: `${arnBase("dax")}:cache/${cluster}`, clusterAddress: address, configurationEndpoint: `daxs://${address}`, port: 9111 } };
+            return {
+                id: cluster,
+                state: {
+                    arn: `${arnBase("dax")}:cache/${cluster}`,
+                    clusterAddress: address,
+                    configurationEndpoint: `daxs://${address}`,
+                    port: 9111,
+                },
+            };
         }
         case "aws:apigateway/stage:Stage": {
             const api = String(inputs.restApi ?? "");
@@ -239,7 +291,10 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
         }
         case "aws:glue/catalogTable:CatalogTable": {
             const table = named();
-            return { id: `${acct}:${inputs.databaseName}:${table}`, state: { name: table, arn: `${arnBase("glue")}:table/${inputs.databaseName}/${table}` } };
+            return {
+                id: `${acct}:${inputs.databaseName}:${table}`,
+                state: { name: table, arn: `${arnBase("glue")}:table/${inputs.databaseName}/${table}` },
+            };
         }
         case "aws-native:entityresolution:SchemaMapping": {
             const schema = String(inputs.schemaName ?? named());
@@ -247,7 +302,10 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
         }
         case "aws-native:entityresolution:MatchingWorkflow": {
             const workflow = String(inputs.workflowName ?? named());
-            return { id: workflow, state: { workflowArn: `${arnBase("entityresolution")}:matchingworkflow/${workflow}` } };
+            return {
+                id: workflow,
+                state: { workflowArn: `${arnBase("entityresolution")}:matchingworkflow/${workflow}` },
+            };
         }
         case "aws:lakeformation/dataLakeSettings:DataLakeSettings":
             return { id: acct, state: { catalogId: inputs.catalogId ?? acct } };
@@ -274,8 +332,10 @@ function renderPolicyDocument(inputs: State): string {
         out.Effect = s.effect ?? "Allow";
         const principals = (key: string, value: unknown) => {
             const list = value as { type: string; identifiers: string[] }[] | undefined;
-            if (list && list.length) {
-                out[key] = Object.fromEntries(list.map((pr) => [pr.type, pr.identifiers.length === 1 ? pr.identifiers[0] : pr.identifiers]));
+            if (list?.length) {
+                out[key] = Object.fromEntries(
+                    list.map((pr) => [pr.type, pr.identifiers.length === 1 ? pr.identifiers[0] : pr.identifiers]),
+                );
                 if (list.length === 1 && list[0].type === "*") out[key] = "*";
             }
         };
@@ -283,17 +343,20 @@ function renderPolicyDocument(inputs: State): string {
         principals("NotPrincipal", s.notPrincipals);
         const maybe = (key: string, value: unknown) => {
             const list = value as string[] | undefined;
-            if (list && list.length) out[key] = list.length === 1 ? list[0] : list;
+            if (list?.length) out[key] = list.length === 1 ? list[0] : list;
         };
         maybe("Action", s.actions);
         maybe("NotAction", s.notActions);
         maybe("Resource", s.resources);
         maybe("NotResource", s.notResources);
         const conditions = s.conditions as { test: string; variable: string; values: string[] }[] | undefined;
-        if (conditions && conditions.length) {
+        if (conditions?.length) {
             const cond: Record<string, Record<string, string | string[]>> = {};
             for (const c of conditions) {
-                cond[c.test] = { ...(cond[c.test] ?? {}), [c.variable]: c.values.length === 1 ? c.values[0] : c.values };
+                cond[c.test] = {
+                    ...(cond[c.test] ?? {}),
+                    [c.variable]: c.values.length === 1 ? c.values[0] : c.values,
+                };
             }
             out.Condition = cond;
         }
@@ -363,7 +426,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 };
             }
             case "aws:index/getRegion:getRegion":
-                return { id: target.region, region: target.region, name: target.region, endpoint: `ec2.${target.region}.${dnsSuffix(target.partition)}`, description: target.region };
+                return {
+                    id: target.region,
+                    region: target.region,
+                    name: target.region,
+                    endpoint: `ec2.${target.region}.${dnsSuffix(target.partition)}`,
+                    description: target.region,
+                };
             case "aws:index/getPartition:getPartition":
                 return {
                     id: target.partition,
@@ -373,7 +442,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 };
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 const names = ["a", "b", "c"].map((s) => `${target.region}${s}`);
-                return { id: target.region, names, zoneIds: names.map((_, i) => `${target.region.slice(0, 3)}-az${i + 1}`) };
+                return {
+                    id: target.region,
+                    names,
+                    zoneIds: names.map((_, i) => `${target.region.slice(0, 3)}-az${i + 1}`),
+                };
             }
             case "aws:iam/getPolicyDocument:getPolicyDocument": {
                 const json = renderPolicyDocument(inputs);

@@ -1,6 +1,6 @@
-import { Policies } from "@pulumi/policy";
-import { performance } from "perf_hooks";
-import { PlanResult, PlannedResource } from "./harness";
+import type { Policies } from "@pulumi/policy";
+import { performance } from "node:perf_hooks";
+import type { PlanResult, PlannedResource } from "./harness";
 
 // The analyzer entry points the Pulumi CLI drives over gRPC, called in-process with the same protobuf requests, so
 // the offline verdict is the engine's verdict. (They are exported by @pulumi/policy, marked internal.)
@@ -14,7 +14,10 @@ const proto = require("@pulumi/pulumi/proto/analyzer_pb");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 
-type RpcFun = (call: { request: unknown }, callback: (err: unknown, response: AnalyzeResponse | undefined) => void) => Promise<void>;
+type RpcFun = (
+    call: { request: unknown },
+    callback: (err: unknown, response: AnalyzeResponse | undefined) => void,
+) => Promise<void>;
 
 interface AnalyzeResponse {
     getDiagnosticsList(): Array<{
@@ -63,7 +66,8 @@ export function downgradeResourceRefs(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(downgradeResourceRefs);
     if (typeof value === "object" && value !== null) {
         const obj = value as Record<string, unknown>;
-        if (obj[rpc.specialSigKey] === rpc.specialResourceSig) return obj.id !== undefined && obj.id !== "" ? obj.id : obj.urn;
+        if (obj[rpc.specialSigKey] === rpc.specialResourceSig)
+            return obj.id !== undefined && obj.id !== "" ? obj.id : obj.urn;
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(obj)) out[k] = downgradeResourceRefs(v);
         return out;
@@ -73,7 +77,13 @@ export function downgradeResourceRefs(value: unknown): unknown {
 
 function enforcementName(level: number): Violation["enforcement"] {
     const e = proto.EnforcementLevel;
-    return level === e.MANDATORY ? "mandatory" : level === e.REMEDIATE ? "remediate" : level === e.DISABLED ? "disabled" : "advisory";
+    return level === e.MANDATORY
+        ? "mandatory"
+        : level === e.REMEDIATE
+          ? "remediate"
+          : level === e.DISABLED
+            ? "disabled"
+            : "advisory";
 }
 
 function call(fn: RpcFun, request: unknown): Promise<AnalyzeResponse> {

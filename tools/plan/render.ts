@@ -1,4 +1,4 @@
-import { PlanDocument } from "./document";
+import type { PlanDocument } from "./document";
 
 type Doc = PlanDocument;
 type Res = Doc["resources"][number];
@@ -19,13 +19,14 @@ function flags(r: Res): string {
     return f.length ? `  [${f.join(", ")}]` : "";
 }
 
-
 /** The human-readable plan: accounts → components → resources, counts by type, outputs, warnings, summary. */
 export function renderPlan(doc: Doc, options: { color?: boolean; quiet?: boolean } = {}): string {
     const bold = (s: string) => (options.color ? `\x1b[1m${s}\x1b[0m` : s);
     const dim = (s: string) => (options.color ? `\x1b[2m${s}\x1b[0m` : s);
     const lines: string[] = [];
-    lines.push(bold(`Offline plan of ${doc.project}/${doc.stack}`) + dim("  (Pulumi runtime mocks: nothing was sent to AWS)"));
+    lines.push(
+        bold(`Offline plan of ${doc.project}/${doc.stack}`) + dim("  (Pulumi runtime mocks: nothing was sent to AWS)"),
+    );
     lines.push("");
     const children = new Map<string, Res[]>();
     for (const r of doc.resources) {
@@ -34,10 +35,12 @@ export function renderPlan(doc: Doc, options: { color?: boolean; quiet?: boolean
         children.set(r.parent, list);
     }
     const stack = doc.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    const topLevel = stack ? children.get(stack.urn) ?? [] : doc.resources.filter((r) => !r.parent);
+    const topLevel = stack ? (children.get(stack.urn) ?? []) : doc.resources.filter((r) => !r.parent);
     const printTree = (r: Res, depth: number) => {
         const name = physical(r);
-        lines.push(`${"  ".repeat(depth)}${r.custom ? "" : "▸ "}${r.type}  ${bold(r.name)}${name && name !== r.name ? dim(`  → ${name}`) : ""}${flags(r)}`);
+        lines.push(
+            `${"  ".repeat(depth)}${r.custom ? "" : "▸ "}${r.type}  ${bold(r.name)}${name && name !== r.name ? dim(`  → ${name}`) : ""}${flags(r)}`,
+        );
         for (const c of children.get(r.urn) ?? []) printTree(c, depth + 1);
     };
     const byAccount = new Map<string, Res[]>();
@@ -50,7 +53,10 @@ export function renderPlan(doc: Doc, options: { color?: boolean; quiet?: boolean
     for (const [account, roots] of byAccount) {
         const info = doc.accounts.find((a) => a.accountId === account);
         const how = info?.roleArn ? `assume ${info.roleArn}` : "ambient credentials";
-        lines.push(bold(account ? `Account ${account}` : "Not tied to one account") + (info ? dim(`  ${info.region}, ${how}`) : ""));
+        lines.push(
+            bold(account ? `Account ${account}` : "Not tied to one account") +
+                (info ? dim(`  ${info.region}, ${how}`) : ""),
+        );
         for (const r of roots) printTree(r, 1);
         lines.push("");
     }
@@ -102,4 +108,3 @@ export function renderPlan(doc: Doc, options: { color?: boolean; quiet?: boolean
     );
     return lines.join("\n");
 }
-

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 
 /** Configuration as the Pulumi engine hands it to a program. */
@@ -31,7 +31,13 @@ interface Converted {
 }
 
 function isSecure(value: unknown): boolean {
-    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        "secure" in value
+    );
 }
 
 /** Replaces `secure:` leaves with the placeholder and reports whether any was found. */
@@ -103,7 +109,12 @@ export function readProject(dir: string): { name?: string; defaults: Record<stri
     const config = (project.config ?? {}) as Record<string, unknown>;
     for (const [key, spec] of Object.entries(config)) {
         // Project config is either `key: value` or `key: {type, default | value, description}`.
-        if (typeof spec === "object" && spec !== null && !Array.isArray(spec) && ("default" in spec || "value" in spec || "type" in spec)) {
+        if (
+            typeof spec === "object" &&
+            spec !== null &&
+            !Array.isArray(spec) &&
+            ("default" in spec || "value" in spec || "type" in spec)
+        ) {
             const s = spec as { default?: unknown; value?: unknown };
             const v = s.value ?? s.default;
             if (v !== undefined) defaults[key] = v;
@@ -111,14 +122,23 @@ export function readProject(dir: string): { name?: string; defaults: Record<stri
             defaults[key] = spec;
         }
     }
-    return { name: typeof project.name === "string" ? project.name : undefined, defaults, main: typeof project.main === "string" ? project.main : undefined };
+    return {
+        name: typeof project.name === "string" ? project.name : undefined,
+        defaults,
+        main: typeof project.main === "string" ? project.main : undefined,
+    };
 }
 
 /**
  * Reads `Pulumi.<stack>.yaml` (plus Pulumi.yaml defaults) exactly as the engine presents it to a program, then
  * applies `overrides` (`--config KEY=VALUE`, values taken literally as strings, like `pulumi config set`).
  */
-export function loadEngineConfig(dir: string, stack: string | undefined, overrides: Record<string, string> = {}, fallbackProject?: string): EngineConfig {
+export function loadEngineConfig(
+    dir: string,
+    stack: string | undefined,
+    overrides: Record<string, string> = {},
+    fallbackProject?: string,
+): EngineConfig {
     const project = readProject(dir);
     const projectName = project.name ?? fallbackProject ?? path.basename(path.resolve(dir));
     const values: Record<string, unknown> = {};
@@ -126,8 +146,15 @@ export function loadEngineConfig(dir: string, stack: string | undefined, overrid
     if (stack !== undefined) {
         const file = path.join(dir, `Pulumi.${stack}.yaml`);
         if (!fs.existsSync(file)) {
-            const known = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f)).map((f) => f.split(".")[1]) : [];
-            throw new PlanInputError(`no stack file ${file} for stack "${stack}"${known.length ? `; stacks here: ${known.join(", ")}` : ""}`);
+            const known = fs.existsSync(dir)
+                ? fs
+                      .readdirSync(dir)
+                      .filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f))
+                      .map((f) => f.split(".")[1])
+                : [];
+            throw new PlanInputError(
+                `no stack file ${file} for stack "${stack}"${known.length ? `; stacks here: ${known.join(", ")}` : ""}`,
+            );
         }
         const stackFile = readYaml(file);
         const config = stackFile.config ?? {};

@@ -9,6 +9,7 @@ export function isAwsManagedKey(keyId: unknown): boolean {
 /** The problem with a key reference that must be a customer-managed key, or undefined when it is one. */
 export function cmkProblem(property: string, keyId: unknown): string | undefined {
     if (keyId === undefined || keyId === null || keyId === "") return `${property} is not set`;
-    if (isAwsManagedKey(keyId)) return `${property} is the AWS-managed key ${String(keyId)}, not a customer-managed key`;
+    if (isAwsManagedKey(keyId))
+        return `${property} is the AWS-managed key ${String(keyId)}, not a customer-managed key`;
     return undefined;
 }

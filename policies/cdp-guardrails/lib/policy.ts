@@ -1,4 +1,4 @@
-import { EnforcementLevel, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
+import type { EnforcementLevel, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
 
 /** The two concerns the pack covers. */
 export type Concern = "encryption" | "governance";

@@ -1,4 +1,4 @@
-import { PolicyResource } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
 
 /**
  * Configuration resources of `target` (a bucket, a cluster...): the resources of `types` that reference it through
@@ -16,7 +16,7 @@ export function attachedTo(
     return resources.filter((r) => {
         if (!types.includes(r.type)) return false;
         const deps = r.propertyDependencies[property];
-        if (deps && deps.some((d) => d.urn === target.urn)) return true;
+        if (deps?.some((d) => d.urn === target.urn)) return true;
         const value = r.props[property];
         return typeof value === "string" && targetValue !== undefined && value === targetValue;
     });

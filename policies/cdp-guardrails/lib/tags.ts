@@ -1,10 +1,13 @@
-import { PolicyProviderResource } from "@pulumi/policy";
+import type { PolicyProviderResource } from "@pulumi/policy";
 
 /**
  * The tags a resource will carry: its own `tags` merged over its provider's `defaultTags` (which v7 does not copy
  * into resource inputs; provider config arrives JSON-encoded).
  */
-export function effectiveTags(props: Record<string, unknown>, provider?: PolicyProviderResource): Record<string, string> {
+export function effectiveTags(
+    props: Record<string, unknown>,
+    provider?: PolicyProviderResource,
+): Record<string, string> {
     let defaults: Record<string, string> = {};
     const raw = provider?.props.defaultTags;
     const parsed = typeof raw === "string" ? safeParse(raw) : raw;

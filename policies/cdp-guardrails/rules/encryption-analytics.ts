@@ -1,5 +1,5 @@
-import { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
-import { CdpPolicy, definePolicy } from "../lib/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import { type CdpPolicy, definePolicy } from "../lib/policy";
 import { cmkProblem } from "../lib/keys";
 
 /**
@@ -57,13 +57,17 @@ export function glueSecurityConfigurationProblems(props: Props): string[] {
     const problems: string[] = [];
     const s3 = block(config.s3Encryption);
     if (s3?.s3EncryptionMode !== "SSE-KMS") {
-        problems.push(`encryptionConfiguration.s3Encryption.s3EncryptionMode is ${s3?.s3EncryptionMode ?? "unset (DISABLED)"}, not SSE-KMS`);
+        problems.push(
+            `encryptionConfiguration.s3Encryption.s3EncryptionMode is ${s3?.s3EncryptionMode ?? "unset (DISABLED)"}, not SSE-KMS`,
+        );
     } else {
         problems.push(...defined(keyProblem(s3.kmsKeyArn, "encryptionConfiguration.s3Encryption.kmsKeyArn")));
     }
     const cw = block(config.cloudwatchEncryption);
     if (cw?.cloudwatchEncryptionMode !== "SSE-KMS") {
-        problems.push(`encryptionConfiguration.cloudwatchEncryption.cloudwatchEncryptionMode is ${cw?.cloudwatchEncryptionMode ?? "unset (DISABLED)"}, not SSE-KMS`);
+        problems.push(
+            `encryptionConfiguration.cloudwatchEncryption.cloudwatchEncryptionMode is ${cw?.cloudwatchEncryptionMode ?? "unset (DISABLED)"}, not SSE-KMS`,
+        );
     } else {
         problems.push(...defined(keyProblem(cw.kmsKeyArn, "encryptionConfiguration.cloudwatchEncryption.kmsKeyArn")));
     }
@@ -73,7 +77,9 @@ export function glueSecurityConfigurationProblems(props: Props): string[] {
             `encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode is ${bookmarks?.jobBookmarksEncryptionMode ?? "unset (DISABLED)"}, not CSE-KMS`,
         );
     } else {
-        problems.push(...defined(keyProblem(bookmarks.kmsKeyArn, "encryptionConfiguration.jobBookmarksEncryption.kmsKeyArn")));
+        problems.push(
+            ...defined(keyProblem(bookmarks.kmsKeyArn, "encryptionConfiguration.jobBookmarksEncryption.kmsKeyArn")),
+        );
     }
     return problems;
 }
@@ -85,13 +91,22 @@ export const glueSecurityConfiguration = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.glue.SecurityConfiguration set encryptionConfiguration.s3Encryption {s3EncryptionMode: \"SSE-KMS\", kmsKeyArn}, encryptionConfiguration.cloudwatchEncryption {cloudwatchEncryptionMode: \"SSE-KMS\", kmsKeyArn} and encryptionConfiguration.jobBookmarksEncryption {jobBookmarksEncryptionMode: \"CSE-KMS\", kmsKeyArn}, each kmsKeyArn a customer-managed key (KmsKey component). The CloudWatch key's policy must allow the logs service principal.",
-    cdp: { concern: "encryption", controls: ["cdk-nag AwsSolutions-GL1", "cdk-nag AwsSolutions-GL3", "platform rule"], inspects: [T.glueSecurityConfiguration] },
-    validateResource: onType(T.glueSecurityConfiguration, "Glue security configuration", (props) => glueSecurityConfigurationProblems(props)),
+        'On the aws.glue.SecurityConfiguration set encryptionConfiguration.s3Encryption {s3EncryptionMode: "SSE-KMS", kmsKeyArn}, encryptionConfiguration.cloudwatchEncryption {cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn} and encryptionConfiguration.jobBookmarksEncryption {jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn}, each kmsKeyArn a customer-managed key (KmsKey component). The CloudWatch key\'s policy must allow the logs service principal.',
+    cdp: {
+        concern: "encryption",
+        controls: ["cdk-nag AwsSolutions-GL1", "cdk-nag AwsSolutions-GL3", "platform rule"],
+        inspects: [T.glueSecurityConfiguration],
+    },
+    validateResource: onType(T.glueSecurityConfiguration, "Glue security configuration", (props) =>
+        glueSecurityConfigurationProblems(props),
+    ),
 });
 
 /** The security configuration of the stack a job or crawler names: by property dependency, else by equal name. */
-function securityConfigurationOf(resources: readonly PolicyResource[], user: PolicyResource): PolicyResource | undefined {
+function securityConfigurationOf(
+    resources: readonly PolicyResource[],
+    user: PolicyResource,
+): PolicyResource | undefined {
     const configs = resources.filter((r) => r.type === T.glueSecurityConfiguration);
     const deps = user.propertyDependencies.securityConfiguration ?? [];
     const byDependency = configs.find((c) => deps.some((d) => d.urn === c.urn));
@@ -114,13 +129,19 @@ export const glueJobsUseSecurityConfiguration = definePolicy({
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Names of compliant security configurations managed outside the stack that jobs and crawlers may use.",
+                description:
+                    "Names of compliant security configurations managed outside the stack that jobs and crawlers may use.",
             },
         },
     },
-    cdp: { concern: "encryption", controls: ["cdk-nag AwsSolutions-GL1", "cdk-nag AwsSolutions-GL3"], inspects: [T.glueJob, T.glueCrawler, T.glueSecurityConfiguration] },
+    cdp: {
+        concern: "encryption",
+        controls: ["cdk-nag AwsSolutions-GL1", "cdk-nag AwsSolutions-GL3"],
+        inspects: [T.glueJob, T.glueCrawler, T.glueSecurityConfiguration],
+    },
     validateStack: (args, reportViolation) => {
-        const external = args.getConfig<{ externalSecurityConfigurations?: string[] }>().externalSecurityConfigurations ?? [];
+        const external =
+            args.getConfig<{ externalSecurityConfigurations?: string[] }>().externalSecurityConfigurations ?? [];
         for (const user of args.resources.filter((r) => r.type === T.glueJob || r.type === T.glueCrawler)) {
             const kind = user.type === T.glueJob ? "Glue job" : "Glue crawler";
             const value = user.props.securityConfiguration;
@@ -128,7 +149,10 @@ export const glueJobsUseSecurityConfiguration = definePolicy({
             if (config) {
                 const problems = glueSecurityConfigurationProblems(config.props);
                 if (problems.length) {
-                    reportViolation(`${kind} ${user.name}: its security configuration ${config.name} is not compliant: ${problems.join("; ")}`, user.urn);
+                    reportViolation(
+                        `${kind} ${user.name}: its security configuration ${config.name} is not compliant: ${problems.join("; ")}`,
+                        user.urn,
+                    );
                 }
             } else if (value === undefined || value === null || value === "") {
                 reportViolation(`${kind} ${user.name}: securityConfiguration is not set`, user.urn);
@@ -149,7 +173,7 @@ export const glueCatalogEncryption = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.glue.DataCatalogEncryptionSettings set dataCatalogEncryptionSettings.encryptionAtRest {catalogEncryptionMode: \"SSE-KMS\", sseAwsKmsKeyId: <CMK ARN>} and dataCatalogEncryptionSettings.connectionPasswordEncryption {returnConnectionPasswordEncrypted: true, awsKmsKeyId: <CMK ARN>}.",
+        'On the aws.glue.DataCatalogEncryptionSettings set dataCatalogEncryptionSettings.encryptionAtRest {catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: <CMK ARN>} and dataCatalogEncryptionSettings.connectionPasswordEncryption {returnConnectionPasswordEncrypted: true, awsKmsKeyId: <CMK ARN>}.',
     cdp: { concern: "encryption", controls: ["platform rule"], inspects: [T.glueCatalogEncryption] },
     validateResource: onType(T.glueCatalogEncryption, "Glue Data Catalog encryption settings", (props) => {
         const settings = block(props.dataCatalogEncryptionSettings);
@@ -162,7 +186,9 @@ export const glueCatalogEncryption = definePolicy({
         } else {
             problems.push(...defined(keyProblem(atRest?.sseAwsKmsKeyId, "encryptionAtRest.sseAwsKmsKeyId")));
             if (mode === "SSE-KMS-WITH-SERVICE-ROLE" && !atRest?.catalogEncryptionServiceRole) {
-                problems.push("encryptionAtRest.catalogEncryptionServiceRole is not set (required by SSE-KMS-WITH-SERVICE-ROLE)");
+                problems.push(
+                    "encryptionAtRest.catalogEncryptionServiceRole is not set (required by SSE-KMS-WITH-SERVICE-ROLE)",
+                );
             }
         }
         const passwords = block(settings.connectionPasswordEncryption);
@@ -187,7 +213,7 @@ export const athenaWorkgroupEncrypted = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.athena.Workgroup set configuration.resultConfiguration.encryptionConfiguration {encryptionOption: \"SSE_KMS\" (or \"CSE_KMS\"), kmsKeyArn: <CMK ARN>} — or configuration.managedQueryResultsConfiguration {enabled: true, encryptionConfiguration: {kmsKey: <CMK ARN>}} — and leave configuration.enforceWorkgroupConfiguration true (its default).",
+        'On the aws.athena.Workgroup set configuration.resultConfiguration.encryptionConfiguration {encryptionOption: "SSE_KMS" (or "CSE_KMS"), kmsKeyArn: <CMK ARN>} — or configuration.managedQueryResultsConfiguration {enabled: true, encryptionConfiguration: {kmsKey: <CMK ARN>}} — and leave configuration.enforceWorkgroupConfiguration true (its default).',
     configSchema: {
         properties: {
             allowedEncryptionOptions: {
@@ -200,25 +226,47 @@ export const athenaWorkgroupEncrypted = definePolicy({
     },
     cdp: { concern: "encryption", controls: ["platform rule"], inspects: [T.athenaWorkgroup] },
     validateResource: onType(T.athenaWorkgroup, "Athena workgroup", (props, args) => {
-        const allowed = args.getConfig<{ allowedEncryptionOptions?: string[] }>().allowedEncryptionOptions ?? ATHENA_KMS_OPTIONS;
+        const allowed =
+            args.getConfig<{ allowedEncryptionOptions?: string[] }>().allowedEncryptionOptions ?? ATHENA_KMS_OPTIONS;
         const configuration = block(props.configuration);
-        if (!configuration) return ["configuration is not set (query results are not encrypted and the workgroup configuration is not enforced)"];
+        if (!configuration)
+            return [
+                "configuration is not set (query results are not encrypted and the workgroup configuration is not enforced)",
+            ];
         const problems: string[] = [];
         const managed = block(configuration.managedQueryResultsConfiguration);
         if (managed?.enabled === true) {
-            problems.push(...defined(keyProblem(block(managed.encryptionConfiguration)?.kmsKey, "configuration.managedQueryResultsConfiguration.encryptionConfiguration.kmsKey")));
+            problems.push(
+                ...defined(
+                    keyProblem(
+                        block(managed.encryptionConfiguration)?.kmsKey,
+                        "configuration.managedQueryResultsConfiguration.encryptionConfiguration.kmsKey",
+                    ),
+                ),
+            );
         } else {
             const encryption = block(block(configuration.resultConfiguration)?.encryptionConfiguration);
             const option = encryption?.encryptionOption;
             if (!option || !allowed.includes(option)) {
-                problems.push(`configuration.resultConfiguration.encryptionConfiguration.encryptionOption is ${option ?? "unset"}, not one of ${allowed.join(", ")}`);
+                problems.push(
+                    `configuration.resultConfiguration.encryptionConfiguration.encryptionOption is ${option ?? "unset"}, not one of ${allowed.join(", ")}`,
+                );
             } else {
-                problems.push(...defined(keyProblem(encryption?.kmsKeyArn, "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn")));
+                problems.push(
+                    ...defined(
+                        keyProblem(
+                            encryption?.kmsKeyArn,
+                            "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn",
+                        ),
+                    ),
+                );
             }
         }
         // The provider documents `true` as the default: only an explicit false lets clients override the encryption.
         if (configuration.enforceWorkgroupConfiguration === false) {
-            problems.push("configuration.enforceWorkgroupConfiguration is false (clients can override result encryption)");
+            problems.push(
+                "configuration.enforceWorkgroupConfiguration is false (clients can override result encryption)",
+            );
         }
         return problems;
     }),
@@ -234,7 +282,7 @@ export const redshiftCmk = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.redshift.Cluster keep encrypted \"true\" (v7 types it as a string; the default is true) and set kmsKeyId to a customer-managed key ARN; on the aws.redshiftserverless.Namespace set kmsKeyId to a customer-managed key ARN.",
+        'On the aws.redshift.Cluster keep encrypted "true" (v7 types it as a string; the default is true) and set kmsKeyId to a customer-managed key ARN; on the aws.redshiftserverless.Namespace set kmsKeyId to a customer-managed key ARN.',
     cdp: {
         concern: "encryption",
         controls: ["FSBP Redshift.10", "cdk-nag AwsSolutions-RS6", "NIST RedshiftServerless.4", "platform rule"],
@@ -244,10 +292,13 @@ export const redshiftCmk = definePolicy({
         onType(T.redshiftCluster, "Redshift cluster", (props) => {
             // pulumi-aws v7 declares `encrypted` as a string ("true"/"false"), defaulting to true.
             const encrypted = props.encrypted;
-            if (encrypted === false || String(encrypted).toLowerCase() === "false") return ["encrypted is false (cluster not encrypted at rest)"];
+            if (encrypted === false || String(encrypted).toLowerCase() === "false")
+                return ["encrypted is false (cluster not encrypted at rest)"];
             return defined(keyProblem(props.kmsKeyId, "kmsKeyId"));
         }),
-        onType(T.redshiftServerlessNamespace, "Redshift Serverless namespace", (props) => defined(keyProblem(props.kmsKeyId, "kmsKeyId"))),
+        onType(T.redshiftServerlessNamespace, "Redshift Serverless namespace", (props) =>
+            defined(keyProblem(props.kmsKeyId, "kmsKeyId")),
+        ),
     ],
 });
 
@@ -256,11 +307,17 @@ export const redshiftCmk = definePolicy({
 
 export const neptuneEncrypted = definePolicy({
     name: "neptune-encrypted",
-    description: "Neptune DB clusters are encrypted at rest (FSBP Neptune.1; cdk-nag AwsSolutions-N4) with a customer-managed KMS key (platform rule).",
+    description:
+        "Neptune DB clusters are encrypted at rest (FSBP Neptune.1; cdk-nag AwsSolutions-N4) with a customer-managed KMS key (platform rule).",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "On the aws.neptune.Cluster set storageEncrypted: true and kmsKeyArn to a customer-managed key ARN (encryption cannot be added to an existing cluster: restore a snapshot into a new encrypted one).",
-    cdp: { concern: "encryption", controls: ["FSBP Neptune.1", "cdk-nag AwsSolutions-N4", "platform rule"], inspects: [T.neptuneCluster] },
+    remediationSteps:
+        "On the aws.neptune.Cluster set storageEncrypted: true and kmsKeyArn to a customer-managed key ARN (encryption cannot be added to an existing cluster: restore a snapshot into a new encrypted one).",
+    cdp: {
+        concern: "encryption",
+        controls: ["FSBP Neptune.1", "cdk-nag AwsSolutions-N4", "platform rule"],
+        inspects: [T.neptuneCluster],
+    },
     validateResource: onType(T.neptuneCluster, "Neptune cluster", (props) => {
         if (props.storageEncrypted !== true) return ["storageEncrypted is not true (cluster not encrypted at rest)"];
         return defined(keyProblem(props.kmsKeyArn, "kmsKeyArn"));
@@ -284,19 +341,25 @@ export const sagemakerKms = definePolicy({
         inspects: [T.sagemakerNotebook, T.sagemakerEndpointConfiguration, T.sagemakerDomain],
     },
     validateResource: [
-        onType(T.sagemakerNotebook, "SageMaker notebook instance", (props) => defined(keyProblem(props.kmsKeyId, "kmsKeyId"))),
+        onType(T.sagemakerNotebook, "SageMaker notebook instance", (props) =>
+            defined(keyProblem(props.kmsKeyId, "kmsKeyId")),
+        ),
         onType(T.sagemakerEndpointConfiguration, "SageMaker endpoint configuration", (props) => {
             const problems = defined(keyProblem(props.kmsKeyArn, "kmsKeyArn"));
             const capture = block(props.dataCaptureConfig);
             if (capture) problems.push(...defined(keyProblem(capture.kmsKeyId, "dataCaptureConfig.kmsKeyId")));
             const output = block(block(props.asyncInferenceConfig)?.outputConfig);
-            if (output) problems.push(...defined(keyProblem(output.kmsKeyId, "asyncInferenceConfig.outputConfig.kmsKeyId")));
+            if (output)
+                problems.push(...defined(keyProblem(output.kmsKeyId, "asyncInferenceConfig.outputConfig.kmsKeyId")));
             return problems;
         }),
         onType(T.sagemakerDomain, "SageMaker domain", (props) => {
             const problems = defined(keyProblem(props.kmsKeyId, "kmsKeyId"));
             const sharing = block(block(props.defaultUserSettings)?.sharingSettings);
-            if (sharing?.s3OutputPath) problems.push(...defined(keyProblem(sharing.s3KmsKeyId, "defaultUserSettings.sharingSettings.s3KmsKeyId")));
+            if (sharing?.s3OutputPath)
+                problems.push(
+                    ...defined(keyProblem(sharing.s3KmsKeyId, "defaultUserSettings.sharingSettings.s3KmsKeyId")),
+                );
             return problems;
         }),
     ],
@@ -312,4 +375,3 @@ export const encryptionAnalyticsPolicies: CdpPolicy[] = [
     neptuneEncrypted,
     sagemakerKms,
 ];
-

@@ -1,7 +1,7 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
-import { CdpPolicy, definePolicy } from "../lib/policy";
+import { type CdpPolicy, definePolicy } from "../lib/policy";
 
 export const kinesisStreamEncrypted = definePolicy({
     name: "kinesis-stream-encrypted",
@@ -10,8 +10,12 @@ export const kinesisStreamEncrypted = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.kinesis.Stream set encryptionType: \"KMS\" and kmsKeyId to a customer-managed key ARN or alias (e.g. KmsKey.keyArn), not alias/aws/kinesis.",
-    cdp: { concern: "encryption", controls: ["FSBP Kinesis.1", "cdk-nag AwsSolutions-KDS1"], inspects: ["aws:kinesis/stream:Stream"] },
+        'On the aws.kinesis.Stream set encryptionType: "KMS" and kmsKeyId to a customer-managed key ARN or alias (e.g. KmsKey.keyArn), not alias/aws/kinesis.',
+    cdp: {
+        concern: "encryption",
+        controls: ["FSBP Kinesis.1", "cdk-nag AwsSolutions-KDS1"],
+        inspects: ["aws:kinesis/stream:Stream"],
+    },
     validateResource: validateResourceOfType(aws.kinesis.Stream, (stream, args, reportViolation) => {
         if (stream.encryptionType !== "KMS") {
             reportViolation(`${args.name}: encryptionType is ${stream.encryptionType ?? "unset (NONE)"}, not KMS`);
@@ -29,7 +33,7 @@ export const firehoseSse = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.kinesis.FirehoseDeliveryStream set serverSideEncryption: { enabled: true, keyType: \"CUSTOMER_MANAGED_CMK\", keyArn: <customer-managed key ARN> } — or read from an encrypted Kinesis stream through kinesisSourceConfiguration.",
+        'On the aws.kinesis.FirehoseDeliveryStream set serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: <customer-managed key ARN> } — or read from an encrypted Kinesis stream through kinesisSourceConfiguration.',
     cdp: {
         concern: "encryption",
         controls: ["FSBP DataFirehose.1", "cdk-nag AwsSolutions-KDF1"],
@@ -38,10 +42,14 @@ export const firehoseSse = definePolicy({
     validateResource: validateResourceOfType(aws.kinesis.FirehoseDeliveryStream, (stream, args, reportViolation) => {
         if (stream.kinesisSourceConfiguration) return;
         const sse = stream.serverSideEncryption;
-        if (!sse || sse.enabled !== true) {
-            reportViolation(`${args.name}: serverSideEncryption.enabled is not true (the delivery stream is not encrypted at rest)`);
+        if (sse?.enabled !== true) {
+            reportViolation(
+                `${args.name}: serverSideEncryption.enabled is not true (the delivery stream is not encrypted at rest)`,
+            );
         } else if (sse.keyType !== "CUSTOMER_MANAGED_CMK") {
-            reportViolation(`${args.name}: serverSideEncryption.keyType is ${sse.keyType ?? "unset (AWS_OWNED_CMK)"}, not CUSTOMER_MANAGED_CMK`);
+            reportViolation(
+                `${args.name}: serverSideEncryption.keyType is ${sse.keyType ?? "unset (AWS_OWNED_CMK)"}, not CUSTOMER_MANAGED_CMK`,
+            );
         } else {
             const problem = cmkProblem("serverSideEncryption.keyArn", sse.keyArn);
             if (problem) reportViolation(`${args.name}: ${problem}`);
@@ -57,19 +65,28 @@ export const dynamodbTableCmk = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.dynamodb.Table set serverSideEncryption: { enabled: true, kmsKeyArn: <customer-managed key ARN> }, and kmsKeyArn on every entry of replicas (a key of the replica's region) and on every aws.dynamodb.TableReplica.",
-    cdp: { concern: "encryption", controls: ["platform rule"], inspects: ["aws:dynamodb/table:Table", "aws:dynamodb/tableReplica:TableReplica"] },
+    cdp: {
+        concern: "encryption",
+        controls: ["platform rule"],
+        inspects: ["aws:dynamodb/table:Table", "aws:dynamodb/tableReplica:TableReplica"],
+    },
     validateResource: [
         validateResourceOfType(aws.dynamodb.Table, (table, args, reportViolation) => {
             const sse = table.serverSideEncryption;
-            if (!sse || sse.enabled !== true) {
-                reportViolation(`${args.name}: serverSideEncryption.enabled is not true (the table uses the AWS-owned key)`);
+            if (sse?.enabled !== true) {
+                reportViolation(
+                    `${args.name}: serverSideEncryption.enabled is not true (the table uses the AWS-owned key)`,
+                );
             } else {
                 const problem = cmkProblem("serverSideEncryption.kmsKeyArn", sse.kmsKeyArn);
                 if (problem) reportViolation(`${args.name}: ${problem}`);
             }
             for (const replica of table.replicas ?? []) {
                 const problem = cmkProblem("kmsKeyArn", replica.kmsKeyArn);
-                if (problem) reportViolation(`${args.name}: replica in ${replica.regionName}: ${problem} (the replica uses alias/aws/dynamodb)`);
+                if (problem)
+                    reportViolation(
+                        `${args.name}: replica in ${replica.regionName}: ${problem} (the replica uses alias/aws/dynamodb)`,
+                    );
             }
         }),
         validateResourceOfType(aws.dynamodb.TableReplica, (replica, args, reportViolation) => {
@@ -86,14 +103,22 @@ export const daxEncryption = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.dax.Cluster set serverSideEncryption: { enabled: true } and clusterEndpointEncryptionType: \"TLS\" (both force a new cluster).",
-    cdp: { concern: "encryption", controls: ["FSBP DynamoDB.3", "FSBP DynamoDB.7", "cdk-nag AwsSolutions-DDB4"], inspects: ["aws:dax/cluster:Cluster"] },
+        'On the aws.dax.Cluster set serverSideEncryption: { enabled: true } and clusterEndpointEncryptionType: "TLS" (both force a new cluster).',
+    cdp: {
+        concern: "encryption",
+        controls: ["FSBP DynamoDB.3", "FSBP DynamoDB.7", "cdk-nag AwsSolutions-DDB4"],
+        inspects: ["aws:dax/cluster:Cluster"],
+    },
     validateResource: validateResourceOfType(aws.dax.Cluster, (cluster, args, reportViolation) => {
         if (cluster.serverSideEncryption?.enabled !== true) {
-            reportViolation(`${args.name}: serverSideEncryption.enabled is not true (the cluster is not encrypted at rest)`);
+            reportViolation(
+                `${args.name}: serverSideEncryption.enabled is not true (the cluster is not encrypted at rest)`,
+            );
         }
         if (cluster.clusterEndpointEncryptionType !== "TLS") {
-            reportViolation(`${args.name}: clusterEndpointEncryptionType is ${cluster.clusterEndpointEncryptionType ?? "unset (NONE)"}, not TLS`);
+            reportViolation(
+                `${args.name}: clusterEndpointEncryptionType is ${cluster.clusterEndpointEncryptionType ?? "unset (NONE)"}, not TLS`,
+            );
         }
     }),
 });
@@ -106,11 +131,18 @@ export const sqsQueueKms = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.sqs.Queue (dead-letter queues included) set kmsMasterKeyId to a customer-managed key ARN or alias, not alias/aws/sqs, and drop sqsManagedSseEnabled.",
-    cdp: { concern: "encryption", controls: ["platform rule", "FSBP SQS.1", "cdk-nag AwsSolutions-SQS2"], inspects: ["aws:sqs/queue:Queue"] },
+    cdp: {
+        concern: "encryption",
+        controls: ["platform rule", "FSBP SQS.1", "cdk-nag AwsSolutions-SQS2"],
+        inspects: ["aws:sqs/queue:Queue"],
+    },
     validateResource: validateResourceOfType(aws.sqs.Queue, (queue, args, reportViolation) => {
         const problem = cmkProblem("kmsMasterKeyId", queue.kmsMasterKeyId);
         if (!problem) return;
-        const managed = queue.sqsManagedSseEnabled === true && !queue.kmsMasterKeyId ? " (only SQS-managed SSE, sqsManagedSseEnabled, is on)" : "";
+        const managed =
+            queue.sqsManagedSseEnabled === true && !queue.kmsMasterKeyId
+                ? " (only SQS-managed SSE, sqsManagedSseEnabled, is on)"
+                : "";
         reportViolation(`${args.name}: ${problem}${managed}`);
     }),
 });
@@ -123,7 +155,11 @@ export const snsTopicKms = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.sns.Topic set kmsMasterKeyId to a customer-managed key ARN or alias (not alias/aws/sns) whose key policy lets the publishing services use it.",
-    cdp: { concern: "encryption", controls: ["platform rule", "cdk-nag NIST.800.53.R5-SNSEncryptedKMS"], inspects: ["aws:sns/topic:Topic"] },
+    cdp: {
+        concern: "encryption",
+        controls: ["platform rule", "cdk-nag NIST.800.53.R5-SNSEncryptedKMS"],
+        inspects: ["aws:sns/topic:Topic"],
+    },
     validateResource: validateResourceOfType(aws.sns.Topic, (topic, args, reportViolation) => {
         const problem = cmkProblem("kmsMasterKeyId", topic.kmsMasterKeyId);
         if (problem) reportViolation(`${args.name}: ${problem}`);
@@ -141,14 +177,24 @@ export const logGroupKmsRetention = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.cloudwatch.LogGroup set kmsKeyId to a customer-managed key ARN (its key policy must allow the logs.<region>.amazonaws.com principal) and retentionInDays to a supported value of at least the configured minimum.",
-    configSchema: { properties: { minimumRetentionDays: { type: "integer", minimum: 1, default: DEFAULT_MINIMUM_LOG_RETENTION_DAYS } } },
+    configSchema: {
+        properties: {
+            minimumRetentionDays: { type: "integer", minimum: 1, default: DEFAULT_MINIMUM_LOG_RETENTION_DAYS },
+        },
+    },
     cdp: {
         concern: "encryption",
-        controls: ["platform rule", "cdk-nag NIST.800.53.R5-CloudWatchLogGroupEncrypted", "cdk-nag Serverless-CloudWatchLogGroupRetentionPeriod"],
+        controls: [
+            "platform rule",
+            "cdk-nag NIST.800.53.R5-CloudWatchLogGroupEncrypted",
+            "cdk-nag Serverless-CloudWatchLogGroupRetentionPeriod",
+        ],
         inspects: ["aws:cloudwatch/logGroup:LogGroup"],
     },
     validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, args, reportViolation) => {
-        const minimum = args.getConfig<{ minimumRetentionDays?: number }>().minimumRetentionDays ?? DEFAULT_MINIMUM_LOG_RETENTION_DAYS;
+        const minimum =
+            args.getConfig<{ minimumRetentionDays?: number }>().minimumRetentionDays ??
+            DEFAULT_MINIMUM_LOG_RETENTION_DAYS;
         const problem = cmkProblem("kmsKeyId", group.kmsKeyId);
         if (problem) reportViolation(`${args.name}: ${problem}`);
         const retention = group.retentionInDays;
@@ -185,7 +231,11 @@ export const secretsmanagerSecretCmk = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.secretsmanager.Secret set kmsKeyId to a customer-managed key ARN or alias (not alias/aws/secretsmanager), and kmsKeyId on every replicas entry (a key of the replica's region).",
-    cdp: { concern: "encryption", controls: ["platform rule", "cdk-nag NIST.800.53.R5-SecretsManagerUsingKMSKey"], inspects: ["aws:secretsmanager/secret:Secret"] },
+    cdp: {
+        concern: "encryption",
+        controls: ["platform rule", "cdk-nag NIST.800.53.R5-SecretsManagerUsingKMSKey"],
+        inspects: ["aws:secretsmanager/secret:Secret"],
+    },
     validateResource: validateResourceOfType(aws.secretsmanager.Secret, (secret, args, reportViolation) => {
         const problem = cmkProblem("kmsKeyId", secret.kmsKeyId);
         if (problem) reportViolation(`${args.name}: ${problem}`);
@@ -204,11 +254,16 @@ export const cloudtrailKmsValidation = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.cloudtrail.Trail set kmsKeyId to a customer-managed key ARN (its key policy must allow cloudtrail.amazonaws.com to GenerateDataKey*) and enableLogFileValidation: true.",
-    cdp: { concern: "encryption", controls: ["FSBP CloudTrail.2", "FSBP CloudTrail.4"], inspects: ["aws:cloudtrail/trail:Trail"] },
+    cdp: {
+        concern: "encryption",
+        controls: ["FSBP CloudTrail.2", "FSBP CloudTrail.4"],
+        inspects: ["aws:cloudtrail/trail:Trail"],
+    },
     validateResource: validateResourceOfType(aws.cloudtrail.Trail, (trail, args, reportViolation) => {
         const problem = cmkProblem("kmsKeyId", trail.kmsKeyId);
         if (problem) reportViolation(`${args.name}: ${problem}`);
-        if (trail.enableLogFileValidation !== true) reportViolation(`${args.name}: enableLogFileValidation is not true`);
+        if (trail.enableLogFileValidation !== true)
+            reportViolation(`${args.name}: enableLogFileValidation is not true`);
     }),
 });
 

@@ -1,6 +1,6 @@
-import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
+import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { CdpPolicy, definePolicy } from "../lib/policy";
+import { type CdpPolicy, definePolicy } from "../lib/policy";
 
 /**
  * Governance of the platform's compute and API surface: Lambda, API Gateway (REST), Step Functions and DynamoDB.
@@ -18,7 +18,14 @@ const T = {
 } as const;
 
 /** Runtimes the platform allows by default (supported by AWS, not scheduled for deprecation soon). */
-export const DEFAULT_ALLOWED_RUNTIMES = ["nodejs22.x", "nodejs24.x", "python3.12", "python3.13", "java21", "provided.al2023"];
+export const DEFAULT_ALLOWED_RUNTIMES = [
+    "nodejs22.x",
+    "nodejs24.x",
+    "python3.12",
+    "python3.13",
+    "java21",
+    "provided.al2023",
+];
 
 /** Execution-log levels that satisfy FSBP APIGateway.1. */
 const EXECUTION_LOG_LEVELS = ["INFO", "ERROR"];
@@ -57,29 +64,37 @@ function methodSettingsOf(resources: readonly PolicyResource[], stage: PolicyRes
     return resources.filter((r) => {
         if (r.type !== T.apiMethodSettings) return false;
         if ((r.propertyDependencies.stageName ?? []).some((d) => d.urn === stage.urn)) return true;
-        return typeof r.props.stageName === "string" && r.props.stageName === stage.props.stageName && sameRestApi(r, stage);
+        return (
+            typeof r.props.stageName === "string" &&
+            r.props.stageName === stage.props.stageName &&
+            sameRestApi(r, stage)
+        );
     });
 }
 
 export const lambdaNoPublicAccess = definePolicy({
     name: "lambda-no-public-access",
     description:
-        "Lambda functions cannot be invoked by anyone: no resource-based permission for the public principal \"*\" (unless scoped to the organisation with principalOrgId) and no function URL without authentication (FSBP Lambda.1).",
+        'Lambda functions cannot be invoked by anyone: no resource-based permission for the public principal "*" (unless scoped to the organisation with principalOrgId) and no function URL without authentication (FSBP Lambda.1).',
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.lambda.Permission set principal to the calling service (e.g. \"apigateway.amazonaws.com\", \"s3.amazonaws.com\") or account and restrict it with sourceArn/sourceAccount (or principalOrgId for an organisation-wide grant); on the aws.lambda.FunctionUrl set authorizationType \"AWS_IAM\".",
+        'On the aws.lambda.Permission set principal to the calling service (e.g. "apigateway.amazonaws.com", "s3.amazonaws.com") or account and restrict it with sourceArn/sourceAccount (or principalOrgId for an organisation-wide grant); on the aws.lambda.FunctionUrl set authorizationType "AWS_IAM".',
     cdp: { concern: "governance", controls: ["FSBP Lambda.1"], inspects: [T.lambdaPermission, T.lambdaFunctionUrl] },
     validateResource: (args, reportViolation) => {
         if (args.type === T.lambdaPermission) {
             const principal = args.props.principal;
             if (principal === "*" && isBlank(args.props.principalOrgId)) {
                 const fn = refValue(args.props.function) ?? "its function";
-                reportViolation(`Lambda permission ${args.name} grants ${args.props.action ?? "invocation"} on ${fn} to the public principal "*"`);
+                reportViolation(
+                    `Lambda permission ${args.name} grants ${args.props.action ?? "invocation"} on ${fn} to the public principal "*"`,
+                );
             }
         } else if (args.type === T.lambdaFunctionUrl) {
             if (args.props.authorizationType === "NONE") {
-                reportViolation(`Lambda function URL ${args.name} has authorizationType NONE: anyone can invoke ${args.props.functionName ?? "the function"}`);
+                reportViolation(
+                    `Lambda function URL ${args.name} has authorizationType NONE: anyone can invoke ${args.props.functionName ?? "the function"}`,
+                );
             }
         }
     },
@@ -94,10 +109,19 @@ export const lambdaSupportedRuntime = definePolicy({
     remediationSteps: `Set runtime on the aws.lambda.Function to one of the allowed runtimes (default: ${DEFAULT_ALLOWED_RUNTIMES.join(", ")}), e.g. aws.lambda.Runtime.NodeJS22dX.`,
     configSchema: {
         properties: {
-            allowedRuntimes: { type: "array", items: { type: "string" }, minItems: 1, default: DEFAULT_ALLOWED_RUNTIMES },
+            allowedRuntimes: {
+                type: "array",
+                items: { type: "string" },
+                minItems: 1,
+                default: DEFAULT_ALLOWED_RUNTIMES,
+            },
         },
     },
-    cdp: { concern: "governance", controls: ["FSBP Lambda.2", "cdk-nag AwsSolutions-L1"], inspects: [T.lambdaFunction] },
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP Lambda.2", "cdk-nag AwsSolutions-L1"],
+        inspects: [T.lambdaFunction],
+    },
     validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, reportViolation) => {
         if (fn.packageType === "Image") return;
         const allowed = args.getConfig<{ allowedRuntimes?: string[] }>().allowedRuntimes ?? DEFAULT_ALLOWED_RUNTIMES;
@@ -105,7 +129,9 @@ export const lambdaSupportedRuntime = definePolicy({
         if (isBlank(runtime)) {
             reportViolation(`Lambda function ${args.name}: runtime is not set (allowed: ${allowed.join(", ")})`);
         } else if (!allowed.includes(runtime as string)) {
-            reportViolation(`Lambda function ${args.name}: runtime ${runtime} is not in the allowed list (${allowed.join(", ")})`);
+            reportViolation(
+                `Lambda function ${args.name}: runtime ${runtime} is not in the allowed list (${allowed.join(", ")})`,
+            );
         }
     }),
 });
@@ -117,20 +143,27 @@ export const apiGatewayMethodAuthorized = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Set authorization on the aws.apigateway.Method to \"AWS_IAM\" (preferred for service callers) or to \"COGNITO_USER_POOLS\"/\"CUSTOM\" with authorizerId naming an aws.apigateway.Authorizer.",
-    cdp: { concern: "governance", controls: ["cdk-nag AwsSolutions-APIG4", "cdk-nag AwsSolutions-COG4"], inspects: [T.apiMethod] },
+        'Set authorization on the aws.apigateway.Method to "AWS_IAM" (preferred for service callers) or to "COGNITO_USER_POOLS"/"CUSTOM" with authorizerId naming an aws.apigateway.Authorizer.',
+    cdp: {
+        concern: "governance",
+        controls: ["cdk-nag AwsSolutions-APIG4", "cdk-nag AwsSolutions-COG4"],
+        inspects: [T.apiMethod],
+    },
     validateResource: validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
         if (isPreflight(method.httpMethod)) return;
         const authorization = method.authorization as string | undefined;
         if (isBlank(authorization) || String(authorization).toUpperCase() === "NONE") {
-            reportViolation(`API Gateway method ${args.name} (${method.httpMethod}) has authorization ${authorization ?? "unset"}: callers are not authenticated`);
+            reportViolation(
+                `API Gateway method ${args.name} (${method.httpMethod}) has authorization ${authorization ?? "unset"}: callers are not authenticated`,
+            );
         }
     }),
 });
 
 export const apiGatewayRequestValidation = definePolicy({
     name: "apigateway-request-validation",
-    description: "API Gateway REST methods validate requests with a request validator; CORS preflight OPTIONS methods are exempt (cdk-nag AwsSolutions-APIG2).",
+    description:
+        "API Gateway REST methods validate requests with a request validator; CORS preflight OPTIONS methods are exempt (cdk-nag AwsSolutions-APIG2).",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -139,23 +172,32 @@ export const apiGatewayRequestValidation = definePolicy({
     validateResource: validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
         if (isPreflight(method.httpMethod)) return;
         if (isBlank(method.requestValidatorId)) {
-            reportViolation(`API Gateway method ${args.name} (${method.httpMethod}): requestValidatorId is not set, requests are not validated`);
+            reportViolation(
+                `API Gateway method ${args.name} (${method.httpMethod}): requestValidatorId is not set, requests are not validated`,
+            );
         }
     }),
 });
 
 export const apiGatewayStageLoggingXray = definePolicy({
     name: "apigateway-stage-logging-xray",
-    description: "API Gateway REST stages write access logs to CloudWatch Logs or Firehose and trace requests with X-Ray (cdk-nag AwsSolutions-APIG1; FSBP APIGateway.3).",
+    description:
+        "API Gateway REST stages write access logs to CloudWatch Logs or Firehose and trace requests with X-Ray (cdk-nag AwsSolutions-APIG1; FSBP APIGateway.3).",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.apigateway.Stage set accessLogSettings { destinationArn: <KMS-encrypted log group ARN with retention>, format: <JSON access-log format> } and xrayTracingEnabled: true.",
-    cdp: { concern: "governance", controls: ["cdk-nag AwsSolutions-APIG1", "FSBP APIGateway.3"], inspects: [T.apiStage] },
+    cdp: {
+        concern: "governance",
+        controls: ["cdk-nag AwsSolutions-APIG1", "FSBP APIGateway.3"],
+        inspects: [T.apiStage],
+    },
     validateResource: validateResourceOfType(aws.apigateway.Stage, (stage, args, reportViolation) => {
         const stageName = `API Gateway stage ${args.name} (${stage.stageName ?? "?"})`;
         if (isBlank(stage.accessLogSettings?.destinationArn)) {
-            reportViolation(`${stageName}: access logging is not enabled (accessLogSettings.destinationArn is not set)`);
+            reportViolation(
+                `${stageName}: access logging is not enabled (accessLogSettings.destinationArn is not set)`,
+            );
         }
         if (stage.xrayTracingEnabled !== true) {
             reportViolation(`${stageName}: X-Ray tracing is not enabled (xrayTracingEnabled is not true)`);
@@ -170,8 +212,12 @@ export const apiGatewayExecutionLogging = definePolicy({
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Add an aws.apigateway.MethodSettings with restApi and stageName of the stage (stageName: stage.stageName), methodPath \"*/*\" and settings.loggingLevel \"INFO\" (or \"ERROR\"), metricsEnabled true; the account needs an aws.apigateway.Account with a CloudWatch role.",
-    cdp: { concern: "governance", controls: ["FSBP APIGateway.1", "cdk-nag AwsSolutions-APIG6"], inspects: [T.apiStage, T.apiMethodSettings] },
+        'Add an aws.apigateway.MethodSettings with restApi and stageName of the stage (stageName: stage.stageName), methodPath "*/*" and settings.loggingLevel "INFO" (or "ERROR"), metricsEnabled true; the account needs an aws.apigateway.Account with a CloudWatch role.',
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP APIGateway.1", "cdk-nag AwsSolutions-APIG6"],
+        inspects: [T.apiStage, T.apiMethodSettings],
+    },
     validateStack: (args, reportViolation) => {
         for (const stage of args.resources.filter((r) => r.type === T.apiStage)) {
             const label = `API Gateway stage ${stage.name} (${stage.props.stageName ?? "?"})`;
@@ -182,12 +228,18 @@ export const apiGatewayExecutionLogging = definePolicy({
             };
             const enabling = settings.filter((s) => EXECUTION_LOG_LEVELS.includes(levelOf(s) ?? ""));
             if (enabling.length === 0) {
-                const why = settings.length === 0 ? "it has no aws.apigateway.MethodSettings" : "no method settings set settings.loggingLevel to INFO or ERROR";
+                const why =
+                    settings.length === 0
+                        ? "it has no aws.apigateway.MethodSettings"
+                        : "no method settings set settings.loggingLevel to INFO or ERROR";
                 reportViolation(`${label}: execution logging is not enabled (${why})`, stage.urn);
                 continue;
             }
             for (const s of settings.filter((x) => levelOf(x) === "OFF")) {
-                reportViolation(`${label}: method settings ${s.name} (methodPath ${s.props.methodPath ?? "?"}) turn execution logging off (settings.loggingLevel OFF)`, s.urn);
+                reportViolation(
+                    `${label}: method settings ${s.name} (methodPath ${s.props.methodPath ?? "?"}) turn execution logging off (settings.loggingLevel OFF)`,
+                    s.urn,
+                );
             }
         }
     },
@@ -195,22 +247,31 @@ export const apiGatewayExecutionLogging = definePolicy({
 
 export const stepFunctionsLoggingXray = definePolicy({
     name: "stepfunctions-logging-xray",
-    description: "Step Functions state machines log ALL events to a CloudWatch Logs destination and trace executions with X-Ray (FSBP StepFunctions.1; cdk-nag AwsSolutions-SF1, AwsSolutions-SF2).",
+    description:
+        "Step Functions state machines log ALL events to a CloudWatch Logs destination and trace executions with X-Ray (FSBP StepFunctions.1; cdk-nag AwsSolutions-SF1, AwsSolutions-SF2).",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.sfn.StateMachine set loggingConfiguration { level: \"ALL\", includeExecutionData: true, logDestination: `${logGroup.arn}:*` } (a KMS-encrypted log group with retention) and tracingConfiguration { enabled: true }.",
-    cdp: { concern: "governance", controls: ["FSBP StepFunctions.1", "cdk-nag AwsSolutions-SF1", "cdk-nag AwsSolutions-SF2"], inspects: [T.stateMachine] },
+        'On the aws.sfn.StateMachine set loggingConfiguration { level: "ALL", includeExecutionData: true, logDestination: `${logGroup.arn}:*` } (a KMS-encrypted log group with retention) and tracingConfiguration { enabled: true }.',
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP StepFunctions.1", "cdk-nag AwsSolutions-SF1", "cdk-nag AwsSolutions-SF2"],
+        inspects: [T.stateMachine],
+    },
     validateResource: validateResourceOfType(aws.sfn.StateMachine, (machine, args, reportViolation) => {
         const logging = machine.loggingConfiguration;
         if (logging?.level !== "ALL") {
-            reportViolation(`state machine ${args.name}: loggingConfiguration.level is ${logging?.level ?? "not set"}, not ALL`);
+            reportViolation(
+                `state machine ${args.name}: loggingConfiguration.level is ${logging?.level ?? "not set"}, not ALL`,
+            );
         }
         if (isBlank(logging?.logDestination)) {
             reportViolation(`state machine ${args.name}: loggingConfiguration.logDestination is not set`);
         }
         if (machine.tracingConfiguration?.enabled !== true) {
-            reportViolation(`state machine ${args.name}: X-Ray tracing is not enabled (tracingConfiguration.enabled is not true)`);
+            reportViolation(
+                `state machine ${args.name}: X-Ray tracing is not enabled (tracingConfiguration.enabled is not true)`,
+            );
         }
     }),
 });
@@ -223,10 +284,16 @@ export const dynamoDbPitr = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.dynamodb.Table set pointInTimeRecovery { enabled: true }; when the table is protected (dataProtection on, `protect: true`) also set deletionProtectionEnabled: true.",
-    cdp: { concern: "governance", controls: ["FSBP DynamoDB.2", "cdk-nag AwsSolutions-DDB3", "FSBP DynamoDB.6"], inspects: [T.dynamoTable] },
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP DynamoDB.2", "cdk-nag AwsSolutions-DDB3", "FSBP DynamoDB.6"],
+        inspects: [T.dynamoTable],
+    },
     validateResource: validateResourceOfType(aws.dynamodb.Table, (table, args, reportViolation) => {
         if (table.pointInTimeRecovery?.enabled !== true) {
-            reportViolation(`DynamoDB table ${args.name}: point-in-time recovery is not enabled (pointInTimeRecovery.enabled is not true)`);
+            reportViolation(
+                `DynamoDB table ${args.name}: point-in-time recovery is not enabled (pointInTimeRecovery.enabled is not true)`,
+            );
         }
         if (args.opts.protect === true && table.deletionProtectionEnabled !== true) {
             reportViolation(`DynamoDB table ${args.name} is protected but deletionProtectionEnabled is not true`);

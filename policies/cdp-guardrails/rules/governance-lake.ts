@@ -1,6 +1,6 @@
-import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
+import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { asList } from "../lib/stack";
 import { effectiveTags } from "../lib/tags";
 
@@ -89,7 +89,8 @@ export const lakeformationNoDefaultIamAllowedPrincipals = definePolicy({
 function adminProblem(principal: string): string | undefined {
     if (principal.includes("*")) return "contains a wildcard";
     if (/^arn:[^:]+:iam::\d{12}:user\//.test(principal)) return "is an IAM user, not a role";
-    if (!/^arn:[^:]+:iam::\d{12}:role\/.+/.test(principal)) return "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)";
+    if (!/^arn:[^:]+:iam::\d{12}:role\/.+/.test(principal))
+        return "is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)";
     return undefined;
 }
 
@@ -109,10 +110,17 @@ export const lakeformationAdminsExplicitRoles = definePolicy({
         const admins = probe(() => settings.admins ?? []);
         if (admins.known) {
             // Absent admins is as bad as []: the provider writes the settings whole, leaving no administrator.
-            if (admins.value.length === 0) report("admins is not set or empty: name at least one data lake administrator role explicitly");
-            if (admins.value.length > maxAdmins) report(`admins lists ${admins.value.length} principals; at most ${maxAdmins} administrators are allowed`);
+            if (admins.value.length === 0)
+                report("admins is not set or empty: name at least one data lake administrator role explicitly");
+            if (admins.value.length > maxAdmins)
+                report(
+                    `admins lists ${admins.value.length} principals; at most ${maxAdmins} administrators are allowed`,
+                );
         }
-        const lists = { admins: admins.known ? admins.value : [], readOnlyAdmins: known(() => settings.readOnlyAdmins) ?? [] };
+        const lists = {
+            admins: admins.known ? admins.value : [],
+            readOnlyAdmins: known(() => settings.readOnlyAdmins) ?? [],
+        };
         for (const [property, entries] of Object.entries(lists)) {
             for (let i = 0; i < entries.length; i++) {
                 const principal = known(() => entries[i]);
@@ -140,7 +148,9 @@ export const lakeformationNoIamAllowedPrincipalsGrant = definePolicy({
         const report = (message: string) => reportViolation(`${args.name}: ${message}`);
         if (!isIamAllowedPrincipals(known(() => grant.principal))) return;
         const permissions = known(() => asList(grant.permissions)) ?? [];
-        report(`grants ${permissions.join(", ") || "permissions"} to ${IAM_ALLOWED_PRINCIPALS}: access would be decided by IAM alone`);
+        report(
+            `grants ${permissions.join(", ") || "permissions"} to ${IAM_ALLOWED_PRINCIPALS}: access would be decided by IAM alone`,
+        );
     }),
 });
 
@@ -181,7 +191,9 @@ export const glueDatabaseNoDefaultPermissions = definePolicy({
             const principal = known(() => entries[i].principal?.dataLakePrincipalIdentifier);
             const permissions = known(() => asList(entries[i].permissions)) ?? [];
             if (isIamAllowedPrincipals(principal)) {
-                report(`createTableDefaultPermissions[${i}] grants ${permissions.join(", ") || "permissions"} on new tables to ${IAM_ALLOWED_PRINCIPALS}`);
+                report(
+                    `createTableDefaultPermissions[${i}] grants ${permissions.join(", ") || "permissions"} on new tables to ${IAM_ALLOWED_PRINCIPALS}`,
+                );
             } else if (!allowNamed) {
                 report(
                     `createTableDefaultPermissions[${i}] grants ${permissions.join(", ") || "permissions"} on new tables to ${principal ?? "a principal"}: default permissions must be empty (grant through LF-tag policies)`,
@@ -216,7 +228,9 @@ function tagsDatabase(r: PolicyResource, db: PolicyResource): boolean {
     if (typeof name === "string" && typeof dbName === "string") {
         const catalog = known(() => target.catalogId);
         const dbCatalog = known(() => db.props.catalogId);
-        return name === dbName && (typeof catalog !== "string" || typeof dbCatalog !== "string" || catalog === dbCatalog);
+        return (
+            name === dbName && (typeof catalog !== "string" || typeof dbCatalog !== "string" || catalog === dbCatalog)
+        );
     }
     return (r.propertyDependencies.database ?? []).some((d) => d.urn === db.urn);
 }
@@ -229,10 +243,18 @@ export const glueDatabaseRequiredLfTags = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "Define the keys with aws.lakeformation.LfTag and attach them to the database with an aws.lakeformation.ResourceLfTags whose database.name is the database's name and whose lfTags hold one { key, value } per required key (domain, classification by default).",
-    configSchema: { properties: { requiredKeys: { type: "array", items: { type: "string" }, default: DEFAULT_LF_TAG_KEYS } } },
-    cdp: { concern: "governance", controls: ["LF-4", "platform rule"], inspects: [LF.glueDatabase, LF.resourceLfTags, LF.resourceLfTag] },
+    configSchema: {
+        properties: { requiredKeys: { type: "array", items: { type: "string" }, default: DEFAULT_LF_TAG_KEYS } },
+    },
+    cdp: {
+        concern: "governance",
+        controls: ["LF-4", "platform rule"],
+        inspects: [LF.glueDatabase, LF.resourceLfTags, LF.resourceLfTag],
+    },
     validateStack: (args, reportViolation) => {
-        const required = (args.getConfig<{ requiredKeys?: string[] }>().requiredKeys ?? DEFAULT_LF_TAG_KEYS).map((k) => k.toLowerCase());
+        const required = (args.getConfig<{ requiredKeys?: string[] }>().requiredKeys ?? DEFAULT_LF_TAG_KEYS).map((k) =>
+            k.toLowerCase(),
+        );
         const attachments = args.resources.filter((r) => LF_TAG_ATTACHMENTS.includes(r.type));
         for (const db of args.resources.filter((r) => r.type === LF.glueDatabase)) {
             if (isResourceLink(db.props)) continue;
@@ -278,7 +300,9 @@ export const lakeformationLocationCustomRole = definePolicy({
         if (roleArn.value === undefined || roleArn.value === null || roleArn.value === "") {
             report(`location ${where}: roleArn is not set, so Lake Formation uses its service-linked role`);
         } else if (/:role\/aws-service-role\//.test(roleArn.value)) {
-            report(`location ${where}: roleArn ${roleArn.value} is a service-linked role, not a custom data access role`);
+            report(
+                `location ${where}: roleArn ${roleArn.value} is a service-linked role, not a custom data access role`,
+            );
         }
     }),
 });
@@ -334,7 +358,9 @@ export const requiredTags = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "Create the resource with the platform's aws.Provider, whose defaultTags.tags set Project, Environment, Owner and CostCenter, or set the missing keys in the resource's tags; do not override a required key with an empty value.",
-    configSchema: { properties: { requiredKeys: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS } } },
+    configSchema: {
+        properties: { requiredKeys: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS } },
+    },
     cdp: { concern: "governance", controls: ["platform rule"], inspects: [...TAGGABLE_TYPES] },
     validateResource: (args, reportViolation) => {
         if (!isType(args.type, TAGGABLE_TYPES)) return;
@@ -350,7 +376,9 @@ export const requiredTags = definePolicy({
         ];
         if (problems.length) {
             const hasDefaults = args.provider !== undefined && Object.keys(effectiveTags({}, args.provider)).length > 0;
-            const source = args.provider ? `provider ${args.provider.name} defaultTags${hasDefaults ? "" : " (none set)"}` : "the default provider (no defaultTags seen)";
+            const source = args.provider
+                ? `provider ${args.provider.name} defaultTags${hasDefaults ? "" : " (none set)"}`
+                : "the default provider (no defaultTags seen)";
             reportViolation(`${args.name}: required tags ${problems.join("; ")} (own tags merged over ${source})`);
         }
     },

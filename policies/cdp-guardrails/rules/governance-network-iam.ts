@@ -1,6 +1,6 @@
-import { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
-import { CdpPolicy, definePolicy, isType } from "../lib/policy";
-import { asList, attachedTo, isPublicPrincipal, parseDocument, Statement, statementsOf } from "../lib/stack";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { asList, attachedTo, isPublicPrincipal, parseDocument, type Statement, statementsOf } from "../lib/stack";
 
 /**
  * Governance of identities and network exposure: IAM identity policies (no wildcard actions, no account-wide
@@ -42,13 +42,22 @@ type Props = Record<string, any>;
 // IAM identity policies
 
 /** Resources holding identity-policy documents (never trust policies: a role's assumeRolePolicy is not inspected). */
-const IDENTITY_POLICY_TYPES: readonly string[] = [T.iamPolicy, T.iamRolePolicy, T.iamRole, T.iamUserPolicy, T.iamGroupPolicy];
+const IDENTITY_POLICY_TYPES: readonly string[] = [
+    T.iamPolicy,
+    T.iamRolePolicy,
+    T.iamRole,
+    T.iamUserPolicy,
+    T.iamGroupPolicy,
+];
 
 /** The identity-policy documents of a resource, each with a label for messages. */
 function identityDocuments(type: string, props: Props): Array<{ where: string; document: unknown }> {
     if (type === T.iamRole) {
         const inline = Array.isArray(props.inlinePolicies) ? (props.inlinePolicies as Props[]) : [];
-        return inline.map((p, i) => ({ where: `inlinePolicies[${i}]${p?.name ? ` (${p.name})` : ""}`, document: p?.policy }));
+        return inline.map((p, i) => ({
+            where: `inlinePolicies[${i}]${p?.name ? ` (${p.name})` : ""}`,
+            document: p?.policy,
+        }));
     }
     return isType(type, IDENTITY_POLICY_TYPES) ? [{ where: "policy", document: props.policy }] : [];
 }
@@ -86,11 +95,11 @@ export function isFullWildcardAction(action: string): boolean {
 export const iamNoWildcardAction = definePolicy({
     name: "iam-no-wildcard-action",
     description:
-        "IAM identity policies (managed policies, role/user/group inline policies and a role's inlinePolicies) allow no \"*\" action and no \"<service>:*\" service wildcard, and no Allow with NotAction (FSBP IAM.1, IAM.21; cdk-nag AwsSolutions-IAM5). Deny statements may use wildcards.",
+        'IAM identity policies (managed policies, role/user/group inline policies and a role\'s inlinePolicies) allow no "*" action and no "<service>:*" service wildcard, and no Allow with NotAction (FSBP IAM.1, IAM.21; cdk-nag AwsSolutions-IAM5). Deny statements may use wildcards.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "In the policy document (policy of aws.iam.Policy / RolePolicy / UserPolicy / GroupPolicy, or inlinePolicies[].policy of aws.iam.Role) list the specific actions the workload calls (e.g. \"s3:GetObject\", \"kms:Decrypt\") instead of \"*\" or \"<service>:*\", and replace Allow + NotAction with an explicit Action list. The component helpers (s3AccessStatements) build least-privilege statements.",
+        'In the policy document (policy of aws.iam.Policy / RolePolicy / UserPolicy / GroupPolicy, or inlinePolicies[].policy of aws.iam.Role) list the specific actions the workload calls (e.g. "s3:GetObject", "kms:Decrypt") instead of "*" or "<service>:*", and replace Allow + NotAction with an explicit Action list. The component helpers (s3AccessStatements) build least-privilege statements.',
     cdp: {
         concern: "governance",
         controls: ["FSBP IAM.1", "FSBP IAM.21", "cdk-nag AwsSolutions-IAM5"],
@@ -103,7 +112,9 @@ export const iamNoWildcardAction = definePolicy({
                 return `${label} allows NotAction ${JSON.stringify(s.NotAction)}, i.e. every other action of every service`;
             }
             const wild = asList(s.Action).filter(isFullWildcardAction);
-            return wild.length ? `${label} allows wildcard action${wild.length > 1 ? "s" : ""} ${wild.map((a) => `"${a}"`).join(", ")}` : undefined;
+            return wild.length
+                ? `${label} allows wildcard action${wild.length > 1 ? "s" : ""} ${wild.map((a) => `"${a}"`).join(", ")}`
+                : undefined;
         });
     },
 });
@@ -251,18 +262,19 @@ function serviceOf(action: string): string {
 export const iamNoWildcardResourceDataKms = definePolicy({
     name: "iam-no-wildcard-resource-data-kms",
     description:
-        "IAM identity policies do not allow actions of data or KMS services (s3, kms, dynamodb, kinesis, firehose, glue, lakeformation, secretsmanager, sqs, sns, redshift-data, athena, dax) on \"*\" or on an account-wide ARN wildcard (arn:aws:s3:::*, key/*, table/*...), nor with NotResource (FSBP KMS.1, KMS.2 for kms:Decrypt/ReEncryptFrom; cdk-nag AwsSolutions-IAM5; platform rule for the other services). Actions AWS only authorises on \"*\" and that reach no data (s3:ListAllMyBuckets, kms:ListAliases, kms:CreateKey, lakeformation:GetDataAccess, redshift-data statement calls...) are exempt; conditions do not exempt a statement.",
+        'IAM identity policies do not allow actions of data or KMS services (s3, kms, dynamodb, kinesis, firehose, glue, lakeformation, secretsmanager, sqs, sns, redshift-data, athena, dax) on "*" or on an account-wide ARN wildcard (arn:aws:s3:::*, key/*, table/*...), nor with NotResource (FSBP KMS.1, KMS.2 for kms:Decrypt/ReEncryptFrom; cdk-nag AwsSolutions-IAM5; platform rule for the other services). Actions AWS only authorises on "*" and that reach no data (s3:ListAllMyBuckets, kms:ListAliases, kms:CreateKey, lakeformation:GetDataAccess, redshift-data statement calls...) are exempt; conditions do not exempt a statement.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "In the policy document list the ARNs the workload uses (the bucket ARN and bucket ARN + \"/*\", the KmsKey keyArn, the table/stream/queue/secret ARN) instead of \"*\" or an account-wide wildcard; keep \"*\" only for the exempt listing actions, in a statement of their own. An unavoidable unscoped action can be added to this policy's additionalExemptActions.",
+        'In the policy document list the ARNs the workload uses (the bucket ARN and bucket ARN + "/*", the KmsKey keyArn, the table/stream/queue/secret ARN) instead of "*" or an account-wide wildcard; keep "*" only for the exempt listing actions, in a statement of their own. An unavoidable unscoped action can be added to this policy\'s additionalExemptActions.',
     configSchema: {
         properties: {
             additionalExemptActions: {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Exact actions (service:Action) accepted on \"*\" besides the built-in list of actions without resource-level permissions.",
+                description:
+                    'Exact actions (service:Action) accepted on "*" besides the built-in list of actions without resource-level permissions.',
             },
         },
     },
@@ -289,7 +301,10 @@ export const iamNoWildcardResourceDataKms = definePolicy({
                 return a.includes("*") || a.includes("?") || !exempt.has(a.toLowerCase());
             });
             if (offending.length === 0) return undefined;
-            const on = notResource !== undefined ? `NotResource ${JSON.stringify(notResource)}` : wideResources.map((r) => `"${r}"`).join(", ");
+            const on =
+                notResource !== undefined
+                    ? `NotResource ${JSON.stringify(notResource)}`
+                    : wideResources.map((r) => `"${r}"`).join(", ");
             return `${label} allows ${offending.map((a) => (a.startsWith("(") ? a : `"${a}"`)).join(", ")} on ${on} (every resource of the account)`;
         });
     },
@@ -330,14 +345,20 @@ export const iamNoAwsManagedAdmin = definePolicy({
                 type: "array",
                 items: { type: "string" },
                 default: DEFAULT_DENIED_MANAGED_POLICIES,
-                description: "Names of AWS-managed policies (arn:<partition>:iam::aws:policy/<name>) that must not be attached.",
+                description:
+                    "Names of AWS-managed policies (arn:<partition>:iam::aws:policy/<name>) that must not be attached.",
             },
         },
     },
-    cdp: { concern: "governance", controls: ["cdk-nag AwsSolutions-IAM4", "FSBP IAM.1"], inspects: [...ATTACHMENT_TYPES] },
+    cdp: {
+        concern: "governance",
+        controls: ["cdk-nag AwsSolutions-IAM4", "FSBP IAM.1"],
+        inspects: [...ATTACHMENT_TYPES],
+    },
     validateResource: (args, reportViolation) => {
         if (!isType(args.type, ATTACHMENT_TYPES)) return;
-        const denied = args.getConfig<{ deniedPolicies?: string[] }>().deniedPolicies ?? DEFAULT_DENIED_MANAGED_POLICIES;
+        const denied =
+            args.getConfig<{ deniedPolicies?: string[] }>().deniedPolicies ?? DEFAULT_DENIED_MANAGED_POLICIES;
         const props = args.props as Props;
         const [property, arns] =
             args.type === T.iamRole
@@ -364,9 +385,13 @@ function loggingProblem(logging: PolicyResource): string | undefined {
     const props = logging.props as Props;
     const destination = props.logDestinationType ?? "s3";
     if (destination === "cloudwatch") {
-        return asList(props.logExports).length === 0 ? `its aws.redshift.Logging ${logging.name} sends to CloudWatch but logExports is empty` : undefined;
+        return asList(props.logExports).length === 0
+            ? `its aws.redshift.Logging ${logging.name} sends to CloudWatch but logExports is empty`
+            : undefined;
     }
-    return props.bucketName ? undefined : `its aws.redshift.Logging ${logging.name} sends to S3 but bucketName is not set`;
+    return props.bucketName
+        ? undefined
+        : `its aws.redshift.Logging ${logging.name} sends to S3 but bucketName is not set`;
 }
 
 export const redshiftNetworkAndAudit = definePolicy({
@@ -376,7 +401,7 @@ export const redshiftNetworkAndAudit = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.redshift.Cluster set publiclyAccessible: false and enhancedVpcRouting: true, and add an aws.redshift.Logging with clusterIdentifier: cluster.clusterIdentifier and logDestinationType \"cloudwatch\" with logExports [\"connectionlog\", \"userlog\", \"useractivitylog\"] (or \"s3\" with bucketName). On the aws.redshiftserverless.Workgroup set publiclyAccessible: false and enhancedVpcRouting: true; on the aws.redshiftserverless.Namespace set logExports to include the configured log types.",
+        'On the aws.redshift.Cluster set publiclyAccessible: false and enhancedVpcRouting: true, and add an aws.redshift.Logging with clusterIdentifier: cluster.clusterIdentifier and logDestinationType "cloudwatch" with logExports ["connectionlog", "userlog", "useractivitylog"] (or "s3" with bucketName). On the aws.redshiftserverless.Workgroup set publiclyAccessible: false and enhancedVpcRouting: true; on the aws.redshiftserverless.Namespace set logExports to include the configured log types.',
     configSchema: {
         properties: {
             requiredServerlessLogExports: {
@@ -401,26 +426,41 @@ export const redshiftNetworkAndAudit = definePolicy({
         inspects: [T.redshiftCluster, T.redshiftLogging, T.redshiftServerlessWorkgroup, T.redshiftServerlessNamespace],
     },
     validateStack: (args, reportViolation) => {
-        const requiredExports = args.getConfig<{ requiredServerlessLogExports?: string[] }>().requiredServerlessLogExports ?? DEFAULT_SERVERLESS_LOG_EXPORTS;
+        const requiredExports =
+            args.getConfig<{ requiredServerlessLogExports?: string[] }>().requiredServerlessLogExports ??
+            DEFAULT_SERVERLESS_LOG_EXPORTS;
         for (const r of args.resources) {
             const props = r.props as Props;
             const report = (problem: string) => reportViolation(`${r.name}: ${problem}`, r.urn);
             if (r.type === T.redshiftCluster) {
-                if (props.publiclyAccessible === true) report("publiclyAccessible is true (the cluster has a public endpoint)");
-                if (props.enhancedVpcRouting !== true) report(`enhancedVpcRouting is ${props.enhancedVpcRouting ?? "unset (false)"}, not true`);
-                const loggings = attachedTo(args.resources, r, [T.redshiftLogging], "clusterIdentifier", "clusterIdentifier");
+                if (props.publiclyAccessible === true)
+                    report("publiclyAccessible is true (the cluster has a public endpoint)");
+                if (props.enhancedVpcRouting !== true)
+                    report(`enhancedVpcRouting is ${props.enhancedVpcRouting ?? "unset (false)"}, not true`);
+                const loggings = attachedTo(
+                    args.resources,
+                    r,
+                    [T.redshiftLogging],
+                    "clusterIdentifier",
+                    "clusterIdentifier",
+                );
                 if (loggings.length === 0) {
                     report("audit logging is not enabled (no aws.redshift.Logging for the cluster)");
                 } else if (loggings.every((l) => loggingProblem(l) !== undefined)) {
                     report(`audit logging is incomplete: ${loggings.map((l) => loggingProblem(l)).join("; ")}`);
                 }
             } else if (r.type === T.redshiftServerlessWorkgroup) {
-                if (props.publiclyAccessible === true) report("publiclyAccessible is true (the workgroup has a public endpoint)");
-                if (props.enhancedVpcRouting !== true) report(`enhancedVpcRouting is ${props.enhancedVpcRouting ?? "unset (false)"}, not true`);
+                if (props.publiclyAccessible === true)
+                    report("publiclyAccessible is true (the workgroup has a public endpoint)");
+                if (props.enhancedVpcRouting !== true)
+                    report(`enhancedVpcRouting is ${props.enhancedVpcRouting ?? "unset (false)"}, not true`);
             } else if (r.type === T.redshiftServerlessNamespace) {
                 const exported = asList(props.logExports);
                 const missing = requiredExports.filter((e) => !exported.includes(e));
-                if (missing.length) report(`logExports ${exported.length ? `is [${exported.join(", ")}], missing` : "is not set, missing"} ${missing.join(", ")}`);
+                if (missing.length)
+                    report(
+                        `logExports ${exported.length ? `is [${exported.join(", ")}], missing` : "is not set, missing"} ${missing.join(", ")}`,
+                    );
             }
         }
     },
@@ -430,39 +470,60 @@ export const redshiftNetworkAndAudit = definePolicy({
 // EventBridge
 
 /** Condition keys that confine a public principal to an account or organisation. */
-const SCOPING_CONDITION_KEYS = ["aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:sourceaccount", "aws:sourceorgid"];
+const SCOPING_CONDITION_KEYS = [
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:sourceaccount",
+    "aws:sourceorgid",
+];
 
 /** True when the statement's condition confines it to accounts or an organisation (a positive, non-wildcard test). */
 function isScoped(condition: Statement["Condition"]): boolean {
     if (!condition || typeof condition !== "object") return false;
     return Object.entries(condition).some(([operator, tests]) => {
         if (/not|^null$/i.test(operator) || !tests || typeof tests !== "object") return false;
-        return Object.entries(tests).some(([k, v]) => SCOPING_CONDITION_KEYS.includes(k.toLowerCase()) && asList(v).length > 0 && !asList(v).includes("*"));
+        return Object.entries(tests).some(
+            ([k, v]) =>
+                SCOPING_CONDITION_KEYS.includes(k.toLowerCase()) && asList(v).length > 0 && !asList(v).includes("*"),
+        );
     });
 }
 
 export const eventbridgeBusPolicyNotOpen = definePolicy({
     name: "eventbridge-bus-policy-not-open",
     description:
-        "EventBridge event bus policies and permissions grant nothing to a public principal (\"*\") unless a condition confines it to an organisation or accounts (aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount...) (cdk-nag AwsSolutions-EVB1; complements FSBP EventBridge.3, which asks custom buses to have a resource policy).",
+        'EventBridge event bus policies and permissions grant nothing to a public principal ("*") unless a condition confines it to an organisation or accounts (aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount...) (cdk-nag AwsSolutions-EVB1; complements FSBP EventBridge.3, which asks custom buses to have a resource policy).',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "In the aws.cloudwatch.EventBusPolicy policy name the account or role principals that may put events, or keep Principal \"*\" with Condition {StringEquals: {\"aws:PrincipalOrgID\": \"o-...\"}}; on an aws.cloudwatch.EventPermission set principal to an account id, or set condition {key: \"aws:PrincipalOrgID\", type: \"StringEquals\", value: \"o-...\"} when principal is \"*\".",
-    cdp: { concern: "governance", controls: ["cdk-nag AwsSolutions-EVB1"], inspects: [T.eventBusPolicy, T.eventPermission] },
+        'In the aws.cloudwatch.EventBusPolicy policy name the account or role principals that may put events, or keep Principal "*" with Condition {StringEquals: {"aws:PrincipalOrgID": "o-..."}}; on an aws.cloudwatch.EventPermission set principal to an account id, or set condition {key: "aws:PrincipalOrgID", type: "StringEquals", value: "o-..."} when principal is "*".',
+    cdp: {
+        concern: "governance",
+        controls: ["cdk-nag AwsSolutions-EVB1"],
+        inspects: [T.eventBusPolicy, T.eventPermission],
+    },
     validateResource: (args, reportViolation) => {
         const props = args.props as Props;
         if (args.type === T.eventBusPolicy) {
             statementsOf(props.policy).forEach((s, i) => {
                 if (s.Effect === "Allow" && isPublicPrincipal(s.Principal) && !isScoped(s.Condition)) {
-                    reportViolation(`${args.name}: ${statementLabel(s, i)} allows a public principal without an aws:PrincipalOrgID / aws:PrincipalAccount / aws:SourceAccount condition`);
+                    reportViolation(
+                        `${args.name}: ${statementLabel(s, i)} allows a public principal without an aws:PrincipalOrgID / aws:PrincipalAccount / aws:SourceAccount condition`,
+                    );
                 }
             });
         } else if (args.type === T.eventPermission) {
             const condition = props.condition as Props | undefined;
-            const scoped = condition && String(condition.key ?? "").toLowerCase() === "aws:principalorgid" && condition.value && condition.value !== "*";
+            const scoped =
+                condition &&
+                String(condition.key ?? "").toLowerCase() === "aws:principalorgid" &&
+                condition.value &&
+                condition.value !== "*";
             if (props.principal === "*" && !scoped) {
-                reportViolation(`${args.name}: principal is "*" and no aws:PrincipalOrgID condition is set (any AWS account can put events)`);
+                reportViolation(
+                    `${args.name}: principal is "*" and no aws:PrincipalOrgID condition is set (any AWS account can put events)`,
+                );
             }
         }
     },
@@ -504,8 +565,12 @@ export const sqsDlq = definePolicy({
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Create an encrypted dead-letter aws.sqs.Queue and set redrivePolicy on the source queue to JSON {deadLetterTargetArn: dlq.arn, maxReceiveCount: 5} (or add an aws.sqs.RedrivePolicy with queueUrl: queue.url); optionally give the DLQ a redriveAllowPolicy {redrivePermission: \"byQueue\", sourceQueueArns: [...]}.",
-    cdp: { concern: "governance", controls: ["cdk-nag AwsSolutions-SQS3"], inspects: [T.sqsQueue, T.sqsRedrivePolicy, T.sqsRedriveAllowPolicy] },
+        'Create an encrypted dead-letter aws.sqs.Queue and set redrivePolicy on the source queue to JSON {deadLetterTargetArn: dlq.arn, maxReceiveCount: 5} (or add an aws.sqs.RedrivePolicy with queueUrl: queue.url); optionally give the DLQ a redriveAllowPolicy {redrivePermission: "byQueue", sourceQueueArns: [...]}.',
+    cdp: {
+        concern: "governance",
+        controls: ["cdk-nag AwsSolutions-SQS3"],
+        inspects: [T.sqsQueue, T.sqsRedrivePolicy, T.sqsRedriveAllowPolicy],
+    },
     validateStack: (args, reportViolation) => {
         const queues = args.resources.filter((r) => r.type === T.sqsQueue);
         const redrives = args.resources.filter((r) => r.type === T.sqsRedrivePolicy);
@@ -522,10 +587,17 @@ export const sqsDlq = definePolicy({
                 [...queues.filter((q) => q !== queue), ...redrives].some((source) => queueRefersToDlq(source, queue)) ||
                 args.resources.some((r) => deadLetterTargets(r).includes(String(queue.props.arn))) ||
                 allowsRedrive(queue.props.redriveAllowPolicy) ||
-                attachedTo(args.resources, queue, [T.sqsRedriveAllowPolicy], "queueUrl", "url").some((r) => allowsRedrive(r.props.redriveAllowPolicy));
+                attachedTo(args.resources, queue, [T.sqsRedriveAllowPolicy], "queueUrl", "url").some((r) =>
+                    allowsRedrive(r.props.redriveAllowPolicy),
+                );
             if (!isDlq) {
-                const why = queue.props.redrivePolicy ? "its redrivePolicy names no deadLetterTargetArn" : "redrivePolicy is not set and no aws.sqs.RedrivePolicy names it";
-                reportViolation(`${queue.name}: has no dead-letter queue (${why}) and is not the dead-letter queue of another queue`, queue.urn);
+                const why = queue.props.redrivePolicy
+                    ? "its redrivePolicy names no deadLetterTargetArn"
+                    : "redrivePolicy is not set and no aws.sqs.RedrivePolicy names it";
+                reportViolation(
+                    `${queue.name}: has no dead-letter queue (${why}) and is not the dead-letter queue of another queue`,
+                    queue.urn,
+                );
             }
         }
     },
@@ -543,8 +615,13 @@ export const kinesisRetention = definePolicy({
         "Kinesis data streams keep records for at least the configured number of hours (default 24, AWS's default; an unset retentionPeriod means 24) (FSBP Kinesis.3).",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set retentionPeriod (hours, 24-8760) on the aws.kinesis.Stream to at least the configured minimum.",
-    configSchema: { properties: { minimumHours: { type: "integer", minimum: 24, maximum: 8760, default: KINESIS_DEFAULT_RETENTION_HOURS } } },
+    remediationSteps:
+        "Set retentionPeriod (hours, 24-8760) on the aws.kinesis.Stream to at least the configured minimum.",
+    configSchema: {
+        properties: {
+            minimumHours: { type: "integer", minimum: 24, maximum: 8760, default: KINESIS_DEFAULT_RETENTION_HOURS },
+        },
+    },
     cdp: { concern: "governance", controls: ["FSBP Kinesis.3"], inspects: [T.kinesisStream] },
     validateResource: (args, reportViolation) => {
         if (args.type !== T.kinesisStream) return;
@@ -552,7 +629,9 @@ export const kinesisRetention = definePolicy({
         const raw = (args.props as Props).retentionPeriod;
         const retention = raw === undefined || raw === null ? KINESIS_DEFAULT_RETENTION_HOURS : Number(raw);
         if (!(retention >= minimum)) {
-            reportViolation(`${args.name}: retentionPeriod is ${raw ?? `unset (${KINESIS_DEFAULT_RETENTION_HOURS})`} hours; at least ${minimum} required`);
+            reportViolation(
+                `${args.name}: retentionPeriod is ${raw ?? `unset (${KINESIS_DEFAULT_RETENTION_HOURS})`} hours; at least ${minimum} required`,
+            );
         }
     },
 });
@@ -567,17 +646,21 @@ export const transferNoFtpLogging = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "On the aws.transfer.Server remove \"FTP\" from protocols (use [\"SFTP\"], or FTPS with a certificate) and set loggingRole to the ARN of a role transfer.amazonaws.com can assume with logs:CreateLogStream/PutLogEvents on /aws/transfer/*, or structuredLogDestinations to a log group ARN.",
+        'On the aws.transfer.Server remove "FTP" from protocols (use ["SFTP"], or FTPS with a certificate) and set loggingRole to the ARN of a role transfer.amazonaws.com can assume with logs:CreateLogStream/PutLogEvents on /aws/transfer/*, or structuredLogDestinations to a log group ARN.',
     cdp: { concern: "governance", controls: ["FSBP Transfer.2", "platform rule"], inspects: [T.transferServer] },
     validateResource: (args, reportViolation) => {
         if (args.type !== T.transferServer) return;
         const props = args.props as Props;
         const protocols = asList(props.protocols);
         if (protocols.some((p) => p.toUpperCase() === "FTP")) {
-            reportViolation(`${args.name}: protocols [${protocols.join(", ")}] include plain FTP (credentials and data in clear text)`);
+            reportViolation(
+                `${args.name}: protocols [${protocols.join(", ")}] include plain FTP (credentials and data in clear text)`,
+            );
         }
         if (!props.loggingRole && asList(props.structuredLogDestinations).length === 0) {
-            reportViolation(`${args.name}: neither loggingRole nor structuredLogDestinations is set (no CloudWatch logging)`);
+            reportViolation(
+                `${args.name}: neither loggingRole nor structuredLogDestinations is set (no CloudWatch logging)`,
+            );
         }
     },
 });
@@ -607,11 +690,20 @@ export const glueVersion = definePolicy({
         "Glue jobs run on a supported Glue version: Spark, streaming and Ray jobs on at least the configured minimum (default 4.0), Python shell jobs on at least 3.0; an unset glueVersion means AWS's 0.9 (FSBP Glue.4).",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set glueVersion on the aws.glue.Job to \"5.0\" (or at least the configured minimum; \"3.0\" for pythonshell jobs) and test the script on that runtime.",
+    remediationSteps:
+        'Set glueVersion on the aws.glue.Job to "5.0" (or at least the configured minimum; "3.0" for pythonshell jobs) and test the script on that runtime.',
     configSchema: {
         properties: {
-            minimumVersion: { type: "string", default: DEFAULT_MINIMUM_GLUE_VERSION, description: "Minimum glueVersion of glueetl, gluestreaming and glueray jobs." },
-            minimumPythonShellVersion: { type: "string", default: DEFAULT_MINIMUM_PYTHON_SHELL_GLUE_VERSION, description: "Minimum glueVersion of pythonshell jobs." },
+            minimumVersion: {
+                type: "string",
+                default: DEFAULT_MINIMUM_GLUE_VERSION,
+                description: "Minimum glueVersion of glueetl, gluestreaming and glueray jobs.",
+            },
+            minimumPythonShellVersion: {
+                type: "string",
+                default: DEFAULT_MINIMUM_PYTHON_SHELL_GLUE_VERSION,
+                description: "Minimum glueVersion of pythonshell jobs.",
+            },
         },
     },
     cdp: { concern: "governance", controls: ["FSBP Glue.4"], inspects: [T.glueJob] },
@@ -620,11 +712,17 @@ export const glueVersion = definePolicy({
         const config = args.getConfig<{ minimumVersion?: string; minimumPythonShellVersion?: string }>();
         const props = args.props as Props;
         const kind = String((props.command as Props | undefined)?.name ?? "glueetl");
-        const minimum = kind === "pythonshell" ? (config.minimumPythonShellVersion ?? DEFAULT_MINIMUM_PYTHON_SHELL_GLUE_VERSION) : (config.minimumVersion ?? DEFAULT_MINIMUM_GLUE_VERSION);
+        const minimum =
+            kind === "pythonshell"
+                ? (config.minimumPythonShellVersion ?? DEFAULT_MINIMUM_PYTHON_SHELL_GLUE_VERSION)
+                : (config.minimumVersion ?? DEFAULT_MINIMUM_GLUE_VERSION);
         const version = props.glueVersion;
-        const effective = version === undefined || version === null || version === "" ? GLUE_API_DEFAULT_VERSION : String(version);
+        const effective =
+            version === undefined || version === null || version === "" ? GLUE_API_DEFAULT_VERSION : String(version);
         if (!/^\d+(\.\d+)*$/.test(effective) || compareVersions(effective, minimum) < 0) {
-            reportViolation(`${args.name}: glueVersion is ${version ? `"${version}"` : `unset (AWS default ${GLUE_API_DEFAULT_VERSION})`}; ${kind} jobs need at least "${minimum}"`);
+            reportViolation(
+                `${args.name}: glueVersion is ${version ? `"${version}"` : `unset (AWS default ${GLUE_API_DEFAULT_VERSION})`}; ${kind} jobs need at least "${minimum}"`,
+            );
         }
     },
 });

@@ -5,11 +5,16 @@ import { isPublicPrincipal, statementsOf } from "../lib/stack";
 
 export const kmsKeyRotation = definePolicy({
     name: "kms-key-rotation",
-    description: "Symmetric customer-managed KMS keys rotate their key material yearly (NIST KMS.4; cdk-nag AwsSolutions-KMS5).",
+    description:
+        "Symmetric customer-managed KMS keys rotate their key material yearly (NIST KMS.4; cdk-nag AwsSolutions-KMS5).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Set enableKeyRotation: true on the aws.kms.Key (the KmsKey component does).",
-    cdp: { concern: "encryption", controls: ["NIST KMS.4", "cdk-nag AwsSolutions-KMS5"], inspects: ["aws:kms/key:Key"] },
+    cdp: {
+        concern: "encryption",
+        controls: ["NIST KMS.4", "cdk-nag AwsSolutions-KMS5"],
+        inspects: ["aws:kms/key:Key"],
+    },
     validateResource: validateResourceOfType(aws.kms.Key, (key, _args, reportViolation) => {
         const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
         if (spec === "SYMMETRIC_DEFAULT" && key.enableKeyRotation !== true) {
@@ -20,10 +25,12 @@ export const kmsKeyRotation = definePolicy({
 
 export const kmsKeyDeletionWindow = definePolicy({
     name: "kms-key-deletion-window",
-    description: "KMS keys wait at least the configured number of days (default 7, AWS's minimum) before deletion, so an accidental deletion can be cancelled (FSBP KMS.3).",
+    description:
+        "KMS keys wait at least the configured number of days (default 7, AWS's minimum) before deletion, so an accidental deletion can be cancelled (FSBP KMS.3).",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set deletionWindowInDays on the aws.kms.Key to at least the configured minimum (the platform uses 30).",
+    remediationSteps:
+        "Set deletionWindowInDays on the aws.kms.Key to at least the configured minimum (the platform uses 30).",
     configSchema: { properties: { minimumDays: { type: "integer", minimum: 7, maximum: 30, default: 7 } } },
     cdp: { concern: "encryption", controls: ["FSBP KMS.3"], inspects: ["aws:kms/key:Key"] },
     validateResource: validateResourceOfType(aws.kms.Key, (key, args, reportViolation) => {
@@ -35,15 +42,25 @@ export const kmsKeyDeletionWindow = definePolicy({
 
 export const kmsKeyPolicyNotPublic = definePolicy({
     name: "kms-key-policy-not-public",
-    description: "KMS key policies grant nothing to a public principal (\"*\") without a condition that scopes it to an account or organisation (FSBP KMS.5).",
+    description:
+        'KMS key policies grant nothing to a public principal ("*") without a condition that scopes it to an account or organisation (FSBP KMS.5).',
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Name account, role or service principals in the key policy; if \"*\" is unavoidable, constrain it with aws:PrincipalAccount, aws:PrincipalOrgID or kms:CallerAccount conditions.",
-    cdp: { concern: "encryption", controls: ["FSBP KMS.5"], inspects: ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy"] },
+    remediationSteps:
+        'Name account, role or service principals in the key policy; if "*" is unavoidable, constrain it with aws:PrincipalAccount, aws:PrincipalOrgID or kms:CallerAccount conditions.',
+    cdp: {
+        concern: "encryption",
+        controls: ["FSBP KMS.5"],
+        inspects: ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy"],
+    },
     validateResource: (args, reportViolation) => {
         if (args.type !== "aws:kms/key:Key" && args.type !== "aws:kms/keyPolicy:KeyPolicy") return;
         for (const s of statementsOf(args.props.policy)) {
-            const scoped = s.Condition && JSON.stringify(s.Condition).match(/aws:PrincipalAccount|aws:PrincipalOrgID|kms:CallerAccount|aws:SourceAccount/);
+            const scoped =
+                s.Condition &&
+                JSON.stringify(s.Condition).match(
+                    /aws:PrincipalAccount|aws:PrincipalOrgID|kms:CallerAccount|aws:SourceAccount/,
+                );
             if (s.Effect === "Allow" && isPublicPrincipal(s.Principal) && !scoped) {
                 reportViolation(`statement ${s.Sid ?? "(no Sid)"} allows a public principal`);
             }

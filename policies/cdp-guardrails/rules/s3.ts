@@ -1,4 +1,4 @@
-import { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { isAwsManagedKey } from "../lib/keys";
 import { definePolicy } from "../lib/policy";
 import { asList, attachedTo, isPublicPrincipal, statementsOf } from "../lib/stack";
@@ -21,7 +21,12 @@ function isAcceptedSseS3Bucket(args: StackValidationArgs, bucket: PolicyResource
     const tags = (bucket.props.tags ?? {}) as Record<string, string>;
     if (!SSE_S3_ACCEPTED_REASONS.includes(tags[SSE_S3_REASON_TAG])) return false;
     const name = bucket.props.bucket;
-    return args.resources.some((r) => (TYPES.bucketLogging as readonly string[]).includes(r.type) && (r.props.targetBucket === name || (r.propertyDependencies.targetBucket ?? []).some((d) => d.urn === bucket.urn)));
+    return args.resources.some(
+        (r) =>
+            (TYPES.bucketLogging as readonly string[]).includes(r.type) &&
+            (r.props.targetBucket === name ||
+                (r.propertyDependencies.targetBucket ?? []).some((d) => d.urn === bucket.urn)),
+    );
 }
 
 function report(reportViolation: ReportViolation, bucket: PolicyResource, message: string): void {
@@ -35,13 +40,18 @@ export const s3BucketSseKmsCmk = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm \"aws:kms\", kmsMasterKeyId set to a customer-managed key ARN (not alias/aws/s3) and bucketKeyEnabled true — or use the DataLakeZone component.",
-    cdp: { concern: "encryption", controls: ["platform rule", "NIST S3.17"], inspects: [...TYPES.bucket, ...TYPES.bucketSse] },
+        'Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm "aws:kms", kmsMasterKeyId set to a customer-managed key ARN (not alias/aws/s3) and bucketKeyEnabled true — or use the DataLakeZone component.',
+    cdp: {
+        concern: "encryption",
+        controls: ["platform rule", "NIST S3.17"],
+        inspects: [...TYPES.bucket, ...TYPES.bucketSse],
+    },
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
             const configs = attached(TYPES.bucketSse);
             if (configs.length === 0) {
-                if (!isAcceptedSseS3Bucket(args, bucket)) report(reportViolation, bucket, "has no server-side encryption configuration");
+                if (!isAcceptedSseS3Bucket(args, bucket))
+                    report(reportViolation, bucket, "has no server-side encryption configuration");
                 return;
             }
             for (const config of configs) {
@@ -49,9 +59,17 @@ export const s3BucketSseKmsCmk = definePolicy({
                     const byDefault = rule.applyServerSideEncryptionByDefault ?? {};
                     if (byDefault.sseAlgorithm === "AES256" && isAcceptedSseS3Bucket(args, bucket)) continue;
                     if (byDefault.sseAlgorithm !== "aws:kms" && byDefault.sseAlgorithm !== "aws:kms:dsse") {
-                        report(reportViolation, bucket, `default encryption is ${byDefault.sseAlgorithm ?? "unset"}, not SSE-KMS`);
+                        report(
+                            reportViolation,
+                            bucket,
+                            `default encryption is ${byDefault.sseAlgorithm ?? "unset"}, not SSE-KMS`,
+                        );
                     } else if (!byDefault.kmsMasterKeyId || isAwsManagedKey(byDefault.kmsMasterKeyId)) {
-                        report(reportViolation, bucket, "default encryption uses the AWS-managed key, not a customer-managed key");
+                        report(
+                            reportViolation,
+                            bucket,
+                            "default encryption uses the AWS-managed key, not a customer-managed key",
+                        );
                     } else if (rule.bucketKeyEnabled !== true) {
                         report(reportViolation, bucket, "S3 Bucket Keys are not enabled (bucketKeyEnabled)");
                     }
@@ -63,17 +81,25 @@ export const s3BucketSseKmsCmk = definePolicy({
 
 export const s3PublicAccessBlock = definePolicy({
     name: "s3-public-access-block",
-    description: "S3 buckets block public access with all four public-access-block flags (FSBP S3.8; cdk-nag AwsSolutions-S2).",
+    description:
+        "S3 buckets block public access with all four public-access-block flags (FSBP S3.8; cdk-nag AwsSolutions-S2).",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
-    cdp: { concern: "governance", controls: ["FSBP S3.8", "cdk-nag AwsSolutions-S2"], inspects: [...TYPES.bucket, ...TYPES.bucketPublicAccessBlock] },
+    remediationSteps:
+        "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP S3.8", "cdk-nag AwsSolutions-S2"],
+        inspects: [...TYPES.bucket, ...TYPES.bucketPublicAccessBlock],
+    },
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
             const blocks = attached(TYPES.bucketPublicAccessBlock);
             const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
             if (!blocks.some((b) => flags.every((f) => b.props[f] === true))) {
-                const missing = blocks.length ? flags.filter((f) => !blocks.some((b) => b.props[f] === true)) : ["the public access block"];
+                const missing = blocks.length
+                    ? flags.filter((f) => !blocks.some((b) => b.props[f] === true))
+                    : ["the public access block"];
                 report(reportViolation, bucket, `public access is not fully blocked (missing ${missing.join(", ")})`);
             }
         });
@@ -98,13 +124,24 @@ export const s3TlsOnly = definePolicy({
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Add to the bucket policy a statement: Effect Deny, Principal \"*\", Action \"s3:*\", Resource [bucket ARN, bucket ARN + \"/*\"], Condition {Bool: {\"aws:SecureTransport\": \"false\"}}.",
-    cdp: { concern: "governance", controls: ["FSBP S3.5", "cdk-nag AwsSolutions-S10"], inspects: [...TYPES.bucket, ...TYPES.bucketPolicy] },
+        'Add to the bucket policy a statement: Effect Deny, Principal "*", Action "s3:*", Resource [bucket ARN, bucket ARN + "/*"], Condition {Bool: {"aws:SecureTransport": "false"}}.',
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP S3.5", "cdk-nag AwsSolutions-S10"],
+        inspects: [...TYPES.bucket, ...TYPES.bucketPolicy],
+    },
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
             const arn = String(bucket.props.arn ?? `arn:aws:s3:::${bucket.props.bucket}`);
-            const ok = attached(TYPES.bucketPolicy).some((p) => statementsOf(p.props.policy).some((s) => deniesInsecureTransport(s as Record<string, any>, arn)));
-            if (!ok) report(reportViolation, bucket, "no bucket policy denies aws:SecureTransport=false on the bucket and its objects");
+            const ok = attached(TYPES.bucketPolicy).some((p) =>
+                statementsOf(p.props.policy).some((s) => deniesInsecureTransport(s as Record<string, any>, arn)),
+            );
+            if (!ok)
+                report(
+                    reportViolation,
+                    bucket,
+                    "no bucket policy denies aws:SecureTransport=false on the bucket and its objects",
+                );
         });
     },
 });
@@ -114,11 +151,18 @@ export const s3BucketOwnerEnforced = definePolicy({
     description: "S3 buckets disable ACLs with the BucketOwnerEnforced object ownership setting (FSBP S3.12).",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Add an aws.s3.BucketOwnershipControls for the bucket with rule.objectOwnership \"BucketOwnerEnforced\".",
+    remediationSteps:
+        'Add an aws.s3.BucketOwnershipControls for the bucket with rule.objectOwnership "BucketOwnerEnforced".',
     cdp: { concern: "governance", controls: ["FSBP S3.12"], inspects: [...TYPES.bucket, ...TYPES.bucketOwnership] },
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
-            if (!attached(TYPES.bucketOwnership).some((o) => (o.props.rule as { objectOwnership?: string } | undefined)?.objectOwnership === "BucketOwnerEnforced")) {
+            if (
+                !attached(TYPES.bucketOwnership).some(
+                    (o) =>
+                        (o.props.rule as { objectOwnership?: string } | undefined)?.objectOwnership ===
+                        "BucketOwnerEnforced",
+                )
+            ) {
                 report(reportViolation, bucket, "ACLs are not disabled (no BucketOwnerEnforced ownership controls)");
             }
         });
@@ -127,11 +171,17 @@ export const s3BucketOwnerEnforced = definePolicy({
 
 export const s3AccessLogging = definePolicy({
     name: "s3-access-logging",
-    description: "S3 buckets deliver server access logs to a log bucket (FSBP S3.9; cdk-nag AwsSolutions-S1). Log target buckets themselves are exempt.",
+    description:
+        "S3 buckets deliver server access logs to a log bucket (FSBP S3.9; cdk-nag AwsSolutions-S1). Log target buckets themselves are exempt.",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Add an aws.s3.BucketLogging for the bucket with targetBucket set to the platform's access-log bucket (DataLake does this for its zones).",
-    cdp: { concern: "governance", controls: ["FSBP S3.9", "cdk-nag AwsSolutions-S1"], inspects: [...TYPES.bucket, ...TYPES.bucketLogging] },
+    remediationSteps:
+        "Add an aws.s3.BucketLogging for the bucket with targetBucket set to the platform's access-log bucket (DataLake does this for its zones).",
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP S3.9", "cdk-nag AwsSolutions-S1"],
+        inspects: [...TYPES.bucket, ...TYPES.bucketLogging],
+    },
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
             if (attached(TYPES.bucketLogging).length === 0 && !isAcceptedSseS3Bucket(args, bucket)) {
@@ -143,18 +193,34 @@ export const s3AccessLogging = definePolicy({
 
 export const s3Versioning = definePolicy({
     name: "s3-versioning",
-    description: "S3 buckets keep object versions (versioning Enabled) so data can be recovered (NIST S3.14; platform rule for data zones).",
+    description:
+        "S3 buckets keep object versions (versioning Enabled) so data can be recovered (NIST S3.14; platform rule for data zones).",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status \"Enabled\".",
-    cdp: { concern: "governance", controls: ["platform rule", "NIST S3.14"], inspects: [...TYPES.bucket, ...TYPES.bucketVersioning] },
+    remediationSteps: 'Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status "Enabled".',
+    cdp: {
+        concern: "governance",
+        controls: ["platform rule", "NIST S3.14"],
+        inspects: [...TYPES.bucket, ...TYPES.bucketVersioning],
+    },
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
-            if (!attached(TYPES.bucketVersioning).some((v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled")) {
+            if (
+                !attached(TYPES.bucketVersioning).some(
+                    (v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
+                )
+            ) {
                 report(reportViolation, bucket, "versioning is not enabled");
             }
         });
     },
 });
 
-export const s3Policies = [s3BucketSseKmsCmk, s3PublicAccessBlock, s3TlsOnly, s3BucketOwnerEnforced, s3AccessLogging, s3Versioning];
+export const s3Policies = [
+    s3BucketSseKmsCmk,
+    s3PublicAccessBlock,
+    s3TlsOnly,
+    s3BucketOwnerEnforced,
+    s3AccessLogging,
+    s3Versioning,
+];

@@ -12,147 +12,147 @@ import { createEntityTables, createLocalDynamoClient } from "../../../tools/loca
 export const DOMAIN = "sales";
 
 export const CUSTOMER: EntityDefinition = {
-  name: "customer",
-  partitionKey: "customerId",
-  attributes: {
-    customerId: { type: "string", required: true },
-    email: { type: "email", required: true, pii: true },
-    name: { type: "string", required: true, pii: true, maxLength: 200 },
-    segment: { type: "string", enum: ["retail", "business", "vip"] },
-    lifetimeValue: { type: "number", minimum: 0 },
-  },
+    name: "customer",
+    partitionKey: "customerId",
+    attributes: {
+        customerId: { type: "string", required: true },
+        email: { type: "email", required: true, pii: true },
+        name: { type: "string", required: true, pii: true, maxLength: 200 },
+        segment: { type: "string", enum: ["retail", "business", "vip"] },
+        lifetimeValue: { type: "number", minimum: 0 },
+    },
 };
 
 export const ORDER: EntityDefinition = {
-  name: "order",
-  partitionKey: "customerId",
-  sortKey: "orderId",
-  attributes: {
-    customerId: { type: "string", required: true },
-    orderId: { type: "string", required: true },
-    amountMinor: { type: "integer", required: true, minimum: 0 },
-    currency: { type: "string", required: true, enum: ["EUR", "USD", "GBP"] },
-    placedAt: { type: "timestamp", required: true },
-  },
+    name: "order",
+    partitionKey: "customerId",
+    sortKey: "orderId",
+    attributes: {
+        customerId: { type: "string", required: true },
+        orderId: { type: "string", required: true },
+        amountMinor: { type: "integer", required: true, minimum: 0 },
+        currency: { type: "string", required: true, enum: ["EUR", "USD", "GBP"] },
+        placedAt: { type: "timestamp", required: true },
+    },
 };
 
 export const ENTITIES: EntityDefinition[] = [CUSTOMER, ORDER];
 
 /** Table names per entity (dynalite, like DynamoDB, wants at least 3 characters). */
 export function tablesFor(prefix: string): Record<string, string> {
-  return { customer: `${prefix}-customers`, order: `${prefix}-orders` };
+    return { customer: `${prefix}-customers`, order: `${prefix}-orders` };
 }
 
 type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
 
 export interface Dynalite {
-  readonly endpoint: string;
-  stop(): Promise<void>;
+    readonly endpoint: string;
+    stop(): Promise<void>;
 }
 
 /** An in-memory dynalite on 127.0.0.1 (any free port). */
 export async function startDynalite(): Promise<Dynalite> {
-  const dynalite = require("dynalite") as DynaliteFactory;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      (stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-      })),
-  };
+    const dynalite = require("dynalite") as DynaliteFactory;
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    let stopped: Promise<void> | undefined;
+    return {
+        endpoint: `http://127.0.0.1:${port}`,
+        stop: () =>
+            (stopped ??= new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+            })),
+    };
 }
 
 export async function createTables(endpoint: string, tables: Record<string, string>): Promise<void> {
-  const client = createLocalDynamoClient(endpoint);
-  try {
-    await createEntityTables(client, ENTITIES, tables);
-  } finally {
-    client.destroy();
-  }
+    const client = createLocalDynamoClient(endpoint);
+    try {
+        await createEntityTables(client, ENTITIES, tables);
+    } finally {
+        client.destroy();
+    }
 }
 
 export interface EventOptions {
-  readonly body?: unknown;
-  /** Raw body text (wins over `body`). */
-  readonly rawBody?: string;
-  readonly query?: Record<string, string | string[]>;
-  readonly headers?: Record<string, string>;
-  readonly resource?: string;
-  readonly pathParameters?: Record<string, string>;
-  readonly isBase64Encoded?: boolean;
+    readonly body?: unknown;
+    /** Raw body text (wins over `body`). */
+    readonly rawBody?: string;
+    readonly query?: Record<string, string | string[]>;
+    readonly headers?: Record<string, string>;
+    readonly resource?: string;
+    readonly pathParameters?: Record<string, string>;
+    readonly isBase64Encoded?: boolean;
 }
 
 /** An API Gateway REST proxy event for `method path` (path already URL-encoded, as on the wire). */
 export function proxyEvent(method: string, path: string, options: EventOptions = {}): APIGatewayProxyEvent {
-  const query = options.query ?? {};
-  const multi = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
-  const single = Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v[v.length - 1]]));
-  const body = options.rawBody ?? (options.body === undefined ? null : JSON.stringify(options.body));
-  const custom = options.headers ?? {};
-  const typed = Object.keys(custom).some((name) => name.toLowerCase() === "content-type");
-  const headers = { ...(body !== null && !typed ? { "Content-Type": "application/json" } : {}), ...custom };
-  return {
-    resource: options.resource ?? "/{proxy+}",
-    path,
-    httpMethod: method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: Object.keys(single).length > 0 ? single : null,
-    multiValueQueryStringParameters: Object.keys(multi).length > 0 ? multi : null,
-    pathParameters: options.pathParameters ?? null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: options.isBase64Encoded ?? false,
-    requestContext: {} as APIGatewayProxyEvent["requestContext"],
-  };
+    const query = options.query ?? {};
+    const multi = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+    const single = Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v[v.length - 1]]));
+    const body = options.rawBody ?? (options.body === undefined ? null : JSON.stringify(options.body));
+    const custom = options.headers ?? {};
+    const typed = Object.keys(custom).some((name) => name.toLowerCase() === "content-type");
+    const headers = { ...(body !== null && !typed ? { "Content-Type": "application/json" } : {}), ...custom };
+    return {
+        resource: options.resource ?? "/{proxy+}",
+        path,
+        httpMethod: method,
+        headers,
+        multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+        queryStringParameters: Object.keys(single).length > 0 ? single : null,
+        multiValueQueryStringParameters: Object.keys(multi).length > 0 ? multi : null,
+        pathParameters: options.pathParameters ?? null,
+        stageVariables: null,
+        body,
+        isBase64Encoded: options.isBase64Encoded ?? false,
+        requestContext: {} as APIGatewayProxyEvent["requestContext"],
+    };
 }
 
 export interface ParsedResult {
-  readonly status: number;
-  readonly headers: Record<string, unknown>;
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly status: number;
+    readonly headers: Record<string, unknown>;
+    readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export function parse(result: APIGatewayProxyResult): ParsedResult {
-  return {
-    status: result.statusCode,
-    headers: result.headers ?? {},
-    body: result.body === "" ? undefined : JSON.parse(result.body),
-  };
+    return {
+        status: result.statusCode,
+        headers: result.headers ?? {},
+        body: result.body === "" ? undefined : JSON.parse(result.body),
+    };
 }
 
 export interface RecordingLogger extends ApiLogger {
-  readonly lines: { level: string; message: string; attributes: Record<string, unknown> }[];
+    readonly lines: { level: string; message: string; attributes: Record<string, unknown> }[];
 }
 
 export function recordingLogger(): RecordingLogger {
-  const lines: RecordingLogger["lines"] = [];
-  const record = (level: string) => (message: string, attributes: Record<string, unknown>) => {
-    lines.push({ level, message, attributes });
-  };
-  return { lines, info: record("info"), warn: record("warn"), error: record("error") };
+    const lines: RecordingLogger["lines"] = [];
+    const record = (level: string) => (message: string, attributes: Record<string, unknown>) => {
+        lines.push({ level, message, attributes });
+    };
+    return { lines, info: record("info"), warn: record("warn"), error: record("error") };
 }
 
 export const customer = (id: string, extra: Record<string, unknown> = {}) => ({
-  customerId: id,
-  email: `${id}@example.com`,
-  name: `Customer ${id}`,
-  ...extra,
+    customerId: id,
+    email: `${id}@example.com`,
+    name: `Customer ${id}`,
+    ...extra,
 });
 
 export const order = (customerId: string, orderId: string, extra: Record<string, unknown> = {}) => ({
-  customerId,
-  orderId,
-  amountMinor: 1250,
-  currency: "EUR",
-  placedAt: "2024-05-01T10:00:00Z",
-  ...extra,
+    customerId,
+    orderId,
+    amountMinor: 1250,
+    currency: "EUR",
+    placedAt: "2024-05-01T10:00:00Z",
+    ...extra,
 });
