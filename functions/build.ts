@@ -14,6 +14,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { build } from "esbuild";
+import { packageRoot } from "../model/package-root";
 
 export interface BundleOptions {
     /** Bundle `@aws-sdk/*` too instead of relying on the Lambda runtime copy. */
@@ -67,19 +68,8 @@ export function findFunctionEntries(functionsDir: string): FunctionEntry[] {
         .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The repository root: the closest ancestor holding package.json. */
-export function repoRoot(from: string = __dirname): string {
-    let dir = from;
-    while (!existsSync(path.join(dir, "package.json"))) {
-        const parent = path.dirname(dir);
-        if (parent === dir) throw new Error(`no package.json above ${from}`);
-        dir = parent;
-    }
-    return dir;
-}
-
 async function main(argv: string[]): Promise<void> {
-    const root = repoRoot();
+    const root = packageRoot(__dirname);
     const flag = argv.indexOf("--outdir");
     const outdir = path.resolve(root, flag >= 0 && argv[flag + 1] ? argv[flag + 1] : "dist/lambda");
     const functions = findFunctionEntries(path.join(root, "functions"));

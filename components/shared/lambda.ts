@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { lambdaBundleDir, packageRoot } from "../../model/package-root";
 import { awsContext } from "./context";
 import { ValidationError } from "./errors";
 import type { PolicyStatement } from "./iam";
@@ -11,23 +12,12 @@ import { serviceRole } from "./roles";
 /** The Lambda runtime of every platform function. */
 export const LAMBDA_RUNTIME = "nodejs24.x";
 
-/** Root of the package (where package.json is), from source (components/shared) or compiled (dist/components/shared). */
-function packageRoot(): string {
-    let dir = __dirname;
-    while (!fs.existsSync(path.join(dir, "package.json"))) {
-        const up = path.dirname(dir);
-        if (up === dir) return __dirname;
-        dir = up;
-    }
-    return dir;
-}
-
 /**
  * The deployment archive of a function bundled by `npm run build` (esbuild, `functions/<name>/index.ts` →
  * `dist/lambda/<name>/index.js`). A missing bundle is a clear error, not an empty deployment.
  */
 export function functionCode(bundle: string): pulumi.asset.FileArchive {
-    const dir = path.join(packageRoot(), "dist", "lambda", bundle);
+    const dir = lambdaBundleDir(packageRoot(__dirname), bundle);
     if (!fs.existsSync(path.join(dir, "index.js"))) {
         throw new ValidationError(`Lambda bundle "${bundle}" is missing`, [
             {

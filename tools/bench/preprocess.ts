@@ -23,7 +23,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from "aws-lambda";
-import { bundleFunction, repoRoot } from "../../functions/build";
+import { bundleFunction } from "../../functions/build";
+import { packageRoot } from "../../model/package-root";
 
 const TARGET_RATIO = 0.6;
 const EVENT_LIMIT_BYTES = 6_291_456;
@@ -350,7 +351,7 @@ async function main(args: string[]): Promise<number> {
         `\nwith HASH_IDENTIFIERS=true on the all-Ok batch: ${fmt((fitting.records.length / hashMs) * 1000)} records/s`,
     );
 
-    const root = repoRoot(__dirname);
+    const root = packageRoot(__dirname);
     const outdir = mkdtempSync(path.join(tmpdir(), "bench-preprocess-"));
     try {
         const fn = await bundleFunction(

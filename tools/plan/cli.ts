@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { packageRoot } from "../../model/package-root";
 import { toPlanDocument } from "./document";
 import { runPlan } from "./harness";
 import { platformPacks } from "./packs";
@@ -85,16 +86,8 @@ export function parseArgs(argv: string[]): CliArgs {
     return args;
 }
 
-/** The repository root (where the platform's Pulumi.yaml is), from dist/tools/plan or tools/plan. */
-export function repoRoot(): string {
-    let dir = __dirname;
-    while (!fs.existsSync(path.join(dir, "Pulumi.yaml")) || path.basename(dir) === "dist") {
-        const up = path.dirname(dir);
-        if (up === dir) throw new Error(`cannot find the project's Pulumi.yaml above ${__dirname}`);
-        dir = up;
-    }
-    return dir;
-}
+/** The platform repository root (where its package.json and Pulumi.yaml are). */
+export const repoRoot = (): string => packageRoot(__dirname);
 
 /** The module to load for a program directory, registering ts-node for TypeScript programs. */
 function programEntry(dir: string): string {

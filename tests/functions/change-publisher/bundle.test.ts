@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { coldStart as coldStartWith } from "../cold-start";
 import type { DynamoDBStreamEvent } from "aws-lambda";
-import { bundleFunction, findFunctionEntries, repoRoot } from "../../../functions/build";
+import { bundleFunction, findFunctionEntries } from "../../../functions/build";
+import { packageRoot } from "../../../model/package-root";
 import type { ChangePublisherHandler } from "../../../functions/change-publisher/handler";
 import { ENV, streamRecord } from "./helpers";
 
@@ -37,7 +38,7 @@ function coldStart(modulePath: string, env: Env): { handler?: ChangePublisherHan
 
 describe("change-publisher entry point and bundle", function () {
     this.timeout(60_000);
-    const root = repoRoot(__dirname);
+    const root = packageRoot(__dirname);
     const source = path.join(root, "functions/change-publisher/index.ts");
     let outdir: string;
     let outfile: string;

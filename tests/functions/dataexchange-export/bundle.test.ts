@@ -11,7 +11,8 @@ import { CreateJobCommand, DataExchangeClient, StartJobCommand } from "@aws-sdk/
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { coldStart as coldStartWith } from "../cold-start";
-import { bundleFunction, findFunctionEntries, repoRoot } from "../../../functions/build";
+import { bundleFunction, findFunctionEntries } from "../../../functions/build";
+import { packageRoot } from "../../../model/package-root";
 import type { ExportHandler } from "../../../functions/dataexchange-export/handler";
 import { BUCKET, DATA_SET_ID, ENV, KMS_KEY_ARN, REVISION_ID, fakeJobsApi, revisionEvent } from "./helpers";
 
@@ -27,7 +28,7 @@ function coldStart(
 
 describe("dataexchange-export entry point and bundle", function () {
     this.timeout(60_000);
-    const root = repoRoot(__dirname);
+    const root = packageRoot(__dirname);
     const source = path.join(root, "functions/dataexchange-export/index.ts");
     let ddx: AwsClientStub<DataExchangeClient>;
     let outdir: string;

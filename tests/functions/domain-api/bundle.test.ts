@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { expect } from "chai";
-import { bundleFunction, findFunctionEntries, repoRoot } from "../../../functions/build";
+import { bundleFunction, findFunctionEntries } from "../../../functions/build";
+import { packageRoot } from "../../../model/package-root";
 import type { DomainApiHandler } from "../../../functions/domain-api/handler";
 import {
     DOMAIN,
@@ -72,7 +73,7 @@ function coldStart(modulePath: string, env: Env): { handler?: DomainApiHandler }
 
 describe("domain-api entry point and bundle", function () {
     this.timeout(60_000);
-    const root = repoRoot(__dirname);
+    const root = packageRoot(__dirname);
     const source = path.join(root, "functions/domain-api/index.ts");
     const tables = tablesFor("bundle");
     let dynalite: Dynalite;

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from "aws-lambda";
 import { expect } from "chai";
-import { bundleFunction, findFunctionEntries, repoRoot } from "../../../functions/build";
+import { bundleFunction, findFunctionEntries } from "../../../functions/build";
+import { packageRoot } from "../../../model/package-root";
 import { apiEvent, customer, firehoseEvent, transaction, weblog } from "./helpers";
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
@@ -24,7 +25,7 @@ function withoutProcessedAt(response: FirehoseTransformationResult): unknown {
 
 describe("preprocess bundle (esbuild)", function () {
     this.timeout(60_000);
-    const root = repoRoot(__dirname);
+    const root = packageRoot(__dirname);
     const previousLevel = process.env.POWERTOOLS_LOG_LEVEL;
     let outdir: string;
     let outfile: string;
