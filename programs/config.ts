@@ -1,6 +1,6 @@
 import { IssueCollector, ValidationError } from "../components/shared/errors";
 import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN, TAG_VALUE_PATTERN } from "../components/shared/tags";
-import { type EntityDefinition, entityIssues } from "../components/domain/entities";
+import { type EntityDefinition, entityIssues } from "../model/entities";
 import type { DaxSpec } from "../components/domain/operational-store";
 import type { MatchType } from "../components/domain/entity-resolution";
 import { CLASSIFICATIONS } from "../components/governance/lake-formation";
@@ -8,7 +8,7 @@ import type { EventRoute, SyncSchedule } from "../components/ingest/event-ingest
 import type { SftpPartner } from "../components/ingest/sftp-ingest";
 import type { DataExchangeDataSet } from "../components/ingest/third-party-feed";
 import type { ObjectLockSpec } from "../components/storage/data-lake-zone";
-import { STORAGE_CLASS_ORDER, validateLifecycle, type ZoneLifecycle } from "../components/storage/lifecycle";
+import { STORAGE_CLASS_ORDER, validateLifecycle, type ZoneLifecycle } from "../model/lifecycle";
 
 /** The config namespace of the platform: every key is `cdp:<name>`. */
 export const CONFIG_NAMESPACE = "cdp";

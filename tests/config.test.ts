@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { isValidationError, type ValidationError } from "../components/shared/errors";
+import type { ValidationError } from "../components/shared/errors";
+import { isValidationError } from "../model/issues";
 import { parsePlatformConfig } from "../programs/config";
 import { ROOT } from "./helpers/plan";
 import { loadEngineConfig } from "../tools/plan/stack-config";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
-import type { EntityDefinition } from "../components/domain/entities";
-import { entityJsonSchema } from "../components/domain/openapi";
+import type { EntityDefinition } from "../model/entities";
+import { entityJsonSchema } from "../model/openapi";
 import { ProducerDomain } from "../components/domain/producer-domain";
 import { Naming } from "../components/shared/naming";
 import type { PlanDocument } from "../tools/plan/document";

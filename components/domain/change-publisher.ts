@@ -6,7 +6,7 @@ import { NodeFunction } from "../shared/lambda";
 import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
 import { createDeadLetterQueue } from "../shared/queues";
-import type { EntityDefinition } from "./entities";
+import type { EntityDefinition } from "../../model/entities";
 
 /** Where a domain publishes its change events: the hub account's stream and bus (by ARN, cross-account). */
 export interface HubTargets {

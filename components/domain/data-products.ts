@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
 import type { Naming } from "../shared/naming";
 import { DataLake } from "../storage/data-lake";
-import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "./entities";
+import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "../../model/entities";
 
 export interface DataProductsArgs {
     naming: Naming;

@@ -5,7 +5,7 @@ import { IssueCollector } from "../shared/errors";
 import { s3AccessStatements } from "../shared/iam";
 import type { Naming } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
-import type { EntityDefinition } from "./entities";
+import type { EntityDefinition } from "../../model/entities";
 
 /** Entity Resolution attribute types the platform maps entity attributes to. */
 export const MATCH_TYPES = [

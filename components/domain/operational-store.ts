@@ -6,7 +6,7 @@ import type { PolicyStatement } from "../shared/iam";
 import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
 import { serviceRole } from "../shared/roles";
-import { type EntityDefinition, entityIssues, indexedAttributes } from "./entities";
+import { type EntityDefinition, entityIssues, indexedAttributes } from "../../model/entities";
 
 /** DAX in front of the tables. */
 export interface DaxSpec {

@@ -8,7 +8,7 @@ import type { LakeFormation } from "../governance/lake-formation";
 import { ChangePublisher, type HubTargets } from "./change-publisher";
 import { DataProducts } from "./data-products";
 import { EntityResolution, type EntityResolutionArgs, type MatchType } from "./entity-resolution";
-import { type EntityDefinition, entityIssues } from "./entities";
+import { type EntityDefinition, entityIssues } from "../../model/entities";
 import { type DaxSpec, OperationalStore } from "./operational-store";
 import { PublishingApi, type PublishingApiArgs } from "./publishing-api";
 

@@ -7,8 +7,8 @@ import { NodeFunction } from "../shared/lambda";
 import { createLogGroup } from "../shared/logs";
 import type { Naming } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
-import type { EntityDefinition } from "./entities";
-import { entityJsonSchema, openApiDocument } from "./openapi";
+import type { EntityDefinition } from "../../model/entities";
+import { entityJsonSchema, openApiDocument } from "../../model/openapi";
 
 export interface PublishingApiArgs {
     naming: Naming;

@@ -13,7 +13,12 @@ import { KmsKey } from "../shared/kms";
 import type { Naming } from "../shared/naming";
 import { zoneTags } from "../shared/tags";
 import { createSecureBucket, type SecureBucket } from "./secure-bucket";
-import { DEFAULT_ZONE_LIFECYCLES, GENERIC_ZONE_LIFECYCLE, validateLifecycle, type ZoneLifecycle } from "./lifecycle";
+import {
+    DEFAULT_ZONE_LIFECYCLES,
+    GENERIC_ZONE_LIFECYCLE,
+    validateLifecycle,
+    type ZoneLifecycle,
+} from "../../model/lifecycle";
 
 /** Object Lock default retention for records that must not be altered or deleted (WORM), e.g. financial records. */
 export interface ObjectLockSpec {

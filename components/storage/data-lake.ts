@@ -7,7 +7,7 @@ import { dataStoreOptions } from "../shared/protection";
 import { CLASSIFICATIONS, type LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
 import { AccessLogBucket } from "./access-log-bucket";
 import { DataLakeZone, type ObjectLockSpec, type ZoneGrant } from "./data-lake-zone";
-import type { ZoneLifecycle } from "./lifecycle";
+import type { ZoneLifecycle } from "../../model/lifecycle";
 
 /** One zone of the lake as the `DataLake` builds it. */
 export interface ZoneSpec {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { denyInsecureTransport, policyJson, type PolicyStatement } from "../shared/iam";
 import { dataStoreOptions } from "../shared/protection";
-import type { ZoneLifecycle } from "./lifecycle";
+import type { ZoneLifecycle } from "../../model/lifecycle";
 
 /** How a bucket's objects are encrypted by default. */
 export type BucketEncryption =

@@ -3,16 +3,15 @@
  * loudly, naming the variable, instead of answering requests against the wrong tables.
  *
  *   DOMAIN        business domain name (1-64 letters, digits, `-` or `_`)
- *   ENTITIES      JSON array of EntityDefinition (components/domain/entities.ts)
+ *   ENTITIES      JSON array of EntityDefinition (model/entities.ts)
  *   TABLES        JSON object: entity name → DynamoDB table name, one entry per entity and no others
  *   DAX_ENDPOINT  optional DAX cluster endpoint (`dax://…` or `daxs://…`): reads and writes go through DAX
  *   AWS_REGION    set by Lambda; the region of the DynamoDB and DAX clients
  *
- * The entity check is a light, dependency-free copy of entityIssues (components/domain/entities.ts), whose module
- * loads Pulumi: the Pulumi component validates definitions fully before they reach this function.
+ * ENTITIES is checked by the same `entityIssues` (model/entities.ts) that validates the stack config.
  */
-import type { AttributeType, EntityDefinition } from "../../components/domain/entities";
-import { MANAGED_ATTRIBUTE_NAMES } from "../../components/domain/openapi";
+import { type EntityDefinition, entityIssues } from "../../model/entities";
+import { formatIssue } from "../../model/issues";
 
 export interface DomainApiConfig {
     readonly domain: string;
@@ -23,19 +22,7 @@ export interface DomainApiConfig {
     readonly region?: string;
 }
 
-const ATTRIBUTE_TYPES: readonly AttributeType[] = [
-    "string",
-    "integer",
-    "number",
-    "boolean",
-    "timestamp",
-    "email",
-    "object",
-    "array",
-];
 const DOMAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const ENTITY_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const DAX_ENDPOINT = /^daxs?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/;
 
@@ -58,58 +45,12 @@ function parseJson(name: string, raw: string | undefined): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** Problems with one entity definition, each prefixed with `ENTITIES[i]`. */
-function entityProblems(value: unknown, at: string): string[] {
-    if (!isRecord(value)) return [`${at} must be an object`];
-    const problems: string[] = [];
-    const { name, partitionKey, sortKey, attributes } = value;
-    if (typeof name !== "string" || !ENTITY_NAME.test(name))
-        problems.push(`${at}.name must be 2-32 lower-case letters, digits or hyphens`);
-    if (!isRecord(attributes) || Object.keys(attributes).length === 0) {
-        return [...problems, `${at}.attributes must be a non-empty map of attribute name → {type, ...}`];
-    }
-    for (const [attr, spec] of Object.entries(attributes)) {
-        const a = `${at}.attributes.${attr}`;
-        if (!ATTRIBUTE_NAME.test(attr))
-            problems.push(`${a}: attribute names are letters, digits and _ starting with a letter`);
-        if ((MANAGED_ATTRIBUTE_NAMES as readonly string[]).includes(attr))
-            problems.push(`${a} is managed by the platform`);
-        if (!isRecord(spec) || !ATTRIBUTE_TYPES.includes(spec.type as AttributeType)) {
-            problems.push(`${a}.type must be one of ${ATTRIBUTE_TYPES.join(", ")}`);
-            continue;
-        }
-        if (spec.enum !== undefined && (!Array.isArray(spec.enum) || !spec.enum.every((v) => typeof v === "string"))) {
-            problems.push(`${a}.enum must be an array of strings`);
-        }
-        for (const bound of ["minimum", "maximum", "maxLength"] as const) {
-            if (spec[bound] !== undefined && (typeof spec[bound] !== "number" || !Number.isFinite(spec[bound]))) {
-                problems.push(`${a}.${bound} must be a number`);
-            }
-        }
-    }
-    const stringKey = (key: unknown, what: string, optional: boolean) => {
-        if (key === undefined && optional) return;
-        if (typeof key !== "string" || !(key in attributes))
-            problems.push(`${at}.${what} must name one of the entity's attributes`);
-        else if ((attributes[key] as { type?: unknown }).type !== "string")
-            problems.push(`${at}.${what} (${key}) must be a string attribute`);
-    };
-    stringKey(partitionKey, "partitionKey", false);
-    stringKey(sortKey, "sortKey", true);
-    return problems;
-}
-
 function loadEntities(raw: string | undefined): EntityDefinition[] {
     const value = parseJson("ENTITIES", raw);
     if (!Array.isArray(value) || value.length === 0)
         throw new ConfigError("ENTITIES must be a non-empty JSON array of entity definitions");
-    const problems = value.flatMap((entity, i) => entityProblems(entity, `ENTITIES[${i}]`));
-    const names = value.map((entity) => (isRecord(entity) ? entity.name : undefined));
-    names.forEach((name, i) => {
-        if (names.indexOf(name) !== i)
-            problems.push(`ENTITIES[${i}].name ${JSON.stringify(name)} is used by another entity`);
-    });
-    if (problems.length > 0) throw new ConfigError(`ENTITIES is invalid:\n  - ${problems.join("\n  - ")}`);
+    const issues = entityIssues("ENTITIES", value);
+    if (issues.length > 0) throw new ConfigError(`ENTITIES is invalid:\n  - ${issues.map(formatIssue).join("\n  - ")}`);
     return value as EntityDefinition[];
 }
 

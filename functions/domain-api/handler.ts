@@ -8,15 +8,8 @@
  * (1, then +1 per update), `createdAt` and `updatedAt` (ISO 8601 UTC).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type { EntityDefinition } from "../../components/domain/entities";
-import {
-    MANAGED_ATTRIBUTE_NAMES,
-    PAGE_LIMIT,
-    entityJsonSchema,
-    entityKeys,
-    keySchema,
-    versionSchema,
-} from "../../components/domain/openapi";
+import { type EntityDefinition, MANAGED_ATTRIBUTES, keyAttributes } from "../../model/entities";
+import { PAGE_LIMIT, entityJsonSchema, keySchema, versionSchema } from "../../model/openapi";
 import type { DomainApiConfig } from "./config";
 import {
     ALLOWED_METHODS,
@@ -77,7 +70,7 @@ const VERSION_SCHEMA = versionSchema("");
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/;
 
 function model(entity: EntityDefinition, table: string): EntityModel {
-    const keys = entityKeys(entity);
+    const keys = keyAttributes(entity);
     return {
         entity,
         table,
@@ -85,7 +78,7 @@ function model(entity: EntityDefinition, table: string): EntityModel {
         createSchema: entityJsonSchema(entity, "create"),
         updateSchema: entityJsonSchema(entity, "update"),
         keySchemas: Object.fromEntries(keys.map((key) => [key, keySchema(entity.attributes[key])])),
-        returned: [...Object.keys(entity.attributes), ...MANAGED_ATTRIBUTE_NAMES],
+        returned: [...Object.keys(entity.attributes), ...MANAGED_ATTRIBUTES],
         mutable: Object.keys(entity.attributes).filter((name) => !keys.includes(name)),
     };
 }

@@ -3,8 +3,8 @@
  * to an entity resource.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import type { EntityDefinition } from "../../components/domain/entities";
-import { entityKeys, entityPaths } from "../../components/domain/openapi";
+import { type EntityDefinition, keyAttributes } from "../../model/entities";
+import { entityPaths } from "../../model/openapi";
 
 export type ErrorCode =
     | "ValidationError"
@@ -140,7 +140,7 @@ export class Router {
         if (known) {
             const keys: Record<string, string> = {};
             if (known.kind === "item") {
-                for (const key of entityKeys(known.entity)) {
+                for (const key of keyAttributes(known.entity)) {
                     const value = event.pathParameters?.[key];
                     if (value === undefined) return undefined;
                     keys[key] = value;

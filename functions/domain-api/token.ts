@@ -11,7 +11,7 @@
  * start of a page within data the caller is already allowed to read (IAM authorises the whole resource).
  */
 import { createHash } from "node:crypto";
-import { KEY_MAX_LENGTH, NEXT_TOKEN_MAX_LENGTH } from "../../components/domain/openapi";
+import { KEY_MAX_LENGTH, NEXT_TOKEN_MAX_LENGTH } from "../../model/openapi";
 import { codePointLength } from "./validate";
 
 const CHECKSUM_BYTES = 16;

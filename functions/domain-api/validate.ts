@@ -7,7 +7,7 @@
  * The first problem found is reported as `{field, message}`, `field` naming the top-level body attribute, path or
  * query parameter at fault.
  */
-import { NUMBER_LIMIT, NUMBER_MIN_MAGNITUDE } from "../../components/domain/openapi";
+import { NUMBER_LIMIT, NUMBER_MIN_MAGNITUDE } from "../../model/openapi";
 
 export interface Issue {
     readonly field?: string;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createSecureBucket } from "../../components/storage/secure-bucket";
-import { DEFAULT_ZONE_LIFECYCLES } from "../../components/storage/lifecycle";
+import { DEFAULT_ZONE_LIFECYCLES } from "../../model/lifecycle";
 import { key, lake, type PolicyCase } from "./kit";
 
 /** A bucket that satisfies every S3 rule except the ones `omit` drops, on the data lake's log bucket. */

@@ -25,8 +25,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import type { EntityDefinition } from "../../components/domain/entities";
-import { entityKeys, entityPaths } from "../../components/domain/openapi";
+import { type EntityDefinition, keyAttributes } from "../../model/entities";
+import { entityPaths } from "../../model/openapi";
 import { createHandler, type ApiLogger, type DomainApiHandler } from "../../functions/domain-api/handler";
 import { createDynamoStore } from "../../functions/domain-api/store";
 
@@ -86,7 +86,7 @@ export async function createEntityTables(
     for (const entity of entities) {
         const TableName = tables[entity.name];
         if (TableName === undefined) throw new Error(`tables has no table for entity "${entity.name}"`);
-        const keys = entityKeys(entity);
+        const keys = keyAttributes(entity);
         try {
             await client.send(
                 new CreateTableCommand({

@@ -57,9 +57,11 @@ describe("domain-api configuration", () => {
         expect(message).to.match(/^ENTITIES is invalid/);
         expect(message).to.contain("ENTITIES[0].name");
         expect(message).to.contain("ENTITIES[1].attributes.amount.type");
-        expect(message).to.contain("ENTITIES[1].attributes.version is managed by the platform");
+        expect(message).to.contain('ENTITIES[1].attributes.version: got "version"; expected a name other than');
         expect(message).to.contain("ENTITIES[1].partitionKey");
-        expect(message).to.contain("ENTITIES[2].partitionKey (n) must be a string attribute");
+        expect(message).to.contain(
+            'ENTITIES[2].attributes.n.type: got "integer"; expected "string": partitionKey attributes are strings',
+        );
         expect(failure({ ...VALID, ENTITIES: JSON.stringify([ENTITIES[0], ENTITIES[0]]) })).to.contain(
             "ENTITIES[1].name",
         );

@@ -3,7 +3,7 @@
  * concurrency, pagination, and clean 4xx answers (never a 500) for bad input.
  */
 import { expect } from "chai";
-import type { EntityDefinition } from "../../../components/domain/entities";
+import type { EntityDefinition } from "../../../model/entities";
 import { createHandler, type DomainApiHandler } from "../../../functions/domain-api/handler";
 import { createDynamoStore, type DocumentStore } from "../../../functions/domain-api/store";
 import {

@@ -5,7 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import type { EntityDefinition } from "../../../components/domain/entities";
+import type { EntityDefinition } from "../../../model/entities";
 import type { ApiLogger } from "../../../functions/domain-api/handler";
 import { createEntityTables, createLocalDynamoClient } from "../../../tools/local/domain-api-server";
 

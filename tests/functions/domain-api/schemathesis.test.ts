@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { openApiDocument } from "../../../components/domain/openapi";
+import { openApiDocument } from "../../../model/openapi";
 import { startDomainApiServer, type DomainApiServer } from "../../../tools/local/domain-api-server";
 import {
     DOMAIN,

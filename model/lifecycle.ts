@@ -1,4 +1,4 @@
-import type { ValidationIssue } from "../shared/errors";
+import type { ValidationIssue } from "./issues";
 
 /** S3 storage classes a lifecycle rule can transition to, in the order S3 allows transitions (the "waterfall"). */
 export const STORAGE_CLASS_ORDER = [

@@ -1,4 +1,4 @@
-import { IssueCollector, type ValidationIssue } from "../shared/errors";
+import { IssueCollector, type ValidationIssue } from "./issues";
 
 /** Attribute types an entity definition may use. Keys are always strings. */
 export const ATTRIBUTE_TYPES = [
@@ -58,19 +58,31 @@ const ENTITY_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const INDEX_NAME = /^[A-Za-z0-9_.-]{3,64}$/;
 
-/** Every problem in entity definitions, each naming `key[...]`, the value and what is expected. */
-export function entityIssues(key: string, entities: readonly EntityDefinition[]): ValidationIssue[] {
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Every problem in entity definitions, each naming `key[...]`, the value and what is expected. The one check of a
+ * definition, used on both sides: the stack config and components (typed input) and the domain-api Lambda's
+ * `ENTITIES` variable (arbitrary JSON), so it never trusts the shape it is given.
+ */
+export function entityIssues(key: string, entities: readonly unknown[]): ValidationIssue[] {
     const issues = new IssueCollector();
-    const names = new Set<string>();
-    entities.forEach((e, i) => {
+    const names = new Set<unknown>();
+    entities.forEach((entity, i) => {
         const at = `${key}[${i}]`;
+        if (!isRecord(entity)) {
+            issues.add(at, entity, "an entity definition {name, partitionKey, sortKey?, attributes, indexes?}");
+            return;
+        }
+        const e = entity as Partial<Record<keyof EntityDefinition, unknown>>;
         if (typeof e.name !== "string" || !ENTITY_NAME.test(e.name))
             issues.add(`${at}.name`, e.name, "2-32 lower-case letters, digits or hyphens");
         if (names.has(e.name))
             issues.add(`${at}.name`, e.name, "an entity name not used by another entity of the domain");
         names.add(e.name);
-        const attrs = e.attributes ?? {};
-        if (typeof attrs !== "object" || Array.isArray(attrs) || Object.keys(attrs).length === 0) {
+        const attrs = e.attributes;
+        if (!isRecord(attrs) || Object.keys(attrs).length === 0) {
             issues.add(`${at}.attributes`, attrs, "a map of attribute name → {type, required?, ...}");
             return;
         }
@@ -80,13 +92,25 @@ export function entityIssues(key: string, entities: readonly EntityDefinition[])
                 issues.add(a, name, "an attribute name of letters, digits and _ starting with a letter (≤ 64)");
             if ((MANAGED_ATTRIBUTES as readonly string[]).includes(name))
                 issues.add(a, name, `a name other than ${MANAGED_ATTRIBUTES.join(", ")} (managed by the platform)`);
-            if (!spec || !(ATTRIBUTE_TYPES as readonly string[]).includes(spec.type))
-                issues.add(`${a}.type`, spec?.type, `one of ${ATTRIBUTE_TYPES.join(", ")}`);
+            if (!isRecord(spec) || !(ATTRIBUTE_TYPES as readonly unknown[]).includes(spec.type)) {
+                issues.add(`${a}.type`, isRecord(spec) ? spec.type : spec, `one of ${ATTRIBUTE_TYPES.join(", ")}`);
+                continue;
+            }
+            if (
+                spec.enum !== undefined &&
+                (!Array.isArray(spec.enum) || !spec.enum.every((v) => typeof v === "string"))
+            )
+                issues.add(`${a}.enum`, spec.enum, "an array of strings");
+            for (const bound of ["minimum", "maximum", "maxLength"] as const) {
+                const v = spec[bound];
+                if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v)))
+                    issues.add(`${a}.${bound}`, v, "a finite number");
+            }
         }
-        const stringKey = (k: string | undefined, what: string) => {
+        const stringKey = (k: unknown, what: string) => {
             if (k === undefined) return;
-            const spec = attrs[k];
-            if (!spec)
+            const spec = typeof k === "string" && Object.hasOwn(attrs, k) ? attrs[k] : undefined;
+            if (!isRecord(spec))
                 issues.add(`${at}.${what}`, k, `one of the entity's attributes (${Object.keys(attrs).join(", ")})`);
             else if (spec.type !== "string")
                 issues.add(`${at}.attributes.${k}.type`, spec.type, `"string": ${what} attributes are strings`);
@@ -94,18 +118,32 @@ export function entityIssues(key: string, entities: readonly EntityDefinition[])
         if (e.partitionKey === undefined) issues.add(`${at}.partitionKey`, undefined, "the partition key attribute");
         stringKey(e.partitionKey, "partitionKey");
         stringKey(e.sortKey, "sortKey");
-        const indexNames = new Set<string>();
-        (e.indexes ?? []).forEach((ix, j) => {
-            if (!INDEX_NAME.test(ix.name ?? ""))
-                issues.add(`${at}.indexes[${j}].name`, ix.name, "3-64 letters, digits, _ - or .");
-            if (indexNames.has(ix.name))
-                issues.add(`${at}.indexes[${j}].name`, ix.name, "an index name not used by another index");
-            indexNames.add(ix.name);
-            stringKey(ix.partitionKey, `indexes[${j}].partitionKey`);
-            stringKey(ix.sortKey, `indexes[${j}].sortKey`);
-        });
-        if (e.ttlAttribute !== undefined && attrs[e.ttlAttribute]?.type !== "integer") {
-            issues.add(`${at}.ttlAttribute`, e.ttlAttribute, "an integer attribute of the entity (epoch seconds)");
+        const indexes = e.indexes ?? [];
+        if (!Array.isArray(indexes)) {
+            issues.add(`${at}.indexes`, indexes, "a list of {name, partitionKey, sortKey?}");
+        } else {
+            const indexNames = new Set<unknown>();
+            indexes.forEach((ix: unknown, j) => {
+                const index = isRecord(ix) ? ix : {};
+                if (typeof index.name !== "string" || !INDEX_NAME.test(index.name))
+                    issues.add(`${at}.indexes[${j}].name`, index.name, "3-64 letters, digits, _ - or .");
+                if (indexNames.has(index.name))
+                    issues.add(`${at}.indexes[${j}].name`, index.name, "an index name not used by another index");
+                indexNames.add(index.name);
+                if (index.partitionKey === undefined)
+                    issues.add(`${at}.indexes[${j}].partitionKey`, undefined, "the index's partition key attribute");
+                stringKey(index.partitionKey, `indexes[${j}].partitionKey`);
+                stringKey(index.sortKey, `indexes[${j}].sortKey`);
+            });
+        }
+        if (e.ttlAttribute !== undefined) {
+            const ttl = typeof e.ttlAttribute === "string" && Object.hasOwn(attrs, e.ttlAttribute);
+            if (
+                !ttl ||
+                !isRecord(attrs[e.ttlAttribute as string]) ||
+                (attrs[e.ttlAttribute as string] as { type?: unknown }).type !== "integer"
+            )
+                issues.add(`${at}.ttlAttribute`, e.ttlAttribute, "an integer attribute of the entity (epoch seconds)");
         }
     });
     return [...issues.issues];

@@ -4,8 +4,7 @@
  * functions/domain-api implements.
  *
  * Pure (no Pulumi, no AWS SDK): the domain-api Lambda bundles this module to validate requests against the very
- * schemas the document publishes. Only *types* are imported from ./entities, whose module pulls in @pulumi/pulumi
- * through ../shared/errors; the few values needed from it are mirrored here (a test keeps them in step).
+ * schemas the document publishes.
  *
  * Resources, for an entity `customer` (partition key `customerId`) and `order` (partition key `customerId`, sort
  * key `orderId`):
@@ -18,10 +17,7 @@
  *   DELETE /customers/{customerId}?version=    delete, conditional when `version` is given (204; 404; 409)
  *   (…/orders/{customerId}/{orderId} likewise)
  */
-import type { AttributeSpec, EntityDefinition } from "./entities";
-
-/** Mirrors MANAGED_ATTRIBUTES of ./entities (not imported: that module loads Pulumi). */
-export const MANAGED_ATTRIBUTE_NAMES = ["version", "createdAt", "updatedAt"] as const;
+import { type AttributeSpec, type EntityDefinition, keyAttributes, MANAGED_ATTRIBUTES } from "./entities";
 
 /** Default maxLength of string attributes. */
 export const DEFAULT_STRING_MAX_LENGTH = 1024;
@@ -65,10 +61,6 @@ export interface OpenApiOptions {
 type Schema = Record<string, unknown>;
 
 /** The key attributes of an entity (partition, then sort); mirrors keyAttributes of ./entities. */
-export function entityKeys(entity: EntityDefinition): string[] {
-    return [entity.partitionKey, ...(entity.sortKey ? [entity.sortKey] : [])];
-}
-
 /** `customer` → `Customer`, `payment-method` → `PaymentMethod` (schema and operation names). */
 export function pascalName(entity: EntityDefinition): string {
     return entity.name
@@ -90,7 +82,7 @@ export function entityPaths(entity: EntityDefinition): EntityPaths {
     const collection = `/${entity.name}s`;
     return {
         collection,
-        item: `${collection}/${entityKeys(entity)
+        item: `${collection}/${keyAttributes(entity)
             .map((k) => `{${k}}`)
             .join("/")}`,
     };
@@ -160,7 +152,7 @@ export function attributeSchema(spec: AttributeSpec): Schema {
 }
 
 function propertySchema(entity: EntityDefinition, name: string): Schema {
-    return entityKeys(entity).includes(name)
+    return keyAttributes(entity).includes(name)
         ? keySchema(entity.attributes[name])
         : attributeSchema(entity.attributes[name]);
 }
@@ -171,7 +163,7 @@ export function versionSchema(description: string, maximum: number = NUMBER_LIMI
 }
 
 function bodySchema(entity: EntityDefinition, mode: BodyMode): Schema {
-    const keys = entityKeys(entity);
+    const keys = keyAttributes(entity);
     const properties: Record<string, Schema> = {};
     for (const name of Object.keys(entity.attributes)) properties[name] = propertySchema(entity, name);
     const required = Object.keys(entity.attributes).filter((name) =>
@@ -224,7 +216,7 @@ export function entityItemSchema(entity: EntityDefinition): Record<string, unkno
         title: pascalName(entity),
         type: "object",
         properties,
-        required: [...entityKeys(entity), ...MANAGED_ATTRIBUTE_NAMES],
+        required: [...keyAttributes(entity), ...MANAGED_ATTRIBUTES],
         additionalProperties: false,
     };
 }
@@ -266,7 +258,7 @@ function component(schema: Record<string, unknown>): Schema {
 function updateComponent(entity: EntityDefinition): Schema {
     const schema = component(entityJsonSchema(entity, "update"));
     const properties = { ...(schema.properties as Record<string, Schema>) };
-    for (const key of entityKeys(entity)) {
+    for (const key of keyAttributes(entity)) {
         properties[key] = {
             ...properties[key],
             readOnly: true,
@@ -338,7 +330,7 @@ export function openApiDocument(
 
     for (const entity of entities) {
         const name = pascalName(entity);
-        const keys = entityKeys(entity);
+        const keys = keyAttributes(entity);
         const { collection, item } = entityPaths(entity);
         schemas[name] = component(entityItemSchema(entity));
         schemas[`${name}Create`] = component(entityJsonSchema(entity, "create"));
