@@ -3,14 +3,25 @@
  * domains' Pulumi projects.
  */
 export * from "./shared/errors";
+export * from "../model/entities";
+export {
+    ContractError,
+    describeValue,
+    formatIssue,
+    isValidationError,
+    type ValidationIssue,
+} from "../model/issues";
+export * from "../model/lifecycle";
+export * from "../model/names";
+export * from "../model/openapi";
 export * from "./shared/naming";
 export * from "./shared/tags";
 export * from "./shared/iam";
 export * from "./shared/kms";
 export * from "./shared/context";
 export * from "./shared/protection";
+export * from "./baseline/account-baseline";
 export * from "./governance/lake-formation";
-export * from "../model/lifecycle";
 export * from "./storage/secure-bucket";
 export * from "./storage/access-log-bucket";
 export * from "./storage/data-lake-zone";
@@ -25,8 +36,6 @@ export * from "./ingest/stream-ingest";
 export * from "./ingest/sftp-ingest";
 export * from "./ingest/event-ingest";
 export * from "./ingest/third-party-feed";
-export * from "../model/entities";
-export * from "../model/openapi";
 export * from "./domain/operational-store";
 export * from "./domain/publishing-api";
 export * from "./domain/change-publisher";

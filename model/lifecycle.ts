@@ -166,3 +166,27 @@ export const GENERIC_ZONE_LIFECYCLE: ZoneLifecycle = {
     noncurrentExpirationDays: 90,
     abortIncompleteMultipartUploadDays: 7,
 };
+
+/** Object Lock default retention for records that must not be altered or deleted (WORM), e.g. financial records. */
+export interface ObjectLockSpec {
+    /** `GOVERNANCE` (privileged users can lift it) or `COMPLIANCE` (nobody can, including root, until it expires). */
+    mode: "GOVERNANCE" | "COMPLIANCE";
+    /** Default retention in days, 1-36500. */
+    days: number;
+}
+
+/** Object Lock modes S3 accepts. */
+export const OBJECT_LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
+
+/** Problems with an Object Lock setting (`key` names it, e.g. `cdp:lake.zones.raw.objectLock`). */
+export function objectLockIssues(key: string, lock: { mode?: unknown; days?: unknown }): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    if (!(OBJECT_LOCK_MODES as readonly unknown[]).includes(lock.mode)) {
+        issues.push({ key: `${key}.mode`, value: lock.mode, expected: `"GOVERNANCE" or "COMPLIANCE"` });
+    }
+    const days = lock.days;
+    if (typeof days !== "number" || !Number.isInteger(days) || days < 1 || days > 36500) {
+        issues.push({ key: `${key}.days`, value: days, expected: "a whole number of days from 1 to 36500" });
+    }
+    return issues;
+}

@@ -1,17 +1,18 @@
-import { IssueCollector, ValidationError } from "../components/shared/errors";
-import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN, TAG_VALUE_PATTERN } from "../components/shared/tags";
-import { type EntityDefinition, entityIssues } from "../model/entities";
-import type { DaxSpec } from "../components/domain/operational-store";
-import type { MatchType } from "../components/domain/entity-resolution";
-import { CLASSIFICATIONS } from "../components/governance/lake-formation";
-import type { EventRoute, SyncSchedule } from "../components/ingest/event-ingest";
-import type { SftpPartner } from "../components/ingest/sftp-ingest";
-import type { DataExchangeDataSet } from "../components/ingest/third-party-feed";
-import type { ObjectLockSpec } from "../components/storage/data-lake-zone";
-import { STORAGE_CLASS_ORDER, validateLifecycle, type ZoneLifecycle } from "../model/lifecycle";
+/**
+ * The stack configuration: every `cdp:*` key validated into a typed `PlatformConfig`. This module owns the keys every
+ * program shares (region, accounts, placement, tags, ...) and assembles the sections each program owns
+ * (`cdp:lake` in governance/config.ts, `cdp:hub` in hub/config.ts, `cdp:domains` in producer/config.ts), all read with
+ * the kit in config-reader.ts.
+ */
+import { IssueCollector } from "../components/shared/errors";
+import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN } from "../components/shared/tags";
+import { IAM_ROLE_ARN } from "../model/names";
+import { CONFIG_NAMESPACE, configKey, type Json, Reader, structured } from "./config-reader";
+import { LAKE_CONFIG_KEY, type LakeConfig, parseLake } from "./governance/config";
+import { HUB_CONFIG_KEY, type HubConfig, parseHub } from "./hub/config";
+import { DOMAINS_CONFIG_KEY, type DomainConfig, parseDomains } from "./producer/config";
 
-/** The config namespace of the platform: every key is `cdp:<name>`. */
-export const CONFIG_NAMESPACE = "cdp";
+export { CONFIG_NAMESPACE };
 
 /** The per-account programs of the platform (one each, except `producer`, which runs once per domain). */
 export const PLATFORM_PROGRAMS = ["hub", "governance", "analytics", "ml"] as const;
@@ -26,39 +27,6 @@ export interface AccountConfig {
     readonly roleArn?: string;
     /** External id the role's trust policy requires, if any. */
     readonly externalId?: string;
-}
-
-export interface DomainConfig {
-    /** Domain name, e.g. `sales`: lower-case letters, digits and hyphens, 2-24 characters. */
-    readonly name: string;
-    /** Alias of the account the domain's resources deploy to. */
-    readonly account: string;
-    /** Owning team or contact (tag value). */
-    readonly owner: string;
-    /** Cost center of the domain (tag value); default the platform's. */
-    readonly costCenter: string;
-    /** The entities the domain owns and publishes. */
-    readonly entities: EntityDefinition[];
-    /** DAX in front of the domain's tables (off when absent). */
-    readonly dax?: DaxSpec;
-    /** API settings. */
-    readonly api: { authorization: "AWS_IAM" | "COGNITO"; userPoolArn?: string; rateLimit: number; burstLimit: number };
-    /** AWS Entity Resolution over one entity (off when absent). */
-    readonly entityResolution?: { entity: string; matchOn: Record<string, MatchType> };
-}
-
-export interface ZoneConfig {
-    readonly classification?: string;
-    readonly lifecycle?: ZoneLifecycle;
-    readonly objectLock?: ObjectLockSpec;
-}
-
-export interface LakeConfig {
-    readonly accessLogRetentionDays: number;
-    /** Lake Formation admin roles (the governance deployment role is added automatically when it has one). */
-    readonly adminRoleArns: readonly string[];
-    readonly readOnlyAdminRoleArns: readonly string[];
-    readonly zones: Readonly<Record<string, ZoneConfig>>;
 }
 
 /** The validated, typed stack configuration. */
@@ -82,25 +50,6 @@ export interface PlatformConfig {
     readonly hub: HubConfig;
 }
 
-/** The ingestion hub (`cdp:hub`). */
-export interface HubConfig {
-    readonly streamRetentionHours: number;
-    /** Provisioned shards; undefined = on-demand. */
-    readonly streamShards?: number;
-    readonly hashIdentifiers: boolean;
-    readonly hashSalt?: string;
-    readonly sftp: {
-        readonly partners: SftpPartner[];
-        readonly vpc?: { vpcId: string; subnetIds: string[]; allowedCidrs: string[] };
-    };
-    readonly events: {
-        readonly archiveRetentionDays: number;
-        readonly routes?: EventRoute[];
-        readonly schedules: SyncSchedule[];
-    };
-    readonly dataExchange: { readonly dataSets: DataExchangeDataSet[] };
-}
-
 /** Every key the platform reads, with what it expects (also the config reference in the README). */
 export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     region: "AWS region of every account, e.g. eu-west-1 (required)",
@@ -109,12 +58,12 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     namePrefix: "prefix of every physical name: 2-10 lower-case letters/digits, starting with a letter (default: cdp)",
     accounts: 'map of account alias → {id: "<12 digits>", roleArn?, externalId?} (required)',
     placement: "map of program (hub, governance, analytics, ml) → account alias (default: the only account)",
-    domains: "list of {name, account, owner, costCenter?, entities, dax?, api?} producer domains (default: none)",
+    domains: DOMAINS_CONFIG_KEY,
     dataProtection: "protect data stores from deletion: true/false (default: true)",
     logRetentionDays: "CloudWatch Logs retention in days, one of the values CloudWatch accepts (default: 365)",
     tags: "{owner, costCenter, extra?: {Key: value}} tag values for every resource (required)",
-    hub: "{streamRetentionHours?, streamShards?, hashIdentifiers?, hashSalt?, sftp?: {partners, vpc?}, events?: {archiveRetentionDays?, routes?, schedules?}, dataExchange?: {dataSets}}",
-    lake: "{accessLogRetentionDays?, adminRoleArns?, readOnlyAdminRoleArns?, zones?: {<zone>: {classification?, lifecycle?, objectLock?: {mode, days}}}}",
+    hub: HUB_CONFIG_KEY,
+    lake: LAKE_CONFIG_KEY,
 };
 
 /** Retention values CloudWatch Logs accepts. */
@@ -124,88 +73,13 @@ export const LOG_RETENTION_DAYS = [
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ALIAS = /^[a-z][a-z0-9-]{0,30}$/;
-const DOMAIN_NAME = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
 const NAME_PREFIX = /^[a-z][a-z0-9]{1,9}$/;
 const ENVIRONMENT = /^[a-z][a-z0-9]{0,9}$/;
 const REGION =
     /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,.@/-]{1,64}$/;
-
-type Json = unknown;
-
-function isRecord(value: Json): value is Record<string, Json> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A typed view of raw config with issue collection; every read names its full key. */
-class Reader {
-    constructor(public readonly issues: IssueCollector) {}
-
-    unknownKeys(key: string, value: Record<string, Json>, allowed: readonly string[]): void {
-        for (const k of Object.keys(value)) {
-            if (!allowed.includes(k)) {
-                this.issues.add(`${key}.${k}`, value[k], `no such setting; known settings are ${allowed.join(", ")}`);
-            }
-        }
-    }
-
-    string(key: string, value: Json, pattern: RegExp, expected: string): string | undefined {
-        if (typeof value !== "string" || !pattern.test(value)) {
-            this.issues.add(key, value, expected);
-            return undefined;
-        }
-        return value;
-    }
-
-    integer(key: string, value: Json, ok: (n: number) => boolean, expected: string): number | undefined {
-        const n = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-        if (typeof n !== "number" || !Number.isInteger(n) || !ok(n)) {
-            this.issues.add(key, value, expected);
-            return undefined;
-        }
-        return n;
-    }
-
-    boolean(key: string, value: Json, expected: string): boolean | undefined {
-        if (value === true || value === "true") return true;
-        if (value === false || value === "false") return false;
-        this.issues.add(key, value, expected);
-        return undefined;
-    }
-
-    record(key: string, value: Json, expected: string): Record<string, Json> | undefined {
-        if (!isRecord(value)) {
-            this.issues.add(key, value, expected);
-            return undefined;
-        }
-        return value;
-    }
-
-    tagValue(key: string, value: Json): string | undefined {
-        return this.string(
-            key,
-            value,
-            TAG_VALUE_PATTERN,
-            "a tag value: up to 256 letters, digits, spaces and _.:/=+-@",
-        );
-    }
-}
-
-/** Parses a raw config value the way `pulumi.Config` does: structured values arrive as JSON text. */
-function structured(reader: Reader, key: string, raw: string | undefined): Json {
-    if (raw === undefined) {
-        return undefined;
-    }
-    try {
-        return JSON.parse(raw);
-    } catch {
-        reader.issues.add(key, raw, "a YAML object or list (it could not be read as structured config)");
-        return null;
-    }
-}
 
 function parseAccounts(r: Reader, raw: Json): Record<string, AccountConfig> {
-    const key = `${CONFIG_NAMESPACE}:accounts`;
+    const key = configKey("accounts");
     const accounts: Record<string, AccountConfig> = {};
     const value = r.record(key, raw, 'a map of account alias → {id: "123456789012", roleArn?: ..., externalId?: ...}');
     if (!value) return accounts;
@@ -239,10 +113,10 @@ function parseAccounts(r: Reader, raw: Json): Record<string, AccountConfig> {
             roleArn = r.string(
                 `${at}.roleArn`,
                 account.roleArn,
-                ROLE_ARN,
+                IAM_ROLE_ARN,
                 "an IAM role ARN, arn:aws:iam::<account>:role/<name>",
             );
-            const roleAccount = roleArn ? ROLE_ARN.exec(roleArn)?.[2] : undefined;
+            const roleAccount = roleArn ? IAM_ROLE_ARN.exec(roleArn)?.[2] : undefined;
             if (id && roleAccount && roleAccount !== id) {
                 r.issues.add(
                     `${at}.roleArn`,
@@ -282,7 +156,7 @@ function parsePlacement(
     raw: Json,
     accounts: Record<string, AccountConfig>,
 ): Record<PlatformProgram, string> {
-    const key = `${CONFIG_NAMESPACE}:placement`;
+    const key = configKey("placement");
     const aliases = Object.keys(accounts);
     const only = aliases.length === 1 ? aliases[0] : undefined;
     const value =
@@ -310,177 +184,8 @@ function parsePlacement(
     return placement;
 }
 
-function parseDomains(
-    r: Reader,
-    raw: Json,
-    accounts: Record<string, AccountConfig>,
-    defaultCostCenter: string,
-): DomainConfig[] {
-    const key = `${CONFIG_NAMESPACE}:domains`;
-    if (raw === undefined) return [];
-    if (!Array.isArray(raw)) {
-        r.issues.add(key, raw, "a list of {name, account, owner, costCenter?}");
-        return [];
-    }
-    const domains: DomainConfig[] = [];
-    const names = new Set<string>();
-    raw.forEach((entry, i) => {
-        const at = `${key}[${i}]`;
-        const domain = r.record(at, entry, "{name, account, owner, costCenter?}");
-        if (!domain) return;
-        r.unknownKeys(at, domain, [
-            "name",
-            "account",
-            "owner",
-            "costCenter",
-            "entities",
-            "dax",
-            "api",
-            "entityResolution",
-        ]);
-        const name = r.string(
-            `${at}.name`,
-            domain.name,
-            DOMAIN_NAME,
-            "2-24 lower-case letters, digits and single hyphens, starting with a letter (it becomes part of AWS resource names)",
-        );
-        if (name && names.has(name)) {
-            r.issues.add(`${at}.name`, name, "a domain name not used by another domain");
-        }
-        if (name) names.add(name);
-        const account = domain.account;
-        if (typeof account !== "string" || !(account in accounts)) {
-            r.issues.add(
-                `${at}.account`,
-                account,
-                `an account alias defined in ${CONFIG_NAMESPACE}:accounts (${Object.keys(accounts).join(", ")})`,
-            );
-        }
-        const owner =
-            domain.owner === undefined
-                ? (r.issues.add(`${at}.owner`, undefined, "the owning team or contact"), undefined)
-                : r.tagValue(`${at}.owner`, domain.owner);
-        const costCenter =
-            domain.costCenter === undefined ? defaultCostCenter : r.tagValue(`${at}.costCenter`, domain.costCenter);
-        let entities: EntityDefinition[] = [];
-        if (!Array.isArray(domain.entities) || domain.entities.length === 0) {
-            r.issues.add(
-                `${at}.entities`,
-                domain.entities,
-                "a list of at least one entity definition {name, partitionKey, sortKey?, attributes, indexes?, ttlAttribute?}",
-            );
-        } else {
-            entities = domain.entities as EntityDefinition[];
-            entityIssues(`${at}.entities`, entities).forEach((i) => r.issues.add(i.key, i.value, i.expected));
-        }
-        let dax: DaxSpec | undefined;
-        if (domain.dax !== undefined) {
-            const d = r.record(`${at}.dax`, domain.dax, "{vpcId, subnetIds, nodeType?, nodes?}");
-            if (d) {
-                r.unknownKeys(`${at}.dax`, d, ["vpcId", "subnetIds", "nodeType", "nodes"]);
-                const vpcId = r.string(`${at}.dax.vpcId`, d.vpcId, /^vpc-[0-9a-f]{8,17}$/, "a VPC id, vpc-…");
-                const subnetIds = stringList(r, `${at}.dax.subnetIds`, d.subnetIds);
-                if (subnetIds.length === 0)
-                    r.issues.add(`${at}.dax.subnetIds`, d.subnetIds, "at least one private subnet id");
-                const nodes =
-                    d.nodes === undefined
-                        ? undefined
-                        : r.integer(`${at}.dax.nodes`, d.nodes, (n) => n >= 1 && n <= 11, "1 to 11 nodes");
-                if (vpcId)
-                    dax = {
-                        vpcId,
-                        subnetIds,
-                        nodeType: typeof d.nodeType === "string" ? d.nodeType : undefined,
-                        nodes,
-                    };
-            }
-        }
-        const apiRaw =
-            domain.api === undefined
-                ? {}
-                : (r.record(`${at}.api`, domain.api, "{authorization?, userPoolArn?, rateLimit?, burstLimit?}") ?? {});
-        r.unknownKeys(`${at}.api`, apiRaw, ["authorization", "userPoolArn", "rateLimit", "burstLimit"]);
-        const authorization = (
-            apiRaw.authorization === undefined
-                ? "AWS_IAM"
-                : r.string(
-                      `${at}.api.authorization`,
-                      apiRaw.authorization,
-                      /^(AWS_IAM|COGNITO)$/,
-                      `"AWS_IAM" or "COGNITO"`,
-                  )
-        ) as "AWS_IAM" | "COGNITO" | undefined;
-        const userPoolArn = typeof apiRaw.userPoolArn === "string" ? apiRaw.userPoolArn : undefined;
-        if (authorization === "COGNITO" && !userPoolArn)
-            r.issues.add(`${at}.api.userPoolArn`, undefined, "the Cognito user pool ARN when authorization is COGNITO");
-        const rateLimit =
-            apiRaw.rateLimit === undefined
-                ? 100
-                : (r.integer(
-                      `${at}.api.rateLimit`,
-                      apiRaw.rateLimit,
-                      (n) => n >= 1 && n <= 10000,
-                      "1-10000 requests per second",
-                  ) ?? 100);
-        const burstLimit =
-            apiRaw.burstLimit === undefined
-                ? 200
-                : (r.integer(
-                      `${at}.api.burstLimit`,
-                      apiRaw.burstLimit,
-                      (n) => n >= 1 && n <= 5000,
-                      "1-5000 requests",
-                  ) ?? 200);
-        let entityResolution: DomainConfig["entityResolution"];
-        if (domain.entityResolution !== undefined) {
-            const er = r.record(
-                `${at}.entityResolution`,
-                domain.entityResolution,
-                "{entity, matchOn: {attribute: EMAIL_ADDRESS|NAME|PHONE_NUMBER|...}}",
-            );
-            if (er) {
-                r.unknownKeys(`${at}.entityResolution`, er, ["entity", "matchOn"]);
-                const matchOn = r.record(
-                    `${at}.entityResolution.matchOn`,
-                    er.matchOn,
-                    "a map of attribute → Entity Resolution type",
-                );
-                if (typeof er.entity !== "string" || !entities.some((e) => e.name === er.entity)) {
-                    r.issues.add(
-                        `${at}.entityResolution.entity`,
-                        er.entity,
-                        `one of the domain's entities (${entities.map((e) => e.name).join(", ")})`,
-                    );
-                } else if (matchOn) {
-                    entityResolution = { entity: er.entity, matchOn: matchOn as Record<string, MatchType> };
-                }
-            }
-        }
-        if (
-            name &&
-            typeof account === "string" &&
-            account in accounts &&
-            owner &&
-            costCenter !== undefined &&
-            authorization
-        ) {
-            domains.push({
-                name,
-                account,
-                owner,
-                costCenter,
-                entities,
-                dax,
-                api: { authorization, userPoolArn, rateLimit, burstLimit },
-                entityResolution,
-            });
-        }
-    });
-    return domains;
-}
-
 function parseTags(r: Reader, raw: Json): PlatformConfig["tags"] | undefined {
-    const key = `${CONFIG_NAMESPACE}:tags`;
+    const key = configKey("tags");
     const value = r.record(key, raw, "{owner: <team>, costCenter: <code>, extra?: {Key: value}}");
     if (!value) return undefined;
     r.unknownKeys(key, value, ["owner", "costCenter", "extra"]);
@@ -503,311 +208,6 @@ function parseTags(r: Reader, raw: Json): PlatformConfig["tags"] | undefined {
         }
     }
     return owner !== undefined && costCenter !== undefined ? { owner, costCenter, extra } : undefined;
-}
-
-function parseLifecycle(r: Reader, at: string, raw: Json): ZoneLifecycle | undefined {
-    const value = r.record(
-        at,
-        raw,
-        "{transitions: [{days, storageClass}], expirationDays?, noncurrentTransitions?, noncurrentExpirationDays?, abortIncompleteMultipartUploadDays}",
-    );
-    if (!value) return undefined;
-    const fields = [
-        "transitions",
-        "expirationDays",
-        "noncurrentTransitions",
-        "noncurrentExpirationDays",
-        "abortIncompleteMultipartUploadDays",
-    ];
-    r.unknownKeys(at, value, fields);
-    const transitionsOf = (k: string): ZoneLifecycle["transitions"] | undefined => {
-        const list = value[k] ?? [];
-        if (!Array.isArray(list) || !list.every((t) => isRecord(t))) {
-            r.issues.add(
-                `${at}.${k}`,
-                list,
-                `a list of {days, storageClass} with storageClass one of ${STORAGE_CLASS_ORDER.join(", ")}`,
-            );
-            return undefined;
-        }
-        return list as unknown as ZoneLifecycle["transitions"];
-    };
-    const lifecycle: ZoneLifecycle = {
-        transitions: transitionsOf("transitions") ?? [],
-        noncurrentTransitions: transitionsOf("noncurrentTransitions") ?? [],
-        expirationDays: value.expirationDays as number | undefined,
-        noncurrentExpirationDays: value.noncurrentExpirationDays as number | undefined,
-        abortIncompleteMultipartUploadDays: (value.abortIncompleteMultipartUploadDays as number | undefined) ?? 7,
-    };
-    const problems = validateLifecycle(at, lifecycle);
-    problems.forEach((p) => r.issues.add(p.key, p.value, p.expected));
-    return problems.length === 0 ? lifecycle : undefined;
-}
-
-function roleList(r: Reader, key: string, value: Json): string[] {
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) {
-        r.issues.add(key, value, "a list of IAM role ARNs");
-        return [];
-    }
-    return value.flatMap(
-        (arn, i) =>
-            r.string(
-                `${key}[${i}]`,
-                arn,
-                ROLE_ARN,
-                "an IAM role ARN, arn:aws:iam::<account>:role/<name> (no users, no wildcards)",
-            ) ?? [],
-    );
-}
-
-function parseLake(r: Reader, raw: Json, governance: AccountConfig | undefined): LakeConfig {
-    const key = `${CONFIG_NAMESPACE}:lake`;
-    const value =
-        raw === undefined
-            ? {}
-            : (r.record(key, raw, "{accessLogRetentionDays?, adminRoleArns?, readOnlyAdminRoleArns?, zones?: {...}}") ??
-              {});
-    r.unknownKeys(key, value, ["accessLogRetentionDays", "adminRoleArns", "readOnlyAdminRoleArns", "zones"]);
-    const adminRoleArns = [
-        ...new Set([
-            ...(governance?.roleArn ? [governance.roleArn] : []),
-            ...roleList(r, `${key}.adminRoleArns`, value.adminRoleArns),
-        ]),
-    ];
-    if (governance && adminRoleArns.length === 0) {
-        r.issues.add(
-            `${key}.adminRoleArns`,
-            value.adminRoleArns,
-            "at least one Lake Formation admin role ARN: the role that deploys the governance program (ambient credentials have none configured)",
-        );
-    }
-    const readOnlyAdminRoleArns = roleList(r, `${key}.readOnlyAdminRoleArns`, value.readOnlyAdminRoleArns);
-    const accessLogRetentionDays =
-        value.accessLogRetentionDays === undefined
-            ? 365
-            : (r.integer(
-                  `${key}.accessLogRetentionDays`,
-                  value.accessLogRetentionDays,
-                  (n) => n >= 90,
-                  "a whole number of days ≥ 90",
-              ) ?? 365);
-    const zones: Record<string, ZoneConfig> = {};
-    const zoneMap =
-        value.zones === undefined
-            ? {}
-            : (r.record(
-                  `${key}.zones`,
-                  value.zones,
-                  "a map of zone name → {classification?, lifecycle?, objectLock?}",
-              ) ?? {});
-    for (const [zone, entry] of Object.entries(zoneMap)) {
-        const at = `${key}.zones.${zone}`;
-        if (!["raw", "processed", "curated"].includes(zone)) {
-            r.issues.add(at, zone, "one of the zones raw, processed, curated");
-            continue;
-        }
-        const spec = r.record(at, entry, "{classification?, lifecycle?, objectLock?: {mode, days}}");
-        if (!spec) continue;
-        r.unknownKeys(at, spec, ["classification", "lifecycle", "objectLock"]);
-        let objectLock: ObjectLockSpec | undefined;
-        if (spec.objectLock !== undefined) {
-            const lock = r.record(`${at}.objectLock`, spec.objectLock, "{mode: GOVERNANCE|COMPLIANCE, days}");
-            if (lock) {
-                r.unknownKeys(`${at}.objectLock`, lock, ["mode", "days"]);
-                const mode = r.string(
-                    `${at}.objectLock.mode`,
-                    lock.mode,
-                    /^(GOVERNANCE|COMPLIANCE)$/,
-                    `"GOVERNANCE" or "COMPLIANCE"`,
-                );
-                const days = r.integer(
-                    `${at}.objectLock.days`,
-                    lock.days,
-                    (n) => n >= 1 && n <= 36500,
-                    "a whole number of days from 1 to 36500",
-                );
-                if (mode && days !== undefined) objectLock = { mode: mode as ObjectLockSpec["mode"], days };
-            }
-        }
-        zones[zone] = {
-            classification:
-                spec.classification === undefined
-                    ? undefined
-                    : r.string(
-                          `${at}.classification`,
-                          spec.classification,
-                          new RegExp(`^(${CLASSIFICATIONS.join("|")})$`),
-                          `one of ${CLASSIFICATIONS.join(", ")}`,
-                      ),
-            lifecycle: spec.lifecycle === undefined ? undefined : parseLifecycle(r, `${at}.lifecycle`, spec.lifecycle),
-            objectLock,
-        };
-    }
-    return { accessLogRetentionDays, adminRoleArns, readOnlyAdminRoleArns, zones };
-}
-
-function listOf<T>(
-    r: Reader,
-    key: string,
-    value: Json,
-    expected: string,
-    item: (at: string, v: Record<string, Json>) => T | undefined,
-): T[] {
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) {
-        r.issues.add(key, value, expected);
-        return [];
-    }
-    return value.flatMap((v, i) => {
-        const rec = r.record(`${key}[${i}]`, v, expected);
-        const parsed = rec ? item(`${key}[${i}]`, rec) : undefined;
-        return parsed === undefined ? [] : [parsed];
-    });
-}
-
-function stringList(r: Reader, key: string, value: Json): string[] {
-    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-        r.issues.add(key, value, "a list of strings");
-        return [];
-    }
-    return value as string[];
-}
-
-/**
- * Reads `cdp:hub`. Shapes are checked here; the ingestion components check values (names, keys, CIDRs, schedule
- * expressions) with the same key paths when the program runs.
- */
-function parseHub(r: Reader, raw: Json): HubConfig {
-    const key = `${CONFIG_NAMESPACE}:hub`;
-    const v = raw === undefined ? {} : (r.record(key, raw, CONFIG_KEYS.hub) ?? {});
-    r.unknownKeys(key, v, [
-        "streamRetentionHours",
-        "streamShards",
-        "hashIdentifiers",
-        "hashSalt",
-        "sftp",
-        "events",
-        "dataExchange",
-    ]);
-    const streamRetentionHours =
-        v.streamRetentionHours === undefined
-            ? 168
-            : (r.integer(
-                  `${key}.streamRetentionHours`,
-                  v.streamRetentionHours,
-                  (n) => n >= 24 && n <= 8760,
-                  "hours from 24 to 8760",
-              ) ?? 168);
-    const streamShards =
-        v.streamShards === undefined
-            ? undefined
-            : r.integer(
-                  `${key}.streamShards`,
-                  v.streamShards,
-                  (n) => n >= 1,
-                  "a whole number of shards ≥ 1 (omit for on-demand)",
-              );
-    const hashIdentifiers =
-        v.hashIdentifiers === undefined
-            ? false
-            : (r.boolean(`${key}.hashIdentifiers`, v.hashIdentifiers, "true or false") ?? false);
-    const hashSalt = typeof v.hashSalt === "string" ? v.hashSalt : undefined;
-    if (hashIdentifiers && (hashSalt === undefined || hashSalt.length < 16)) {
-        r.issues.add(
-            `${key}.hashSalt`,
-            hashSalt === undefined ? undefined : "(secret)",
-            "a secret of at least 16 characters (pulumi config set --secret) when hashIdentifiers is true",
-        );
-    }
-    const sftp =
-        v.sftp === undefined
-            ? {}
-            : (r.record(`${key}.sftp`, v.sftp, "{partners: [{name, sshPublicKeys}], vpc?}") ?? {});
-    r.unknownKeys(`${key}.sftp`, sftp, ["partners", "vpc"]);
-    const partners = listOf(r, `${key}.sftp.partners`, sftp.partners, "{name, sshPublicKeys: [...]}", (at, p) => {
-        r.unknownKeys(at, p, ["name", "sshPublicKeys"]);
-        return { name: String(p.name ?? ""), sshPublicKeys: stringList(r, `${at}.sshPublicKeys`, p.sshPublicKeys) };
-    });
-    let vpc: HubConfig["sftp"]["vpc"];
-    if (sftp.vpc !== undefined) {
-        const at = `${key}.sftp.vpc`;
-        const rec = r.record(at, sftp.vpc, "{vpcId, subnetIds, allowedCidrs}");
-        if (rec) {
-            r.unknownKeys(at, rec, ["vpcId", "subnetIds", "allowedCidrs"]);
-            const vpcId = r.string(`${at}.vpcId`, rec.vpcId, /^vpc-[0-9a-f]{8,17}$/, "a VPC id, vpc-…");
-            vpc = vpcId
-                ? {
-                      vpcId,
-                      subnetIds: stringList(r, `${at}.subnetIds`, rec.subnetIds),
-                      allowedCidrs: stringList(r, `${at}.allowedCidrs`, rec.allowedCidrs),
-                  }
-                : undefined;
-        }
-    }
-    const events =
-        v.events === undefined
-            ? {}
-            : (r.record(`${key}.events`, v.events, "{archiveRetentionDays?, routes?, schedules?}") ?? {});
-    r.unknownKeys(`${key}.events`, events, ["archiveRetentionDays", "routes", "schedules"]);
-    const archiveRetentionDays =
-        events.archiveRetentionDays === undefined
-            ? 30
-            : (r.integer(
-                  `${key}.events.archiveRetentionDays`,
-                  events.archiveRetentionDays,
-                  (n) => n >= 1,
-                  "a whole number of days ≥ 1",
-              ) ?? 30);
-    const routes =
-        events.routes === undefined
-            ? undefined
-            : listOf(r, `${key}.events.routes`, events.routes, "{name, sources: [...]}", (at, rt) => {
-                  r.unknownKeys(at, rt, ["name", "sources"]);
-                  return { name: String(rt.name ?? ""), sources: stringList(r, `${at}.sources`, rt.sources) };
-              });
-    const schedules = listOf(
-        r,
-        `${key}.events.schedules`,
-        events.schedules,
-        "{name, expression, detailType, detail?, timezone?}",
-        (at, sc) => {
-            r.unknownKeys(at, sc, ["name", "expression", "detailType", "detail", "timezone"]);
-            const detailType = r.string(
-                `${at}.detailType`,
-                sc.detailType,
-                /^.{1,128}$/,
-                "the detail-type of the sync event",
-            );
-            return detailType === undefined
-                ? undefined
-                : {
-                      name: String(sc.name ?? ""),
-                      expression: String(sc.expression ?? ""),
-                      detailType,
-                      detail: (sc.detail as Record<string, unknown> | undefined) ?? {},
-                      timezone: typeof sc.timezone === "string" ? sc.timezone : undefined,
-                  };
-        },
-    );
-    const dx =
-        v.dataExchange === undefined
-            ? {}
-            : (r.record(`${key}.dataExchange`, v.dataExchange, "{dataSets: [{id, name}]}") ?? {});
-    r.unknownKeys(`${key}.dataExchange`, dx, ["dataSets"]);
-    const dataSets = listOf(r, `${key}.dataExchange.dataSets`, dx.dataSets, "{id, name}", (at, d) => {
-        r.unknownKeys(at, d, ["id", "name"]);
-        return { id: String(d.id ?? ""), name: String(d.name ?? "") };
-    });
-    return {
-        streamRetentionHours,
-        streamShards,
-        hashIdentifiers,
-        hashSalt,
-        sftp: { partners, vpc },
-        events: { archiveRetentionDays, routes, schedules },
-        dataExchange: { dataSets },
-    };
 }
 
 /**
@@ -835,7 +235,7 @@ export function parsePlatformConfig(
             );
         }
     }
-    const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
+    const key = configKey;
     const region =
         get("region") === undefined
             ? (issues.add(key("region"), undefined, "an AWS region such as eu-west-1"), undefined)
@@ -900,5 +300,3 @@ export function parsePlatformConfig(
         hub,
     };
 }
-
-export { ValidationError };

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { LakeFormation } from "../components/governance/lake-formation";
 import { Naming } from "../components/shared/naming";
-import { accountTarget } from "./accounts";
-import { analyticsProgram } from "./analytics";
+import { type AccountTarget, accountTarget } from "./accounts";
+import { accountBaselines, type ProgramTargets } from "./baseline";
+import { analyticsProgram } from "./analytics/program";
 import { CONFIG_NAMESPACE, parsePlatformConfig, type PlatformConfig } from "./config";
-import { governanceProgram } from "./governance";
-import { hubProgram } from "./hub";
-import { mlProgram } from "./ml";
-import { producerProgram } from "./producer";
+import { governanceProgram } from "./governance/program";
+import { hubProgram } from "./hub/program";
+import { mlProgram } from "./ml/program";
+import { producerProgram } from "./producer/program";
 
 /** Reads and validates the stack's `cdp:*` configuration from the running Pulumi program. */
 export function loadPlatformConfig(): PlatformConfig {
@@ -44,12 +44,35 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
     const targetFor = (program: "hub" | "governance" | "analytics" | "ml") =>
         accountTarget(config, program, config.placement[program], platformTags);
 
-    const hubTarget = targetFor("hub");
-    const governanceTarget = targetFor("governance");
+    const targets: ProgramTargets = {
+        hub: targetFor("hub"),
+        governance: targetFor("governance"),
+        analytics: targetFor("analytics"),
+        ml: targetFor("ml"),
+        domains: new Map(
+            config.domains.map((domain) => [
+                domain.name,
+                accountTarget(config, `domain-${domain.name}`, domain.account, {
+                    owner: domain.owner,
+                    costCenter: domain.costCenter,
+                    dataDomain: domain.name,
+                    extra: config.tags.extra,
+                    program: "producer",
+                }),
+            ]),
+        ),
+    };
+    // Once-per-account resources first: the programs depend on them.
+    const baselines = accountBaselines(config, targets);
+    const baselineOf = (target: AccountTarget) => baselines.get(target.account.id)!;
+
+    const hubTarget = targets.hub;
+    const governanceTarget = targets.governance;
     const governance = governanceProgram({
         config,
         target: governanceTarget,
         naming,
+        baseline: baselineOf(governanceTarget),
         rawWriterAccountIds: hubTarget.account.id === governanceTarget.account.id ? [] : [hubTarget.account.id],
         // Domains running Entity Resolution in their own account write matches to processed/entity-resolution/<domain>/.
         matchWriters: config.domains
@@ -60,39 +83,22 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
         (id) => id !== hubTarget.account.id,
     );
     const hub = hubProgram({ config, target: hubTarget, naming, rawZone: governance.zones.raw, producerAccountIds });
-    const seenAccounts = new Set<string>();
     const governanceAccountId = governanceTarget.account.id;
-    // One Lake Formation per account: governance's where domains share its account, else the first domain's.
-    const lakeFormations = new Map<string, LakeFormation>([[governanceAccountId, governance.lakeFormation]]);
     const producers = config.domains.map((domain) => {
-        const accountId = config.accounts[domain.account].id;
-        const first = !seenAccounts.has(domain.account);
-        seenAccounts.add(domain.account);
-        const result = producerProgram({
+        const target = targets.domains.get(domain.name)!;
+        return producerProgram({
             config,
             domain,
             naming: naming.child(domain.name),
             hub: { streamArn: hub.streamArn, busArn: hub.busArn, hubKeyArn: hub.hubKeyArn },
-            manageAccountLogging: first,
-            lakeFormation: lakeFormations.get(accountId),
-            accountDomains: config.domains
-                .filter((d) => config.accounts[d.account].id === accountId)
-                .map((d) => d.name),
-            governanceAccountId: accountId === governanceAccountId ? undefined : governanceAccountId,
+            baseline: baselineOf(target),
+            governanceAccountId: target.account.id === governanceAccountId ? undefined : governanceAccountId,
             processedZone: governance.zones.processed,
-            target: accountTarget(config, `domain-${domain.name}`, domain.account, {
-                owner: domain.owner,
-                costCenter: domain.costCenter,
-                dataDomain: domain.name,
-                extra: config.tags.extra,
-                program: "producer",
-            }),
+            target,
         });
-        lakeFormations.set(accountId, result.lakeFormation);
-        return result;
     });
-    analyticsProgram({ target: targetFor("analytics"), curatedZone: governance.zones.curated });
-    mlProgram({ target: targetFor("ml"), curatedZone: governance.zones.curated });
+    analyticsProgram({ target: targets.analytics, curatedZone: governance.zones.curated });
+    mlProgram({ target: targets.ml, curatedZone: governance.zones.curated });
 
     const zones = governance.zones;
     return {

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import type { EntityDefinition } from "../model/entities";
 import { entityJsonSchema } from "../model/openapi";
 import { ProducerDomain } from "../components/domain/producer-domain";
+import { AccountBaseline } from "../components/baseline/account-baseline";
 import { Naming } from "../components/shared/naming";
 import type { PlanDocument } from "../tools/plan/document";
 import { descendants, ofType, planProgram, planStack, policyOf, resource } from "./helpers/plan";
@@ -186,6 +187,7 @@ describe("ProducerDomain options", () => {
                     allowedAccountIds: ["123456789012"],
                     defaultTags: { tags: { Project: "p", Environment: "t", Owner: "o", CostCenter: "c" } },
                 });
+                const baseline = new AccountBaseline("loyalty-baseline", { apiGatewayLogging: true }, { provider });
                 new ProducerDomain(
                     "loyalty",
                     {
@@ -193,6 +195,7 @@ describe("ProducerDomain options", () => {
                         naming: new Naming("acme", "test", "loyalty"),
                         entities,
                         logRetentionDays: 30,
+                        baseline,
                         ...extra,
                     },
                     { provider },
@@ -219,6 +222,25 @@ describe("ProducerDomain options", () => {
         expect(doc.policy!.violations.map((v) => v.policy)).to.deep.equal([]);
     });
 
+    it("needs the account baseline: the API stage depends on the account's API Gateway logging role", async () => {
+        const doc = await plan({});
+        const account = resource(doc, "aws:apigateway/account:Account", "loyalty-baseline-apigateway");
+        expect(account.retainOnDelete).to.equal(true);
+        const stage = resource(doc, "aws:apigateway/stage:Stage", "loyalty-api");
+        expect(stage.dependencies).to.include(account.urn);
+        const missing = await planProgram(() => {
+            const provider = new aws.Provider("p", { region: "eu-west-1" });
+            const baseline = new AccountBaseline("b", {}, { provider });
+            new ProducerDomain(
+                "x",
+                { domain: "x1", naming: new Naming("a", "t", "x"), entities, logRetentionDays: 30, baseline },
+                { provider },
+            );
+        });
+        expect(missing.errors.join("\n")).to.contain("ProducerDomain(x).baseline: got");
+        expect(missing.errors.join("\n")).to.contain("apiGatewayLogging: true");
+    });
+
     it("creates no publisher without a hub, and rejects bad entity definitions naming the key", async () => {
         const none = await plan({});
         expect(ofType(none, "aws:lambda/eventSourceMapping:EventSourceMapping")).to.deep.equal([]);
@@ -232,6 +254,7 @@ describe("ProducerDomain options", () => {
                     naming: new Naming("a", "t", "x"),
                     entities: [{ name: "thing", partitionKey: "missing", attributes: { id: { type: "string" } } }],
                     logRetentionDays: 30,
+                    baseline: new AccountBaseline("b", { apiGatewayLogging: true }, { provider }),
                 },
                 { provider },
             );

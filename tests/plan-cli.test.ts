@@ -34,7 +34,7 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", () => {
             /Account 333333333333 {2}eu-west-1, assume arn:aws:iam::333333333333:role\/cdp-deployer/,
         );
         expect(run.stdout).to.match(
-            /▸ cdp:programs:Governance {2}governance\n {4}▸ cdp:governance:LakeFormation {2}lake-formation\n/,
+            /▸ cdp:baseline:AccountBaseline {2}baseline-governance\n {4}▸ cdp:governance:LakeFormation {2}lake-formation\n/,
         );
         expect(run.stdout).to.match(
             /\n {4}▸ cdp:storage:DataLake {2}lake\n {6}▸ cdp:storage:AccessLogBucket {2}lake-access-logs\n/,
@@ -53,7 +53,9 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", () => {
         expect(run.code, run.stderr).to.equal(0);
         const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
         expect(doc).to.include({ formatVersion: 1, project: "customer-data-platform", stack: "dev" });
-        for (const r of doc.resources) {
+        for (const { aliases, ...r } of doc.resources) {
+            // `aliases` appears only on resources that have the option (an added field of format version 1).
+            if (aliases !== undefined) expect(aliases).to.be.an("array").that.is.not.empty;
             expect(r).to.have.all.keys(
                 "urn",
                 "type",

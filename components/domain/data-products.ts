@@ -63,6 +63,7 @@ export class DataProducts extends pulumi.ComponentResource {
         const tagDependencies = Object.values(args.lakeFormation.tags);
         const tables: Record<string, aws.glue.CatalogTable> = {};
         for (const entity of args.entities) {
+            // After the Lake Formation settings: a table created before them gets the IAMAllowedPrincipals default.
             const table = new aws.glue.CatalogTable(
                 `${name}-${entity.name}`,
                 {
@@ -89,7 +90,7 @@ export class DataProducts extends pulumi.ComponentResource {
                         ],
                     },
                 },
-                { parent: this },
+                { parent: this, dependsOn: args.lakeFormation.catalogDependencies },
             );
             new aws.lakeformation.ResourceLfTags(
                 `${name}-${entity.name}`,

@@ -4,7 +4,8 @@ import { IssueCollector } from "../shared/errors";
 import { KmsKey } from "../shared/kms";
 import { logsKeyStatement } from "../shared/logs";
 import type { Naming } from "../shared/naming";
-import type { LakeFormation } from "../governance/lake-formation";
+import { DOMAIN_NAME, DOMAIN_NAME_EXPECTED } from "../../model/names";
+import type { AccountBaseline } from "../baseline/account-baseline";
 import { ChangePublisher, type HubTargets } from "./change-publisher";
 import { DataProducts } from "./data-products";
 import { EntityResolution, type EntityResolutionArgs, type MatchType } from "./entity-resolution";
@@ -28,15 +29,19 @@ export interface ProducerDomainArgs {
     authorization?: PublishingApiArgs["authorization"];
     /** API stage throttling. Default 100/s, burst 200. */
     throttle?: PublishingApiArgs["throttle"];
-    /** Manage the account's API Gateway CloudWatch role (once per account). Default true. */
-    manageAccountLogging?: boolean;
+    /**
+     * The domain account's `AccountBaseline`: its API Gateway logging setting (needs `apiGatewayLogging: true`) and,
+     * for data products, its Lake Formation (needs `lakeFormation`). One per account, shared by the domains in it.
+     */
+    baseline: AccountBaseline;
     /** Protect tables and the key from deletion. Default true. */
     dataProtection?: boolean;
     /**
-     * Publish the entities as data products (Glue tables with LF-tags) in the account's Lake Formation, shared with
-     * central governance when it is another account. Default: no data products.
+     * Publish the entities as data products (Glue tables with LF-tags) in the account's Lake Formation (the baseline's),
+     * shared with central governance when it is another account.
+     * @default no data products
      */
-    dataProducts?: { lakeFormation: LakeFormation; governanceAccountId?: string };
+    dataProducts?: { governanceAccountId?: string };
     /**
      * AWS Entity Resolution over one entity's data product (needs `dataProducts`), writing matches to `output` (the
      * processed zone). Uses `@pulumi/aws-native`, so pass its explicit provider. Default off.
@@ -48,8 +53,6 @@ export interface ProducerDomainArgs {
         provider: pulumi.ProviderResource;
     };
 }
-
-const DOMAIN = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
 
 /**
  * The blueprint every business domain deploys in its own account: a domain CMK, the operational store (DynamoDB tables
@@ -72,15 +75,10 @@ export class ProducerDomain extends pulumi.ComponentResource {
         super("cdp:domain:ProducerDomain", name, {}, opts);
         const issues = new IssueCollector();
         const at = `ProducerDomain(${name})`;
-        if (!DOMAIN.test(args.domain ?? ""))
-            issues.add(
-                `${at}.domain`,
-                args.domain,
-                "2-24 lower-case letters, digits and single hyphens, starting with a letter",
-            );
+        if (!DOMAIN_NAME.test(args.domain ?? "")) issues.add(`${at}.domain`, args.domain, DOMAIN_NAME_EXPECTED);
         if (!args.entities || args.entities.length === 0)
             issues.add(`${at}.entities`, args.entities, "at least one entity definition");
-        else entityIssues(`${at}.entities`, args.entities).forEach((i) => issues.add(i.key, i.value, i.expected));
+        else issues.addAll(entityIssues(`${at}.entities`, args.entities));
         const er = args.entityResolution;
         if (er && !args.entities?.some((e) => e.name === er.entity)) {
             issues.add(
@@ -89,6 +87,18 @@ export class ProducerDomain extends pulumi.ComponentResource {
                 `one of the domain's entities (${(args.entities ?? []).map((e) => e.name).join(", ")})`,
             );
         }
+        if (!args.baseline?.apiGatewayAccount)
+            issues.add(
+                `${at}.baseline`,
+                args.baseline ? "an AccountBaseline without apiGatewayLogging" : undefined,
+                "the account's AccountBaseline with apiGatewayLogging: true (the API stage needs the logging role)",
+            );
+        if (args.dataProducts && args.baseline && !args.baseline.lakeFormation)
+            issues.add(
+                `${at}.baseline`,
+                "an AccountBaseline without lakeFormation",
+                "the account's AccountBaseline with lakeFormation: data products are tagged with its LF-tags",
+            );
         if (er && !args.dataProducts)
             issues.add(
                 `${at}.dataProducts`,
@@ -137,7 +147,7 @@ export class ProducerDomain extends pulumi.ComponentResource {
                               subnetIds: args.dax.subnetIds,
                           }
                         : undefined,
-                manageAccountLogging: args.manageAccountLogging,
+                apiGatewayAccount: args.baseline.apiGatewayAccount!,
             },
             { parent: this },
         );
@@ -157,7 +167,7 @@ export class ProducerDomain extends pulumi.ComponentResource {
                 `${name}-products`,
                 {
                     ...shared,
-                    lakeFormation: args.dataProducts.lakeFormation,
+                    lakeFormation: args.baseline.lakeFormation!,
                     governanceAccountId: args.dataProducts.governanceAccountId,
                     dataProtection,
                 },

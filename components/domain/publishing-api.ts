@@ -6,7 +6,6 @@ import type { PolicyStatement } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
 import { createLogGroup } from "../shared/logs";
 import type { Naming } from "../shared/naming";
-import { serviceRole } from "../shared/roles";
 import type { EntityDefinition } from "../../model/entities";
 import { entityJsonSchema, openApiDocument } from "../../model/openapi";
 
@@ -23,8 +22,11 @@ export interface PublishingApiArgs {
     throttle?: { rateLimit: number; burstLimit: number };
     /** Read and write through DAX. */
     dax?: { cluster: aws.dax.Cluster; clientSecurityGroup: aws.ec2.SecurityGroup; subnetIds: pulumi.Input<string>[] };
-    /** Set the account-wide API Gateway CloudWatch role (once per account and region). Default true. */
-    manageAccountLogging?: boolean;
+    /**
+     * The account's API Gateway settings with its CloudWatch Logs role (`AccountBaseline.apiGatewayAccount`): the
+     * stage writes execution logs, which fails until the account has that role, so the stage depends on it.
+     */
+    apiGatewayAccount: pulumi.Resource;
 }
 
 /** `customer` → `Customer`, `payment-method` → `PaymentMethod` (model names are alphanumeric). */
@@ -275,35 +277,6 @@ export class PublishingApi extends pulumi.ComponentResource {
             kmsKeyArn: args.kmsKeyArn,
             retentionDays: args.logRetentionDays,
         });
-        let account: aws.apigateway.Account | undefined;
-        if (args.manageAccountLogging ?? true) {
-            const logsRole = serviceRole(`${name}-cloudwatch`, this, {
-                service: "apigateway.amazonaws.com",
-                accountId: ctx.accountId,
-                description: "API Gateway execution logging to CloudWatch Logs (account setting)",
-                statements: [
-                    {
-                        Sid: "ExecutionLogs",
-                        Effect: "Allow",
-                        Action: [
-                            "logs:CreateLogGroup",
-                            "logs:CreateLogStream",
-                            "logs:DescribeLogGroups",
-                            "logs:DescribeLogStreams",
-                            "logs:PutLogEvents",
-                            "logs:GetLogEvents",
-                            "logs:FilterLogEvents",
-                        ],
-                        Resource: pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:API-Gateway-Execution-Logs_*`,
-                    },
-                ],
-            });
-            account = new aws.apigateway.Account(
-                name,
-                { cloudwatchRoleArn: logsRole.role.arn },
-                { parent: this, dependsOn: [logsRole.policy] },
-            );
-        }
         this.stage = new aws.apigateway.Stage(
             name,
             {
@@ -327,7 +300,7 @@ export class PublishingApi extends pulumi.ComponentResource {
                     }),
                 },
             },
-            { parent: this, dependsOn: account ? [account] : [] },
+            { parent: this, dependsOn: [args.apiGatewayAccount] },
         );
         const throttle = args.throttle ?? { rateLimit: 100, burstLimit: 200 };
         new aws.apigateway.MethodSettings(

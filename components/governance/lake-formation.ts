@@ -1,12 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CLASSIFICATIONS, IAM_ROLE_ARN } from "../../model/names";
 import { IssueCollector } from "../shared/errors";
 
 /** LF-tag keys every catalog database and table of the platform carries. */
 export const LF_TAG_KEYS = { domain: "domain", classification: "classification" } as const;
-
-/** Data classifications, lowest to highest sensitivity; also the values of the `classification` LF-tag. */
-export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
 
 export interface LakeFormationArgs {
     /**
@@ -19,8 +17,6 @@ export interface LakeFormationArgs {
     /** Values of the `domain` LF-tag: `platform` plus the business domains. */
     domains: string[];
 }
-
-const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /**
  * Lake Formation settings of the governance account: explicit admin roles, no implicit `IAMAllowedPrincipals`
@@ -38,7 +34,7 @@ export class LakeFormation extends pulumi.ComponentResource {
             issues.add(`LakeFormation(${name}).adminRoleArns`, args.adminRoleArns, "at least one IAM role ARN");
         }
         [...args.adminRoleArns, ...(args.readOnlyAdminRoleArns ?? [])].forEach((arn, i) => {
-            if (!ROLE_ARN.test(arn))
+            if (!IAM_ROLE_ARN.test(arn))
                 issues.add(
                     `LakeFormation(${name}).adminRoleArns[${i}]`,
                     arn,
@@ -75,5 +71,14 @@ export class LakeFormation extends pulumi.ComponentResource {
             ]),
         );
         this.registerOutputs({});
+    }
+
+    /**
+     * What a Glue database or table must be created after: the settings (a database created before them gets the
+     * IAMAllowedPrincipals default grant, since the provider never sends an empty `createTableDefaultPermissions`)
+     * and the LF-tags it is tagged with.
+     */
+    get catalogDependencies(): pulumi.Resource[] {
+        return [this.settings, ...Object.values(this.tags)];
     }
 }

@@ -17,16 +17,10 @@ import {
     DEFAULT_ZONE_LIFECYCLES,
     GENERIC_ZONE_LIFECYCLE,
     validateLifecycle,
+    type ObjectLockSpec,
+    objectLockIssues,
     type ZoneLifecycle,
 } from "../../model/lifecycle";
-
-/** Object Lock default retention for records that must not be altered or deleted (WORM), e.g. financial records. */
-export interface ObjectLockSpec {
-    /** `GOVERNANCE` (privileged users can lift it) or `COMPLIANCE` (nobody can, including root, until it expires). */
-    mode: "GOVERNANCE" | "COMPLIANCE";
-    /** Default retention in days, 1-36500. */
-    days: number;
-}
 
 /** Access to a zone for a principal outside the zone's account (cross-account data flow). */
 export interface ZoneGrant {
@@ -74,15 +68,7 @@ export function validateZoneArgs(name: string, args: DataLakeZoneArgs): void {
             issues.add(issue.key, issue.value, issue.expected);
         }
     }
-    if (args.objectLock) {
-        const { mode, days } = args.objectLock;
-        if (mode !== "GOVERNANCE" && mode !== "COMPLIANCE") {
-            issues.add(`${at}.objectLock.mode`, mode, `"GOVERNANCE" or "COMPLIANCE"`);
-        }
-        if (!Number.isInteger(days) || days < 1 || days > 36500) {
-            issues.add(`${at}.objectLock.days`, days, "a whole number of days from 1 to 36500");
-        }
-    }
+    if (args.objectLock) issues.addAll(objectLockIssues(`${at}.objectLock`, args.objectLock));
     (args.grants ?? []).forEach((grant, i) => {
         if (!["read", "write", "readwrite"].includes(grant.access)) {
             issues.add(`${at}.grants[${i}].access`, grant.access, `"read", "write" or "readwrite"`);

@@ -4,9 +4,11 @@ import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
-import { CLASSIFICATIONS, type LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
+import { CLASSIFICATIONS, DEFAULT_ZONE_CLASSIFICATIONS, LAKE_ZONES } from "../../model/names";
+import { type LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
 import { AccessLogBucket } from "./access-log-bucket";
-import { DataLakeZone, type ObjectLockSpec, type ZoneGrant } from "./data-lake-zone";
+import type { ObjectLockSpec } from "../../model/lifecycle";
+import { DataLakeZone, type ZoneGrant } from "./data-lake-zone";
 import type { ZoneLifecycle } from "../../model/lifecycle";
 
 /** One zone of the lake as the `DataLake` builds it. */
@@ -24,11 +26,10 @@ export interface ZoneSpec {
 }
 
 /** The medallion zones of the platform, raw → processed → curated. */
-export const DEFAULT_ZONES: readonly ZoneSpec[] = [
-    { name: "raw", classification: "confidential" },
-    { name: "processed", classification: "confidential" },
-    { name: "curated", classification: "internal" },
-];
+export const DEFAULT_ZONES: readonly ZoneSpec[] = LAKE_ZONES.map((name) => ({
+    name,
+    classification: DEFAULT_ZONE_CLASSIFICATIONS[name],
+}));
 
 export interface DataLakeArgs {
     naming: Naming;
@@ -132,7 +133,12 @@ export class DataLake extends pulumi.ComponentResource {
                     createTableDefaultPermissions: [],
                     parameters: { "cdp:zone": spec.name, "cdp:classification": spec.classification },
                 },
-                dataStoreOptions(dataProtection, { parent: this }),
+                // After the Lake Formation settings: a database created before them gets IAMAllowedPrincipals (the
+                // provider omits the empty createTableDefaultPermissions above, so the settings are the real control).
+                dataStoreOptions(dataProtection, {
+                    parent: this,
+                    dependsOn: args.lakeFormation ? args.lakeFormation.catalogDependencies : [],
+                }),
             );
             databases[spec.name] = database;
             if (args.lakeFormation) {

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 // In a domain's own repository this is the installed package; here the package refers to itself.
-import { type EntityDefinition, Naming, ProducerDomain } from "customer-data-platform-as-code";
+import { AccountBaseline, type EntityDefinition, Naming, ProducerDomain } from "customer-data-platform-as-code";
 
 const config = new pulumi.Config();
 const stack = pulumi.getStack();
@@ -54,6 +54,10 @@ const entities: EntityDefinition[] = [
     },
 ];
 
+// Once per account: the API Gateway logging role every REST API stage needs (add `lakeFormation` to publish data
+// products). If the platform stack already manages this account's baseline, import that setting instead.
+const baseline = new AccountBaseline("loyalty-account", { apiGatewayLogging: true }, { provider });
+
 const loyalty = new ProducerDomain(
     "loyalty",
     {
@@ -67,6 +71,7 @@ const loyalty = new ProducerDomain(
         },
         logRetentionDays: 90,
         dataProtection: stack === "prod",
+        baseline,
     },
     { provider },
 );

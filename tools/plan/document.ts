@@ -1,4 +1,4 @@
-import { maskSecrets, type PlanResult, type PlannedResource } from "./harness";
+import { maskSecrets, type PlanResult, type PlannedAlias, type PlannedResource } from "./harness";
 import { providerTarget, UNPINNED_ACCOUNT } from "./mocks";
 import type { PolicyReport, Violation } from "./policy";
 
@@ -39,6 +39,8 @@ export interface PlanDocument {
             retainOnDelete: boolean;
             /** Account the resource deploys to (from its provider), empty for components spanning none. */
             account: string;
+            /** The `aliases` option (old URNs or specs), when the resource has any. */
+            aliases?: PlannedAlias[];
         }
     >;
     outputs: Record<string, unknown>;
@@ -151,6 +153,7 @@ export function toPlanDocument(
             protect: r.protect,
             retainOnDelete: r.retainOnDelete,
             account: byUrn.get(r.urn) ?? "",
+            ...(r.aliases ? { aliases: r.aliases } : {}),
         })),
         outputs: maskSecrets(result.outputs) as Record<string, unknown>,
         accounts,

@@ -37,7 +37,14 @@ export interface PlannedResource {
     retainOnDelete: boolean;
     /** Package → provider URN for components created with `providers`. */
     providers: Record<string, string>;
+    /** The resource's `aliases` option, as sent to the engine: full URNs or specs (absent when none). */
+    aliases?: PlannedAlias[];
 }
+
+/** One alias: a full URN, or a spec the engine completes from the resource's own name, type and parent. */
+export type PlannedAlias =
+    | { urn: string }
+    | { name?: string; type?: string; stack?: string; project?: string; parentUrn?: string; noParent?: boolean };
 
 export interface PlanResult {
     project: string;
@@ -83,6 +90,23 @@ interface RegisterRequest {
     hasRetainondelete(): boolean;
     getRetainondelete(): boolean | undefined;
     getProvidersMap(): { forEach(cb: (value: string, key: string) => void): void };
+    getAliasesList(): AliasMessage[];
+}
+
+/** `pulumirpc.Alias`: a URN or a spec. */
+interface AliasMessage {
+    hasSpec(): boolean;
+    getUrn(): string;
+    getSpec():
+        | {
+              getName(): string;
+              getType(): string;
+              getStack(): string;
+              getProject(): string;
+              getParenturn(): string;
+              getNoparent(): boolean;
+          }
+        | undefined;
 }
 
 interface RegisterResponse {
@@ -147,6 +171,19 @@ class RecordingMonitor extends MockMonitor {
             retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() === true : false,
             providers,
         };
+        const aliases = req.getAliasesList().map((alias): PlannedAlias => {
+            if (!alias.hasSpec()) return { urn: alias.getUrn() };
+            const spec = alias.getSpec()!;
+            const out: PlannedAlias = {};
+            if (spec.getName()) out.name = spec.getName();
+            if (spec.getType()) out.type = spec.getType();
+            if (spec.getStack()) out.stack = spec.getStack();
+            if (spec.getProject()) out.project = spec.getProject();
+            if (spec.getParenturn()) out.parentUrn = spec.getParenturn();
+            if (spec.getNoparent()) out.noParent = true;
+            return out;
+        });
+        if (aliases.length > 0) record.aliases = aliases;
         await super.registerResource(req, (err: unknown, response: unknown) => {
             if (!err && response) {
                 const res = response as RegisterResponse;

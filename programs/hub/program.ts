@@ -1,17 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EventIngest } from "../components/ingest/event-ingest";
-import { SftpIngest } from "../components/ingest/sftp-ingest";
-import { StreamIngest } from "../components/ingest/stream-ingest";
-import { ThirdPartyFeed } from "../components/ingest/third-party-feed";
-import { alarmsKeyStatement, createAlarmTopic } from "../components/shared/alarms";
-import { awsContext } from "../components/shared/context";
-import type { PolicyStatement } from "../components/shared/iam";
-import { KmsKey } from "../components/shared/kms";
-import { logsKeyStatement } from "../components/shared/logs";
-import type { Naming } from "../components/shared/naming";
-import type { AccountTarget } from "./accounts";
-import type { PlatformConfig } from "./config";
-import { AccountProgram, type ZoneRef } from "./program";
+import { EventIngest } from "../../components/ingest/event-ingest";
+import { SftpIngest } from "../../components/ingest/sftp-ingest";
+import { StreamIngest } from "../../components/ingest/stream-ingest";
+import { ThirdPartyFeed } from "../../components/ingest/third-party-feed";
+import { alarmsKeyStatement, createAlarmTopic } from "../../components/shared/alarms";
+import { awsContext } from "../../components/shared/context";
+import type { PolicyStatement } from "../../components/shared/iam";
+import { KmsKey } from "../../components/shared/kms";
+import { logsKeyStatement } from "../../components/shared/logs";
+import type { Naming } from "../../components/shared/naming";
+import type { AccountTarget } from "../accounts";
+import type { PlatformConfig } from "../config";
+import { AccountProgram, type ZoneRef } from "../program";
 
 export interface HubProgramArgs {
     readonly config: PlatformConfig;

@@ -1,5 +1,5 @@
-import type { AccountTarget } from "./accounts";
-import { AccountProgram, type ZoneRef } from "./program";
+import type { AccountTarget } from "../accounts";
+import { AccountProgram, type ZoneRef } from "../program";
 
 export interface MlProgramArgs {
     readonly target: AccountTarget;

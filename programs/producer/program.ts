@@ -1,11 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { HubTargets } from "../components/domain/change-publisher";
-import { ProducerDomain } from "../components/domain/producer-domain";
-import { LakeFormation } from "../components/governance/lake-formation";
-import type { Naming } from "../components/shared/naming";
-import { type AccountTarget, nativeProvider } from "./accounts";
-import type { DomainConfig, PlatformConfig } from "./config";
-import { AccountProgram, type ZoneRef } from "./program";
+import type { HubTargets } from "../../components/domain/change-publisher";
+import { ProducerDomain } from "../../components/domain/producer-domain";
+import type { AccountBaseline } from "../../components/baseline/account-baseline";
+import type { Naming } from "../../components/shared/naming";
+import { type AccountTarget, nativeProvider } from "../accounts";
+import type { PlatformConfig } from "../config";
+import type { DomainConfig } from "./config";
+import { AccountProgram, type ZoneRef } from "../program";
 
 export interface ProducerProgramArgs {
     readonly config: PlatformConfig;
@@ -15,12 +16,8 @@ export interface ProducerProgramArgs {
     readonly naming: Naming;
     /** The hub's stream, bus and key the domain publishes to. */
     readonly hub: HubTargets;
-    /** This domain sets its account's API Gateway logging role (the first domain of each account does). */
-    readonly manageAccountLogging: boolean;
-    /** The account's Lake Formation when another program already set it up (governance's, or an earlier domain's). */
-    readonly lakeFormation?: LakeFormation;
-    /** Domains sharing this account (the `domain` LF-tag values when this program sets Lake Formation up). */
-    readonly accountDomains: string[];
+    /** The domain account's baseline (API Gateway logging role, Lake Formation), shared by the domains in it. */
+    readonly baseline: AccountBaseline;
     /** Central governance's account, when it is not this one. */
     readonly governanceAccountId?: string;
     /** The processed zone Entity Resolution writes matches to. */
@@ -33,22 +30,12 @@ export interface ProducerOutputs {
     /** The domain's customer-managed key. */
     readonly domainKeyArn: pulumi.Output<string>;
     readonly apiUrl: pulumi.Output<string>;
-    /** The account's Lake Formation (created here when none was given). */
-    readonly lakeFormation: LakeFormation;
 }
 
 /** One business domain's account: the `ProducerDomain` blueprint configured from `cdp:domains`. */
 export function producerProgram(args: ProducerProgramArgs): ProducerOutputs {
     const { config, domain } = args;
     const program = new AccountProgram("Producer", `domain-${domain.name}`, args.target);
-    const roleArn = args.target.account.roleArn;
-    const lakeFormation =
-        args.lakeFormation ??
-        new LakeFormation(
-            `domain-${domain.name}-lake-formation`,
-            { adminRoleArns: roleArn ? [roleArn] : [...config.lake.adminRoleArns], domains: args.accountDomains },
-            { parent: program },
-        );
     const blueprint = new ProducerDomain(
         domain.name,
         {
@@ -63,9 +50,9 @@ export function producerProgram(args: ProducerProgramArgs): ProducerOutputs {
                     ? { kind: "COGNITO", userPoolArn: domain.api.userPoolArn! }
                     : { kind: "AWS_IAM" },
             throttle: { rateLimit: domain.api.rateLimit, burstLimit: domain.api.burstLimit },
-            manageAccountLogging: args.manageAccountLogging,
+            baseline: args.baseline,
             dataProtection: config.dataProtection,
-            dataProducts: { lakeFormation, governanceAccountId: args.governanceAccountId },
+            dataProducts: { governanceAccountId: args.governanceAccountId },
             entityResolution: domain.entityResolution
                 ? {
                       ...domain.entityResolution,
@@ -81,6 +68,5 @@ export function producerProgram(args: ProducerProgramArgs): ProducerOutputs {
         domain: domain.name,
         domainKeyArn: blueprint.key.keyArn,
         apiUrl: blueprint.apiUrl,
-        lakeFormation,
     });
 }

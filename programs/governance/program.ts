@@ -1,10 +1,11 @@
-import { LakeFormation } from "../components/governance/lake-formation";
-import type { Naming } from "../components/shared/naming";
-import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../components/storage/data-lake";
-import type { ZoneGrant } from "../components/storage/data-lake-zone";
-import type { AccountTarget } from "./accounts";
-import type { PlatformConfig } from "./config";
-import { AccountProgram, type ZoneRef } from "./program";
+import type { AccountBaseline } from "../../components/baseline/account-baseline";
+import type { LakeFormation } from "../../components/governance/lake-formation";
+import type { Naming } from "../../components/shared/naming";
+import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../../components/storage/data-lake";
+import type { ZoneGrant } from "../../components/storage/data-lake-zone";
+import type { AccountTarget } from "../accounts";
+import type { PlatformConfig } from "../config";
+import { AccountProgram, type ZoneRef } from "../program";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -12,6 +13,8 @@ export interface GovernanceProgramArgs {
     readonly naming: Naming;
     /** Accounts outside the governance account that write into the raw zone (the hub). */
     readonly rawWriterAccountIds: readonly string[];
+    /** The governance account's baseline: its Lake Formation governs the zone databases. */
+    readonly baseline: AccountBaseline;
     /** Domain accounts whose Entity Resolution writes matches into the processed zone. */
     readonly matchWriters: ReadonlyArray<{ accountId: string; domain: string }>;
 }
@@ -61,15 +64,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
             grants,
         };
     });
-    const lakeFormation = new LakeFormation(
-        "lake-formation",
-        {
-            adminRoleArns: [...config.lake.adminRoleArns],
-            readOnlyAdminRoleArns: [...config.lake.readOnlyAdminRoleArns],
-            domains: config.domains.map((d) => d.name),
-        },
-        { parent: program },
-    );
+    const lakeFormation = args.baseline.lakeFormation!;
     const lake = new DataLake(
         "lake",
         {

@@ -1,0 +1,113 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LakeFormation, type LakeFormationArgs } from "../governance/lake-formation";
+import { awsContext } from "../shared/context";
+import { serviceRole } from "../shared/roles";
+
+export interface AccountBaselineArgs {
+    /**
+     * Lake Formation settings and LF-tags of this account, for accounts whose catalog the platform governs (the
+     * governance account, domain accounts with data products).
+     * @default none: the account's Lake Formation is not managed here
+     */
+    lakeFormation?: LakeFormationArgs;
+    /**
+     * Set the account's API Gateway CloudWatch Logs role (`aws.apigateway.Account`), needed by every REST API stage
+     * that writes execution logs in this account and region.
+     * @default false
+     */
+    apiGatewayLogging?: boolean;
+    /**
+     * Where these resources were in a stack deployed before they moved into the baseline. They are given as aliases,
+     * so `pulumi up` updates them in place: replacing the Lake Formation settings or the API Gateway account setting
+     * would reset them for the whole account in between.
+     * @default none (a new stack)
+     */
+    moved?: {
+        /** The Lake Formation component's previous name (its children keep their names) and parent URN. */
+        lakeFormation?: { name: string; parentUrn: pulumi.Input<string> };
+        /** The full previous URN of the `aws.apigateway.Account` resource. */
+        apiGatewayAccountUrn?: pulumi.Input<string>;
+    };
+}
+
+/**
+ * What exists once per AWS account (and region), whatever programs and domains share it: Lake Formation settings and
+ * LF-tags, the API Gateway account logging role, and (with the governance issue) the audit and security services.
+ * The platform composition creates one per distinct account; everything that needs it depends on it explicitly.
+ */
+export class AccountBaseline extends pulumi.ComponentResource {
+    /** The account's Lake Formation settings and LF-tags, when managed here. */
+    public readonly lakeFormation?: LakeFormation;
+    /**
+     * The account's API Gateway settings (CloudWatch role). API stages depend on it: a stage with execution logging
+     * created before the account has a CloudWatch role fails.
+     */
+    public readonly apiGatewayAccount?: aws.apigateway.Account;
+
+    constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:baseline:AccountBaseline", name, {}, opts);
+        const moved = args.moved ?? {};
+        if (args.lakeFormation) {
+            this.lakeFormation = new LakeFormation(
+                moved.lakeFormation?.name ?? `${name}-lake-formation`,
+                args.lakeFormation,
+                { parent: this, aliases: moved.lakeFormation ? [{ parent: moved.lakeFormation.parentUrn }] : [] },
+            );
+        }
+        if (args.apiGatewayLogging) {
+            this.apiGatewayAccount = apiGatewayAccountLogging(name, this, moved.apiGatewayAccountUrn);
+        }
+        this.registerOutputs({});
+    }
+
+    /** Resources a Glue database or table must be created after (Lake Formation settings first: see LakeFormation). */
+    get catalogDependencies(): pulumi.Resource[] {
+        return this.lakeFormation ? this.lakeFormation.catalogDependencies : [];
+    }
+}
+
+/**
+ * The account-wide API Gateway CloudWatch Logs role. API Gateway writes execution logs with the role set in the
+ * account settings ("Set up CloudWatch API logging using the API Gateway console", API Gateway Developer Guide:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html). The setting is one per account and
+ * region: `retainOnDelete`, because deleting `aws.apigateway.Account` would reset it for every API of the account.
+ */
+function apiGatewayAccountLogging(
+    name: string,
+    parent: pulumi.Resource,
+    previousUrn: pulumi.Input<string> | undefined,
+): aws.apigateway.Account {
+    const ctx = awsContext(parent);
+    const logsRole = serviceRole(`${name}-apigateway-cloudwatch`, parent, {
+        service: "apigateway.amazonaws.com",
+        accountId: ctx.accountId,
+        description: "API Gateway execution logging to CloudWatch Logs (account setting)",
+        statements: [
+            {
+                Sid: "ExecutionLogs",
+                Effect: "Allow",
+                Action: [
+                    "logs:CreateLogGroup",
+                    "logs:CreateLogStream",
+                    "logs:DescribeLogGroups",
+                    "logs:DescribeLogStreams",
+                    "logs:PutLogEvents",
+                    "logs:GetLogEvents",
+                    "logs:FilterLogEvents",
+                ],
+                Resource: pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:API-Gateway-Execution-Logs_*`,
+            },
+        ],
+    });
+    return new aws.apigateway.Account(
+        `${name}-apigateway`,
+        { cloudwatchRoleArn: logsRole.role.arn },
+        {
+            parent,
+            dependsOn: [logsRole.policy],
+            retainOnDelete: true,
+            aliases: previousUrn ? [previousUrn] : [],
+        },
+    );
+}

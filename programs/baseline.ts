@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AccountBaseline } from "../components/baseline/account-baseline";
+import type { LakeFormationArgs } from "../components/governance/lake-formation";
+import { type AccountTarget, programOptions } from "./accounts";
+import type { PlatformConfig } from "./config";
+
+/** The account targets of the platform's programs, as `deployPlatform` builds them. */
+export interface ProgramTargets {
+    readonly governance: AccountTarget;
+    readonly hub: AccountTarget;
+    readonly analytics: AccountTarget;
+    readonly ml: AccountTarget;
+    /** Domain name → its account's target. */
+    readonly domains: ReadonlyMap<string, AccountTarget>;
+}
+
+/** URN of a component or resource in this stack, from its type chain and name (for aliases of moved resources). */
+function urnOf(chain: ReadonlyArray<readonly [type: string, name: string]>): pulumi.Output<string> {
+    let parent: pulumi.Output<string> | undefined;
+    for (const [type, name] of chain) parent = pulumi.createUrn(name, type, parent);
+    return parent!;
+}
+
+/**
+ * One `AccountBaseline` per distinct account of the stack, on the provider of the account's first program
+ * (governance, then the domains in config order, then hub, analytics, ml), which is where these resources lived
+ * before the baseline existed: each moved resource keeps its provider and gets an alias to its old URN.
+ *
+ * - Lake Formation: in the governance account (config admins, every domain's LF-tag value) and in each other account
+ *   hosting domains (its deployment role, or the config admins, as admins; its domains' tag values).
+ * - API Gateway logging role: in every account hosting a domain's publishing API.
+ */
+export function accountBaselines(config: PlatformConfig, targets: ProgramTargets): Map<string, AccountBaseline> {
+    const governanceId = targets.governance.account.id;
+    const byAccount = new Map<string, { target: AccountTarget; domains: string[] }>();
+    const visit = (target: AccountTarget, domain?: string) => {
+        const entry = byAccount.get(target.account.id) ?? { target, domains: [] };
+        if (domain) entry.domains.push(domain);
+        byAccount.set(target.account.id, entry);
+    };
+    visit(targets.governance);
+    for (const [domain, target] of targets.domains) visit(target, domain);
+    visit(targets.hub);
+    visit(targets.analytics);
+    visit(targets.ml);
+
+    const baselines = new Map<string, AccountBaseline>();
+    for (const [accountId, { target, domains }] of byAccount) {
+        const isGovernance = accountId === governanceId;
+        const firstDomain = domains[0];
+        let lakeFormation: LakeFormationArgs | undefined;
+        let lakeFormationMoved: { name: string; parentUrn: pulumi.Input<string> } | undefined;
+        if (isGovernance) {
+            lakeFormation = {
+                adminRoleArns: [...config.lake.adminRoleArns],
+                readOnlyAdminRoleArns: [...config.lake.readOnlyAdminRoleArns],
+                domains: config.domains.map((d) => d.name),
+            };
+            lakeFormationMoved = {
+                name: "lake-formation",
+                parentUrn: urnOf([["cdp:programs:Governance", "governance"]]),
+            };
+        } else if (firstDomain) {
+            const roleArn = target.account.roleArn;
+            lakeFormation = { adminRoleArns: roleArn ? [roleArn] : [...config.lake.adminRoleArns], domains };
+            lakeFormationMoved = {
+                name: `domain-${firstDomain}-lake-formation`,
+                parentUrn: urnOf([["cdp:programs:Producer", `domain-${firstDomain}`]]),
+            };
+        }
+        baselines.set(
+            accountId,
+            new AccountBaseline(
+                `baseline-${target.account.alias}`,
+                {
+                    lakeFormation,
+                    apiGatewayLogging: firstDomain !== undefined,
+                    moved: {
+                        lakeFormation: lakeFormationMoved,
+                        apiGatewayAccountUrn: firstDomain
+                            ? urnOf([
+                                  ["cdp:programs:Producer", `domain-${firstDomain}`],
+                                  ["cdp:domain:ProducerDomain", firstDomain],
+                                  ["cdp:domain:PublishingApi", `${firstDomain}-api`],
+                                  ["aws:apigateway/account:Account", `${firstDomain}-api`],
+                              ])
+                            : undefined,
+                    },
+                },
+                programOptions(target),
+            ),
+        );
+    }
+    return baselines;
+}
