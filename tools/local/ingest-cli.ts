@@ -12,7 +12,7 @@
  */
 import { promises as fs } from "node:fs";
 import { parseArgs } from "node:util";
-import type { FirehoseSettings } from "./firehose";
+import type { FirehoseSettings } from "./firehose/settings";
 import { runLocalIngestion, type LocalIngestionResult } from "./ingest";
 import { DirectoryRawZoneSink, S3RawZoneSink, createRawZoneSink, type RawZoneSink } from "./sink";
 
