@@ -28,7 +28,9 @@ import {
     putRecords,
     readAsFirehose,
     startKinesisEmulator,
+    type FirehoseSourceRead,
     type KinesisEmulator,
+    type PutRecordResult,
 } from "./kinesis";
 import type { RawZoneSink } from "./sink";
 
@@ -208,8 +210,8 @@ export async function runLocalIngestion(options: LocalIngestionOptions): Promise
     const streamName = options.streamName ?? `cdp-local-${randomBytes(6).toString("hex")}`;
     try {
         const stream = await createStream(client, streamName, options.shardCount ?? 2);
-        let read;
-        let placed;
+        let read: FirehoseSourceRead;
+        let placed: PutRecordResult[];
         try {
             placed = await putRecords(
                 client,

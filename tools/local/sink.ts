@@ -35,6 +35,9 @@ export interface RawZoneSink {
 const MAX_KEY_BYTES = 1024;
 /** Basename prefix of files being written by the directory sink (never a key segment). */
 const PARTIAL_MARK = ".~partial-";
+/** Characters a key must not contain. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters in a key are rejected, so they are matched on purpose.
+const BACKSLASH_OR_CONTROL = /[\\\x00-\x1f\x7f]/;
 
 /**
  * Rejects keys that are not plain relative paths: empty, too long, leading
@@ -47,7 +50,7 @@ export function assertSafeKey(key: string): void {
             ? "empty"
             : Buffer.byteLength(key, "utf8") > MAX_KEY_BYTES
               ? "longer than 1024 bytes"
-              : /[\\\x00-\x1f\x7f]/.test(key)
+              : BACKSLASH_OR_CONTROL.test(key)
                 ? "contains a backslash or control character"
                 : key.split("/").some((s) => s === "" || s === "." || s === ".." || s.startsWith(PARTIAL_MARK))
                   ? "has an empty, '.', '..' or reserved segment (or a leading/trailing '/')"

@@ -66,6 +66,7 @@ export function formatUtc(format: string, epochMs: number): string {
 }
 
 /** A partition value must be a usable key segment. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a key segment must not contain control characters, so they are matched on purpose.
 const SAFE_PARTITION_VALUE = /^(?!\.{1,2}$)[^/\\\x00-\x1f\x7f]{1,512}$/;
 
 /** The values a template is evaluated with. */

@@ -55,19 +55,21 @@ class ContractViolation extends Error {
     }
 }
 
+/** A response record that passed the checks. */
+interface CheckedEntry {
+    readonly recordId: string;
+    readonly result: string;
+    readonly data?: string;
+    readonly metadata?: { partitionKeys?: unknown };
+}
+
 /** Checks a response against the records sent; returns entries in input order. */
-function checkResponse(
-    response: unknown,
-    inputs: readonly FirehoseInputRecord[],
-): { recordId: string; result: string; data?: string; metadata?: { partitionKeys?: unknown } }[] {
+function checkResponse(response: unknown, inputs: readonly FirehoseInputRecord[]): CheckedEntry[] {
     const records = (response as { records?: unknown } | null)?.records;
     if (typeof response !== "object" || response === null || !Array.isArray(records)) {
         throw new ContractViolation("Lambda.JsonProcessingException", "response has no records array");
     }
-    const byId = new Map<
-        string,
-        { recordId: string; result: string; data?: string; metadata?: { partitionKeys?: unknown } }
-    >();
+    const byId = new Map<string, CheckedEntry>();
     for (const entry of records as unknown[]) {
         const e = entry as { recordId?: unknown; result?: unknown; data?: unknown; metadata?: unknown };
         if (typeof e !== "object" || e === null || typeof e.recordId !== "string") {
@@ -84,10 +86,7 @@ function checkResponse(
                 `Ok record ${e.recordId} without base64 data`,
             );
         }
-        byId.set(
-            e.recordId,
-            e as { recordId: string; result: string; data?: string; metadata?: { partitionKeys?: unknown } },
-        );
+        byId.set(e.recordId, e as CheckedEntry);
     }
     const ordered = inputs.map((input) => {
         const entry = byId.get(input.recordId);
@@ -156,7 +155,7 @@ export async function invokeTransformation(
             lastError = `Response payload size (${responseBytes} bytes) exceeded maximum allowed payload size (${settings.lambdaPayloadBytes} bytes).`;
             continue;
         }
-        let entries;
+        let entries: CheckedEntry[];
         try {
             entries = checkResponse(response, inputs);
         } catch (err) {
