@@ -16,6 +16,7 @@ import {
     S3Client,
     type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import { LOCAL_CREDENTIALS } from "./local-aws";
 
 /** An object store holding the raw zone. Keys use `/` separators, like S3. */
 export interface RawZoneSink {
@@ -157,8 +158,7 @@ export class S3RawZoneSink implements RawZoneSink {
                 region: options.region ?? "us-east-1",
                 endpoint: options.endpoint,
                 forcePathStyle: options.forcePathStyle ?? local,
-                credentials:
-                    options.credentials ?? (local ? { accessKeyId: "local", secretAccessKey: "local" } : undefined),
+                credentials: options.credentials ?? (local ? LOCAL_CREDENTIALS : undefined),
                 // S3-compatible servers differ in their support of the SDK's default CRC checksums.
                 ...(local
                     ? { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }

@@ -3,6 +3,7 @@
  * and `resolveFirehoseSettings`, which fills in defaults and rejects invalid
  * settings (including prefix template typos) before any data moves.
  */
+import { LOCAL_REGION } from "../local-aws";
 import { parseTemplate } from "./prefix";
 
 const MiB = 1024 * 1024;
@@ -54,7 +55,7 @@ export const LOCAL_ACCOUNT_ID = "000000000000";
 
 /** Fills in defaults and validates the settings. */
 export function resolveFirehoseSettings(partial: Partial<FirehoseSettings> = {}): FirehoseSettings {
-    const region = partial.region ?? "us-east-1";
+    const region = partial.region ?? LOCAL_REGION;
     const accountId = partial.accountId ?? LOCAL_ACCOUNT_ID;
     const settings: FirehoseSettings = {
         deliveryStreamName: partial.deliveryStreamName ?? DEFAULT_DELIVERY_STREAM_NAME,
