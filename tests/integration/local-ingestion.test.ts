@@ -214,9 +214,9 @@ describe("local ingestion path (kinesalite → preprocess → raw zone)", functi
             expect(result.dropped).to.equal(0);
             expect(result.ok + result.failed).to.equal(result.put);
             expect(result.records.map((r) => r.index)).to.deep.equal(cases.map((_, i) => i));
-            result.records.forEach((r, i) =>
-                expect(r.result, `record ${i}`).to.equal(cases[i].valid ? "Ok" : "ProcessingFailed"),
-            );
+            result.records.forEach((r, i) => {
+                expect(r.result, `record ${i}`).to.equal(cases[i].valid ? "Ok" : "ProcessingFailed");
+            });
             expect(new Set(result.records.map((r) => r.shardId)).size, "both shards used").to.equal(2);
             expect(result.invocations).to.equal(1);
         });
@@ -322,7 +322,9 @@ describe("local ingestion path (kinesalite → preprocess → raw zone)", functi
                     const indices = onShard.map((t) => t.index);
                     expect(indices, `${key} ${shardId}`).to.deep.equal([...indices].sort((a, b) => a - b));
                     const sequences = onShard.map((t) => BigInt(t.sequenceNumber));
-                    sequences.slice(1).forEach((s, k) => expect(s > sequences[k]).to.equal(true));
+                    sequences.slice(1).forEach((s, k) => {
+                        expect(s > sequences[k]).to.equal(true);
+                    });
                 }
             }
             // Customer C-1's updates share a partition key, hence a shard, and arrive in put order.
@@ -369,7 +371,9 @@ describe("local ingestion path (kinesalite → preprocess → raw zone)", functi
                 const sequences = sent
                     .filter((r) => r.kinesisRecordMetadata?.shardId === shardId)
                     .map((r) => BigInt(r.kinesisRecordMetadata!.sequenceNumber));
-                sequences.slice(1).forEach((seq, k) => expect(seq > sequences[k]).to.equal(true));
+                sequences.slice(1).forEach((seq, k) => {
+                    expect(seq > sequences[k]).to.equal(true);
+                });
             }
 
             expect(result.ok + result.failed).to.equal(cases.length);
@@ -522,7 +526,14 @@ describe("local ingestion path (kinesalite → preprocess → raw zone)", functi
             const out = freshDir();
             let stdout = "";
             let stderr = "";
-            const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t) };
+            const io = {
+                stdout: (t: string) => {
+                    stdout += t;
+                },
+                stderr: (t: string) => {
+                    stderr += t;
+                },
+            };
             const code = await cli([file, "--out", out, "--json", "--log-level", "SILENT"], io);
             expect(code, stderr).to.equal(0);
             const summary = JSON.parse(stdout) as LocalIngestionResult & { location: string };

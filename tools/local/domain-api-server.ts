@@ -23,16 +23,14 @@ import {
     ResourceInUseException,
     waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { type EntityDefinition, keyAttributes } from "../../model/entities";
 import { entityPaths } from "../../model/openapi";
 import { createHandler, type ApiLogger, type DomainApiHandler } from "../../functions/domain-api/handler";
 import { createDynamoStore } from "../../functions/domain-api/store";
+import { LOCAL_REGION, localClientConfig } from "./local-aws";
 
-/** Region and dummy credentials used against local emulators. */
-export const LOCAL_REGION = "us-east-1";
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+export { LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-aws";
 
 /** API Gateway's payload limit. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -69,12 +67,7 @@ const SILENT: ApiLogger = { info: () => undefined, warn: () => undefined, error:
 
 /** A DynamoDB client for a local endpoint (HTTP/1.1 handler, dummy credentials). */
 export function createLocalDynamoClient(endpoint: string, region: string = LOCAL_REGION): DynamoDBClient {
-    return new DynamoDBClient({
-        endpoint,
-        region,
-        credentials: LOCAL_CREDENTIALS,
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
-    });
+    return new DynamoDBClient(localClientConfig(endpoint, region));
 }
 
 /** Creates the table of each entity unless it exists (string keys, PAY_PER_REQUEST), and waits until active. */
@@ -166,13 +159,15 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer, all: readon
         const name = request.rawHeaders[i];
         const value = request.rawHeaders[i + 1];
         headers[name] = value;
-        (multiValueHeaders[name] ??= []).push(value);
+        multiValueHeaders[name] ??= [];
+        multiValueHeaders[name].push(value);
     }
     const query: Record<string, string> = {};
     const multiQuery: Record<string, string[]> = {};
     for (const [name, value] of url.searchParams) {
         query[name] = value;
-        (multiQuery[name] ??= []).push(value);
+        multiQuery[name] ??= [];
+        multiQuery[name].push(value);
     }
     const hasQuery = Object.keys(query).length > 0;
     const utf8 = (() => {
@@ -264,12 +259,7 @@ export async function startDomainApiServer(options: DomainApiServerOptions): Pro
             client.destroy();
         }
     }
-    const store = createDynamoStore({
-        endpoint: options.endpoint,
-        region,
-        credentials: LOCAL_CREDENTIALS,
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
-    });
+    const store = createDynamoStore(localClientConfig(options.endpoint, region));
     const handler: DomainApiHandler = createHandler({
         config: { domain: options.domain ?? "local", entities: options.entities, tables: options.tables },
         store,

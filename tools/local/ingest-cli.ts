@@ -12,7 +12,7 @@
  */
 import { promises as fs } from "node:fs";
 import { parseArgs } from "node:util";
-import type { FirehoseSettings } from "./firehose";
+import type { FirehoseSettings } from "./firehose/settings";
 import { runLocalIngestion, type LocalIngestionResult } from "./ingest";
 import { DirectoryRawZoneSink, S3RawZoneSink, createRawZoneSink, type RawZoneSink } from "./sink";
 
@@ -97,32 +97,37 @@ export function formatSummary(result: LocalIngestionResult, source: string, sink
     return `${lines.join("\n")}\n`;
 }
 
+/** Parses the command line (throws on unknown options or missing values). */
+function parseCliArgs(argv: readonly string[]) {
+    return parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        options: {
+            out: { type: "string" },
+            s3: { type: "string" },
+            "s3-endpoint": { type: "string" },
+            "s3-region": { type: "string" },
+            "create-bucket": { type: "boolean" },
+            shards: { type: "string" },
+            stream: { type: "string" },
+            "delivery-stream": { type: "string" },
+            "buffer-mb": { type: "string" },
+            "s3-buffer-mb": { type: "string" },
+            prefix: { type: "string" },
+            "error-prefix": { type: "string" },
+            "log-level": { type: "string" },
+            json: { type: "boolean" },
+            strict: { type: "boolean" },
+            help: { type: "boolean", short: "h" },
+        },
+    });
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-    let parsed;
+    let parsed: ReturnType<typeof parseCliArgs>;
     try {
-        parsed = parseArgs({
-            args: [...argv],
-            allowPositionals: true,
-            options: {
-                out: { type: "string" },
-                s3: { type: "string" },
-                "s3-endpoint": { type: "string" },
-                "s3-region": { type: "string" },
-                "create-bucket": { type: "boolean" },
-                shards: { type: "string" },
-                stream: { type: "string" },
-                "delivery-stream": { type: "string" },
-                "buffer-mb": { type: "string" },
-                "s3-buffer-mb": { type: "string" },
-                prefix: { type: "string" },
-                "error-prefix": { type: "string" },
-                "log-level": { type: "string" },
-                json: { type: "boolean" },
-                strict: { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-        });
+        parsed = parseCliArgs(argv);
     } catch (err) {
         io.stderr(`${(err as Error).message}\n\n${USAGE}`);
         return 2;

@@ -9,34 +9,36 @@
  *       (raw/source=…/entity=…/event_date=…/ and errors/processing-failed/<date>/)
  *
  * `runLocalIngestion` is the one-call entry; the steps are exported from
- * ./kinesis, ./firehose and ./sink (re-exported here) for other uses.
+ * ./kinesis, ./firehose/* and ./sink (re-exported here) for other uses.
  */
 import { randomBytes } from "node:crypto";
 import type { PreprocessHandler } from "../../functions/preprocess/handler";
+import { FirehoseS3Delivery } from "./firehose/delivery";
+import { batchForLambda, fromKinesisRecords, type EventContext, type FirehoseInputRecord } from "./firehose/events";
+import type { ErrorOutputType } from "./firehose/prefix";
 import {
-    FirehoseS3Delivery,
-    batchForLambda,
     deliveryStreamArn as arnOfDeliveryStream,
-    fromKinesisRecords,
-    invokeTransformation,
     resolveFirehoseSettings,
-    type ErrorOutputType,
-    type EventContext,
-    type FirehoseInputRecord,
     type FirehoseSettings,
-    type TransformationHandler,
-} from "./firehose";
+} from "./firehose/settings";
+import { invokeTransformation, type TransformationHandler } from "./firehose/transform";
 import {
     createStream,
     deleteStream,
     putRecords,
     readAsFirehose,
     startKinesisEmulator,
+    type FirehoseSourceRead,
     type KinesisEmulator,
+    type PutRecordResult,
 } from "./kinesis";
 import type { RawZoneSink } from "./sink";
 
-export * from "./firehose";
+export * from "./firehose/delivery";
+export * from "./firehose/events";
+export * from "./firehose/prefix";
+export * from "./firehose/settings";
+export * from "./firehose/transform";
 export * from "./kinesis";
 export * from "./sink";
 
@@ -208,8 +210,8 @@ export async function runLocalIngestion(options: LocalIngestionOptions): Promise
     const streamName = options.streamName ?? `cdp-local-${randomBytes(6).toString("hex")}`;
     try {
         const stream = await createStream(client, streamName, options.shardCount ?? 2);
-        let read;
-        let placed;
+        let read: FirehoseSourceRead;
+        let placed: PutRecordResult[];
         try {
             placed = await putRecords(
                 client,

@@ -5,7 +5,7 @@
  * source does (every shard from TRIM_HORIZON, GetRecords until caught up).
  *
  * The AWS SDK v3 Kinesis client defaults to an HTTP/2 handler, which a local
- * HTTP/1.1 emulator does not speak: clients here use NodeHttpHandler.
+ * HTTP/1.1 emulator does not speak: clients here use NodeHttpHandler (./local-aws).
  */
 import type { AddressInfo } from "node:net";
 import {
@@ -20,12 +20,10 @@ import {
     type PutRecordsRequestEntry,
     type Shard,
 } from "@aws-sdk/client-kinesis";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import kinesalite from "kinesalite";
+import { LOCAL_REGION, localClientConfig } from "./local-aws";
 
-/** Region and dummy credentials used against local emulators. */
-export const LOCAL_REGION = "us-east-1";
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+export { LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-aws";
 
 /** Kinesis limits (PutRecords and record size). */
 export const KINESIS_LIMITS = {
@@ -72,13 +70,7 @@ export interface KinesisEmulator {
 
 /** A Kinesis client for a local endpoint (HTTP/1.1 handler, dummy credentials, no retries on 4xx). */
 export function createLocalKinesisClient(endpoint: string, region: string = LOCAL_REGION): KinesisClient {
-    return new KinesisClient({
-        endpoint,
-        region,
-        credentials: LOCAL_CREDENTIALS,
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
-        maxAttempts: 3,
-    });
+    return new KinesisClient({ ...localClientConfig(endpoint, region), maxAttempts: 3 });
 }
 
 /** Starts kinesalite in-process with an in-memory store. Call `stop()` when done. */

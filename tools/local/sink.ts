@@ -16,6 +16,7 @@ import {
     S3Client,
     type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import { LOCAL_CREDENTIALS } from "./local-aws";
 
 /** An object store holding the raw zone. Keys use `/` separators, like S3. */
 export interface RawZoneSink {
@@ -35,6 +36,9 @@ export interface RawZoneSink {
 const MAX_KEY_BYTES = 1024;
 /** Basename prefix of files being written by the directory sink (never a key segment). */
 const PARTIAL_MARK = ".~partial-";
+/** Characters a key must not contain. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters in a key are rejected, so they are matched on purpose.
+const BACKSLASH_OR_CONTROL = /[\\\x00-\x1f\x7f]/;
 
 /**
  * Rejects keys that are not plain relative paths: empty, too long, leading
@@ -47,7 +51,7 @@ export function assertSafeKey(key: string): void {
             ? "empty"
             : Buffer.byteLength(key, "utf8") > MAX_KEY_BYTES
               ? "longer than 1024 bytes"
-              : /[\\\x00-\x1f\x7f]/.test(key)
+              : BACKSLASH_OR_CONTROL.test(key)
                 ? "contains a backslash or control character"
                 : key.split("/").some((s) => s === "" || s === "." || s === ".." || s.startsWith(PARTIAL_MARK))
                   ? "has an empty, '.', '..' or reserved segment (or a leading/trailing '/')"
@@ -154,8 +158,7 @@ export class S3RawZoneSink implements RawZoneSink {
                 region: options.region ?? "us-east-1",
                 endpoint: options.endpoint,
                 forcePathStyle: options.forcePathStyle ?? local,
-                credentials:
-                    options.credentials ?? (local ? { accessKeyId: "local", secretAccessKey: "local" } : undefined),
+                credentials: options.credentials ?? (local ? LOCAL_CREDENTIALS : undefined),
                 // S3-compatible servers differ in their support of the SDK's default CRC checksums.
                 ...(local
                     ? { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }
