@@ -30,6 +30,12 @@ export class Reader {
         }
     }
 
+    /** Records a required setting that is absent. */
+    missing(key: string, expected: string): undefined {
+        this.issues.add(key, undefined, expected);
+        return undefined;
+    }
+
     string(key: string, value: Json, pattern: RegExp, expected: string): string | undefined {
         if (typeof value !== "string" || !pattern.test(value)) {
             this.issues.add(key, value, expected);

@@ -238,7 +238,7 @@ export function parsePlatformConfig(
     const key = configKey;
     const region =
         get("region") === undefined
-            ? (issues.add(key("region"), undefined, "an AWS region such as eu-west-1"), undefined)
+            ? r.missing(key("region"), "an AWS region such as eu-west-1")
             : r.string(key("region"), get("region"), REGION, "an AWS region such as eu-west-1");
     const environment = r.string(
         key("environment"),
@@ -259,9 +259,7 @@ export function parsePlatformConfig(
     const placement = parsePlacement(r, structured(r, key("placement"), get("placement")), accounts);
     const tagsRaw = structured(r, key("tags"), get("tags"));
     const tags =
-        tagsRaw === undefined
-            ? (issues.add(key("tags"), undefined, "{owner: <team>, costCenter: <code>}"), undefined)
-            : parseTags(r, tagsRaw);
+        tagsRaw === undefined ? r.missing(key("tags"), "{owner: <team>, costCenter: <code>}") : parseTags(r, tagsRaw);
     const domains = parseDomains(r, structured(r, key("domains"), get("domains")), accounts, tags?.costCenter ?? "");
     const dataProtection =
         get("dataProtection") === undefined

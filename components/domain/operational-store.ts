@@ -46,9 +46,7 @@ export class OperationalStore extends pulumi.ComponentResource {
     constructor(name: string, args: OperationalStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:domain:OperationalStore", name, {}, opts);
         const issues = new IssueCollector();
-        entityIssues(`OperationalStore(${name}).entities`, args.entities).forEach((i) =>
-            issues.add(i.key, i.value, i.expected),
-        );
+        issues.addAll(entityIssues(`OperationalStore(${name}).entities`, args.entities));
         if (
             args.dax &&
             args.dax.nodes !== undefined &&

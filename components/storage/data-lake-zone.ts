@@ -63,11 +63,7 @@ export function validateZoneArgs(name: string, args: DataLakeZoneArgs): void {
     if (!ZONE_NAME.test(args.zone ?? "")) {
         issues.add(`${at}.zone`, args.zone, "2-20 lower-case letters, digits or hyphens, starting with a letter");
     }
-    if (args.lifecycle) {
-        for (const issue of validateLifecycle(`${at}.lifecycle`, args.lifecycle)) {
-            issues.add(issue.key, issue.value, issue.expected);
-        }
-    }
+    if (args.lifecycle) issues.addAll(validateLifecycle(`${at}.lifecycle`, args.lifecycle));
     if (args.objectLock) issues.addAll(objectLockIssues(`${at}.objectLock`, args.objectLock));
     (args.grants ?? []).forEach((grant, i) => {
         if (!["read", "write", "readwrite"].includes(grant.access)) {

@@ -63,7 +63,7 @@ export function parseLifecycle(r: Reader, at: string, raw: Json): ZoneLifecycle 
         abortIncompleteMultipartUploadDays: (value.abortIncompleteMultipartUploadDays as number | undefined) ?? 7,
     };
     const problems = validateLifecycle(at, lifecycle);
-    problems.forEach((p) => r.issues.add(p.key, p.value, p.expected));
+    r.issues.addAll(problems);
     return problems.length === 0 ? lifecycle : undefined;
 }
 

@@ -72,7 +72,7 @@ export function parseDomains(
         }
         const owner =
             domain.owner === undefined
-                ? (r.issues.add(`${at}.owner`, undefined, "the owning team or contact"), undefined)
+                ? r.missing(`${at}.owner`, "the owning team or contact")
                 : r.tagValue(`${at}.owner`, domain.owner);
         const costCenter =
             domain.costCenter === undefined ? defaultCostCenter : r.tagValue(`${at}.costCenter`, domain.costCenter);
