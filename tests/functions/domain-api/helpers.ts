@@ -118,7 +118,7 @@ export function proxyEvent(method: string, path: string, options: EventOptions =
 export interface ParsedResult {
     readonly status: number;
     readonly headers: Record<string, unknown>;
-    readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly body: any;
 }
 
 export function parse(result: APIGatewayProxyResult): ParsedResult {

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { entityJsonSchema, entityPaths, openApiDocument } from "../../../model/openapi";
 import { CUSTOMER, ENTITIES, ORDER } from "./helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe("domain API contract (model/openapi.ts)", () => {
     describe("entityJsonSchema", () => {
