@@ -11,7 +11,7 @@ import type { EventBridgeClient, PutEventsRequestEntry } from "@aws-sdk/client-e
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { MalformedRecordError } from "./attributes";
-import type { PublisherConfig } from "./config";
+import type { PublisherConfig } from "../../model/env/change-publisher";
 import {
     buildChange,
     detailTypeFor,
