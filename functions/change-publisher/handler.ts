@@ -203,8 +203,11 @@ export function createHandler(deps: HandlerDependencies): ChangePublisherHandler
             return undefined;
         };
         const leases = await mapLimit(active, CLAIM_CONCURRENCY, claim);
+        // `active` is a prefix of `slots`: a slot's index is its position in `leases`.
         // A claim left by an invocation that died (timeout, crash) expires soon after its deadline: wait for short ones once.
-        const waiting = active.filter((slot, i) => leases[i] !== undefined && leases[i]! - now() <= maxLeaseWaitMs);
+        const waiting = active.filter(
+            (slot) => leases[slot.index] !== undefined && leases[slot.index]! - now() <= maxLeaseWaitMs,
+        );
         if (waiting.length > 0) {
             const waitMs = Math.max(0, ...waiting.map((slot) => leases[slot.index]! - now())) + 50;
             if (remaining() - waitMs > DEADLINE_GUARD_MS) {
