@@ -9,6 +9,7 @@ import { ChangePublisher, type HubTargets } from "./change-publisher";
 import { DataProducts } from "./data-products";
 import { EntityResolution, type EntityResolutionArgs, type MatchType } from "./entity-resolution";
 import { type EntityDefinition, entityIssues } from "../../model/entities";
+import { DOMAIN_NAME, DOMAIN_NAME_RULE } from "../../model/names";
 import { type DaxSpec, OperationalStore } from "./operational-store";
 import { PublishingApi, type PublishingApiArgs } from "./publishing-api";
 
@@ -49,8 +50,6 @@ export interface ProducerDomainArgs {
     };
 }
 
-const DOMAIN = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
-
 /**
  * The blueprint every business domain deploys in its own account: a domain CMK, the operational store (DynamoDB tables
  * per entity, optional DAX), a publishing REST API (IAM-authorised, validated by models generated from the entity
@@ -72,15 +71,10 @@ export class ProducerDomain extends pulumi.ComponentResource {
         super("cdp:domain:ProducerDomain", name, {}, opts);
         const issues = new IssueCollector();
         const at = `ProducerDomain(${name})`;
-        if (!DOMAIN.test(args.domain ?? ""))
-            issues.add(
-                `${at}.domain`,
-                args.domain,
-                "2-24 lower-case letters, digits and single hyphens, starting with a letter",
-            );
+        if (!DOMAIN_NAME.test(args.domain ?? "")) issues.add(`${at}.domain`, args.domain, DOMAIN_NAME_RULE);
         if (!args.entities || args.entities.length === 0)
             issues.add(`${at}.entities`, args.entities, "at least one entity definition");
-        else entityIssues(`${at}.entities`, args.entities).forEach((i) => issues.add(i.key, i.value, i.expected));
+        else issues.addAll(entityIssues(`${at}.entities`, args.entities));
         const er = args.entityResolution;
         if (er && !args.entities?.some((e) => e.name === er.entity)) {
             issues.add(
