@@ -7,6 +7,8 @@ import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
 import { createDeadLetterQueue } from "../shared/queues";
 import type { EntityDefinition } from "../../model/entities";
+import { changePublisherEnv, type TableEntity } from "../../model/env/change-publisher";
+import { envVariables } from "../../model/env/kit";
 
 /** Where a domain publishes its change events: the hub account's stream and bus (by ARN, cross-account). */
 export interface HubTargets {
@@ -104,41 +106,32 @@ export class ChangePublisher extends pulumi.ComponentResource {
         this.function = new NodeFunction(
             `${name}-function`,
             {
-                bundle: "change-publisher",
+                bundle: changePublisherEnv.function,
                 functionName: args.naming.name("lambdaFunction", "change-publisher"),
                 description: `Publishes ${args.domain} changes to the hub`,
                 kmsKeyArn: args.kmsKeyArn,
                 logRetentionDays: args.logRetentionDays,
                 timeout: 120,
-                environment: {
+                environment: envVariables(changePublisherEnv, {
                     DOMAIN: args.domain,
                     STREAM_ARN: args.hub.streamArn,
                     EVENT_BUS_ARN: args.hub.busArn,
                     IDEMPOTENCY_TABLE: this.idempotencyTable.name,
-                    TABLE_ENTITIES: pulumi.jsonStringify(
-                        pulumi
-                            .all(
-                                Object.fromEntries(
-                                    args.entities.map((e) => [
-                                        e.name,
-                                        args.tables[e.name].name.apply((table) => ({
-                                            table,
-                                            partitionKey: e.partitionKey,
-                                            sortKey: e.sortKey,
-                                        })),
-                                    ]),
-                                ),
-                            )
-                            .apply((byEntity) =>
-                                Object.fromEntries(
-                                    Object.entries(byEntity).map(([entity, v]) => [
-                                        v.table,
-                                        { entity, partitionKey: v.partitionKey, sortKey: v.sortKey },
-                                    ]),
-                                ),
+                    TABLE_ENTITIES: pulumi
+                        .all(
+                            args.entities.map((e) =>
+                                args.tables[e.name].name.apply((table): [string, TableEntity] => [
+                                    table,
+                                    {
+                                        entity: e.name,
+                                        partitionKey: e.partitionKey,
+                                        ...(e.sortKey === undefined ? {} : { sortKey: e.sortKey }),
+                                    },
+                                ]),
                             ),
-                    ),
-                },
+                        )
+                        .apply((entries) => changePublisherEnv.variables.TABLE_ENTITIES.format(new Map(entries))),
+                }),
                 statements,
             },
             { parent: this },

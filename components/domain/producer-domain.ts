@@ -4,7 +4,7 @@ import { IssueCollector } from "../shared/errors";
 import { KmsKey } from "../shared/kms";
 import { logsKeyStatement } from "../shared/logs";
 import type { Naming } from "../shared/naming";
-import { DOMAIN_NAME, DOMAIN_NAME_EXPECTED } from "../../model/names";
+import { DOMAIN_NAME, DOMAIN_NAME_RULE } from "../../model/names";
 import type { AccountBaseline } from "../baseline/account-baseline";
 import { ChangePublisher, type HubTargets } from "./change-publisher";
 import { DataProducts } from "./data-products";
@@ -75,7 +75,7 @@ export class ProducerDomain extends pulumi.ComponentResource {
         super("cdp:domain:ProducerDomain", name, {}, opts);
         const issues = new IssueCollector();
         const at = `ProducerDomain(${name})`;
-        if (!DOMAIN_NAME.test(args.domain ?? "")) issues.add(`${at}.domain`, args.domain, DOMAIN_NAME_EXPECTED);
+        if (!DOMAIN_NAME.test(args.domain ?? "")) issues.add(`${at}.domain`, args.domain, DOMAIN_NAME_RULE);
         if (!args.entities || args.entities.length === 0)
             issues.add(`${at}.entities`, args.entities, "at least one entity definition");
         else issues.addAll(entityIssues(`${at}.entities`, args.entities));

@@ -7,6 +7,9 @@ import { NodeFunction } from "../shared/lambda";
 import { createLogGroup } from "../shared/logs";
 import type { Naming } from "../shared/naming";
 import type { EntityDefinition } from "../../model/entities";
+import { domainApiEnv } from "../../model/env/domain-api";
+import { envVariables } from "../../model/env/kit";
+import { daxEndpointUrl } from "../../model/names";
 import { entityJsonSchema, openApiDocument } from "../../model/openapi";
 
 export interface PublishingApiArgs {
@@ -106,14 +109,14 @@ export class PublishingApi extends pulumi.ComponentResource {
                 logRetentionDays: args.logRetentionDays,
                 memorySize: 512,
                 timeout: 29,
-                environment: {
+                environment: envVariables(domainApiEnv, {
                     DOMAIN: args.domain,
-                    ENTITIES: JSON.stringify(args.entities),
-                    TABLES: pulumi.jsonStringify(
-                        pulumi.all(Object.fromEntries(Object.entries(args.tables).map(([k, t]) => [k, t.name]))),
-                    ),
-                    ...(args.dax ? { DAX_ENDPOINT: args.dax.cluster.clusterAddress.apply((a) => `daxs://${a}`) } : {}),
-                },
+                    ENTITIES: domainApiEnv.variables.ENTITIES.format(args.entities),
+                    TABLES: pulumi
+                        .all(Object.fromEntries(Object.entries(args.tables).map(([k, t]) => [k, t.name])))
+                        .apply(domainApiEnv.variables.TABLES.format),
+                    DAX_ENDPOINT: args.dax?.cluster.clusterAddress.apply(daxEndpointUrl),
+                }),
                 statements,
                 vpc: args.dax
                     ? { subnetIds: args.dax.subnetIds, securityGroupIds: [args.dax.clientSecurityGroup.id] }

@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { envVariables } from "../../model/env/kit";
+import { preprocessEnv } from "../../model/env/preprocess";
 import { createAlarm } from "../shared/alarms";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
@@ -128,17 +130,17 @@ export class StreamIngest extends pulumi.ComponentResource {
         this.preprocess = new NodeFunction(
             `${name}-preprocess`,
             {
-                bundle: "preprocess",
+                bundle: preprocessEnv.function,
                 functionName: args.naming.name("lambdaFunction", "preprocess"),
                 description: "Firehose data transformation: clean and normalise records for the raw zone",
                 kmsKeyArn: args.kmsKeyArn,
                 logRetentionDays: args.logRetentionDays,
                 memorySize: 1024,
                 timeout: 120,
-                environment: {
-                    HASH_IDENTIFIERS: args.hashIdentifiers ? "true" : "false",
-                    ...(args.hashIdentifiers && args.hashSalt !== undefined ? { HASH_SALT: args.hashSalt } : {}),
-                },
+                environment: envVariables(preprocessEnv, {
+                    HASH_IDENTIFIERS: preprocessEnv.variables.HASH_IDENTIFIERS.format(args.hashIdentifiers ?? false),
+                    HASH_SALT: args.hashIdentifiers ? args.hashSalt : undefined,
+                }),
             },
             { parent: this },
         );

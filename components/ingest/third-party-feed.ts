@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_PREFIX, dataExchangeExportEnv } from "../../model/env/dataexchange-export";
+import { envVariables } from "../../model/env/kit";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { s3AccessStatements } from "../shared/iam";
@@ -56,7 +58,7 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
         super("cdp:ingest:ThirdPartyFeed", name, {}, opts);
         validateThirdPartyFeedArgs(name, args);
         const ctx = awsContext(this);
-        const prefix = args.prefix ?? "thirdparty";
+        const prefix = args.prefix ?? DEFAULT_PREFIX;
         const rules = args.dataSets.map(
             (d) =>
                 new aws.cloudwatch.EventRule(
@@ -83,19 +85,21 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
         this.exporter = new NodeFunction(
             `${name}-exporter`,
             {
-                bundle: "dataexchange-export",
+                bundle: dataExchangeExportEnv.function,
                 functionName: args.naming.name("lambdaFunction", "dataexchange-export"),
                 description: "Exports new AWS Data Exchange revisions to the raw zone",
                 kmsKeyArn: args.kmsKeyArn,
                 logRetentionDays: args.logRetentionDays,
                 // One export per revision at a time: no race between two deliveries of the same event.
                 reservedConcurrency: 2,
-                environment: {
+                environment: envVariables(dataExchangeExportEnv, {
                     RAW_BUCKET: args.rawZone.bucketName,
                     RAW_KMS_KEY_ARN: args.rawZone.keyArn,
                     PREFIX: prefix,
-                    DATASETS: JSON.stringify(Object.fromEntries(args.dataSets.map((d) => [d.id, d.name]))),
-                },
+                    DATASETS: dataExchangeExportEnv.variables.DATASETS.format(
+                        new Map(args.dataSets.map((d) => [d.id, d.name])),
+                    ),
+                }),
                 statements: [
                     // CreateJob and ListJobs have no resource-level permissions; the rest is scoped to the data sets and jobs.
                     {

@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import type { DynamoDBRecord } from "aws-lambda";
 import { MalformedRecordError, unmarshallMap, unmarshallValue, type JsonObject } from "./attributes";
-import type { TableEntity } from "./config";
+import type { TableEntity } from "../../model/env/change-publisher";
+import { DYNAMODB_STREAM_ARN } from "../../model/names";
 
 export type ChangeType = "INSERT" | "MODIFY" | "REMOVE";
 export type KeyValue = string | number;
@@ -62,8 +63,6 @@ export interface EnvelopeContext {
     readonly tables: ReadonlyMap<string, TableEntity>;
 }
 
-const STREAM_SOURCE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([A-Za-z0-9_.-]{3,255})\/stream\/[^/]+$/;
-
 /** Kinesis partition keys are 1-256 Unicode characters. */
 const MAX_PARTITION_KEY_LENGTH = 256;
 
@@ -84,7 +83,7 @@ export function detailTypeFor(entity: string): string {
 
 /** The table name in a stream record's eventSourceARN (`…:table/<name>/stream/<label>`). */
 export function tableNameOf(eventSourceArn: string | undefined): string | undefined {
-    return eventSourceArn === undefined ? undefined : STREAM_SOURCE_ARN.exec(eventSourceArn)?.[1];
+    return eventSourceArn === undefined ? undefined : DYNAMODB_STREAM_ARN.exec(eventSourceArn)?.groups?.table;
 }
 
 /**

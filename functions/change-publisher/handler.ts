@@ -11,7 +11,7 @@ import type { EventBridgeClient, PutEventsRequestEntry } from "@aws-sdk/client-e
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { MalformedRecordError } from "./attributes";
-import type { PublisherConfig } from "./config";
+import type { PublisherConfig } from "../../model/env/change-publisher";
 import {
     buildChange,
     detailTypeFor,
@@ -203,8 +203,11 @@ export function createHandler(deps: HandlerDependencies): ChangePublisherHandler
             return undefined;
         };
         const leases = await mapLimit(active, CLAIM_CONCURRENCY, claim);
+        // `active` is a prefix of `slots`: a slot's index is its position in `leases`.
         // A claim left by an invocation that died (timeout, crash) expires soon after its deadline: wait for short ones once.
-        const waiting = active.filter((slot, i) => leases[i] !== undefined && leases[i]! - now() <= maxLeaseWaitMs);
+        const waiting = active.filter(
+            (slot) => leases[slot.index] !== undefined && leases[slot.index]! - now() <= maxLeaseWaitMs,
+        );
         if (waiting.length > 0) {
             const waitMs = Math.max(0, ...waiting.map((slot) => leases[slot.index]! - now())) + 50;
             if (remaining() - waitMs > DEADLINE_GUARD_MS) {

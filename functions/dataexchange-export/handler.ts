@@ -14,7 +14,8 @@ import {
     type RevisionDestinationEntry,
 } from "@aws-sdk/client-dataexchange";
 import type { Context } from "aws-lambda";
-import { keyPatternFor, type ExportConfig } from "./config";
+import type { ExportConfig } from "../../model/env/dataexchange-export";
+import { keyPatternFor } from "./config";
 import { MalformedEventError, parseRevisionEvent, type RevisionPublished } from "./event";
 
 /** The subset of the Powertools Logger used here. */

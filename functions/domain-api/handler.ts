@@ -10,7 +10,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { type EntityDefinition, MANAGED_ATTRIBUTES, keyAttributes } from "../../model/entities";
 import { PAGE_LIMIT, entityJsonSchema, keySchema, versionSchema } from "../../model/openapi";
-import type { DomainApiConfig } from "./config";
+import type { DomainApiConfig } from "../../model/env/domain-api";
 import {
     ALLOWED_METHODS,
     HttpError,

@@ -43,7 +43,10 @@ export function parseJson(text: string): ParsedJson {
     ) {
         if (typeof val === "number" && context?.source !== undefined && /[.eE]/.test(context.source)) {
             let keys = nonInteger.get(this);
-            if (keys === undefined) nonInteger.set(this, (keys = new Set()));
+            if (keys === undefined) {
+                keys = new Set();
+                nonInteger.set(this, keys);
+            }
             keys.add(key);
         }
         return val;

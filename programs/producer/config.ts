@@ -2,7 +2,7 @@
 import type { MatchType } from "../../components/domain/entity-resolution";
 import type { DaxSpec } from "../../components/domain/operational-store";
 import { type EntityDefinition, entityIssues } from "../../model/entities";
-import { DOMAIN_NAME, DOMAIN_NAME_EXPECTED } from "../../model/names";
+import { DOMAIN_NAME, DOMAIN_NAME_RULE } from "../../model/names";
 import type { AccountConfig } from "../config";
 import { CONFIG_NAMESPACE, configKey, type Json, type Reader, stringList } from "../config-reader";
 
@@ -57,7 +57,7 @@ export function parseDomains(
             "api",
             "entityResolution",
         ]);
-        const name = r.string(`${at}.name`, domain.name, DOMAIN_NAME, DOMAIN_NAME_EXPECTED);
+        const name = r.string(`${at}.name`, domain.name, DOMAIN_NAME, DOMAIN_NAME_RULE);
         if (name && names.has(name)) {
             r.issues.add(`${at}.name`, name, "a domain name not used by another domain");
         }

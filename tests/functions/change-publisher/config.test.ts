@@ -3,7 +3,8 @@
  * and an error naming the variable for everything missing or invalid.
  */
 import { expect } from "chai";
-import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, loadConfig } from "../../../functions/change-publisher/config";
+import { loadConfig } from "../../../functions/change-publisher/config";
+import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from "../../../model/env/change-publisher";
 import { ENV } from "./helpers";
 
 const load = (overrides: Record<string, string | undefined>) => () => loadConfig({ ...ENV, ...overrides });

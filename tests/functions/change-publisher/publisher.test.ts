@@ -11,7 +11,8 @@ import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } 
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import type { Context, DynamoDBRecord } from "aws-lambda";
 import { expect } from "chai";
-import { loadConfig, type PublisherConfig } from "../../../functions/change-publisher/config";
+import { loadConfig } from "../../../functions/change-publisher/config";
+import type { PublisherConfig } from "../../../model/env/change-publisher";
 import { changeId } from "../../../functions/change-publisher/envelope";
 import { createHandler, type HandlerDependencies } from "../../../functions/change-publisher/handler";
 import { createHandler as createPreprocessHandler } from "../../../functions/preprocess/handler";

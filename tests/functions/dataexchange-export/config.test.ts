@@ -3,7 +3,8 @@
  * start, every error names the offending variable.
  */
 import { expect } from "chai";
-import { DEFAULT_PREFIX, keyPatternFor, loadConfig } from "../../../functions/dataexchange-export/config";
+import { keyPatternFor, loadConfig } from "../../../functions/dataexchange-export/config";
+import { DEFAULT_PREFIX } from "../../../model/env/dataexchange-export";
 import { BUCKET, DATA_SET_ID, ENV, KMS_KEY_ARN, OTHER_DATA_SET_ID } from "./helpers";
 
 function errorOf(env: Record<string, string | undefined>): string {
