@@ -14,25 +14,54 @@ export const ATTRIBUTE_TYPES = [
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
 
 export interface AttributeSpec {
+    /** Attribute type; keys are `string`. */
     type: AttributeType;
-    /** Required on create. Key attributes are always required. Default false. */
+    /**
+     * Required in create bodies (key attributes always are there; updates take them from the path).
+     * @default false
+     */
     required?: boolean;
-    /** Strings: maximum length. Default 1024 (keys 256). */
+    /**
+     * Strings, emails and the partition and sort keys: maximum length in characters (keys at most 256).
+     * @default 1024 for strings, 254 for emails (`EMAIL_MAX_LENGTH`), 256 for keys (`KEY_MAX_LENGTH`)
+     */
     maxLength?: number;
-    /** Strings: allowed values. */
+    /**
+     * Strings and keys: allowed values.
+     * @default none: any value
+     */
     enum?: string[];
-    /** Numbers: bounds. */
+    /**
+     * Integers and numbers: lower bound (never below `-Number.MAX_SAFE_INTEGER`).
+     * @default -Number.MAX_SAFE_INTEGER
+     */
     minimum?: number;
+    /**
+     * Integers and numbers: upper bound (never above `Number.MAX_SAFE_INTEGER`).
+     * @default Number.MAX_SAFE_INTEGER
+     */
     maximum?: number;
-    /** Personal data (hashed or masked downstream, classified `confidential`). Default false. */
+    /**
+     * Personal data (hashed or masked downstream, classified `confidential`).
+     * @default false
+     */
     pii?: boolean;
+    /**
+     * Description of the attribute in the JSON schemas and the OpenAPI document.
+     * @default none
+     */
     description?: string;
 }
 
 export interface IndexSpec {
     /** Index name: 3-64 letters, digits, `_ - .`. */
     name: string;
+    /** Partition key attribute of the index (a string attribute of the entity). */
     partitionKey: string;
+    /**
+     * Sort key attribute of the index (a string attribute of the entity).
+     * @default none: a partition key only
+     */
     sortKey?: string;
 }
 
@@ -42,12 +71,22 @@ export interface EntityDefinition {
     name: string;
     /** Partition key attribute (a string attribute of `attributes`). */
     partitionKey: string;
-    /** Optional sort key attribute (string). */
+    /**
+     * Sort key attribute (a string attribute of `attributes`).
+     * @default none: a partition key only
+     */
     sortKey?: string;
+    /** The entity's attributes by name: a letter, then letters, digits, `_` (≤ 64); not `MANAGED_ATTRIBUTES`. */
     attributes: Record<string, AttributeSpec>;
-    /** Global secondary indexes. Default none. */
+    /**
+     * Global secondary indexes (projecting all attributes).
+     * @default none
+     */
     indexes?: IndexSpec[];
-    /** Attribute holding an epoch-seconds expiry (DynamoDB TTL). Must be an `integer` attribute. */
+    /**
+     * Attribute holding an epoch-seconds expiry (DynamoDB TTL). Must be an `integer` attribute.
+     * @default none: no TTL
+     */
     ttlAttribute?: string;
 }
 

@@ -26,6 +26,7 @@ function minimumDays(storageClass: TransitionStorageClass): number {
 export interface LifecycleTransition {
     /** Object age in days when it moves to `storageClass`. */
     days: number;
+    /** Storage class the object moves to. */
     storageClass: TransitionStorageClass;
 }
 
@@ -33,11 +34,20 @@ export interface LifecycleTransition {
 export interface ZoneLifecycle {
     /** Transitions of current object versions, in ascending days and waterfall order. */
     transitions: LifecycleTransition[];
-    /** Days after which current versions expire (become noncurrent). Omit to keep data indefinitely. */
+    /**
+     * Days after which current versions expire (become noncurrent).
+     * @default none: current versions never expire
+     */
     expirationDays?: number;
-    /** Transitions of noncurrent versions (days since they became noncurrent). */
+    /**
+     * Transitions of noncurrent versions (days since they became noncurrent).
+     * @default none
+     */
     noncurrentTransitions?: LifecycleTransition[];
-    /** Days after which noncurrent versions are deleted. Omit to keep them (audit trails, Object Lock). */
+    /**
+     * Days after which noncurrent versions are deleted.
+     * @default none: noncurrent versions are kept (audit trails, Object Lock)
+     */
     noncurrentExpirationDays?: number;
     /** Days after which incomplete multipart uploads are aborted. */
     abortIncompleteMultipartUploadDays: number;

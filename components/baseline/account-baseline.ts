@@ -24,9 +24,15 @@ export interface AccountBaselineArgs {
      * @default none (a new stack)
      */
     moved?: {
-        /** The Lake Formation component's previous name (its children keep their names) and parent URN. */
+        /**
+         * The Lake Formation component's previous name (its children keep their names) and parent URN.
+         * @default none: the component is named `<name>-lake-formation`, without an alias
+         */
         lakeFormation?: { name: string; parentUrn: pulumi.Input<string> };
-        /** The full previous URN of the `aws.apigateway.Account` resource. */
+        /**
+         * The full previous URN of the `aws.apigateway.Account` resource.
+         * @default none: no alias
+         */
         apiGatewayAccountUrn?: pulumi.Input<string>;
     };
 }

@@ -12,20 +12,33 @@ import { envVariables } from "../../model/env/kit";
 
 /** Where a domain publishes its change events: the hub account's stream and bus (by ARN, cross-account). */
 export interface HubTargets {
+    /** ARN of the hub's Kinesis ingest stream. */
     streamArn: pulumi.Input<string>;
+    /** ARN of the hub's EventBridge bus. */
     busArn: pulumi.Input<string>;
     /** The hub key encrypting the stream (producers need GenerateDataKey through Kinesis). */
     hubKeyArn: pulumi.Input<string>;
 }
 
 export interface ChangePublisherArgs {
+    /** Naming scope of the domain (function, idempotency table, failure queue). */
     naming: Naming;
+    /** Domain name: every event's envelope `source` is `cdp.domain.<domain>`. */
     domain: string;
+    /** The entities whose changes are published. */
     entities: EntityDefinition[];
+    /** The entities' DynamoDB tables (streams enabled), by entity name. */
     tables: Readonly<Record<string, aws.dynamodb.Table>>;
+    /** The domain CMK: tables, idempotency table, failure queue, function environment and logs. */
     kmsKeyArn: pulumi.Input<string>;
+    /** Days the function's log group keeps logs. */
     logRetentionDays: number;
+    /** The hub's stream, bus and key the changes are published to. */
     hub: HubTargets;
+    /**
+     * Deletion protection and `protect`/`retainOnDelete` of the idempotency table.
+     * @default true
+     */
     dataProtection?: boolean;
 }
 

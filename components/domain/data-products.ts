@@ -6,13 +6,23 @@ import { DataLake } from "../storage/data-lake";
 import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "../../model/entities";
 
 export interface DataProductsArgs {
+    /** Naming scope of the domain (the `products` zone's buckets, key and database). */
     naming: Naming;
+    /** Domain name: value of the `domain` LF-tag of the database and tables. */
     domain: string;
+    /** The entities, one Glue table each. */
     entities: EntityDefinition[];
     /** Lake Formation of the domain's account (settings and LF-tag definitions). */
     lakeFormation: LakeFormation;
-    /** Account of central governance to share the data products with; omit when it is this account. */
+    /**
+     * Account of central governance to share the data products with; omit when it is this account.
+     * @default none: no cross-account grants
+     */
     governanceAccountId?: string;
+    /**
+     * Protect the `products` zone's buckets (data and access logs), key and database from deletion.
+     * @default true
+     */
     dataProtection?: boolean;
 }
 

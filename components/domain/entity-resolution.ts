@@ -21,6 +21,7 @@ export const MATCH_TYPES = [
 export type MatchType = (typeof MATCH_TYPES)[number];
 
 export interface EntityResolutionArgs {
+    /** Naming scope of the domain (schema mapping and workflow names). */
     naming: Naming;
     /** The entity whose records are matched (its data product table is the input). */
     entity: EntityDefinition;

@@ -10,23 +10,38 @@ import { type EntityDefinition, entityIssues, indexedAttributes } from "../../mo
 
 /** DAX in front of the tables. */
 export interface DaxSpec {
+    /** VPC of the cluster and its client security group. */
     vpcId: pulumi.Input<string>;
     /** Private subnets (at least two AZs for a multi-node cluster). */
     subnetIds: pulumi.Input<string>[];
-    /** Node type. Default `dax.t3.small`. */
+    /**
+     * Node type.
+     * @default "dax.t3.small"
+     */
     nodeType?: string;
-    /** Nodes: 1 (dev) or 3+ across AZs (prod). Default 3. */
+    /**
+     * Nodes, 1-11: 1 (dev) or 3+ across AZs (prod).
+     * @default 3
+     */
     nodes?: number;
 }
 
 export interface OperationalStoreArgs {
+    /** Naming scope of the domain (tables and DAX resources). */
     naming: Naming;
+    /** The entities, one DynamoDB table each. */
     entities: EntityDefinition[];
     /** The domain CMK. */
     kmsKeyArn: pulumi.Input<string>;
-    /** Deletion protection and `protect`/`retainOnDelete`. Default true. */
+    /**
+     * Deletion protection and `protect`/`retainOnDelete` of the tables.
+     * @default true
+     */
     dataProtection?: boolean;
-    /** DAX cluster in front of the tables. Default off. */
+    /**
+     * DAX cluster in front of the tables.
+     * @default none: no DAX
+     */
     dax?: DaxSpec;
 }
 

@@ -20,31 +20,50 @@ export interface ProducerDomainArgs {
     naming: Naming;
     /** The entities the domain owns and publishes. At least one. */
     entities: EntityDefinition[];
-    /** The hub's stream, bus and key the domain publishes change events to. Omit to publish nothing. */
+    /**
+     * The hub's stream, bus and key the domain publishes change events to.
+     * @default none: no change publisher, nothing is published
+     */
     hub?: HubTargets;
+    /** Days the domain's log groups (functions, API access logs) keep logs. */
     logRetentionDays: number;
-    /** DAX in front of the tables (VPC, subnets). Default off. */
+    /**
+     * DAX in front of the tables (VPC, subnets); the API then reads and writes through it.
+     * @default none: no DAX
+     */
     dax?: DaxSpec;
-    /** API authorisation. Default IAM (SigV4). */
+    /**
+     * API authorisation.
+     * @default { kind: "AWS_IAM" } (SigV4)
+     */
     authorization?: PublishingApiArgs["authorization"];
-    /** API stage throttling. Default 100/s, burst 200. */
+    /**
+     * API stage throttling.
+     * @default { rateLimit: 100, burstLimit: 200 }
+     */
     throttle?: PublishingApiArgs["throttle"];
     /**
      * The domain account's `AccountBaseline`: its API Gateway logging setting (needs `apiGatewayLogging: true`) and,
      * for data products, its Lake Formation (needs `lakeFormation`). One per account, shared by the domains in it.
      */
     baseline: AccountBaseline;
-    /** Protect tables and the key from deletion. Default true. */
+    /**
+     * Protect the key, the tables (including the publisher's idempotency table) and the data products' storage from
+     * deletion.
+     * @default true
+     */
     dataProtection?: boolean;
     /**
-     * Publish the entities as data products (Glue tables with LF-tags) in the account's Lake Formation (the baseline's),
-     * shared with central governance when it is another account.
-     * @default no data products
+     * Publish the entities as data products (Glue tables with LF-tags) in the account's Lake Formation (the
+     * baseline's), shared with central governance when `governanceAccountId` is set (another account; omit it when
+     * governance is this account).
+     * @default none: no data products
      */
     dataProducts?: { governanceAccountId?: string };
     /**
      * AWS Entity Resolution over one entity's data product (needs `dataProducts`), writing matches to `output` (the
-     * processed zone). Uses `@pulumi/aws-native`, so pass its explicit provider. Default off.
+     * processed zone). Uses `@pulumi/aws-native`, so pass its explicit provider.
+     * @default none: no Entity Resolution
      */
     entityResolution?: {
         entity: string;

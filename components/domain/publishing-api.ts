@@ -13,17 +13,32 @@ import { daxEndpointUrl } from "../../model/names";
 import { entityJsonSchema, openApiDocument } from "../../model/openapi";
 
 export interface PublishingApiArgs {
+    /** Naming scope of the domain (API and handler names). */
     naming: Naming;
+    /** Domain name (API description, OpenAPI document, handler environment). */
     domain: string;
+    /** The entities the API publishes, one collection each. */
     entities: EntityDefinition[];
+    /** The entities' DynamoDB tables, by entity name. */
     tables: Readonly<Record<string, aws.dynamodb.Table>>;
+    /** The domain CMK: tables, handler environment, log groups. */
     kmsKeyArn: pulumi.Input<string>;
+    /** Days the handler's and the access log groups keep logs. */
     logRetentionDays: number;
-    /** `AWS_IAM` (SigV4, default) or a Cognito user pool. */
+    /**
+     * `AWS_IAM` (SigV4) or a Cognito user pool.
+     * @default { kind: "AWS_IAM" }
+     */
     authorization?: { kind: "AWS_IAM" } | { kind: "COGNITO"; userPoolArn: pulumi.Input<string> };
-    /** Stage throttling. Default 100 requests/s, burst 200. */
+    /**
+     * Stage throttling, requests per second and burst.
+     * @default { rateLimit: 100, burstLimit: 200 }
+     */
     throttle?: { rateLimit: number; burstLimit: number };
-    /** Read and write through DAX. */
+    /**
+     * Read and write through DAX (the handler then runs in the cluster's subnets).
+     * @default none: DynamoDB directly, no VPC
+     */
     dax?: { cluster: aws.dax.Cluster; clientSecurityGroup: aws.ec2.SecurityGroup; subnetIds: pulumi.Input<string>[] };
     /**
      * The account's API Gateway settings with its CloudWatch Logs role (`AccountBaseline.apiGatewayAccount`): the

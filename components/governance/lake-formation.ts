@@ -12,9 +12,12 @@ export interface LakeFormationArgs {
      * role that deploys the governance program must be one of them, or it cannot create LF-tags and grants.
      */
     adminRoleArns: string[];
-    /** Auditor roles with read-only admin rights. Default none. */
+    /**
+     * IAM role ARNs of auditors with read-only Lake Formation admin rights (explicit roles only, like `adminRoleArns`).
+     * @default none
+     */
     readOnlyAdminRoleArns?: string[];
-    /** Values of the `domain` LF-tag: `platform` plus the business domains. */
+    /** Values of the `domain` LF-tag besides `platform`, which is always one: the business domains. */
     domains: string[];
 }
 

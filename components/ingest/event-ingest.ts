@@ -19,31 +19,57 @@ export interface EventRoute {
 
 /** A recurring data-sync trigger: an event put on the bus on a schedule. */
 export interface SyncSchedule {
+    /** Schedule name, 2-32 lower-case letters, digits, hyphens. */
     name: string;
     /** `rate(1 hour)`, `cron(0 2 * * ? *)` or `at(...)`. */
     expression: string;
-    /** detail-type of the event, e.g. `Sync Requested`. */
+    /** detail-type of the event (its source is `cdp.scheduler`), e.g. `Sync Requested`. */
     detailType: string;
-    /** Event detail (JSON object). Default `{}`. */
+    /**
+     * Event detail (JSON object).
+     * @default {}
+     */
     detail?: Record<string, unknown>;
-    /** IANA time zone of cron expressions. Default UTC. */
+    /**
+     * IANA time zone of cron expressions.
+     * @default "UTC"
+     */
     timezone?: string;
 }
 
 export interface EventIngestArgs {
+    /** Naming scope of the bus, archive, delivery stream, queues and schedule group. */
     naming: Naming;
+    /** The raw zone events land in. */
     rawZone: ZoneTarget;
     /** The hub's CMK: bus, archive, delivery stream, queues, schedules, logs. */
     kmsKeyArn: pulumi.Input<string>;
+    /** Days the delivery stream's log group keeps logs. */
     logRetentionDays: number;
-    /** Accounts (producer domains) allowed to put events on the bus. Default none. */
+    /**
+     * Accounts (producer domains) allowed to put events on the bus.
+     * @default none: no bus policy
+     */
     producerAccountIds?: pulumi.Input<string>[];
-    /** Days the archive keeps events for replay. Default 30. */
+    /**
+     * Days the archive keeps events for replay; at least 1.
+     * @default 30
+     */
     archiveRetentionDays?: number;
-    /** Routes into the raw zone. Default one route for every non-AWS source. */
+    /**
+     * Routes into the raw zone.
+     * @default one route, `all-app-events`, for every non-AWS source (`sources: ["*"]`)
+     */
     routes?: EventRoute[];
+    /**
+     * Data-sync events EventBridge Scheduler puts on the bus.
+     * @default none
+     */
     schedules?: SyncSchedule[];
-    /** Key prefix in the raw zone. Default `events`. */
+    /**
+     * Key prefix in the raw zone.
+     * @default "events"
+     */
     prefix?: string;
 }
 

@@ -18,17 +18,30 @@ export interface SftpPartner {
 }
 
 export interface SftpIngestArgs {
+    /** Naming scope of the server, its log group and the upload queue. */
     naming: Naming;
+    /** The raw zone partner files land in. */
     rawZone: ZoneTarget;
     /** The hub's CMK: logs and the upload-event queue. */
     kmsKeyArn: pulumi.Input<string>;
+    /** Days the server's structured log group keeps logs. */
     logRetentionDays: number;
+    /** The partners, each a service-managed user with its own folder. Names must be unique. */
     partners: SftpPartner[];
-    /** Key prefix in the raw zone; each partner gets `<prefix>/<partner>/`. Default `sftp`. */
+    /**
+     * Key prefix in the raw zone; each partner gets `<prefix>/<partner>/`.
+     * @default "sftp"
+     */
     prefix?: string;
-    /** Transfer Family security policy. Default the newest: `TransferSecurityPolicy-2025-03`. */
+    /**
+     * Transfer Family security policy (SSH ciphers, key exchange and MAC algorithms).
+     * @default "TransferSecurityPolicy-2025-03"
+     */
     securityPolicyName?: string;
-    /** Serve from a VPC endpoint reachable only from `allowedCidrs`. Default: public endpoint. */
+    /**
+     * Serve from a VPC endpoint reachable only from `allowedCidrs` (port 22).
+     * @default none: a public endpoint
+     */
     vpc?: { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; allowedCidrs: string[] };
 }
 

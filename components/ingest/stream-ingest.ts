@@ -12,6 +12,7 @@ import { createRawDelivery } from "./raw-delivery";
 import type { ZoneTarget } from "./zone-target";
 
 export interface StreamIngestArgs {
+    /** Naming scope of the stream, delivery stream and preprocessing function. */
     naming: Naming;
     /** The raw zone records land in. */
     rawZone: ZoneTarget;
@@ -19,21 +20,42 @@ export interface StreamIngestArgs {
     kmsKeyArn: pulumi.Input<string>;
     /** SNS topic for the pipeline's alarms (see `createAlarmTopic`). */
     alarmTopicArn: pulumi.Input<string>;
-    /** Log retention in days. */
+    /** Log retention in days (preprocessing function and delivery stream). */
     logRetentionDays: number;
-    /** Key prefix in the raw zone. Default `streams`. */
+    /**
+     * Key prefix in the raw zone: lower-case letters, digits, `_` and `-`, no slashes.
+     * @default "streams"
+     */
     prefix?: string;
-    /** Hours the stream keeps records, 24-8760. Default 168 (a week of replay). */
+    /**
+     * Hours the stream keeps records, 24-8760.
+     * @default 168 (a week of replay)
+     */
     retentionHours?: number;
-    /** Stream capacity. Default on-demand. */
+    /**
+     * Stream capacity.
+     * @default { mode: "ON_DEMAND" }
+     */
     capacity?: { mode: "ON_DEMAND" } | { mode: "PROVISIONED"; shards: number };
-    /** Other accounts (producer domains) allowed to put records. Default none. */
+    /**
+     * Other accounts (producer domains) allowed to put records.
+     * @default none: no stream resource policy
+     */
     producerAccountIds?: pulumi.Input<string>[];
-    /** Firehose buffering before writing to S3: 64-128 MB (dynamic partitioning needs ≥ 64), 60-900 s. */
+    /**
+     * Firehose buffering before writing to S3: 64-128 MB (dynamic partitioning needs ≥ 64), 60-900 s.
+     * @default { sizeMb: 64, intervalSeconds: 60 }
+     */
     buffering?: { sizeMb: number; intervalSeconds: number };
-    /** Hash direct identifiers in the preprocessing Lambda (HMAC with `hashSalt`). Default false. */
+    /**
+     * Hash direct identifiers in the preprocessing Lambda (HMAC with `hashSalt`).
+     * @default false
+     */
     hashIdentifiers?: boolean;
-    /** HMAC key for identifier hashing (≥ 16 characters; pass a secret). Required when hashing. */
+    /**
+     * HMAC key for identifier hashing (≥ 16 characters; pass a secret). Required when `hashIdentifiers` is true.
+     * @default none
+     */
     hashSalt?: pulumi.Input<string>;
 }
 

@@ -19,12 +19,20 @@ export interface DataExchangeDataSet {
 }
 
 export interface ThirdPartyFeedArgs {
+    /** Naming scope of the export function and the dead-letter queue. */
     naming: Naming;
+    /** The raw zone revisions are exported to. */
     rawZone: ZoneTarget;
+    /** The hub's CMK: function environment, log group, dead-letter queue. */
     kmsKeyArn: pulumi.Input<string>;
+    /** Days the export function's log group keeps logs. */
     logRetentionDays: number;
+    /** The subscribed data sets to export; names must be unique. */
     dataSets: DataExchangeDataSet[];
-    /** Key prefix in the raw zone. Default `thirdparty`. */
+    /**
+     * Key prefix in the raw zone.
+     * @default "thirdparty"
+     */
     prefix?: string;
 }
 

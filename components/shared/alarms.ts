@@ -51,18 +51,34 @@ export function alarmsKeyStatement(ctx: AwsContext): PolicyStatement {
 }
 
 export interface AlarmSpec {
+    /** What the alarm means, shown in its notifications. */
     description: string;
+    /** Metric namespace, e.g. `AWS/Kinesis`. */
     namespace: string;
+    /** Metric name, e.g. `GetRecords.IteratorAgeMilliseconds`. */
     metricName: string;
+    /** Metric dimensions, e.g. `{ StreamName: ... }`. */
     dimensions: Record<string, pulumi.Input<string>>;
+    /** Statistic compared with the threshold. */
     statistic: "Average" | "Maximum" | "Minimum" | "Sum";
+    /** How the statistic is compared with `threshold`. */
     comparison: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
+    /** Threshold in the metric's unit. */
     threshold: number;
-    /** Seconds per period. Default 300. */
+    /**
+     * Seconds per period.
+     * @default 300
+     */
     period?: number;
-    /** Periods that must breach. Default 1. */
+    /**
+     * Periods that must breach.
+     * @default 1
+     */
     evaluationPeriods?: number;
-    /** How missing data counts. Default `notBreaching`. */
+    /**
+     * How missing data counts.
+     * @default "notBreaching"
+     */
     treatMissingData?: "notBreaching" | "breaching" | "missing" | "ignore";
 }
 

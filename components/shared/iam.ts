@@ -59,10 +59,14 @@ export interface S3AccessScope {
     keyArn: pulumi.Input<string>;
     /**
      * Key prefix the grant is limited to, without a leading slash, e.g. `sftp/partner-a/`. A prefix that does not
-     * end with `/` is treated as a folder (`/` is appended). Omit for the whole bucket.
+     * end with `/` is treated as a folder (`/` is appended).
+     * @default none: the whole bucket
      */
     prefix?: string;
-    /** Also allow `s3:DeleteObject` (and version deletion) for write grants. Default false. */
+    /**
+     * Also allow `s3:DeleteObject` (and version deletion) for write grants.
+     * @default false
+     */
     allowDelete?: boolean;
 }
 

@@ -11,14 +11,21 @@ export interface KmsKeyArgs {
     description: pulumi.Input<string>;
     /** Alias name without the `alias/` prefix, e.g. `cdp-dev-raw`. Shaped by the naming rules. */
     alias: string;
-    /** Days KMS waits before deleting a scheduled key: 7-30. Default 30. */
+    /**
+     * Days KMS waits before deleting a key scheduled for deletion: 7-30.
+     * @default 30
+     */
     deletionWindowInDays?: number;
     /**
      * Statements added to the key policy after the account-administration statement, e.g. a service principal
-     * that must use the key. Default none: principals of the account then need an IAM policy to use the key.
+     * that must use the key. Without them, principals of the account need an IAM policy to use the key.
+     * @default none
      */
     policyStatements?: pulumi.Input<PolicyStatement>[];
-    /** Protect the key from deletion (`protect`, `retainOnDelete`). Default true. */
+    /**
+     * Protect the key from deletion (`protect`, `retainOnDelete`).
+     * @default true
+     */
     dataProtection?: boolean;
 }
 

@@ -35,20 +35,42 @@ export interface NodeFunctionArgs {
     bundle: string;
     /** Physical function name (naming rules `lambdaFunction`). */
     functionName: string;
+    /** Function description shown in the console. */
     description: string;
     /** Customer-managed key for the environment variables and the log group. */
     kmsKeyArn: pulumi.Input<string>;
+    /** Days the function's log group keeps logs (a value CloudWatch Logs accepts). */
     logRetentionDays: number;
+    /**
+     * Environment variables; `NODE_OPTIONS=--enable-source-maps` is added to them.
+     * @default none: no environment at all (and so no `NODE_OPTIONS`)
+     */
     environment?: Record<string, pulumi.Input<string>>;
-    /** Least-privilege statements the function needs besides writing its own logs and traces. */
+    /**
+     * Least-privilege statements the function needs besides writing its own logs and traces (and, with `vpc`, managing
+     * its network interfaces).
+     * @default none
+     */
     statements?: PolicyStatement[];
-    /** Memory in MB. Default 256. */
+    /**
+     * Memory in MB.
+     * @default 256
+     */
     memorySize?: number;
-    /** Timeout in seconds. Default 60. */
+    /**
+     * Timeout in seconds.
+     * @default 60
+     */
     timeout?: number;
-    /** Reserved concurrency. Default none (account pool). */
+    /**
+     * Reserved concurrency.
+     * @default none: unreserved, from the account's pool
+     */
     reservedConcurrency?: number;
-    /** Run in a VPC (to reach DAX or other private endpoints). Default: no VPC. */
+    /**
+     * Run in a VPC (to reach DAX or other private endpoints).
+     * @default none: no VPC
+     */
     vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
 }
 

@@ -9,11 +9,19 @@ export interface QueueSender {
 }
 
 export interface QueueSpec {
+    /** Physical queue name (naming rules `sqsQueue`). */
     queueName: string;
+    /** Customer-managed key the queue is encrypted with. */
     kmsKeyArn: pulumi.Input<string>;
-    /** Services allowed to send. Default none (identity policies of the account only). */
+    /**
+     * Services allowed to send, from the listed sources only.
+     * @default none: identity policies of the account only
+     */
     senders?: QueueSender[];
-    /** Seconds messages are kept. Default 14 days for dead-letter queues, 4 days otherwise. */
+    /**
+     * Seconds messages are kept (of the work queue only: the dead-letter queue of `createQueueWithDlq` keeps 14 days).
+     * @default 1209600 (14 days) for dead-letter queues, 345600 (4 days) for work queues
+     */
     retentionSeconds?: number;
 }
 

@@ -7,10 +7,14 @@ export interface ServiceRoleSpec {
     service: string;
     /** Only this account's use of the service may assume it (confused-deputy guard). */
     accountId: pulumi.Input<string>;
+    /** What the role is for; shown in the console. */
     description: pulumi.Input<string>;
     /** Exactly what the role may do. */
     statements: PolicyStatement[];
-    /** Extra trust conditions, e.g. `aws:SourceArn`. */
+    /**
+     * Extra trust conditions, e.g. `aws:SourceArn`.
+     * @default none: only the `aws:SourceAccount` condition
+     */
     trustCondition?: PolicyCondition;
 }
 

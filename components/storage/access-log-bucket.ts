@@ -6,12 +6,19 @@ import type { Naming } from "../shared/naming";
 import { createSecureBucket, type SecureBucket } from "./secure-bucket";
 
 export interface AccessLogBucketArgs {
+    /** Naming scope; the bucket is `<prefix>-<env>[-<scope>]-access-logs-<account>-<region>`. */
     naming: Naming;
     /** ARNs of the buckets allowed to deliver server access logs here (the zones). */
     sourceBucketArns: pulumi.Input<pulumi.Input<string>[]>;
-    /** Days access logs are kept before they expire. Default 365; must be ≥ 90 (audit needs). */
+    /**
+     * Days access logs are kept before they expire; at least 90 (audit needs).
+     * @default 365
+     */
     retentionDays?: number;
-    /** Protect the log bucket from deletion. Default true. */
+    /**
+     * Protect the log bucket from deletion (`protect`, `retainOnDelete`, no `forceDestroy`).
+     * @default true
+     */
     dataProtection?: boolean;
 }
 

@@ -26,8 +26,12 @@ import {
 export interface ZoneGrant {
     /** Principal ARN: an IAM role, or an account root (`arn:aws:iam::<id>:root`) that delegates to its own IAM. */
     principalArn: pulumi.Input<string>;
+    /** What the principal may do: `read`, `write` or `readwrite` (never delete). */
     access: S3Access;
-    /** Limit the grant to this key prefix, e.g. `events/`. Omit for the whole zone. */
+    /**
+     * Limit the grant to this key prefix, e.g. `events/`.
+     * @default none: the whole zone
+     */
     prefix?: string;
 }
 
@@ -36,21 +40,43 @@ export interface DataLakeZoneArgs {
     zone: string;
     /** Naming scope of the platform or domain; the bucket is `<prefix>-<env>[-<scope>]-<zone>-<account>-<region>`. */
     naming: Naming;
-    /** Override the physical bucket name (must already satisfy S3 naming rules). */
+    /**
+     * Override the physical bucket name (must already satisfy S3 naming rules).
+     * @default `naming.bucket(zone, account, region)`: `<prefix>-<env>[-<scope>]-<zone>-<account>-<region>`
+     */
     bucketName?: pulumi.Input<string>;
     /** Bucket receiving this zone's S3 server access logs (see `AccessLogBucket`). */
     accessLogBucketName: pulumi.Input<string>;
-    /** Lifecycle of the zone's objects. Default: `DEFAULT_ZONE_LIFECYCLES[zone]` (or a generic tiering). */
+    /**
+     * Lifecycle of the zone's objects.
+     * @default `DEFAULT_ZONE_LIFECYCLES[zone]`, else `GENERIC_ZONE_LIFECYCLE`; with `objectLock`, without
+     * `noncurrentExpirationDays` (noncurrent versions are kept)
+     */
     lifecycle?: ZoneLifecycle;
-    /** Object Lock default retention. Default: off. Can only be enabled when the bucket is created. */
+    /**
+     * Object Lock default retention. Can only be enabled when the bucket is created.
+     * @default none: no Object Lock
+     */
     objectLock?: ObjectLockSpec;
-    /** Data classification tag value. Default `confidential`. */
+    /**
+     * Data classification tag value (`DataClassification`).
+     * @default "confidential"
+     */
     classification?: string;
-    /** Cross-account principals allowed into the zone through the bucket and key policies. Default none. */
+    /**
+     * Cross-account principals allowed into the zone through the bucket and key policies.
+     * @default none
+     */
     grants?: ZoneGrant[];
-    /** KMS key deletion window, 7-30 days. Default 30. */
+    /**
+     * KMS key deletion window, 7-30 days.
+     * @default 30
+     */
     keyDeletionWindowInDays?: number;
-    /** Protect bucket and key from deletion (`protect`, `retainOnDelete`, no `forceDestroy`). Default true. */
+    /**
+     * Protect bucket and key from deletion (`protect`, `retainOnDelete`, no `forceDestroy`).
+     * @default true
+     */
     dataProtection?: boolean;
 }
 

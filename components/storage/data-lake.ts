@@ -15,13 +15,26 @@ import type { ZoneLifecycle } from "../../model/lifecycle";
 export interface ZoneSpec {
     /** Zone name: `raw`, `processed`, `curated` or another 2-20 character lower-case name. */
     name: string;
-    /** Data classification tag. */
+    /**
+     * Data classification: the zone's tag and database parameter and, with Lake Formation, its `classification`
+     * LF-tag (then one of `CLASSIFICATIONS`).
+     */
     classification: string;
-    /** Lifecycle override; default per zone (`DEFAULT_ZONE_LIFECYCLES`). */
+    /**
+     * Lifecycle override.
+     * @default `DEFAULT_ZONE_LIFECYCLES[name]`, else `GENERIC_ZONE_LIFECYCLE`; with `objectLock`, without
+     * `noncurrentExpirationDays` (see `DataLakeZoneArgs.lifecycle`)
+     */
     lifecycle?: ZoneLifecycle;
-    /** Object Lock for this zone. */
+    /**
+     * Object Lock default retention for this zone.
+     * @default none: no Object Lock
+     */
     objectLock?: ObjectLockSpec;
-    /** Cross-account principals allowed into this zone. */
+    /**
+     * Cross-account principals allowed into this zone.
+     * @default none
+     */
     grants?: ZoneGrant[];
 }
 
@@ -32,19 +45,33 @@ export const DEFAULT_ZONES: readonly ZoneSpec[] = LAKE_ZONES.map((name) => ({
 }));
 
 export interface DataLakeArgs {
+    /** Naming scope of the zone buckets (`<prefix>-<env>[-<scope>]-<zone>-<account>-<region>`) and Glue databases. */
     naming: Naming;
-    /** Zones to build. Default `DEFAULT_ZONES`. Names must be unique. */
+    /**
+     * Zones to build, at least one; names must be unique.
+     * @default `DEFAULT_ZONES`: raw, processed, curated with `DEFAULT_ZONE_CLASSIFICATIONS`
+     */
     zones?: ZoneSpec[];
-    /** Days server access logs are kept. Default 365. */
+    /**
+     * Days server access logs are kept; at least 90.
+     * @default 365
+     */
     accessLogRetentionDays?: number;
-    /** Protect buckets, keys and databases from deletion. Default true. */
+    /**
+     * Protect buckets, keys and databases from deletion.
+     * @default true
+     */
     dataProtection?: boolean;
     /**
      * Lake Formation of the account: when given, each zone database gets the LF-tags `domain` (= `lfDomain`) and
-     * `classification` (= the zone's), so access is granted by tag. Default: no LF-tags.
+     * `classification` (= the zone's), so access is granted by tag.
+     * @default none: no LF-tags
      */
     lakeFormation?: LakeFormation;
-    /** Value of the `domain` LF-tag. Default `platform`. */
+    /**
+     * Value of the `domain` LF-tag (with `lakeFormation`).
+     * @default "platform"
+     */
     lfDomain?: string;
 }
 
