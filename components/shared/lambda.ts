@@ -42,8 +42,8 @@ export interface NodeFunctionArgs {
     /** Days the function's log group keeps logs (a value CloudWatch Logs accepts). */
     logRetentionDays: number;
     /**
-     * Environment variables; `NODE_OPTIONS=--enable-source-maps` is added to them.
-     * @default none: no environment at all (and so no `NODE_OPTIONS`)
+     * Environment variables; `NODE_OPTIONS=--enable-source-maps` is always added to them.
+     * @default none besides `NODE_OPTIONS`
      */
     environment?: Record<string, pulumi.Input<string>>;
     /**
@@ -141,9 +141,8 @@ export class NodeFunction extends pulumi.ComponentResource {
                 timeout: args.timeout ?? 60,
                 reservedConcurrentExecutions: args.reservedConcurrency,
                 kmsKeyArn: args.kmsKeyArn,
-                environment: args.environment
-                    ? { variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment } }
-                    : undefined,
+                // Source maps for every function's stack traces (the bundles ship linked maps).
+                environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...(args.environment ?? {}) } },
                 loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
                 tracingConfig: { mode: "Active" },
                 vpcConfig: args.vpc
