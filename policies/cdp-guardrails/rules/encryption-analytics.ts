@@ -1,26 +1,13 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
-import { type CdpPolicy, definePolicy } from "../lib/policy";
 import { cmkProblem } from "../lib/keys";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { TYPES } from "../lib/types";
 
 /**
  * Encryption of the analytics services: Glue (security configurations and the jobs/crawlers that use them, Data
  * Catalog), Athena workgroups, Redshift (provisioned and serverless), Neptune and SageMaker. Every rule asks for a
  * customer-managed KMS key: a missing key, or an AWS-managed one (`alias/aws/...`), is a violation.
  */
-
-const T = {
-    glueSecurityConfiguration: "aws:glue/securityConfiguration:SecurityConfiguration",
-    glueJob: "aws:glue/job:Job",
-    glueCrawler: "aws:glue/crawler:Crawler",
-    glueCatalogEncryption: "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
-    athenaWorkgroup: "aws:athena/workgroup:Workgroup",
-    redshiftCluster: "aws:redshift/cluster:Cluster",
-    redshiftServerlessNamespace: "aws:redshiftserverless/namespace:Namespace",
-    neptuneCluster: "aws:neptune/cluster:Cluster",
-    sagemakerNotebook: "aws:sagemaker/notebookInstance:NotebookInstance",
-    sagemakerEndpointConfiguration: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-    sagemakerDomain: "aws:sagemaker/domain:Domain",
-} as const;
 
 type Props = Record<string, any>;
 
@@ -35,10 +22,14 @@ function keyProblem(value: unknown, property: string): string | undefined {
     return cmkProblem(property, value);
 }
 
-/** Runs `check` on resources of `type` and reports each problem it returns, prefixed with the kind and resource name. */
-function onType(type: string, kind: string, check: (props: Props, args: ResourceValidationArgs) => string[]) {
+/** Runs `check` on resources of `types` and reports each problem it returns, prefixed with the kind and resource name. */
+function onType(
+    types: readonly string[],
+    kind: string,
+    check: (props: Props, args: ResourceValidationArgs) => string[],
+) {
     return (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
-        if (args.type !== type) return;
+        if (!isType(args.type, types)) return;
         for (const problem of check(args.props as Props, args)) reportViolation(`${kind} ${args.name}: ${problem}`);
     };
 }
@@ -95,9 +86,9 @@ export const glueSecurityConfiguration = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["cdk-nag AwsSolutions-GL1", "cdk-nag AwsSolutions-GL3", "platform rule"],
-        inspects: [T.glueSecurityConfiguration],
+        inspects: [...TYPES.glueSecurityConfiguration],
     },
-    validateResource: onType(T.glueSecurityConfiguration, "Glue security configuration", (props) =>
+    validateResource: onType(TYPES.glueSecurityConfiguration, "Glue security configuration", (props) =>
         glueSecurityConfigurationProblems(props),
     ),
 });
@@ -107,7 +98,7 @@ function securityConfigurationOf(
     resources: readonly PolicyResource[],
     user: PolicyResource,
 ): PolicyResource | undefined {
-    const configs = resources.filter((r) => r.type === T.glueSecurityConfiguration);
+    const configs = resources.filter((r) => isType(r.type, TYPES.glueSecurityConfiguration));
     const deps = user.propertyDependencies.securityConfiguration ?? [];
     const byDependency = configs.find((c) => deps.some((d) => d.urn === c.urn));
     if (byDependency) return byDependency;
@@ -137,13 +128,15 @@ export const glueJobsUseSecurityConfiguration = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["cdk-nag AwsSolutions-GL1", "cdk-nag AwsSolutions-GL3"],
-        inspects: [T.glueJob, T.glueCrawler, T.glueSecurityConfiguration],
+        inspects: [...TYPES.glueJob, ...TYPES.glueCrawler, ...TYPES.glueSecurityConfiguration],
     },
     validateStack: (args, reportViolation) => {
         const external =
             args.getConfig<{ externalSecurityConfigurations?: string[] }>().externalSecurityConfigurations ?? [];
-        for (const user of args.resources.filter((r) => r.type === T.glueJob || r.type === T.glueCrawler)) {
-            const kind = user.type === T.glueJob ? "Glue job" : "Glue crawler";
+        for (const user of args.resources.filter(
+            (r) => isType(r.type, TYPES.glueJob) || isType(r.type, TYPES.glueCrawler),
+        )) {
+            const kind = isType(user.type, TYPES.glueJob) ? "Glue job" : "Glue crawler";
             const value = user.props.securityConfiguration;
             const config = securityConfigurationOf(args.resources, user);
             if (config) {
@@ -174,8 +167,8 @@ export const glueCatalogEncryption = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         'On the aws.glue.DataCatalogEncryptionSettings set dataCatalogEncryptionSettings.encryptionAtRest {catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: <CMK ARN>} and dataCatalogEncryptionSettings.connectionPasswordEncryption {returnConnectionPasswordEncrypted: true, awsKmsKeyId: <CMK ARN>}.',
-    cdp: { concern: "encryption", controls: ["platform rule"], inspects: [T.glueCatalogEncryption] },
-    validateResource: onType(T.glueCatalogEncryption, "Glue Data Catalog encryption settings", (props) => {
+    cdp: { concern: "encryption", controls: ["platform rule"], inspects: [...TYPES.glueCatalogEncryption] },
+    validateResource: onType(TYPES.glueCatalogEncryption, "Glue Data Catalog encryption settings", (props) => {
         const settings = block(props.dataCatalogEncryptionSettings);
         if (!settings) return ["dataCatalogEncryptionSettings is not set"];
         const problems: string[] = [];
@@ -224,8 +217,8 @@ export const athenaWorkgroupEncrypted = definePolicy({
             },
         },
     },
-    cdp: { concern: "encryption", controls: ["platform rule"], inspects: [T.athenaWorkgroup] },
-    validateResource: onType(T.athenaWorkgroup, "Athena workgroup", (props, args) => {
+    cdp: { concern: "encryption", controls: ["platform rule"], inspects: [...TYPES.athenaWorkgroup] },
+    validateResource: onType(TYPES.athenaWorkgroup, "Athena workgroup", (props, args) => {
         const allowed =
             args.getConfig<{ allowedEncryptionOptions?: string[] }>().allowedEncryptionOptions ?? ATHENA_KMS_OPTIONS;
         const configuration = block(props.configuration);
@@ -286,17 +279,17 @@ export const redshiftCmk = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["FSBP Redshift.10", "cdk-nag AwsSolutions-RS6", "NIST RedshiftServerless.4", "platform rule"],
-        inspects: [T.redshiftCluster, T.redshiftServerlessNamespace],
+        inspects: [...TYPES.redshiftCluster, ...TYPES.redshiftServerlessNamespace],
     },
     validateResource: [
-        onType(T.redshiftCluster, "Redshift cluster", (props) => {
+        onType(TYPES.redshiftCluster, "Redshift cluster", (props) => {
             // pulumi-aws v7 declares `encrypted` as a string ("true"/"false"), defaulting to true.
             const encrypted = props.encrypted;
             if (encrypted === false || String(encrypted).toLowerCase() === "false")
                 return ["encrypted is false (cluster not encrypted at rest)"];
             return defined(keyProblem(props.kmsKeyId, "kmsKeyId"));
         }),
-        onType(T.redshiftServerlessNamespace, "Redshift Serverless namespace", (props) =>
+        onType(TYPES.redshiftServerlessNamespace, "Redshift Serverless namespace", (props) =>
             defined(keyProblem(props.kmsKeyId, "kmsKeyId")),
         ),
     ],
@@ -316,9 +309,9 @@ export const neptuneEncrypted = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["FSBP Neptune.1", "cdk-nag AwsSolutions-N4", "platform rule"],
-        inspects: [T.neptuneCluster],
+        inspects: [...TYPES.neptuneCluster],
     },
-    validateResource: onType(T.neptuneCluster, "Neptune cluster", (props) => {
+    validateResource: onType(TYPES.neptuneCluster, "Neptune cluster", (props) => {
         if (props.storageEncrypted !== true) return ["storageEncrypted is not true (cluster not encrypted at rest)"];
         return defined(keyProblem(props.kmsKeyArn, "kmsKeyArn"));
     }),
@@ -338,13 +331,17 @@ export const sagemakerKms = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["cdk-nag AwsSolutions-SM2", "platform rule"],
-        inspects: [T.sagemakerNotebook, T.sagemakerEndpointConfiguration, T.sagemakerDomain],
+        inspects: [
+            ...TYPES.sagemakerNotebookInstance,
+            ...TYPES.sagemakerEndpointConfiguration,
+            ...TYPES.sagemakerDomain,
+        ],
     },
     validateResource: [
-        onType(T.sagemakerNotebook, "SageMaker notebook instance", (props) =>
+        onType(TYPES.sagemakerNotebookInstance, "SageMaker notebook instance", (props) =>
             defined(keyProblem(props.kmsKeyId, "kmsKeyId")),
         ),
-        onType(T.sagemakerEndpointConfiguration, "SageMaker endpoint configuration", (props) => {
+        onType(TYPES.sagemakerEndpointConfiguration, "SageMaker endpoint configuration", (props) => {
             const problems = defined(keyProblem(props.kmsKeyArn, "kmsKeyArn"));
             const capture = block(props.dataCaptureConfig);
             if (capture) problems.push(...defined(keyProblem(capture.kmsKeyId, "dataCaptureConfig.kmsKeyId")));
@@ -353,7 +350,7 @@ export const sagemakerKms = definePolicy({
                 problems.push(...defined(keyProblem(output.kmsKeyId, "asyncInferenceConfig.outputConfig.kmsKeyId")));
             return problems;
         }),
-        onType(T.sagemakerDomain, "SageMaker domain", (props) => {
+        onType(TYPES.sagemakerDomain, "SageMaker domain", (props) => {
             const problems = defined(keyProblem(props.kmsKeyId, "kmsKeyId"));
             const sharing = block(block(props.defaultUserSettings)?.sharingSettings);
             if (sharing?.s3OutputPath)

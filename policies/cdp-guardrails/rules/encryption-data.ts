@@ -2,6 +2,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy } from "../lib/policy";
+import { TYPES } from "../lib/types";
 
 export const kinesisStreamEncrypted = definePolicy({
     name: "kinesis-stream-encrypted",
@@ -14,7 +15,7 @@ export const kinesisStreamEncrypted = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["FSBP Kinesis.1", "cdk-nag AwsSolutions-KDS1"],
-        inspects: ["aws:kinesis/stream:Stream"],
+        inspects: [...TYPES.kinesisStream],
     },
     validateResource: validateResourceOfType(aws.kinesis.Stream, (stream, args, reportViolation) => {
         if (stream.encryptionType !== "KMS") {
@@ -37,7 +38,7 @@ export const firehoseSse = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["FSBP DataFirehose.1", "cdk-nag AwsSolutions-KDF1"],
-        inspects: ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"],
+        inspects: [...TYPES.firehoseDeliveryStream],
     },
     validateResource: validateResourceOfType(aws.kinesis.FirehoseDeliveryStream, (stream, args, reportViolation) => {
         if (stream.kinesisSourceConfiguration) return;
@@ -68,7 +69,7 @@ export const dynamodbTableCmk = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["platform rule"],
-        inspects: ["aws:dynamodb/table:Table", "aws:dynamodb/tableReplica:TableReplica"],
+        inspects: [...TYPES.dynamodbTable, ...TYPES.dynamodbTableReplica],
     },
     validateResource: [
         validateResourceOfType(aws.dynamodb.Table, (table, args, reportViolation) => {
@@ -107,7 +108,7 @@ export const daxEncryption = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["FSBP DynamoDB.3", "FSBP DynamoDB.7", "cdk-nag AwsSolutions-DDB4"],
-        inspects: ["aws:dax/cluster:Cluster"],
+        inspects: [...TYPES.daxCluster],
     },
     validateResource: validateResourceOfType(aws.dax.Cluster, (cluster, args, reportViolation) => {
         if (cluster.serverSideEncryption?.enabled !== true) {
@@ -134,7 +135,7 @@ export const sqsQueueKms = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["platform rule", "FSBP SQS.1", "cdk-nag AwsSolutions-SQS2"],
-        inspects: ["aws:sqs/queue:Queue"],
+        inspects: [...TYPES.sqsQueue],
     },
     validateResource: validateResourceOfType(aws.sqs.Queue, (queue, args, reportViolation) => {
         const problem = cmkProblem("kmsMasterKeyId", queue.kmsMasterKeyId);
@@ -158,7 +159,7 @@ export const snsTopicKms = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["platform rule", "cdk-nag NIST.800.53.R5-SNSEncryptedKMS"],
-        inspects: ["aws:sns/topic:Topic"],
+        inspects: [...TYPES.snsTopic],
     },
     validateResource: validateResourceOfType(aws.sns.Topic, (topic, args, reportViolation) => {
         const problem = cmkProblem("kmsMasterKeyId", topic.kmsMasterKeyId);
@@ -189,7 +190,7 @@ export const logGroupKmsRetention = definePolicy({
             "cdk-nag NIST.800.53.R5-CloudWatchLogGroupEncrypted",
             "cdk-nag Serverless-CloudWatchLogGroupRetentionPeriod",
         ],
-        inspects: ["aws:cloudwatch/logGroup:LogGroup"],
+        inspects: [...TYPES.logGroup],
     },
     validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, args, reportViolation) => {
         const minimum =
@@ -214,7 +215,7 @@ export const lambdaEnvironmentCmk = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.lambda.Function set kmsKeyArn to a customer-managed key ARN (the execution role needs kms:Decrypt on it), or move secrets out of environment.variables into Secrets Manager.",
-    cdp: { concern: "encryption", controls: ["platform rule"], inspects: ["aws:lambda/function:Function"] },
+    cdp: { concern: "encryption", controls: ["platform rule"], inspects: [...TYPES.lambdaFunction] },
     validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, reportViolation) => {
         const variables = fn.environment?.variables ?? {};
         if (Object.keys(variables).length === 0) return;
@@ -234,7 +235,7 @@ export const secretsmanagerSecretCmk = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["platform rule", "cdk-nag NIST.800.53.R5-SecretsManagerUsingKMSKey"],
-        inspects: ["aws:secretsmanager/secret:Secret"],
+        inspects: [...TYPES.secretsmanagerSecret],
     },
     validateResource: validateResourceOfType(aws.secretsmanager.Secret, (secret, args, reportViolation) => {
         const problem = cmkProblem("kmsKeyId", secret.kmsKeyId);
@@ -257,7 +258,7 @@ export const cloudtrailKmsValidation = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["FSBP CloudTrail.2", "FSBP CloudTrail.4"],
-        inspects: ["aws:cloudtrail/trail:Trail"],
+        inspects: [...TYPES.cloudtrailTrail],
     },
     validateResource: validateResourceOfType(aws.cloudtrail.Trail, (trail, args, reportViolation) => {
         const problem = cmkProblem("kmsKeyId", trail.kmsKeyId);

@@ -1,21 +1,12 @@
 import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { type CdpPolicy, definePolicy } from "../lib/policy";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { TYPES } from "../lib/types";
 
 /**
  * Governance of the platform's compute and API surface: Lambda, API Gateway (REST), Step Functions and DynamoDB.
  * pulumi-aws v7 has no deprecated twins for these types, so each policy matches one token per resource kind.
  */
-const T = {
-    lambdaPermission: "aws:lambda/permission:Permission",
-    lambdaFunctionUrl: "aws:lambda/functionUrl:FunctionUrl",
-    lambdaFunction: "aws:lambda/function:Function",
-    apiMethod: "aws:apigateway/method:Method",
-    apiStage: "aws:apigateway/stage:Stage",
-    apiMethodSettings: "aws:apigateway/methodSettings:MethodSettings",
-    stateMachine: "aws:sfn/stateMachine:StateMachine",
-    dynamoTable: "aws:dynamodb/table:Table",
-} as const;
 
 /** Runtimes the platform allows by default (supported by AWS, not scheduled for deprecation soon). */
 export const DEFAULT_ALLOWED_RUNTIMES = [
@@ -62,7 +53,7 @@ function sameRestApi(a: PolicyResource, b: PolicyResource): boolean {
 /** The MethodSettings of a stage: those whose stageName comes from the stage, or name it on the same REST API. */
 function methodSettingsOf(resources: readonly PolicyResource[], stage: PolicyResource): PolicyResource[] {
     return resources.filter((r) => {
-        if (r.type !== T.apiMethodSettings) return false;
+        if (!isType(r.type, TYPES.apigatewayMethodSettings)) return false;
         if ((r.propertyDependencies.stageName ?? []).some((d) => d.urn === stage.urn)) return true;
         return (
             typeof r.props.stageName === "string" &&
@@ -80,9 +71,13 @@ export const lambdaNoPublicAccess = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         'On the aws.lambda.Permission set principal to the calling service (e.g. "apigateway.amazonaws.com", "s3.amazonaws.com") or account and restrict it with sourceArn/sourceAccount (or principalOrgId for an organisation-wide grant); on the aws.lambda.FunctionUrl set authorizationType "AWS_IAM".',
-    cdp: { concern: "governance", controls: ["FSBP Lambda.1"], inspects: [T.lambdaPermission, T.lambdaFunctionUrl] },
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP Lambda.1"],
+        inspects: [...TYPES.lambdaPermission, ...TYPES.lambdaFunctionUrl],
+    },
     validateResource: (args, reportViolation) => {
-        if (args.type === T.lambdaPermission) {
+        if (isType(args.type, TYPES.lambdaPermission)) {
             const principal = args.props.principal;
             if (principal === "*" && isBlank(args.props.principalOrgId)) {
                 const fn = refValue(args.props.function) ?? "its function";
@@ -90,7 +85,7 @@ export const lambdaNoPublicAccess = definePolicy({
                     `Lambda permission ${args.name} grants ${args.props.action ?? "invocation"} on ${fn} to the public principal "*"`,
                 );
             }
-        } else if (args.type === T.lambdaFunctionUrl) {
+        } else if (isType(args.type, TYPES.lambdaFunctionUrl)) {
             if (args.props.authorizationType === "NONE") {
                 reportViolation(
                     `Lambda function URL ${args.name} has authorizationType NONE: anyone can invoke ${args.props.functionName ?? "the function"}`,
@@ -120,7 +115,7 @@ export const lambdaSupportedRuntime = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["FSBP Lambda.2", "cdk-nag AwsSolutions-L1"],
-        inspects: [T.lambdaFunction],
+        inspects: [...TYPES.lambdaFunction],
     },
     validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, reportViolation) => {
         if (fn.packageType === "Image") return;
@@ -147,7 +142,7 @@ export const apiGatewayMethodAuthorized = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["cdk-nag AwsSolutions-APIG4", "cdk-nag AwsSolutions-COG4"],
-        inspects: [T.apiMethod],
+        inspects: [...TYPES.apigatewayMethod],
     },
     validateResource: validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
         if (isPreflight(method.httpMethod)) return;
@@ -168,7 +163,7 @@ export const apiGatewayRequestValidation = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "Create an aws.apigateway.RequestValidator (validateRequestBody and validateRequestParameters true) for the REST API and set requestValidatorId on the aws.apigateway.Method to its id.",
-    cdp: { concern: "governance", controls: ["cdk-nag AwsSolutions-APIG2"], inspects: [T.apiMethod] },
+    cdp: { concern: "governance", controls: ["cdk-nag AwsSolutions-APIG2"], inspects: [...TYPES.apigatewayMethod] },
     validateResource: validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
         if (isPreflight(method.httpMethod)) return;
         if (isBlank(method.requestValidatorId)) {
@@ -190,7 +185,7 @@ export const apiGatewayStageLoggingXray = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["cdk-nag AwsSolutions-APIG1", "FSBP APIGateway.3"],
-        inspects: [T.apiStage],
+        inspects: [...TYPES.apigatewayStage],
     },
     validateResource: validateResourceOfType(aws.apigateway.Stage, (stage, args, reportViolation) => {
         const stageName = `API Gateway stage ${args.name} (${stage.stageName ?? "?"})`;
@@ -216,10 +211,10 @@ export const apiGatewayExecutionLogging = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["FSBP APIGateway.1", "cdk-nag AwsSolutions-APIG6"],
-        inspects: [T.apiStage, T.apiMethodSettings],
+        inspects: [...TYPES.apigatewayStage, ...TYPES.apigatewayMethodSettings],
     },
     validateStack: (args, reportViolation) => {
-        for (const stage of args.resources.filter((r) => r.type === T.apiStage)) {
+        for (const stage of args.resources.filter((r) => isType(r.type, TYPES.apigatewayStage))) {
             const label = `API Gateway stage ${stage.name} (${stage.props.stageName ?? "?"})`;
             const settings = methodSettingsOf(args.resources, stage);
             const levelOf = (s: PolicyResource) => {
@@ -256,7 +251,7 @@ export const stepFunctionsLoggingXray = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["FSBP StepFunctions.1", "cdk-nag AwsSolutions-SF1", "cdk-nag AwsSolutions-SF2"],
-        inspects: [T.stateMachine],
+        inspects: [...TYPES.sfnStateMachine],
     },
     validateResource: validateResourceOfType(aws.sfn.StateMachine, (machine, args, reportViolation) => {
         const logging = machine.loggingConfiguration;
@@ -287,7 +282,7 @@ export const dynamoDbPitr = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["FSBP DynamoDB.2", "cdk-nag AwsSolutions-DDB3", "FSBP DynamoDB.6"],
-        inspects: [T.dynamoTable],
+        inspects: [...TYPES.dynamodbTable],
     },
     validateResource: validateResourceOfType(aws.dynamodb.Table, (table, args, reportViolation) => {
         if (table.pointInTimeRecovery?.enabled !== true) {

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { asList } from "../lib/stack";
 import { effectiveTags } from "../lib/tags";
+import { TYPES } from "../lib/types";
 
 /*
  * Lake Formation and tagging governance. Security Hub FSBP and cdk-nag have no Lake Formation controls: the LF-n ids
@@ -12,17 +13,11 @@ import { effectiveTags } from "../lib/tags";
 /** Lake Formation's identifier for "whoever IAM allows": grants to it switch Lake Formation permissions off. */
 export const IAM_ALLOWED_PRINCIPALS = "IAM_ALLOWED_PRINCIPALS";
 
-const LF = {
-    dataLakeSettings: "aws:lakeformation/dataLakeSettings:DataLakeSettings",
-    permissions: "aws:lakeformation/permissions:Permissions",
-    resource: "aws:lakeformation/resource:Resource",
-    resourceLfTags: "aws:lakeformation/resourceLfTags:ResourceLfTags",
-    resourceLfTag: "aws:lakeformation/resourceLfTag:ResourceLfTag",
-    glueDatabase: "aws:glue/catalogDatabase:CatalogDatabase",
-} as const;
-
 /** Both resources that attach LF-tags to a Data Catalog resource (v7 has the plural and the newer singular one). */
-const LF_TAG_ATTACHMENTS: readonly string[] = [LF.resourceLfTags, LF.resourceLfTag];
+const LF_TAG_ATTACHMENTS: readonly string[] = [
+    ...TYPES.lakeformationResourceLfTags,
+    ...TYPES.lakeformationResourceLfTag,
+];
 
 /**
  * Reads a value that may be unknown during a real `pulumi preview` (the policy SDK's proxy throws
@@ -63,7 +58,11 @@ export const lakeformationNoDefaultIamAllowedPrincipals = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.lakeformation.DataLakeSettings set createDatabaseDefaultPermissions: [] and createTableDefaultPermissions: []; grant access with aws.lakeformation.Permissions on LF-tag policies instead.",
-    cdp: { concern: "governance", controls: ["LF-1", "platform rule"], inspects: [LF.dataLakeSettings] },
+    cdp: {
+        concern: "governance",
+        controls: ["LF-1", "platform rule"],
+        inspects: [...TYPES.lakeformationDataLakeSettings],
+    },
     validateResource: validateResourceOfType(aws.lakeformation.DataLakeSettings, (settings, args, reportViolation) => {
         const report = (message: string) => reportViolation(`${args.name}: ${message}`);
         const lists = {
@@ -103,7 +102,11 @@ export const lakeformationAdminsExplicitRoles = definePolicy({
     remediationSteps:
         "On the aws.lakeformation.DataLakeSettings set admins to the ARNs of the platform's data lake administrator roles (arn:aws:iam::<account>:role/<name>, at most the configured maximum), replace IAM users and wildcards with roles, and put auditors in readOnlyAdmins as roles.",
     configSchema: { properties: { maxAdmins: { type: "integer", minimum: 1, default: 5 } } },
-    cdp: { concern: "governance", controls: ["LF-3", "platform rule"], inspects: [LF.dataLakeSettings] },
+    cdp: {
+        concern: "governance",
+        controls: ["LF-3", "platform rule"],
+        inspects: [...TYPES.lakeformationDataLakeSettings],
+    },
     validateResource: validateResourceOfType(aws.lakeformation.DataLakeSettings, (settings, args, reportViolation) => {
         const report = (message: string) => reportViolation(`${args.name}: ${message}`);
         const maxAdmins = args.getConfig<{ maxAdmins?: number }>().maxAdmins ?? 5;
@@ -143,7 +146,7 @@ export const lakeformationNoIamAllowedPrincipalsGrant = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "Set principal on the aws.lakeformation.Permissions to an explicit IAM role ARN (or an account/organisation for sharing), preferably granting on an lfTagPolicy, and remove the IAM_ALLOWED_PRINCIPALS grant.",
-    cdp: { concern: "governance", controls: ["LF-2", "platform rule"], inspects: [LF.permissions] },
+    cdp: { concern: "governance", controls: ["LF-2", "platform rule"], inspects: [...TYPES.lakeformationPermissions] },
     validateResource: validateResourceOfType(aws.lakeformation.Permissions, (grant, args, reportViolation) => {
         const report = (message: string) => reportViolation(`${args.name}: ${message}`);
         if (!isIamAllowedPrincipals(known(() => grant.principal))) return;
@@ -173,7 +176,7 @@ export const glueDatabaseNoDefaultPermissions = definePolicy({
     remediationSteps:
         "Set createTableDefaultPermissions: [] on the aws.glue.CatalogDatabase (the DataLake component does) and grant table access with aws.lakeformation.Permissions on an lfTagPolicy.",
     configSchema: { properties: { allowNamedPrincipals: { type: "boolean", default: false } } },
-    cdp: { concern: "governance", controls: ["LF-2", "platform rule"], inspects: [LF.glueDatabase] },
+    cdp: { concern: "governance", controls: ["LF-2", "platform rule"], inspects: [...TYPES.glueCatalogDatabase] },
     validateResource: validateResourceOfType(aws.glue.CatalogDatabase, (db, args, reportViolation) => {
         const report = (message: string) => reportViolation(`${args.name}: ${message}`);
         if (isResourceLink(db as Record<string, unknown>)) return;
@@ -210,7 +213,7 @@ const DEFAULT_LF_TAG_KEYS = ["domain", "classification"];
 
 /** The `{key, value}` pairs an LF-tag attachment resource assigns (plural `lfTags` or singular `lfTag`). */
 function lfTagPairs(r: PolicyResource): Array<{ key: string; value: unknown }> {
-    const raw = known(() => (r.type === LF.resourceLfTag ? [r.props.lfTag] : r.props.lfTags));
+    const raw = known(() => (isType(r.type, TYPES.lakeformationResourceLfTag) ? [r.props.lfTag] : r.props.lfTags));
     return (Array.isArray(raw) ? raw : [])
         .map((t) => known(() => ({ key: (t as { key?: unknown })?.key, value: (t as { value?: unknown })?.value })))
         .filter((t): t is { key: string; value: unknown } => typeof t?.key === "string");
@@ -249,14 +252,18 @@ export const glueDatabaseRequiredLfTags = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["LF-4", "platform rule"],
-        inspects: [LF.glueDatabase, LF.resourceLfTags, LF.resourceLfTag],
+        inspects: [
+            ...TYPES.glueCatalogDatabase,
+            ...TYPES.lakeformationResourceLfTags,
+            ...TYPES.lakeformationResourceLfTag,
+        ],
     },
     validateStack: (args, reportViolation) => {
         const required = (args.getConfig<{ requiredKeys?: string[] }>().requiredKeys ?? DEFAULT_LF_TAG_KEYS).map((k) =>
             k.toLowerCase(),
         );
         const attachments = args.resources.filter((r) => LF_TAG_ATTACHMENTS.includes(r.type));
-        for (const db of args.resources.filter((r) => r.type === LF.glueDatabase)) {
+        for (const db of args.resources.filter((r) => isType(r.type, TYPES.glueCatalogDatabase))) {
             if (isResourceLink(db.props)) continue;
             const present = new Set(
                 attachments
@@ -288,7 +295,7 @@ export const lakeformationLocationCustomRole = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         "On the aws.lakeformation.Resource set roleArn to a dedicated IAM role allowed to read/write the location and use its KMS key, and remove useServiceLinkedRole (or set it false).",
-    cdp: { concern: "governance", controls: ["LF-5", "platform rule"], inspects: [LF.resource] },
+    cdp: { concern: "governance", controls: ["LF-5", "platform rule"], inspects: [...TYPES.lakeformationResource] },
     validateResource: validateResourceOfType(aws.lakeformation.Resource, (location, args, reportViolation) => {
         const report = (message: string) => reportViolation(`${args.name}: ${message}`);
         const where = known(() => location.arn) ?? "the location";
@@ -319,35 +326,34 @@ const DEFAULT_REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter"];
  * platform adopts a new taggable service.
  */
 export const TAGGABLE_TYPES: readonly string[] = [
-    "aws:s3/bucket:Bucket",
-    "aws:s3/bucketV2:BucketV2",
-    "aws:kms/key:Key",
-    "aws:dynamodb/table:Table",
-    "aws:kinesis/stream:Stream",
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
-    "aws:sqs/queue:Queue",
-    "aws:sns/topic:Topic",
-    "aws:cloudwatch/logGroup:LogGroup",
-    "aws:lambda/function:Function",
-    "aws:iam/role:Role",
-    "aws:secretsmanager/secret:Secret",
-    "aws:glue/catalogDatabase:CatalogDatabase",
-    "aws:glue/job:Job",
-    "aws:glue/crawler:Crawler",
-    "aws:sfn/stateMachine:StateMachine",
-    "aws:redshift/cluster:Cluster",
-    "aws:redshiftserverless/namespace:Namespace",
-    "aws:redshiftserverless/workgroup:Workgroup",
-    "aws:neptune/cluster:Cluster",
-    "aws:sagemaker/notebookInstance:NotebookInstance",
-    "aws:sagemaker/domain:Domain",
-    "aws:athena/workgroup:Workgroup",
-    "aws:cloudwatch/eventBus:EventBus",
-    "aws:transfer/server:Server",
-    "aws:dax/cluster:Cluster",
-    "aws:apigateway/restApi:RestApi",
-    "aws:apigateway/stage:Stage",
-    "aws:cloudtrail/trail:Trail",
+    ...TYPES.bucket,
+    ...TYPES.kmsKey,
+    ...TYPES.dynamodbTable,
+    ...TYPES.kinesisStream,
+    ...TYPES.firehoseDeliveryStream,
+    ...TYPES.sqsQueue,
+    ...TYPES.snsTopic,
+    ...TYPES.logGroup,
+    ...TYPES.lambdaFunction,
+    ...TYPES.iamRole,
+    ...TYPES.secretsmanagerSecret,
+    ...TYPES.glueCatalogDatabase,
+    ...TYPES.glueJob,
+    ...TYPES.glueCrawler,
+    ...TYPES.sfnStateMachine,
+    ...TYPES.redshiftCluster,
+    ...TYPES.redshiftServerlessNamespace,
+    ...TYPES.redshiftServerlessWorkgroup,
+    ...TYPES.neptuneCluster,
+    ...TYPES.sagemakerNotebookInstance,
+    ...TYPES.sagemakerDomain,
+    ...TYPES.athenaWorkgroup,
+    ...TYPES.eventBus,
+    ...TYPES.transferServer,
+    ...TYPES.daxCluster,
+    ...TYPES.apigatewayRestApi,
+    ...TYPES.apigatewayStage,
+    ...TYPES.cloudtrailTrail,
 ];
 
 export const requiredTags = definePolicy({

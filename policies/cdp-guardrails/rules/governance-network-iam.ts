@@ -1,6 +1,7 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { asList, attachedTo, isPublicPrincipal, parseDocument, type Statement, statementsOf } from "../lib/stack";
+import { TYPES } from "../lib/types";
 
 /**
  * Governance of identities and network exposure: IAM identity policies (no wildcard actions, no account-wide
@@ -9,33 +10,6 @@ import { asList, attachedTo, isPublicPrincipal, parseDocument, type Statement, s
  * logging, and Glue versions.
  */
 
-const T = {
-    iamPolicy: "aws:iam/policy:Policy",
-    iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    iamRole: "aws:iam/role:Role",
-    iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
-    iamGroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
-    iamRolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    iamPolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
-    iamUserPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-    iamGroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
-    iamRolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
-    iamUserPolicyAttachmentsExclusive: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
-    iamGroupPolicyAttachmentsExclusive: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
-    redshiftCluster: "aws:redshift/cluster:Cluster",
-    redshiftLogging: "aws:redshift/logging:Logging",
-    redshiftServerlessWorkgroup: "aws:redshiftserverless/workgroup:Workgroup",
-    redshiftServerlessNamespace: "aws:redshiftserverless/namespace:Namespace",
-    eventBusPolicy: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
-    eventPermission: "aws:cloudwatch/eventPermission:EventPermission",
-    sqsQueue: "aws:sqs/queue:Queue",
-    sqsRedrivePolicy: "aws:sqs/redrivePolicy:RedrivePolicy",
-    sqsRedriveAllowPolicy: "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
-    kinesisStream: "aws:kinesis/stream:Stream",
-    transferServer: "aws:transfer/server:Server",
-    glueJob: "aws:glue/job:Job",
-} as const;
-
 type Props = Record<string, any>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -43,16 +17,16 @@ type Props = Record<string, any>;
 
 /** Resources holding identity-policy documents (never trust policies: a role's assumeRolePolicy is not inspected). */
 const IDENTITY_POLICY_TYPES: readonly string[] = [
-    T.iamPolicy,
-    T.iamRolePolicy,
-    T.iamRole,
-    T.iamUserPolicy,
-    T.iamGroupPolicy,
+    ...TYPES.iamPolicy,
+    ...TYPES.iamRolePolicy,
+    ...TYPES.iamRole,
+    ...TYPES.iamUserPolicy,
+    ...TYPES.iamGroupPolicy,
 ];
 
 /** The identity-policy documents of a resource, each with a label for messages. */
 function identityDocuments(type: string, props: Props): Array<{ where: string; document: unknown }> {
-    if (type === T.iamRole) {
+    if (isType(type, TYPES.iamRole)) {
         const inline = Array.isArray(props.inlinePolicies) ? (props.inlinePolicies as Props[]) : [];
         return inline.map((p, i) => ({
             where: `inlinePolicies[${i}]${p?.name ? ` (${p.name})` : ""}`,
@@ -321,14 +295,14 @@ export function awsManagedPolicyName(arn: unknown): string | undefined {
 }
 
 const ATTACHMENT_TYPES: readonly string[] = [
-    T.iamRolePolicyAttachment,
-    T.iamPolicyAttachment,
-    T.iamUserPolicyAttachment,
-    T.iamGroupPolicyAttachment,
-    T.iamRolePolicyAttachmentsExclusive,
-    T.iamUserPolicyAttachmentsExclusive,
-    T.iamGroupPolicyAttachmentsExclusive,
-    T.iamRole,
+    ...TYPES.iamRolePolicyAttachment,
+    ...TYPES.iamPolicyAttachment,
+    ...TYPES.iamUserPolicyAttachment,
+    ...TYPES.iamGroupPolicyAttachment,
+    ...TYPES.iamRolePolicyAttachmentsExclusive,
+    ...TYPES.iamUserPolicyAttachmentsExclusive,
+    ...TYPES.iamGroupPolicyAttachmentsExclusive,
+    ...TYPES.iamRole,
 ];
 
 export const iamNoAwsManagedAdmin = definePolicy({
@@ -360,12 +334,11 @@ export const iamNoAwsManagedAdmin = definePolicy({
         const denied =
             args.getConfig<{ deniedPolicies?: string[] }>().deniedPolicies ?? DEFAULT_DENIED_MANAGED_POLICIES;
         const props = args.props as Props;
-        const [property, arns] =
-            args.type === T.iamRole
-                ? ["managedPolicyArns", asList(props.managedPolicyArns)]
-                : props.policyArns !== undefined
-                  ? ["policyArns", asList(props.policyArns)]
-                  : ["policyArn", asList(props.policyArn)];
+        const [property, arns] = isType(args.type, TYPES.iamRole)
+            ? ["managedPolicyArns", asList(props.managedPolicyArns)]
+            : props.policyArns !== undefined
+              ? ["policyArns", asList(props.policyArns)]
+              : ["policyArn", asList(props.policyArn)];
         for (const arn of arns) {
             const name = awsManagedPolicyName(arn);
             if (name && denied.includes(name)) {
@@ -423,7 +396,12 @@ export const redshiftNetworkAndAudit = definePolicy({
             "FSBP RedshiftServerless.3",
             "FSBP RedshiftServerless.6",
         ],
-        inspects: [T.redshiftCluster, T.redshiftLogging, T.redshiftServerlessWorkgroup, T.redshiftServerlessNamespace],
+        inspects: [
+            ...TYPES.redshiftCluster,
+            ...TYPES.redshiftLogging,
+            ...TYPES.redshiftServerlessWorkgroup,
+            ...TYPES.redshiftServerlessNamespace,
+        ],
     },
     validateStack: (args, reportViolation) => {
         const requiredExports =
@@ -432,7 +410,7 @@ export const redshiftNetworkAndAudit = definePolicy({
         for (const r of args.resources) {
             const props = r.props as Props;
             const report = (problem: string) => reportViolation(`${r.name}: ${problem}`, r.urn);
-            if (r.type === T.redshiftCluster) {
+            if (isType(r.type, TYPES.redshiftCluster)) {
                 if (props.publiclyAccessible === true)
                     report("publiclyAccessible is true (the cluster has a public endpoint)");
                 if (props.enhancedVpcRouting !== true)
@@ -440,7 +418,7 @@ export const redshiftNetworkAndAudit = definePolicy({
                 const loggings = attachedTo(
                     args.resources,
                     r,
-                    [T.redshiftLogging],
+                    TYPES.redshiftLogging,
                     "clusterIdentifier",
                     "clusterIdentifier",
                 );
@@ -449,12 +427,12 @@ export const redshiftNetworkAndAudit = definePolicy({
                 } else if (loggings.every((l) => loggingProblem(l) !== undefined)) {
                     report(`audit logging is incomplete: ${loggings.map((l) => loggingProblem(l)).join("; ")}`);
                 }
-            } else if (r.type === T.redshiftServerlessWorkgroup) {
+            } else if (isType(r.type, TYPES.redshiftServerlessWorkgroup)) {
                 if (props.publiclyAccessible === true)
                     report("publiclyAccessible is true (the workgroup has a public endpoint)");
                 if (props.enhancedVpcRouting !== true)
                     report(`enhancedVpcRouting is ${props.enhancedVpcRouting ?? "unset (false)"}, not true`);
-            } else if (r.type === T.redshiftServerlessNamespace) {
+            } else if (isType(r.type, TYPES.redshiftServerlessNamespace)) {
                 const exported = asList(props.logExports);
                 const missing = requiredExports.filter((e) => !exported.includes(e));
                 if (missing.length)
@@ -501,11 +479,11 @@ export const eventbridgeBusPolicyNotOpen = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["cdk-nag AwsSolutions-EVB1"],
-        inspects: [T.eventBusPolicy, T.eventPermission],
+        inspects: [...TYPES.eventBusPolicy, ...TYPES.eventPermission],
     },
     validateResource: (args, reportViolation) => {
         const props = args.props as Props;
-        if (args.type === T.eventBusPolicy) {
+        if (isType(args.type, TYPES.eventBusPolicy)) {
             statementsOf(props.policy).forEach((s, i) => {
                 if (s.Effect === "Allow" && isPublicPrincipal(s.Principal) && !isScoped(s.Condition)) {
                     reportViolation(
@@ -513,7 +491,7 @@ export const eventbridgeBusPolicyNotOpen = definePolicy({
                     );
                 }
             });
-        } else if (args.type === T.eventPermission) {
+        } else if (isType(args.type, TYPES.eventPermission)) {
             const condition = props.condition as Props | undefined;
             const scoped =
                 condition &&
@@ -569,16 +547,16 @@ export const sqsDlq = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["cdk-nag AwsSolutions-SQS3"],
-        inspects: [T.sqsQueue, T.sqsRedrivePolicy, T.sqsRedriveAllowPolicy],
+        inspects: [...TYPES.sqsQueue, ...TYPES.sqsRedrivePolicy, ...TYPES.sqsRedriveAllowPolicy],
     },
     validateStack: (args, reportViolation) => {
-        const queues = args.resources.filter((r) => r.type === T.sqsQueue);
-        const redrives = args.resources.filter((r) => r.type === T.sqsRedrivePolicy);
+        const queues = args.resources.filter((r) => isType(r.type, TYPES.sqsQueue));
+        const redrives = args.resources.filter((r) => isType(r.type, TYPES.sqsRedrivePolicy));
         for (const queue of queues) {
             const inline = (parseDocument(queue.props.redrivePolicy) as Props | undefined)?.deadLetterTargetArn;
             const hasRedrive =
                 (typeof inline === "string" && inline !== "") ||
-                attachedTo(args.resources, queue, [T.sqsRedrivePolicy], "queueUrl", "url").some((r) => {
+                attachedTo(args.resources, queue, TYPES.sqsRedrivePolicy, "queueUrl", "url").some((r) => {
                     const target = (parseDocument(r.props.redrivePolicy) as Props | undefined)?.deadLetterTargetArn;
                     return typeof target === "string" && target !== "";
                 });
@@ -587,7 +565,7 @@ export const sqsDlq = definePolicy({
                 [...queues.filter((q) => q !== queue), ...redrives].some((source) => queueRefersToDlq(source, queue)) ||
                 args.resources.some((r) => deadLetterTargets(r).includes(String(queue.props.arn))) ||
                 allowsRedrive(queue.props.redriveAllowPolicy) ||
-                attachedTo(args.resources, queue, [T.sqsRedriveAllowPolicy], "queueUrl", "url").some((r) =>
+                attachedTo(args.resources, queue, TYPES.sqsRedriveAllowPolicy, "queueUrl", "url").some((r) =>
                     allowsRedrive(r.props.redriveAllowPolicy),
                 );
             if (!isDlq) {
@@ -622,9 +600,9 @@ export const kinesisRetention = definePolicy({
             minimumHours: { type: "integer", minimum: 24, maximum: 8760, default: KINESIS_DEFAULT_RETENTION_HOURS },
         },
     },
-    cdp: { concern: "governance", controls: ["FSBP Kinesis.3"], inspects: [T.kinesisStream] },
+    cdp: { concern: "governance", controls: ["FSBP Kinesis.3"], inspects: [...TYPES.kinesisStream] },
     validateResource: (args, reportViolation) => {
-        if (args.type !== T.kinesisStream) return;
+        if (!isType(args.type, TYPES.kinesisStream)) return;
         const minimum = args.getConfig<{ minimumHours?: number }>().minimumHours ?? KINESIS_DEFAULT_RETENTION_HOURS;
         const raw = (args.props as Props).retentionPeriod;
         const retention = raw === undefined || raw === null ? KINESIS_DEFAULT_RETENTION_HOURS : Number(raw);
@@ -647,9 +625,9 @@ export const transferNoFtpLogging = definePolicy({
     enforcementLevel: "mandatory",
     remediationSteps:
         'On the aws.transfer.Server remove "FTP" from protocols (use ["SFTP"], or FTPS with a certificate) and set loggingRole to the ARN of a role transfer.amazonaws.com can assume with logs:CreateLogStream/PutLogEvents on /aws/transfer/*, or structuredLogDestinations to a log group ARN.',
-    cdp: { concern: "governance", controls: ["FSBP Transfer.2", "platform rule"], inspects: [T.transferServer] },
+    cdp: { concern: "governance", controls: ["FSBP Transfer.2", "platform rule"], inspects: [...TYPES.transferServer] },
     validateResource: (args, reportViolation) => {
-        if (args.type !== T.transferServer) return;
+        if (!isType(args.type, TYPES.transferServer)) return;
         const props = args.props as Props;
         const protocols = asList(props.protocols);
         if (protocols.some((p) => p.toUpperCase() === "FTP")) {
@@ -706,9 +684,9 @@ export const glueVersion = definePolicy({
             },
         },
     },
-    cdp: { concern: "governance", controls: ["FSBP Glue.4"], inspects: [T.glueJob] },
+    cdp: { concern: "governance", controls: ["FSBP Glue.4"], inspects: [...TYPES.glueJob] },
     validateResource: (args, reportViolation) => {
-        if (args.type !== T.glueJob) return;
+        if (!isType(args.type, TYPES.glueJob)) return;
         const config = args.getConfig<{ minimumVersion?: string; minimumPythonShellVersion?: string }>();
         const props = args.props as Props;
         const kind = String((props.command as Props | undefined)?.name ?? "glueetl");

@@ -1,7 +1,8 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { definePolicy } from "../lib/policy";
+import { definePolicy, isType } from "../lib/policy";
 import { isPublicPrincipal, statementsOf } from "../lib/stack";
+import { TYPES } from "../lib/types";
 
 export const kmsKeyRotation = definePolicy({
     name: "kms-key-rotation",
@@ -13,7 +14,7 @@ export const kmsKeyRotation = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["NIST KMS.4", "cdk-nag AwsSolutions-KMS5"],
-        inspects: ["aws:kms/key:Key"],
+        inspects: [...TYPES.kmsKey],
     },
     validateResource: validateResourceOfType(aws.kms.Key, (key, _args, reportViolation) => {
         const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
@@ -32,7 +33,7 @@ export const kmsKeyDeletionWindow = definePolicy({
     remediationSteps:
         "Set deletionWindowInDays on the aws.kms.Key to at least the configured minimum (the platform uses 30).",
     configSchema: { properties: { minimumDays: { type: "integer", minimum: 7, maximum: 30, default: 7 } } },
-    cdp: { concern: "encryption", controls: ["FSBP KMS.3"], inspects: ["aws:kms/key:Key"] },
+    cdp: { concern: "encryption", controls: ["FSBP KMS.3"], inspects: [...TYPES.kmsKey] },
     validateResource: validateResourceOfType(aws.kms.Key, (key, args, reportViolation) => {
         const minimum = (args.getConfig<{ minimumDays?: number }>().minimumDays ?? 7) as number;
         const window = key.deletionWindowInDays ?? 30;
@@ -51,10 +52,10 @@ export const kmsKeyPolicyNotPublic = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["FSBP KMS.5"],
-        inspects: ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy"],
+        inspects: [...TYPES.kmsKey, ...TYPES.kmsKeyPolicy],
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== "aws:kms/key:Key" && args.type !== "aws:kms/keyPolicy:KeyPolicy") return;
+        if (!isType(args.type, [...TYPES.kmsKey, ...TYPES.kmsKeyPolicy])) return;
         for (const s of statementsOf(args.props.policy)) {
             const scoped =
                 s.Condition &&

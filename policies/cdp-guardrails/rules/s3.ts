@@ -1,17 +1,15 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { isAwsManagedKey } from "../lib/keys";
-import { definePolicy } from "../lib/policy";
+import { definePolicy, isType } from "../lib/policy";
 import { asList, attachedTo, isPublicPrincipal, statementsOf } from "../lib/stack";
 import { SSE_S3_ACCEPTED_REASONS, SSE_S3_REASON_TAG, TYPES } from "../lib/types";
-
-const BUCKET_TYPES: readonly string[] = TYPES.bucket;
 
 /** Buckets of the stack, each with the configuration resources that name it. */
 function forEachBucket(
     args: StackValidationArgs,
     check: (bucket: PolicyResource, attached: (types: readonly string[]) => PolicyResource[]) => void,
 ): void {
-    for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
+    for (const bucket of args.resources.filter((r) => isType(r.type, TYPES.bucket))) {
         check(bucket, (types) => attachedTo(args.resources, bucket, types, "bucket", "bucket"));
     }
 }
@@ -23,7 +21,7 @@ function isAcceptedSseS3Bucket(args: StackValidationArgs, bucket: PolicyResource
     const name = bucket.props.bucket;
     return args.resources.some(
         (r) =>
-            (TYPES.bucketLogging as readonly string[]).includes(r.type) &&
+            isType(r.type, TYPES.bucketLogging) &&
             (r.props.targetBucket === name ||
                 (r.propertyDependencies.targetBucket ?? []).some((d) => d.urn === bucket.urn)),
     );
