@@ -44,6 +44,11 @@ export interface Statement {
     Condition?: Record<string, Record<string, unknown>>;
 }
 
+/** How messages name a statement: by its Sid, else by its position. */
+export function statementLabel(s: Statement, index: number): string {
+    return s.Sid ? `statement ${s.Sid}` : `statement #${index + 1}`;
+}
+
 /** The statements of a policy document, always as a list. */
 export function statementsOf(value: unknown): Statement[] {
     const doc = parseDocument(value);

@@ -1,22 +1,10 @@
 import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { isBlank, refValue } from "../lib/props";
 import { TYPES } from "../lib/types";
 
-/**
- * Governance of the platform's compute and API surface: Lambda, API Gateway (REST), Step Functions and DynamoDB.
- * pulumi-aws v7 has no deprecated twins for these types, so each policy matches one token per resource kind.
- */
-
-/** Runtimes the platform allows by default (supported by AWS, not scheduled for deprecation soon). */
-export const DEFAULT_ALLOWED_RUNTIMES = [
-    "nodejs22.x",
-    "nodejs24.x",
-    "python3.12",
-    "python3.13",
-    "java21",
-    "provided.al2023",
-];
+/** API Gateway (REST): method authorization and request validation, stage access logs, X-Ray and execution logging. */
 
 /** Execution-log levels that satisfy FSBP APIGateway.1. */
 const EXECUTION_LOG_LEVELS = ["INFO", "ERROR"];
@@ -24,21 +12,6 @@ const EXECUTION_LOG_LEVELS = ["INFO", "ERROR"];
 /** Whether an API Gateway method is a CORS preflight (`OPTIONS`), which browsers send without credentials. */
 function isPreflight(httpMethod: unknown): boolean {
     return typeof httpMethod === "string" && httpMethod.toUpperCase() === "OPTIONS";
-}
-
-function isBlank(value: unknown): boolean {
-    return value === undefined || value === null || (typeof value === "string" && value.trim() === "");
-}
-
-/** A reference input (`restApi`: an id, or a resource reference object) as a comparable string. */
-function refValue(value: unknown): string | undefined {
-    if (typeof value === "string") return value;
-    if (typeof value === "object" && value !== null) {
-        const ref = value as { id?: unknown; urn?: unknown };
-        if (typeof ref.id === "string" && ref.id) return ref.id;
-        if (typeof ref.urn === "string") return ref.urn;
-    }
-    return undefined;
 }
 
 /** True when two API Gateway resources name the same REST API (shared property dependency, else equal id). */
@@ -62,74 +35,6 @@ function methodSettingsOf(resources: readonly PolicyResource[], stage: PolicyRes
         );
     });
 }
-
-export const lambdaNoPublicAccess = definePolicy({
-    name: "lambda-no-public-access",
-    description:
-        'Lambda functions cannot be invoked by anyone: no resource-based permission for the public principal "*" (unless scoped to the organisation with principalOrgId) and no function URL without authentication (FSBP Lambda.1).',
-    severity: "critical",
-    enforcementLevel: "mandatory",
-    remediationSteps:
-        'On the aws.lambda.Permission set principal to the calling service (e.g. "apigateway.amazonaws.com", "s3.amazonaws.com") or account and restrict it with sourceArn/sourceAccount (or principalOrgId for an organisation-wide grant); on the aws.lambda.FunctionUrl set authorizationType "AWS_IAM".',
-    cdp: {
-        concern: "governance",
-        controls: ["FSBP Lambda.1"],
-        inspects: [...TYPES.lambdaPermission, ...TYPES.lambdaFunctionUrl],
-    },
-    validateResource: (args, reportViolation) => {
-        if (isType(args.type, TYPES.lambdaPermission)) {
-            const principal = args.props.principal;
-            if (principal === "*" && isBlank(args.props.principalOrgId)) {
-                const fn = refValue(args.props.function) ?? "its function";
-                reportViolation(
-                    `Lambda permission ${args.name} grants ${args.props.action ?? "invocation"} on ${fn} to the public principal "*"`,
-                );
-            }
-        } else if (isType(args.type, TYPES.lambdaFunctionUrl)) {
-            if (args.props.authorizationType === "NONE") {
-                reportViolation(
-                    `Lambda function URL ${args.name} has authorizationType NONE: anyone can invoke ${args.props.functionName ?? "the function"}`,
-                );
-            }
-        }
-    },
-});
-
-export const lambdaSupportedRuntime = definePolicy({
-    name: "lambda-supported-runtime",
-    description:
-        "Zip-packaged Lambda functions use a supported runtime from the platform's allowed list (FSBP Lambda.2; cdk-nag AwsSolutions-L1). Container-image functions (packageType Image) carry their own runtime and are exempt.",
-    severity: "medium",
-    enforcementLevel: "mandatory",
-    remediationSteps: `Set runtime on the aws.lambda.Function to one of the allowed runtimes (default: ${DEFAULT_ALLOWED_RUNTIMES.join(", ")}), e.g. aws.lambda.Runtime.NodeJS22dX.`,
-    configSchema: {
-        properties: {
-            allowedRuntimes: {
-                type: "array",
-                items: { type: "string" },
-                minItems: 1,
-                default: DEFAULT_ALLOWED_RUNTIMES,
-            },
-        },
-    },
-    cdp: {
-        concern: "governance",
-        controls: ["FSBP Lambda.2", "cdk-nag AwsSolutions-L1"],
-        inspects: [...TYPES.lambdaFunction],
-    },
-    validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, reportViolation) => {
-        if (fn.packageType === "Image") return;
-        const allowed = args.getConfig<{ allowedRuntimes?: string[] }>().allowedRuntimes ?? DEFAULT_ALLOWED_RUNTIMES;
-        const runtime = fn.runtime as string | undefined;
-        if (isBlank(runtime)) {
-            reportViolation(`Lambda function ${args.name}: runtime is not set (allowed: ${allowed.join(", ")})`);
-        } else if (!allowed.includes(runtime as string)) {
-            reportViolation(
-                `Lambda function ${args.name}: runtime ${runtime} is not in the allowed list (${allowed.join(", ")})`,
-            );
-        }
-    }),
-});
 
 export const apiGatewayMethodAuthorized = definePolicy({
     name: "apigateway-method-authorized",
@@ -240,70 +145,10 @@ export const apiGatewayExecutionLogging = definePolicy({
     },
 });
 
-export const stepFunctionsLoggingXray = definePolicy({
-    name: "stepfunctions-logging-xray",
-    description:
-        "Step Functions state machines log ALL events to a CloudWatch Logs destination and trace executions with X-Ray (FSBP StepFunctions.1; cdk-nag AwsSolutions-SF1, AwsSolutions-SF2).",
-    severity: "medium",
-    enforcementLevel: "mandatory",
-    remediationSteps:
-        'On the aws.sfn.StateMachine set loggingConfiguration { level: "ALL", includeExecutionData: true, logDestination: `${logGroup.arn}:*` } (a KMS-encrypted log group with retention) and tracingConfiguration { enabled: true }.',
-    cdp: {
-        concern: "governance",
-        controls: ["FSBP StepFunctions.1", "cdk-nag AwsSolutions-SF1", "cdk-nag AwsSolutions-SF2"],
-        inspects: [...TYPES.sfnStateMachine],
-    },
-    validateResource: validateResourceOfType(aws.sfn.StateMachine, (machine, args, reportViolation) => {
-        const logging = machine.loggingConfiguration;
-        if (logging?.level !== "ALL") {
-            reportViolation(
-                `state machine ${args.name}: loggingConfiguration.level is ${logging?.level ?? "not set"}, not ALL`,
-            );
-        }
-        if (isBlank(logging?.logDestination)) {
-            reportViolation(`state machine ${args.name}: loggingConfiguration.logDestination is not set`);
-        }
-        if (machine.tracingConfiguration?.enabled !== true) {
-            reportViolation(
-                `state machine ${args.name}: X-Ray tracing is not enabled (tracingConfiguration.enabled is not true)`,
-            );
-        }
-    }),
-});
-
-export const dynamoDbPitr = definePolicy({
-    name: "dynamodb-pitr",
-    description:
-        "DynamoDB tables have point-in-time recovery enabled (FSBP DynamoDB.2; cdk-nag AwsSolutions-DDB3), and tables the program protects (the platform protects data stores when data protection is on) also have deletion protection enabled (FSBP DynamoDB.6).",
-    severity: "high",
-    enforcementLevel: "mandatory",
-    remediationSteps:
-        "On the aws.dynamodb.Table set pointInTimeRecovery { enabled: true }; when the table is protected (dataProtection on, `protect: true`) also set deletionProtectionEnabled: true.",
-    cdp: {
-        concern: "governance",
-        controls: ["FSBP DynamoDB.2", "cdk-nag AwsSolutions-DDB3", "FSBP DynamoDB.6"],
-        inspects: [...TYPES.dynamodbTable],
-    },
-    validateResource: validateResourceOfType(aws.dynamodb.Table, (table, args, reportViolation) => {
-        if (table.pointInTimeRecovery?.enabled !== true) {
-            reportViolation(
-                `DynamoDB table ${args.name}: point-in-time recovery is not enabled (pointInTimeRecovery.enabled is not true)`,
-            );
-        }
-        if (args.opts.protect === true && table.deletionProtectionEnabled !== true) {
-            reportViolation(`DynamoDB table ${args.name} is protected but deletionProtectionEnabled is not true`);
-        }
-    }),
-});
-
-/** Policies of this group (see policies/README.md for the coverage table). */
-export const governanceComputePolicies: CdpPolicy[] = [
-    lambdaNoPublicAccess,
-    lambdaSupportedRuntime,
+/** Policies of this service (see policies/README.md for the coverage table). */
+export const apigatewayPolicies: CdpPolicy[] = [
     apiGatewayMethodAuthorized,
     apiGatewayRequestValidation,
     apiGatewayStageLoggingXray,
     apiGatewayExecutionLogging,
-    stepFunctionsLoggingXray,
-    dynamoDbPitr,
 ];
