@@ -6,7 +6,7 @@ import type {
     Severity,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import type { Props } from "./props";
+import { propsOf } from "./props";
 
 /** The two concerns the pack covers. */
 export type Concern = "encryption" | "governance";
@@ -37,14 +37,17 @@ export function isType(type: string, tokens: readonly string[]): boolean {
     return tokens.includes(type);
 }
 
-/** Runs `check` on resources of `types` and reports each problem it returns, prefixed with the kind and resource name. */
-export function onType(
+/**
+ * Runs `check` on resources of `types`, their props read through `P`, and reports each problem it returns, prefixed
+ * with the kind and resource name.
+ */
+export function onType<P extends object>(
     types: readonly string[],
     kind: string,
-    check: (props: Props, args: ResourceValidationArgs) => string[],
+    check: (props: P, args: ResourceValidationArgs) => string[],
 ) {
     return (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
         if (!isType(args.type, types)) return;
-        for (const problem of check(args.props as Props, args)) reportViolation(`${kind} ${args.name}: ${problem}`);
+        for (const problem of check(propsOf<P>(args), args)) reportViolation(`${kind} ${args.name}: ${problem}`);
     };
 }

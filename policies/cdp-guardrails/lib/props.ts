@@ -1,11 +1,21 @@
-/** Reading resource props as the engine sends them: nested blocks, blank values, reference inputs. */
+/**
+ * Reading resource props. The engine sends props untyped; a rule reads them through a small interface of the props it
+ * inspects (`propsOf<P>(resource)`), declared next to the rule. The interfaces describe what the rule expects, the
+ * rule still checks values it cannot trust (a preview sends whatever the program set).
+ */
 
-export type Props = Record<string, any>;
+/** A resource's props read through `P`, the interface of the props a rule reads. */
+export function propsOf<P extends object>(resource: { readonly props: Record<string, unknown> }): P {
+    return resource.props as P;
+}
 
-/** A nested block: pulumi-aws v7 sends single blocks as objects; tolerate a one-element list too. */
-export function block(value: unknown): Props | undefined {
-    const v = Array.isArray(value) ? value[0] : value;
-    return v && typeof v === "object" ? (v as Props) : undefined;
+/** A nested block: pulumi-aws v7 sends single blocks as objects, but a one-element list is tolerated too. */
+export type Block<T extends object> = T | readonly T[];
+
+/** The object of a nested block (`undefined` when absent or not an object). */
+export function block<T extends object>(value: Block<T> | null | undefined): T | undefined {
+    const v: unknown = Array.isArray(value) ? value[0] : value;
+    return v && typeof v === "object" ? (v as T) : undefined;
 }
 
 /** The problems among `items` (drops the undefined ones). */

@@ -1,10 +1,22 @@
 import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
-import { isBlank, refValue } from "../lib/props";
+import { isBlank, propsOf, refValue } from "../lib/props";
 import { TYPES } from "../lib/types";
 
 /** API Gateway (REST): method authorization and request validation, stage access logs, X-Ray and execution logging. */
+
+/** The props apigateway-execution-logging reads of an aws.apigateway.Stage and its aws.apigateway.MethodSettings. */
+interface StageProps {
+    /** The REST API: its id, or a resource reference. */
+    restApi?: unknown;
+    stageName?: string;
+}
+
+interface MethodSettingsProps extends StageProps {
+    methodPath?: string;
+    settings?: { loggingLevel?: unknown };
+}
 
 /** Execution-log levels that satisfy FSBP APIGateway.1. */
 const EXECUTION_LOG_LEVELS = ["INFO", "ERROR"];
@@ -19,8 +31,8 @@ function sameRestApi(a: PolicyResource, b: PolicyResource): boolean {
     const depsA = (a.propertyDependencies.restApi ?? []).map((d) => d.urn);
     const depsB = (b.propertyDependencies.restApi ?? []).map((d) => d.urn);
     if (depsA.some((u) => depsB.includes(u))) return true;
-    const va = refValue(a.props.restApi);
-    return va !== undefined && va === refValue(b.props.restApi);
+    const va = refValue(propsOf<StageProps>(a).restApi);
+    return va !== undefined && va === refValue(propsOf<StageProps>(b).restApi);
 }
 
 /** The MethodSettings of a stage: those whose stageName comes from the stage, or name it on the same REST API. */
@@ -28,10 +40,9 @@ function methodSettingsOf(resources: readonly PolicyResource[], stage: PolicyRes
     return resources.filter((r) => {
         if (!isType(r.type, TYPES.apigatewayMethodSettings)) return false;
         if ((r.propertyDependencies.stageName ?? []).some((d) => d.urn === stage.urn)) return true;
+        const stageName = propsOf<MethodSettingsProps>(r).stageName;
         return (
-            typeof r.props.stageName === "string" &&
-            r.props.stageName === stage.props.stageName &&
-            sameRestApi(r, stage)
+            typeof stageName === "string" && stageName === propsOf<StageProps>(stage).stageName && sameRestApi(r, stage)
         );
     });
 }
@@ -120,10 +131,10 @@ export const apiGatewayExecutionLogging = definePolicy({
     },
     validateStack: (args, reportViolation) => {
         for (const stage of args.resources.filter((r) => isType(r.type, TYPES.apigatewayStage))) {
-            const label = `API Gateway stage ${stage.name} (${stage.props.stageName ?? "?"})`;
+            const label = `API Gateway stage ${stage.name} (${propsOf<StageProps>(stage).stageName ?? "?"})`;
             const settings = methodSettingsOf(args.resources, stage);
             const levelOf = (s: PolicyResource) => {
-                const level = (s.props.settings as { loggingLevel?: unknown } | undefined)?.loggingLevel;
+                const level = propsOf<MethodSettingsProps>(s).settings?.loggingLevel;
                 return typeof level === "string" ? level.toUpperCase() : undefined;
             };
             const enabling = settings.filter((s) => EXECUTION_LOG_LEVELS.includes(levelOf(s) ?? ""));
@@ -137,7 +148,7 @@ export const apiGatewayExecutionLogging = definePolicy({
             }
             for (const s of settings.filter((x) => levelOf(x) === "OFF")) {
                 reportViolation(
-                    `${label}: method settings ${s.name} (methodPath ${s.props.methodPath ?? "?"}) turn execution logging off (settings.loggingLevel OFF)`,
+                    `${label}: method settings ${s.name} (methodPath ${propsOf<MethodSettingsProps>(s).methodPath ?? "?"}) turn execution logging off (settings.loggingLevel OFF)`,
                     s.urn,
                 );
             }

@@ -1,11 +1,25 @@
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, onType } from "../lib/policy";
-import { block, defined } from "../lib/props";
+import { type Block, block, defined } from "../lib/props";
 import { TYPES } from "../lib/types";
 
 /** Athena: workgroups encrypt query results with a customer-managed key and enforce their configuration. */
 
 const ATHENA_KMS_OPTIONS = ["SSE_KMS", "CSE_KMS"];
+
+/** The props athena-workgroup-encrypted reads (aws.athena.Workgroup). */
+interface WorkgroupProps {
+    configuration?: Block<{
+        enforceWorkgroupConfiguration?: boolean;
+        managedQueryResultsConfiguration?: Block<{
+            enabled?: boolean;
+            encryptionConfiguration?: Block<{ kmsKey?: string }>;
+        }>;
+        resultConfiguration?: Block<{
+            encryptionConfiguration?: Block<{ encryptionOption?: string; kmsKeyArn?: string }>;
+        }>;
+    }>;
+}
 
 export const athenaWorkgroupEncrypted = definePolicy({
     name: "athena-workgroup-encrypted",
@@ -26,7 +40,7 @@ export const athenaWorkgroupEncrypted = definePolicy({
         },
     },
     cdp: { concern: "encryption", controls: ["platform rule"], inspects: [...TYPES.athenaWorkgroup] },
-    validateResource: onType(TYPES.athenaWorkgroup, "Athena workgroup", (props, args) => {
+    validateResource: onType(TYPES.athenaWorkgroup, "Athena workgroup", (props: WorkgroupProps, args) => {
         const allowed =
             args.getConfig<{ allowedEncryptionOptions?: string[] }>().allowedEncryptionOptions ?? ATHENA_KMS_OPTIONS;
         const configuration = block(props.configuration);

@@ -1,9 +1,18 @@
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
-import type { Props } from "../lib/props";
+import { propsOf } from "../lib/props";
 import { asList, isPublicPrincipal, type Statement, statementLabel, statementsOf } from "../lib/stack";
 import { TYPES } from "../lib/types";
 
 /** EventBridge: event bus policies and permissions are not open to every AWS account. */
+
+/** The props eventbridge-bus-policy-not-open reads (aws.cloudwatch.EventBusPolicy, aws.cloudwatch.EventPermission). */
+interface BusPolicyProps {
+    /** EventBusPolicy: the policy document. */
+    policy?: string;
+    /** EventPermission: the account allowed to put events, "*" for any, and its organisation condition. */
+    principal?: string;
+    condition?: { key?: string; type?: string; value?: string };
+}
 
 /** Condition keys that confine a public principal to an account or organisation. */
 const SCOPING_CONDITION_KEYS = [
@@ -40,7 +49,7 @@ export const eventbridgeBusPolicyNotOpen = definePolicy({
         inspects: [...TYPES.eventBusPolicy, ...TYPES.eventPermission],
     },
     validateResource: (args, reportViolation) => {
-        const props = args.props as Props;
+        const props = propsOf<BusPolicyProps>(args);
         if (isType(args.type, TYPES.eventBusPolicy)) {
             statementsOf(props.policy).forEach((s, i) => {
                 if (s.Effect === "Allow" && isPublicPrincipal(s.Principal) && !isScoped(s.Condition)) {
@@ -50,7 +59,7 @@ export const eventbridgeBusPolicyNotOpen = definePolicy({
                 }
             });
         } else if (isType(args.type, TYPES.eventPermission)) {
-            const condition = props.condition as Props | undefined;
+            const condition = props.condition;
             const scoped =
                 condition &&
                 String(condition.key ?? "").toLowerCase() === "aws:principalorgid" &&

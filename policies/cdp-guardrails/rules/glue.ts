@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { IAM_ALLOWED_PRINCIPALS, isIamAllowedPrincipals } from "../lib/lakeformation";
 import { type CdpPolicy, definePolicy, isType, onType } from "../lib/policy";
-import { block, defined, type Props } from "../lib/props";
+import { type Block, block, defined, propsOf } from "../lib/props";
 import { asList } from "../lib/stack";
 import { TYPES } from "../lib/types";
 import { known, probe } from "../lib/unknown";
@@ -14,8 +14,62 @@ import { known, probe } from "../lib/unknown";
  * Catalog databases (no default table permissions, required LF-tags: LF-2, LF-4, see lakeformation.ts).
  */
 
+/** The props the rules read of an aws.glue.SecurityConfiguration. */
+interface SecurityConfigurationProps {
+    name?: string;
+    id?: string;
+    encryptionConfiguration?: Block<{
+        s3Encryption?: Block<{ s3EncryptionMode?: string; kmsKeyArn?: string }>;
+        cloudwatchEncryption?: Block<{ cloudwatchEncryptionMode?: string; kmsKeyArn?: string }>;
+        jobBookmarksEncryption?: Block<{ jobBookmarksEncryptionMode?: string; kmsKeyArn?: string }>;
+    }>;
+}
+
+/** The props the rules read of an aws.glue.Job or aws.glue.Crawler. */
+interface WorkloadProps {
+    securityConfiguration?: string;
+}
+
+/** The props glue-version reads of an aws.glue.Job. */
+interface JobProps {
+    command?: { name?: string };
+    glueVersion?: string;
+}
+
+/** The props glue-catalog-encryption reads (aws.glue.DataCatalogEncryptionSettings). */
+interface CatalogEncryptionProps {
+    dataCatalogEncryptionSettings?: Block<{
+        encryptionAtRest?: Block<{
+            catalogEncryptionMode?: string;
+            sseAwsKmsKeyId?: string;
+            catalogEncryptionServiceRole?: string;
+        }>;
+        connectionPasswordEncryption?: Block<{ returnConnectionPasswordEncrypted?: boolean; awsKmsKeyId?: string }>;
+    }>;
+}
+
+/** The props the LF rules read of an aws.glue.CatalogDatabase. */
+interface DatabaseProps {
+    name?: string;
+    catalogId?: string;
+    targetDatabase?: unknown;
+}
+
+/** An LF-tag as an attachment assigns it. */
+interface LfTagPair {
+    key?: unknown;
+    value?: unknown;
+}
+
+/** The props of an aws.lakeformation.ResourceLfTags (`lfTags`) or ResourceLfTag (`lfTag`). */
+interface LfTagAttachmentProps {
+    database?: { name?: unknown; catalogId?: unknown };
+    lfTag?: LfTagPair;
+    lfTags?: LfTagPair[];
+}
+
 /** Problems of a Glue security configuration's encryptionConfiguration (S3 SSE-KMS, CloudWatch SSE-KMS, bookmarks CSE-KMS). */
-export function glueSecurityConfigurationProblems(props: Props): string[] {
+export function glueSecurityConfigurationProblems(props: SecurityConfigurationProps): string[] {
     const config = block(props.encryptionConfiguration);
     if (!config) return ["encryptionConfiguration is not set"];
     const problems: string[] = [];
@@ -61,8 +115,10 @@ export const glueSecurityConfiguration = definePolicy({
         controls: ["cdk-nag AwsSolutions-GL1", "cdk-nag AwsSolutions-GL3", "platform rule"],
         inspects: [...TYPES.glueSecurityConfiguration],
     },
-    validateResource: onType(TYPES.glueSecurityConfiguration, "Glue security configuration", (props) =>
-        glueSecurityConfigurationProblems(props),
+    validateResource: onType(
+        TYPES.glueSecurityConfiguration,
+        "Glue security configuration",
+        (props: SecurityConfigurationProps) => glueSecurityConfigurationProblems(props),
     ),
 });
 
@@ -75,8 +131,13 @@ function securityConfigurationOf(
     const deps = user.propertyDependencies.securityConfiguration ?? [];
     const byDependency = configs.find((c) => deps.some((d) => d.urn === c.urn));
     if (byDependency) return byDependency;
-    const value = user.props.securityConfiguration;
-    return typeof value === "string" ? configs.find((c) => (c.props.name ?? c.props.id) === value) : undefined;
+    const value = propsOf<WorkloadProps>(user).securityConfiguration;
+    return typeof value === "string"
+        ? configs.find((c) => {
+              const config = propsOf<SecurityConfigurationProps>(c);
+              return (config.name ?? config.id) === value;
+          })
+        : undefined;
 }
 
 export const glueJobsUseSecurityConfiguration = definePolicy({
@@ -110,10 +171,10 @@ export const glueJobsUseSecurityConfiguration = definePolicy({
             (r) => isType(r.type, TYPES.glueJob) || isType(r.type, TYPES.glueCrawler),
         )) {
             const kind = isType(user.type, TYPES.glueJob) ? "Glue job" : "Glue crawler";
-            const value = user.props.securityConfiguration;
+            const value = propsOf<WorkloadProps>(user).securityConfiguration;
             const config = securityConfigurationOf(args.resources, user);
             if (config) {
-                const problems = glueSecurityConfigurationProblems(config.props);
+                const problems = glueSecurityConfigurationProblems(propsOf<SecurityConfigurationProps>(config));
                 if (problems.length) {
                     reportViolation(
                         `${kind} ${user.name}: its security configuration ${config.name} is not compliant: ${problems.join("; ")}`,
@@ -141,30 +202,36 @@ export const glueCatalogEncryption = definePolicy({
     remediationSteps:
         'On the aws.glue.DataCatalogEncryptionSettings set dataCatalogEncryptionSettings.encryptionAtRest {catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: <CMK ARN>} and dataCatalogEncryptionSettings.connectionPasswordEncryption {returnConnectionPasswordEncrypted: true, awsKmsKeyId: <CMK ARN>}.',
     cdp: { concern: "encryption", controls: ["platform rule"], inspects: [...TYPES.glueCatalogEncryption] },
-    validateResource: onType(TYPES.glueCatalogEncryption, "Glue Data Catalog encryption settings", (props) => {
-        const settings = block(props.dataCatalogEncryptionSettings);
-        if (!settings) return ["dataCatalogEncryptionSettings is not set"];
-        const problems: string[] = [];
-        const atRest = block(settings.encryptionAtRest);
-        const mode = atRest?.catalogEncryptionMode;
-        if (mode !== "SSE-KMS" && mode !== "SSE-KMS-WITH-SERVICE-ROLE") {
-            problems.push(`encryptionAtRest.catalogEncryptionMode is ${mode ?? "unset"}, not SSE-KMS`);
-        } else {
-            problems.push(...defined(cmkProblem("encryptionAtRest.sseAwsKmsKeyId", atRest?.sseAwsKmsKeyId)));
-            if (mode === "SSE-KMS-WITH-SERVICE-ROLE" && !atRest?.catalogEncryptionServiceRole) {
+    validateResource: onType(
+        TYPES.glueCatalogEncryption,
+        "Glue Data Catalog encryption settings",
+        (props: CatalogEncryptionProps) => {
+            const settings = block(props.dataCatalogEncryptionSettings);
+            if (!settings) return ["dataCatalogEncryptionSettings is not set"];
+            const problems: string[] = [];
+            const atRest = block(settings.encryptionAtRest);
+            const mode = atRest?.catalogEncryptionMode;
+            if (mode !== "SSE-KMS" && mode !== "SSE-KMS-WITH-SERVICE-ROLE") {
+                problems.push(`encryptionAtRest.catalogEncryptionMode is ${mode ?? "unset"}, not SSE-KMS`);
+            } else {
+                problems.push(...defined(cmkProblem("encryptionAtRest.sseAwsKmsKeyId", atRest?.sseAwsKmsKeyId)));
+                if (mode === "SSE-KMS-WITH-SERVICE-ROLE" && !atRest?.catalogEncryptionServiceRole) {
+                    problems.push(
+                        "encryptionAtRest.catalogEncryptionServiceRole is not set (required by SSE-KMS-WITH-SERVICE-ROLE)",
+                    );
+                }
+            }
+            const passwords = block(settings.connectionPasswordEncryption);
+            if (passwords?.returnConnectionPasswordEncrypted !== true) {
+                problems.push("connectionPasswordEncryption.returnConnectionPasswordEncrypted is not true");
+            } else {
                 problems.push(
-                    "encryptionAtRest.catalogEncryptionServiceRole is not set (required by SSE-KMS-WITH-SERVICE-ROLE)",
+                    ...defined(cmkProblem("connectionPasswordEncryption.awsKmsKeyId", passwords.awsKmsKeyId)),
                 );
             }
-        }
-        const passwords = block(settings.connectionPasswordEncryption);
-        if (passwords?.returnConnectionPasswordEncrypted !== true) {
-            problems.push("connectionPasswordEncryption.returnConnectionPasswordEncrypted is not true");
-        } else {
-            problems.push(...defined(cmkProblem("connectionPasswordEncryption.awsKmsKeyId", passwords.awsKmsKeyId)));
-        }
-        return problems;
-    }),
+            return problems;
+        },
+    ),
 });
 
 /** Minimum Glue version of Spark, streaming and Ray jobs; Python shell jobs top out at 3.0. */
@@ -211,8 +278,8 @@ export const glueVersion = definePolicy({
     validateResource: (args, reportViolation) => {
         if (!isType(args.type, TYPES.glueJob)) return;
         const config = args.getConfig<{ minimumVersion?: string; minimumPythonShellVersion?: string }>();
-        const props = args.props as Props;
-        const kind = String((props.command as Props | undefined)?.name ?? "glueetl");
+        const props = propsOf<JobProps>(args);
+        const kind = String(props.command?.name ?? "glueetl");
         const minimum =
             kind === "pythonshell"
                 ? (config.minimumPythonShellVersion ?? DEFAULT_MINIMUM_PYTHON_SHELL_GLUE_VERSION)
@@ -235,7 +302,7 @@ const LF_TAG_ATTACHMENTS: readonly string[] = [
 ];
 
 /** A Glue database that is a resource link (points at a database of another catalog): it holds no tables of its own. */
-function isResourceLink(props: Record<string, unknown>): boolean {
+function isResourceLink(props: Pick<DatabaseProps, "targetDatabase">): boolean {
     return known(() => props.targetDatabase !== undefined && props.targetDatabase !== null) ?? false;
 }
 
@@ -261,7 +328,7 @@ export const glueDatabaseNoDefaultPermissions = definePolicy({
     cdp: { concern: "governance", controls: ["LF-2", "platform rule"], inspects: [...TYPES.glueCatalogDatabase] },
     validateResource: validateResourceOfType(aws.glue.CatalogDatabase, (db, args, reportViolation) => {
         const report = (message: string) => reportViolation(`${args.name}: ${message}`);
-        if (isResourceLink(db as Record<string, unknown>)) return;
+        if (isResourceLink(db)) return;
         const allowNamed = args.getConfig<{ allowNamedPrincipals?: boolean }>().allowNamedPrincipals ?? false;
         const read = probe(() => db.createTableDefaultPermissions);
         if (!read.known) return;
@@ -294,9 +361,10 @@ const DEFAULT_LF_TAG_KEYS = ["domain", "classification"];
 
 /** The `{key, value}` pairs an LF-tag attachment resource assigns (plural `lfTags` or singular `lfTag`). */
 function lfTagPairs(r: PolicyResource): Array<{ key: string; value: unknown }> {
-    const raw = known(() => (isType(r.type, TYPES.lakeformationResourceLfTag) ? [r.props.lfTag] : r.props.lfTags));
+    const props = propsOf<LfTagAttachmentProps>(r);
+    const raw = known(() => (isType(r.type, TYPES.lakeformationResourceLfTag) ? [props.lfTag] : props.lfTags));
     return (Array.isArray(raw) ? raw : [])
-        .map((t) => known(() => ({ key: (t as { key?: unknown })?.key, value: (t as { value?: unknown })?.value })))
+        .map((t) => known(() => ({ key: t?.key, value: t?.value })))
         .filter((t): t is { key: string; value: unknown } => typeof t?.key === "string");
 }
 
@@ -305,13 +373,14 @@ function lfTagPairs(r: PolicyResource): Array<{ key: string; value: unknown }> {
  * (and catalog, when both name one) when the name is known, else by the property dependency of `database`.
  */
 function tagsDatabase(r: PolicyResource, db: PolicyResource): boolean {
-    const target = known(() => r.props.database as { name?: unknown; catalogId?: unknown } | undefined);
+    const target = known(() => propsOf<LfTagAttachmentProps>(r).database);
     if (!target) return false;
+    const dbProps = propsOf<DatabaseProps>(db);
     const name = known(() => target.name);
-    const dbName = known(() => db.props.name);
+    const dbName = known(() => dbProps.name);
     if (typeof name === "string" && typeof dbName === "string") {
         const catalog = known(() => target.catalogId);
-        const dbCatalog = known(() => db.props.catalogId);
+        const dbCatalog = known(() => dbProps.catalogId);
         return (
             name === dbName && (typeof catalog !== "string" || typeof dbCatalog !== "string" || catalog === dbCatalog)
         );
@@ -345,7 +414,7 @@ export const glueDatabaseRequiredLfTags = definePolicy({
         );
         const attachments = args.resources.filter((r) => LF_TAG_ATTACHMENTS.includes(r.type));
         for (const db of args.resources.filter((r) => isType(r.type, TYPES.glueCatalogDatabase))) {
-            if (isResourceLink(db.props)) continue;
+            if (isResourceLink(propsOf<DatabaseProps>(db))) continue;
             const present = new Set(
                 attachments
                     .filter((a) => tagsDatabase(a, db))
@@ -355,7 +424,7 @@ export const glueDatabaseRequiredLfTags = definePolicy({
             );
             const missing = required.filter((k) => !present.has(k));
             if (missing.length) {
-                const dbName = known(() => db.props.name);
+                const dbName = known(() => propsOf<DatabaseProps>(db).name);
                 reportViolation(
                     `${db.name}: Glue database ${typeof dbName === "string" ? `"${dbName}" ` : ""}has no LF-tag for ${missing.join(", ")} (no ResourceLfTags on database.name assigns ${missing.length > 1 ? "them" : "it"})`,
                     db.urn,

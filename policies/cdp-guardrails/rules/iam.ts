@@ -1,6 +1,6 @@
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
-import type { Props } from "../lib/props";
+import { propsOf } from "../lib/props";
 import { asList, type Statement, statementLabel, statementsOf } from "../lib/stack";
 import { TYPES } from "../lib/types";
 
@@ -18,10 +18,25 @@ const IDENTITY_POLICY_TYPES: readonly string[] = [
     ...TYPES.iamGroupPolicy,
 ];
 
+/** The props of the resources holding identity-policy documents. */
+interface IdentityPolicyProps {
+    /** Policy, RolePolicy, UserPolicy, GroupPolicy: the document. */
+    policy?: unknown;
+    /** Role: its inline policies (its assumeRolePolicy is a trust policy, not read). */
+    inlinePolicies?: Array<{ name?: string; policy?: unknown } | undefined>;
+}
+
+/** The props iam-no-aws-managed-admin reads (policy attachments, exclusive attachments, a role's managedPolicyArns). */
+interface AttachmentProps {
+    policyArn?: string;
+    policyArns?: string[];
+    managedPolicyArns?: string[];
+}
+
 /** The identity-policy documents of a resource, each with a label for messages. */
-function identityDocuments(type: string, props: Props): Array<{ where: string; document: unknown }> {
+function identityDocuments(type: string, props: IdentityPolicyProps): Array<{ where: string; document: unknown }> {
     if (isType(type, TYPES.iamRole)) {
-        const inline = Array.isArray(props.inlinePolicies) ? (props.inlinePolicies as Props[]) : [];
+        const inline = Array.isArray(props.inlinePolicies) ? props.inlinePolicies : [];
         return inline.map((p, i) => ({
             where: `inlinePolicies[${i}]${p?.name ? ` (${p.name})` : ""}`,
             document: p?.policy,
@@ -36,7 +51,7 @@ function forEachAllowStatement(
     reportViolation: ReportViolation,
     check: (statement: Statement, label: string) => string | undefined,
 ): void {
-    for (const { where, document } of identityDocuments(args.type, args.props as Props)) {
+    for (const { where, document } of identityDocuments(args.type, propsOf<IdentityPolicyProps>(args))) {
         statementsOf(document).forEach((s, i) => {
             if (s.Effect !== "Allow") return;
             const problem = check(s, statementLabel(s, i));
@@ -254,7 +269,7 @@ export const iamNoWildcardResourceDataKms = definePolicy({
         const services: readonly string[] = DATA_SERVICES;
         forEachAllowStatement(args, reportViolation, (s, label) => {
             const wideResources = asList(s.Resource).filter(isAccountWideResource);
-            const notResource = (s as { NotResource?: unknown }).NotResource;
+            const notResource = s.NotResource;
             if (wideResources.length === 0 && notResource === undefined) return undefined;
             const actions = s.NotAction !== undefined ? ["(NotAction: every other action)"] : asList(s.Action);
             const offending = actions.filter((a) => {
@@ -323,7 +338,7 @@ export const iamNoAwsManagedAdmin = definePolicy({
         if (!isType(args.type, ATTACHMENT_TYPES)) return;
         const denied =
             args.getConfig<{ deniedPolicies?: string[] }>().deniedPolicies ?? DEFAULT_DENIED_MANAGED_POLICIES;
-        const props = args.props as Props;
+        const props = propsOf<AttachmentProps>(args);
         const [property, arns] = isType(args.type, TYPES.iamRole)
             ? ["managedPolicyArns", asList(props.managedPolicyArns)]
             : props.policyArns !== undefined

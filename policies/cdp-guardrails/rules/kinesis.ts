@@ -2,7 +2,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
-import type { Props } from "../lib/props";
+import { propsOf } from "../lib/props";
 import { TYPES } from "../lib/types";
 
 /** Kinesis Data Streams and Amazon Data Firehose: encryption at rest with a customer-managed key, stream retention. */
@@ -61,6 +61,12 @@ export const firehoseSse = definePolicy({
     }),
 });
 
+/** The props kinesis-retention reads (aws.kinesis.Stream). */
+interface StreamProps {
+    /** Hours. */
+    retentionPeriod?: number;
+}
+
 /** AWS's own default and minimum retention of a Kinesis data stream, in hours. */
 export const KINESIS_DEFAULT_RETENTION_HOURS = 24;
 
@@ -81,7 +87,7 @@ export const kinesisRetention = definePolicy({
     validateResource: (args, reportViolation) => {
         if (!isType(args.type, TYPES.kinesisStream)) return;
         const minimum = args.getConfig<{ minimumHours?: number }>().minimumHours ?? KINESIS_DEFAULT_RETENTION_HOURS;
-        const raw = (args.props as Props).retentionPeriod;
+        const raw = propsOf<StreamProps>(args).retentionPeriod;
         const retention = raw === undefined || raw === null ? KINESIS_DEFAULT_RETENTION_HOURS : Number(raw);
         if (!(retention >= minimum)) {
             reportViolation(

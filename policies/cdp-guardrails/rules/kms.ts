@@ -1,8 +1,14 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { definePolicy, isType } from "../lib/policy";
+import { propsOf } from "../lib/props";
 import { isPublicPrincipal, statementsOf } from "../lib/stack";
 import { TYPES } from "../lib/types";
+
+/** The props kms-key-policy-not-public reads (aws.kms.Key, aws.kms.KeyPolicy). */
+interface KeyPolicyProps {
+    policy?: string;
+}
 
 export const kmsKeyRotation = definePolicy({
     name: "kms-key-rotation",
@@ -56,7 +62,7 @@ export const kmsKeyPolicyNotPublic = definePolicy({
     },
     validateResource: (args, reportViolation) => {
         if (!isType(args.type, [...TYPES.kmsKey, ...TYPES.kmsKeyPolicy])) return;
-        for (const s of statementsOf(args.props.policy)) {
+        for (const s of statementsOf(propsOf<KeyPolicyProps>(args).policy)) {
             const scoped =
                 s.Condition &&
                 JSON.stringify(s.Condition).match(

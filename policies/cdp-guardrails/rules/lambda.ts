@@ -2,10 +2,25 @@ import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
-import { isBlank, refValue } from "../lib/props";
+import { isBlank, propsOf, refValue } from "../lib/props";
 import { TYPES } from "../lib/types";
 
 /** Lambda: environment variables under a customer-managed key, no public invocation, supported runtimes. */
+
+/** The props lambda-no-public-access reads of an aws.lambda.Permission. */
+interface PermissionProps {
+    principal?: string;
+    principalOrgId?: string;
+    /** The function: a name or ARN, or a resource reference. */
+    function?: unknown;
+    action?: string;
+}
+
+/** The props lambda-no-public-access reads of an aws.lambda.FunctionUrl. */
+interface FunctionUrlProps {
+    authorizationType?: string;
+    functionName?: string;
+}
 
 /** Runtimes the platform allows by default (supported by AWS, not scheduled for deprecation soon). */
 export const DEFAULT_ALLOWED_RUNTIMES = [
@@ -49,17 +64,19 @@ export const lambdaNoPublicAccess = definePolicy({
     },
     validateResource: (args, reportViolation) => {
         if (isType(args.type, TYPES.lambdaPermission)) {
-            const principal = args.props.principal;
-            if (principal === "*" && isBlank(args.props.principalOrgId)) {
-                const fn = refValue(args.props.function) ?? "its function";
+            const props = propsOf<PermissionProps>(args);
+            const principal = props.principal;
+            if (principal === "*" && isBlank(props.principalOrgId)) {
+                const fn = refValue(props.function) ?? "its function";
                 reportViolation(
-                    `Lambda permission ${args.name} grants ${args.props.action ?? "invocation"} on ${fn} to the public principal "*"`,
+                    `Lambda permission ${args.name} grants ${props.action ?? "invocation"} on ${fn} to the public principal "*"`,
                 );
             }
         } else if (isType(args.type, TYPES.lambdaFunctionUrl)) {
-            if (args.props.authorizationType === "NONE") {
+            const props = propsOf<FunctionUrlProps>(args);
+            if (props.authorizationType === "NONE") {
                 reportViolation(
-                    `Lambda function URL ${args.name} has authorizationType NONE: anyone can invoke ${args.props.functionName ?? "the function"}`,
+                    `Lambda function URL ${args.name} has authorizationType NONE: anyone can invoke ${props.functionName ?? "the function"}`,
                 );
             }
         }

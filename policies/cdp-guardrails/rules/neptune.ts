@@ -5,6 +5,12 @@ import { TYPES } from "../lib/types";
 
 /** Neptune: DB clusters are encrypted at rest with a customer-managed key. */
 
+/** The props neptune-encrypted reads (aws.neptune.Cluster). */
+interface ClusterProps {
+    storageEncrypted?: boolean;
+    kmsKeyArn?: string;
+}
+
 export const neptuneEncrypted = definePolicy({
     name: "neptune-encrypted",
     description:
@@ -18,7 +24,7 @@ export const neptuneEncrypted = definePolicy({
         controls: ["FSBP Neptune.1", "cdk-nag AwsSolutions-N4", "platform rule"],
         inspects: [...TYPES.neptuneCluster],
     },
-    validateResource: onType(TYPES.neptuneCluster, "Neptune cluster", (props) => {
+    validateResource: onType(TYPES.neptuneCluster, "Neptune cluster", (props: ClusterProps) => {
         if (props.storageEncrypted !== true) return ["storageEncrypted is not true (cluster not encrypted at rest)"];
         return defined(cmkProblem("kmsKeyArn", props.kmsKeyArn));
     }),

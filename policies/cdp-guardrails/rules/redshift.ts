@@ -1,11 +1,32 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, isType, onType } from "../lib/policy";
-import { defined, type Props } from "../lib/props";
+import { defined, propsOf } from "../lib/props";
 import { asList, attachedTo } from "../lib/stack";
 import { TYPES } from "../lib/types";
 
 /** Redshift (provisioned and Serverless): encryption with a customer-managed key, network exposure, audit logging. */
+
+/** The props redshift-cmk reads (aws.redshift.Cluster, aws.redshiftserverless.Namespace). */
+interface EncryptionProps {
+    /** pulumi-aws v7 declares `encrypted` as a string ("true"/"false"); a boolean is tolerated. */
+    encrypted?: string | boolean;
+    kmsKeyId?: string;
+}
+
+/** The props redshift-network-and-audit reads of clusters, serverless workgroups and serverless namespaces. */
+interface NetworkAuditProps {
+    publiclyAccessible?: boolean;
+    enhancedVpcRouting?: boolean;
+    logExports?: string[];
+}
+
+/** The props of an aws.redshift.Logging. */
+interface LoggingProps {
+    logDestinationType?: string;
+    logExports?: string[];
+    bucketName?: string;
+}
 
 export const redshiftCmk = definePolicy({
     name: "redshift-cmk",
@@ -21,14 +42,14 @@ export const redshiftCmk = definePolicy({
         inspects: [...TYPES.redshiftCluster, ...TYPES.redshiftServerlessNamespace],
     },
     validateResource: [
-        onType(TYPES.redshiftCluster, "Redshift cluster", (props) => {
+        onType(TYPES.redshiftCluster, "Redshift cluster", (props: EncryptionProps) => {
             // pulumi-aws v7 declares `encrypted` as a string ("true"/"false"), defaulting to true.
             const encrypted = props.encrypted;
             if (encrypted === false || String(encrypted).toLowerCase() === "false")
                 return ["encrypted is false (cluster not encrypted at rest)"];
             return defined(cmkProblem("kmsKeyId", props.kmsKeyId));
         }),
-        onType(TYPES.redshiftServerlessNamespace, "Redshift Serverless namespace", (props) =>
+        onType(TYPES.redshiftServerlessNamespace, "Redshift Serverless namespace", (props: EncryptionProps) =>
             defined(cmkProblem("kmsKeyId", props.kmsKeyId)),
         ),
     ],
@@ -38,7 +59,7 @@ export const redshiftCmk = definePolicy({
 export const DEFAULT_SERVERLESS_LOG_EXPORTS = ["connectionlog", "userlog", "useractivitylog"];
 
 function loggingProblem(logging: PolicyResource): string | undefined {
-    const props = logging.props as Props;
+    const props = propsOf<LoggingProps>(logging);
     const destination = props.logDestinationType ?? "s3";
     if (destination === "cloudwatch") {
         return asList(props.logExports).length === 0
@@ -91,7 +112,7 @@ export const redshiftNetworkAndAudit = definePolicy({
             args.getConfig<{ requiredServerlessLogExports?: string[] }>().requiredServerlessLogExports ??
             DEFAULT_SERVERLESS_LOG_EXPORTS;
         for (const r of args.resources) {
-            const props = r.props as Props;
+            const props = propsOf<NetworkAuditProps>(r);
             const report = (problem: string) => reportViolation(`${r.name}: ${problem}`, r.urn);
             if (isType(r.type, TYPES.redshiftCluster)) {
                 if (props.publiclyAccessible === true)

@@ -1,9 +1,27 @@
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, onType } from "../lib/policy";
-import { block, defined } from "../lib/props";
+import { type Block, block, defined } from "../lib/props";
 import { TYPES } from "../lib/types";
 
 /** SageMaker: notebook instances, endpoint configurations and domains encrypt with a customer-managed key. */
+
+/** The props sagemaker-kms reads of an aws.sagemaker.NotebookInstance. */
+interface NotebookInstanceProps {
+    kmsKeyId?: string;
+}
+
+/** The props sagemaker-kms reads of an aws.sagemaker.EndpointConfiguration. */
+interface EndpointConfigurationProps {
+    kmsKeyArn?: string;
+    dataCaptureConfig?: Block<{ kmsKeyId?: string }>;
+    asyncInferenceConfig?: Block<{ outputConfig?: Block<{ kmsKeyId?: string }> }>;
+}
+
+/** The props sagemaker-kms reads of an aws.sagemaker.Domain. */
+interface DomainProps {
+    kmsKeyId?: string;
+    defaultUserSettings?: Block<{ sharingSettings?: Block<{ s3OutputPath?: string; s3KmsKeyId?: string }> }>;
+}
 
 export const sagemakerKms = definePolicy({
     name: "sagemaker-kms",
@@ -23,19 +41,25 @@ export const sagemakerKms = definePolicy({
         ],
     },
     validateResource: [
-        onType(TYPES.sagemakerNotebookInstance, "SageMaker notebook instance", (props) =>
+        onType(TYPES.sagemakerNotebookInstance, "SageMaker notebook instance", (props: NotebookInstanceProps) =>
             defined(cmkProblem("kmsKeyId", props.kmsKeyId)),
         ),
-        onType(TYPES.sagemakerEndpointConfiguration, "SageMaker endpoint configuration", (props) => {
-            const problems = defined(cmkProblem("kmsKeyArn", props.kmsKeyArn));
-            const capture = block(props.dataCaptureConfig);
-            if (capture) problems.push(...defined(cmkProblem("dataCaptureConfig.kmsKeyId", capture.kmsKeyId)));
-            const output = block(block(props.asyncInferenceConfig)?.outputConfig);
-            if (output)
-                problems.push(...defined(cmkProblem("asyncInferenceConfig.outputConfig.kmsKeyId", output.kmsKeyId)));
-            return problems;
-        }),
-        onType(TYPES.sagemakerDomain, "SageMaker domain", (props) => {
+        onType(
+            TYPES.sagemakerEndpointConfiguration,
+            "SageMaker endpoint configuration",
+            (props: EndpointConfigurationProps) => {
+                const problems = defined(cmkProblem("kmsKeyArn", props.kmsKeyArn));
+                const capture = block(props.dataCaptureConfig);
+                if (capture) problems.push(...defined(cmkProblem("dataCaptureConfig.kmsKeyId", capture.kmsKeyId)));
+                const output = block(block(props.asyncInferenceConfig)?.outputConfig);
+                if (output)
+                    problems.push(
+                        ...defined(cmkProblem("asyncInferenceConfig.outputConfig.kmsKeyId", output.kmsKeyId)),
+                    );
+                return problems;
+            },
+        ),
+        onType(TYPES.sagemakerDomain, "SageMaker domain", (props: DomainProps) => {
             const problems = defined(cmkProblem("kmsKeyId", props.kmsKeyId));
             const sharing = block(block(props.defaultUserSettings)?.sharingSettings);
             if (sharing?.s3OutputPath)

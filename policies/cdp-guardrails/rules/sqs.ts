@@ -2,7 +2,7 @@ import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
-import type { Props } from "../lib/props";
+import { propsOf } from "../lib/props";
 import { attachedTo, parseDocument } from "../lib/stack";
 import { TYPES } from "../lib/types";
 
@@ -32,14 +32,43 @@ export const sqsQueueKms = definePolicy({
     }),
 });
 
+/** The props sqs-dlq reads of queues (all of them) and of aws.sqs.RedrivePolicy / RedriveAllowPolicy (their JSON). */
+interface RedriveProps {
+    arn?: string;
+    redrivePolicy?: string;
+    redriveAllowPolicy?: string;
+}
+
+/** The JSON of a redrivePolicy. */
+interface RedrivePolicyDocument {
+    deadLetterTargetArn?: unknown;
+}
+
+/** The JSON of a redriveAllowPolicy. */
+interface RedriveAllowPolicyDocument {
+    redrivePermission?: unknown;
+}
+
+/** Where a resource of any type names its dead-letter or on-failure destination. */
+interface DeadLetterProps {
+    deadLetterConfig?: { arn?: unknown; targetArn?: unknown };
+    target?: { deadLetterConfig?: { arn?: unknown } };
+    destinationConfig?: { onFailure?: { destination?: unknown; destinationArn?: unknown } };
+}
+
+/** The deadLetterTargetArn a redrivePolicy (JSON) names. */
+function deadLetterTargetArn(redrivePolicy: unknown): unknown {
+    return parseDocument<RedrivePolicyDocument>(redrivePolicy)?.deadLetterTargetArn;
+}
+
 function queueRefersToDlq(resource: PolicyResource, dlq: PolicyResource): boolean {
     if ((resource.propertyDependencies.redrivePolicy ?? []).some((d) => d.urn === dlq.urn)) return true;
-    const target = (parseDocument(resource.props.redrivePolicy) as Props | undefined)?.deadLetterTargetArn;
-    return typeof target === "string" && target !== "" && target === dlq.props.arn;
+    const target = deadLetterTargetArn(propsOf<RedriveProps>(resource).redrivePolicy);
+    return typeof target === "string" && target !== "" && target === propsOf<RedriveProps>(dlq).arn;
 }
 
 function allowsRedrive(value: unknown): boolean {
-    const permission = (parseDocument(value) as Props | undefined)?.redrivePermission;
+    const permission = parseDocument<RedriveAllowPolicyDocument>(value)?.redrivePermission;
     return permission === "allowAll" || permission === "byQueue";
 }
 
@@ -48,7 +77,7 @@ function allowsRedrive(value: unknown): boolean {
  * schedules, Lambda functions and async-invoke configs, event source mappings. A queue so named is a DLQ.
  */
 function deadLetterTargets(r: { props: Record<string, unknown> }): string[] {
-    const p = r.props as Record<string, any>;
+    const p = propsOf<DeadLetterProps>(r);
     return [
         p.deadLetterConfig?.arn,
         p.deadLetterConfig?.targetArn,
@@ -75,23 +104,24 @@ export const sqsDlq = definePolicy({
         const queues = args.resources.filter((r) => isType(r.type, TYPES.sqsQueue));
         const redrives = args.resources.filter((r) => isType(r.type, TYPES.sqsRedrivePolicy));
         for (const queue of queues) {
-            const inline = (parseDocument(queue.props.redrivePolicy) as Props | undefined)?.deadLetterTargetArn;
+            const props = propsOf<RedriveProps>(queue);
+            const inline = deadLetterTargetArn(props.redrivePolicy);
             const hasRedrive =
                 (typeof inline === "string" && inline !== "") ||
                 attachedTo(args.resources, queue, TYPES.sqsRedrivePolicy, "queueUrl", "url").some((r) => {
-                    const target = (parseDocument(r.props.redrivePolicy) as Props | undefined)?.deadLetterTargetArn;
+                    const target = deadLetterTargetArn(propsOf<RedriveProps>(r).redrivePolicy);
                     return typeof target === "string" && target !== "";
                 });
             if (hasRedrive) continue;
             const isDlq =
                 [...queues.filter((q) => q !== queue), ...redrives].some((source) => queueRefersToDlq(source, queue)) ||
-                args.resources.some((r) => deadLetterTargets(r).includes(String(queue.props.arn))) ||
-                allowsRedrive(queue.props.redriveAllowPolicy) ||
+                args.resources.some((r) => deadLetterTargets(r).includes(String(props.arn))) ||
+                allowsRedrive(props.redriveAllowPolicy) ||
                 attachedTo(args.resources, queue, TYPES.sqsRedriveAllowPolicy, "queueUrl", "url").some((r) =>
-                    allowsRedrive(r.props.redriveAllowPolicy),
+                    allowsRedrive(propsOf<RedriveProps>(r).redriveAllowPolicy),
                 );
             if (!isDlq) {
-                const why = queue.props.redrivePolicy
+                const why = props.redrivePolicy
                     ? "its redrivePolicy names no deadLetterTargetArn"
                     : "redrivePolicy is not set and no aws.sqs.RedrivePolicy names it";
                 reportViolation(

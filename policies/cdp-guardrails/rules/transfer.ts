@@ -1,9 +1,16 @@
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
-import type { Props } from "../lib/props";
+import { propsOf } from "../lib/props";
 import { asList } from "../lib/stack";
 import { TYPES } from "../lib/types";
 
 /** Transfer Family: servers offer no plain FTP and log to CloudWatch. */
+
+/** The props transfer-no-ftp-logging reads (aws.transfer.Server). */
+interface ServerProps {
+    protocols?: string[];
+    loggingRole?: string;
+    structuredLogDestinations?: string[];
+}
 
 export const transferNoFtpLogging = definePolicy({
     name: "transfer-no-ftp-logging",
@@ -16,7 +23,7 @@ export const transferNoFtpLogging = definePolicy({
     cdp: { concern: "governance", controls: ["FSBP Transfer.2", "platform rule"], inspects: [...TYPES.transferServer] },
     validateResource: (args, reportViolation) => {
         if (!isType(args.type, TYPES.transferServer)) return;
-        const props = args.props as Props;
+        const props = propsOf<ServerProps>(args);
         const protocols = asList(props.protocols);
         if (protocols.some((p) => p.toUpperCase() === "FTP")) {
             reportViolation(
