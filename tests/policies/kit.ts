@@ -151,7 +151,7 @@ export type DatabaseOptions = {
     taggedName?: string;
 };
 
-export const LF_TAG_VALUES: Record<string, [string, string[]]> = {
+const LF_TAG_VALUES: Record<string, [string, string[]]> = {
     domain: ["sales", ["sales", "marketing"]],
     classification: ["internal", ["internal", "confidential"]],
 };

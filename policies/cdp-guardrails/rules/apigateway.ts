@@ -47,7 +47,7 @@ function methodSettingsOf(resources: readonly PolicyResource[], stage: PolicyRes
     });
 }
 
-export const apiGatewayMethodAuthorized = definePolicy({
+const apiGatewayMethodAuthorized = definePolicy({
     name: "apigateway-method-authorized",
     description:
         "API Gateway REST methods require authorization (AWS_IAM, COGNITO_USER_POOLS or CUSTOM), never NONE; CORS preflight OPTIONS methods are exempt (cdk-nag AwsSolutions-APIG4, AwsSolutions-COG4).",
@@ -71,7 +71,7 @@ export const apiGatewayMethodAuthorized = definePolicy({
     }),
 });
 
-export const apiGatewayRequestValidation = definePolicy({
+const apiGatewayRequestValidation = definePolicy({
     name: "apigateway-request-validation",
     description:
         "API Gateway REST methods validate requests with a request validator; CORS preflight OPTIONS methods are exempt (cdk-nag AwsSolutions-APIG2).",
@@ -90,7 +90,7 @@ export const apiGatewayRequestValidation = definePolicy({
     }),
 });
 
-export const apiGatewayStageLoggingXray = definePolicy({
+const apiGatewayStageLoggingXray = definePolicy({
     name: "apigateway-stage-logging-xray",
     description:
         "API Gateway REST stages write access logs to CloudWatch Logs or Firehose and trace requests with X-Ray (cdk-nag AwsSolutions-APIG1; FSBP APIGateway.3).",
@@ -116,7 +116,7 @@ export const apiGatewayStageLoggingXray = definePolicy({
     }),
 });
 
-export const apiGatewayExecutionLogging = definePolicy({
+const apiGatewayExecutionLogging = definePolicy({
     name: "apigateway-execution-logging",
     description:
         "Every API Gateway REST stage has execution logging at INFO or ERROR level through an aws.apigateway.MethodSettings for its REST API and stage name, and no method settings of the stage turn it OFF (FSBP APIGateway.1; cdk-nag AwsSolutions-APIG6).",

@@ -21,7 +21,7 @@ interface WorkgroupProps {
     }>;
 }
 
-export const athenaWorkgroupEncrypted = definePolicy({
+const athenaWorkgroupEncrypted = definePolicy({
     name: "athena-workgroup-encrypted",
     description:
         "Athena workgroups encrypt query results with a customer-managed KMS key (SSE_KMS or CSE_KMS; or Athena-managed results under a CMK) and enforce the workgroup configuration so clients cannot opt out (platform rule: FSBP Athena.1 was retired and cdk-nag AwsSolutions-ATH1 removed).",

@@ -6,7 +6,7 @@ import { TYPES } from "../lib/types";
 
 /** CloudTrail: trails encrypt log files with a customer-managed key and validate their integrity. */
 
-export const cloudtrailKmsValidation = definePolicy({
+const cloudtrailKmsValidation = definePolicy({
     name: "cloudtrail-kms-validation",
     description:
         "CloudTrail trails encrypt log files with SSE-KMS under a customer-managed key and enable log file integrity validation (FSBP CloudTrail.2, CloudTrail.4).",

@@ -5,7 +5,7 @@ import { TYPES } from "../lib/types";
 
 /** DynamoDB Accelerator (DAX): clusters encrypt at rest and serve their endpoint over TLS. */
 
-export const daxEncryption = definePolicy({
+const daxEncryption = definePolicy({
     name: "dax-encryption",
     description:
         "DAX clusters encrypt at rest and serve their cluster endpoint over TLS (FSBP DynamoDB.3, DynamoDB.7; cdk-nag AwsSolutions-DDB4).",

@@ -6,7 +6,7 @@ import { TYPES } from "../lib/types";
 
 /** DynamoDB: tables and replicas encrypt under a customer-managed key; point-in-time recovery and deletion protection. */
 
-export const dynamodbTableCmk = definePolicy({
+const dynamodbTableCmk = definePolicy({
     name: "dynamodb-table-cmk",
     description:
         "DynamoDB tables and their replicas encrypt at rest under a customer-managed KMS key, not the AWS-owned or AWS-managed (alias/aws/dynamodb) key (platform rule).",
@@ -45,7 +45,7 @@ export const dynamodbTableCmk = definePolicy({
     ],
 });
 
-export const dynamoDbPitr = definePolicy({
+const dynamoDbPitr = definePolicy({
     name: "dynamodb-pitr",
     description:
         "DynamoDB tables have point-in-time recovery enabled (FSBP DynamoDB.2; cdk-nag AwsSolutions-DDB3), and tables the program protects (the platform protects data stores when data protection is on) also have deletion protection enabled (FSBP DynamoDB.6).",

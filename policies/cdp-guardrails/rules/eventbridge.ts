@@ -35,7 +35,7 @@ function isScoped(condition: Statement["Condition"]): boolean {
     });
 }
 
-export const eventbridgeBusPolicyNotOpen = definePolicy({
+const eventbridgeBusPolicyNotOpen = definePolicy({
     name: "eventbridge-bus-policy-not-open",
     description:
         'EventBridge event bus policies and permissions grant nothing to a public principal ("*") unless a condition confines it to an organisation or accounts (aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount...) (cdk-nag AwsSolutions-EVB1; complements FSBP EventBridge.3, which asks custom buses to have a resource policy).',

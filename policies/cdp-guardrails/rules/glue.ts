@@ -69,7 +69,7 @@ interface LfTagAttachmentProps {
 }
 
 /** Problems of a Glue security configuration's encryptionConfiguration (S3 SSE-KMS, CloudWatch SSE-KMS, bookmarks CSE-KMS). */
-export function glueSecurityConfigurationProblems(props: SecurityConfigurationProps): string[] {
+function glueSecurityConfigurationProblems(props: SecurityConfigurationProps): string[] {
     const config = block(props.encryptionConfiguration);
     if (!config) return ["encryptionConfiguration is not set"];
     const problems: string[] = [];
@@ -102,7 +102,7 @@ export function glueSecurityConfigurationProblems(props: SecurityConfigurationPr
     return problems;
 }
 
-export const glueSecurityConfiguration = definePolicy({
+const glueSecurityConfiguration = definePolicy({
     name: "glue-security-configuration",
     description:
         "Glue security configurations encrypt everything Glue writes with a customer-managed KMS key: S3 data SSE-KMS, CloudWatch logs SSE-KMS and job bookmarks CSE-KMS (cdk-nag AwsSolutions-GL1, AwsSolutions-GL3; S3 part: platform rule).",
@@ -140,7 +140,7 @@ function securityConfigurationOf(
         : undefined;
 }
 
-export const glueJobsUseSecurityConfiguration = definePolicy({
+const glueJobsUseSecurityConfiguration = definePolicy({
     name: "glue-jobs-use-security-configuration",
     description:
         "Every Glue job and crawler runs under a security configuration of the stack that passes glue-security-configuration (S3, CloudWatch and job bookmark encryption with a CMK) (cdk-nag AwsSolutions-GL1, AwsSolutions-GL3). Configurations managed by another stack can be allowed by name.",
@@ -193,7 +193,7 @@ export const glueJobsUseSecurityConfiguration = definePolicy({
     },
 });
 
-export const glueCatalogEncryption = definePolicy({
+const glueCatalogEncryption = definePolicy({
     name: "glue-catalog-encryption",
     description:
         "The Glue Data Catalog is encrypted at rest with a customer-managed KMS key and returns connection passwords encrypted with a customer-managed key (platform rule; no FSBP or cdk-nag control).",
@@ -235,9 +235,9 @@ export const glueCatalogEncryption = definePolicy({
 });
 
 /** Minimum Glue version of Spark, streaming and Ray jobs; Python shell jobs top out at 3.0. */
-export const DEFAULT_MINIMUM_GLUE_VERSION = "4.0";
+const DEFAULT_MINIMUM_GLUE_VERSION = "4.0";
 
-export const DEFAULT_MINIMUM_PYTHON_SHELL_GLUE_VERSION = "3.0";
+const DEFAULT_MINIMUM_PYTHON_SHELL_GLUE_VERSION = "3.0";
 
 /** The version AWS applies to a job created without glueVersion. */
 const GLUE_API_DEFAULT_VERSION = "0.9";
@@ -252,7 +252,7 @@ function compareVersions(a: string, b: string): number {
     return 0;
 }
 
-export const glueVersion = definePolicy({
+const glueVersion = definePolicy({
     name: "glue-version",
     description:
         "Glue jobs run on a supported Glue version: Spark, streaming and Ray jobs on at least the configured minimum (default 4.0), Python shell jobs on at least 3.0; an unset glueVersion means AWS's 0.9 (FSBP Glue.4).",
@@ -316,7 +316,7 @@ function isResourceLink(props: Pick<DatabaseProps, "targetDatabase">): boolean {
  *   model (LF-4: grants go through lfTagPolicy); `allowNamedPrincipals: true` relaxes this to the LF-2 minimum.
  * Resource links (targetDatabase) hold no tables of their own and are exempt.
  */
-export const glueDatabaseNoDefaultPermissions = definePolicy({
+const glueDatabaseNoDefaultPermissions = definePolicy({
     name: "glue-database-no-default-permissions",
     description:
         "Glue Data Catalog databases set createTableDefaultPermissions explicitly to an empty list, so new tables get no implicit grant (Lake Formation's default is ALL to IAM_ALLOWED_PRINCIPALS) and access goes through Lake Formation LF-tag grants (LF-2; platform rule from AWS Lake Formation guidance, no FSBP or cdk-nag control). Resource links are exempt.",
@@ -388,7 +388,7 @@ function tagsDatabase(r: PolicyResource, db: PolicyResource): boolean {
     return (r.propertyDependencies.database ?? []).some((d) => d.urn === db.urn);
 }
 
-export const glueDatabaseRequiredLfTags = definePolicy({
+const glueDatabaseRequiredLfTags = definePolicy({
     name: "glue-database-required-lf-tags",
     description:
         "Every Glue Data Catalog database carries the required LF-tags (default keys: domain, classification) through aws.lakeformation.ResourceLfTags/ResourceLfTag, so LF-tag policies can govern it (LF-4; platform rule from AWS Lake Formation guidance, no FSBP or cdk-nag control). Keys compare lower-case, as Lake Formation stores them.",

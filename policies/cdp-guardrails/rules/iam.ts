@@ -61,7 +61,7 @@ function forEachAllowStatement(
 }
 
 /** `*`, `*:...` or `<service>:*`: an action pattern that grants every action of one service or of all services. */
-export function isFullWildcardAction(action: string): boolean {
+function isFullWildcardAction(action: string): boolean {
     const a = action.trim();
     if (a === "*") return true;
     const colon = a.indexOf(":");
@@ -71,7 +71,7 @@ export function isFullWildcardAction(action: string): boolean {
     return service === "*" || /^\*+$/.test(name);
 }
 
-export const iamNoWildcardAction = definePolicy({
+const iamNoWildcardAction = definePolicy({
     name: "iam-no-wildcard-action",
     description:
         'IAM identity policies (managed policies, role/user/group inline policies and a role\'s inlinePolicies) allow no "*" action and no "<service>:*" service wildcard, and no Allow with NotAction (FSBP IAM.1, IAM.21; cdk-nag AwsSolutions-IAM5). Deny statements may use wildcards.',
@@ -99,7 +99,7 @@ export const iamNoWildcardAction = definePolicy({
 });
 
 /** Services whose data (or keys) must never be granted on every resource of the account. */
-export const DATA_SERVICES = [
+const DATA_SERVICES = [
     "s3",
     "kms",
     "dynamodb",
@@ -130,7 +130,7 @@ export const DATA_SERVICES = [
  *   them from their admin role (or a stack lists them in `additionalExemptActions`, a reviewed decision).
  * - Partial wildcards (`s3:List*`) are never exempt, even when they would only match exempt actions.
  */
-export const RESOURCE_STAR_EXEMPT_ACTIONS: readonly string[] = [
+const RESOURCE_STAR_EXEMPT_ACTIONS: readonly string[] = [
     // S3: account-level listings
     "s3:ListAllMyBuckets",
     "s3:GetAccountPublicAccessBlock",
@@ -221,7 +221,7 @@ export const RESOURCE_STAR_EXEMPT_ACTIONS: readonly string[] = [
  * whole resource type (`arn:aws:s3:::*`, `arn:aws:s3:::*\/*`, `...:key/*`, `...:table/*`, `...:secret:*`, `...:*`).
  * Name-prefix patterns (`arn:aws:s3:::cdp-raw-*`, `...:table/cdp_*`) scope by naming convention and are accepted.
  */
-export function isAccountWideResource(resource: string): boolean {
+function isAccountWideResource(resource: string): boolean {
     const r = resource.trim();
     if (r === "*" || r === "arn:*") return true;
     const parts = r.split(":");
@@ -238,7 +238,7 @@ function serviceOf(action: string): string {
     return colon < 0 ? action.toLowerCase() : action.slice(0, colon).toLowerCase();
 }
 
-export const iamNoWildcardResourceDataKms = definePolicy({
+const iamNoWildcardResourceDataKms = definePolicy({
     name: "iam-no-wildcard-resource-data-kms",
     description:
         'IAM identity policies do not allow actions of data or KMS services (s3, kms, dynamodb, kinesis, firehose, glue, lakeformation, secretsmanager, sqs, sns, redshift-data, athena, dax) on "*" or on an account-wide ARN wildcard (arn:aws:s3:::*, key/*, table/*...), nor with NotResource (FSBP KMS.1, KMS.2 for kms:Decrypt/ReEncryptFrom; cdk-nag AwsSolutions-IAM5; platform rule for the other services). Actions AWS only authorises on "*" and that reach no data (s3:ListAllMyBuckets, kms:ListAliases, kms:CreateKey, lakeformation:GetDataAccess, redshift-data statement calls...) are exempt; conditions do not exempt a statement.',
@@ -290,10 +290,10 @@ export const iamNoWildcardResourceDataKms = definePolicy({
 });
 
 /** AWS-managed policies that grant administrator or IAM-administrator rights. */
-export const DEFAULT_DENIED_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+const DEFAULT_DENIED_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
 
 /** The AWS-managed policy name of `arn` (any partition, any path), or undefined when it is not AWS-managed. */
-export function awsManagedPolicyName(arn: unknown): string | undefined {
+function awsManagedPolicyName(arn: unknown): string | undefined {
     if (typeof arn !== "string") return undefined;
     const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn.trim());
     return m?.[1];
@@ -310,7 +310,7 @@ const ATTACHMENT_TYPES: readonly string[] = [
     ...TYPES.iamRole,
 ];
 
-export const iamNoAwsManagedAdmin = definePolicy({
+const iamNoAwsManagedAdmin = definePolicy({
     name: "iam-no-aws-managed-admin",
     description:
         "No role, user or group gets the AWS-managed AdministratorAccess, PowerUserAccess or IAMFullAccess policy (any partition), whether through a policy attachment resource or a role's managedPolicyArns (cdk-nag AwsSolutions-IAM4; FSBP IAM.1).",

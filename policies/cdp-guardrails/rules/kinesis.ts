@@ -7,7 +7,7 @@ import { TYPES } from "../lib/types";
 
 /** Kinesis Data Streams and Amazon Data Firehose: encryption at rest with a customer-managed key, stream retention. */
 
-export const kinesisStreamEncrypted = definePolicy({
+const kinesisStreamEncrypted = definePolicy({
     name: "kinesis-stream-encrypted",
     description:
         "Kinesis data streams encrypt at rest with server-side encryption under a customer-managed KMS key (FSBP Kinesis.1; cdk-nag AwsSolutions-KDS1). AwsSolutions-KDS3, which demands the AWS-managed aws/kinesis key, is deliberately not ported.",
@@ -30,7 +30,7 @@ export const kinesisStreamEncrypted = definePolicy({
     }),
 });
 
-export const firehoseSse = definePolicy({
+const firehoseSse = definePolicy({
     name: "firehose-sse",
     description:
         "Direct PUT Firehose delivery streams encrypt at rest with server-side encryption under a customer-managed KMS key (FSBP DataFirehose.1; cdk-nag AwsSolutions-KDF1, adapted). Streams with a kinesisSourceConfiguration are exempt: they do not store data at rest and inherit the source stream's encryption (kinesis-stream-encrypted).",
@@ -68,9 +68,9 @@ interface StreamProps {
 }
 
 /** AWS's own default and minimum retention of a Kinesis data stream, in hours. */
-export const KINESIS_DEFAULT_RETENTION_HOURS = 24;
+const KINESIS_DEFAULT_RETENTION_HOURS = 24;
 
-export const kinesisRetention = definePolicy({
+const kinesisRetention = definePolicy({
     name: "kinesis-retention",
     description:
         "Kinesis data streams keep records for at least the configured number of hours (default 24, AWS's default; an unset retentionPeriod means 24) (FSBP Kinesis.3).",

@@ -1,6 +1,6 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { propsOf } from "../lib/props";
 import { isPublicPrincipal, statementsOf } from "../lib/stack";
 import { TYPES } from "../lib/types";
@@ -10,7 +10,7 @@ interface KeyPolicyProps {
     policy?: string;
 }
 
-export const kmsKeyRotation = definePolicy({
+const kmsKeyRotation = definePolicy({
     name: "kms-key-rotation",
     description:
         "Symmetric customer-managed KMS keys rotate their key material yearly (NIST KMS.4; cdk-nag AwsSolutions-KMS5).",
@@ -30,7 +30,7 @@ export const kmsKeyRotation = definePolicy({
     }),
 });
 
-export const kmsKeyDeletionWindow = definePolicy({
+const kmsKeyDeletionWindow = definePolicy({
     name: "kms-key-deletion-window",
     description:
         "KMS keys wait at least the configured number of days (default 7, AWS's minimum) before deletion, so an accidental deletion can be cancelled (FSBP KMS.3).",
@@ -47,7 +47,7 @@ export const kmsKeyDeletionWindow = definePolicy({
     }),
 });
 
-export const kmsKeyPolicyNotPublic = definePolicy({
+const kmsKeyPolicyNotPublic = definePolicy({
     name: "kms-key-policy-not-public",
     description:
         'KMS key policies grant nothing to a public principal ("*") without a condition that scopes it to an account or organisation (FSBP KMS.5).',
@@ -75,4 +75,5 @@ export const kmsKeyPolicyNotPublic = definePolicy({
     },
 });
 
-export const kmsPolicies = [kmsKeyRotation, kmsKeyDeletionWindow, kmsKeyPolicyNotPublic];
+/** Policies of this service (see policies/README.md for the coverage table). */
+export const kmsPolicies: CdpPolicy[] = [kmsKeyRotation, kmsKeyDeletionWindow, kmsKeyPolicyNotPublic];

@@ -14,7 +14,7 @@ import { known, probe } from "../lib/unknown";
 
 // LF-1: no IAMAllowedPrincipals in the account's default permissions for new databases and tables.
 
-export const lakeformationNoDefaultIamAllowedPrincipals = definePolicy({
+const lakeformationNoDefaultIamAllowedPrincipals = definePolicy({
     name: "lakeformation-no-default-iam-allowed-principals",
     description:
         "Lake Formation data lake settings grant nothing to IAM_ALLOWED_PRINCIPALS in createDatabaseDefaultPermissions or createTableDefaultPermissions, so new databases and tables are governed by Lake Formation permissions instead of IAM alone (LF-1; platform rule from AWS Lake Formation guidance, no FSBP or cdk-nag control). Omitted lists are accepted: Lake Formation stores empty defaults when they are left out of the settings.",
@@ -56,7 +56,7 @@ function adminProblem(principal: string): string | undefined {
     return undefined;
 }
 
-export const lakeformationAdminsExplicitRoles = definePolicy({
+const lakeformationAdminsExplicitRoles = definePolicy({
     name: "lakeformation-admins-explicit-roles",
     description:
         "Lake Formation data lake administrators (admins) are a small, non-empty, explicit set of IAM role ARNs — no IAM users, no wildcards — and read-only administrators (readOnlyAdmins, for auditors) are roles too; administrators hold implicit grant rights on the whole catalog (LF-3; platform rule from AWS Lake Formation guidance, no FSBP or cdk-nag control).",
@@ -100,7 +100,7 @@ export const lakeformationAdminsExplicitRoles = definePolicy({
 
 // LF-2: no explicit grant to IAMAllowedPrincipals (Glue databases not handing new tables to it: glue.ts).
 
-export const lakeformationNoIamAllowedPrincipalsGrant = definePolicy({
+const lakeformationNoIamAllowedPrincipalsGrant = definePolicy({
     name: "lakeformation-no-iam-allowed-principals-grant",
     description:
         "No Lake Formation permission is granted to IAM_ALLOWED_PRINCIPALS, which would let IAM policies alone decide access and bypass Lake Formation (LF-2; platform rule from AWS Lake Formation guidance, no FSBP or cdk-nag control).",
@@ -121,7 +121,7 @@ export const lakeformationNoIamAllowedPrincipalsGrant = definePolicy({
 
 // LF-5: registered S3 locations use a custom data access role.
 
-export const lakeformationLocationCustomRole = definePolicy({
+const lakeformationLocationCustomRole = definePolicy({
     name: "lakeformation-location-custom-role",
     description:
         "S3 locations registered with Lake Formation use a custom data access role (roleArn), not the Lake Formation service-linked role, which does not fit KMS-encrypted, cross-account or EMR-read locations and cannot be scoped per location (LF-5; platform rule from AWS Lake Formation guidance, no FSBP or cdk-nag control).",

@@ -23,16 +23,9 @@ interface FunctionUrlProps {
 }
 
 /** Runtimes the platform allows by default (supported by AWS, not scheduled for deprecation soon). */
-export const DEFAULT_ALLOWED_RUNTIMES = [
-    "nodejs22.x",
-    "nodejs24.x",
-    "python3.12",
-    "python3.13",
-    "java21",
-    "provided.al2023",
-];
+const DEFAULT_ALLOWED_RUNTIMES = ["nodejs22.x", "nodejs24.x", "python3.12", "python3.13", "java21", "provided.al2023"];
 
-export const lambdaEnvironmentCmk = definePolicy({
+const lambdaEnvironmentCmk = definePolicy({
     name: "lambda-environment-cmk",
     description:
         "Lambda functions with environment variables encrypt them under a customer-managed KMS key (kmsKeyArn) instead of the AWS-managed aws/lambda key (platform rule; serverless best practice).",
@@ -49,7 +42,7 @@ export const lambdaEnvironmentCmk = definePolicy({
     }),
 });
 
-export const lambdaNoPublicAccess = definePolicy({
+const lambdaNoPublicAccess = definePolicy({
     name: "lambda-no-public-access",
     description:
         'Lambda functions cannot be invoked by anyone: no resource-based permission for the public principal "*" (unless scoped to the organisation with principalOrgId) and no function URL without authentication (FSBP Lambda.1).',
@@ -83,7 +76,7 @@ export const lambdaNoPublicAccess = definePolicy({
     },
 });
 
-export const lambdaSupportedRuntime = definePolicy({
+const lambdaSupportedRuntime = definePolicy({
     name: "lambda-supported-runtime",
     description:
         "Zip-packaged Lambda functions use a supported runtime from the platform's allowed list (FSBP Lambda.2; cdk-nag AwsSolutions-L1). Container-image functions (packageType Image) carry their own runtime and are exempt.",

@@ -7,9 +7,9 @@ import { TYPES } from "../lib/types";
 /** CloudWatch Logs: log groups encrypt under a customer-managed key and expire their events. */
 
 /** Default minimum retention of log groups: 1 day, i.e. a retention must merely be set. */
-export const DEFAULT_MINIMUM_LOG_RETENTION_DAYS = 1;
+const DEFAULT_MINIMUM_LOG_RETENTION_DAYS = 1;
 
-export const logGroupKmsRetention = definePolicy({
+const logGroupKmsRetention = definePolicy({
     name: "log-group-kms-retention",
     description:
         "CloudWatch log groups encrypt under a customer-managed KMS key and expire their events after an explicit retention of at least the configured minimum (default 1 day, i.e. set; 0 = never expire counts as unset) (platform rule; cdk-nag NIST.800.53.R5-CloudWatchLogGroupEncrypted, Serverless-CloudWatchLogGroupRetentionPeriod).",

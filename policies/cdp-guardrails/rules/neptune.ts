@@ -11,7 +11,7 @@ interface ClusterProps {
     kmsKeyArn?: string;
 }
 
-export const neptuneEncrypted = definePolicy({
+const neptuneEncrypted = definePolicy({
     name: "neptune-encrypted",
     description:
         "Neptune DB clusters are encrypted at rest (FSBP Neptune.1; cdk-nag AwsSolutions-N4) with a customer-managed KMS key (platform rule).",

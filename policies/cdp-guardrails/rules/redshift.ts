@@ -28,7 +28,7 @@ interface LoggingProps {
     bucketName?: string;
 }
 
-export const redshiftCmk = definePolicy({
+const redshiftCmk = definePolicy({
     name: "redshift-cmk",
     description:
         "Redshift clusters are encrypted at rest with a customer-managed KMS key (FSBP Redshift.10; cdk-nag AwsSolutions-RS6; CMK: platform rule), and Redshift Serverless namespaces use a customer-managed key (platform rule; NIST RedshiftServerless.4, not in FSBP).",
@@ -56,7 +56,7 @@ export const redshiftCmk = definePolicy({
 });
 
 /** Log types a Redshift Serverless namespace must export (FSBP asks for connectionlog and userlog; we add queries). */
-export const DEFAULT_SERVERLESS_LOG_EXPORTS = ["connectionlog", "userlog", "useractivitylog"];
+const DEFAULT_SERVERLESS_LOG_EXPORTS = ["connectionlog", "userlog", "useractivitylog"];
 
 function loggingProblem(logging: PolicyResource): string | undefined {
     const props = propsOf<LoggingProps>(logging);
@@ -71,7 +71,7 @@ function loggingProblem(logging: PolicyResource): string | undefined {
         : `its aws.redshift.Logging ${logging.name} sends to S3 but bucketName is not set`;
 }
 
-export const redshiftNetworkAndAudit = definePolicy({
+const redshiftNetworkAndAudit = definePolicy({
     name: "redshift-network-and-audit",
     description:
         "Redshift clusters are not publicly accessible, use enhanced VPC routing and have audit logging through an aws.redshift.Logging resource of the stack (FSBP Redshift.1, Redshift.7, Redshift.4; cdk-nag AwsSolutions-RS8, AwsSolutions-RS5); Redshift Serverless workgroups are not publicly accessible and use enhanced VPC routing, and namespaces export the connection, user and user-activity logs (FSBP RedshiftServerless.1, RedshiftServerless.3, RedshiftServerless.6). An unset publiclyAccessible is accepted (the provider default is false).",

@@ -1,6 +1,6 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { isAwsManagedKey } from "../lib/keys";
-import { definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { propsOf } from "../lib/props";
 import { asList, attachedTo, isPublicPrincipal, type Statement, statementsOf } from "../lib/stack";
 import { SSE_S3_ACCEPTED_REASONS, SSE_S3_REASON_TAG, TYPES } from "../lib/types";
@@ -74,7 +74,7 @@ function report(reportViolation: ReportViolation, bucket: PolicyResource, messag
     reportViolation(`${bucket.name}: ${message}`, bucket.urn);
 }
 
-export const s3BucketSseKmsCmk = definePolicy({
+const s3BucketSseKmsCmk = definePolicy({
     name: "s3-bucket-sse-kms-cmk",
     description:
         "S3 buckets encrypt by default with SSE-KMS under a customer-managed key, with S3 Bucket Keys (platform rule; NIST S3.17). Only buckets AWS forces onto SSE-S3 (server access log targets, tagged cdp:sse-s3-reason) are exempt.",
@@ -121,7 +121,7 @@ export const s3BucketSseKmsCmk = definePolicy({
     },
 });
 
-export const s3PublicAccessBlock = definePolicy({
+const s3PublicAccessBlock = definePolicy({
     name: "s3-public-access-block",
     description:
         "S3 buckets block public access with all four public-access-block flags (FSBP S3.8; cdk-nag AwsSolutions-S2).",
@@ -167,7 +167,7 @@ function deniesInsecureTransport(statement: Statement, bucketArn: string): boole
     return coversObjects && coversBucket && bool !== undefined && String(bool["aws:SecureTransport"]) === "false";
 }
 
-export const s3TlsOnly = definePolicy({
+const s3TlsOnly = definePolicy({
     name: "s3-tls-only-policy",
     description: "S3 bucket policies deny requests that do not use TLS (FSBP S3.5; cdk-nag AwsSolutions-S10).",
     severity: "high",
@@ -196,7 +196,7 @@ export const s3TlsOnly = definePolicy({
     },
 });
 
-export const s3BucketOwnerEnforced = definePolicy({
+const s3BucketOwnerEnforced = definePolicy({
     name: "s3-bucket-owner-enforced",
     description: "S3 buckets disable ACLs with the BucketOwnerEnforced object ownership setting (FSBP S3.12).",
     severity: "medium",
@@ -217,7 +217,7 @@ export const s3BucketOwnerEnforced = definePolicy({
     },
 });
 
-export const s3AccessLogging = definePolicy({
+const s3AccessLogging = definePolicy({
     name: "s3-access-logging",
     description:
         "S3 buckets deliver server access logs to a log bucket (FSBP S3.9; cdk-nag AwsSolutions-S1). Log target buckets themselves are exempt.",
@@ -239,7 +239,7 @@ export const s3AccessLogging = definePolicy({
     },
 });
 
-export const s3Versioning = definePolicy({
+const s3Versioning = definePolicy({
     name: "s3-versioning",
     description:
         "S3 buckets keep object versions (versioning Enabled) so data can be recovered (NIST S3.14; platform rule for data zones).",
@@ -264,7 +264,8 @@ export const s3Versioning = definePolicy({
     },
 });
 
-export const s3Policies = [
+/** Policies of this service (see policies/README.md for the coverage table). */
+export const s3Policies: CdpPolicy[] = [
     s3BucketSseKmsCmk,
     s3PublicAccessBlock,
     s3TlsOnly,

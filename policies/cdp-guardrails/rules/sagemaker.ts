@@ -23,7 +23,7 @@ interface DomainProps {
     defaultUserSettings?: Block<{ sharingSettings?: Block<{ s3OutputPath?: string; s3KmsKeyId?: string }> }>;
 }
 
-export const sagemakerKms = definePolicy({
+const sagemakerKms = definePolicy({
     name: "sagemaker-kms",
     description:
         "SageMaker notebook instances, endpoint configurations and domains encrypt their storage with a customer-managed KMS key, as do endpoint data capture, async inference output and domain notebook sharing when used (cdk-nag AwsSolutions-SM2 for notebooks; the rest is a platform rule — FSBP has no SageMaker encryption control).",

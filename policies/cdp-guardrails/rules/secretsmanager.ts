@@ -6,7 +6,7 @@ import { TYPES } from "../lib/types";
 
 /** Secrets Manager: secrets and their replicas encrypt under a customer-managed key. */
 
-export const secretsmanagerSecretCmk = definePolicy({
+const secretsmanagerSecretCmk = definePolicy({
     name: "secretsmanager-secret-cmk",
     description:
         "Secrets Manager secrets and their replicas encrypt under a customer-managed KMS key, not aws/secretsmanager (platform rule; cdk-nag NIST.800.53.R5-SecretsManagerUsingKMSKey, AWS Config secretsmanager-using-cmk). FSBP SecretsManager.1/4 and cdk-nag AwsSolutions-SMG4 cover rotation, not the key.",

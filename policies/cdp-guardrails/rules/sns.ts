@@ -6,7 +6,7 @@ import { TYPES } from "../lib/types";
 
 /** SNS: topics encrypt under a customer-managed key. */
 
-export const snsTopicKms = definePolicy({
+const snsTopicKms = definePolicy({
     name: "sns-topic-kms",
     description:
         "SNS topics encrypt with SSE-KMS under a customer-managed key, not alias/aws/sns (platform rule; FSBP SNS.1 was retired in 2024 and cdk-nag AwsSolutions-SNS2 removed; cdk-nag NIST.800.53.R5-SNSEncryptedKMS).",

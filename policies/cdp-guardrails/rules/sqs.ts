@@ -8,7 +8,7 @@ import { TYPES } from "../lib/types";
 
 /** SQS: queues encrypt under a customer-managed key and have a dead-letter queue (or are one). */
 
-export const sqsQueueKms = definePolicy({
+const sqsQueueKms = definePolicy({
     name: "sqs-queue-kms",
     description:
         "SQS queues encrypt with SSE-KMS under a customer-managed key; SQS-managed SSE (sqsManagedSseEnabled) and alias/aws/sqs are not enough (platform rule, stricter than FSBP SQS.1 and cdk-nag AwsSolutions-SQS2).",
@@ -87,7 +87,7 @@ function deadLetterTargets(r: { props: Record<string, unknown> }): string[] {
     ].filter((v): v is string => typeof v === "string" && v !== "");
 }
 
-export const sqsDlq = definePolicy({
+const sqsDlq = definePolicy({
     name: "sqs-dlq",
     description:
         "Every SQS queue has a dead-letter queue (a redrivePolicy with deadLetterTargetArn, inline or through an aws.sqs.RedrivePolicy), or is itself a dead-letter queue: the target of another queue's redrive policy, the dead-letter or on-failure destination of an EventBridge target, schedule, Lambda function or event source mapping, or open to redrive through a redriveAllowPolicy (cdk-nag AwsSolutions-SQS3).",

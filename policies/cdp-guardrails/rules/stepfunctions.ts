@@ -6,7 +6,7 @@ import { TYPES } from "../lib/types";
 
 /** Step Functions: state machines log all events and trace executions with X-Ray. */
 
-export const stepFunctionsLoggingXray = definePolicy({
+const stepFunctionsLoggingXray = definePolicy({
     name: "stepfunctions-logging-xray",
     description:
         "Step Functions state machines log ALL events to a CloudWatch Logs destination and trace executions with X-Ray (FSBP StepFunctions.1; cdk-nag AwsSolutions-SF1, AwsSolutions-SF2).",

@@ -15,7 +15,7 @@ const DEFAULT_REQUIRED_TAGS = ["Project", "Environment", "Owner", "CostCenter"];
  * taggable types the platform deploys, with the deprecated twin where v7 has one (S3 BucketV2). Extend it when the
  * platform adopts a new taggable service.
  */
-export const TAGGABLE_TYPES: readonly string[] = [
+const TAGGABLE_TYPES: readonly string[] = [
     ...TYPES.bucket,
     ...TYPES.kmsKey,
     ...TYPES.dynamodbTable,
@@ -46,7 +46,7 @@ export const TAGGABLE_TYPES: readonly string[] = [
     ...TYPES.cloudtrailTrail,
 ];
 
-export const requiredTags = definePolicy({
+const requiredTags = definePolicy({
     name: "required-tags",
     description:
         "Taggable AWS resources carry the required tag keys (default Project, Environment, Owner, CostCenter) with non-empty values, counting their own tags merged over their provider's defaultTags (platform rule; cost allocation and ownership). The taggable types are an explicit list (TAGGABLE_TYPES) of the types the platform deploys.",

@@ -12,7 +12,7 @@ interface ServerProps {
     structuredLogDestinations?: string[];
 }
 
-export const transferNoFtpLogging = definePolicy({
+const transferNoFtpLogging = definePolicy({
     name: "transfer-no-ftp-logging",
     description:
         "Transfer Family servers do not offer plain FTP (FSBP Transfer.2; an unset protocols means SFTP) and log to CloudWatch through a loggingRole or structuredLogDestinations (platform rule: FSBP Transfer.3 covers connectors only).",
