@@ -7,95 +7,20 @@ import { key, type PolicyCase } from "./kit";
  */
 
 const SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"];
-
 const SECURITY_GROUP = "sg-0a1b2c3d4e5f60001";
 
-/** A provisioned cluster, private, with enhanced VPC routing, TLS required and audit logging to CloudWatch. */
-function encryptedRedshiftCluster(p: aws.Provider, flaw?: "unencrypted" | "no-key"): void {
-    const cmk = key(p);
-    const parameters = new aws.redshift.ParameterGroup(
-        "warehouse",
-        {
-            name: "pol-test-warehouse",
-            family: "redshift-2.0",
-            parameters: [
-                { name: "require_ssl", value: "true" },
-                { name: "enable_user_activity_logging", value: "true" },
-            ],
-        },
-        { provider: p },
-    );
-    const cluster = new aws.redshift.Cluster(
-        "warehouse",
-        {
-            clusterIdentifier: "pol-test-warehouse",
-            nodeType: "ra3.large",
-            clusterType: "multi-node",
-            numberOfNodes: 2,
-            databaseName: "analytics",
-            masterUsername: "cdpadmin",
-            manageMasterPassword: true,
-            masterPasswordSecretKmsKeyId: cmk.keyArn,
-            encrypted: flaw === "unencrypted" ? "false" : "true",
-            kmsKeyId: flaw === undefined ? cmk.keyArn : undefined,
-            publiclyAccessible: false,
-            enhancedVpcRouting: true,
-            clusterSubnetGroupName: "pol-test-private",
-            vpcSecurityGroupIds: [SECURITY_GROUP],
-            clusterParameterGroupName: parameters.name,
-            automatedSnapshotRetentionPeriod: 7,
-            allowVersionUpgrade: true,
-            port: 5440,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: "pol-test-warehouse-final",
-        },
-        { provider: p },
-    );
-    new aws.redshift.Logging(
-        "warehouse",
-        {
-            clusterIdentifier: cluster.clusterIdentifier,
-            logDestinationType: "cloudwatch",
-            logExports: ["connectionlog", "userlog", "useractivitylog"],
-        },
-        { provider: p },
-    );
-}
+type ClusterFlaw =
+    | "unencrypted"
+    | "no-key"
+    | "public"
+    | "no-enhanced-routing"
+    | "no-logging"
+    | "logging-without-exports";
 
-/** A serverless namespace (CMK, log exports, managed admin secret) and its private workgroup. */
-function encryptedRedshiftServerless(p: aws.Provider, flaw?: "no-key"): void {
-    const cmk = key(p);
-    const namespace = new aws.redshiftserverless.Namespace(
-        "lakehouse",
-        {
-            namespaceName: "pol-test-lakehouse",
-            dbName: "analytics",
-            adminUsername: "cdpadmin",
-            manageAdminPassword: true,
-            adminPasswordSecretKmsKeyId: cmk.keyArn,
-            kmsKeyId: flaw === "no-key" ? undefined : cmk.keyArn,
-            logExports: ["userlog", "connectionlog", "useractivitylog"],
-        },
-        { provider: p },
-    );
-    new aws.redshiftserverless.Workgroup(
-        "lakehouse",
-        {
-            namespaceName: namespace.namespaceName,
-            workgroupName: "pol-test-lakehouse",
-            publiclyAccessible: false,
-            enhancedVpcRouting: true,
-            subnetIds: SUBNETS,
-            securityGroupIds: [SECURITY_GROUP],
-            configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }],
-        },
-        { provider: p },
-    );
-}
-
-type ClusterFlaw = "public" | "no-enhanced-routing" | "no-logging" | "logging-without-exports";
-
-/** An encrypted, private provisioned cluster with enhanced VPC routing, TLS required and audit logging. */
+/**
+ * A provisioned cluster encrypted with a CMK, private, with enhanced VPC routing, TLS required and audit logging to
+ * CloudWatch — minus the one thing `flaw` breaks.
+ */
 function redshiftCluster(p: aws.Provider, flaw?: ClusterFlaw): void {
     const cmk = key(p);
     const opts = { provider: p };
@@ -122,14 +47,15 @@ function redshiftCluster(p: aws.Provider, flaw?: ClusterFlaw): void {
             masterUsername: "cdpadmin",
             manageMasterPassword: true,
             masterPasswordSecretKmsKeyId: cmk.keyArn,
-            encrypted: "true",
-            kmsKeyId: cmk.keyArn,
+            encrypted: flaw === "unencrypted" ? "false" : "true",
+            kmsKeyId: flaw === "unencrypted" || flaw === "no-key" ? undefined : cmk.keyArn,
             publiclyAccessible: flaw === "public",
             enhancedVpcRouting: flaw !== "no-enhanced-routing",
             clusterSubnetGroupName: "pol-test-private",
             vpcSecurityGroupIds: [SECURITY_GROUP],
             clusterParameterGroupName: parameters.name,
             automatedSnapshotRetentionPeriod: 7,
+            allowVersionUpgrade: true,
             port: 5440,
             skipFinalSnapshot: false,
             finalSnapshotIdentifier: "pol-test-warehouse-final",
@@ -149,9 +75,12 @@ function redshiftCluster(p: aws.Provider, flaw?: ClusterFlaw): void {
     }
 }
 
-type ServerlessFlaw = "public" | "no-enhanced-routing" | "no-user-activity-log";
+type ServerlessFlaw = "no-key" | "public" | "no-enhanced-routing" | "no-user-activity-log";
 
-/** An encrypted namespace exporting its logs and a private workgroup with enhanced VPC routing. */
+/**
+ * A serverless namespace (CMK, log exports, managed admin secret) and its private workgroup with enhanced VPC
+ * routing — minus the one thing `flaw` breaks.
+ */
 function redshiftServerless(p: aws.Provider, flaw?: ServerlessFlaw): void {
     const cmk = key(p);
     const opts = { provider: p };
@@ -163,7 +92,7 @@ function redshiftServerless(p: aws.Provider, flaw?: ServerlessFlaw): void {
             adminUsername: "cdpadmin",
             manageAdminPassword: true,
             adminPasswordSecretKmsKeyId: cmk.keyArn,
-            kmsKeyId: cmk.keyArn,
+            kmsKeyId: flaw === "no-key" ? undefined : cmk.keyArn,
             logExports:
                 flaw === "no-user-activity-log"
                     ? ["connectionlog", "userlog"]
@@ -191,20 +120,20 @@ export const cases: PolicyCase[] = [
     {
         policy: "redshift-cmk",
         title: 'cluster with encrypted "false"',
-        violating: (p) => encryptedRedshiftCluster(p, "unencrypted"),
-        compliant: (p) => encryptedRedshiftCluster(p),
+        violating: (p) => redshiftCluster(p, "unencrypted"),
+        compliant: (p) => redshiftCluster(p),
     },
     {
         policy: "redshift-cmk",
         title: "cluster encrypted without a customer-managed key",
-        violating: (p) => encryptedRedshiftCluster(p, "no-key"),
-        compliant: (p) => encryptedRedshiftCluster(p),
+        violating: (p) => redshiftCluster(p, "no-key"),
+        compliant: (p) => redshiftCluster(p),
     },
     {
         policy: "redshift-cmk",
         title: "serverless namespace without kmsKeyId",
-        violating: (p) => encryptedRedshiftServerless(p, "no-key"),
-        compliant: (p) => encryptedRedshiftServerless(p),
+        violating: (p) => redshiftServerless(p, "no-key"),
+        compliant: (p) => redshiftServerless(p),
     },
     // redshift-network-and-audit
     {
