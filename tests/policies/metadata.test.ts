@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
-import { ALL_POLICIES } from "../../policies/cdp-guardrails/policies";
+import * as path from "node:path";
+import { ALL_POLICIES, POLICIES_BY_SERVICE } from "../../policies/cdp-guardrails/policies";
 import { readmePath, renderReadme } from "../../tools/policy-coverage";
 
 describe("policy pack metadata", () => {
@@ -16,6 +17,19 @@ describe("policy pack metadata", () => {
             expect(p.cdp.controls.length, p.name).to.be.greaterThan(0);
             expect(p.cdp.inspects.length, p.name).to.be.greaterThan(0);
             for (const t of p.cdp.inspects) expect(t, p.name).to.match(/^(aws|pulumi):[\w-]+(\/\w+)?:\w+$/);
+        }
+    });
+
+    it("defines each service's policies in rules/<service>.ts, one module per service", () => {
+        const rules = path.resolve(__dirname, "..", "..", "policies", "cdp-guardrails", "rules");
+        const modules = fs
+            .readdirSync(rules)
+            .filter((f) => /\.[jt]s$/.test(f) && !f.endsWith(".d.ts"))
+            .map((f) => f.replace(/\.[jt]s$/, ""));
+        expect(modules.sort()).to.deep.equal(Object.keys(POLICIES_BY_SERVICE).sort());
+        for (const [service, policies] of Object.entries(POLICIES_BY_SERVICE)) {
+            const exported = Object.values(require(path.join(rules, service)) as Record<string, unknown>);
+            expect(exported, `rules/${service}.ts exports its policies`).to.include(policies);
         }
     });
 

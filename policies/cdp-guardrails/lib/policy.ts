@@ -1,4 +1,12 @@
-import type { EnforcementLevel, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
+import type {
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { propsOf } from "./props";
 
 /** The two concerns the pack covers. */
 export type Concern = "encryption" | "governance";
@@ -27,4 +35,19 @@ export function definePolicy<P extends CdpPolicy>(policy: P): P {
 /** True when `type` is one of `tokens` (pass both the v7 token and its deprecated `...V2` twin where one exists). */
 export function isType(type: string, tokens: readonly string[]): boolean {
     return tokens.includes(type);
+}
+
+/**
+ * Runs `check` on resources of `types`, their props read through `P`, and reports each problem it returns, prefixed
+ * with the kind and resource name.
+ */
+export function onType<P extends object>(
+    types: readonly string[],
+    kind: string,
+    check: (props: P, args: ResourceValidationArgs) => string[],
+) {
+    return (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
+        if (!isType(args.type, types)) return;
+        for (const problem of check(propsOf<P>(args), args)) reportViolation(`${kind} ${args.name}: ${problem}`);
+    };
 }

@@ -12,26 +12,29 @@ export function attachedTo(
     property: string,
     targetProperty: string,
 ): PolicyResource[] {
-    const targetValue = target.props[targetProperty] ?? target.props.id;
+    const targetValue: unknown = target.props[targetProperty] ?? target.props.id;
     return resources.filter((r) => {
         if (!types.includes(r.type)) return false;
         const deps = r.propertyDependencies[property];
         if (deps?.some((d) => d.urn === target.urn)) return true;
-        const value = r.props[property];
+        const value: unknown = r.props[property];
         return typeof value === "string" && targetValue !== undefined && value === targetValue;
     });
 }
 
-/** Parses a JSON policy document held as a string (or already an object); undefined when absent or unreadable. */
-export function parseDocument(value: unknown): { Statement?: unknown } | undefined {
+/**
+ * Parses a JSON document held as a string (or already an object), read through `T` (a policy document by default);
+ * undefined when absent or unreadable.
+ */
+export function parseDocument<T extends object = { Statement?: unknown }>(value: unknown): T | undefined {
     if (typeof value === "string") {
         try {
-            return JSON.parse(value) as { Statement?: unknown };
+            return JSON.parse(value) as T;
         } catch {
             return undefined;
         }
     }
-    return typeof value === "object" && value !== null ? (value as { Statement?: unknown }) : undefined;
+    return typeof value === "object" && value !== null ? (value as T) : undefined;
 }
 
 export interface Statement {
@@ -40,8 +43,14 @@ export interface Statement {
     Principal?: unknown;
     Action?: string | string[];
     NotAction?: string | string[];
+    NotResource?: string | string[];
     Resource?: string | string[];
     Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** How messages name a statement: by its Sid, else by its position. */
+export function statementLabel(s: Statement, index: number): string {
+    return s.Sid ? `statement ${s.Sid}` : `statement #${index + 1}`;
 }
 
 /** The statements of a policy document, always as a list. */

@@ -9,7 +9,7 @@ export function effectiveTags(
     provider?: PolicyProviderResource,
 ): Record<string, string> {
     let defaults: Record<string, string> = {};
-    const raw = provider?.props.defaultTags;
+    const raw: unknown = provider?.props.defaultTags;
     const parsed = typeof raw === "string" ? safeParse(raw) : raw;
     if (parsed && typeof parsed === "object" && (parsed as { tags?: unknown }).tags) {
         defaults = (parsed as { tags: Record<string, string> }).tags;

@@ -1,9 +1,16 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { definePolicy } from "../lib/policy";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { propsOf } from "../lib/props";
 import { isPublicPrincipal, statementsOf } from "../lib/stack";
+import { TYPES } from "../lib/types";
 
-export const kmsKeyRotation = definePolicy({
+/** The props kms-key-policy-not-public reads (aws.kms.Key, aws.kms.KeyPolicy). */
+interface KeyPolicyProps {
+    policy?: string;
+}
+
+const kmsKeyRotation = definePolicy({
     name: "kms-key-rotation",
     description:
         "Symmetric customer-managed KMS keys rotate their key material yearly (NIST KMS.4; cdk-nag AwsSolutions-KMS5).",
@@ -13,7 +20,7 @@ export const kmsKeyRotation = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["NIST KMS.4", "cdk-nag AwsSolutions-KMS5"],
-        inspects: ["aws:kms/key:Key"],
+        inspects: [...TYPES.kmsKey],
     },
     validateResource: validateResourceOfType(aws.kms.Key, (key, _args, reportViolation) => {
         const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
@@ -23,7 +30,7 @@ export const kmsKeyRotation = definePolicy({
     }),
 });
 
-export const kmsKeyDeletionWindow = definePolicy({
+const kmsKeyDeletionWindow = definePolicy({
     name: "kms-key-deletion-window",
     description:
         "KMS keys wait at least the configured number of days (default 7, AWS's minimum) before deletion, so an accidental deletion can be cancelled (FSBP KMS.3).",
@@ -32,7 +39,7 @@ export const kmsKeyDeletionWindow = definePolicy({
     remediationSteps:
         "Set deletionWindowInDays on the aws.kms.Key to at least the configured minimum (the platform uses 30).",
     configSchema: { properties: { minimumDays: { type: "integer", minimum: 7, maximum: 30, default: 7 } } },
-    cdp: { concern: "encryption", controls: ["FSBP KMS.3"], inspects: ["aws:kms/key:Key"] },
+    cdp: { concern: "encryption", controls: ["FSBP KMS.3"], inspects: [...TYPES.kmsKey] },
     validateResource: validateResourceOfType(aws.kms.Key, (key, args, reportViolation) => {
         const minimum = (args.getConfig<{ minimumDays?: number }>().minimumDays ?? 7) as number;
         const window = key.deletionWindowInDays ?? 30;
@@ -40,7 +47,7 @@ export const kmsKeyDeletionWindow = definePolicy({
     }),
 });
 
-export const kmsKeyPolicyNotPublic = definePolicy({
+const kmsKeyPolicyNotPublic = definePolicy({
     name: "kms-key-policy-not-public",
     description:
         'KMS key policies grant nothing to a public principal ("*") without a condition that scopes it to an account or organisation (FSBP KMS.5).',
@@ -51,11 +58,11 @@ export const kmsKeyPolicyNotPublic = definePolicy({
     cdp: {
         concern: "encryption",
         controls: ["FSBP KMS.5"],
-        inspects: ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy"],
+        inspects: [...TYPES.kmsKey, ...TYPES.kmsKeyPolicy],
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== "aws:kms/key:Key" && args.type !== "aws:kms/keyPolicy:KeyPolicy") return;
-        for (const s of statementsOf(args.props.policy)) {
+        if (!isType(args.type, [...TYPES.kmsKey, ...TYPES.kmsKeyPolicy])) return;
+        for (const s of statementsOf(propsOf<KeyPolicyProps>(args).policy)) {
             const scoped =
                 s.Condition &&
                 JSON.stringify(s.Condition).match(
@@ -68,4 +75,5 @@ export const kmsKeyPolicyNotPublic = definePolicy({
     },
 });
 
-export const kmsPolicies = [kmsKeyRotation, kmsKeyDeletionWindow, kmsKeyPolicyNotPublic];
+/** Policies of this service (see policies/README.md for the coverage table). */
+export const kmsPolicies: CdpPolicy[] = [kmsKeyRotation, kmsKeyDeletionWindow, kmsKeyPolicyNotPublic];

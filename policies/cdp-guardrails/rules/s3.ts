@@ -1,30 +1,71 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { isAwsManagedKey } from "../lib/keys";
-import { definePolicy } from "../lib/policy";
-import { asList, attachedTo, isPublicPrincipal, statementsOf } from "../lib/stack";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { propsOf } from "../lib/props";
+import { asList, attachedTo, isPublicPrincipal, type Statement, statementsOf } from "../lib/stack";
 import { SSE_S3_ACCEPTED_REASONS, SSE_S3_REASON_TAG, TYPES } from "../lib/types";
 
-const BUCKET_TYPES: readonly string[] = TYPES.bucket;
+/** The props the S3 rules read of a bucket (aws.s3.Bucket, BucketV2). */
+interface BucketProps {
+    bucket?: string;
+    arn?: string;
+    tags?: Record<string, string>;
+}
+
+/** A rule of an aws.s3.BucketServerSideEncryptionConfiguration. */
+interface SseRule {
+    applyServerSideEncryptionByDefault?: { sseAlgorithm?: string; kmsMasterKeyId?: string };
+    bucketKeyEnabled?: boolean;
+}
+
+/** The props of an aws.s3.BucketServerSideEncryptionConfiguration (`rules`; `rule` tolerated). */
+interface BucketSseProps {
+    rules?: SseRule[];
+    rule?: SseRule[];
+}
+
+interface BucketPublicAccessBlockProps {
+    blockPublicAcls?: boolean;
+    blockPublicPolicy?: boolean;
+    ignorePublicAcls?: boolean;
+    restrictPublicBuckets?: boolean;
+}
+
+interface BucketLoggingProps {
+    targetBucket?: string;
+}
+
+interface BucketPolicyProps {
+    policy?: string;
+}
+
+interface BucketOwnershipControlsProps {
+    rule?: { objectOwnership?: string };
+}
+
+interface BucketVersioningProps {
+    versioningConfiguration?: { status?: string };
+}
 
 /** Buckets of the stack, each with the configuration resources that name it. */
 function forEachBucket(
     args: StackValidationArgs,
     check: (bucket: PolicyResource, attached: (types: readonly string[]) => PolicyResource[]) => void,
 ): void {
-    for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
+    for (const bucket of args.resources.filter((r) => isType(r.type, TYPES.bucket))) {
         check(bucket, (types) => attachedTo(args.resources, bucket, types, "bucket", "bucket"));
     }
 }
 
 /** A bucket the pack accepts on SSE-S3: tagged with an accepted reason and really used as a log delivery target. */
 function isAcceptedSseS3Bucket(args: StackValidationArgs, bucket: PolicyResource): boolean {
-    const tags = (bucket.props.tags ?? {}) as Record<string, string>;
+    const tags = propsOf<BucketProps>(bucket).tags ?? {};
     if (!SSE_S3_ACCEPTED_REASONS.includes(tags[SSE_S3_REASON_TAG])) return false;
-    const name = bucket.props.bucket;
+    const name = propsOf<BucketProps>(bucket).bucket;
     return args.resources.some(
         (r) =>
-            (TYPES.bucketLogging as readonly string[]).includes(r.type) &&
-            (r.props.targetBucket === name ||
+            isType(r.type, TYPES.bucketLogging) &&
+            (propsOf<BucketLoggingProps>(r).targetBucket === name ||
                 (r.propertyDependencies.targetBucket ?? []).some((d) => d.urn === bucket.urn)),
     );
 }
@@ -33,7 +74,7 @@ function report(reportViolation: ReportViolation, bucket: PolicyResource, messag
     reportViolation(`${bucket.name}: ${message}`, bucket.urn);
 }
 
-export const s3BucketSseKmsCmk = definePolicy({
+const s3BucketSseKmsCmk = definePolicy({
     name: "s3-bucket-sse-kms-cmk",
     description:
         "S3 buckets encrypt by default with SSE-KMS under a customer-managed key, with S3 Bucket Keys (platform rule; NIST S3.17). Only buckets AWS forces onto SSE-S3 (server access log targets, tagged cdp:sse-s3-reason) are exempt.",
@@ -55,7 +96,8 @@ export const s3BucketSseKmsCmk = definePolicy({
                 return;
             }
             for (const config of configs) {
-                for (const rule of (config.props.rules ?? config.props.rule ?? []) as Array<Record<string, any>>) {
+                const sse = propsOf<BucketSseProps>(config);
+                for (const rule of sse.rules ?? sse.rule ?? []) {
                     const byDefault = rule.applyServerSideEncryptionByDefault ?? {};
                     if (byDefault.sseAlgorithm === "AES256" && isAcceptedSseS3Bucket(args, bucket)) continue;
                     if (byDefault.sseAlgorithm !== "aws:kms" && byDefault.sseAlgorithm !== "aws:kms:dsse") {
@@ -79,7 +121,7 @@ export const s3BucketSseKmsCmk = definePolicy({
     },
 });
 
-export const s3PublicAccessBlock = definePolicy({
+const s3PublicAccessBlock = definePolicy({
     name: "s3-public-access-block",
     description:
         "S3 buckets block public access with all four public-access-block flags (FSBP S3.8; cdk-nag AwsSolutions-S2).",
@@ -95,10 +137,17 @@ export const s3PublicAccessBlock = definePolicy({
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
             const blocks = attached(TYPES.bucketPublicAccessBlock);
-            const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
-            if (!blocks.some((b) => flags.every((f) => b.props[f] === true))) {
+            const flags: ReadonlyArray<keyof BucketPublicAccessBlockProps> = [
+                "blockPublicAcls",
+                "blockPublicPolicy",
+                "ignorePublicAcls",
+                "restrictPublicBuckets",
+            ];
+            const isSet = (b: PolicyResource, f: keyof BucketPublicAccessBlockProps) =>
+                propsOf<BucketPublicAccessBlockProps>(b)[f] === true;
+            if (!blocks.some((b) => flags.every((f) => isSet(b, f)))) {
                 const missing = blocks.length
-                    ? flags.filter((f) => !blocks.some((b) => b.props[f] === true))
+                    ? flags.filter((f) => !blocks.some((b) => isSet(b, f)))
                     : ["the public access block"];
                 report(reportViolation, bucket, `public access is not fully blocked (missing ${missing.join(", ")})`);
             }
@@ -107,7 +156,7 @@ export const s3PublicAccessBlock = definePolicy({
 });
 
 /** True when a statement denies every non-TLS request to the bucket and its objects. */
-function deniesInsecureTransport(statement: Record<string, any>, bucketArn: string): boolean {
+function deniesInsecureTransport(statement: Statement, bucketArn: string): boolean {
     if (statement.Effect !== "Deny" || !isPublicPrincipal(statement.Principal)) return false;
     const actions = asList(statement.Action);
     if (!actions.some((a) => a === "s3:*" || a === "*")) return false;
@@ -118,7 +167,7 @@ function deniesInsecureTransport(statement: Record<string, any>, bucketArn: stri
     return coversObjects && coversBucket && bool !== undefined && String(bool["aws:SecureTransport"]) === "false";
 }
 
-export const s3TlsOnly = definePolicy({
+const s3TlsOnly = definePolicy({
     name: "s3-tls-only-policy",
     description: "S3 bucket policies deny requests that do not use TLS (FSBP S3.5; cdk-nag AwsSolutions-S10).",
     severity: "high",
@@ -132,9 +181,10 @@ export const s3TlsOnly = definePolicy({
     },
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
-            const arn = String(bucket.props.arn ?? `arn:aws:s3:::${bucket.props.bucket}`);
+            const props = propsOf<BucketProps>(bucket);
+            const arn = String(props.arn ?? `arn:aws:s3:::${props.bucket}`);
             const ok = attached(TYPES.bucketPolicy).some((p) =>
-                statementsOf(p.props.policy).some((s) => deniesInsecureTransport(s as Record<string, any>, arn)),
+                statementsOf(propsOf<BucketPolicyProps>(p).policy).some((s) => deniesInsecureTransport(s, arn)),
             );
             if (!ok)
                 report(
@@ -146,7 +196,7 @@ export const s3TlsOnly = definePolicy({
     },
 });
 
-export const s3BucketOwnerEnforced = definePolicy({
+const s3BucketOwnerEnforced = definePolicy({
     name: "s3-bucket-owner-enforced",
     description: "S3 buckets disable ACLs with the BucketOwnerEnforced object ownership setting (FSBP S3.12).",
     severity: "medium",
@@ -158,9 +208,7 @@ export const s3BucketOwnerEnforced = definePolicy({
         forEachBucket(args, (bucket, attached) => {
             if (
                 !attached(TYPES.bucketOwnership).some(
-                    (o) =>
-                        (o.props.rule as { objectOwnership?: string } | undefined)?.objectOwnership ===
-                        "BucketOwnerEnforced",
+                    (o) => propsOf<BucketOwnershipControlsProps>(o).rule?.objectOwnership === "BucketOwnerEnforced",
                 )
             ) {
                 report(reportViolation, bucket, "ACLs are not disabled (no BucketOwnerEnforced ownership controls)");
@@ -169,7 +217,7 @@ export const s3BucketOwnerEnforced = definePolicy({
     },
 });
 
-export const s3AccessLogging = definePolicy({
+const s3AccessLogging = definePolicy({
     name: "s3-access-logging",
     description:
         "S3 buckets deliver server access logs to a log bucket (FSBP S3.9; cdk-nag AwsSolutions-S1). Log target buckets themselves are exempt.",
@@ -191,7 +239,7 @@ export const s3AccessLogging = definePolicy({
     },
 });
 
-export const s3Versioning = definePolicy({
+const s3Versioning = definePolicy({
     name: "s3-versioning",
     description:
         "S3 buckets keep object versions (versioning Enabled) so data can be recovered (NIST S3.14; platform rule for data zones).",
@@ -207,7 +255,7 @@ export const s3Versioning = definePolicy({
         forEachBucket(args, (bucket, attached) => {
             if (
                 !attached(TYPES.bucketVersioning).some(
-                    (v) => (v.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
+                    (v) => propsOf<BucketVersioningProps>(v).versioningConfiguration?.status === "Enabled",
                 )
             ) {
                 report(reportViolation, bucket, "versioning is not enabled");
@@ -216,7 +264,8 @@ export const s3Versioning = definePolicy({
     },
 });
 
-export const s3Policies = [
+/** Policies of this service (see policies/README.md for the coverage table). */
+export const s3Policies: CdpPolicy[] = [
     s3BucketSseKmsCmk,
     s3PublicAccessBlock,
     s3TlsOnly,

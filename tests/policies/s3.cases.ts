@@ -4,6 +4,8 @@ import { createSecureBucket } from "../../components/storage/secure-bucket";
 import { DEFAULT_ZONE_LIFECYCLES } from "../../model/lifecycle";
 import { key, lake, type PolicyCase } from "./kit";
 
+/** Cases of the S3 rules (rules/s3.ts). */
+
 /** A bucket that satisfies every S3 rule except the ones `omit` drops, on the data lake's log bucket. */
 function bucketMissing(
     p: aws.Provider,
@@ -134,6 +136,20 @@ export const cases: PolicyCase[] = [
         compliant: (p) => void lake(p),
     },
     {
+        policy: "s3-bucket-sse-kms-cmk",
+        title: "deprecated BucketV2 family is matched too",
+        violating: (p) => {
+            lake(p);
+            const b = new aws.s3.BucketV2("legacy", {}, { provider: p });
+            new aws.s3.BucketServerSideEncryptionConfigurationV2(
+                "legacy",
+                { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+                { provider: p },
+            );
+        },
+        compliant: (p) => void lake(p),
+    },
+    {
         policy: "s3-public-access-block",
         title: "bucket without a public access block",
         violating: (p) => bucketMissing(p, "pab"),
@@ -162,78 +178,5 @@ export const cases: PolicyCase[] = [
         title: "bucket without versioning",
         violating: (p) => bucketMissing(p, "versioning"),
         compliant: compliantBucket,
-    },
-    {
-        policy: "s3-bucket-sse-kms-cmk",
-        title: "deprecated BucketV2 family is matched too",
-        violating: (p) => {
-            lake(p);
-            const b = new aws.s3.BucketV2("legacy", {}, { provider: p });
-            new aws.s3.BucketServerSideEncryptionConfigurationV2(
-                "legacy",
-                { bucket: b.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-                { provider: p },
-            );
-        },
-        compliant: (p) => void lake(p),
-    },
-    {
-        policy: "kms-key-rotation",
-        title: "key without rotation",
-        violating: (p) => void new aws.kms.Key("norotate", { enableKeyRotation: false }, { provider: p }),
-        compliant: (p) => void key(p),
-    },
-    {
-        policy: "kms-key-deletion-window",
-        title: "deletion window below the minimum",
-        violating: (p) =>
-            void new aws.kms.Key("short", { enableKeyRotation: true, deletionWindowInDays: 5 }, { provider: p }),
-        compliant: (p) =>
-            void new aws.kms.Key("short", { enableKeyRotation: true, deletionWindowInDays: 7 }, { provider: p }),
-    },
-    {
-        policy: "kms-key-policy-not-public",
-        title: "key policy open to everyone",
-        violating: (p) =>
-            void new aws.kms.Key(
-                "public",
-                {
-                    enableKeyRotation: true,
-                    policy: JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "Open",
-                                Effect: "Allow",
-                                Principal: { AWS: "*" },
-                                Action: "kms:Decrypt",
-                                Resource: "*",
-                            },
-                        ],
-                    }),
-                },
-                { provider: p },
-            ),
-        compliant: (p) =>
-            void new aws.kms.Key(
-                "public",
-                {
-                    enableKeyRotation: true,
-                    policy: JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "OrgOnly",
-                                Effect: "Allow",
-                                Principal: { AWS: "*" },
-                                Action: "kms:Decrypt",
-                                Resource: "*",
-                                Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
-                            },
-                        ],
-                    }),
-                },
-                { provider: p },
-            ),
     },
 ];

@@ -1,0 +1,357 @@
+import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { propsOf } from "../lib/props";
+import { asList, type Statement, statementLabel, statementsOf } from "../lib/stack";
+import { TYPES } from "../lib/types";
+
+/**
+ * IAM identity policies: no wildcard actions, no account-wide resources on data and KMS services, no AWS-managed
+ * administrator policies. Documents are matched by pattern (statement by statement), not evaluated with IAM semantics.
+ */
+
+/** Resources holding identity-policy documents (never trust policies: a role's assumeRolePolicy is not inspected). */
+const IDENTITY_POLICY_TYPES: readonly string[] = [
+    ...TYPES.iamPolicy,
+    ...TYPES.iamRolePolicy,
+    ...TYPES.iamRole,
+    ...TYPES.iamUserPolicy,
+    ...TYPES.iamGroupPolicy,
+];
+
+/** The props of the resources holding identity-policy documents. */
+interface IdentityPolicyProps {
+    /** Policy, RolePolicy, UserPolicy, GroupPolicy: the document. */
+    policy?: unknown;
+    /** Role: its inline policies (its assumeRolePolicy is a trust policy, not read). */
+    inlinePolicies?: Array<{ name?: string; policy?: unknown } | undefined>;
+}
+
+/** The props iam-no-aws-managed-admin reads (policy attachments, exclusive attachments, a role's managedPolicyArns). */
+interface AttachmentProps {
+    policyArn?: string;
+    policyArns?: string[];
+    managedPolicyArns?: string[];
+}
+
+/** The identity-policy documents of a resource, each with a label for messages. */
+function identityDocuments(type: string, props: IdentityPolicyProps): Array<{ where: string; document: unknown }> {
+    if (isType(type, TYPES.iamRole)) {
+        const inline = Array.isArray(props.inlinePolicies) ? props.inlinePolicies : [];
+        return inline.map((p, i) => ({
+            where: `inlinePolicies[${i}]${p?.name ? ` (${p.name})` : ""}`,
+            document: p?.policy,
+        }));
+    }
+    return isType(type, IDENTITY_POLICY_TYPES) ? [{ where: "policy", document: props.policy }] : [];
+}
+
+/** Runs `check` on every Allow statement of every identity-policy document of the resource. */
+function forEachAllowStatement(
+    args: ResourceValidationArgs,
+    reportViolation: ReportViolation,
+    check: (statement: Statement, label: string) => string | undefined,
+): void {
+    for (const { where, document } of identityDocuments(args.type, propsOf<IdentityPolicyProps>(args))) {
+        statementsOf(document).forEach((s, i) => {
+            if (s.Effect !== "Allow") return;
+            const problem = check(s, statementLabel(s, i));
+            if (problem) reportViolation(`${args.name}: ${where}: ${problem}`);
+        });
+    }
+}
+
+/** `*`, `*:...` or `<service>:*`: an action pattern that grants every action of one service or of all services. */
+function isFullWildcardAction(action: string): boolean {
+    const a = action.trim();
+    if (a === "*") return true;
+    const colon = a.indexOf(":");
+    if (colon < 0) return false;
+    const service = a.slice(0, colon);
+    const name = a.slice(colon + 1);
+    return service === "*" || /^\*+$/.test(name);
+}
+
+const iamNoWildcardAction = definePolicy({
+    name: "iam-no-wildcard-action",
+    description:
+        'IAM identity policies (managed policies, role/user/group inline policies and a role\'s inlinePolicies) allow no "*" action and no "<service>:*" service wildcard, and no Allow with NotAction (FSBP IAM.1, IAM.21; cdk-nag AwsSolutions-IAM5). Deny statements may use wildcards.',
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'In the policy document (policy of aws.iam.Policy / RolePolicy / UserPolicy / GroupPolicy, or inlinePolicies[].policy of aws.iam.Role) list the specific actions the workload calls (e.g. "s3:GetObject", "kms:Decrypt") instead of "*" or "<service>:*", and replace Allow + NotAction with an explicit Action list. The component helpers (s3AccessStatements) build least-privilege statements.',
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP IAM.1", "FSBP IAM.21", "cdk-nag AwsSolutions-IAM5"],
+        inspects: [...IDENTITY_POLICY_TYPES],
+    },
+    validateResource: (args, reportViolation) => {
+        if (!isType(args.type, IDENTITY_POLICY_TYPES)) return;
+        forEachAllowStatement(args, reportViolation, (s, label) => {
+            if (s.NotAction !== undefined) {
+                return `${label} allows NotAction ${JSON.stringify(s.NotAction)}, i.e. every other action of every service`;
+            }
+            const wild = asList(s.Action).filter(isFullWildcardAction);
+            return wild.length
+                ? `${label} allows wildcard action${wild.length > 1 ? "s" : ""} ${wild.map((a) => `"${a}"`).join(", ")}`
+                : undefined;
+        });
+    },
+});
+
+/** Services whose data (or keys) must never be granted on every resource of the account. */
+const DATA_SERVICES = [
+    "s3",
+    "kms",
+    "dynamodb",
+    "kinesis",
+    "firehose",
+    "glue",
+    "lakeformation",
+    "secretsmanager",
+    "sqs",
+    "sns",
+    "redshift-data",
+    "athena",
+    "dax",
+] as const;
+
+/**
+ * Actions of those services that support no resource-level permission, so that AWS requires `"Resource": "*"` for
+ * them, and that grant no access to data or key material by themselves.
+ *
+ * Decisions:
+ * - kms:CreateKey is exempt: it cannot be scoped to a resource (constrain it with aws:RequestTag / kms:KeySpec
+ *   conditions instead) and gives no access to existing keys. kms:Decrypt, ReEncryptFrom, GenerateDataKey... are
+ *   never exempt (FSBP KMS.1/KMS.2).
+ * - Lake Formation actions have no resource-level permissions at all (Lake Formation grants decide what they reach).
+ *   Its data-access (GetDataAccess), metadata, query-planning and transaction actions are exempt; its
+ *   permission-administration actions (GrantPermissions, RevokePermissions, PutDataLakeSettings, RegisterResource,
+ *   CreateLFTag...) are not: a custom policy granting them on "*" is flagged. Lake Formation administrators get
+ *   them from their admin role (or a stack lists them in `additionalExemptActions`, a reviewed decision).
+ * - Partial wildcards (`s3:List*`) are never exempt, even when they would only match exempt actions.
+ */
+const RESOURCE_STAR_EXEMPT_ACTIONS: readonly string[] = [
+    // S3: account-level listings
+    "s3:ListAllMyBuckets",
+    "s3:GetAccountPublicAccessBlock",
+    "s3:ListAccessPoints",
+    "s3:ListStorageLensConfigurations",
+    "s3:ListJobs",
+    // KMS: listings and key creation
+    "kms:CreateKey",
+    "kms:ListAliases",
+    "kms:ListKeys",
+    "kms:GenerateRandom",
+    "kms:DescribeCustomKeyStores",
+    "kms:ListRetirableGrants",
+    // DynamoDB / DAX: account-level listings and limits
+    "dynamodb:ListTables",
+    "dynamodb:ListBackups",
+    "dynamodb:ListGlobalTables",
+    "dynamodb:ListStreams",
+    "dynamodb:ListExports",
+    "dynamodb:ListImports",
+    "dynamodb:ListContributorInsights",
+    "dynamodb:DescribeLimits",
+    "dynamodb:DescribeEndpoints",
+    "dynamodb:DescribeReservedCapacity",
+    "dynamodb:DescribeReservedCapacityOfferings",
+    "dax:DescribeDefaultParameters",
+    "dax:DescribeParameterGroups",
+    "dax:DescribeParameters",
+    "dax:DescribeSubnetGroups",
+    "dax:DescribeEvents",
+    // Kinesis / Firehose
+    "kinesis:ListStreams",
+    "kinesis:DescribeLimits",
+    "firehose:ListDeliveryStreams",
+    // Glue: listings and security configurations
+    "glue:ListJobs",
+    "glue:ListCrawlers",
+    "glue:ListTriggers",
+    "glue:ListWorkflows",
+    "glue:GetCrawlerMetrics",
+    "glue:GetClassifiers",
+    "glue:GetSecurityConfiguration",
+    "glue:GetSecurityConfigurations",
+    // Lake Formation: data access (vended credentials) and metadata, governed by Lake Formation grants
+    "lakeformation:GetDataAccess",
+    "lakeformation:GetResourceLFTags",
+    "lakeformation:GetLFTag",
+    "lakeformation:ListLFTags",
+    "lakeformation:SearchDatabasesByLFTags",
+    "lakeformation:SearchTablesByLFTags",
+    "lakeformation:GetDataLakeSettings",
+    "lakeformation:ListPermissions",
+    "lakeformation:ListResources",
+    "lakeformation:DescribeResource",
+    "lakeformation:StartQueryPlanning",
+    "lakeformation:GetQueryState",
+    "lakeformation:GetQueryStatistics",
+    "lakeformation:GetWorkUnits",
+    "lakeformation:GetWorkUnitResults",
+    "lakeformation:StartTransaction",
+    "lakeformation:CommitTransaction",
+    "lakeformation:CancelTransaction",
+    "lakeformation:ExtendTransaction",
+    "lakeformation:DescribeTransaction",
+    "lakeformation:GetTableObjects",
+    // Secrets Manager: listings (BatchGetSecretValue also needs secretsmanager:GetSecretValue on each secret)
+    "secretsmanager:ListSecrets",
+    "secretsmanager:GetRandomPassword",
+    "secretsmanager:BatchGetSecretValue",
+    // SQS / SNS listings
+    "sqs:ListQueues",
+    "sns:ListTopics",
+    "sns:ListSubscriptions",
+    // Redshift Data API: statement actions are scoped to the caller's own statements, not to a resource
+    "redshift-data:DescribeStatement",
+    "redshift-data:GetStatementResult",
+    "redshift-data:GetStatementResultV2",
+    "redshift-data:CancelStatement",
+    "redshift-data:ListStatements",
+    // Athena listings
+    "athena:ListWorkGroups",
+    "athena:ListEngineVersions",
+    "athena:ListDataCatalogs",
+];
+
+/**
+ * True when `resource` is every resource of the account: `"*"`, or an ARN whose resource part is a wildcard for the
+ * whole resource type (`arn:aws:s3:::*`, `arn:aws:s3:::*\/*`, `...:key/*`, `...:table/*`, `...:secret:*`, `...:*`).
+ * Name-prefix patterns (`arn:aws:s3:::cdp-raw-*`, `...:table/cdp_*`) scope by naming convention and are accepted.
+ */
+function isAccountWideResource(resource: string): boolean {
+    const r = resource.trim();
+    if (r === "*" || r === "arn:*") return true;
+    const parts = r.split(":");
+    if (parts.length < 6 || parts[0] !== "arn") return /^\*/.test(r);
+    const service = parts[2];
+    const rest = parts.slice(5).join(":");
+    if (service === "*") return true;
+    if (service === "s3") return rest.startsWith("*");
+    return /^([A-Za-z0-9_-]+[/:])?\*([/:].*)?$/.test(rest);
+}
+
+function serviceOf(action: string): string {
+    const colon = action.indexOf(":");
+    return colon < 0 ? action.toLowerCase() : action.slice(0, colon).toLowerCase();
+}
+
+const iamNoWildcardResourceDataKms = definePolicy({
+    name: "iam-no-wildcard-resource-data-kms",
+    description:
+        'IAM identity policies do not allow actions of data or KMS services (s3, kms, dynamodb, kinesis, firehose, glue, lakeformation, secretsmanager, sqs, sns, redshift-data, athena, dax) on "*" or on an account-wide ARN wildcard (arn:aws:s3:::*, key/*, table/*...), nor with NotResource (FSBP KMS.1, KMS.2 for kms:Decrypt/ReEncryptFrom; cdk-nag AwsSolutions-IAM5; platform rule for the other services). Actions AWS only authorises on "*" and that reach no data (s3:ListAllMyBuckets, kms:ListAliases, kms:CreateKey, lakeformation:GetDataAccess, redshift-data statement calls...) are exempt; conditions do not exempt a statement.',
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'In the policy document list the ARNs the workload uses (the bucket ARN and bucket ARN + "/*", the KmsKey keyArn, the table/stream/queue/secret ARN) instead of "*" or an account-wide wildcard; keep "*" only for the exempt listing actions, in a statement of their own. An unavoidable unscoped action can be added to this policy\'s additionalExemptActions.',
+    configSchema: {
+        properties: {
+            additionalExemptActions: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description:
+                    'Exact actions (service:Action) accepted on "*" besides the built-in list of actions without resource-level permissions.',
+            },
+        },
+    },
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP KMS.1", "FSBP KMS.2", "cdk-nag AwsSolutions-IAM5", "platform rule"],
+        inspects: [...IDENTITY_POLICY_TYPES],
+    },
+    validateResource: (args, reportViolation) => {
+        if (!isType(args.type, IDENTITY_POLICY_TYPES)) return;
+        const extra = args.getConfig<{ additionalExemptActions?: string[] }>().additionalExemptActions ?? [];
+        const exempt = new Set([...RESOURCE_STAR_EXEMPT_ACTIONS, ...extra].map((a) => a.toLowerCase()));
+        const services: readonly string[] = DATA_SERVICES;
+        forEachAllowStatement(args, reportViolation, (s, label) => {
+            const wideResources = asList(s.Resource).filter(isAccountWideResource);
+            const notResource = s.NotResource;
+            if (wideResources.length === 0 && notResource === undefined) return undefined;
+            const actions = s.NotAction !== undefined ? ["(NotAction: every other action)"] : asList(s.Action);
+            const offending = actions.filter((a) => {
+                if (a.startsWith("(NotAction")) return true;
+                const service = serviceOf(a);
+                if (service === "*" || a.trim() === "*") return true;
+                if (!services.includes(service)) return false;
+                return a.includes("*") || a.includes("?") || !exempt.has(a.toLowerCase());
+            });
+            if (offending.length === 0) return undefined;
+            const on =
+                notResource !== undefined
+                    ? `NotResource ${JSON.stringify(notResource)}`
+                    : wideResources.map((r) => `"${r}"`).join(", ");
+            return `${label} allows ${offending.map((a) => (a.startsWith("(") ? a : `"${a}"`)).join(", ")} on ${on} (every resource of the account)`;
+        });
+    },
+});
+
+/** AWS-managed policies that grant administrator or IAM-administrator rights. */
+const DEFAULT_DENIED_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+
+/** The AWS-managed policy name of `arn` (any partition, any path), or undefined when it is not AWS-managed. */
+function awsManagedPolicyName(arn: unknown): string | undefined {
+    if (typeof arn !== "string") return undefined;
+    const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn.trim());
+    return m?.[1];
+}
+
+const ATTACHMENT_TYPES: readonly string[] = [
+    ...TYPES.iamRolePolicyAttachment,
+    ...TYPES.iamPolicyAttachment,
+    ...TYPES.iamUserPolicyAttachment,
+    ...TYPES.iamGroupPolicyAttachment,
+    ...TYPES.iamRolePolicyAttachmentsExclusive,
+    ...TYPES.iamUserPolicyAttachmentsExclusive,
+    ...TYPES.iamGroupPolicyAttachmentsExclusive,
+    ...TYPES.iamRole,
+];
+
+const iamNoAwsManagedAdmin = definePolicy({
+    name: "iam-no-aws-managed-admin",
+    description:
+        "No role, user or group gets the AWS-managed AdministratorAccess, PowerUserAccess or IAMFullAccess policy (any partition), whether through a policy attachment resource or a role's managedPolicyArns (cdk-nag AwsSolutions-IAM4; FSBP IAM.1).",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Remove the attachment (aws.iam.RolePolicyAttachment / PolicyAttachment / UserPolicyAttachment / GroupPolicyAttachment, the *PolicyAttachmentsExclusive policyArns entry, or the aws.iam.Role managedPolicyArns entry) and attach a customer-managed aws.iam.Policy listing the specific actions and resources the principal needs.",
+    configSchema: {
+        properties: {
+            deniedPolicies: {
+                type: "array",
+                items: { type: "string" },
+                default: DEFAULT_DENIED_MANAGED_POLICIES,
+                description:
+                    "Names of AWS-managed policies (arn:<partition>:iam::aws:policy/<name>) that must not be attached.",
+            },
+        },
+    },
+    cdp: {
+        concern: "governance",
+        controls: ["cdk-nag AwsSolutions-IAM4", "FSBP IAM.1"],
+        inspects: [...ATTACHMENT_TYPES],
+    },
+    validateResource: (args, reportViolation) => {
+        if (!isType(args.type, ATTACHMENT_TYPES)) return;
+        const denied =
+            args.getConfig<{ deniedPolicies?: string[] }>().deniedPolicies ?? DEFAULT_DENIED_MANAGED_POLICIES;
+        const props = propsOf<AttachmentProps>(args);
+        const [property, arns] = isType(args.type, TYPES.iamRole)
+            ? ["managedPolicyArns", asList(props.managedPolicyArns)]
+            : props.policyArns !== undefined
+              ? ["policyArns", asList(props.policyArns)]
+              : ["policyArn", asList(props.policyArn)];
+        for (const arn of arns) {
+            const name = awsManagedPolicyName(arn);
+            if (name && denied.includes(name)) {
+                reportViolation(`${args.name}: ${property} attaches the AWS-managed ${name} policy (${arn})`);
+            }
+        }
+    },
+});
+
+/** Policies of this service (see policies/README.md for the coverage table). */
+export const iamPolicies: CdpPolicy[] = [iamNoWildcardAction, iamNoWildcardResourceDataKms, iamNoAwsManagedAdmin];

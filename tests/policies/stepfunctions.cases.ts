@@ -1,0 +1,54 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { encryptedLogGroup, key, serviceRole, type PolicyCase } from "./kit";
+
+/** Cases of the Step Functions rules (rules/stepfunctions.ts). */
+
+type MachineFlaw = "none" | "level-error" | "no-destination" | "no-tracing";
+
+/** A state machine with a KMS-encrypted log group with retention, logging ALL, X-Ray — minus `flaw`. */
+function stateMachine(p: aws.Provider, flaw: MachineFlaw = "none"): void {
+    const cmk = key(p);
+    const logs = encryptedLogGroup(p, "machine", cmk);
+    const role = serviceRole(p, "machine", "states.amazonaws.com");
+    new aws.sfn.StateMachine(
+        "machine",
+        {
+            roleArn: role.arn,
+            definition: JSON.stringify({ StartAt: "Done", States: { Done: { Type: "Pass", End: true } } }),
+            encryptionConfiguration: {
+                type: "CUSTOMER_MANAGED_KMS_KEY",
+                kmsKeyId: cmk.keyArn,
+                kmsDataKeyReusePeriodSeconds: 300,
+            },
+            loggingConfiguration: {
+                level: flaw === "level-error" ? "ERROR" : "ALL",
+                includeExecutionData: true,
+                ...(flaw === "no-destination" ? {} : { logDestination: pulumi.interpolate`${logs.arn}:*` }),
+            },
+            ...(flaw === "no-tracing" ? {} : { tracingConfiguration: { enabled: true } }),
+        },
+        { provider: p },
+    );
+}
+
+export const cases: PolicyCase[] = [
+    {
+        policy: "stepfunctions-logging-xray",
+        title: "state machine logging ERROR only",
+        violating: (p) => stateMachine(p, "level-error"),
+        compliant: (p) => stateMachine(p),
+    },
+    {
+        policy: "stepfunctions-logging-xray",
+        title: "state machine without a log destination",
+        violating: (p) => stateMachine(p, "no-destination"),
+        compliant: (p) => stateMachine(p),
+    },
+    {
+        policy: "stepfunctions-logging-xray",
+        title: "state machine without X-Ray tracing",
+        violating: (p) => stateMachine(p, "no-tracing"),
+        compliant: (p) => stateMachine(p),
+    },
+];
