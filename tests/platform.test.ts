@@ -37,6 +37,41 @@ describe("platform stacks", () => {
         }
     });
 
+    it("create one AccountBaseline per distinct account, holding that account's Lake Formation and API logging role", () => {
+        for (const doc of [dev, prod]) {
+            const baselines = ofType(doc, "cdp:baseline:AccountBaseline");
+            const accounts = new Set(doc.resources.filter((r) => r.custom && r.account).map((r) => r.account));
+            expect(baselines.map((b) => b.account).sort()).to.deep.equal([...accounts].sort());
+            for (const type of [
+                "aws:lakeformation/dataLakeSettings:DataLakeSettings",
+                "aws:apigateway/account:Account",
+            ]) {
+                const perAccount = ofType(doc, type).map((r) => r.account);
+                expect(new Set(perAccount).size, `${doc.stack}: one ${type} per account`).to.equal(perAccount.length);
+                for (const r of ofType(doc, type)) {
+                    const baseline = baselines.find((b) => descendants(doc, b.urn).some((d) => d.urn === r.urn));
+                    expect(baseline, `${r.urn} belongs to a baseline`).to.not.equal(undefined);
+                }
+            }
+        }
+    });
+
+    it("create every Glue database and table after its account's Lake Formation settings", () => {
+        for (const doc of [dev, prod]) {
+            const settings = ofType(doc, "aws:lakeformation/dataLakeSettings:DataLakeSettings");
+            const catalog = [
+                ...ofType(doc, "aws:glue/catalogDatabase:CatalogDatabase"),
+                ...ofType(doc, "aws:glue/catalogTable:CatalogTable"),
+            ];
+            expect(catalog.length).to.be.greaterThan(3);
+            for (const r of catalog) {
+                const own = settings.find((s) => s.account === r.account);
+                expect(own, `${r.urn}: Lake Formation settings in account ${r.account}`).to.not.equal(undefined);
+                expect(r.dependencies, `${r.urn} depends on ${own!.urn}`).to.include(own!.urn);
+            }
+        }
+    });
+
     it("plan without errors", () => {
         expect(dev.errors).to.deep.equal([]);
         expect(prod.errors).to.deep.equal([]);
