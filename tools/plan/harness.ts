@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
-import { resetAwsContextCache } from "../../components/shared/context";
 import { PlanMocks } from "./mocks";
 
 // Internal SDK modules the harness drives, as the Pulumi language host does.
@@ -204,7 +203,6 @@ const RUNTIME_PREFIX = /^(warning|error|info): \[runtime\] /;
  */
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const mocks = new PlanMocks(options.defaultRegion ?? options.config["aws:region"] ?? "us-east-1");
-    resetAwsContextCache();
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, true);
     const monitor = new RecordingMonitor(mocks, new Set(options.disableDefaultProviders ?? []));
     sdkState.getStore().settings.monitor = monitor;
