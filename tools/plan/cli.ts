@@ -15,6 +15,7 @@ import { platformPacks } from "./packs";
 import { evaluatePolicies } from "./policy";
 import { renderPlan } from "./render";
 import { loadEngineConfig, PlanInputError, readProject } from "./stack-config";
+import { registerTypeScript } from "./typescript";
 
 export const EXIT_OK = 0;
 export const EXIT_POLICY_VIOLATION = 1;
@@ -89,7 +90,7 @@ export function parseArgs(argv: string[]): CliArgs {
 /** The platform repository root (where its package.json and Pulumi.yaml are). */
 export const repoRoot = (): string => packageRoot(__dirname);
 
-/** The module to load for a program directory, registering ts-node for TypeScript programs. */
+/** The module to load for a program directory, registering the TypeScript loader for TypeScript programs. */
 function programEntry(dir: string): string {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new PlanInputError(`--program ${dir}: not a directory`);
@@ -105,8 +106,7 @@ function programEntry(dir: string): string {
         );
     if (entry.endsWith(".ts")) {
         // Transpile only, as `pulumi up` does when the project sets noCheck; type errors are the build's job.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require("ts-node").register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+        registerTypeScript(dir);
     }
     return path.resolve(entry);
 }

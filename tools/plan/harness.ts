@@ -2,12 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
 import { PlanMocks } from "./mocks";
+import { sourceMappedStack } from "./typescript";
 
 // Internal SDK modules the harness drives, as the Pulumi language host does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const sdkState = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: unknown } } };
+const sdkState = require("@pulumi/pulumi/runtime/state") as {
+    getStore(): { settings: { monitor: unknown }; leakCandidates: Set<Promise<unknown>> };
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkDebuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+    debugPromiseLeaks: boolean;
+    debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as {
     specialSigKey: string;
@@ -195,6 +203,38 @@ async function runProgram(program: PlanOptions["program"]): Promise<unknown> {
     return main ? main() : loaded;
 }
 
+/**
+ * Swaps the SDK's `debuggablePromise` for one that tracks pending promises the same way (the leak check at exit still
+ * works) without the debugging annotations: the original captures and formats a stack trace (`new Error().stack`)
+ * and defines three properties on every promise the SDK creates, some 70 per cloud resource, for a report printed
+ * only with `PULUMI_DEBUG_PROMISE_LEAKS` (then the original stays). Those costs made the plan's time and memory per
+ * resource grow with the program's size. The promise chain is the original's, so resolution order, and with it the
+ * plan, is unchanged. Returns the function that restores the original.
+ */
+function withLeanPromiseTracking(): () => void {
+    const original = sdkDebuggable.debuggablePromise;
+    if (sdkDebuggable.debugPromiseLeaks) return () => {};
+    // The original installs the SDK's exit-time leak report on first use: let it do that once.
+    void original(Promise.resolve(), "offline plan");
+    sdkDebuggable.debuggablePromise = <T>(p: Promise<T>) => {
+        const pending = sdkState.getStore().leakCandidates;
+        pending.add(p);
+        return p
+            .then((value) => {
+                pending.delete(p);
+                return value;
+            })
+            .catch((err) => {
+                pending.delete(p);
+                err.promise = p;
+                throw err;
+            });
+    };
+    return () => {
+        sdkDebuggable.debuggablePromise = original;
+    };
+}
+
 const RUNTIME_PREFIX = /^(warning|error|info): \[runtime\] /;
 
 /**
@@ -228,6 +268,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
+    const restorePromiseTracking = withLeanPromiseTracking();
     const started = performance.now();
     try {
         try {
@@ -239,6 +280,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         // Let any rejection raised by the last RPCs surface before the run is judged.
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
+        restorePromiseTracking();
         process.off("unhandledRejection", onRejection);
         Object.assign(console, original);
     }
@@ -249,7 +291,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         const message = pulumi.RunError.isInstance(failure as Error)
             ? (failure as Error).message
             : failure instanceof Error
-              ? (failure.stack ?? failure.message)
+              ? sourceMappedStack(failure.stack ?? failure.message)
               : String(failure);
         if (!monitor.errors.some((e) => message.includes(e)) && !errors.includes(message)) {
             errors.push(message);
