@@ -1,4 +1,4 @@
-import type { Policies } from "@pulumi/policy";
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { performance } from "node:perf_hooks";
 import type { PlanResult, PlannedResource } from "./harness";
 
@@ -33,7 +33,8 @@ interface AnalyzeResponse {
 export interface OfflinePack {
     name: string;
     version: string;
-    enforcementLevel: "advisory" | "mandatory";
+    /** The pack's default level (each policy may set its own). */
+    enforcementLevel: EnforcementLevel;
     policies: Policies;
 }
 
