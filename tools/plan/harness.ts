@@ -203,35 +203,36 @@ async function runProgram(program: PlanOptions["program"]): Promise<unknown> {
     return main ? main() : loaded;
 }
 
+/** Shared reactions, so the chain below allocates no closure per promise. */
+const passValue = <T>(value: T): T => value;
+const passError = (err: unknown): never => {
+    throw err;
+};
+
 /**
- * Swaps the SDK's `debuggablePromise` for one that tracks pending promises the same way (the leak check at exit still
- * works) without the debugging annotations: the original captures and formats a stack trace (`new Error().stack`)
- * and defines three properties on every promise the SDK creates, some 70 per cloud resource, for a report printed
- * only with `PULUMI_DEBUG_PROMISE_LEAKS` (then the original stays). Those costs made the plan's time and memory per
- * resource grow with the program's size. The promise chain is the original's, so resolution order, and with it the
- * plan, is unchanged. Returns the function that restores the original.
+ * Swaps the SDK's `debuggablePromise` for a lean one while a plan runs. The original captures and formats a stack
+ * trace (`new Error().stack`, rewritten by source-map-support where installed), defines three properties and adds
+ * two closures to every promise the SDK creates (some 70 per cloud resource), and tracks each in a set, all for the
+ * exit-time leak report; the stack traces and labels are printed only with `PULUMI_DEBUG_PROMISE_LEAKS` (then the
+ * original stays). Those costs made the plan's time and memory per resource grow with the program's size.
+ *
+ * The lean one keeps the original's chain (`then`, then `catch`), so promises settle in the same order and the plan
+ * is unchanged. Instead of every pending promise, the leak report's set holds one marker for the whole run, removed
+ * when the run completes: a program that never completes still gets the SDK's report at exit (which names the
+ * resource registrations left waiting). Returns the function that ends the run's tracking and restores the original.
  */
 function withLeanPromiseTracking(): () => void {
     const original = sdkDebuggable.debuggablePromise;
     if (sdkDebuggable.debugPromiseLeaks) return () => {};
     // The original installs the SDK's exit-time leak report on first use: let it do that once.
     void original(Promise.resolve(), "offline plan");
-    sdkDebuggable.debuggablePromise = <T>(p: Promise<T>) => {
-        const pending = sdkState.getStore().leakCandidates;
-        pending.add(p);
-        return p
-            .then((value) => {
-                pending.delete(p);
-                return value;
-            })
-            .catch((err) => {
-                pending.delete(p);
-                err.promise = p;
-                throw err;
-            });
-    };
+    const pending = sdkState.getStore().leakCandidates;
+    const marker = Promise.resolve();
+    pending.add(marker);
+    sdkDebuggable.debuggablePromise = <T>(p: Promise<T>) => p.then(passValue).catch(passError);
     return () => {
         sdkDebuggable.debuggablePromise = original;
+        pending.delete(marker);
     };
 }
 
