@@ -7,6 +7,7 @@
  *   npm run plan -- --program path/to/project [--stack NAME] [--config key=value ...] [--json FILE]
  *   ... [--policy-pack DIR ...] [--no-policy]
  */
+import "./compile-cache";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../../model/package-root";
@@ -101,7 +102,7 @@ export function parseArgs(argv: string[]): CliArgs {
 export const repoRoot = (): string => packageRoot(__dirname);
 
 /** The module to load for a program directory, registering the TypeScript loader for TypeScript programs. */
-function programEntry(dir: string): string {
+export function programEntry(dir: string): string {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new PlanInputError(`--program ${dir}: not a directory`);
     }
