@@ -236,6 +236,21 @@ function withLeanPromiseTracking(): () => void {
     };
 }
 
+/**
+ * Swaps the SDK's per-resource source position capture for none while a plan runs. For every resource the SDK formats
+ * a full stack trace (`new Error().stack` with no frame limit), parses it and turns each frame into a file URL, for
+ * the `sourcePosition` of the registration, which the engine keeps for its diagnostics; the plan records no source
+ * positions. Returns the function that restores the original.
+ */
+function withoutSourcePositions(): () => void {
+    const resource = pulumi.Resource as unknown as { stackTrace(skip: number): unknown[] };
+    const original = resource.stackTrace;
+    resource.stackTrace = () => [];
+    return () => {
+        resource.stackTrace = original;
+    };
+}
+
 const RUNTIME_PREFIX = /^(warning|error|info): \[runtime\] /;
 
 /**
@@ -270,6 +285,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     const restorePromiseTracking = withLeanPromiseTracking();
+    const restoreSourcePositions = withoutSourcePositions();
     const started = performance.now();
     try {
         try {
@@ -282,6 +298,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
         restorePromiseTracking();
+        restoreSourcePositions();
         process.off("unhandledRejection", onRejection);
         Object.assign(console, original);
     }
