@@ -1,10 +1,13 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Naming } from "../components/shared/naming";
+import { DataLakeZone } from "../components/storage/data-lake-zone";
 import type { PlanDocument } from "../tools/plan/document";
-import { ROOT } from "./helpers/plan";
+import { ofType, planProgram, ROOT } from "./helpers/plan";
 
 const CLI = path.join(ROOT, "dist", "tools", "plan", "cli.js");
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "domain-program");
@@ -249,5 +252,33 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", () => {
         const usage = plan(["--stak", "dev"]);
         expect(usage.code).to.equal(2);
         expect(usage.stderr).to.contain('unknown argument "--stak"');
+    });
+});
+
+describe("plan harness (in-process, several plans one after another)", () => {
+    it("gives each plan its own provider context: a zone on the default provider lands in that plan's region", async () => {
+        const zone = () => {
+            new DataLakeZone("zone", { zone: "raw", naming: new Naming("cdp", "test"), accessLogBucketName: "logs" });
+        };
+        for (const region of ["eu-west-1", "us-west-2", "eu-west-1"]) {
+            const doc = await planProgram(zone, { config: { "aws:region": region } });
+            expect(doc.errors).to.deep.equal([]);
+            const [bucket] = ofType(doc, "aws:s3/bucket:Bucket");
+            expect(bucket.outputs.bucket).to.match(new RegExp(`-${region}$`));
+        }
+    });
+
+    it("restores the SDK's promise tracking and source positions after a plan", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
+        const resource = pulumi.Resource as unknown as { stackTrace: unknown };
+        const before = { promise: debuggable.debuggablePromise, stackTrace: resource.stackTrace };
+        let during: unknown;
+        await planProgram(() => {
+            during = debuggable.debuggablePromise;
+        });
+        if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) expect(during).to.not.equal(before.promise);
+        expect(debuggable.debuggablePromise).to.equal(before.promise);
+        expect(resource.stackTrace).to.equal(before.stackTrace);
     });
 });
