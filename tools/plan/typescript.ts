@@ -8,8 +8,10 @@
  * spent most of its time mapping stack frames. Here the source maps are kept aside and applied only where a person
  * reads a stack trace: the errors the plan reports (`sourceMappedStack`).
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import Module, { SourceMap } from "node:module";
+import * as os from "node:os";
 import * as path from "node:path";
 import type * as TS from "typescript";
 
@@ -17,14 +19,29 @@ import type * as TS from "typescript";
 const sourceMaps = new Map<string, string | SourceMap>();
 let registered = false;
 
-/** The program's compiler options: its nearest tsconfig.json (else the one above the working directory). */
-function compilerOptions(ts: typeof TS, programDir: string): TS.CompilerOptions {
-    const file =
-        ts.findConfigFile(programDir, ts.sys.fileExists) ?? ts.findConfigFile(process.cwd(), ts.sys.fileExists);
+/** The nearest tsconfig.json at or above `dir`. */
+function findConfig(dir: string): string | undefined {
+    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+        const file = path.join(d, "tsconfig.json");
+        if (fs.existsSync(file)) return file;
+        if (path.dirname(d) === d) return undefined;
+    }
+}
+
+/** The program's compiler options from its tsconfig.json (or none), for what Node loads. */
+function compilerOptions(ts: typeof TS, configFile: string | undefined): TS.CompilerOptions {
     let options: TS.CompilerOptions = { target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-    if (file) {
-        const { config } = ts.readConfigFile(file, ts.sys.readFile);
-        options = ts.parseJsonConfigFileContent(config ?? {}, ts.sys, path.dirname(file), undefined, file).options;
+    if (configFile) {
+        const { config } = ts.readConfigFile(configFile, ts.sys.readFile);
+        // Options only: no need to list the project's files.
+        const host = { ...ts.sys, readDirectory: () => [] };
+        options = ts.parseJsonConfigFileContent(
+            config ?? {},
+            host,
+            path.dirname(configFile),
+            undefined,
+            configFile,
+        ).options;
     }
     return {
         ...options,
@@ -41,24 +58,95 @@ function compilerOptions(ts: typeof TS, programDir: string): TS.CompilerOptions 
     };
 }
 
+interface Transpiled {
+    code: string;
+    map?: string;
+}
+
 /**
- * Lets `require` load `.ts` modules of the program in `programDir` (and the TypeScript sources it imports). Idempotent;
- * the hook stays for the life of the process, as modules may be required lazily while the program runs.
+ * Transpiled modules kept on disk (in the OS temp directory), keyed by the TypeScript version, the tsconfig.json text,
+ * the file name and its source: an unchanged program loads without loading the TypeScript compiler. Projects whose
+ * tsconfig.json `extends` another file are not cached (the key would not see a change there).
+ */
+class TranspileCache {
+    private readonly dir = path.join(os.tmpdir(), "cdp-plan-ts-cache");
+    private readonly salt: string | undefined;
+
+    constructor(configFile: string | undefined) {
+        const configText = configFile ? fs.readFileSync(configFile, "utf8") : "";
+        let version: string | undefined;
+        try {
+            const pkg = require.resolve("typescript/package.json");
+            version = (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version?: string }).version;
+        } catch {
+            version = undefined;
+        }
+        // `v1`: the options compilerOptions() adds; change it when they change.
+        this.salt =
+            version && !/"extends"/.test(configText) ? `v1\0${version}\0${configFile}\0${configText}` : undefined;
+    }
+
+    private fileOf(filename: string, source: string): string | undefined {
+        if (this.salt === undefined) return undefined;
+        const key = createHash("sha256").update(this.salt).update("\0").update(filename).update("\0").update(source);
+        return path.join(this.dir, `${key.digest("hex")}.json`);
+    }
+
+    get(filename: string, source: string): Transpiled | undefined {
+        const file = this.fileOf(filename, source);
+        if (!file || !fs.existsSync(file)) return undefined;
+        try {
+            return JSON.parse(fs.readFileSync(file, "utf8")) as Transpiled;
+        } catch {
+            return undefined;
+        }
+    }
+
+    set(filename: string, source: string, value: Transpiled): void {
+        const file = this.fileOf(filename, source);
+        if (!file) return;
+        try {
+            fs.mkdirSync(this.dir, { recursive: true });
+            const tmp = `${file}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, JSON.stringify(value));
+            fs.renameSync(tmp, file);
+        } catch {
+            // A cache that cannot be written only costs the next run a transpile.
+        }
+    }
+}
+
+/**
+ * Lets `require` load `.ts` modules of the program in `programDir` (and the TypeScript sources it imports), with the
+ * program's nearest tsconfig.json (else the one above the working directory). Idempotent; the hook stays for the life
+ * of the process, as modules may be required lazily while the program runs.
  */
 export function registerTypeScript(programDir: string): void {
     if (registered) return;
     registered = true;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require("typescript") as typeof TS;
-    const options = compilerOptions(ts, programDir);
+    const configFile = findConfig(programDir) ?? findConfig(process.cwd());
+    const cache = new TranspileCache(configFile);
+    let compiler: { ts: typeof TS; options: TS.CompilerOptions } | undefined;
+    const transpile = (filename: string, source: string): Transpiled => {
+        if (!compiler) {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const ts = require("typescript") as typeof TS;
+            compiler = { ts, options: compilerOptions(ts, configFile) };
+        }
+        const out = compiler.ts.transpileModule(source, { compilerOptions: compiler.options, fileName: filename });
+        return { code: out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n"), map: out.sourceMapText };
+    };
     const extensions = (Module as unknown as { _extensions: Record<string, (m: Module, file: string) => void> })
         ._extensions;
     extensions[".ts"] = (module: Module, filename: string) => {
         const source = fs.readFileSync(filename, "utf8");
-        const out = ts.transpileModule(source, { compilerOptions: options, fileName: filename });
-        if (out.sourceMapText) sourceMaps.set(filename, out.sourceMapText);
-        const code = out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
-        (module as unknown as { _compile(code: string, file: string): void })._compile(code, filename);
+        let out = cache.get(filename, source);
+        if (!out) {
+            out = transpile(filename, source);
+            cache.set(filename, source, out);
+        }
+        if (out.map) sourceMaps.set(filename, out.map);
+        (module as unknown as { _compile(code: string, file: string): void })._compile(out.code, filename);
     };
 }
 
