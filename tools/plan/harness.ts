@@ -206,6 +206,11 @@ async function runProgram(program: PlanOptions["program"]): Promise<unknown> {
 /** Shared reactions, so the chain below allocates no closure per promise. */
 const passValue = <T>(value: T): T => value;
 const passError = (err: unknown): never => {
+    // The original sets `err.promise`, which on a primitive reason throws a TypeError (strict mode) that propagates
+    // instead: the same here. (On objects the property is not set: nothing reads it.)
+    if (err === null || (typeof err !== "object" && typeof err !== "function")) {
+        (err as { promise?: unknown }).promise = undefined;
+    }
     throw err;
 };
 
