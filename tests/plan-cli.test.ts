@@ -1,10 +1,13 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Naming } from "../components/shared/naming";
+import { DataLakeZone } from "../components/storage/data-lake-zone";
 import type { PlanDocument } from "../tools/plan/document";
-import { ROOT } from "./helpers/plan";
+import { ofType, planProgram, ROOT } from "./helpers/plan";
 
 const CLI = path.join(ROOT, "dist", "tools", "plan", "cli.js");
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "domain-program");
@@ -173,6 +176,75 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", () => {
         expect(JSON.parse(doc.outputs.openApi as string).openapi).to.match(/^3\./);
     });
 
+    it("without --stack, uses the program's only stack file, and names the files when there are several", () => {
+        const file = tmpFile("only.json");
+        const run = plan(["--program", FIXTURE, "--json", file, "--quiet", "--no-policy"]);
+        expect(run.code, run.stderr).to.equal(0);
+        const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+        expect(doc.stack).to.equal("ci");
+        expect(doc.outputs.token).to.equal("[secret]");
+
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdp-stacks-"));
+        for (const f of ["Pulumi.yaml", "Pulumi.ci.yaml", "index.ts"])
+            fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
+        fs.copyFileSync(path.join(FIXTURE, "Pulumi.ci.yaml"), path.join(dir, "Pulumi.qa.yaml"));
+        const several = plan(["--program", dir]);
+        expect(several.code).to.equal(2);
+        expect(several.stderr).to.contain("several stack files (Pulumi.ci.yaml, Pulumi.qa.yaml)");
+        expect(several.stderr).to.contain("--stack ci|qa");
+    });
+
+    it("evaluates the policy packs given with --policy-pack (repeatable) instead of the default", () => {
+        const insecure = path.join(ROOT, "tests", "fixtures", "insecure-program");
+        const pack = path.join(ROOT, "tests", "fixtures", "policy-pack");
+        const file = tmpFile("packs.json");
+        const own = plan(["--program", insecure, "--policy-pack", pack, "--json", file]);
+        // The team's pack is advisory: exit 0, one advisory violation, no guardrails.
+        expect(own.code, own.stderr).to.equal(0);
+        expect(own.stdout).to.match(/Policy violations: 0 mandatory, 1 advisory {2}\(tagging@1\.2\.3\)/);
+        expect(own.stdout).to.match(/ADVISORY .* bucket-has-tags\n {4}resource: .*aws:s3\/bucket:Bucket::naked/);
+        const doc = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+        expect(doc.policy!.packs).to.deep.equal([{ name: "tagging", version: "1.2.3" }]);
+
+        const both = plan(["--program", insecure, "--policy-pack", pack, "--policy-pack", "policies/cdp-guardrails"]);
+        expect(both.code).to.equal(1);
+        expect(both.stdout).to.match(/\d+ mandatory, 1 advisory {2}\(tagging@1\.2\.3, cdp-guardrails@\d+\.\d+\.\d+\)/);
+
+        const missing = plan(["--program", insecure, "--policy-pack", path.join(ROOT, "nowhere")]);
+        expect(missing.code).to.equal(2);
+        expect(missing.stderr).to.contain("--policy-pack");
+        expect(missing.stderr).to.contain("not a directory");
+        const conflicting = plan(["--program", insecure, "--policy-pack", pack, "--no-policy"]);
+        expect(conflicting.code).to.equal(2);
+        expect(conflicting.stderr).to.contain("--no-policy and --policy-pack exclude each other");
+    });
+
+    it("reports a program's bug with its stack trace at the TypeScript source lines", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdp-bug-"));
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            [
+                "interface Zone {",
+                "    name: string;",
+                "}",
+                "",
+                "function upper(zone: Zone | undefined): string {",
+                "    // type-only lines above and below shift the transpiled lines",
+                "    return (zone as Zone).name.toUpperCase();",
+                "}",
+                "",
+                "type Name = string;",
+                "export const name: Name = upper(undefined);",
+                "",
+            ].join("\n"),
+        );
+        const run = plan(["--program", dir]);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.contain("TypeError: Cannot read properties of undefined (reading 'name')");
+        expect(run.stderr).to.contain(`at upper (${path.join(dir, "index.ts")}:7:27)`);
+        expect(run.stderr).to.contain(`(${path.join(dir, "index.ts")}:11:27)`);
+    });
+
     it("exits 2 for an unknown stack or bad arguments, saying what exists", () => {
         const missing = plan(["--stack", "qa"]);
         expect(missing.code).to.equal(2);
@@ -182,5 +254,33 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", () => {
         const usage = plan(["--stak", "dev"]);
         expect(usage.code).to.equal(2);
         expect(usage.stderr).to.contain('unknown argument "--stak"');
+    });
+});
+
+describe("plan harness (in-process, several plans one after another)", () => {
+    it("gives each plan its own provider context: a zone on the default provider lands in that plan's region", async () => {
+        const zone = () => {
+            new DataLakeZone("zone", { zone: "raw", naming: new Naming("cdp", "test"), accessLogBucketName: "logs" });
+        };
+        for (const region of ["eu-west-1", "us-west-2", "eu-west-1"]) {
+            const doc = await planProgram(zone, { config: { "aws:region": region } });
+            expect(doc.errors).to.deep.equal([]);
+            const [bucket] = ofType(doc, "aws:s3/bucket:Bucket");
+            expect(bucket.outputs.bucket).to.match(new RegExp(`-${region}$`));
+        }
+    });
+
+    it("restores the SDK's promise tracking and source positions after a plan", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
+        const resource = pulumi.Resource as unknown as { stackTrace: unknown };
+        const before = { promise: debuggable.debuggablePromise, stackTrace: resource.stackTrace };
+        let during: unknown;
+        await planProgram(() => {
+            during = debuggable.debuggablePromise;
+        });
+        if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) expect(during).to.not.equal(before.promise);
+        expect(debuggable.debuggablePromise).to.equal(before.promise);
+        expect(resource.stackTrace).to.equal(before.stackTrace);
     });
 });

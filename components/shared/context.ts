@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** Where a component's resources land: the account, region and partition of its AWS provider. */
 export interface AwsContext {
@@ -10,8 +10,12 @@ export interface AwsContext {
     readonly dnsSuffix: pulumi.Output<string>;
 }
 
-const byProvider = new WeakMap<object, AwsContext>();
-let forDefaultProvider: AwsContext | undefined;
+/**
+ * Contexts by provider resource; for the default provider, by the deployment's resource monitor (one per `pulumi up`,
+ * a new one per mocked run), so a later deployment in the same process never sees an earlier one's outputs.
+ */
+const cache = new WeakMap<object, AwsContext>();
+const noMonitor = {};
 
 /**
  * The account, region and partition of the AWS provider `resource` inherits, looked up once per provider
@@ -20,7 +24,8 @@ let forDefaultProvider: AwsContext | undefined;
  */
 export function awsContext(resource: pulumi.Resource): AwsContext {
     const provider = resource.getProvider("aws:index/getCallerIdentity:getCallerIdentity");
-    const cached = provider ? byProvider.get(provider) : forDefaultProvider;
+    const key: object = provider ?? pulumi.runtime.getMonitor() ?? noMonitor;
+    const cached = cache.get(key);
     if (cached) {
         return cached;
     }
@@ -34,15 +39,6 @@ export function awsContext(resource: pulumi.Resource): AwsContext {
         partition,
         dnsSuffix: partition.apply((p) => (p === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com")),
     };
-    if (provider) {
-        byProvider.set(provider, context);
-    } else {
-        forDefaultProvider = context;
-    }
+    cache.set(key, context);
     return context;
-}
-
-/** Forgets cached contexts; the offline plan calls it between runs in one process. */
-export function resetAwsContextCache(): void {
-    forDefaultProvider = undefined;
 }

@@ -1,27 +1,46 @@
 /**
- * `npm run bench:plan`: the cost of the offline plan per registered resource against a floor measured in the same
- * run, so machine noise affects both sides alike.
+ * `npm run bench:plan`: does the offline plan stay linear at any scale? Both ways of planning are measured at about
+ * 500 and about 10,000 cloud resources:
  *
- *  - floor:      bare `aws.s3.Bucket` registrations under the same mocks and recorder (compiled JS), as many as the
- *                prod plan registers;
- *  - plan 1×:    the prod stack;
- *  - plan 10×:   the prod stack with ten times the domains (scaling);
+ *  - platform: the platform program (compiled `dist/index.js`) on the prod stack with more business domains, each in
+ *    an account of its own;
+ *  - program:  `--program tools/bench/lake-program` (a TypeScript program loaded as `--program` loads it) with more
+ *    zoned data lakes.
  *
- * Targets: plan/floor ≤ 1.3 and (plan 10× per resource)/(plan 1× per resource) ≤ 1.2. Prints PASS/FAIL; exits 1 on
- * FAIL only with --strict.
+ * Each measurement runs in a fresh process (so its peak resident memory is its own) that first plans a small
+ * instance of the same program (module loading and JIT warm-up stay out of the figure) and then the measured one
+ * (at about 500, the median of five plans: each lasts under a second).
+ * Rounds are interleaved, so drift in machine load hits all alike; figures are medians.
+ *
+ * Targets: per-resource time at 10,000 ≤ 1.2 × per-resource time at 500 (each path); peak resident memory at 10,000
+ * ≤ 100 KB per cloud resource. Prints PASS/FAIL; exits 1 on FAIL only with --strict.
+ *
+ *   npm run bench:plan [-- --rounds N] [--sizes 500,10000] [--strict]
  */
-import * as aws from "@pulumi/aws";
+import "./compile-cache";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { runPlan, type PlanOptions, type PlanResult } from "./harness";
+import { programEntry, repoRoot } from "./cli";
+import { type PlanOptions, type PlanResult, runPlan } from "./harness";
 import { platformPacks } from "./packs";
 import { evaluatePolicies } from "./policy";
-import { repoRoot } from "./cli";
 import { loadEngineConfig } from "./stack-config";
 
+type PlanPath = "platform" | "program";
+const PATHS: readonly PlanPath[] = ["platform", "program"];
+
+/** One measured plan, as a worker reports it. */
 interface Sample {
-    resources: number;
-    ms: number;
-    result: PlanResult;
+    path: PlanPath;
+    target: number;
+    /** Domains (platform) or lakes (program) planned. */
+    units: number;
+    cloud: number;
+    planned: number;
+    planMs: number;
+    policyMs: number;
+    /** Peak resident set of the worker after the plan, KB. */
+    rssKb: number;
 }
 
 function median(values: number[]): number {
@@ -30,99 +49,182 @@ function median(values: number[]): number {
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function measure(options: PlanOptions): Promise<Sample> {
-    const result = await runPlan(options);
-    if (result.errors.length) {
-        throw new Error(`bench run failed: ${result.errors.join("; ")}`);
-    }
-    return { resources: result.resources.length, ms: result.durationMs, result };
-}
+const cloudCount = (r: PlanResult) =>
+    r.resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:")).length;
 
-/** The prod config with `factor`× the domains, each in an account of its own. */
-function scaledConfig(config: Record<string, string>, factor: number): Record<string, string> {
+/** The prod config with `count` business domains (the prod ones, then copies of them, each in its own account). */
+function withDomains(config: Record<string, string>, count: number): Record<string, string> {
     const accounts = JSON.parse(config["cdp:accounts"]) as Record<string, { id: string; roleArn?: string }>;
     const domains = JSON.parse(config["cdp:domains"]) as Array<Record<string, string>>;
     const scaled: Array<Record<string, string>> = [];
-    for (let copy = 0; copy < factor; copy++) {
-        for (const d of domains) {
-            if (copy === 0) {
-                scaled.push(d);
-                continue;
-            }
-            const name = `${d.name}${copy}`;
-            const id = String(900000000000 + scaled.length);
-            accounts[name] = { id, roleArn: `arn:aws:iam::${id}:role/cdp-deployer` };
-            scaled.push({ ...d, name, account: name });
+    for (let i = 0; i < count; i++) {
+        const d = domains[i % domains.length];
+        if (i < domains.length) {
+            scaled.push(d);
+            continue;
         }
+        const name = `${d.name}${Math.floor(i / domains.length)}`;
+        const id = String(900000000000 + i);
+        accounts[name] = { id, roleArn: `arn:aws:iam::${id}:role/cdp-deployer` };
+        scaled.push({ ...d, name, account: name });
     }
     return { ...config, "cdp:accounts": JSON.stringify(accounts), "cdp:domains": JSON.stringify(scaled) };
 }
 
-async function main(): Promise<number> {
-    const strict = process.argv.includes("--strict");
-    const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+/**
+ * How to plan `units` domains or lakes on one path; the smallest unit count and the step that adds one of each kind
+ * (the prod domains differ in size, so the platform grows by all of them at a time).
+ */
+function planFor(which: PlanPath): { options(units: number): PlanOptions; min: number; step: number } {
     const root = repoRoot();
-    const engine = loadEngineConfig(root, "prod");
-    const program = path.join(root, "dist", "index.js");
-    const planOptions = (config: Record<string, string>): PlanOptions => ({
-        project: engine.project,
-        stack: "prod",
-        config,
-        secretKeys: engine.secretKeys,
-        disableDefaultProviders: engine.disableDefaultProviders,
-        program,
-    });
-    const prod = planOptions(engine.config);
-    const prod10 = planOptions(scaledConfig(engine.config, 10));
-    const floorOf = (count: number): PlanOptions => ({
-        project: "floor",
-        stack: "bench",
-        config: {},
-        program: () => {
-            for (let i = 0; i < count; i++) new aws.s3.Bucket(`b${i}`, {});
+    if (which === "platform") {
+        const engine = loadEngineConfig(root, "prod");
+        const program = path.join(root, "dist", "index.js");
+        const domains = (JSON.parse(engine.config["cdp:domains"]) as unknown[]).length;
+        return {
+            min: domains,
+            step: domains,
+            options: (units) => ({
+                project: engine.project,
+                stack: "prod",
+                config: withDomains(engine.config, units),
+                secretKeys: engine.secretKeys,
+                disableDefaultProviders: engine.disableDefaultProviders,
+                program,
+            }),
+        };
+    }
+    const dir = path.join(root, "tools", "bench", "lake-program");
+    const program = programEntry(dir);
+    return {
+        min: 1,
+        step: 1,
+        options: (units) => {
+            const engine = loadEngineConfig(dir, "bench", { lakes: String(units) });
+            return {
+                project: engine.project,
+                stack: "bench",
+                config: engine.config,
+                secretKeys: engine.secretKeys,
+                disableDefaultProviders: engine.disableDefaultProviders,
+                program,
+            };
         },
-    });
+    };
+}
 
-    // Warm up the JIT and module caches on every path.
-    const probe = await measure(prod);
-    const probe10 = await measure(prod10);
-    const floor = floorOf(probe.resources);
-    for (let i = 0; i < 2; i++) {
-        await measure(floor);
-        await measure(prod);
-        await measure(prod10);
+async function planOnce(options: PlanOptions): Promise<PlanResult> {
+    const result = await runPlan(options);
+    if (result.errors.length) throw new Error(`bench plan failed: ${result.errors.join("; ")}`);
+    return result;
+}
+
+/**
+ * Worker: plans the smallest and the next size (warm-up, and the cloud resources a unit adds), then the number of
+ * units closest to `target` cloud resources; prints the sample as JSON.
+ */
+async function worker(which: PlanPath, target: number): Promise<void> {
+    const plan = planFor(which);
+    const base = cloudCount(await planOnce(plan.options(plan.min)));
+    const next = cloudCount(await planOnce(plan.options(plan.min + plan.step)));
+    const perUnit = (next - base) / plan.step;
+    const units = Math.max(plan.min, plan.min + Math.round((target - base) / perUnit));
+    // Small plans last under a second, where other processes' noise weighs most: take the median of several.
+    const repeats = target < 2000 ? 5 : 1;
+    const planMs: number[] = [];
+    let result: PlanResult | undefined;
+    for (let i = 0; i < repeats; i++) {
+        result = await planOnce(plan.options(units));
+        planMs.push(result.durationMs);
     }
-    const packs = platformPacks();
-    const policyCount = packs.reduce((n, p) => n + p.policies.length, 0);
-    const samples = { floor: [] as number[], plan: [] as number[], plan10: [] as number[], policy: [] as number[] };
-    for (let i = 0; i < rounds; i++) {
-        // Interleaved, so drift in machine load hits all three alike.
-        const f = await measure(floor);
-        const p = await measure(prod);
-        const p10 = await measure(prod10);
-        samples.floor.push(f.ms / f.resources);
-        samples.plan.push(p.ms / p.resources);
-        samples.plan10.push(p10.ms / p10.resources);
-        const report = await evaluatePolicies(p.result, packs);
-        samples.policy.push(report.durationMs / p.resources);
+    const rssKb = process.resourceUsage().maxRSS;
+    const report = await evaluatePolicies(result!, platformPacks());
+    const sample: Sample = {
+        path: which,
+        target,
+        units,
+        cloud: cloudCount(result!),
+        planned: result!.resources.length,
+        planMs: median(planMs),
+        policyMs: report.durationMs,
+        rssKb,
+    };
+    console.log(JSON.stringify(sample));
+}
+
+function runWorker(which: PlanPath, target: number): Sample {
+    const run = spawnSync(process.execPath, [__filename, "--worker", which, String(target)], {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    const last = run.stdout.trim().split("\n").pop() ?? "";
+    if (run.status !== 0 || !last.startsWith("{")) {
+        throw new Error(`bench worker ${which} ${target} failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
     }
-    const floorMs = median(samples.floor);
-    const planMs = median(samples.plan);
-    const plan10Ms = median(samples.plan10);
-    const policyMs = median(samples.policy);
-    const ratio = planMs / floorMs;
-    const scaling = plan10Ms / planMs;
+    return JSON.parse(last) as Sample;
+}
+
+function flag(name: string): string | undefined {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+    if (process.argv[2] === "--worker") {
+        await worker(process.argv[3] as PlanPath, Number(process.argv[4]));
+        return 0;
+    }
+    const strict = process.argv.includes("--strict");
+    const rounds = Number(flag("--rounds") ?? process.env.BENCH_ROUNDS ?? 3);
+    const [small, large] = (flag("--sizes") ?? "500,10000").split(",").map(Number);
+    const runs = PATHS.flatMap((p) => [small, large].map((size) => ({ path: p, size })));
+    const samples = new Map<string, Sample[]>(runs.map((r) => [`${r.path}/${r.size}`, []]));
+    const started = Date.now();
+    for (let round = 0; round < rounds; round++) {
+        // Rotate the order each round, so no run always follows the same one.
+        for (let k = 0; k < runs.length; k++) {
+            const r = runs[(k + round) % runs.length];
+            const s = runWorker(r.path, r.size);
+            samples.get(`${r.path}/${r.size}`)!.push(s);
+            process.stderr.write(
+                `  round ${round + 1}/${rounds}  ${r.path.padEnd(8)} ${String(s.cloud).padStart(6)} cloud resources  ` +
+                    `${(s.planMs / s.cloud).toFixed(3)} ms/resource  ${(s.rssKb / 1024).toFixed(0)} MB peak\n`,
+            );
+        }
+    }
     const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
-    console.log(`bench:plan  (${rounds} interleaved rounds after warm-up; medians; node ${process.version})`);
-    console.log(`  floor    ${probe.resources} bare aws.s3.Bucket registrations   ${floorMs.toFixed(3)} ms/resource`);
-    console.log(`  plan 1×  prod stack, ${probe.resources} resources              ${planMs.toFixed(3)} ms/resource`);
-    console.log(`  plan 10× prod stack ×10 domains, ${probe10.resources} resources ${plan10Ms.toFixed(3)} ms/resource`);
+    const fmt = (n: number, digits = 3) => n.toFixed(digits);
+    let failed = false;
     console.log(
-        `  policies prod plan, ${policyCount} policies evaluated           ${policyMs.toFixed(3)} ms/resource (${(policyMs / planMs).toFixed(2)}× registration)`,
+        `bench:plan  (${rounds} interleaved rounds, fresh warmed-up process per run, medians; node ${process.version}, ` +
+            `${Math.round((Date.now() - started) / 1000)} s)`,
     );
-    console.log(`  ratio plan/floor         ${ratio.toFixed(2)}  (target ≤ 1.30)  ${verdict(ratio <= 1.3)}`);
-    console.log(`  scaling 10×/1× per res   ${scaling.toFixed(2)}  (target ≤ 1.20)  ${verdict(scaling <= 1.2)}`);
-    return strict && (ratio > 1.3 || scaling > 1.2) ? 1 : 0;
+    console.log("  path      cloud  planned  plan ms/res  policy ms/res  peak RSS  KB/cloud res");
+    for (const r of runs) {
+        const list = samples.get(`${r.path}/${r.size}`)!;
+        const cloud = median(list.map((s) => s.cloud));
+        const rss = median(list.map((s) => s.rssKb));
+        console.log(
+            `  ${r.path.padEnd(8)} ${String(cloud).padStart(6)} ${String(median(list.map((s) => s.planned))).padStart(8)}` +
+                `  ${fmt(median(list.map((s) => s.planMs / s.cloud))).padStart(11)}` +
+                `  ${fmt(median(list.map((s) => s.policyMs / s.cloud))).padStart(13)}` +
+                `  ${`${(rss / 1024).toFixed(0)} MB`.padStart(8)}  ${(rss / cloud).toFixed(0).padStart(12)}`,
+        );
+    }
+    for (const p of PATHS) {
+        const perResource = (size: number) => median(samples.get(`${p}/${size}`)!.map((s) => s.planMs / s.cloud));
+        const ratio = perResource(large) / perResource(small);
+        const mb = median(samples.get(`${p}/${large}`)!.map((s) => s.rssKb / 1024 / s.cloud));
+        failed ||= ratio > 1.2 || mb > 0.1;
+        console.log(
+            `  ${p.padEnd(8)} ms/resource at ${large} / at ${small}: ${fmt(perResource(large))} / ${fmt(perResource(small))}` +
+                ` = ${fmt(ratio, 2)}  (target ≤ 1.20)  ${verdict(ratio <= 1.2)}`,
+        );
+        console.log(
+            `  ${p.padEnd(8)} peak resident memory at ${large}: ${fmt(mb)} MB/cloud resource  (target ≤ 0.100)  ${verdict(mb <= 0.1)}`,
+        );
+    }
+    return strict && failed ? 1 : 0;
 }
 
 main().then(

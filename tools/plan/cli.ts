@@ -5,16 +5,19 @@
  *
  *   npm run plan -- --stack dev [--json plan.json]
  *   npm run plan -- --program path/to/project [--stack NAME] [--config key=value ...] [--json FILE]
+ *   ... [--policy-pack DIR ...] [--no-policy]
  */
+import "./compile-cache";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../../model/package-root";
 import { toPlanDocument } from "./document";
 import { runPlan } from "./harness";
-import { platformPacks } from "./packs";
-import { evaluatePolicies } from "./policy";
+import { loadPolicyPack, platformPacks } from "./packs";
+import { evaluatePolicies, type OfflinePack } from "./policy";
 import { renderPlan } from "./render";
-import { loadEngineConfig, PlanInputError, readProject } from "./stack-config";
+import { defaultStack, loadEngineConfig, PlanInputError, readProject } from "./stack-config";
+import { registerTypeScript } from "./typescript";
 
 export const EXIT_OK = 0;
 export const EXIT_POLICY_VIOLATION = 1;
@@ -22,12 +25,15 @@ export const EXIT_ERROR = 2;
 
 const USAGE = `usage: npm run plan -- --stack NAME [--json FILE] [--quiet]
        npm run plan -- --program DIR [--stack NAME] [--config KEY=VALUE ...] [--json FILE] [--quiet]
+       ... [--policy-pack DIR ...] [--no-policy]
 
-  --stack NAME        read Pulumi.NAME.yaml of the project (the platform's, or DIR's with --program)
+  --stack NAME        read Pulumi.NAME.yaml of the project (the platform's, or DIR's with --program); without it,
+                      the project's only Pulumi.<stack>.yaml, if it has exactly one
   --program DIR       plan another Pulumi TypeScript program (a directory with index.ts or Pulumi.yaml "main")
   --config KEY=VALUE  set a config value (repeatable; KEY without a namespace gets the project's)
   --json FILE         also write the plan as JSON (format: README "Plan JSON")
   --quiet             print only policy violations, warnings, errors and the summary
+  --policy-pack DIR   evaluate this CrossGuard policy pack (repeatable; default: policies/cdp-guardrails)
   --no-policy         skip the policy packs (exit code 1 then never happens)
 
 exit codes: 0 success, 1 mandatory policy violation, 2 program/config/usage error`;
@@ -39,12 +45,14 @@ interface CliArgs {
     json?: string;
     quiet: boolean;
     policy: boolean;
+    /** Policy pack directories (`--policy-pack`); empty: the platform's pack. */
+    policyPacks: string[];
 }
 
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): CliArgs {
-    const args: CliArgs = { config: {}, quiet: false, policy: true };
+    const args: CliArgs = { config: {}, quiet: false, policy: true, policyPacks: [] };
     const value = (i: number, flag: string): string => {
         const v = argv[i + 1];
         if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -75,6 +83,9 @@ export function parseArgs(argv: string[]): CliArgs {
             case "--no-policy":
                 args.policy = false;
                 break;
+            case "--policy-pack":
+                args.policyPacks.push(value(i++, arg));
+                break;
             case "--help":
             case "-h":
                 throw new UsageError("");
@@ -82,15 +93,16 @@ export function parseArgs(argv: string[]): CliArgs {
                 throw new UsageError(`unknown argument "${arg}"`);
         }
     }
-    if (!args.program && !args.stack) throw new UsageError("--stack is required to plan the platform");
+    if (!args.policy && args.policyPacks.length > 0)
+        throw new UsageError("--no-policy and --policy-pack exclude each other");
     return args;
 }
 
 /** The platform repository root (where its package.json and Pulumi.yaml are). */
 export const repoRoot = (): string => packageRoot(__dirname);
 
-/** The module to load for a program directory, registering ts-node for TypeScript programs. */
-function programEntry(dir: string): string {
+/** The module to load for a program directory, registering the TypeScript loader for TypeScript programs. */
+export function programEntry(dir: string): string {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
         throw new PlanInputError(`--program ${dir}: not a directory`);
     }
@@ -105,8 +117,7 @@ function programEntry(dir: string): string {
         );
     if (entry.endsWith(".ts")) {
         // Transpile only, as `pulumi up` does when the project sets noCheck; type errors are the build's job.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require("ts-node").register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+        registerTypeScript(dir);
     }
     return path.resolve(entry);
 }
@@ -125,9 +136,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     try {
         const dir = args.program ? path.resolve(args.program) : repoRoot();
-        const engine = loadEngineConfig(dir, args.stack, args.config);
-        const stack = args.stack ?? "plan";
+        const named = args.stack ?? defaultStack(dir);
+        const engine = loadEngineConfig(dir, named, args.config);
+        const stack = named ?? "plan";
         const entry = args.program ? programEntry(dir) : path.join(repoRoot(), "dist", "index.js");
+        // Packs load before the program runs, so a pack that cannot load costs no plan.
+        const packs: OfflinePack[] = !args.policy
+            ? []
+            : args.policyPacks.length === 0
+              ? platformPacks()
+              : args.policyPacks.flatMap((p) => loadPolicyPack(p));
         const result = await runPlan({
             project: engine.project,
             stack,
@@ -136,13 +154,13 @@ export async function main(argv: string[]): Promise<number> {
             disableDefaultProviders: engine.disableDefaultProviders,
             program: entry,
         });
-        const packs = args.policy && result.errors.length === 0 ? platformPacks() : [];
-        const report = packs.length
-            ? {
-                  ...(await evaluatePolicies(result, packs)),
-                  packs: packs.map((p) => ({ name: p.name, version: p.version })),
-              }
-            : undefined;
+        const report =
+            packs.length && result.errors.length === 0
+                ? {
+                      ...(await evaluatePolicies(result, packs)),
+                      packs: packs.map((p) => ({ name: p.name, version: p.version })),
+                  }
+                : undefined;
         const doc = toPlanDocument(result, report);
         if (args.json) {
             fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });

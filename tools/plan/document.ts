@@ -113,7 +113,7 @@ export function resolveAccounts(result: PlanResult): { byUrn: Map<string, string
                 const a = byUrn.get(child.urn);
                 if (a) found.add(a);
             } else {
-                resolve(child.urn).forEach((a) => found.add(a));
+                for (const a of resolve(child.urn)) found.add(a);
             }
         }
         // A component created with an explicit AWS provider belongs to that provider's account even when empty.

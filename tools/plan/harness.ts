@@ -1,14 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
-import { resetAwsContextCache } from "../../components/shared/context";
 import { PlanMocks } from "./mocks";
+import { sourceMappedStack } from "./typescript";
 
 // Internal SDK modules the harness drives, as the Pulumi language host does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const sdkState = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: unknown } } };
+const sdkState = require("@pulumi/pulumi/runtime/state") as {
+    getStore(): { settings: { monitor: unknown }; leakCandidates: Set<Promise<unknown>> };
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkDebuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+    debugPromiseLeaks: boolean;
+    debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as {
     specialSigKey: string;
@@ -233,6 +240,59 @@ async function runProgram(program: PlanOptions["program"]): Promise<unknown> {
     return main ? main() : loaded;
 }
 
+/** Shared reactions, so the chain below allocates no closure per promise. */
+const passValue = <T>(value: T): T => value;
+const passError = (err: unknown): never => {
+    // The original sets `err.promise`, which on a primitive reason throws a TypeError (strict mode) that propagates
+    // instead: the same here. (On objects the property is not set: nothing reads it.)
+    if (err === null || (typeof err !== "object" && typeof err !== "function")) {
+        (err as { promise?: unknown }).promise = undefined;
+    }
+    throw err;
+};
+
+/**
+ * Swaps the SDK's `debuggablePromise` for a lean one while a plan runs. The original captures and formats a stack
+ * trace (`new Error().stack`, rewritten by source-map-support where installed), defines three properties and adds
+ * two closures to every promise the SDK creates (some 70 per cloud resource), and tracks each in a set, all for the
+ * exit-time leak report; the stack traces and labels are printed only with `PULUMI_DEBUG_PROMISE_LEAKS` (then the
+ * original stays). Those costs made the plan's time and memory per resource grow with the program's size.
+ *
+ * The lean one keeps the original's chain (`then`, then `catch`), so promises settle in the same order and the plan
+ * is unchanged. Instead of every pending promise, the leak report's set holds one marker for the whole run, removed
+ * when the run completes: a program that never completes still gets the SDK's report at exit (which names the
+ * resource registrations left waiting). Returns the function that ends the run's tracking and restores the original.
+ */
+function withLeanPromiseTracking(): () => void {
+    const original = sdkDebuggable.debuggablePromise;
+    if (sdkDebuggable.debugPromiseLeaks) return () => {};
+    // The original installs the SDK's exit-time leak report on first use: let it do that once.
+    void original(Promise.resolve(), "offline plan");
+    const pending = sdkState.getStore().leakCandidates;
+    const marker = Promise.resolve();
+    pending.add(marker);
+    sdkDebuggable.debuggablePromise = <T>(p: Promise<T>) => p.then(passValue).catch(passError);
+    return () => {
+        sdkDebuggable.debuggablePromise = original;
+        pending.delete(marker);
+    };
+}
+
+/**
+ * Swaps the SDK's per-resource source position capture for none while a plan runs. For every resource the SDK formats
+ * a full stack trace (`new Error().stack` with no frame limit), parses it and turns each frame into a file URL, for
+ * the `sourcePosition` of the registration, which the engine keeps for its diagnostics; the plan records no source
+ * positions. Returns the function that restores the original.
+ */
+function withoutSourcePositions(): () => void {
+    const resource = pulumi.Resource as unknown as { stackTrace(skip: number): unknown[] };
+    const original = resource.stackTrace;
+    resource.stackTrace = () => [];
+    return () => {
+        resource.stackTrace = original;
+    };
+}
+
 const RUNTIME_PREFIX = /^(warning|error|info): \[runtime\] /;
 
 /**
@@ -241,7 +301,6 @@ const RUNTIME_PREFIX = /^(warning|error|info): \[runtime\] /;
  */
 export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const mocks = new PlanMocks(options.defaultRegion ?? options.config["aws:region"] ?? "us-east-1");
-    resetAwsContextCache();
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, true);
     const monitor = new RecordingMonitor(mocks, new Set(options.disableDefaultProviders ?? []));
     sdkState.getStore().settings.monitor = monitor;
@@ -267,6 +326,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
+    const restorePromiseTracking = withLeanPromiseTracking();
+    const restoreSourcePositions = withoutSourcePositions();
     const started = performance.now();
     try {
         try {
@@ -278,6 +339,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         // Let any rejection raised by the last RPCs surface before the run is judged.
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
+        restorePromiseTracking();
+        restoreSourcePositions();
         process.off("unhandledRejection", onRejection);
         Object.assign(console, original);
     }
@@ -288,7 +351,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         const message = pulumi.RunError.isInstance(failure as Error)
             ? (failure as Error).message
             : failure instanceof Error
-              ? (failure.stack ?? failure.message)
+              ? sourceMappedStack(failure.stack ?? failure.message)
               : String(failure);
         if (!monitor.errors.some((e) => message.includes(e)) && !errors.includes(message)) {
             errors.push(message);

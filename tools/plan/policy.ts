@@ -1,4 +1,4 @@
-import type { Policies } from "@pulumi/policy";
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { performance } from "node:perf_hooks";
 import type { PlanResult, PlannedResource } from "./harness";
 
@@ -33,7 +33,8 @@ interface AnalyzeResponse {
 export interface OfflinePack {
     name: string;
     version: string;
-    enforcementLevel: "advisory" | "mandatory";
+    /** The pack's default level (each policy may set its own). */
+    enforcementLevel: EnforcementLevel;
     policies: Policies;
 }
 
@@ -99,14 +100,21 @@ function options(r: PlannedResource) {
     return opts;
 }
 
-function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>) {
-    const p = r.provider ? byUrn.get(r.provider) : undefined;
-    if (!p) return undefined;
-    const provider = new proto.AnalyzerProviderResource();
-    provider.setType(p.type);
-    provider.setProperties(Struct.fromJavaScript(downgradeResourceRefs(p.inputs)));
-    provider.setUrn(p.urn);
-    provider.setName(p.name);
+/** The provider message of `r`, built once per provider (every resource of a provider carries the same one). */
+function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>, built: Map<string, unknown>) {
+    if (!r.provider) return undefined;
+    if (built.has(r.provider)) return built.get(r.provider);
+    const p = byUrn.get(r.provider);
+    let provider: unknown;
+    if (p) {
+        const message = new proto.AnalyzerProviderResource();
+        message.setType(p.type);
+        message.setProperties(Struct.fromJavaScript(downgradeResourceRefs(p.inputs)));
+        message.setUrn(p.urn);
+        message.setName(p.name);
+        provider = message;
+    }
+    built.set(r.provider, provider);
     return provider;
 }
 
@@ -118,6 +126,7 @@ function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>) {
 export async function evaluatePolicies(result: PlanResult, packs: readonly OfflinePack[]): Promise<PolicyReport> {
     const started = performance.now();
     const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
+    const providers = new Map<string, unknown>();
     const meta = new Map<string, { severity: string; remediation: string }>();
     const analyze: Array<{ pack: OfflinePack; resource: RpcFun; stack: RpcFun }> = packs.map((pack) => {
         for (const p of pack.policies) {
@@ -139,7 +148,7 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
         request.setUrn(r.urn);
         request.setName(r.name);
         request.setOptions(options(r));
-        const provider = providerOf(r, byUrn);
+        const provider = providerOf(r, byUrn, providers);
         if (provider) request.setProvider(provider);
         for (const a of analyze) responses.push({ response: await call(a.resource, request), urn: r.urn });
     }
@@ -152,7 +161,7 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
             resource.setUrn(r.urn);
             resource.setName(r.name);
             resource.setOptions(options(r));
-            const provider = providerOf(r, byUrn);
+            const provider = providerOf(r, byUrn, providers);
             if (provider) resource.setProvider(provider);
             resource.setParent(r.parent);
             resource.setDependenciesList(r.dependencies);

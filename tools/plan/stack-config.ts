@@ -129,6 +129,29 @@ export function readProject(dir: string): { name?: string; defaults: Record<stri
     };
 }
 
+/** The stack files (`Pulumi.<stack>.yaml`) of a project directory, sorted. */
+export function stackFiles(dir: string): string[] {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
+    return fs
+        .readdirSync(dir)
+        .filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f))
+        .sort();
+}
+
+/**
+ * The stack to plan when none is named: the project's only stack file's, or none when it has no stack file (the plan
+ * then runs with the project defaults only). Several stack files and no `--stack` is an error naming them.
+ */
+export function defaultStack(dir: string): string | undefined {
+    const files = stackFiles(dir);
+    if (files.length > 1) {
+        throw new PlanInputError(
+            `${path.relative(process.cwd(), dir) || "."} has several stack files (${files.join(", ")}): choose one with --stack ${files.map((f) => f.split(".")[1]).join("|")}`,
+        );
+    }
+    return files.length === 1 ? files[0].split(".")[1] : undefined;
+}
+
 /**
  * Reads `Pulumi.<stack>.yaml` (plus Pulumi.yaml defaults) exactly as the engine presents it to a program, then
  * applies `overrides` (`--config KEY=VALUE`, values taken literally as strings, like `pulumi config set`).
@@ -144,14 +167,12 @@ export function loadEngineConfig(
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(project.defaults)) values[qualifyKey(projectName, k)] = v;
     if (stack !== undefined) {
-        const file = path.join(dir, `Pulumi.${stack}.yaml`);
+        const file =
+            [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`]
+                .map((f) => path.join(dir, f))
+                .find((f) => fs.existsSync(f)) ?? path.join(dir, `Pulumi.${stack}.yaml`);
         if (!fs.existsSync(file)) {
-            const known = fs.existsSync(dir)
-                ? fs
-                      .readdirSync(dir)
-                      .filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f))
-                      .map((f) => f.split(".")[1])
-                : [];
+            const known = stackFiles(dir).map((f) => f.split(".")[1]);
             throw new PlanInputError(
                 `no stack file ${file} for stack "${stack}"${known.length ? `; stacks here: ${known.join(", ")}` : ""}`,
             );
