@@ -10,13 +10,15 @@
  *     Normalised output is ~1.5x the input, so most records of a 6 MB event
  *     come back ProcessingFailed (response-size-limit) and skip the encoding
  *     step: the largest batch whose response is entirely Ok (what a full
- *     3 MB Firehose buffer produces) is therefore measured too, and so is a
- *     batch of minimal records, the worst case for the ratio.
+ *     3 MB Firehose buffer produces, the throughput that matters in
+ *     production) is therefore measured and gated too. A batch of minimal
+ *     records (schema fields only) is reported for information.
  *  2. Cold start: esbuild bundle size of the function and its module load time
  *     (median of fresh `node` processes) against a bundle of a bare AWS SDK v3
  *     S3 client (SDK bundled in, as a function that uses it would ship it).
  *
- * Exits 0 unless --strict is given and the ratio target is missed.
+ * Exits 0 unless --strict is given and the ratio target is missed on a
+ * gated batch.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -299,7 +301,7 @@ async function main(args: string[]): Promise<number> {
     const fitting = largestAllOkPrefix(full, processBatch, createEngine());
     const batches = [
         { label: "6 MB batch of production-shaped records", event: full, gate: true },
-        { label: "largest prefix of that batch whose response is all Ok", event: fitting, gate: false },
+        { label: "largest prefix of that batch whose response is all Ok", event: fitting, gate: true },
         {
             label: "6 MB batch of minimal records (schema fields only)",
             event: buildEvent(EVENT_LIMIT_BYTES, true),
@@ -322,7 +324,7 @@ async function main(args: string[]): Promise<number> {
             iterations,
         );
         const ratio = floorMs / handlerMs;
-        if (gate) pass = ratio >= TARGET_RATIO;
+        if (gate && !(ratio >= TARGET_RATIO)) pass = false;
         const verdict = gate ? (ratio >= TARGET_RATIO ? "PASS" : "FAIL") : "(informational)";
         console.log(`\n${label}`);
         console.log(
@@ -384,7 +386,7 @@ async function main(args: string[]): Promise<number> {
         rmSync(outdir, { recursive: true, force: true });
     }
 
-    console.log(`\n${pass ? "PASS" : "FAIL"}: handler/floor ratio target ${TARGET_RATIO}`);
+    console.log(`\n${pass ? "PASS" : "FAIL"}: handler/floor ratio target ${TARGET_RATIO} on the gated batches`);
     return strict && !pass ? 1 : 0;
 }
 
