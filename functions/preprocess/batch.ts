@@ -209,33 +209,51 @@ function okEntryBytes(recordIdBytes: number, accepted: NormalisedRecord): number
 }
 
 /**
- * Scratch space for one output document at a time (a Lambda instance runs
- * one invocation at a time and nothing here is asynchronous), kept across
- * invocations: encoding allocates no buffer and touches no fresh memory.
+ * The documents of the records returned `Ok`, one after the other, kept
+ * across invocations (one at a time per Lambda instance; nothing here is
+ * asynchronous) and as large as the largest batch needed.
  */
-let scratch = Buffer.allocUnsafe(64 * 1024);
+let documents = Buffer.allocUnsafe(1024 * 1024);
+
+/** Makes room for `bytes` more bytes after the first `used` ones of documents. */
+function reserveDocuments(used: number, bytes: number): void {
+    if (used + bytes <= documents.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(used + bytes, documents.length * 2));
+    documents.copy(grown, 0, 0, used);
+    documents = grown;
+}
 
 /**
- * `data` of an `Ok` entry: base64 of the document plus "\n". The size the
- * budget counted is checked; a mismatch (or any exception) is a bug, and
- * the record fails rather than risk an oversized response.
+ * Writes the document of an `Ok` record (and "\n") at `offset` in
+ * documents and returns its size. The size the budget counted is checked;
+ * a mismatch (or any exception) is a bug, and the record fails rather than
+ * risk an oversized response.
  */
-function encode(
+function writeDocument(
     accepted: NormalisedRecord,
+    offset: number,
     engine: Engine,
     batch: BatchContext,
     record: FirehoseTransformationEventRecord,
     recordIdBytes: number,
-): string | Failure {
+): number | Failure {
     try {
         const size = accepted.bytes + 1;
         // Room for one more UTF-8 character: a document longer than measured
         // then writes more than `size` bytes (or throws) instead of being cut
         // to fit.
-        if (scratch.length < size + 4) scratch = Buffer.allocUnsafe(Math.max(size + 4, scratch.length * 2));
+        reserveDocuments(offset, size + 4);
         const { recordId, approximateArrivalTimestamp } = record;
-        const written = accepted.write(scratch, engine, batch, recordId, recordIdBytes, approximateArrivalTimestamp);
-        return written === size ? scratch.toString("base64", 0, size) : MISMEASURED;
+        const end = accepted.write(
+            documents,
+            offset,
+            engine,
+            batch,
+            recordId,
+            recordIdBytes,
+            approximateArrivalTimestamp,
+        );
+        return end - offset === size ? size : MISMEASURED;
     } catch (error) {
         return asFailure(error);
     }
@@ -243,8 +261,10 @@ function encode(
 
 /**
  * Second pass: normalises each record and, when it is valid and its `Ok`
- * entry still fits, writes and encodes its document. Nothing is built for
- * records returned `ProcessingFailed`, and no document outlives its record.
+ * entry still fits, writes its document. The documents are base64-encoded
+ * once every record is settled, so that the ~6 MB of base64 strings of a
+ * full response are not yet alive (to be copied by every young-generation
+ * collection) while the batch's records are parsed and normalised.
  */
 function transform(
     records: FirehoseTransformationEventRecord[],
@@ -257,6 +277,10 @@ function transform(
     const n = records.length;
     const entries = new Array<FirehoseTransformationResultRecord>(n);
     const failures: RecordFailure[] = [];
+    // Where the document of each Ok record is in documents (by record index).
+    const offsets = new Int32Array(n);
+    const sizes = new Int32Array(n);
+    let used = 0;
     let total = measured.allFailedBytes;
     let okCount = 0;
     for (let i = 0; i < n; i++) {
@@ -265,25 +289,34 @@ function transform(
         const outcome = normalise(decoded[i], ends[i], record, recordIdBytes[i], engine, batch);
         if (outcome instanceof NormalisedRecord) {
             const grown = okEntryBytes(recordIdBytes[i], outcome) - failedBytes[i];
-            const encoded =
-                total + grown <= limit ? encode(outcome, engine, batch, record, recordIdBytes[i]) : SIZE_LIMIT_FAILURE;
-            if (typeof encoded === "string") {
+            const written =
+                total + grown <= limit
+                    ? writeDocument(outcome, used, engine, batch, record, recordIdBytes[i])
+                    : SIZE_LIMIT_FAILURE;
+            if (typeof written === "number") {
                 total += grown;
                 okCount++;
+                offsets[i] = used;
+                sizes[i] = written;
+                used += written;
                 const { source, entity, eventDate } = outcome;
                 entries[i] = {
                     recordId,
                     result: "Ok",
-                    data: encoded,
+                    data: "", // the base64 of its document, once every record is settled (below)
                     metadata: { partitionKeys: { source, entity, event_date: eventDate } },
                 };
                 continue;
             }
-            failures.push({ index: i, recordId, failure: encoded });
+            failures.push({ index: i, recordId, failure: written });
         } else {
             failures.push({ index: i, recordId, failure: outcome });
         }
         entries[i] = { recordId, result: "ProcessingFailed", data };
+    }
+    for (let i = 0; i < n; i++) {
+        const entry = entries[i];
+        if (entry.result === "Ok") entry.data = documents.toString("base64", offsets[i], offsets[i] + sizes[i]);
     }
     return {
         response: { records: entries },

@@ -255,8 +255,8 @@ export class NormalisedRecord {
     }
 
     /**
-     * Writes the output document and a newline as UTF-8 to the start of
-     * `target` and returns the number of bytes written (`bytes + 1` unless a
+     * Writes the output document and a newline as UTF-8 to `target` at
+     * `offset` and returns where they end (`offset + bytes + 1` unless a
      * size was mis-measured, which the caller checks). The document is
      * `JSON.stringify({eventId, ...JSON.parse(body), copied field, _extra, _meta})`, written in
      * pieces, the fixed ones copied from buffers, so that no string of the
@@ -264,14 +264,15 @@ export class NormalisedRecord {
      */
     write(
         target: Buffer,
+        offset: number,
         engine: Engine,
         batch: BatchContext,
         recordId: string,
         recordIdBytes: number,
         approximateArrivalTimestamp: unknown,
     ): number {
-        target.set(EVENT_ID_KEY, 0);
-        let at = EVENT_ID_KEY.length;
+        target.set(EVENT_ID_KEY, offset);
+        let at = offset + EVENT_ID_KEY.length;
         if (this.eventIdJson === undefined) {
             target[at++] = QUOTE;
             at += target.write(hash("sha256", eventKey(this.schema, this.source, this.out, this.eventTime), "hex"), at);
