@@ -208,12 +208,33 @@ function okEntryBytes(recordIdBytes: number, accepted: NormalisedRecord): number
     );
 }
 
-/**
- * The documents of the records returned `Ok`, one after the other, kept
- * across invocations (one at a time per Lambda instance; nothing here is
- * asynchronous) and as large as the largest batch needed.
+/*
+ * Output documents. The documents of the records returned `Ok` are written
+ * one after the other into one buffer, each starting at a multiple of 3
+ * bytes and followed by zero bytes up to the next one, and the buffer is
+ * base64-encoded at once when every record is settled. The base64 of a
+ * document that starts at a multiple of 3 is then a substring of the
+ * whole: its full 3-byte groups encode alike, and so do the bits of its
+ * last group (the zero bytes after it are the zero bits padding adds);
+ * only the one or two "=" that end it are written over the characters the
+ * zero bytes encode to, in a copy. Each `Ok` entry's `data` is a slice of
+ * the string of that copy, which V8 keeps as a reference into it (a sliced
+ * string), so a batch allocates no string per record (and a string this
+ * large lives outside the JavaScript heap): the young-generation
+ * collections of the batch and after it have no ~6 MB of base64 strings to
+ * copy, and the batch's records are parsed and normalised while no base64
+ * of the response exists yet. Both buffers are kept across invocations (a
+ * Lambda instance runs one at a time; nothing here is asynchronous) and
+ * grow to the largest batch needed.
  */
+
+/** The documents of the batch (see above). */
 let documents = Buffer.allocUnsafe(1024 * 1024);
+/** Their base64 with its padding (see above). */
+let encodedDocuments = Buffer.allocUnsafe(1024 * 1024);
+
+/** Documents start at multiples of 3 bytes (see above). */
+const alignedSize = (size: number): number => Math.ceil(size / 3) * 3;
 
 /** Makes room for `bytes` more bytes after the first `used` ones of documents. */
 function reserveDocuments(used: number, bytes: number): void {
@@ -225,9 +246,10 @@ function reserveDocuments(used: number, bytes: number): void {
 
 /**
  * Writes the document of an `Ok` record (and "\n") at `offset` in
- * documents and returns its size. The size the budget counted is checked;
- * a mismatch (or any exception) is a bug, and the record fails rather than
- * risk an oversized response.
+ * documents, followed by zero bytes up to `offset + alignedSize(size)`, and
+ * returns its size. The size the budget counted is checked; a mismatch (or
+ * any exception) is a bug, and the record fails rather than risk an
+ * oversized response.
  */
 function writeDocument(
     accepted: NormalisedRecord,
@@ -241,7 +263,7 @@ function writeDocument(
         const size = accepted.bytes + 1;
         // Room for one more UTF-8 character: a document longer than measured
         // then writes more than `size` bytes (or throws) instead of being cut
-        // to fit.
+        // to fit. The zero bytes after it fit in there too.
         reserveDocuments(offset, size + 4);
         const { recordId, approximateArrivalTimestamp } = record;
         const end = accepted.write(
@@ -253,18 +275,52 @@ function writeDocument(
             recordIdBytes,
             approximateArrivalTimestamp,
         );
-        return end - offset === size ? size : MISMEASURED;
+        if (end - offset !== size) return MISMEASURED;
+        for (let i = end; i < offset + alignedSize(size); i++) documents[i] = 0;
+        return size;
     } catch (error) {
         return asFailure(error);
+    }
+}
+
+/** "=" */
+const PAD = 0x3d;
+
+/**
+ * Sets `data` of every `Ok` entry to the base64 of its document, `sizes[i]`
+ * bytes from `offsets[i]` (a multiple of 3) in the first `used` bytes of
+ * documents (see above).
+ */
+function encodeDocuments(
+    entries: FirehoseTransformationResultRecord[],
+    offsets: Int32Array,
+    sizes: Int32Array,
+    used: number,
+): void {
+    const length = (used / 3) * 4;
+    if (encodedDocuments.length < length) {
+        encodedDocuments = Buffer.allocUnsafe(Math.max(length, encodedDocuments.length * 2));
+    }
+    encodedDocuments.write(documents.toString("base64", 0, used), 0, length, "latin1");
+    for (let i = 0; i < entries.length; i++) {
+        if (entries[i].result !== "Ok") continue;
+        const end = ((offsets[i] + alignedSize(sizes[i])) / 3) * 4;
+        const padding = alignedSize(sizes[i]) - sizes[i];
+        if (padding > 0) encodedDocuments[end - 1] = PAD;
+        if (padding > 1) encodedDocuments[end - 2] = PAD;
+    }
+    const all = encodedDocuments.toString("latin1", 0, length);
+    for (let i = 0; i < entries.length; i++) {
+        if (entries[i].result !== "Ok") continue;
+        const start = (offsets[i] / 3) * 4;
+        entries[i].data = all.slice(start, start + base64Length(sizes[i]));
     }
 }
 
 /**
  * Second pass: normalises each record and, when it is valid and its `Ok`
  * entry still fits, writes its document. The documents are base64-encoded
- * once every record is settled, so that the ~6 MB of base64 strings of a
- * full response are not yet alive (to be copied by every young-generation
- * collection) while the batch's records are parsed and normalised.
+ * together once every record is settled (see above).
  */
 function transform(
     records: FirehoseTransformationEventRecord[],
@@ -298,7 +354,7 @@ function transform(
                 okCount++;
                 offsets[i] = used;
                 sizes[i] = written;
-                used += written;
+                used += alignedSize(written);
                 const { source, entity, eventDate } = outcome;
                 entries[i] = {
                     recordId,
@@ -314,10 +370,7 @@ function transform(
         }
         entries[i] = { recordId, result: "ProcessingFailed", data };
     }
-    for (let i = 0; i < n; i++) {
-        const entry = entries[i];
-        if (entry.result === "Ok") entry.data = documents.toString("base64", offsets[i], offsets[i] + sizes[i]);
-    }
+    if (okCount > 0) encodeDocuments(entries, offsets, sizes, used);
     return {
         response: { records: entries },
         okCount,
