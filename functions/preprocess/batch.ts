@@ -8,7 +8,15 @@ import type {
     FirehoseTransformationResult,
     FirehoseTransformationResultRecord,
 } from "aws-lambda";
-import { MAX_RECORD_BYTES, base64Length, decodeBase64, decodeUtf8, isAsciiJson, parseJson } from "./decode";
+import {
+    MAX_RECORD_BYTES,
+    base64Capacity,
+    base64Length,
+    checkRecordSize,
+    decodeBase64Into,
+    decodeUtf8,
+    parseJson,
+} from "./decode";
 import { Rejection, type Failure } from "./failures";
 import { NormalisedRecord, createBatchContext, normaliseRecord, type BatchContext, type Engine } from "./normalise";
 
@@ -75,11 +83,13 @@ function assertFirehoseEvent(event: FirehoseTransformationEvent): void {
     if (typeof event !== "object" || event === null || !Array.isArray(event.records)) {
         throw new TypeError("not a Firehose transformation event: records[] missing");
     }
-    for (const record of event.records as unknown[]) {
-        const r = record as Partial<FirehoseTransformationEventRecord> | null;
-        if (typeof r !== "object" || r === null || typeof r.recordId !== "string" || typeof r.data !== "string") {
-            throw new TypeError("not a Firehose transformation event: record without string recordId/data");
-        }
+}
+
+/** Throws if a record of the event is not a Firehose record (checked by the first pass). */
+function assertFirehoseRecord(record: unknown): asserts record is FirehoseTransformationEventRecord {
+    const r = record as Partial<FirehoseTransformationEventRecord> | null;
+    if (typeof r !== "object" || r === null || typeof r.recordId !== "string" || typeof r.data !== "string") {
+        throw new TypeError("not a Firehose transformation event: record without string recordId/data");
     }
 }
 
@@ -89,10 +99,29 @@ function asFailure(error: unknown): Failure {
     return { reason: "internal-error", detail: error instanceof Error ? error.name : typeof error };
 }
 
+/**
+ * The decoded records of a batch, one after the other, kept across
+ * invocations (one at a time per Lambda instance; nothing here is
+ * asynchronous) and as large as the largest batch needed (at most ~4.5 MB:
+ * 3/4 of a 6 MB invocation). Unlike a Buffer per record, this leaves the
+ * garbage collector nothing to copy or track while the batch is processed.
+ */
+let decodedBytes = Buffer.allocUnsafe(1024 * 1024);
+
+/** Makes room for `bytes` more bytes after the first `used` ones of decodedBytes. */
+function reserveDecoded(used: number, bytes: number): void {
+    if (used + bytes <= decodedBytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(used + bytes, decodedBytes.length * 2));
+    decodedBytes.copy(grown, 0, 0, used);
+    decodedBytes = grown;
+}
+
 /** What the first pass learns about the records. */
 interface Measured {
-    /** The decoded bytes of each record, or why its `data` was refused. */
-    readonly decoded: (Buffer | Failure)[];
+    /** Where each record's bytes start in decodedBytes, or why its `data` was refused. */
+    readonly decoded: (number | Failure)[];
+    /** Where each record's bytes end in decodedBytes. */
+    readonly ends: number[];
     /** JSON size of each recordId. */
     readonly recordIdBytes: number[];
     /** Size of each record's entry if returned as ProcessingFailed. */
@@ -102,48 +131,64 @@ interface Measured {
 }
 
 /**
- * First pass: base64-decodes every record and measures the all-failed
- * response, where the size budget starts, so that the second pass can
- * settle each record as soon as it is normalised.
+ * First pass: checks that every record is a Firehose record (else throws,
+ * before anything is returned), base64-decodes it into decodedBytes and
+ * measures the all-failed response, where the size budget starts, so that
+ * the second pass can settle each record as soon as it is normalised.
  */
 function measure(records: FirehoseTransformationEventRecord[], maxRecordBytes: number): Measured {
     const n = records.length;
-    const decoded = new Array<Buffer | Failure>(n);
+    const decoded = new Array<number | Failure>(n);
+    const ends = new Array<number>(n);
     const recordIdBytes = new Array<number>(n);
     const failedBytes = new Array<number>(n);
     let total = ENVELOPE_BYTES + Math.max(0, n - 1); // commas between entries
+    let used = 0;
     for (let i = 0; i < n; i++) {
-        const { recordId, data } = records[i];
-        let bytes: Buffer | Failure;
+        const record: unknown = records[i];
+        assertFirehoseRecord(record);
+        const { recordId, data } = record;
+        let start: number | Failure = used;
         try {
-            bytes = decodeBase64(data, maxRecordBytes);
+            checkRecordSize(data, maxRecordBytes);
+            reserveDecoded(used, base64Capacity(data));
+            used += decodeBase64Into(data, decodedBytes, used);
         } catch (error) {
-            bytes = asFailure(error);
+            start = asFailure(error);
         }
         const idBytes = jsonStringBytes(recordId);
         // Valid base64 is plain ASCII: no JSON escaping.
-        const dataBytes = bytes instanceof Uint8Array ? data.length + QUOTES : jsonStringBytes(data);
-        decoded[i] = bytes;
+        const dataBytes = typeof start === "number" ? data.length + QUOTES : jsonStringBytes(data);
+        decoded[i] = start;
+        ends[i] = used;
         recordIdBytes[i] = idBytes;
         failedBytes[i] = FAILED_ENTRY_BYTES + idBytes - QUOTES + dataBytes - QUOTES;
         total += failedBytes[i];
     }
-    return { decoded, recordIdBytes, failedBytes, allFailedBytes: total };
+    return { decoded, ends, recordIdBytes, failedBytes, allFailedBytes: total };
 }
 
 function normalise(
-    bytes: Buffer | Failure,
+    start: number | Failure,
+    end: number,
     record: FirehoseTransformationEventRecord,
     recordIdBytes: number,
     engine: Engine,
     batch: BatchContext,
 ): NormalisedRecord | Failure {
-    if (!(bytes instanceof Uint8Array)) return bytes;
+    if (typeof start !== "number") return start;
     try {
-        const text = decodeUtf8(bytes);
+        const text = decodeUtf8(decodedBytes, start, end);
         const parsed = parseJson(text);
-        const ascii = isAsciiJson(bytes, text);
-        return normaliseRecord(engine, batch, parsed, ascii, recordIdBytes, record.approximateArrivalTimestamp);
+        return normaliseRecord(
+            engine,
+            batch,
+            parsed,
+            text,
+            end - start,
+            recordIdBytes,
+            record.approximateArrivalTimestamp,
+        );
     } catch (error) {
         return asFailure(error);
     }
@@ -163,42 +208,119 @@ function okEntryBytes(recordIdBytes: number, accepted: NormalisedRecord): number
     );
 }
 
-/**
- * Scratch space for one output document at a time (a Lambda instance runs
- * one invocation at a time and nothing here is asynchronous), kept across
- * invocations: encoding allocates no buffer and touches no fresh memory.
+/*
+ * Output documents. The documents of the records returned `Ok` are written
+ * one after the other into one buffer, each starting at a multiple of 3
+ * bytes and followed by zero bytes up to the next one, and the buffer is
+ * base64-encoded at once when every record is settled. The base64 of a
+ * document that starts at a multiple of 3 is then a substring of the
+ * whole: its full 3-byte groups encode alike, and so do the bits of its
+ * last group (the zero bytes after it are the zero bits padding adds);
+ * only the one or two "=" that end it are written over the characters the
+ * zero bytes encode to, in a copy. Each `Ok` entry's `data` is a slice of
+ * the string of that copy, which V8 keeps as a reference into it (a sliced
+ * string), so a batch allocates no string per record (and a string this
+ * large lives outside the JavaScript heap): the young-generation
+ * collections of the batch and after it have no ~6 MB of base64 strings to
+ * copy, and the batch's records are parsed and normalised while no base64
+ * of the response exists yet. Both buffers are kept across invocations (a
+ * Lambda instance runs one at a time; nothing here is asynchronous) and
+ * grow to the largest batch needed.
  */
-let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** The documents of the batch (see above). */
+let documents = Buffer.allocUnsafe(1024 * 1024);
+/** Their base64 with its padding (see above). */
+let encodedDocuments = Buffer.allocUnsafe(1024 * 1024);
+
+/** Documents start at multiples of 3 bytes (see above). */
+const alignedSize = (size: number): number => Math.ceil(size / 3) * 3;
+
+/** Makes room for `bytes` more bytes after the first `used` ones of documents. */
+function reserveDocuments(used: number, bytes: number): void {
+    if (used + bytes <= documents.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(used + bytes, documents.length * 2));
+    documents.copy(grown, 0, 0, used);
+    documents = grown;
+}
 
 /**
- * `data` of an `Ok` entry: base64 of the document plus "\n". The size the
- * budget counted is checked; a mismatch (or any exception) is a bug, and
- * the record fails rather than risk an oversized response.
+ * Writes the document of an `Ok` record (and "\n") at `offset` in
+ * documents, followed by zero bytes up to `offset + alignedSize(size)`, and
+ * returns its size. The size the budget counted is checked; a mismatch (or
+ * any exception) is a bug, and the record fails rather than risk an
+ * oversized response.
  */
-function encode(
+function writeDocument(
     accepted: NormalisedRecord,
+    offset: number,
     engine: Engine,
     batch: BatchContext,
     record: FirehoseTransformationEventRecord,
     recordIdBytes: number,
-): string | Failure {
+): number | Failure {
     try {
         const size = accepted.bytes + 1;
         // Room for one more UTF-8 character: a document longer than measured
-        // then writes more than `size` bytes instead of being cut to fit.
-        if (scratch.length < size + 4) scratch = Buffer.allocUnsafe(Math.max(size + 4, scratch.length * 2));
+        // then writes more than `size` bytes (or throws) instead of being cut
+        // to fit. The zero bytes after it fit in there too.
+        reserveDocuments(offset, size + 4);
         const { recordId, approximateArrivalTimestamp } = record;
-        const written = accepted.write(scratch, engine, batch, recordId, recordIdBytes, approximateArrivalTimestamp);
-        return written === size ? scratch.toString("base64", 0, size) : MISMEASURED;
+        const end = accepted.write(
+            documents,
+            offset,
+            engine,
+            batch,
+            recordId,
+            recordIdBytes,
+            approximateArrivalTimestamp,
+        );
+        if (end - offset !== size) return MISMEASURED;
+        for (let i = end; i < offset + alignedSize(size); i++) documents[i] = 0;
+        return size;
     } catch (error) {
         return asFailure(error);
     }
 }
 
+/** "=" */
+const PAD = 0x3d;
+
+/**
+ * Sets `data` of every `Ok` entry to the base64 of its document, `sizes[i]`
+ * bytes from `offsets[i]` (a multiple of 3) in the first `used` bytes of
+ * documents (see above).
+ */
+function encodeDocuments(
+    entries: FirehoseTransformationResultRecord[],
+    offsets: Int32Array,
+    sizes: Int32Array,
+    used: number,
+): void {
+    const length = (used / 3) * 4;
+    if (encodedDocuments.length < length) {
+        encodedDocuments = Buffer.allocUnsafe(Math.max(length, encodedDocuments.length * 2));
+    }
+    encodedDocuments.write(documents.toString("base64", 0, used), 0, length, "latin1");
+    for (let i = 0; i < entries.length; i++) {
+        if (entries[i].result !== "Ok") continue;
+        const end = ((offsets[i] + alignedSize(sizes[i])) / 3) * 4;
+        const padding = alignedSize(sizes[i]) - sizes[i];
+        if (padding > 0) encodedDocuments[end - 1] = PAD;
+        if (padding > 1) encodedDocuments[end - 2] = PAD;
+    }
+    const all = encodedDocuments.toString("latin1", 0, length);
+    for (let i = 0; i < entries.length; i++) {
+        if (entries[i].result !== "Ok") continue;
+        const start = (offsets[i] / 3) * 4;
+        entries[i].data = all.slice(start, start + base64Length(sizes[i]));
+    }
+}
+
 /**
  * Second pass: normalises each record and, when it is valid and its `Ok`
- * entry still fits, writes and encodes its document. Nothing is built for
- * records returned `ProcessingFailed`, and no document outlives its record.
+ * entry still fits, writes its document. The documents are base64-encoded
+ * together once every record is settled (see above).
  */
 function transform(
     records: FirehoseTransformationEventRecord[],
@@ -207,38 +329,48 @@ function transform(
     batch: BatchContext,
     limit: number,
 ): BatchResult {
-    const { decoded, recordIdBytes, failedBytes } = measured;
+    const { decoded, ends, recordIdBytes, failedBytes } = measured;
     const n = records.length;
     const entries = new Array<FirehoseTransformationResultRecord>(n);
     const failures: RecordFailure[] = [];
+    // Where the document of each Ok record is in documents (by record index).
+    const offsets = new Int32Array(n);
+    const sizes = new Int32Array(n);
+    let used = 0;
     let total = measured.allFailedBytes;
     let okCount = 0;
     for (let i = 0; i < n; i++) {
         const record = records[i];
         const { recordId, data } = record;
-        const outcome = normalise(decoded[i], record, recordIdBytes[i], engine, batch);
+        const outcome = normalise(decoded[i], ends[i], record, recordIdBytes[i], engine, batch);
         if (outcome instanceof NormalisedRecord) {
             const grown = okEntryBytes(recordIdBytes[i], outcome) - failedBytes[i];
-            const encoded =
-                total + grown <= limit ? encode(outcome, engine, batch, record, recordIdBytes[i]) : SIZE_LIMIT_FAILURE;
-            if (typeof encoded === "string") {
+            const written =
+                total + grown <= limit
+                    ? writeDocument(outcome, used, engine, batch, record, recordIdBytes[i])
+                    : SIZE_LIMIT_FAILURE;
+            if (typeof written === "number") {
                 total += grown;
                 okCount++;
+                offsets[i] = used;
+                sizes[i] = written;
+                used += alignedSize(written);
                 const { source, entity, eventDate } = outcome;
                 entries[i] = {
                     recordId,
                     result: "Ok",
-                    data: encoded,
+                    data: "", // the base64 of its document, once every record is settled (below)
                     metadata: { partitionKeys: { source, entity, event_date: eventDate } },
                 };
                 continue;
             }
-            failures.push({ index: i, recordId, failure: encoded });
+            failures.push({ index: i, recordId, failure: written });
         } else {
             failures.push({ index: i, recordId, failure: outcome });
         }
         entries[i] = { recordId, result: "ProcessingFailed", data };
     }
+    if (okCount > 0) encodeDocuments(entries, offsets, sizes, used);
     return {
         response: { records: entries },
         okCount,

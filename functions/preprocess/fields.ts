@@ -78,6 +78,8 @@ export interface CompiledField {
     readonly required: boolean;
     readonly kind: FieldSpec["kind"];
     readonly normalise: Normaliser;
+    /** Whether `normalise` replaces the value by its HMAC (a `pii` field with hashing on). */
+    readonly hashed: boolean;
 }
 
 export interface FieldOptions {
@@ -93,6 +95,7 @@ const EMAIL =
 const E164 = /^\+[1-9]\d{6,14}$/;
 const PHONE_SEPARATORS = /[\s().\-/]/g;
 const WHITESPACE_RUN = /\s+/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the URL check refuses.
 const URL_SHAPE = /^(?:\/|https?:\/\/[^/?#\s]+)[^\s\u0000-\u001f\u007f]*$/i;
 const INTEGER_TEXT = /^-?\d{1,16}$/;
 const DECIMAL_TEXT = /^-?\d{1,16}(?:\.\d{1,9})?$/;
@@ -246,6 +249,7 @@ function simpleKind(field: string, spec: SimpleSpec, options: FieldOptions): Nor
         case "currency":
             return (value) => currencyCode(value, field);
         case "json":
+            // normaliseRecord validates a copied json field the same way (see CompiledSchema.copiedField).
             return (value) => {
                 checkJsonTree(value, 2, options.maxDepth, field);
                 return value;
@@ -279,7 +283,7 @@ function baseNormaliser(key: string, spec: FieldSpec, options: FieldOptions): No
 export function compileField(key: string, spec: FieldSpec, options: FieldOptions): CompiledField {
     const base = baseNormaliser(key, spec, options);
     const hash = options.hashIdentifier;
-    const normalise: Normaliser =
-        spec.pii && hash !== undefined ? (value, input) => hash(String(base(value, input))) : base;
-    return { key, column: spec.column ?? key, required: spec.required === true, kind: spec.kind, normalise };
+    const hashed = spec.pii === true && hash !== undefined;
+    const normalise: Normaliser = hashed ? (value, input) => hash(String(base(value, input))) : base;
+    return { key, column: spec.column ?? key, required: spec.required === true, kind: spec.kind, normalise, hashed };
 }

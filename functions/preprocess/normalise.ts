@@ -6,7 +6,17 @@
 import { hash } from "node:crypto";
 import { compileField, type CompiledField, type FieldOptions } from "./fields";
 import { reject } from "./failures";
-import { canonicalJson, checkJsonTree, isForbiddenKey, isPlainRecord, jsonString } from "./json-guard";
+import {
+    canonicalJson,
+    checkJsonTree,
+    hasShortExponent,
+    isForbiddenKey,
+    isPlainRecord,
+    jsonPrimitiveLength,
+    jsonString,
+    mayBeIndex,
+    resetRoundIntegers,
+} from "./json-guard";
 import { SCHEMAS, type RecordSchema } from "./schemas";
 import { formatTimestamp } from "./timestamp";
 
@@ -43,6 +53,13 @@ export interface CompiledSchema {
     readonly eventKeyPrefix: string;
     /** `version` as JSON text (`_meta.schemaVersion`). */
     readonly versionJson: string;
+    /**
+     * The last field when it is free-form JSON (not hashed): emitted last,
+     * so its value can be copied from the record's text (see normaliseRecord).
+     */
+    readonly copiedField: CompiledField | undefined;
+    /** `,"<column>":` of copiedField, as UTF-8. */
+    readonly copiedFieldPrefix: Buffer;
 }
 
 export interface EngineOptions {
@@ -66,6 +83,8 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
     };
     for (const field of fields) {
         if (RESERVED_COLUMNS.has(field.column)) throw new Error(`schema ${entity}: column ${field.column} is reserved`);
+        // normaliseRecord relies on records enumerating schema keys in text order.
+        if (mayBeIndex(field.key)) throw new Error(`schema ${entity}: field ${field.key} starts with a digit`);
     }
     for (const key of schema.eventTime) {
         if (column(key).kind !== "timestamp") throw new Error(`schema ${entity}: event time ${key} is not a timestamp`);
@@ -73,6 +92,8 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
     if (!schema.eventTime.some((key) => column(key).required)) {
         throw new Error(`schema ${entity}: one event time field must be required`);
     }
+    const last = fields[fields.length - 1];
+    const copied = last?.kind === "json" && !last.hashed ? last : undefined;
     return {
         entity,
         version: schema.version,
@@ -85,6 +106,8 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
         eventTime: schema.eventTime.map((key) => column(key).column),
         eventKeyPrefix: `${entity}\n`,
         versionJson: JSON.stringify(schema.version),
+        copiedField: copied,
+        copiedFieldPrefix: Buffer.from(copied === undefined ? "" : `,${jsonString(copied.column)}:`, "utf8"),
     };
 }
 
@@ -105,19 +128,22 @@ export interface BatchContext {
     /** `processedAt` as JSON text, and its UTF-8 size. */
     readonly processedAtJson: string;
     readonly processedAtBytes: number;
+    /** The end of `_meta` per schema (see metaTail), built on first use. */
+    readonly metaTails: Map<CompiledSchema, Buffer>;
 }
 
 export function createBatchContext(processedAt: string): BatchContext {
     const processedAtJson = jsonString(processedAt);
-    return { processedAt, processedAtJson, processedAtBytes: Buffer.byteLength(processedAtJson, "utf8") };
+    return {
+        processedAt,
+        processedAtJson,
+        processedAtBytes: Buffer.byteLength(processedAtJson, "utf8"),
+        metaTails: new Map(),
+    };
 }
 
 function isArrival(value: unknown): value is number {
     return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
-}
-
-function formatArrival(value: unknown): string | null {
-    return isArrival(value) ? formatTimestamp(value) : null;
 }
 
 /** formatTimestamp yields 24 characters up to year 9999. */
@@ -129,14 +155,69 @@ function arrivedAtBytes(value: unknown): number {
     return value < FOUR_DIGIT_YEARS_BELOW_MS ? 26 : formatTimestamp(value).length + 2;
 }
 
-// Sizes of the output document's fixed text (see NormalisedRecord.write).
+// The output document's fixed text (see NormalisedRecord.write) and its size.
 /** `{"eventId":` + `,` + `,"_meta":` + `}` (the body's own braces are dropped). */
 const DOCUMENT_FIXED_BYTES = '{"eventId":,,"_meta":}'.length;
 const META_FIXED_BYTES = '{"recordId":,"arrivedAt":,"processedAt":,"schemaVersion":}'.length;
 const PII_HASHED = ',"piiHashed":true';
 /** A computed event id: 64 hex digits in quotes. */
 const COMPUTED_EVENT_ID_BYTES = 66;
+const EVENT_ID_KEY = Buffer.from('{"eventId":', "latin1");
+/** Replaces the body's closing brace (or follows the text copied after the body). */
+const META_RECORD_ID_KEY = Buffer.from(',"_meta":{"recordId":', "latin1");
+const ARRIVED_AT_NULL = Buffer.from(',"arrivedAt":null', "latin1");
+const EXTRA_KEY = Buffer.from(',"_extra":{', "latin1");
+/** Text `_extra` adds around its members. */
+const EXTRA_FIXED_BYTES = EXTRA_KEY.length + 1;
+const QUOTE = 0x22;
 const COMMA = 0x2c;
+const CLOSING_BRACE = 0x7d;
+const DIGIT_0 = 0x30;
+const LETTER_Z = 0x5a;
+
+/**
+ * The end of `_meta` after `arrivedAt`, the same for every record of a
+ * schema in a batch: `,"processedAt":…,"schemaVersion":…[,"piiHashed":true]}}`
+ * and the newline that ends the document, as UTF-8.
+ */
+function metaTail(engine: Engine, batch: BatchContext, schema: CompiledSchema): Buffer {
+    let tail = batch.metaTails.get(schema);
+    if (tail === undefined) {
+        const text = `,"processedAt":${batch.processedAtJson},"schemaVersion":${schema.versionJson}`;
+        tail = Buffer.from(`${text}${engine.piiHashed ? PII_HASHED : ""}}}\n`, "utf8");
+        batch.metaTails.set(schema, tail);
+    }
+    return tail;
+}
+
+/** `,"arrivedAt":"YYYY-MM-DDTHH:mm:ss.` of the arrival second last written (arrival times of a batch are close). */
+let arrivalSecond = Number.NaN;
+const arrivalPrefix = Buffer.alloc(',"arrivedAt":"YYYY-MM-DDTHH:mm:ss.'.length);
+
+/** Writes `,"arrivedAt":` and its JSON value (see arrivedAtBytes) at `at`; returns where it ends. */
+function writeArrival(target: Buffer, at: number, value: unknown): number {
+    if (!isArrival(value)) {
+        target.set(ARRIVED_AT_NULL, at);
+        return at + ARRIVED_AT_NULL.length;
+    }
+    if (value >= FOUR_DIGIT_YEARS_BELOW_MS) {
+        return at + target.write(`,"arrivedAt":"${formatTimestamp(value)}"`, at, "latin1");
+    }
+    const second = Math.floor(value / 1000);
+    if (second !== arrivalSecond) {
+        arrivalPrefix.write(`,"arrivedAt":"${formatTimestamp(second * 1000)}`, 0, arrivalPrefix.length, "latin1");
+        arrivalSecond = second;
+    }
+    target.set(arrivalPrefix, at);
+    at += arrivalPrefix.length;
+    const millis = value - second * 1000;
+    target[at] = DIGIT_0 + Math.floor(millis / 100);
+    target[at + 1] = DIGIT_0 + (Math.floor(millis / 10) % 10);
+    target[at + 2] = DIGIT_0 + (millis % 10);
+    target[at + 3] = LETTER_Z;
+    target[at + 4] = QUOTE;
+    return at + 5;
+}
 
 /**
  * A valid record, normalised. The output document is
@@ -149,8 +230,12 @@ const COMMA = 0x2c;
  */
 export class NormalisedRecord {
     constructor(
-        /** `JSON.stringify(out)`: entity, source, the schema fields, `_extra`. */
+        /** `JSON.stringify(out)`: entity, source, the schema fields and `_extra`, unless copied (below). */
         readonly body: string,
+        /** The copied field's value, copied from the record's text (or ""), written after the body's members. */
+        readonly copiedValue: string,
+        /** The members of `_extra`, copied from the record's text (or ""), written last. */
+        readonly extraMembers: string,
         /** Exact UTF-8 size of the output document (without the trailing newline). */
         readonly bytes: number,
         /** The producer's event id as JSON text, or undefined to compute it (see eventKey). */
@@ -170,36 +255,60 @@ export class NormalisedRecord {
     }
 
     /**
-     * Writes the output document and a newline as UTF-8 to the start of
-     * `target` and returns the number of bytes written (`bytes + 1` unless a
+     * Writes the output document and a newline as UTF-8 to `target` at
+     * `offset` and returns where they end (`offset + bytes + 1` unless a
      * size was mis-measured, which the caller checks). The document is
-     * `JSON.stringify({eventId, ...JSON.parse(body), _meta})`, written in
-     * pieces so that no string of the whole document is built.
+     * `JSON.stringify({eventId, ...JSON.parse(body), copied field, _extra, _meta})`, written in
+     * pieces, the fixed ones copied from buffers, so that no string of the
+     * document or of `_meta` is built.
      */
     write(
         target: Buffer,
+        offset: number,
         engine: Engine,
         batch: BatchContext,
         recordId: string,
         recordIdBytes: number,
         approximateArrivalTimestamp: unknown,
     ): number {
-        const eventId =
-            this.eventIdJson ??
-            `"${hash("sha256", eventKey(this.schema, this.source, this.out, this.eventTime), "hex")}"`;
-        let at = target.write(`{"eventId":${eventId}`, 0, "utf8");
+        target.set(EVENT_ID_KEY, offset);
+        let at = offset + EVENT_ID_KEY.length;
+        if (this.eventIdJson === undefined) {
+            target[at++] = QUOTE;
+            at += target.write(hash("sha256", eventKey(this.schema, this.source, this.out, this.eventTime), "hex"), at);
+            target[at++] = QUOTE;
+        } else {
+            at += target.write(this.eventIdJson, at);
+        }
         const bodyAt = at;
-        at += target.write(this.body, at, "utf8");
+        at += target.write(this.body, at) - 1; // without the body's "}"
         target[bodyAt] = COMMA; // was the body's "{"
-        target[at - 1] = COMMA; // was the body's "}"
-        const arrivedAt = formatArrival(approximateArrivalTimestamp);
-        // As many bytes as characters plus quotes: nothing to escape.
-        const recordIdJson = recordIdBytes === recordId.length + 2 ? `"${recordId}"` : JSON.stringify(recordId);
-        const meta =
-            `"_meta":{"recordId":${recordIdJson},"arrivedAt":${arrivedAt === null ? "null" : `"${arrivedAt}"`}` +
-            `,"processedAt":${batch.processedAtJson},"schemaVersion":${this.schema.versionJson}` +
-            `${engine.piiHashed ? PII_HASHED : ""}}}\n`;
-        return at + target.write(meta, at, "utf8");
+        if (this.copiedValue.length > 0) {
+            const prefix = this.schema.copiedFieldPrefix;
+            target.set(prefix, at);
+            at += prefix.length;
+            at += target.write(this.copiedValue, at);
+        }
+        if (this.extraMembers.length > 0) {
+            target.set(EXTRA_KEY, at);
+            at += EXTRA_KEY.length;
+            at += target.write(this.extraMembers, at);
+            target[at++] = CLOSING_BRACE;
+        }
+        target.set(META_RECORD_ID_KEY, at);
+        at += META_RECORD_ID_KEY.length;
+        if (recordIdBytes === recordId.length + 2) {
+            // As many bytes as characters plus quotes: nothing to escape.
+            target[at++] = QUOTE;
+            at += target.write(recordId, at);
+            target[at++] = QUOTE;
+        } else {
+            at += target.write(JSON.stringify(recordId), at);
+        }
+        at = writeArrival(target, at, approximateArrivalTimestamp);
+        const tail = metaTail(engine, batch, this.schema);
+        target.set(tail, at);
+        return at + tail.length;
     }
 }
 
@@ -285,23 +394,58 @@ function eventKey(
 }
 
 /**
+ * UTF-8 size of copied text as written: the copied field's value after
+ * its key (`schema`), or `_extra`'s members inside `,"_extra":{…}`; 0 for "".
+ */
+function copiedTextBytes(copied: string, schema: CompiledSchema | undefined, ascii: boolean): number {
+    if (copied.length === 0) return 0;
+    const fixed = schema === undefined ? EXTRA_FIXED_BYTES : schema.copiedFieldPrefix.length;
+    return fixed + (ascii ? copied.length : Buffer.byteLength(copied, "utf8"));
+}
+
+/** JSON whitespace: space, tab, line feed, carriage return. */
+const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Where each run of `_extra` members starts and ends in the record's text (reused). */
+const runStarts: number[] = [];
+const runEnds: number[] = [];
+
+/**
  * Validates and normalises one parsed record. Throws a Rejection for any
  * invalid input; the caller turns it into ProcessingFailed.
  *
- * `asciiInput` says that every string in `parsed` is ASCII (see
- * isAsciiJson); normalisers map ASCII to ASCII, so the output is ASCII too
- * and its UTF-8 size is its length. `recordIdBytes` is the JSON size of the
- * record id (quotes included).
+ * `text` is the JSON text `parsed` came from, the UTF-8 decoding of
+ * `textBytes` bytes. `recordIdBytes` is the JSON size of the record id
+ * (quotes included).
+ *
+ * When every string in `parsed` is ASCII (one character per byte of text,
+ * so no multi-byte sequence or BOM, and no `\u` escape), the output is
+ * ASCII too (normalisers map ASCII to ASCII) and its UTF-8 size is its
+ * length.
+ *
+ * `_extra` and a free-form last field (the `api_event` payload) are
+ * emitted unchanged. When `text` is byte for byte JSON.stringify(parsed),
+ * their members are copied from it rather than serialised again: the text
+ * has no backslash, no short exponent spelling of a number (see
+ * json-guard.ts) and is exactly as long as the canonical text, computed
+ * member by member (checkJsonTree, jsonPrimitiveLength); as every token of
+ * such a text is at least as long as its canonical form, any other
+ * spelling, whitespace or duplicate key would make it longer. Compact
+ * output of JSON.stringify, what producers usually send, passes; anything
+ * else is serialised.
  */
 export function normaliseRecord(
     engine: Engine,
     batch: BatchContext,
     parsed: unknown,
-    asciiInput: boolean,
+    text: string,
+    textBytes: number,
     recordIdBytes: number,
     approximateArrivalTimestamp: unknown,
 ): NormalisedRecord {
     if (!isPlainRecord(parsed)) return reject("not-an-object", undefined, "payload must be a JSON object");
+    const escapes = text.includes("\\");
+    const asciiInput = text.length === textBytes && !(escapes && text.includes("\\u"));
     const input = parsed;
     const schema = selectSchema(engine, input);
     const source = normaliseSource(input.source);
@@ -310,28 +454,90 @@ export function normaliseRecord(
     const out: Record<string, unknown> = { ...schema.template };
     out.entity = schema.entity;
     out.source = source;
+    resetRoundIntegers();
+    const copied = schema.copiedField;
+    let copiedLength = Number.NaN;
     for (const field of schema.fields) {
         const value = input[field.key];
         if (isAbsent(value)) {
             if (field.required) reject("missing-field", field.key, "required field is missing");
             continue;
         }
-        out[field.column] = field.normalise(value, input);
+        if (field === copied) {
+            // The json kind's normalisation (fields.ts), keeping the length.
+            copiedLength = checkJsonTree(value, 2, engine.maxDepth, field.key);
+            out[field.column] = value;
+        } else {
+            out[field.column] = field.normalise(value, input);
+        }
     }
+    const copiedKey = copied === undefined || out[copied.column] === undefined ? undefined : copied.key;
 
-    let extra: Record<string, unknown> | undefined;
     const skipType = typeNamesEntity(input);
+    // Where each member would start in `text`, if it were the canonical text,
+    // counted from the opening brace.
+    let at = 1;
+    let copiedStart = 0;
+    let copiedEnd = 0;
+    let runs = 0;
+    let extras = 0;
+    let previousExtra = false;
     // for-in allocates no key array; JSON.parse objects inherit no enumerable keys.
     for (const key in input) {
-        if (schema.known.has(key) || (skipType && key === "type")) continue;
+        const value = input[key];
+        const start = at;
+        // Each member is "key": (no key of a schema may be an array index), its
+        // value, and a comma or "}".
+        if (schema.known.has(key) || (skipType && key === "type")) {
+            if (key === copiedKey) {
+                at += key.length + 4 + copiedLength;
+                copiedStart = start + key.length + 3;
+                copiedEnd = at - 1;
+            } else {
+                at += key.length + 4 + jsonPrimitiveLength(value, false);
+            }
+            previousExtra = false;
+            continue;
+        }
         if (isForbiddenKey(key)) reject("forbidden-key", key, "prototype-pollution key");
-        checkJsonTree(input[key], 2, engine.maxDepth, key);
+        at += (mayBeIndex(key) ? Number.NaN : key.length + 4) + checkJsonTree(value, 2, engine.maxDepth, key);
+        if (previousExtra) {
+            runEnds[runs - 1] = at - 1;
+        } else {
+            runStarts[runs] = start;
+            runEnds[runs] = at - 1;
+            runs++;
+        }
+        extras++;
+        previousExtra = true;
+    }
+    let copiesText = false;
+    let textStart = 0;
+    if (extras > 0 || copiedKey !== undefined) {
+        while (isJsonSpace(text.charCodeAt(textStart))) textStart++;
+        let textEnd = text.length;
+        while (isJsonSpace(text.charCodeAt(textEnd - 1))) textEnd--;
+        copiesText = textStart + at === textEnd && !escapes && !hasShortExponent(text);
+    }
+
+    let copiedValue = "";
+    let extraMembers = "";
+    if (copiesText) {
+        if (copiedKey !== undefined) copiedValue = text.slice(textStart + copiedStart, textStart + copiedEnd);
+        if (extras > 0) {
+            extraMembers = text.slice(textStart + runStarts[0], textStart + runEnds[0]);
+            for (let r = 1; r < runs; r++)
+                extraMembers += `,${text.slice(textStart + runStarts[r], textStart + runEnds[r])}`;
+        }
+    } else if (extras > 0) {
         // A plain object is safe here: the keys that could reach its prototype
         // were rejected above.
-        extra ??= {};
-        extra[key] = input[key];
+        const extra: Record<string, unknown> = {};
+        for (const key in input) {
+            if (!(schema.known.has(key) || (skipType && key === "type"))) extra[key] = input[key];
+        }
+        out._extra = extra;
     }
-    if (extra !== undefined) out._extra = extra;
 
     let eventTime = "";
     for (const column of schema.eventTime) {
@@ -342,17 +548,40 @@ export function normaliseRecord(
         }
     }
     const eventIdJson = eventId === undefined ? undefined : jsonString(eventId);
-    const body = JSON.stringify(out);
+    let body: string;
+    if (copiesText && copiedKey !== undefined) {
+        // Left out of the body (it is copied), kept in `out` for the event id.
+        const column = (copied as CompiledField).column;
+        const value = out[column];
+        out[column] = undefined;
+        body = JSON.stringify(out);
+        out[column] = value;
+    } else {
+        body = JSON.stringify(out);
+    }
     const bytes =
         DOCUMENT_FIXED_BYTES +
         (eventIdJson === undefined ? COMPUTED_EVENT_ID_BYTES : eventIdJson.length) + // printable ASCII
         (asciiInput ? body.length : Buffer.byteLength(body, "utf8")) -
         2 + // the body's braces
+        copiedTextBytes(copiedValue, schema, asciiInput) +
+        copiedTextBytes(extraMembers, undefined, asciiInput) +
         META_FIXED_BYTES +
         recordIdBytes +
         arrivedAtBytes(approximateArrivalTimestamp) +
         batch.processedAtBytes +
         schema.versionJson.length +
         (engine.piiHashed ? PII_HASHED.length : 0);
-    return new NormalisedRecord(body, bytes, eventIdJson, out, eventTime, schema, source, eventTime.slice(0, 10));
+    return new NormalisedRecord(
+        body,
+        copiedValue,
+        extraMembers,
+        bytes,
+        eventIdJson,
+        out,
+        eventTime,
+        schema,
+        source,
+        eventTime.slice(0, 10),
+    );
 }

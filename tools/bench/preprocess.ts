@@ -9,14 +9,18 @@
  *     handler. Prints records/s of both and handler/floor (target >= 0.6).
  *     Normalised output is ~1.5x the input, so most records of a 6 MB event
  *     come back ProcessingFailed (response-size-limit) and skip the encoding
- *     step: the largest batch whose response is entirely Ok (what a full
- *     3 MB Firehose buffer produces) is therefore measured too, and so is a
- *     batch of minimal records, the worst case for the ratio.
+ *     step: the largest batch whose response is entirely Ok (a ~4.2 MB
+ *     event, what a full 3 MB Firehose buffer produces, the throughput that
+ *     matters in production) is therefore measured and gated too. A batch of
+ *     minimal records (schema fields only) is reported for information.
+ *     Each ratio is the median floor time over the median handler time of
+ *     alternating runs; the gated ratios are repeated at the end.
  *  2. Cold start: esbuild bundle size of the function and its module load time
  *     (median of fresh `node` processes) against a bundle of a bare AWS SDK v3
  *     S3 client (SDK bundled in, as a function that uses it would ship it).
  *
- * Exits 0 unless --strict is given and the ratio target is missed.
+ * Exits 0 unless --strict is given and the ratio target is missed on a
+ * gated batch.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -284,7 +288,7 @@ const fmt = (n: number, digits = 0): string =>
 
 async function main(args: string[]): Promise<number> {
     const strict = args.includes("--strict");
-    const iterations = flag(args, "--iterations", 10);
+    const iterations = flag(args, "--iterations", 15);
     const loads = flag(args, "--loads", 15);
     // Silence the per-batch summary lines before the handler module loads.
     process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
@@ -297,10 +301,17 @@ async function main(args: string[]): Promise<number> {
     console.log(`node ${process.version}, median of ${iterations} alternating runs after 3 warm-up runs`);
     const full = buildEvent(EVENT_LIMIT_BYTES);
     const fitting = largestAllOkPrefix(full, processBatch, createEngine());
+    const fittingMb = (JSON.stringify(fitting).length / 1e6).toFixed(1);
     const batches = [
-        { label: "6 MB batch of production-shaped records", event: full, gate: true },
-        { label: "largest prefix of that batch whose response is all Ok", event: fitting, gate: false },
+        { name: "6 MB batch", label: "6 MB batch of production-shaped records", event: full, gate: true },
         {
+            name: `all-Ok ${fittingMb} MB batch`,
+            label: `all-Ok ${fittingMb} MB batch: the largest prefix of that batch whose response is all Ok`,
+            event: fitting,
+            gate: true,
+        },
+        {
+            name: "6 MB minimal batch",
             label: "6 MB batch of minimal records (schema fields only)",
             event: buildEvent(EVENT_LIMIT_BYTES, true),
             gate: false,
@@ -308,7 +319,8 @@ async function main(args: string[]): Promise<number> {
     ];
 
     let pass = true;
-    for (const { label, event, gate } of batches) {
+    const gated: string[] = [];
+    for (const { name, label, event, gate } of batches) {
         const n = event.records.length;
         const inputBytes = JSON.stringify(event).length;
         const recordBytes = event.records.reduce((sum, r) => sum + Buffer.byteLength(r.data, "base64"), 0) / n;
@@ -322,9 +334,10 @@ async function main(args: string[]): Promise<number> {
             iterations,
         );
         const ratio = floorMs / handlerMs;
-        if (gate) pass = ratio >= TARGET_RATIO;
+        if (gate && !(ratio >= TARGET_RATIO)) pass = false;
         const verdict = gate ? (ratio >= TARGET_RATIO ? "PASS" : "FAIL") : "(informational)";
-        console.log(`\n${label}`);
+        if (gate) gated.push(`  ${name.padEnd(22)} ${ratio.toFixed(2)} ${verdict}`);
+        console.log(`\n${label}${gate ? " (gated)" : ""}`);
         console.log(
             `  ${fmt(n)} records of ${fmt(recordBytes)} B avg; event ${fmt(inputBytes)} B, response ${fmt(outputBytes)} B`,
         );
@@ -384,7 +397,9 @@ async function main(args: string[]): Promise<number> {
         rmSync(outdir, { recursive: true, force: true });
     }
 
-    console.log(`\n${pass ? "PASS" : "FAIL"}: handler/floor ratio target ${TARGET_RATIO}`);
+    console.log(`\ngated handler/floor ratios (target >= ${TARGET_RATIO}):`);
+    for (const line of gated) console.log(line);
+    console.log(`${pass ? "PASS" : "FAIL"}: handler/floor ratio target ${TARGET_RATIO} on the gated batches`);
     return strict && !pass ? 1 : 0;
 }
 

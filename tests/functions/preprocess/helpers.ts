@@ -99,6 +99,7 @@ export function failure(
 export function decodeOk(record: FirehoseTransformationResultRecord): Record<string, unknown> {
     expect(record.result).to.equal("Ok");
     const text = Buffer.from(record.data ?? "", "base64").toString("utf8");
+    expect(Buffer.from(text, "utf8").toString("base64"), "standard padded base64").to.equal(record.data);
     expect(text.endsWith("\n"), "Ok data ends with a newline").to.equal(true);
     expect(text.indexOf("\n"), "exactly one line").to.equal(text.length - 1);
     const document: unknown = JSON.parse(text);

@@ -36,6 +36,7 @@ const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(v
 /** Decodes an Ok record: base64 of one JSON object followed by a newline. */
 function document(out: FirehoseTransformationResultRecord): Record<string, unknown> {
     const text = Buffer.from(out.data ?? "", "base64").toString("utf8");
+    assert.equal(Buffer.from(text, "utf8").toString("base64"), out.data, "Ok data is standard padded base64");
     assert.equal(text.indexOf("\n"), text.length - 1, "Ok data is one newline-terminated line");
     const value: unknown = JSON.parse(text);
     assert.ok(typeof value === "object" && value !== null && !Array.isArray(value), "Ok data is a JSON object");
