@@ -3,10 +3,8 @@
  * (components/domain/change-publisher.ts). A misconfigured publisher fails at cold start, naming the variable, instead
  * of publishing a domain's changes to the wrong place or under the wrong entity.
  */
-import { defineEnv, fail, integer, isRecord, json, optional, required, text } from "./kit";
+import { defineEnv, domainName, fail, integer, isRecord, json, optional, required, text } from "./kit";
 import {
-    DOMAIN_NAME,
-    DOMAIN_NAME_RULE,
     DYNAMODB_TABLE_ARN,
     DYNAMODB_TABLE_NAME,
     DYNAMODB_TABLE_NAME_RULE,
@@ -100,12 +98,7 @@ function tableEntities(parsed: unknown, name: string): ReadonlyMap<string, Table
 export const changePublisherEnv = defineEnv(
     "change-publisher",
     {
-        DOMAIN: required(
-            text((value, name) =>
-                DOMAIN_NAME.test(value) ? value : fail(name, `${name} must be ${DOMAIN_NAME_RULE}, got "${value}"`),
-            ),
-            "business domain; the envelope source is `cdp.domain.<domain>`",
-        ),
+        DOMAIN: required(domainName, "business domain; the envelope source is `cdp.domain.<domain>`"),
         STREAM_ARN: required(
             text((value, name) =>
                 KINESIS_STREAM_ARN.test(value)

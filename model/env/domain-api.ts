@@ -6,8 +6,8 @@
  */
 import { type EntityDefinition, entityIssues } from "../entities";
 import { formatIssue } from "../issues";
-import { DAX_ENDPOINT, DOMAIN_NAME, DOMAIN_NAME_RULE, DYNAMODB_TABLE_NAME, DYNAMODB_TABLE_NAME_RULE } from "../names";
-import { defineEnv, fail, fromLambda, isRecord, json, optional, required, text } from "./kit";
+import { DAX_ENDPOINT, DYNAMODB_TABLE_NAME, DYNAMODB_TABLE_NAME_RULE } from "../names";
+import { defineEnv, domainName, fail, fromLambda, isRecord, json, optional, required, text } from "./kit";
 
 export interface DomainApiConfig {
     readonly domain: string;
@@ -41,12 +41,7 @@ function tables(value: unknown, name: string): Readonly<Record<string, string>> 
 export const domainApiEnv = defineEnv(
     "domain-api",
     {
-        DOMAIN: required(
-            text((value, name) =>
-                DOMAIN_NAME.test(value) ? value : fail(name, `${name} must be ${DOMAIN_NAME_RULE}, got "${value}"`),
-            ),
-            "business domain name",
-        ),
+        DOMAIN: required(domainName, "business domain name"),
         ENTITIES: required(
             json(entities, (definitions) => definitions, notJson),
             "JSON array of EntityDefinition (model/entities.ts)",

@@ -12,6 +12,8 @@
  * (`pulumi.output(x).apply(contract.variables.X.format)` for structured ones) and runtime code never loads Pulumi.
  */
 
+import { DOMAIN_NAME, DOMAIN_NAME_RULE } from "../names";
+
 /** Where variables are read from: `process.env` or a plain record. */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
@@ -317,3 +319,8 @@ export function componentVariableNames(contract: EnvContract<EnvVariables, unkno
         .filter(([, variable]) => variable.setBy === "component")
         .map(([name]) => name);
 }
+
+/** A business domain's name, by the platform's one rule (`model/names.ts`). */
+export const domainName: Codec<string> = text((value, name) =>
+    DOMAIN_NAME.test(value) ? value : fail(name, `${name} must be ${DOMAIN_NAME_RULE}, got "${value}"`),
+);
