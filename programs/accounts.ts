@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
-import * as awsnative from "@pulumi/aws-native";
+import type * as awsnative from "@pulumi/aws-native";
+import { awsNative } from "../components/shared/native";
 import type * as pulumi from "@pulumi/pulumi";
 import { type BaseTagValues, defaultTags } from "../components/shared/tags";
 import type { AccountConfig, PlatformConfig } from "./config";
@@ -63,7 +64,7 @@ export function accountTarget(
  */
 export function nativeProvider(config: PlatformConfig, program: string, target: AccountTarget): awsnative.Provider {
     const account = target.account;
-    return new awsnative.Provider(`aws-native-${program}`, {
+    return new (awsNative().Provider)(`aws-native-${program}`, {
         region: config.region as awsnative.Region,
         allowedAccountIds: [account.id],
         assumeRole: account.roleArn

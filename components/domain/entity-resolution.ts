@@ -1,4 +1,5 @@
-import * as awsnative from "@pulumi/aws-native";
+import type * as awsnative from "@pulumi/aws-native";
+import { awsNative } from "../shared/native";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
@@ -72,7 +73,7 @@ export class EntityResolution extends pulumi.ComponentResource {
         issues.throwIfAny(`Invalid arguments for EntityResolution "${name}"`);
         const ctx = awsContext(this);
         const column = (attr: string) => attr.toLowerCase();
-        const schema = new awsnative.entityresolution.SchemaMapping(
+        const schema = new (awsNative().entityresolution.SchemaMapping)(
             name,
             {
                 schemaName: args.naming.name("generic", args.entity.name, "schema"),
@@ -118,7 +119,7 @@ export class EntityResolution extends pulumi.ComponentResource {
                 ),
             ],
         });
-        this.workflow = new awsnative.entityresolution.MatchingWorkflow(
+        this.workflow = new (awsNative().entityresolution.MatchingWorkflow)(
             name,
             {
                 workflowName: args.naming.name("generic", args.entity.name, "matching"),
