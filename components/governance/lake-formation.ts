@@ -79,7 +79,9 @@ export class LakeFormation extends pulumi.ComponentResource {
     /**
      * What a Glue database or table must be created after: the settings (a database created before them gets the
      * IAMAllowedPrincipals default grant, since the provider never sends an empty `createTableDefaultPermissions`)
-     * and the LF-tags it is tagged with.
+     * and the LF-tags it is tagged with. The account defaults apply only to databases and tables created after they
+     * change ("Changing the default settings for your data lake", Lake Formation Developer Guide:
+     * https://docs.aws.amazon.com/lake-formation/latest/dg/change-settings.html).
      */
     get catalogDependencies(): pulumi.Resource[] {
         return [this.settings, ...Object.values(this.tags)];
