@@ -153,22 +153,22 @@ export function toProxyEvent(request: IncomingMessage, body: Buffer, all: readon
     const url = new URL(request.url ?? "/", "http://localhost");
     const rawPath = url.pathname;
     const { resource, pathParameters } = matchResource(all, rawPath);
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
-    for (let i = 0; i < request.rawHeaders.length; i += 2) {
-        const name = request.rawHeaders[i];
-        const value = request.rawHeaders[i + 1];
-        headers[name] = value;
-        multiValueHeaders[name] ??= [];
-        multiValueHeaders[name].push(value);
-    }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
-    for (const [name, value] of url.searchParams) {
-        query[name] = value;
-        multiQuery[name] ??= [];
-        multiQuery[name].push(value);
-    }
+    // Maps, then Object.fromEntries: names such as `__proto__` become own properties, as in the JSON event API
+    // Gateway sends to Lambda (plain-object assignment would hit the prototype instead).
+    const grouped = (pairs: Iterable<readonly [string, string]>) => {
+        const last = new Map<string, string>();
+        const every = new Map<string, string[]>();
+        for (const [name, value] of pairs) {
+            last.set(name, value);
+            every.set(name, [...(every.get(name) ?? []), value]);
+        }
+        return { single: Object.fromEntries(last), multi: Object.fromEntries(every) };
+    };
+    const headerPairs: Array<readonly [string, string]> = [];
+    for (let i = 0; i < request.rawHeaders.length; i += 2)
+        headerPairs.push([request.rawHeaders[i], request.rawHeaders[i + 1]]);
+    const { single: headers, multi: multiValueHeaders } = grouped(headerPairs);
+    const { single: query, multi: multiQuery } = grouped(url.searchParams);
     const hasQuery = Object.keys(query).length > 0;
     const utf8 = (() => {
         try {

@@ -87,6 +87,15 @@ describe("local domain API server (dynalite)", function () {
         expect((await request("GET", "/orders?customerId=a&customerId=b")).status).to.equal(400);
     });
 
+    it("passes query and header names such as __proto__ through as own properties, as API Gateway's JSON event does", async () => {
+        // Found by schemathesis: `?__proto__=null&x=1&x=2` made the adapter fail with a 502.
+        const listed = await request("GET", "/customers?__proto__=null&limit=5&limit=6");
+        expect(listed.status).to.be.below(500);
+        expect(listed.status).to.equal(400); // two values of limit: the handler names it
+        const plain = await request("GET", "/customers?__proto__=null");
+        expect(plain.status).to.be.below(500);
+    });
+
     it("stands in for API Gateway's IAM check: 403 without the configured Authorization", async () => {
         const missing = await request("GET", "/customers", undefined, {});
         expect(missing.status).to.equal(403);
