@@ -175,13 +175,8 @@ function bodyApi(p: aws.Provider, options: BodyOptions): void {
         },
         ...(o.policy ? { "x-amazon-apigateway-policy": o.policy } : {}),
     };
-    const body = o.yaml ? toYaml(definition) : JSON.stringify(definition);
+    const body = o.yaml ? stringifyYaml(definition) : JSON.stringify(definition);
     new aws.apigateway.RestApi("body-api", { body, endpointConfiguration: { types: "REGIONAL" } }, { provider: p });
-}
-
-/** A YAML rendering of a JSON-compatible value (JSON is YAML; indent it as block style for realism). */
-function toYaml(value: unknown): string {
-    return stringifyYaml(value);
 }
 
 export const cases: PolicyCase[] = [

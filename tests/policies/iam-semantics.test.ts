@@ -165,6 +165,19 @@ describe("IAM semantics: does a Deny catch every plain-HTTP request?", () => {
         expect(deniesHttp(tlsDeny({ Resource: undefined, NotResource: `${BUCKET}/public/*` }))).to.equal(false);
         expect(deniesHttp(tlsDeny({ Condition: { Bool: { "aws:SecureTransport": "true" } } }))).to.equal(false);
         expect(deniesHttp(tlsDeny({ Effect: "Allow" }))).to.equal(false);
+        // IfExists on another key still narrows: a request carrying the key with another value is not denied
+        const ifExists = {
+            Bool: { "aws:SecureTransport": "false" },
+            StringEqualsIfExists: { "aws:PrincipalTag/team": "x" },
+        };
+        expect(deniesHttp(tlsDeny({ Condition: ifExists }))).to.equal(false);
+        // ...while a test that holds for every value (StringLikeIfExists "*") does not narrow the deny
+        const always = { Bool: { "aws:SecureTransport": "false" }, StringLikeIfExists: { "aws:userid": "*" } };
+        expect(deniesHttp(tlsDeny({ Condition: always }))).to.equal(true);
+        // an unreadable condition value makes the deny unprovable
+        expect(deniesHttp(tlsDeny({ Condition: { Bool: { "aws:SecureTransport": { nested: "false" } } } }))).to.equal(
+            false,
+        );
     });
 });
 

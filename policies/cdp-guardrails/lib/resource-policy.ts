@@ -1,6 +1,7 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { allowReach, isAbsentDocument, type ParsedPolicy, parsePolicy, SOURCE_CONDITION_KEYS } from "./iam";
 import { type CdpPolicy, definePolicy, isType } from "./policy";
+import { propsOf } from "./props";
 import { probe } from "./unknown";
 
 /**
@@ -42,9 +43,17 @@ export interface PolicySource {
     documents: (props: Record<string, unknown>) => Array<{ where: string; document: unknown }>;
 }
 
-/** A policy source reading one property (`policy` by default). */
-export function policyProperty(types: readonly string[], property = "policy"): PolicySource {
-    return { types, documents: (props) => [{ where: property, document: props[property] }] };
+/** The props of a resource holding a resource policy in `policy` (a JSON string or a document object). */
+interface ResourcePolicyProps {
+    policy?: unknown;
+}
+
+/** A policy source reading the `policy` property of resources of `types`. */
+export function policyProperty(types: readonly string[]): PolicySource {
+    return {
+        types,
+        documents: (props) => [{ where: "policy", document: propsOf<ResourcePolicyProps>({ props }).policy }],
+    };
 }
 
 /** Judges every resource policy the sources name; an unknown (computed) document is not judged at preview. */

@@ -241,9 +241,10 @@ const apiGatewayRestApiPolicyNotPublic = resourcePolicyNotPublic({
         {
             types: TYPES.apigatewayRestApi,
             documents: (props) => {
-                if (isBlank(props.body)) return [];
+                const body = propsOf<RestApiProps>({ props }).body;
+                if (isBlank(body)) return [];
                 try {
-                    const doc = objectAt(parseYaml(String(props.body)));
+                    const doc = objectAt(parseYaml(String(body)));
                     const policy = doc["x-amazon-apigateway-policy"];
                     return policy === undefined ? [] : [{ where: "body x-amazon-apigateway-policy", document: policy }];
                 } catch {

@@ -3,7 +3,7 @@ import { isAwsManagedKey } from "../lib/keys";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { type ParsedPolicy, parsePolicy, requestContext, type Target, whyNotDenyingEvery } from "../lib/iam";
 import { type Block, block, propsOf } from "../lib/props";
-import { NOT_PUBLIC_PROMISE, openGrantProblems } from "../lib/resource-policy";
+import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { attachedTo } from "../lib/stack";
 import { known } from "../lib/unknown";
 import { SSE_S3_ACCEPTED_REASONS, SSE_S3_REASON_TAG, TYPES } from "../lib/types";
@@ -215,7 +215,7 @@ const INSECURE_TRANSPORT = requestContext({ "aws:SecureTransport": "false" });
 const s3TlsOnly = definePolicy({
     name: "s3-tls-only-policy",
     description:
-        'S3 buckets have exactly one bucket policy (an aws.s3.BucketPolicy or the deprecated inline policy, not both: they overwrite each other) in which Deny statements for every principal ("*", no NotPrincipal) and every S3 action ("s3:*" or a NotAction excluding none) cover the bucket and all its objects whenever aws:SecureTransport is false, whatever the other keys of the request: a further condition in the same statement (conditions are ANDed) disqualifies it (FSBP S3.5; cdk-nag AwsSolutions-S10). A policy unknown at preview is judged when `pulumi up` resolves it.',
+        'S3 buckets have exactly one bucket policy (an aws.s3.BucketPolicy or the deprecated inline policy, not both: they overwrite each other) in which Deny statements for every principal ("*", no NotPrincipal) and every S3 action ("s3:*" or a NotAction excluding none) cover the bucket and all its objects whenever aws:SecureTransport is false, whatever the other keys of the request: a further condition in the same statement (conditions are ANDed) disqualifies it (FSBP S3.5; cdk-nag AwsSolutions-S10). A stack policy: a bucket whose ARN or policy is unknown at `pulumi preview` is not judged there; the offline plan, where every value is known, judges it.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -259,28 +259,13 @@ const s3TlsOnly = definePolicy({
     },
 });
 
-const s3BucketPolicyNotPublic = definePolicy({
+const s3BucketPolicyNotPublic = resourcePolicyNotPublic({
     name: "s3-bucket-policy-not-public",
-    description: `S3 bucket policies (aws.s3.BucketPolicy and the bucket's deprecated inline policy) ${NOT_PUBLIC_PROMISE} (FSBP S3.2, S3.3 for policies; platform rule for service principals; complements s3-public-access-block).`,
-    severity: "critical",
-    enforcementLevel: "mandatory",
-    remediationSteps:
+    subject: "S3 bucket policies (aws.s3.BucketPolicy and the bucket's deprecated inline policy)",
+    controls: ["FSBP S3.2", "FSBP S3.3", "platform rule"],
+    remediation:
         'Name the accounts or roles the bucket serves as principals, or keep Principal "*" only with StringEquals on aws:PrincipalOrgID / aws:PrincipalAccount; give service principals (logging.s3.amazonaws.com, cloudtrail.amazonaws.com...) aws:SourceAccount and aws:SourceArn conditions.',
-    cdp: {
-        concern: "governance",
-        controls: ["FSBP S3.2", "FSBP S3.3", "platform rule"],
-        inspects: [...TYPES.bucket, ...TYPES.bucketPolicy],
-    },
-    validateStack: (args, reportViolation) => {
-        forEachBucket(args, (bucket, attached) => {
-            for (const source of bucketPolicies(bucket, attached(TYPES.bucketPolicy))) {
-                if (!source.parsed.known) continue;
-                for (const problem of openGrantProblems(source.parsed)) {
-                    report(reportViolation, bucket, `${source.where}: ${problem}`);
-                }
-            }
-        });
-    },
+    sources: [policyProperty(TYPES.bucketPolicy), policyProperty(TYPES.bucket)],
 });
 
 const s3BucketOwnerEnforced = definePolicy({
