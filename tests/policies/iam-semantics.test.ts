@@ -196,6 +196,16 @@ describe("IAM semantics: whom does an Allow reach?", () => {
             { StringEquals: { "aws:SourceVpce": "vpce-0123abcd" } },
         ];
         for (const c of scoped) expect(reach({ Principal: "*", Condition: c }).open, JSON.stringify(c)).to.equal(false);
+        const kinds = scoped.map((c) => reach({ Principal: "*", Condition: c }).scope);
+        expect(kinds).to.deep.equal([
+            "organisation",
+            "organisation",
+            "organisation",
+            "account",
+            "account",
+            "account",
+            "network",
+        ]);
     });
 
     it("sees through the evasions: wide values, negation, IfExists, ForAllValues, hidden '*', NotPrincipal", () => {

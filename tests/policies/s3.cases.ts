@@ -104,7 +104,7 @@ const tlsDeny = (arn: pulumi.Output<string>, extra: Record<string, unknown> = {}
  */
 function inlineBucket(
     p: aws.Provider,
-    flaw: "none" | "sse-s3" | "no-versioning" | "policy-and-resource" = "none",
+    flaw: "none" | "sse-s3" | "no-versioning" | "policy-and-resource" | "public-acl" = "none",
 ): void {
     const l = lake(p);
     const cmk = key(p);
@@ -139,6 +139,7 @@ function inlineBucket(
                 },
             },
             versioning: { enabled: flaw !== "no-versioning" },
+            ...(flaw === "public-acl" ? { acl: "public-read" } : {}),
             logging: { targetBucket: l.accessLogs.bucketName, targetPrefix: "inline/" },
         },
         opts,
@@ -322,6 +323,12 @@ export const cases: PolicyCase[] = [
         policy: "s3-versioning",
         title: "deprecated inline versioning disabled / enabled",
         violating: (p) => inlineBucket(p, "no-versioning"),
+        compliant: (p) => inlineBucket(p),
+    },
+    {
+        policy: "s3-bucket-owner-enforced",
+        title: "deprecated inline acl public-read despite BucketOwnerEnforced / no inline acl",
+        violating: (p) => inlineBucket(p, "public-acl"),
         compliant: (p) => inlineBucket(p),
     },
     ...notPublicCases("s3-bucket-policy-not-public", (p, grant) =>

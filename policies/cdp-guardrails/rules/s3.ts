@@ -25,6 +25,9 @@ interface BucketProps {
     versioning?: Block<{ enabled?: boolean }>;
     /** Deprecated inline access logging. */
     logging?: Block<{ targetBucket?: string }>;
+    /** Deprecated inline canned ACL and ACL grants (ACLs must stay disabled). */
+    acl?: string;
+    grants?: unknown[];
 }
 
 /** A rule of an aws.s3.BucketServerSideEncryptionConfiguration. */
@@ -270,11 +273,12 @@ const s3BucketPolicyNotPublic = resourcePolicyNotPublic({
 
 const s3BucketOwnerEnforced = definePolicy({
     name: "s3-bucket-owner-enforced",
-    description: "S3 buckets disable ACLs with the BucketOwnerEnforced object ownership setting (FSBP S3.12).",
+    description:
+        "S3 buckets disable ACLs with the BucketOwnerEnforced object ownership setting, and set no ACL through the deprecated inline acl (other than private) or grants (FSBP S3.12).",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
-        'Add an aws.s3.BucketOwnershipControls for the bucket with rule.objectOwnership "BucketOwnerEnforced".',
+        'Add an aws.s3.BucketOwnershipControls for the bucket with rule.objectOwnership "BucketOwnerEnforced", and drop the inline acl and grants of the aws.s3.Bucket (grant access through the bucket policy).',
     cdp: { concern: "governance", controls: ["FSBP S3.12"], inspects: [...TYPES.bucket, ...TYPES.bucketOwnership] },
     validateStack: (args, reportViolation) => {
         forEachBucket(args, (bucket, attached) => {
@@ -284,6 +288,18 @@ const s3BucketOwnerEnforced = definePolicy({
                 )
             ) {
                 report(reportViolation, bucket, "ACLs are not disabled (no BucketOwnerEnforced ownership controls)");
+            }
+            const acl = known(() => propsOf<BucketProps>(bucket).acl);
+            if (typeof acl === "string" && acl !== "" && acl !== "private") {
+                report(reportViolation, bucket, `the deprecated inline acl is "${acl}"; expected none (or "private")`);
+            }
+            const grants = known(() => propsOf<BucketProps>(bucket).grants);
+            if (Array.isArray(grants) && grants.length > 0) {
+                report(
+                    reportViolation,
+                    bucket,
+                    `the deprecated inline grants list ${grants.length} ACL grant(s); expected none`,
+                );
             }
         });
     },

@@ -114,8 +114,9 @@ export function accountOfPrincipal(principal: string): string | undefined {
 export interface Reach {
     /** The principal admits everyone (`*`, a wildcard, `NotPrincipal`) before conditions. */
     everyone: boolean;
-    /** The condition test that confines an `everyone` grant, if any. */
+    /** The condition test that confines an `everyone` grant, if any, and what it confines it to. */
     confinedBy?: ConditionTest;
+    scope?: ScopeKind;
     /** Everyone and not confined, or unreadable: any AWS account (or anonymous caller) can use the grant. */
     open: boolean;
     /** Named accounts (from account ids and IAM ARNs). */
@@ -154,6 +155,7 @@ export function allowReach(s: ParsedStatement): Reach {
     return {
         everyone,
         confinedBy,
+        scope: confinedBy ? (SCOPING_KEYS[confinedBy.key] ?? "source") : undefined,
         open,
         accounts,
         services,
