@@ -159,6 +159,8 @@ describe("IAM semantics: does a Deny catch every plain-HTTP request?", () => {
             deniesHttp(tlsDeny({ Principal: undefined, NotPrincipal: { AWS: "arn:aws:iam::111111111111:root" } })),
         ).to.equal(false);
         expect(deniesHttp(tlsDeny({ Principal: { AWS: "arn:aws:iam::111111111111:root" } }))).to.equal(false);
+        expect(deniesHttp(tlsDeny({ Principal: { Service: "*" } }))).to.equal(false);
+        expect(deniesHttp(tlsDeny({ Principal: { AWS: "arn:aws:iam::*:root" } }))).to.equal(false);
         expect(deniesHttp(tlsDeny({ Action: "s3:Get*" }))).to.equal(false);
         expect(deniesHttp(tlsDeny({ Action: undefined, NotAction: "s3:GetObject" }))).to.equal(false);
         expect(deniesHttp(tlsDeny({ Resource: [BUCKET, `${BUCKET}/public/*`] }))).to.equal(false);

@@ -1,5 +1,5 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { allowReach, isAbsentDocument, type ParsedPolicy, parsePolicy, SOURCE_CONDITION_KEYS } from "./iam";
+import { allowReach, isAbsentDocument, type ParsedPolicy, parsePolicy } from "./iam";
 import { type CdpPolicy, definePolicy, isType } from "./policy";
 import { propsOf } from "./props";
 import { probe } from "./unknown";
@@ -15,9 +15,10 @@ import { probe } from "./unknown";
  * - an Allow open to every principal (`"*"`, `{AWS: "*"}`, a `"*"` among other principals, a wildcard principal,
  *   `NotPrincipal`) that no condition confines to a named organisation, account, VPC or source resource (the
  *   confining test must be positive, not IfExists, not ForAllValues, with no wildcard value such as `o-*`);
- * - an Allow to a service principal with no aws:SourceAccount / aws:SourceArn / aws:SourceOrgID (or, in key
- *   policies, kms:EncryptionContext ARN) condition: any account's use of that service would reach the resource
- *   (the confused-deputy problem, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html);
+ * - an Allow to a service principal that no such condition confines (aws:SourceAccount, aws:SourceArn,
+ *   aws:SourceOrgID in practice; a kms:EncryptionContext key naming one account's ARN also counts): any account's
+ *   use of that service would reach the resource (the confused-deputy problem,
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html);
  * - a statement that cannot be read (treated as open).
  */
 export function openGrantProblems(policy: ParsedPolicy): string[] {
@@ -29,7 +30,7 @@ export function openGrantProblems(policy: ParsedPolicy): string[] {
         if (reach.open) problems.push(`${s.label} ${reach.why}`);
         else if (reach.unscopedServices.length) {
             problems.push(
-                `${s.label} allows ${reach.unscopedServices.join(", ")} without a ${SOURCE_CONDITION_KEYS} condition naming this stack's accounts or resources (any account's use of the service would reach this resource)`,
+                `${s.label} allows ${reach.unscopedServices.join(", ")} without an aws:SourceAccount / aws:SourceArn / aws:SourceOrgID condition naming one account or organisation (any account's use of the service would reach this resource)`,
             );
         }
     }
@@ -90,7 +91,7 @@ export interface NotPublicSpec {
 
 /** The shared promise of the not-public policies (their descriptions start with the subject). */
 export const NOT_PUBLIC_PROMISE =
-    'allow nothing to every principal ("*", a "*" among other principals, NotPrincipal) unless a positive condition (not IfExists, not ForAllValues, no wildcard value) confines it to a named organisation (aws:PrincipalOrgID, aws:PrincipalOrgPaths), account (aws:PrincipalAccount, aws:SourceAccount, kms:CallerAccount, aws:PrincipalArn), VPC or source ARN, and grant service principals only with an aws:SourceAccount, aws:SourceArn or aws:SourceOrgID condition. Unreadable statements count as open; documents unknown at preview are judged when `pulumi up` resolves them';
+    'allow nothing to every principal ("*", a "*" among other principals, a wildcard principal, NotPrincipal) unless a positive condition (not IfExists, not ForAllValues, no wildcard value) confines it to a named organisation (aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:SourceOrgID), account (aws:PrincipalAccount, aws:SourceAccount, aws:SourceOwner, kms:CallerAccount, aws:PrincipalArn), VPC endpoint or VPC, or source ARN of one account, and grant service principals only under such a condition (aws:SourceAccount, aws:SourceArn... ; a kms:EncryptionContext key naming one account\'s ARN also counts). Unreadable statements count as open; documents unknown at preview are judged when `pulumi up` resolves them';
 
 /** A resource-level policy judging the resource policies of `spec.sources` (see openGrantProblems). */
 export function resourcePolicyNotPublic(spec: NotPublicSpec): CdpPolicy {

@@ -11,8 +11,13 @@ import { probe } from "../unknown";
 
 /** The principals a `Principal` or `NotPrincipal` element names. */
 export interface Principals {
-    /** `"*"`, `{AWS: "*"}` or any principal with a wildcard: everyone, anonymous callers included. */
+    /** `"*"` or `{AWS: "*"}` (also among other AWS principals): everyone, anonymous callers included. */
     everyone: boolean;
+    /**
+     * A wildcard inside another principal (`arn:aws:iam::*:root`, `{Service: "*"}`): IAM does not match it as a
+     * pattern; an Allow counts it as open, a Deny does not count it as covering everyone.
+     */
+    wildcard: boolean;
     /** AWS principals: account ids, account roots, role/user ARNs. */
     aws: string[];
     service: string[];
@@ -86,7 +91,7 @@ function element(raw: Raw, name: string): unknown {
 }
 
 function parsePrincipals(value: unknown, what: string, bad: string[]): Principals {
-    const p: Principals = { everyone: false, aws: [], service: [], federated: [], canonicalUser: [] };
+    const p: Principals = { everyone: false, wildcard: false, aws: [], service: [], federated: [], canonicalUser: [] };
     if (typeof value === "string") {
         if (value.trim() === "*") p.everyone = true;
         else bad.push(`${what} is the string ${JSON.stringify(value)}, expected "*" or a map`);
@@ -98,7 +103,8 @@ function parsePrincipals(value: unknown, what: string, bad: string[]): Principal
     }
     for (const [kind, v] of Object.entries(value as Raw)) {
         const list = strings(v, `${what}.${kind}`, bad).map((s) => s.trim());
-        if (list.some((s) => s.includes("*") || s.includes("?"))) p.everyone = true;
+        if (kind.toLowerCase() === "aws" && list.includes("*")) p.everyone = true;
+        else if (list.some((s) => s.includes("*") || s.includes("?"))) p.wildcard = true;
         switch (kind.toLowerCase()) {
             case "aws":
                 p.aws.push(...list);

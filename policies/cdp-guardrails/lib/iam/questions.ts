@@ -30,9 +30,6 @@ const SCOPING_KEYS: Record<string, ScopeKind> = {
     "aws:sourcevpc": "network",
 };
 
-/** Keys that tie a service principal's request to a resource of a given account (confused-deputy protection). */
-const SOURCE_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths"];
-
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const ORG_PATH = /^o-[a-z0-9]{10,32}\//;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -94,12 +91,14 @@ export function whyNotConfining(test: ConditionTest): string | undefined {
     return undefined;
 }
 
-/** The first test of the statement that confines it through one of `keys` (all keys when omitted). */
-function confiningTest(s: ParsedStatement, keys?: readonly string[]): ConditionTest | undefined {
+/**
+ * The first test of the statement that confines it: a scoping key (SCOPING_KEYS) or a kms:EncryptionContext key
+ * naming one account's resource ARN, under a confining operator with specific values (whyNotConfining).
+ */
+function confiningTest(s: ParsedStatement): ConditionTest | undefined {
     return s.conditions.find(
         (t) =>
-            (keys ? keys.includes(t.key) : t.key in SCOPING_KEYS || t.key.startsWith("kms:encryptioncontext:")) &&
-            whyNotConfining(t) === undefined,
+            (t.key in SCOPING_KEYS || t.key.startsWith("kms:encryptioncontext:")) && whyNotConfining(t) === undefined,
     );
 }
 
@@ -136,13 +135,13 @@ export interface Reach {
 export function allowReach(s: ParsedStatement): Reach {
     const p = s.principal?.principals;
     const negated = s.principal?.negated === true;
-    const everyone = negated || p?.everyone === true;
+    const everyone = negated || p?.everyone === true || p?.wildcard === true;
     const confinedBy = everyone ? confiningTest(s) : undefined;
     const accounts = (p?.aws ?? []).map(accountOfPrincipal).filter((a): a is string => a !== undefined);
-    const unrecognised = (p?.aws ?? []).filter((a) => !p?.everyone && accountOfPrincipal(a) === undefined);
+    const unrecognised = (p?.aws ?? []).filter((a) => !/[*?]/.test(a) && accountOfPrincipal(a) === undefined);
     const services = negated ? [] : (p?.service ?? []);
-    const sourceTest = confiningTest(s, [...SOURCE_KEYS, ...Object.keys(SCOPING_KEYS)]) ?? encryptionContextTest(s);
-    const unscopedServices = sourceTest ? [] : services;
+    // A service principal acts for whichever account uses the service: only a confining test ties it to this one.
+    const unscopedServices = confiningTest(s) ? [] : services;
     let why = "";
     if (s.unreadable.length) why = `cannot be read (${s.unreadable.join("; ")})`;
     else if (everyone && !confinedBy) {
@@ -165,13 +164,6 @@ export function allowReach(s: ParsedStatement): Reach {
         why,
     };
 }
-
-function encryptionContextTest(s: ParsedStatement): ConditionTest | undefined {
-    return s.conditions.find((t) => t.key.startsWith("kms:encryptioncontext:") && whyNotConfining(t) === undefined);
-}
-
-/** The source keys a service principal grant may be confined by, for messages. */
-export const SOURCE_CONDITION_KEYS = "aws:SourceAccount, aws:SourceArn, aws:SourceOrgID";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Whether a Deny applies to every request of a kind.
@@ -218,7 +210,7 @@ export function whyNotDenyingEvery(
     if (s.effect !== "Deny") return "is not a Deny";
     if (!s.principal) return "names no principal";
     if (s.principal.negated) return "uses NotPrincipal: the principals it names are not denied";
-    if (!s.principal.principals.everyone) return 'does not apply to every principal ("*")';
+    if (!s.principal.principals.everyone) return 'does not apply to every principal (Principal "*" or {"AWS": "*"})';
     if (!coversService(s, service)) return `does not cover every ${service} action ("${service}:*")`;
     if (!coversTarget(s, target)) return `does not cover ${targetLabel(target)}`;
     for (const t of s.conditions) {
