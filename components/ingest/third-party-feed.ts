@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PREFIX, dataExchangeExportEnv } from "../../model/env/dataexchange-export";
 import { envVariables } from "../../model/env/kit";
+import { DATA_EXCHANGE_ID, DATA_EXCHANGE_ID_RULE, DATASET_NAME, DATASET_NAME_RULE } from "../../model/names";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { s3AccessStatements } from "../shared/iam";
@@ -36,17 +37,13 @@ export interface ThirdPartyFeedArgs {
     prefix?: string;
 }
 
-const DATASET_NAME = /^[a-z][a-z0-9-]{1,39}$/;
-const DATASET_ID = /^[A-Za-z0-9-]{8,64}$/;
-
 export function validateThirdPartyFeedArgs(name: string, args: ThirdPartyFeedArgs): void {
     const issues = new IssueCollector();
     const at = `ThirdPartyFeed(${name})`;
     const names = new Set<string>();
     args.dataSets.forEach((d, i) => {
-        if (!DATASET_ID.test(d.id)) issues.add(`${at}.dataSets[${i}].id`, d.id, "an AWS Data Exchange data set id");
-        if (!DATASET_NAME.test(d.name))
-            issues.add(`${at}.dataSets[${i}].name`, d.name, "2-40 lower-case letters, digits or hyphens");
+        if (!DATA_EXCHANGE_ID.test(d.id)) issues.add(`${at}.dataSets[${i}].id`, d.id, DATA_EXCHANGE_ID_RULE);
+        if (!DATASET_NAME.test(d.name)) issues.add(`${at}.dataSets[${i}].name`, d.name, DATASET_NAME_RULE);
         if (names.has(d.name)) issues.add(`${at}.dataSets[${i}].name`, d.name, "a name not used by another data set");
         names.add(d.name);
     });
