@@ -5,7 +5,10 @@ import {
     type PolicyStatement,
     s3AccessStatements,
     type S3Access,
+    S3_ACCESS_KINDS,
     s3ActionsFor,
+    s3GrantStatements,
+    type S3GrantOptions,
     normalisePrefix,
     denyForeignEncryption,
 } from "../shared/iam";
@@ -22,11 +25,15 @@ import {
     type ZoneLifecycle,
 } from "../../model/lifecycle";
 
-/** Access to a zone for a principal outside the zone's account (cross-account data flow). */
-export interface ZoneGrant {
+/**
+ * Access to a zone for a principal outside the zone's account (cross-account data flow). `allowDelete` adds
+ * `s3:DeleteObject` under the prefix (never version deletion); `crossAccountAcl` the ACL permission of writers that
+ * send `bucket-owner-full-control` (see `S3GrantOptions`).
+ */
+export interface ZoneGrant extends S3GrantOptions {
     /** Principal ARN: an IAM role, or an account root (`arn:aws:iam::<id>:root`) that delegates to its own IAM. */
     principalArn: pulumi.Input<string>;
-    /** What the principal may do: `read`, `write` or `readwrite` (never delete). */
+    /** What the principal may do: `read`, `write`, `readwrite` or `firehose` (see `S3Access`). */
     access: S3Access;
     /**
      * Limit the grant to this key prefix, e.g. `events/`.
@@ -92,8 +99,14 @@ export function validateZoneArgs(name: string, args: DataLakeZoneArgs): void {
     if (args.lifecycle) issues.addAll(validateLifecycle(`${at}.lifecycle`, args.lifecycle));
     if (args.objectLock) issues.addAll(objectLockIssues(`${at}.objectLock`, args.objectLock));
     (args.grants ?? []).forEach((grant, i) => {
-        if (!["read", "write", "readwrite"].includes(grant.access)) {
-            issues.add(`${at}.grants[${i}].access`, grant.access, `"read", "write" or "readwrite"`);
+        if (!S3_ACCESS_KINDS.includes(grant.access)) {
+            issues.add(`${at}.grants[${i}].access`, grant.access, S3_ACCESS_KINDS.map((k) => `"${k}"`).join(", "));
+        } else if (grant.allowDelete && grant.access === "read") {
+            issues.add(
+                `${at}.grants[${i}].allowDelete`,
+                grant.allowDelete,
+                "false for a read grant (nothing to delete)",
+            );
         }
         try {
             normalisePrefix(grant.prefix);
@@ -195,25 +208,7 @@ export class DataLakeZone extends pulumi.ComponentResource {
 }
 
 function grantBucketStatements(grant: ZoneGrant, index: number, bucketArn: pulumi.Output<string>): PolicyStatement[] {
-    const prefix = normalisePrefix(grant.prefix);
-    const actions = s3ActionsFor(grant.access);
-    return [
-        {
-            Sid: `Grant${index}Objects`,
-            Effect: "Allow",
-            Principal: { AWS: grant.principalArn },
-            Action: actions.object,
-            Resource: pulumi.interpolate`${bucketArn}/${prefix ?? ""}*`,
-        },
-        {
-            Sid: `Grant${index}Bucket`,
-            Effect: "Allow",
-            Principal: { AWS: grant.principalArn },
-            Action: actions.bucket,
-            Resource: bucketArn,
-            ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
-        },
-    ];
+    return s3GrantStatements(grant.access, { ...grant, bucketArn }, `Grant${index}`, { AWS: grant.principalArn });
 }
 
 /** Key-policy statement letting a granted principal use the zone key, only through S3 and only for this bucket. */
@@ -228,7 +223,7 @@ function grantKeyStatement(
         Sid: `Grant${index}UseKeyViaS3`,
         Effect: "Allow",
         Principal: { AWS: grant.principalArn },
-        Action: s3ActionsFor(grant.access).kms,
+        Action: s3ActionsFor(grant.access, grant).kms,
         Resource: "*",
         Condition: {
             StringEquals: {
