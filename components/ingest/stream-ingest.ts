@@ -10,6 +10,7 @@ import { NodeFunction } from "../shared/lambda";
 import type { Naming } from "../shared/naming";
 import { createRawDelivery } from "./raw-delivery";
 import type { ZoneTarget } from "./zone-target";
+import { RAW_FOLDERS } from "../../model/raw-layout";
 
 export interface StreamIngestArgs {
     /** Naming scope of the stream, delivery stream and preprocessing function. */
@@ -24,7 +25,7 @@ export interface StreamIngestArgs {
     logRetentionDays: number;
     /**
      * Key prefix in the raw zone: lower-case letters, digits, `_` and `-`, no slashes.
-     * @default "streams"
+     * @default `RAW_FOLDERS.streams` ("streams")
      */
     prefix?: string;
     /**
@@ -101,7 +102,7 @@ export class StreamIngest extends pulumi.ComponentResource {
         super("cdp:ingest:StreamIngest", name, {}, opts);
         validateStreamIngestArgs(name, args);
         const ctx = awsContext(this);
-        const prefix = args.prefix ?? "streams";
+        const prefix = args.prefix ?? RAW_FOLDERS.streams;
         const streamName = args.naming.name("kinesisStream", "ingest");
         const firehoseName = args.naming.name("firehoseStream", "ingest-raw");
         const capacity = args.capacity ?? { mode: "ON_DEMAND" };
