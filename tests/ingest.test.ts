@@ -247,6 +247,13 @@ describe("ingestion hub (prod plan)", () => {
         expect(scheduler.Condition).to.deep.equal({ StringEquals: { "events:source": "cdp.scheduler" } });
     });
 
+    it("records on the shared stream that it attributes records to producer accounts only (the documented decision)", () => {
+        const stream = resource(prod, "aws:kinesis/stream:Stream", "stream");
+        expect((stream.inputs.tags as Record<string, string>)["cdp-producer-attribution"]).to.match(
+            /^account-level only/,
+        );
+    });
+
     it("alarms on iterator age, freshness, delivery, Lambda errors and throttles into the encrypted topic", () => {
         const topic = resource(prod, "aws:sns/topic:Topic", "hub-alarms");
         expect(topic.inputs.kmsMasterKeyId).to.equal(resource(prod, "aws:kms/key:Key", "hub-key").outputs.arn);
