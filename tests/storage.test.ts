@@ -269,12 +269,12 @@ describe("DataLake and DataLakeZone", () => {
         expect(objects.Principal).to.deep.equal({ AWS: hub });
         expect(objects.Resource).to.equal(`${bucketArn}/events/*`);
         expect(objects.Action).to.not.include("s3:PutObjectAcl").and.not.include("s3:DeleteObject");
-        const bucketLevel = bucketPolicy.find((s) => s.Sid === "Grant0BucketAccess")!;
+        const bucketLevel = bucketPolicy.find((s) => s.Sid === "Principal0BucketAccess")!;
         expect(bucketLevel).to.deep.include({ Principal: { AWS: hub }, Resource: bucketArn });
         expect(bucketLevel.Action).to.include("s3:ListBucketMultipartUploads");
         expect(bucketLevel.Condition).to.equal(undefined);
         const keyStatement = policyOf(resource(doc, "aws:kms/key:Key", "zone-key")).Statement.find(
-            (s) => s.Sid === "Grant0UseKeyViaS3",
+            (s) => s.Sid === "Principal0UseKeyViaS3",
         )!;
         expect(keyStatement.Principal).to.deep.equal({ AWS: hub });
         expect(keyStatement.Condition.StringEquals).to.deep.equal({
@@ -304,6 +304,15 @@ describe("DataLake and DataLakeZone", () => {
         expect(sftp.Action)
             .to.include.members(["s3:DeleteObject", "s3:GetObjectAcl", "s3:PutObjectAcl"])
             .and.not.include("s3:DeleteObjectVersion");
+        // One principal, one key statement and one bucket-level statement for all its grants.
+        const keyGrants = policyOf(resource(doc, "aws:kms/key:Key", "zone-key")).Statement.filter(
+            (s) => s.Principal?.AWS === hub,
+        );
+        expect(keyGrants.map((s) => s.Action)).to.deep.equal([["kms:GenerateDataKey", "kms:Decrypt"]]);
+        const bucketLevel = bucketPolicy.filter((s) => s.Resource === bucketArn && !s.Condition);
+        expect(bucketLevel.map((s) => s.Action)).to.deep.equal([
+            ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+        ]);
         const bad = await planZone({ grants: [{ principalArn: hub, access: "read", allowDelete: true }] });
         expect(bad.errors.join("\n")).to.contain("DataLakeZone(zone).grants[0].allowDelete: got true");
     });

@@ -210,13 +210,15 @@ export function s3ActionsFor(
  * The S3 statements of a grant, for an identity policy or (with `principal`) a bucket policy: objects under the
  * prefix; `s3:ListBucket` limited to the prefix by `s3:prefix`; the bucket-level actions whose requests carry no
  * prefix (`s3:GetBucketLocation`, `s3:ListBucketMultipartUploads`) on the bucket without a prefix condition, which
- * they could never satisfy.
+ * they could never satisfy. `bucketLevel: false` leaves that last statement to the caller (a bucket policy merges it
+ * per principal).
  */
 export function s3GrantStatements(
     access: S3Access,
     scope: Omit<S3AccessScope, "keyArn">,
     sidPrefix: string,
     principal?: PolicyPrincipal,
+    options: { bucketLevel?: boolean } = {},
 ): PolicyStatement[] {
     const prefix = normalisePrefix(scope.prefix);
     const actions = s3ActionsFor(access, scope);
@@ -240,13 +242,15 @@ export function s3GrantStatements(
             ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
         });
     }
-    statements.push({
-        Sid: `${sidPrefix}BucketAccess`,
-        Effect: "Allow",
-        ...who,
-        Action: actions.bucket,
-        Resource: scope.bucketArn,
-    });
+    if (options.bucketLevel ?? true) {
+        statements.push({
+            Sid: `${sidPrefix}BucketAccess`,
+            Effect: "Allow",
+            ...who,
+            Action: actions.bucket,
+            Resource: scope.bucketArn,
+        });
+    }
     return statements;
 }
 

@@ -154,8 +154,8 @@ export class DataLakeZone extends pulumi.ComponentResource {
                 description: `Data lake ${args.zone} zone (${args.naming.prefix}-${args.naming.environment})`,
                 alias: args.naming.name("kmsAlias", args.zone),
                 deletionWindowInDays: args.keyDeletionWindowInDays,
-                policyStatements: grants.map((grant, i) =>
-                    grantKeyStatement(grant, i, bucketArn, ctx.region, ctx.dnsSuffix),
+                policyStatements: grantsByPrincipal(grants).map((group, i) =>
+                    grantKeyStatement(group, i, bucketArn, ctx.region, ctx.dnsSuffix),
                 ),
                 dataProtection,
             },
@@ -166,10 +166,7 @@ export class DataLakeZone extends pulumi.ComponentResource {
         this.resources = createSecureBucket(name, this, {
             bucketName,
             encryption: { kind: "kms", keyArn },
-            policyStatements: (arn) => [
-                ...denyForeignEncryption(arn, keyArn),
-                ...grants.flatMap((grant, i) => grantBucketStatements(grant, i, arn)),
-            ],
+            policyStatements: (arn) => [...denyForeignEncryption(arn, keyArn), ...grantBucketStatements(grants, arn)],
             lifecycle,
             objectLock: args.objectLock,
             accessLogging: { targetBucket: args.accessLogBucketName, targetPrefix: `${args.zone}/` },
@@ -207,23 +204,69 @@ export class DataLakeZone extends pulumi.ComponentResource {
     }
 }
 
-function grantBucketStatements(grant: ZoneGrant, index: number, bucketArn: pulumi.Output<string>): PolicyStatement[] {
-    return s3GrantStatements(grant.access, { ...grant, bucketArn }, `Grant${index}`, { AWS: grant.principalArn });
+/** Grants grouped by principal (a principal given as an unresolved `Output` is its own group). */
+function grantsByPrincipal(
+    grants: readonly ZoneGrant[],
+): Array<{ principalArn: pulumi.Input<string>; grants: ZoneGrant[] }> {
+    const groups: Array<{ principalArn: pulumi.Input<string>; grants: ZoneGrant[] }> = [];
+    for (const grant of grants) {
+        const same =
+            typeof grant.principalArn === "string"
+                ? groups.find((g) => g.principalArn === grant.principalArn)
+                : undefined;
+        if (same) same.grants.push(grant);
+        else groups.push({ principalArn: grant.principalArn, grants: [grant] });
+    }
+    return groups;
 }
 
-/** Key-policy statement letting a granted principal use the zone key, only through S3 and only for this bucket. */
+const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
+
+/**
+ * Bucket-policy statements of the grants: per grant, its objects and the listing of its prefix; per principal, one
+ * statement with the bucket-level actions (no prefix in their requests) all its grants need.
+ */
+function grantBucketStatements(grants: readonly ZoneGrant[], bucketArn: pulumi.Output<string>): PolicyStatement[] {
+    return [
+        ...grants.flatMap((grant, i) =>
+            s3GrantStatements(
+                grant.access,
+                { ...grant, bucketArn },
+                `Grant${i}`,
+                { AWS: grant.principalArn },
+                {
+                    bucketLevel: false,
+                },
+            ),
+        ),
+        ...grantsByPrincipal(grants).map(
+            (group, i): PolicyStatement => ({
+                Sid: `Principal${i}BucketAccess`,
+                Effect: "Allow",
+                Principal: { AWS: group.principalArn },
+                Action: union(group.grants.map((g) => s3ActionsFor(g.access, g).bucket)),
+                Resource: bucketArn,
+            }),
+        ),
+    ];
+}
+
+/**
+ * Key-policy statement letting a granted principal use the zone key for all its grants, only through S3 and only for
+ * this bucket.
+ */
 function grantKeyStatement(
-    grant: ZoneGrant,
+    group: { principalArn: pulumi.Input<string>; grants: ZoneGrant[] },
     index: number,
     bucketArn: pulumi.Input<string>,
     region: pulumi.Input<string>,
     dnsSuffix: pulumi.Input<string>,
 ): PolicyStatement {
     return {
-        Sid: `Grant${index}UseKeyViaS3`,
+        Sid: `Principal${index}UseKeyViaS3`,
         Effect: "Allow",
-        Principal: { AWS: grant.principalArn },
-        Action: s3ActionsFor(grant.access, grant).kms,
+        Principal: { AWS: group.principalArn },
+        Action: union(group.grants.map((g) => s3ActionsFor(g.access, g).kms)),
         Resource: "*",
         Condition: {
             StringEquals: {
