@@ -200,6 +200,8 @@ describe("ingestion hub (prod plan)", () => {
             ).Statement as Array<Record<string, any>>;
             const deletes = session.filter((s) => [s.Action].flat().includes("s3:DeleteObject"));
             expect(deletes.map((s) => s.Resource)).to.deep.equal([`${raw}/sftp/${partner}/*`]);
+            // Nothing a partner may do reaches beyond its folder: no bucket-wide listing of in-progress uploads.
+            expect(session.flatMap((s) => [s.Action].flat())).to.not.include("s3:ListBucketMultipartUploads");
         }
     });
 

@@ -288,7 +288,7 @@ describe("DataLake and DataLakeZone", () => {
         const doc = await planZone({
             grants: [
                 { principalArn: hub, access: "firehose", prefix: "streams", crossAccountAcl: true },
-                { principalArn: hub, access: "readwrite", prefix: "sftp", crossAccountAcl: true, allowDelete: true },
+                { principalArn: hub, access: "transfer", prefix: "sftp", crossAccountAcl: true, allowDelete: true },
             ],
         });
         const bucketArn = resource(doc, "aws:s3/bucket:Bucket", "zone").outputs.arn;

@@ -48,14 +48,14 @@ export interface SftpIngestArgs {
 
 /**
  * What partners may do in their folder, for the Transfer Family role, each partner's session policy and (cross-account)
- * the raw bucket policy: read and write, and delete. Clients that upload to a temporary name and rename it (WinSCP,
+ * the raw bucket policy: Transfer Family's documented read/write set (`transfer`), and delete. Clients that upload to a temporary name and rename it (WinSCP,
  * FileZilla, many batch tools) need `s3:DeleteObject`: on S3, Transfer Family renames by copying to the new key and
  * deleting the old one. Delete is confined to the partner's own folder by the session policy, and it is never version
  * deletion: the raw bucket is versioned, so a delete only adds a delete marker and the upload stays recoverable as a
  * noncurrent version until the zone's lifecycle expires it. Transfer Family lists `s3:DeleteObject` among the object
  * actions of a read/write user (https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-all-access.html).
  */
-export const SFTP_ACCESS: { access: S3Access; allowDelete: boolean } = { access: "readwrite", allowDelete: true };
+export const SFTP_ACCESS: { access: S3Access; allowDelete: boolean } = { access: "transfer", allowDelete: true };
 
 const PARTNER = /^[a-z][a-z0-9-]{2,31}$/;
 const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]{40,}( .*)?$/;

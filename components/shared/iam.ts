@@ -49,13 +49,13 @@ export function accountRootArn(
 }
 
 /**
- * What an S3 grant lets a principal do: `read`, `write`, `readwrite`, or `firehose`, exactly the set Amazon Data
- * Firehose needs for an S3 destination (see `s3ActionsFor`).
+ * What an S3 grant lets a principal do: `read`, `write`, `readwrite`, or the exact set an AWS service documents for
+ * its S3 access: `firehose` (an Amazon Data Firehose S3 destination), `transfer` (a Transfer Family user's home).
  */
-export type S3Access = "read" | "write" | "readwrite" | "firehose";
+export type S3Access = "read" | "write" | "readwrite" | "firehose" | "transfer";
 
 /** The access kinds, for validation messages. */
-export const S3_ACCESS_KINDS: readonly S3Access[] = ["read", "write", "readwrite", "firehose"];
+export const S3_ACCESS_KINDS: readonly S3Access[] = ["read", "write", "readwrite", "firehose", "transfer"];
 
 /** Options of an S3 grant beyond its access kind. */
 export interface S3GrantOptions {
@@ -68,7 +68,7 @@ export interface S3GrantOptions {
     /**
      * The writer is in another account than the bucket and sends the `bucket-owner-full-control` canned ACL with its
      * uploads (Firehose and Transfer Family do), which S3 authorises as `s3:PutObjectAcl` (plus `s3:GetObjectAcl` for
-     * `readwrite`, as Transfer Family requires). Zone buckets use `BucketOwnerEnforced`: ACLs are disabled, and S3
+     * `transfer`, as Transfer Family requires). Zone buckets use `BucketOwnerEnforced`: ACLs are disabled, and S3
      * still accepts PUT requests that carry exactly that ACL
      * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html), so the permission
      * is needed and grants nothing beyond the upload.
@@ -155,9 +155,26 @@ const S3_ACCESS: Readonly<Record<S3Access, S3AccessActions>> = {
         list: true,
         bucket: ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
         kms: KMS_WRITE_ACTIONS,
-        // Transfer Family, "Allowing read and write access to an Amazon S3 bucket": GetObjectACL and PutObjectACL
-        // are required for cross-account access
-        // (https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-all-access.html).
+        acl: ["s3:PutObjectAcl"],
+        writes: true,
+    },
+    // Transfer Family, "Allowing read and write access to an Amazon S3 bucket": ListBucket on the bucket; PutObject,
+    // GetObject, GetObjectTagging, GetObjectVersion, GetObjectVersionTagging (and DeleteObject, here `allowDelete`) on
+    // objects; GetObjectACL and PutObjectACL only for cross-account access
+    // (https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-all-access.html); GetBucketLocation as in
+    // https://repost.aws/knowledge-center/transfer-family-permission-errors. Not ListBucketMultipartUploads: it
+    // cannot be limited to a prefix, and would show a partner the in-progress upload keys of the whole bucket.
+    transfer: {
+        object: [
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:GetObjectTagging",
+            "s3:GetObjectVersion",
+            "s3:GetObjectVersionTagging",
+        ],
+        list: true,
+        bucket: ["s3:GetBucketLocation"],
+        kms: KMS_WRITE_ACTIONS,
         acl: ["s3:GetObjectAcl", "s3:PutObjectAcl"],
         writes: true,
     },
@@ -192,7 +209,7 @@ export function s3ActionsFor(
         throw new Error(`S3 access "${access}" is not one of ${S3_ACCESS_KINDS.join(", ")}`);
     }
     if (options.allowDelete && !spec.writes) {
-        throw new Error(`S3 access "${access}" does not write: allowDelete needs write, readwrite or firehose`);
+        throw new Error(`S3 access "${access}" does not write: allowDelete needs an access kind that writes`);
     }
     return {
         object: [
