@@ -17,6 +17,13 @@ const exact = (source: string) => new RegExp(`^${source}$`);
 export const DOMAIN_NAME = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
 export const DOMAIN_NAME_RULE = "2-24 lower-case letters, digits and single hyphens, starting with a letter";
 
+/**
+ * The EventBridge `source` of a domain's change events, `cdp.domain.<domain>`: the change publisher sets it, the hub
+ * bus policy and the publisher's own policy allow only it (`events:source`), and the hub files the events under
+ * `raw/events/source=<source>/`.
+ */
+export const domainEventSource = (domain: string): string => `cdp.domain.${domain}`;
+
 export const DYNAMODB_TABLE_NAME = exact(TABLE);
 export const DYNAMODB_TABLE_NAME_RULE = '3-255 of letters, digits, "_", "-", "."';
 /** `groups.region`, `groups.table`. */

@@ -9,6 +9,7 @@ import { createDeadLetterQueue } from "../shared/queues";
 import type { EntityDefinition } from "../../model/entities";
 import { changePublisherEnv, type TableEntity } from "../../model/env/change-publisher";
 import { envVariables } from "../../model/env/kit";
+import { domainEventSource } from "../../model/names";
 
 /** Where a domain publishes its change events: the hub account's stream and bus (by ARN, cross-account). */
 export interface HubTargets {
@@ -113,7 +114,15 @@ export class ChangePublisher extends pulumi.ComponentResource {
                     StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` },
                 },
             },
-            { Sid: "PublishToHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: args.hub.busArn },
+            {
+                // Only with this domain's own source: the hub files events under raw/events/source=<source>/
+                // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html, events:source).
+                Sid: "PublishToHubBus",
+                Effect: "Allow",
+                Action: "events:PutEvents",
+                Resource: args.hub.busArn,
+                Condition: { StringEquals: { "events:source": domainEventSource(args.domain) } },
+            },
             { Sid: "FailedBatches", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.failures.arn },
         ];
         this.function = new NodeFunction(

@@ -3,6 +3,7 @@
  * (components/ingest/third-party-feed.ts). A misconfigured exporter fails at cold start, naming the variable, instead
  * of writing third-party data to the wrong place or with the wrong key.
  */
+import { RAW_FOLDERS } from "../raw-layout";
 import { defineEnv, fail, isRecord, json, optional, required, text } from "./kit";
 import { DATA_EXCHANGE_ID, DATASET_NAME, DATASET_NAME_RULE, isS3BucketName, KMS_ALIAS, KMS_KEY_ARN } from "../names";
 
@@ -17,7 +18,7 @@ export interface ExportConfig {
     readonly prefix: string;
 }
 
-export const DEFAULT_PREFIX = "thirdparty";
+export const DEFAULT_PREFIX = RAW_FOLDERS.thirdparty;
 
 /** Prefix segments: no "${" (Data Exchange would read it as a dynamic reference), no "." / ".." segments. */
 const PREFIX_SEGMENT = /^[A-Za-z0-9_=-][A-Za-z0-9._=-]*$/;
