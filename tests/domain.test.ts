@@ -9,6 +9,25 @@ import type { PlanDocument } from "../tools/plan/document";
 import { descendants, ofType, planProgram, planStack, policyOf, resource } from "./helpers/plan";
 
 const SALES = "666666666666";
+
+/** IAM wildcard match (`*` any run of characters, `?` one character), case-sensitive as for ARNs. */
+function wildcardMatch(pattern: string, value: string): boolean {
+    const re = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
+    return new RegExp(`^${re}$`, "s").test(value);
+}
+
+/** Whether an Allow statement (without conditions considered) covers `action` on `resource`. */
+function allows(s: Record<string, any>, action: string, resource: string): boolean {
+    const list = (v: unknown) => (Array.isArray(v) ? v : [v]) as string[];
+    return (
+        s.Effect === "Allow" &&
+        list(s.Action).some((a) => wildcardMatch(a.toLowerCase(), action.toLowerCase())) &&
+        list(s.Resource).some((r) => wildcardMatch(r, resource))
+    );
+}
 const HUB = "222222222222";
 
 describe("ProducerDomain blueprint (prod plan)", () => {
@@ -161,6 +180,45 @@ describe("ProducerDomain blueprint (prod plan)", () => {
             "arn:aws:s3:::cdp-prod-processed-333333333333-eu-west-1/entity-resolution/sales/*",
         );
         expect(ofType(prod, "aws-native:entityresolution:MatchingWorkflow"), "off unless configured").to.have.length(1);
+    });
+
+    it("lets the account's API Gateway CloudWatch role write each API's access logs, and CloudWatch Logs use their key", () => {
+        for (const stage of ofType(prod, "aws:apigateway/stage:Stage")) {
+            const groupArn = (stage.inputs.accessLogSettings as any).destinationArn as string;
+            const group = prod.resources.find(
+                (r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.outputs.arn === groupArn,
+            )!;
+            // The role set in the account's API Gateway settings writes the stage's access logs.
+            const account = ofType(prod, "aws:apigateway/account:Account").find((a) => a.account === stage.account)!;
+            const role = prod.resources.find(
+                (r) => r.type === "aws:iam/role:Role" && r.outputs.arn === account.inputs.cloudwatchRoleArn,
+            )!;
+            const statements = ofType(prod, "aws:iam/rolePolicy:RolePolicy")
+                .filter((p) => p.inputs.role === role.outputs.id)
+                .flatMap((p) => policyOf(p).Statement);
+            const stream = `${groupArn}:log-stream:2026-12-03`;
+            for (const [action, arn] of [
+                ["logs:PutLogEvents", stream],
+                ["logs:CreateLogStream", groupArn],
+                ["logs:DescribeLogStreams", groupArn],
+            ]) {
+                expect(
+                    statements.some((s) => allows(s, action, arn)),
+                    `${role.name} ${action} on ${arn}`,
+                ).to.equal(true);
+            }
+            // CloudWatch Logs (regional service principal) may use the group's key for this group.
+            const key = prod.resources.find(
+                (r) => r.type === "aws:kms/key:Key" && r.outputs.arn === group.inputs.kmsKeyId,
+            )!;
+            const logs = policyOf(key)
+                .Statement.filter((s) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com")
+                .filter((s) => ["kms:GenerateDataKey", "kms:Decrypt"].every((a) => allows(s, a, "*")));
+            expect(logs, key.name).to.have.length(1);
+            const context = logs[0].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"];
+            expect(wildcardMatch(context, groupArn), `${key.name} admits ${groupArn}`).to.equal(true);
+        }
+        expect(ofType(prod, "aws:apigateway/stage:Stage")).to.have.length(3);
     });
 
     it("keeps every resource of a domain in that domain's account", () => {

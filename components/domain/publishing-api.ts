@@ -5,7 +5,7 @@ import { awsContext } from "../shared/context";
 import type { PolicyStatement } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
 import { createLogGroup } from "../shared/logs";
-import type { Naming } from "../shared/naming";
+import { apiAccessLogGroupName, type Naming } from "../shared/naming";
 import type { EntityDefinition } from "../../model/entities";
 import { domainApiEnv } from "../../model/env/domain-api";
 import { envVariables } from "../../model/env/kit";
@@ -291,7 +291,7 @@ export class PublishingApi extends pulumi.ComponentResource {
             { parent: this, dependsOn: integrations },
         );
         const accessLogs = createLogGroup(`${name}-access`, this, {
-            name: pulumi.interpolate`/aws/apigateway/${this.api.name}/access`,
+            name: this.api.name.apply(apiAccessLogGroupName),
             kmsKeyArn: args.kmsKeyArn,
             retentionDays: args.logRetentionDays,
         });
