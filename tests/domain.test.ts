@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import type { EntityDefinition } from "../model/entities";
 import { entityJsonSchema } from "../model/openapi";
 import { ProducerDomain } from "../components/domain/producer-domain";
@@ -237,7 +238,10 @@ describe("ProducerDomain options", () => {
             attributes: { customerId: { type: "string", required: true }, email: { type: "email" } },
         },
     ];
-    const plan = (extra: Partial<ConstructorParameters<typeof ProducerDomain>[1]>) =>
+    const plan = (
+        extra: Partial<ConstructorParameters<typeof ProducerDomain>[1]>,
+        capture?: (domain: ProducerDomain) => void,
+    ) =>
         planProgram(
             () => {
                 const provider = new aws.Provider("aws-domain", {
@@ -246,7 +250,7 @@ describe("ProducerDomain options", () => {
                     defaultTags: { tags: { Project: "p", Environment: "t", Owner: "o", CostCenter: "c" } },
                 });
                 const baseline = new AccountBaseline("loyalty-baseline", { apiGatewayLogging: true }, { provider });
-                new ProducerDomain(
+                const domain = new ProducerDomain(
                     "loyalty",
                     {
                         domain: "loyalty",
@@ -258,9 +262,55 @@ describe("ProducerDomain options", () => {
                     },
                     { provider },
                 );
+                capture?.(domain);
             },
             { policy: true },
         );
+
+    it("redeploys the API when anything that shapes it changes, and deploys it first after every part", async () => {
+        let definition = "";
+        const iam = await plan({}, (d) => d.api.definition.apply((v) => (definition = v)));
+        const cognito = await plan({
+            authorization: { kind: "COGNITO", userPoolArn: "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/x" },
+        });
+        const trigger = (doc: PlanDocument) =>
+            (resource(doc, "aws:apigateway/deployment:Deployment", "loyalty-api").inputs.triggers as any).definitions;
+        expect(trigger(iam)).to.match(/^[0-9a-f]{64}$/);
+        expect(trigger(cognito), "the authorization kind changes the deployed API").to.not.equal(trigger(iam));
+        // The trigger covers every part that shapes the deployed API, not only the OpenAPI document.
+        expect(trigger(iam)).to.equal(createHash("sha256").update(definition).digest("hex"));
+        const parts = JSON.parse(definition).parts;
+        expect(parts["response BAD_REQUEST_BODY"]).to.deep.include({
+            responseType: "BAD_REQUEST_BODY",
+            statusCode: "400",
+        });
+        expect(parts["response BAD_REQUEST_BODY"].responseTemplates["application/json"]).to.contain("ValidationError");
+        expect(parts["validator loyalty-api"]).to.deep.include({
+            validateRequestBody: true,
+            validateRequestParameters: true,
+        });
+        expect(parts["integration customer-get"]).to.deep.include({ type: "AWS_PROXY", integrationHttpMethod: "POST" });
+        expect(parts["integration customer-get"].uri).to.contain(":function:acme-test-loyalty-api/invocations");
+        expect(parts["method customer-update"]).to.deep.include({ httpMethod: "PUT", authorization: "AWS_IAM" });
+        // The deployment (the first one too) is created after every method, integration, model, validator and response.
+        const deployment = resource(iam, "aws:apigateway/deployment:Deployment", "loyalty-api");
+        const shaping = iam.resources.filter((r) =>
+            [
+                "aws:apigateway/response:Response",
+                "aws:apigateway/requestValidator:RequestValidator",
+                "aws:apigateway/method:Method",
+                "aws:apigateway/integration:Integration",
+                "aws:apigateway/model:Model",
+                "aws:apigateway/resource:Resource",
+            ].includes(r.type),
+        );
+        expect(shaping.filter((r) => r.type === "aws:apigateway/response:Response")).to.have.length(2);
+        expect(deployment.dependencies).to.include.members(shaping.map((r) => r.urn));
+        const authorizer = resource(cognito, "aws:apigateway/authorizer:Authorizer", "loyalty-api");
+        expect(resource(cognito, "aws:apigateway/deployment:Deployment", "loyalty-api").dependencies).to.include(
+            authorizer.urn,
+        );
+    });
 
     it("puts DAX (encrypted, TLS) in front of the tables when asked, with the API Lambda in the VPC", async () => {
         const doc = await plan({
