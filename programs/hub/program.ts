@@ -137,7 +137,15 @@ export function hubProgram(args: HubProgramArgs): HubOutputs {
         { parent: program },
     );
     if (hub.dataExchange.dataSets.length > 0) {
-        new ThirdPartyFeed("thirdparty", { ...common, dataSets: hub.dataExchange.dataSets }, { parent: program });
+        new ThirdPartyFeed(
+            "thirdparty",
+            {
+                ...common,
+                dataSets: hub.dataExchange.dataSets,
+                reservedConcurrency: hub.dataExchange.reservedConcurrency,
+            },
+            { parent: program },
+        );
     }
     return program.finish({
         program,
