@@ -115,6 +115,14 @@ describe("ProducerDomain blueprint (prod plan)", () => {
             .to.equal(prod.outputs.ingestStreamArn)
             .and.match(new RegExp(`:${HUB}:stream/`));
         expect(statements.find((s) => s.Sid === "PublishToHubBus")!.Resource).to.equal(prod.outputs.ingestBusArn);
+        // The domain key only through the services that use it for the function: DynamoDB (tables, streams,
+        // idempotency) and SQS (the encrypted failure queue).
+        const domainKey = resource(prod, "aws:kms/key:Key", "sales-key").outputs.arn;
+        const keyStatements = statements.filter((s) => [s.Resource].flat().includes(domainKey));
+        expect(keyStatements).to.have.length(1);
+        expect(keyStatements[0].Condition).to.deep.equal({
+            StringEquals: { "kms:ViaService": ["dynamodb.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com"] },
+        });
         const env = (
             resource(prod, "aws:lambda/function:Function", "sales-publisher-function").inputs.environment as any
         ).variables;

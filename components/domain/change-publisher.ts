@@ -94,10 +94,27 @@ export class ChangePublisher extends pulumi.ComponentResource {
                 Resource: this.idempotencyTable.arn,
             },
             {
-                Sid: "DomainKey",
+                // The domain key encrypts the tables and their streams, the idempotency table and the failure queue;
+                // the function uses it only through those services: DynamoDB decrypting stream records and items for
+                // it ("Encryption at rest: how it works", DynamoDB Developer Guide:
+                // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html), SQS
+                // when the event source mapping sends a failed batch to the encrypted on-failure queue with this role
+                // (GenerateDataKey and Decrypt: "Key management", SQS Developer Guide:
+                // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+                // Environment variables and logs use the key through Lambda's grant and CloudWatch Logs' key-policy
+                // statement, not through this role.
+                Sid: "DomainKeyViaServices",
                 Effect: "Allow",
                 Action: ["kms:Decrypt", "kms:GenerateDataKey"],
                 Resource: args.kmsKeyArn,
+                Condition: {
+                    StringEquals: {
+                        "kms:ViaService": [
+                            pulumi.interpolate`dynamodb.${ctx.region}.${ctx.dnsSuffix}`,
+                            pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}`,
+                        ],
+                    },
+                },
             },
             {
                 Sid: "PublishToHubStream",
