@@ -191,6 +191,62 @@ describe("ProducerDomain blueprint (prod plan)", () => {
         expect(ofType(prod, "aws-native:entityresolution:MatchingWorkflow"), "off unless configured").to.have.length(1);
     });
 
+    it("grants Entity Resolution's role its input table through Lake Formation before the workflow exists", () => {
+        const workflow = resource(prod, "aws-native:entityresolution:MatchingWorkflow", "sales-entity-resolution");
+        const role = prod.resources.find(
+            (r) => r.type === "aws:iam/role:Role" && r.outputs.arn === workflow.inputs.roleArn,
+        )!;
+        const table = resource(prod, "aws:glue/catalogTable:CatalogTable", "sales-products-customer");
+        const grants = ofType(prod, "aws:lakeformation/permissions:Permissions").filter(
+            (g) => g.inputs.principal === role.outputs.arn,
+        );
+        const onTable = grants.find((g) => (g.inputs.table as any)?.name === table.inputs.name);
+        expect(onTable, JSON.stringify(grants.map((g) => g.inputs))).to.not.equal(undefined);
+        expect((onTable!.inputs.table as any).databaseName).to.equal(table.inputs.databaseName);
+        expect(onTable!.inputs.permissions).to.include.members(["SELECT", "DESCRIBE"]);
+        expect(onTable!.inputs).to.not.have.property("permissionsWithGrantOptions");
+        const onDatabase = grants.find((g) => (g.inputs.database as any)?.name === table.inputs.databaseName);
+        expect(onDatabase!.inputs.permissions).to.deep.equal(["DESCRIBE"]);
+        expect(workflow.dependencies).to.include.members([onTable!.urn, onDatabase!.urn]);
+    });
+
+    it("registers each domain's products bucket with Lake Formation and a read-only data-access role, so governance's grants can be read", () => {
+        for (const domain of ["sales", "payments", "marketing"]) {
+            const bucket = resource(prod, "aws:s3/bucket:Bucket", `${domain}-products-products`);
+            const key = resource(prod, "aws:kms/key:Key", `${domain}-products-products-key`);
+            const location = resource(prod, "aws:lakeformation/resource:Resource", `${domain}-products`);
+            expect(location.inputs).to.include({ arn: bucket.outputs.arn, useServiceLinkedRole: false });
+            const role = prod.resources.find(
+                (r) => r.type === "aws:iam/role:Role" && r.outputs.arn === location.inputs.roleArn,
+            )!;
+            const trust = JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
+            expect(trust.map((t: any) => t.Principal.Service)).to.deep.equal(["lakeformation.amazonaws.com"]);
+            const statements = ofType(prod, "aws:iam/rolePolicy:RolePolicy")
+                .filter((p) => p.inputs.role === role.outputs.id)
+                .flatMap((p) => policyOf(p).Statement);
+            for (const [action, arn] of [
+                ["s3:GetObject", `${bucket.outputs.arn}/customer/part-0.json`],
+                ["s3:ListBucket", bucket.outputs.arn as string],
+                ["kms:Decrypt", key.outputs.arn as string],
+            ]) {
+                expect(
+                    statements.some((s) => allows(s, action, arn)),
+                    `${role.name} ${action}`,
+                ).to.equal(true);
+            }
+            // Read only: Lake Formation vends this role's credentials to every principal it granted SELECT.
+            expect(statements.some((s) => allows(s, "s3:PutObject", `${bucket.outputs.arn}/x`))).to.equal(false);
+            expect(statements.some((s) => allows(s, "s3:DeleteObject", `${bucket.outputs.arn}/x`))).to.equal(false);
+            // Governance is granted the tables by LF-tag; the registered location is what lets it read them.
+            const share = resource(
+                prod,
+                "aws:lakeformation/permissions:Permissions",
+                `${domain}-products-share-tables`,
+            );
+            expect(share.account).to.equal(location.account);
+        }
+    });
+
     it("lets the account's API Gateway CloudWatch role write each API's access logs, and CloudWatch Logs use their key", () => {
         for (const stage of ofType(prod, "aws:apigateway/stage:Stage")) {
             const groupArn = (stage.inputs.accessLogSettings as any).destinationArn as string;
