@@ -6,6 +6,7 @@ import { entityJsonSchema } from "../model/openapi";
 import { ProducerDomain } from "../components/domain/producer-domain";
 import { AccountBaseline } from "../components/baseline/account-baseline";
 import { Naming } from "../components/shared/naming";
+import { SERVICE_TRUST, serviceTrustCondition } from "../components/shared/roles";
 import type { PlanDocument } from "../tools/plan/document";
 import { descendants, ofType, planProgram, planStack, policyOf, resource } from "./helpers/plan";
 
@@ -286,6 +287,58 @@ describe("ProducerDomain blueprint (prod plan)", () => {
         expect(ofType(prod, "aws:apigateway/stage:Stage")).to.have.length(3);
     });
 
+    it("trusts each service the way its documentation shows (account guard, aws:SourceArn where documented)", () => {
+        const byService: Record<string, Array<{ name: string; account: string; condition: any }>> = {};
+        for (const role of ofType(prod, "aws:iam/role:Role")) {
+            const [trust] = JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
+            const service = trust.Principal?.Service as string | undefined;
+            if (!service) continue;
+            (byService[service] ??= []).push({ name: role.name, account: role.account, condition: trust.Condition });
+        }
+        expect(Object.keys(byService).sort()).to.deep.equal(
+            [
+                "apigateway.amazonaws.com",
+                "entityresolution.amazonaws.com",
+                "events.amazonaws.com",
+                "firehose.amazonaws.com",
+                "lakeformation.amazonaws.com",
+                "lambda.amazonaws.com",
+                "scheduler.amazonaws.com",
+                "transfer.amazonaws.com",
+            ].sort(),
+        );
+        // Services whose documented trust names the principal only: a condition on a key they do not send would deny
+        // every AssumeRole; iam:PassRole (same account only) is the guard.
+        for (const service of [
+            "lambda.amazonaws.com",
+            "apigateway.amazonaws.com",
+            "entityresolution.amazonaws.com",
+            "lakeformation.amazonaws.com",
+        ]) {
+            for (const r of byService[service]) expect(r.condition, `${service} ${r.name}`).to.equal(undefined);
+        }
+        for (const r of byService["firehose.amazonaws.com"]) {
+            expect(r.condition, r.name).to.deep.equal({ StringEquals: { "sts:ExternalId": r.account } });
+        }
+        for (const r of byService["transfer.amazonaws.com"]) {
+            expect(r.condition, r.name).to.deep.equal({
+                StringEquals: { "aws:SourceAccount": r.account },
+                ArnLike: { "aws:SourceArn": `arn:aws:transfer:eu-west-1:${r.account}:user/*` },
+            });
+        }
+        const group = ofType(prod, "aws:scheduler/scheduleGroup:ScheduleGroup");
+        expect(group).to.have.length(1);
+        for (const r of byService["scheduler.amazonaws.com"]) {
+            expect(r.condition, r.name).to.deep.equal({
+                StringEquals: { "aws:SourceAccount": r.account },
+                ArnLike: { "aws:SourceArn": group[0].outputs.arn },
+            });
+        }
+        for (const r of byService["events.amazonaws.com"]) {
+            expect(r.condition, r.name).to.deep.equal({ StringEquals: { "aws:SourceAccount": r.account } });
+        }
+    });
+
     it("keeps every resource of a domain in that domain's account", () => {
         const root = resource(prod, "cdp:programs:Producer", "domain-sales");
         const custom = descendants(prod, root.urn).filter((r) => r.custom);
@@ -391,6 +444,12 @@ describe("ProducerDomain options", () => {
                 resource(doc, "aws:ec2/securityGroup:SecurityGroup", "loyalty-store-dax-clients").id,
         ]);
         expect((fn.inputs.environment as any).variables.DAX_ENDPOINT).to.match(/^daxs:\/\//);
+        const daxTrust = JSON.parse(
+            resource(doc, "aws:iam/role:Role", "loyalty-store-dax").inputs.assumeRolePolicy as string,
+        ).Statement;
+        expect(daxTrust, "DAX documents a trust naming the principal only").to.deep.equal([
+            { Effect: "Allow", Principal: { Service: "dax.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
         expect(doc.policy!.violations.map((v) => v.policy)).to.deep.equal([]);
     });
 
@@ -411,6 +470,30 @@ describe("ProducerDomain options", () => {
         });
         expect(missing.errors.join("\n")).to.contain("ProducerDomain(x).baseline: got");
         expect(missing.errors.join("\n")).to.contain("apiGatewayLogging: true");
+    });
+
+    it("refuses a service role for a service without a documented trust, or with an undocumented aws:SourceArn", () => {
+        const refused = (spec: Parameters<typeof serviceTrustCondition>[1]) => {
+            try {
+                serviceTrustCondition("r", spec);
+            } catch (err) {
+                return (err as Error).message;
+            }
+            return "accepted";
+        };
+        expect(refused({ service: "glue.amazonaws.com", accountId: "123456789012" })).to.contain(
+            'serviceRole(r).service: got "glue.amazonaws.com"',
+        );
+        expect(
+            refused({
+                service: "lambda.amazonaws.com",
+                accountId: "123456789012",
+                trustCondition: { ArnLike: { "aws:SourceArn": "arn:aws:lambda:eu-west-1:123456789012:function:f" } },
+            }),
+        ).to.contain("serviceRole(r).trustCondition");
+        for (const [service, trust] of Object.entries(SERVICE_TRUST)) {
+            expect(trust.doc, service).to.match(/^https:\/\/docs\.aws\.amazon\.com\//);
+        }
     });
 
     it("creates no publisher without a hub, and rejects bad entity definitions naming the key", async () => {

@@ -314,6 +314,8 @@ export class EventIngest extends pulumi.ComponentResource {
                 service: "scheduler.amazonaws.com",
                 accountId: ctx.accountId,
                 description: `EventBridge Scheduler: put data-sync events on ${busName}`,
+                // Only the platform's schedule group (the page in SERVICE_TRUST: a group ARN, never a schedule's).
+                trustCondition: { ArnLike: { "aws:SourceArn": group.arn } },
                 statements: [
                     {
                         Sid: "PutSyncEvents",
