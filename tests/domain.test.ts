@@ -293,7 +293,10 @@ describe("ProducerDomain blueprint (prod plan)", () => {
             const [trust] = JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
             const service = trust.Principal?.Service as string | undefined;
             if (!service) continue;
-            (byService[service] ??= []).push({ name: role.name, account: role.account, condition: trust.Condition });
+            byService[service] = [
+                ...(byService[service] ?? []),
+                { name: role.name, account: role.account, condition: trust.Condition },
+            ];
         }
         expect(Object.keys(byService).sort()).to.deep.equal(
             [
