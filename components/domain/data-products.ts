@@ -47,9 +47,10 @@ export function entityClassification(entity: EntityDefinition): "confidential" |
 
 /**
  * The domain's published datasets: a `products` zone (encrypted bucket, catalog database with LF-tags), one Glue table
- * per entity (JSON lines under `<entity>/`, columns from the definition) tagged `domain` and `classification`, and —
- * when central governance lives in another account — Lake Formation grants (by LF-tag, with grant option) that share
- * them with it.
+ * per entity (JSON lines under `<entity>/`, columns from the definition) tagged `domain` and `classification`, the
+ * bucket registered with Lake Formation (a dedicated read-only data-access role) so that what Lake Formation grants
+ * can be read, and — when central governance lives in another account — Lake Formation grants (by LF-tag, with grant
+ * option) that share them with it.
  */
 export class DataProducts extends pulumi.ComponentResource {
     public readonly lake: DataLake;
