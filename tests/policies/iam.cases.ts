@@ -223,6 +223,13 @@ export const cases: PolicyCase[] = [
     },
     {
         policy: "iam-no-wildcard-resource-data-kms",
+        title: "a bucket pattern without a name fragment (arn:aws:s3:::*-*/*) still matches every bucket",
+        violating: (p) =>
+            holdDocument(p, "role-policy", wildcard({ Action: ["s3:GetObject"], Resource: "arn:aws:s3:::*-*/*" })),
+        compliant: compliantIam,
+    },
+    {
+        policy: "iam-no-wildcard-resource-data-kms",
         title: "role inlinePolicies reading every table of the account (table/*)",
         violating: (p) =>
             holdDocument(

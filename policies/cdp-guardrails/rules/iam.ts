@@ -241,7 +241,10 @@ function isAccountWideResource(resource: string): boolean {
     const service = parts[2];
     const rest = parts.slice(5).join(":");
     if (service === "*") return true;
-    if (service === "s3") return rest.startsWith("*");
+    // S3: a bucket pattern without a name fragment (`*`, `*/*`, `*-*`) matches every bucket; one that names a
+    // fragment (`*aws-data-exchange*`, AWS Data Exchange's own buckets) does not.
+    if (service === "s3")
+        return rest.startsWith("*") && !/[A-Za-z0-9]{3}/.test(rest.split("/")[0].replace(/[*?]/g, " "));
     return /^([A-Za-z0-9_-]+[/:])?\*([/:].*)?$/.test(rest);
 }
 
