@@ -277,6 +277,23 @@ export const cases: PolicyCase[] = [
     },
     {
         policy: "s3-tls-only-policy",
+        title: "TLS deny that spares a VPC endpoint (StringNotEqualsIfExists aws:SourceVpce) / a case-varied key with a value list",
+        violating: (p) =>
+            bucketMissing(p, "none", (arn) => [
+                tlsDeny(arn, {
+                    Condition: {
+                        Bool: { "aws:SecureTransport": "false" },
+                        StringNotEqualsIfExists: { "aws:SourceVpce": "vpce-0123456789abcdef0" },
+                    },
+                }),
+            ]),
+        compliant: (p) =>
+            bucketMissing(p, "none", (arn) => [
+                tlsDeny(arn, { Condition: { Bool: { "aws:securetransport": ["false"] } } }),
+            ]),
+    },
+    {
+        policy: "s3-tls-only-policy",
         title: "TLS deny through NotPrincipal / through NotAction excluding no S3 action",
         violating: (p) =>
             bucketMissing(p, "none", (arn) => [
