@@ -18,6 +18,7 @@
  *   npm run bench:plan [-- --rounds N] [--sizes 500,10000] [--strict]
  */
 import "./compile-cache";
+import "./lazy-sdk";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { programEntry, repoRoot } from "./cli";
