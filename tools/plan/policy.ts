@@ -1,6 +1,7 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { performance } from "node:perf_hooks";
 import type { PlanResult, PlannedResource } from "./harness";
+import { structObject, structOf } from "./struct";
 
 // The analyzer entry points the Pulumi CLI drives over gRPC, called in-process with the same protobuf requests, so
 // the offline verdict is the engine's verdict. (They are exported by @pulumi/policy, marked internal.)
@@ -11,8 +12,6 @@ const server = require("@pulumi/policy/server") as {
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proto = require("@pulumi/pulumi/proto/analyzer_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 
 type RpcFun = (
     call: { request: unknown },
@@ -76,6 +75,17 @@ export function downgradeResourceRefs(value: unknown): unknown {
     return value;
 }
 
+/**
+ * Sets a request's `properties` as the analyzer reads them: its `getProperties().toJavaScript()` yields what the
+ * `Struct` message would (./struct), built once, where the message would be converted again for every policy that
+ * looks at the resource (the analyzer copies what it reads, so one object serves them all). The rest of the request
+ * is the protobuf message the engine sends.
+ */
+function setProperties(message: { getProperties(): unknown }, properties: Record<string, unknown>): void {
+    const struct = structOf(structObject(downgradeResourceRefs(properties) as Record<string, unknown>));
+    message.getProperties = () => struct;
+}
+
 function enforcementName(level: number): Violation["enforcement"] {
     const e = proto.EnforcementLevel;
     return level === e.MANDATORY
@@ -109,7 +119,7 @@ function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>, bui
     if (p) {
         const message = new proto.AnalyzerProviderResource();
         message.setType(p.type);
-        message.setProperties(Struct.fromJavaScript(downgradeResourceRefs(p.inputs)));
+        setProperties(message, p.inputs);
         message.setUrn(p.urn);
         message.setName(p.name);
         provider = message;
@@ -144,7 +154,7 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
     for (const r of analyzed) {
         const request = new proto.AnalyzeRequest();
         request.setType(r.type);
-        request.setProperties(Struct.fromJavaScript(downgradeResourceRefs(r.inputs)));
+        setProperties(request, r.inputs);
         request.setUrn(r.urn);
         request.setName(r.name);
         request.setOptions(options(r));
@@ -157,7 +167,7 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
         result.resources.map((r) => {
             const resource = new proto.AnalyzerResource();
             resource.setType(r.type);
-            resource.setProperties(Struct.fromJavaScript(downgradeResourceRefs(r.outputs)));
+            setProperties(resource, r.outputs);
             resource.setUrn(r.urn);
             resource.setName(r.name);
             resource.setOptions(options(r));
