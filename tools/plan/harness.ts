@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
+import { loadModulesReferencedBy } from "./lazy-sdk";
 import { PlanMocks } from "./mocks";
 import { structObject, structOf } from "./struct";
 import { sourceMappedStack } from "./typescript";
@@ -183,6 +184,8 @@ class RecordingMonitor extends MockMonitor {
         // ./struct. Otherwise as the SDK's MockMonitor.registerResource (the same steps and awaits, so registrations
         // complete in the same order).
         const inputs = req.getObject()?.toJavaScript() ?? {};
+        // The outputs echo the inputs: their resource references need their types' modules (./lazy-sdk).
+        loadModulesReferencedBy(inputs);
         const record: PlannedResource = {
             urn: "",
             type,
@@ -256,6 +259,15 @@ class RecordingMonitor extends MockMonitor {
             this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
         }
         super.registerResourceOutputs(req, callback);
+    }
+
+    override async readResource(
+        req: { getProperties(): { toJavaScript(): Record<string, unknown> } | undefined },
+        callback: Callback,
+    ): Promise<void> {
+        // As for registrations: the state read echoes the inputs.
+        loadModulesReferencedBy(req.getProperties()?.toJavaScript());
+        return super.readResource(req, callback);
     }
 
     override async invoke(req: unknown, callback: Callback): Promise<void> {
