@@ -161,6 +161,39 @@ describe("plan start-up: SDK and provider modules a plan does not use load on fi
         });
     });
 
+    it("reads unchanged stack files without loading the YAML parser, with the values the parser gives", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdp-yaml-"));
+        // A value of its own, so that the first process finds no cached parse; `.inf` is not kept (JSON has none).
+        const marker = `m${process.pid}x${Date.now()}`;
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: yaml-cache\nruntime: nodejs\n`);
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.dev.yaml"),
+            `config:\n  yaml-cache:marker: ${marker}\n  yaml-cache:limits: {low: .inf, n: [1, 2.5, true, null]}\n`,
+        );
+        const read = () =>
+            fresh(`${LOADED}
+                const { loadEngineConfig } = require(${JSON.stringify(path.join(ROOT, "dist", "tools", "plan", "stack-config.js"))});
+                const engine = loadEngineConfig(${JSON.stringify(dir)}, "dev");
+                console.log(JSON.stringify({ config: engine.config, yaml: loaded(/node_modules\\/yaml\\//) }));`);
+        const first = read();
+        const second = read();
+        expect(first.yaml).to.equal(true);
+        expect(second.yaml, "a YAML file holding .inf is parsed again").to.equal(true);
+        expect(second.config).to.deep.equal(first.config);
+        expect(first.config).to.include({ "yaml-cache:marker": marker });
+        expect(JSON.parse((first.config as Record<string, string>)["yaml-cache:limits"])).to.deep.equal({
+            low: null,
+            n: [1, 2.5, true, null],
+        });
+        // Without the `.inf`, the stack file's parse is kept: the next process does not load the parser.
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), `config:\n  yaml-cache:marker: ${marker}\n`);
+        const third = read();
+        const fourth = read();
+        expect(third.yaml).to.equal(true);
+        expect(fourth.yaml).to.equal(false);
+        expect(fourth.config).to.deep.equal(third.config);
+    });
+
     it("plans resource references to a service the program reached only through a deep import as with every module loaded", () => {
         const program = path.join(ROOT, "tests", "fixtures", "reference-program");
         const plan = (eager: boolean) => {
