@@ -11,6 +11,8 @@ const server = require("@pulumi/policy/server") as {
     makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: Policies): RpcFun;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const policyModule = require("@pulumi/policy/policy") as { getPulumiType(value: unknown): string | undefined };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const proto = require("@pulumi/pulumi/proto/analyzer_pb");
 
 type RpcFun = (
@@ -129,6 +131,30 @@ function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>, bui
 }
 
 /**
+ * The analyzer's `Analyze` for one resource type at a time: it runs the pack's policies minus those its own fast
+ * check skips for that type (a single `validateResource` bound to another type, e.g. by `validateResourceOfType`),
+ * which would only add a "not applicable" entry to the response (one protobuf message per policy and resource; the
+ * plan reads the diagnostics only). The remaining policies run in the pack's order, so the diagnostics are the same.
+ */
+function resourceAnalyzer(pack: OfflinePack): (type: string) => RpcFun {
+    const byType = new Map<string, RpcFun>();
+    return (type) => {
+        let fun = byType.get(type);
+        if (!fun) {
+            const policies = pack.policies.filter((p) => {
+                const validate = (p as { validateResource?: unknown }).validateResource;
+                if (!validate || Array.isArray(validate)) return true;
+                const pulumiType = policyModule.getPulumiType(validate);
+                return !pulumiType || pulumiType === type;
+            });
+            fun = server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
+            byType.set(type, fun);
+        }
+        return fun;
+    };
+}
+
+/**
  * Evaluates packs on a plan with the engine's semantics: every resource goes through `Analyze` with its inputs,
  * type, URN, name, options and provider; then the whole stack through `AnalyzeStack` with outputs, parents,
  * dependencies and property dependencies.
@@ -138,16 +164,21 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
     const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
     const providers = new Map<string, unknown>();
     const meta = new Map<string, { severity: string; remediation: string }>();
-    const analyze: Array<{ pack: OfflinePack; resource: RpcFun; stack: RpcFun }> = packs.map((pack) => {
-        for (const p of pack.policies) {
-            meta.set(`${pack.name}/${p.name}`, { severity: p.severity ?? "", remediation: p.remediationSteps ?? "" });
-        }
-        return {
-            pack,
-            resource: server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, pack.policies),
-            stack: server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, pack.policies),
-        };
-    });
+    const analyze: Array<{ pack: OfflinePack; resource: (type: string) => RpcFun; stack: RpcFun }> = packs.map(
+        (pack) => {
+            for (const p of pack.policies) {
+                meta.set(`${pack.name}/${p.name}`, {
+                    severity: p.severity ?? "",
+                    remediation: p.remediationSteps ?? "",
+                });
+            }
+            return {
+                pack,
+                resource: resourceAnalyzer(pack),
+                stack: server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, pack.policies),
+            };
+        },
+    );
     // Resource policies report without a URN (the engine knows which resource it asked about): remember it.
     const responses: Array<{ response: AnalyzeResponse; urn: string }> = [];
     const analyzed = result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
@@ -160,7 +191,7 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
         request.setOptions(options(r));
         const provider = providerOf(r, byUrn, providers);
         if (provider) request.setProvider(provider);
-        for (const a of analyze) responses.push({ response: await call(a.resource, request), urn: r.urn });
+        for (const a of analyze) responses.push({ response: await call(a.resource(r.type), request), urn: r.urn });
     }
     const stackRequest = new proto.AnalyzeStackRequest();
     stackRequest.setResourcesList(
