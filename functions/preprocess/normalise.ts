@@ -1,7 +1,7 @@
 /**
- * The generic normalisation engine: compiles the declarative schemas once at
- * cold start (`createEngine`) and applies them to parsed records
- * (`normaliseRecord`).
+ * The normalisation engine: compiles the declarative schemas once at cold
+ * start (`createEngine`; each type's field filler is generated code, see
+ * generated.ts) and applies them to parsed records (`normaliseRecord`).
  */
 import { hash } from "node:crypto";
 import { compileField, type CompiledField, type FieldOptions } from "./fields";
