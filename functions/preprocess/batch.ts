@@ -213,12 +213,11 @@ function okEntryBytes(recordIdBytes: number, accepted: NormalisedRecord): number
  * one after the other into one buffer, each starting at a multiple of 3
  * bytes and followed by zero bytes up to the next one, and the buffer is
  * base64-encoded (into a second buffer, in pieces) when every record is
- * settled. The base64 of a
- * document that starts at a multiple of 3 is then a substring of the
- * whole: its full 3-byte groups encode alike, and so do the bits of its
- * last group (the zero bytes after it are the zero bits padding adds);
- * only the one or two "=" that end it are written over the characters the
- * zero bytes encode to, in a copy. Each `Ok` entry's `data` is a slice of
+ * settled. The base64 of a document that starts at a multiple of 3 is then
+ * a substring of the whole: its full 3-byte groups encode alike, and so do
+ * the bits of its last group (the zero bytes after it are the zero bits
+ * padding adds); only the one or two "=" that end it are written over the
+ * characters the zero bytes encode to. Each `Ok` entry's `data` is a slice of
  * the string of that copy, which V8 keeps as a reference into it (a sliced
  * string), so a batch allocates no string per record (and a string this
  * large lives outside the JavaScript heap): the young-generation
