@@ -1,11 +1,12 @@
 /**
- * The generic normalisation engine: compiles the declarative schemas once at
- * cold start (`createEngine`) and applies them to parsed records
- * (`normaliseRecord`).
+ * The normalisation engine: compiles the declarative schemas once at cold
+ * start (`createEngine`; each type's field filler is generated code, see
+ * generated.ts) and applies them to parsed records (`normaliseRecord`).
  */
 import { hash } from "node:crypto";
 import { compileField, type CompiledField, type FieldOptions } from "./fields";
 import { reject } from "./failures";
+import { generateFiller, isAbsent, type FieldFiller } from "./generated";
 import {
     canonicalJson,
     checkJsonTree,
@@ -60,6 +61,8 @@ export interface CompiledSchema {
     readonly copiedField: CompiledField | undefined;
     /** `,"<column>":` of copiedField, as UTF-8. */
     readonly copiedFieldPrefix: Buffer;
+    /** Normalises the schema fields of a record (generated.ts). */
+    readonly fill: FieldFiller;
 }
 
 export interface EngineOptions {
@@ -108,6 +111,7 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
         versionJson: JSON.stringify(schema.version),
         copiedField: copied,
         copiedFieldPrefix: Buffer.from(copied === undefined ? "" : `,${jsonString(copied.column)}:`, "utf8"),
+        fill: generateFiller(fields, copied, options.maxDepth),
     };
 }
 
@@ -248,6 +252,11 @@ export class NormalisedRecord {
         readonly source: string,
         /** `YYYY-MM-DD` of the event time (UTC). */
         readonly eventDate: string,
+        /**
+         * How the text copied from the record is written: "latin1" when the
+         * record's text is ASCII (one byte per character), else "utf8".
+         */
+        private readonly encoding: "latin1" | "utf8",
     ) {}
 
     get entity(): string {
@@ -271,36 +280,40 @@ export class NormalisedRecord {
         recordIdBytes: number,
         approximateArrivalTimestamp: unknown,
     ): number {
+        const encoding = this.encoding;
         target.set(EVENT_ID_KEY, offset);
         let at = offset + EVENT_ID_KEY.length;
         if (this.eventIdJson === undefined) {
             target[at++] = QUOTE;
-            at += target.write(hash("sha256", eventKey(this.schema, this.source, this.out, this.eventTime), "hex"), at);
+            const key = eventKey(this.schema, this.source, this.out, this.eventTime);
+            at += target.write(hash("sha256", key, "hex"), at, "latin1");
             target[at++] = QUOTE;
         } else {
-            at += target.write(this.eventIdJson, at);
+            at += target.write(this.eventIdJson, at, "latin1"); // printable ASCII
         }
         const bodyAt = at;
+        // Normalised values are written as UTF-8 whatever the input: were one
+        // of them not ASCII, its document would be longer than measured.
         at += target.write(this.body, at) - 1; // without the body's "}"
         target[bodyAt] = COMMA; // was the body's "{"
         if (this.copiedValue.length > 0) {
             const prefix = this.schema.copiedFieldPrefix;
             target.set(prefix, at);
             at += prefix.length;
-            at += target.write(this.copiedValue, at);
+            at += target.write(this.copiedValue, at, encoding);
         }
         if (this.extraMembers.length > 0) {
             target.set(EXTRA_KEY, at);
             at += EXTRA_KEY.length;
-            at += target.write(this.extraMembers, at);
+            at += target.write(this.extraMembers, at, encoding);
             target[at++] = CLOSING_BRACE;
         }
         target.set(META_RECORD_ID_KEY, at);
         at += META_RECORD_ID_KEY.length;
         if (recordIdBytes === recordId.length + 2) {
-            // As many bytes as characters plus quotes: nothing to escape.
+            // As many bytes as characters plus quotes: nothing to escape, all ASCII.
             target[at++] = QUOTE;
-            at += target.write(recordId, at);
+            at += target.write(recordId, at, "latin1");
             target[at++] = QUOTE;
         } else {
             at += target.write(JSON.stringify(recordId), at);
@@ -310,16 +323,6 @@ export class NormalisedRecord {
         target.set(tail, at);
         return at + tail.length;
     }
-}
-
-/** Absent means undefined, null, or a string of whitespace only. */
-function isAbsent(value: unknown): boolean {
-    if (value === undefined || value === null) return true;
-    if (typeof value !== "string") return false;
-    if (value.length === 0) return true;
-    const first = value.charCodeAt(0);
-    if (first > 32 && first < 127) return false; // common fast path: printable ASCII start
-    return value.trim().length === 0;
 }
 
 /** The record type is named by `entity`, or by `type` when `entity` is absent. */
@@ -456,21 +459,7 @@ export function normaliseRecord(
     out.source = source;
     resetRoundIntegers();
     const copied = schema.copiedField;
-    let copiedLength = Number.NaN;
-    for (const field of schema.fields) {
-        const value = input[field.key];
-        if (isAbsent(value)) {
-            if (field.required) reject("missing-field", field.key, "required field is missing");
-            continue;
-        }
-        if (field === copied) {
-            // The json kind's normalisation (fields.ts), keeping the length.
-            copiedLength = checkJsonTree(value, 2, engine.maxDepth, field.key);
-            out[field.column] = value;
-        } else {
-            out[field.column] = field.normalise(value, input);
-        }
-    }
+    const copiedLength = schema.fill(input, out);
     const copiedKey = copied === undefined || out[copied.column] === undefined ? undefined : copied.key;
 
     const skipType = typeNamesEntity(input);
@@ -583,5 +572,6 @@ export function normaliseRecord(
         schema,
         source,
         eventTime.slice(0, 10),
+        asciiInput ? "latin1" : "utf8",
     );
 }

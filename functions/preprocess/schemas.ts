@@ -1,7 +1,8 @@
 /**
  * The record types the ingestion hub accepts: the single source of truth for
  * what each type contains and how it is normalised. Field kinds are defined
- * in fields.ts; the generic engine in record.ts interprets these specs.
+ * in fields.ts; the engine in normalise.ts applies these specs (generated.ts
+ * turns each type's fields into one function at cold start).
  *
  * To add a record type, add an entry here (and bump `version` of a type when
  * its output shape changes, so readers of the raw zone can tell versions

@@ -205,6 +205,33 @@ describe("preprocess output document", () => {
     });
 });
 
+describe("preprocess: base64 of the batch's documents", () => {
+    it("encodes every Ok document exactly, also those that straddle the pieces the batch is encoded in", () => {
+        // Documents of assorted sizes (1 to ~40 KB, padding 0, 1 or 2) filling several 72 KiB pieces.
+        const payloads = Array.from({ length: 60 }, (_, i) =>
+            i % 3 === 0
+                ? apiEvent({ payload: { blob: "x".repeat((i * 7919) % 40_000), n: i } })
+                : weblog({ status: 200 + (i % 300), note: "é".repeat(i) }),
+        );
+        const result = run(firehoseEvent(payloads), { responseLimitBytes: Number.MAX_SAFE_INTEGER });
+        const PIECE = 3 * 24_576;
+        let offset = 0;
+        let straddling = 0;
+        for (const out of result.response.records) {
+            expect(out.result).to.equal("Ok");
+            const bytes = Buffer.from(out.data ?? "", "base64");
+            expect(bytes.toString("base64")).to.equal(out.data);
+            compactText(out.data);
+            // Documents are laid out at multiples of 3 bytes, one after the other.
+            const end = offset + Math.ceil(bytes.length / 3) * 3;
+            if (Math.floor(offset / PIECE) !== Math.floor((end - 1) / PIECE)) straddling++;
+            offset = end;
+        }
+        expect(offset).to.be.greaterThan(4 * PIECE);
+        expect(straddling).to.be.greaterThan(3);
+    });
+});
+
 describe("preprocess timestamps: cached formatting", () => {
     it("formats runs of nearby instants, across second, minute and day boundaries, like toISOString", () => {
         const starts = [Date.UTC(2024, 1, 28, 23, 59, 58, 990), Date.UTC(2099, 11, 31, 23, 59, 59, 0), 0];
