@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { policyJson, type PolicyStatement, s3AccessStatements } from "../shared/iam";
@@ -96,6 +98,8 @@ export class SftpIngest extends pulumi.ComponentResource {
     public readonly users: Readonly<Record<string, aws.transfer.User>>;
     public readonly uploads: aws.sqs.Queue;
     public readonly role: aws.iam.Role;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: SftpIngestArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:ingest:SftpIngest", name, {}, opts);
@@ -161,6 +165,7 @@ export class SftpIngest extends pulumi.ComponentResource {
         }).role;
 
         const users: Record<string, aws.transfer.User> = {};
+        const access: RequiredAccessInput[] = [];
         for (const partner of args.partners) {
             const home = `${prefix}/${partner.name}`;
             const user = new aws.transfer.User(
@@ -185,6 +190,24 @@ export class SftpIngest extends pulumi.ComponentResource {
                 );
             });
             users[partner.name] = user;
+            // "Create an IAM role and policy": what a Transfer Family user's role needs on its S3 home; writing into
+            // another account's bucket also needs PutObjectAcl with bucket-owner-full-control.
+            access.push(
+                s3Access({
+                    id: `sftp-${partner.name}/home-folder`,
+                    principal: user.arn,
+                    bucketArn: args.rawZone.bucketArn,
+                    keyArn: args.rawZone.keyArn,
+                    prefix: `${home}/`,
+                    objectActions: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:AbortMultipartUpload"],
+                    bucketActions: ["s3:ListBucket", "s3:GetBucketLocation"],
+                    kmsActions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    objectContext: { "s3:x-amz-acl": "bucket-owner-full-control" },
+                    ctx,
+                    doc: "https://docs.aws.amazon.com/transfer/latest/userguide/requirements-roles.html",
+                    why: `partner ${partner.name} uploads to and lists its own folder raw/${home}/ (cross-account)`,
+                }),
+            );
         }
         this.users = users;
 
@@ -217,7 +240,12 @@ export class SftpIngest extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.registerOutputs({ serverId: this.server.id, endpoint: this.server.endpoint });
+        this.requiredAccess = requiredAccess(access);
+        this.registerOutputs({
+            serverId: this.server.id,
+            endpoint: this.server.endpoint,
+            requiredAccess: this.requiredAccess,
+        });
     }
 }
 

@@ -133,6 +133,9 @@ class RecordingMonitor extends MockMonitor {
     public invokeCount = 0;
     public stackOutputs: Record<string, unknown> = {};
     private stackUrn = "";
+    /** Records by URN, and outputs of components registered before their record (not expected, but harmless). */
+    private readonly byUrn = new Map<string, PlannedResource>();
+    private readonly earlyOutputs = new Map<string, Record<string, unknown>>();
 
     constructor(
         mocks: PlanMocks,
@@ -200,6 +203,9 @@ class RecordingMonitor extends MockMonitor {
                 if (type === "pulumi:pulumi:Stack") {
                     this.stackUrn = record.urn;
                 }
+                const early = this.earlyOutputs.get(record.urn);
+                if (early) Object.assign(record.outputs, early);
+                this.byUrn.set(record.urn, record);
                 this.records.push(record);
             }
             callback(err, response);
@@ -212,6 +218,13 @@ class RecordingMonitor extends MockMonitor {
     ): void {
         if (req.getUrn() === this.stackUrn) {
             this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        } else {
+            // A component's registered outputs (`registerOutputs`), as the engine keeps them: the access proof reads
+            // the components' `requiredAccess` declarations from here.
+            const outputs = req.getOutputs()?.toJavaScript() ?? {};
+            const record = this.byUrn.get(req.getUrn());
+            if (record) Object.assign(record.outputs, outputs);
+            else this.earlyOutputs.set(req.getUrn(), outputs);
         }
         super.registerResourceOutputs(req, callback);
     }
