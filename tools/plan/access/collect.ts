@@ -19,6 +19,8 @@ export interface PrincipalInfo {
     identity: LoadedPolicy[];
     /** Trust policy (evaluated as the role's resource policy for `sts:AssumeRole`). */
     trust?: LoadedPolicy;
+    /** The `DataDomain` tag: the business domain the role works for. */
+    domain?: string;
 }
 
 export interface TransferUserInfo {
@@ -167,6 +169,7 @@ export function collectAccessModel(result: PlanResult): AccessModel {
             name: r.name,
             identity: [],
             trust: policyOf("resource", `${r.name} trust`, r.inputs.assumeRolePolicy, r.urn),
+            domain: tag(r, "DataDomain"),
         };
         for (const [i, inline] of (
             (r.inputs.inlinePolicies as Array<{ name?: string; policy?: string }>) ?? []

@@ -477,17 +477,28 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
         const domains = domainsOf(m);
         const probes: Probe[] = [];
         const notes: string[] = [];
-        const rawZones = m.resources.filter((r) => r.kind === "bucket" && (r.zone === "raw" || r.zone === "processed"));
+        const zones = m.resources.filter((r) => r.kind === "bucket" && (r.zone === "raw" || r.zone === "processed"));
         const buses = m.resources.filter((r) => r.kind === "bus");
+        const domainsPerAccount = new Map<string, number>();
+        for (const account of domains.values())
+            domainsPerAccount.set(account, (domainsPerAccount.get(account) ?? 0) + 1);
         for (const [d, account] of domains) {
-            const writers = [
-                { id: `account:${account}`, label: `domain ${d} (any principal)` },
-                ...principals.filter((p) => p.account === account).map((p) => ({ id: p.id, label: p.label })),
-            ];
+            // Any principal of the domain's account, when the account is the domain's alone; else its roles.
+            const shared = (domainsPerAccount.get(account) ?? 0) > 1 || governance.has(account) || hub.has(account);
+            const writers = [...m.principals.values()]
+                .filter((p) => p.domain === d || (!shared && p.domain === undefined && p.account === account))
+                .map((p) => ({ id: p.arn, label: p.name }));
+            if (shared)
+                notes.push(
+                    `domain ${d} shares account ${account}: its isolation rests on its roles; the account's administrators reach every domain there`,
+                );
+            else writers.unshift({ id: `account:${account}`, label: `domain ${d} (any principal)` });
             for (const [e, other] of domains) {
                 if (e === d) continue;
                 for (const w of writers) {
-                    for (const t of m.resources.filter((r) => r.kind === "table" && r.account === other))
+                    for (const t of m.resources.filter(
+                        (r) => r.kind === "table" && r.account === other && r.domain === e,
+                    ))
                         for (const action of ["dynamodb:PutItem", "dynamodb:DeleteItem"])
                             probes.push({ who: w.label, principal: w.id, action, resource: t.arn });
                     for (const bus of buses)
@@ -498,7 +509,7 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                             resource: bus.arn,
                             context: { "events:source": domainEventSource(e) },
                         });
-                    for (const z of rawZones)
+                    for (const z of zones)
                         for (const prefix of [
                             `events/source=${domainEventSource(e)}/`,
                             `streams/source=${domainEventSource(e).replace(/\./g, "-")}/`,
