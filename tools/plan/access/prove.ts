@@ -772,14 +772,14 @@ function mayTouch(ev: AccessEvaluator, principal: string, account: string, r: Re
 }
 
 /** The whole proof for a plan. */
-export function proveAccess(result: PlanResult): AccessReport {
+export function proveAccess(result: PlanResult, options: { requiredOnly?: boolean } = {}): AccessReport {
     const started = performance.now();
     const model = collectAccessModel(result);
     const outsider = OUTSIDER_CANDIDATES.find((a) => !model.accounts.includes(a)) ?? "999999999997";
     const ev = new AccessEvaluator(model);
     const required = proveRequired(ev);
-    const invariants = proveInvariants(ev, outsider);
-    const matrix = accessMatrix(ev);
+    const invariants = options.requiredOnly ? [] : proveInvariants(ev, outsider);
+    const matrix = options.requiredOnly ? [] : accessMatrix(ev);
     return {
         accounts: model.accounts,
         outsider,
