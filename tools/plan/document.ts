@@ -1,6 +1,6 @@
 import { maskSecrets, type PlanResult, type PlannedAlias, type PlannedResource } from "./harness";
 import { providerTarget, UNPINNED_ACCOUNT } from "./mocks";
-import type { AccessReport } from "./access/prove";
+import { type AccessReport, accessFailures } from "./access/prove";
 import type { PolicyReport, Violation } from "./policy";
 
 /** Version of the plan JSON format; bumped only on incompatible changes. */
@@ -202,9 +202,7 @@ export function toPlanDocument(
                       notModelled: access.notModelled,
                       unknowns: access.unknowns,
                       issues: access.issues,
-                      failures:
-                          access.required.filter((r) => r.verdict !== "allowed").length +
-                          access.invariants.filter((i) => i.verdict === "broken").length,
+                      failures: accessFailures(access).length,
                       evaluations: access.evaluations,
                       durationMs: Math.round(access.durationMs),
                   },

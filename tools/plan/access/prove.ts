@@ -26,6 +26,8 @@ export interface RequestVerdict {
     denyStatements: string[];
     /** Why the request could not be evaluated. */
     unknown?: string;
+    /** The resource is not in this plan (another stack's): only the principal's side was evaluated. */
+    outside?: boolean;
 }
 
 export interface RequiredVerdict {
@@ -34,7 +36,8 @@ export interface RequiredVerdict {
     principal: string;
     doc: string;
     why: string;
-    verdict: "allowed" | "denied" | "unknown";
+    /** `unverified`: allowed as far as this plan goes, but a resource is in another stack (its policy is unknown). */
+    verdict: "allowed" | "denied" | "unknown" | "unverified";
     requests: RequestVerdict[];
 }
 
@@ -123,8 +126,13 @@ export class AccessEvaluator {
         const principalHome = this.model.principals.get(
             this.model.transferUsers.get(principal)?.roleArn ?? principal,
         )?.account;
+        // A resource of another stack (e.g. the platform's hub seen from a domain's own project): its policy is
+        // unknown, so only the principal's side is evaluated and the verdict says so.
+        const outside = !external && resourceArn !== "*" && !target;
+        if (outside && !principalHome)
+            return { ...base, allowed: true, deniedBy: [], denyStatements: [], outside: true };
         const resourceAccount =
-            external || resourceArn === "*" ? principalHome : (arnAccount(resourceArn) ?? target?.account);
+            external || outside || resourceArn === "*" ? principalHome : (arnAccount(resourceArn) ?? target?.account);
         if (!resourceAccount)
             return { ...base, allowed: false, deniedBy: [], denyStatements: [], unknown: "resource not in the plan" };
         let principalArn = principal;
@@ -170,8 +178,11 @@ export class AccessEvaluator {
         }
         Object.assign(ctx, context);
         let resourcePolicy = target?.policy;
-        const isKey = target?.kind === "key";
-        if (isKey && !resourcePolicy) resourcePolicy = defaultKeyPolicy(this.model.partition, target.account);
+        const isKey = target?.kind === "key" || (outside && /^arn:[^:]+:kms:/.test(resourceArn));
+        // A key without a planned policy has the default one (its account's IAM decides); so, for the principal's
+        // side, has a key of another stack.
+        if (isKey && !resourcePolicy)
+            resourcePolicy = defaultKeyPolicy(this.model.partition, target?.account ?? resourceAccount);
         if (target?.kind === "role" && action !== "sts:AssumeRole") resourcePolicy = undefined;
         this.evaluations++;
         const decision: Decision = evaluate({
@@ -186,7 +197,7 @@ export class AccessEvaluator {
             keyPolicy: isKey,
             restrictPublicBuckets: target?.kind === "bucket" ? target.restrictPublicBuckets === true : undefined,
         });
-        return { ...base, ...decision };
+        return { ...base, ...decision, ...(outside ? { outside: true } : {}) };
     }
 }
 
@@ -216,11 +227,13 @@ export function proveRequired(ev: AccessEvaluator): RequiredVerdict[] {
                 ev.decide(d.principal, action, req.resource, req.context ?? {}, req.external !== undefined),
             ),
         );
-        const verdict = requests.some((r) => r.unknown)
-            ? "unknown"
-            : requests.every((r) => r.allowed)
-              ? "allowed"
-              : "denied";
+        const verdict = requests.some((r) => !r.allowed && !r.unknown)
+            ? "denied"
+            : requests.some((r) => r.unknown)
+              ? "unknown"
+              : requests.some((r) => r.outside)
+                ? "unverified"
+                : "allowed";
         return { id: d.id, component: d.component, principal: d.principal, doc: d.doc, why: d.why, verdict, requests };
     });
 }
@@ -797,7 +810,9 @@ export function proveAccess(result: PlanResult, options: { requiredOnly?: boolea
 /** Whether the proof fails the plan: a required access denied or unknown, or an invariant broken. */
 export function accessFailures(report: AccessReport): string[] {
     return [
-        ...report.required.filter((r) => r.verdict !== "allowed").map((r) => `required access ${r.id}: ${r.verdict}`),
+        ...report.required
+            .filter((r) => r.verdict === "denied" || r.verdict === "unknown")
+            .map((r) => `required access ${r.id}: ${r.verdict}`),
         ...report.invariants.filter((i) => i.verdict === "broken").map((i) => `invariant ${i.id}: broken`),
     ];
 }

@@ -6,18 +6,28 @@ const MAX_VIOLATIONS = 8;
 export function renderAccess(report: AccessReport, options: { quiet?: boolean } = {}): string {
     const lines: string[] = [];
     const allowed = report.required.filter((r) => r.verdict === "allowed").length;
+    const unverified = report.required.filter((r) => r.verdict === "unverified").length;
     const broken = report.invariants.filter((i) => i.verdict === "broken").length;
     const held = report.invariants.filter((i) => i.verdict === "holds").length;
     lines.push(
-        `Access proof (@cloud-copilot/iam-simulate): ${allowed}/${report.required.length} required accesses allowed, ` +
+        `Access proof (@cloud-copilot/iam-simulate): ${allowed}/${report.required.length} required accesses allowed` +
+            (unverified ? ` (${unverified} more as far as this plan goes)` : "") +
+            ", " +
             `${held} invariants hold, ${broken} broken; ${report.evaluations} evaluations, ${Math.round(report.durationMs)} ms`,
     );
     lines.push("", "Required access:");
     for (const r of report.required) {
-        if (options.quiet && r.verdict === "allowed") continue;
-        const mark = r.verdict === "allowed" ? "ok    " : r.verdict === "denied" ? "DENIED" : "UNKNOWN";
+        if (options.quiet && (r.verdict === "allowed" || r.verdict === "unverified")) continue;
+        const mark = { allowed: "ok    ", denied: "DENIED", unknown: "UNKNOWN", unverified: "ok?   " }[r.verdict];
         lines.push(`  ${mark} ${r.id}  (${r.principal})`);
-        if (r.verdict !== "allowed") {
+        if (r.verdict === "unverified")
+            lines.push(
+                `           allowed by this plan; ${r.requests
+                    .filter((q) => q.outside)
+                    .map((q) => q.resource)
+                    .join(", ")} is in another stack (its policy not known here)`,
+            );
+        if (r.verdict === "denied" || r.verdict === "unknown") {
             for (const q of r.requests.filter((x) => !x.allowed)) {
                 const why = q.unknown
                     ? `unknown: ${q.unknown}`
