@@ -2,9 +2,13 @@
  * The access proof's collector and evaluator on small synthetic plans: what it links, and how it judges.
  */
 import { expect } from "chai";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as ts from "typescript";
 import type { PlannedResource, PlanResult } from "../tools/plan/harness";
 import { collectAccessModel } from "../tools/plan/access/collect";
 import { AccessEvaluator, proveAccess } from "../tools/plan/access/prove";
+import { ROOT } from "./helpers/plan";
 
 const STACK = "urn:pulumi:t::p::pulumi:pulumi:Stack::p-t";
 const A = "111111111111";
@@ -332,5 +336,39 @@ describe("access proof: collector and evaluator (synthetic plans)", () => {
         expect(ev.decide(`arn:aws:iam::${B}:role/ghost`, "s3:GetObject", `${bucketArn}/x`).unknown).to.contain(
             "not in the plan",
         );
+    });
+
+    it("only the plan tool imports the AGPL simulator (tools/plan/access), and it stays a devDependency", () => {
+        const importers: string[] = [];
+        for (const dir of [
+            "components",
+            "model",
+            "functions",
+            "programs",
+            "policies",
+            "tools",
+            "examples",
+            "index.ts",
+        ]) {
+            const at = path.join(ROOT, dir);
+            const files = dir.endsWith(".ts")
+                ? [at]
+                : readdirSync(at, { recursive: true, encoding: "utf8" })
+                      .filter((f) => f.endsWith(".ts") && !f.includes("node_modules"))
+                      .map((f) => path.join(at, f));
+            for (const file of files) {
+                const specifiers = ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles;
+                if (specifiers.some((f) => f.fileName.startsWith("@cloud-copilot/")))
+                    importers.push(path.relative(ROOT, file));
+            }
+        }
+        expect(
+            importers.every((f) => f.startsWith(path.join("tools", "plan", "access") + path.sep)),
+            importers.join(),
+        ).to.be.true;
+        expect(importers).to.include(path.join("tools", "plan", "access", "engine.ts"));
+        const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
+        expect(pkg.dependencies).to.not.have.property("@cloud-copilot/iam-simulate");
+        expect(pkg.devDependencies).to.have.property("@cloud-copilot/iam-simulate");
     });
 });
