@@ -127,6 +127,8 @@ describe("access proof", () => {
             const report = reports[stack];
             expect(report.required.length).to.be.greaterThan(10);
             expect(report.required.filter((r) => r.verdict === "unknown").map((r) => r.id)).to.deep.equal([]);
+            // Every resource a platform declaration names is in the plan: nothing is merely "unverified".
+            expect(report.required.filter((r) => r.verdict === "unverified").map((r) => r.id)).to.deep.equal([]);
             const denied = report.required.filter((r) => r.verdict !== "allowed").map((r) => r.id);
             expect(denied.sort()).to.deep.equal([...EXPECTED_DENIED[stack]].sort());
             for (const r of report.required) expect(r.doc, r.id).to.match(/^https:\/\/docs\.aws\.amazon\.com\//);
@@ -164,7 +166,7 @@ describe("access proof", () => {
             "hub account (any principal) s3:PutObject",
         );
         expect(invariant(report, "domain-isolation").violations.join("\n")).to.contain(
-            "sales-publisher-function as source cdp.domain.payments events:PutEvents",
+            "sales-publisher-function as source cdp.domain.access-proof-foreign events:PutEvents",
         );
         expect(invariant(report, "kms-via-service-only").violations.join("\n")).to.contain("sales-publisher-function");
     });
@@ -325,8 +327,27 @@ describe("access proof", () => {
                 busPolicy((a) => (a === "777777777777" ? undefined : { StringEquals: { "events:source": source(a) } })),
             );
             const violations = invariant(proveAccess(onePinMissing), "domain-isolation").violations.join("\n");
-            expect(violations).to.contain("domain payments (any principal) as source cdp.domain.sales");
+            expect(violations).to.contain("domain payments (any principal) as source cdp.domain.access-proof-foreign");
             expect(violations).to.not.contain("domain sales (any principal) as source");
+            // A pin that also admits another domain's source, literally or by a pattern.
+            for (const extra of ["cdp.domain.payments", "cdp.domain.pay*"]) {
+                const widened = mutate(
+                    plans.prod,
+                    "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+                    "events",
+                    busPolicy((a) => ({
+                        StringLike: { "events:source": a === "666666666666" ? [source(a), extra] : source(a) },
+                    })),
+                );
+                const found = invariant(proveAccess(widened), "domain-isolation").violations;
+                expect(found.join("\n"), extra).to.contain(
+                    `domain sales (any principal) as source ${extra.replace("*", "x")}`,
+                );
+                expect(
+                    found.every((v) => v.startsWith("domain sales")),
+                    found.join("\n"),
+                ).to.equal(true);
+            }
         });
 
         it("hub-writes-own-prefixes: the hub's grant narrowed to its prefixes holds; widened again, caught", () => {

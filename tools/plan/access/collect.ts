@@ -42,7 +42,9 @@ export type ResourceKind =
     | "secret"
     | "table"
     | "log-group"
-    | "role";
+    | "role"
+    /** Any other planned resource with an ARN (Firehose streams, Glue tables...): no resource policy. */
+    | "other";
 
 export interface ResourceInfo {
     arn: string;
@@ -333,6 +335,13 @@ export function collectAccessModel(result: PlanResult): AccessModel {
             model.notModelled.push(`${r.name}: a resource policy inside the OpenAPI body is not read`);
     }
     for (const info of model.resources) byArn.set(info.arn, info);
+    for (const r of result.resources) {
+        const arn = r.custom ? str(r.outputs.arn) : undefined;
+        if (arn?.startsWith("arn:") && !byArn.has(arn) && !r.type.startsWith("aws:iam/")) {
+            const info = add(r, "other", arn);
+            if (info) byArn.set(arn, info);
+        }
+    }
     const setPolicy = (arn: string | undefined, r: PlannedResource, label: string) => {
         const target = arn ? byArn.get(arn) : undefined;
         if (!target) {

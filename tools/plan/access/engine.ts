@@ -45,6 +45,19 @@ const { DiscoveryContextKeyConstraints } = require(
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { anonymousPrincipal } = require("@cloud-copilot/iam-simulate") as { anonymousPrincipal: unknown };
 
+// The policy library compares operator names and keys case-insensitively with `localeCompare` (ICU), several times
+// per condition and request: most of the evaluation time. For printable ASCII strings (every IAM operator, key and ARN part
+// compared there) lower-casing gives the same answer much faster; other strings keep the original comparison.
+{
+    const policyUtils = require(path.join(path.dirname(require.resolve("@cloud-copilot/iam-policy")), "utils.js")) as {
+        caseInsensitiveEquals(a: string, b: string): boolean;
+    };
+    const original = policyUtils.caseInsensitiveEquals;
+    const ascii = /^[ -~]*$/;
+    policyUtils.caseInsensitiveEquals = (a: string, b: string) =>
+        ascii.test(a) && ascii.test(b) ? a.length === b.length && a.toLowerCase() === b.toLowerCase() : original(a, b);
+}
+
 export type PolicyKind = "identity" | "resource" | "session";
 
 /** A policy document as planned: its text, where it comes from, and how it parsed. */

@@ -93,6 +93,91 @@ export class AccessEvaluator {
         return resourceFor(this.model, this.index, arn);
     }
 
+    private readonly identityCache = new Map<string, { any: boolean; patterns: RegExp[]; account?: string }>();
+    private readonly grantCache = new Map<LoadedPolicy, { any: boolean; names: Set<string> }>();
+
+    /** What a principal's identity policies could reach: their Allow statements' resources. */
+    private identityReach(principal: string): { any: boolean; patterns: RegExp[]; account?: string } {
+        let hit = this.identityCache.get(principal);
+        if (hit) return hit;
+        if (principal.startsWith("account:")) hit = { any: true, patterns: [], account: principal.slice(8) };
+        else {
+            const role = this.model.principals.get(this.model.transferUsers.get(principal)?.roleArn ?? principal);
+            hit = { any: false, patterns: [], account: role?.account };
+            for (const pol of role?.identity ?? [])
+                for (const st of statementsOf(pol.text)) {
+                    if (st.Effect !== "Allow") continue;
+                    if ((st as { NotResource?: unknown }).NotResource !== undefined) hit.any = true;
+                    for (const r of list(st.Resource as string | string[])) {
+                        if (r === "*") hit.any = true;
+                        else hit.patterns.push(arnPattern(r));
+                    }
+                }
+        }
+        this.identityCache.set(principal, hit);
+        return hit;
+    }
+
+    /** Who a resource policy's Allow statements name (ARNs, account ids, services; `any` for `*` or NotPrincipal). */
+    private grants(policy: LoadedPolicy): { any: boolean; names: Set<string> } {
+        let hit = this.grantCache.get(policy);
+        if (hit) return hit;
+        hit = { any: false, names: new Set() };
+        for (const st of statementsOf(policy.text)) {
+            if (st.Effect !== "Allow") continue;
+            if ((st as { NotPrincipal?: unknown }).NotPrincipal !== undefined || st.Principal === "*") hit.any = true;
+            const p = st.Principal as Record<string, string | string[]> | undefined;
+            for (const v of [...list(p?.AWS), ...list(p?.Service), ...list(p?.Federated), ...list(p?.CanonicalUser)]) {
+                if (v === "*") hit.any = true;
+                hit.names.add(v);
+                const account = arnAccount(v) ?? (/^\d{12}$/.test(v) ? v : undefined);
+                if (account && (v === account || v.endsWith(":root"))) hit.names.add(`account:${account}`);
+            }
+        }
+        this.grantCache.set(policy, hit);
+        return hit;
+    }
+
+    /** Whether the resource's policy names the principal (its ARN, its account or everyone). */
+    names(principal: string, target: ResourceInfo): boolean {
+        if (!target.policy) return false;
+        const grants = this.grants(target.policy);
+        const roleArn = this.model.transferUsers.get(principal)?.roleArn ?? principal;
+        const account = principal.startsWith("account:")
+            ? principal.slice(8)
+            : this.model.principals.get(roleArn)?.account;
+        return (
+            grants.any || grants.names.has(roleArn) || (account !== undefined && grants.names.has(`account:${account}`))
+        );
+    }
+
+    /**
+     * Whether any Allow statement could grant the request: a sound pre-check (no statement's resource or principal can
+     * match means an implicit deny), so the invariants evaluate only requests some statement might allow. The engine
+     * decides every request that passes.
+     */
+    couldAllow(principal: string, resourceArn: string): boolean {
+        const target = this.resource(resourceArn);
+        if (!target) return true;
+        const policy =
+            target.policy ??
+            (target.kind === "key" ? defaultKeyPolicy(this.model.partition, target.account) : undefined);
+        const grants = policy ? this.grants(policy) : { any: false, names: new Set<string>() };
+        const isRole = principal.startsWith("arn:");
+        const identity = isRole || principal.startsWith("account:") ? this.identityReach(principal) : undefined;
+        const roleArn = this.model.transferUsers.get(principal)?.roleArn ?? principal;
+        const named =
+            grants.any ||
+            grants.names.has(roleArn) ||
+            (identity?.account !== undefined && grants.names.has(`account:${identity.account}`)) ||
+            (!identity && grants.names.has(principal));
+        if (!identity) return named;
+        const reach = identity.any || identity.patterns.some((re) => re.test(resourceArn));
+        const resourceAccount = arnAccount(resourceArn) ?? target.account;
+        if (identity.account !== resourceAccount) return reach && named;
+        return reach || named;
+    }
+
     /**
      * One request. `principal`: a role ARN of the plan, a Transfer user ARN, a service principal, `anonymous`, or
      * `account:<id>` (an administrator of that account: any identity policy).
@@ -260,6 +345,7 @@ function invariant(
 ): InvariantVerdict {
     const allowed: Probe[] = [];
     for (const p of probes) {
+        if (!ev.couldAllow(p.principal, p.resource)) continue;
         const v = ev.decide(p.principal, p.action, p.resource, p.context ?? {});
         if (v.allowed) allowed.push(p);
     }
@@ -274,6 +360,41 @@ function invariant(
         violations,
         notes,
     };
+}
+
+/** An event source no domain uses: a grant that does not pin `events:source` (or negates it) admits it. */
+const FOREIGN_SOURCE = "cdp.domain.access-proof-foreign";
+
+/**
+ * The `events:source` values (patterns made concrete) that the bus policy's statements naming the writer, and the
+ * writer's own identity statements, mention: the sources a probe must try besides the foreign one.
+ */
+function eventSourceValues(ev: AccessEvaluator, bus: ResourceInfo, writer: string): string[] {
+    const values: string[] = [];
+    const collect = (st: Statement) => {
+        for (const block of Object.values(st.Condition ?? {}))
+            for (const [key, v] of Object.entries(block))
+                if (key.toLowerCase() === "events:source")
+                    for (const value of list(v as string | string[])) values.push(String(value).replace(/[*?]/g, "x"));
+    };
+    const role = ev.model.principals.get(writer);
+    for (const pol of role?.identity ?? []) for (const st of statementsOf(pol.text)) collect(st);
+    if (bus.policy) {
+        const account = writer.startsWith("account:") ? writer.slice(8) : role?.account;
+        for (const st of statementsOf(bus.policy.text)) {
+            const p = st.Principal as Record<string, string | string[]> | string | undefined;
+            const named =
+                p === "*" ||
+                list(typeof p === "object" ? p.AWS : undefined).some(
+                    (a) =>
+                        a === "*" ||
+                        a === writer ||
+                        (account !== undefined && (a === account || a.includes(`::${account}:`))),
+                );
+            if (named) collect(st);
+        }
+    }
+    return values;
 }
 
 /** Representative requests per kind of resource, by letter. */
@@ -492,6 +613,10 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
         const notes: string[] = [];
         const zones = m.resources.filter((r) => r.kind === "bucket" && (r.zone === "raw" || r.zone === "processed"));
         const buses = m.resources.filter((r) => r.kind === "bus");
+        const tablesByDomain = new Map<string, ResourceInfo[]>();
+        for (const t of m.resources)
+            if (t.kind === "table" && t.domain)
+                tablesByDomain.set(t.domain, [...(tablesByDomain.get(t.domain) ?? []), t]);
         const domainsPerAccount = new Map<string, number>();
         for (const account of domains.values())
             domainsPerAccount.set(account, (domainsPerAccount.get(account) ?? 0) + 1);
@@ -506,23 +631,38 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                     `domain ${d} shares account ${account}: its isolation rests on its roles; the account's administrators reach every domain there`,
                 );
             else writers.unshift({ id: `account:${account}`, label: `domain ${d} (any principal)` });
-            for (const [e, other] of domains) {
-                if (e === d) continue;
-                for (const w of writers) {
-                    for (const t of m.resources.filter(
-                        (r) => r.kind === "table" && r.account === other && r.domain === e,
-                    ))
+            const own = domainEventSource(d);
+            for (const w of writers) {
+                // Other domains' tables: only those a policy could open to this writer (same account, or a table
+                // resource policy); cross-account without one is denied.
+                for (const [e, other] of domains) {
+                    if (e === d) continue;
+                    for (const t of tablesByDomain.get(e) ?? []) {
+                        if (other !== account && !t.policy) continue;
                         for (const action of ["dynamodb:PutItem", "dynamodb:DeleteItem"])
                             probes.push({ who: w.label, principal: w.id, action, resource: t.arn });
-                    for (const bus of buses)
+                    }
+                }
+                // Events with a source other than its own: a source no domain uses (any unpinned or negated grant
+                // admits it), and every literal or pattern the bus policy and the writer's own policies name.
+                for (const bus of buses) {
+                    const sources = new Set([FOREIGN_SOURCE, ...eventSourceValues(ev, bus, w.id)]);
+                    sources.delete(own);
+                    for (const source of sources)
                         probes.push({
-                            who: `${w.label} as source ${domainEventSource(e)}`,
+                            who: `${w.label} as source ${source}`,
                             principal: w.id,
                             action: "events:PutEvents",
                             resource: bus.arn,
-                            context: { "events:source": domainEventSource(e) },
+                            context: { "events:source": source },
                         });
-                    for (const z of zones)
+                }
+                // Other domains' prefixes of the raw and processed zones, in zones whose policy names the writer.
+                for (const z of zones) {
+                    if (!ev.couldAllow(w.id, z.arn) && !ev.couldAllow(w.id, `${z.arn}/x`) && !ev.names(w.id, z))
+                        continue;
+                    for (const [e] of domains) {
+                        if (e === d) continue;
                         for (const prefix of [
                             `events/source=${domainEventSource(e)}/`,
                             `streams/source=${domainEventSource(e).replace(/\./g, "-")}/`,
@@ -534,6 +674,7 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                                 action: "s3:PutObject",
                                 resource: exampleObjectArn(z.arn, prefix),
                             });
+                    }
                 }
             }
         }
@@ -706,7 +847,8 @@ export function accessMatrix(ev: AccessEvaluator): MatrixRow[] {
         for (const r of columns) {
             // An account's administrators have everything IAM gives in their own account: not informative.
             if (p.id.startsWith("account:") && p.account === r.account) continue;
-            if (!mayTouch(ev, p.id, p.account, r)) continue;
+            if (!ev.couldAllow(p.id, r.kind === "bucket" ? `${r.arn}/x` : r.arn) && !ev.couldAllow(p.id, r.arn))
+                continue;
             const letters = new Set<string>();
             const byLetter: Record<string, string[]> = {};
             for (const [letter, actions] of Object.entries(KIND_ACTIONS[r.kind] ?? {})) {
@@ -755,33 +897,6 @@ function arnPattern(pattern: string): RegExp {
         patternCache.set(pattern, re);
     }
     return re;
-}
-
-/**
- * Whether any policy could let `principal` act on `r`: a cheap over-approximation that only skips pairs no statement
- * can reach (no identity statement whose resource matches, and no resource-policy principal naming the account,
- * the role or `*`). The engine decides every pair that passes.
- */
-function mayTouch(ev: AccessEvaluator, principal: string, account: string, r: ResourceInfo): boolean {
-    if (principal.startsWith("account:")) return r.policy !== undefined || r.kind === "key";
-    const role =
-        ev.model.principals.get(principal) ??
-        ev.model.principals.get(ev.model.transferUsers.get(principal)?.roleArn ?? "");
-    const targets = r.kind === "bucket" ? [r.arn, `${r.arn}/x`] : [r.arn];
-    for (const pol of role?.identity ?? [])
-        for (const s of statementsOf(pol.text))
-            if (s.Effect === "Allow")
-                for (const res of list(s.Resource as string | string[]))
-                    if (targets.some((t) => arnPattern(res).test(t)) || res === "*") return true;
-    if (r.policy && account !== r.account) {
-        for (const s of statementsOf(r.policy.text)) {
-            if (s.Effect !== "Allow") continue;
-            const p = s.Principal;
-            const aws = p === "*" ? ["*"] : list((p as { AWS?: string | string[] } | undefined)?.AWS);
-            if (aws.some((a) => a === "*" || a === account || a.includes(`::${account}:`))) return true;
-        }
-    }
-    return false;
 }
 
 /** The whole proof for a plan. */
