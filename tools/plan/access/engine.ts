@@ -51,11 +51,15 @@ const { anonymousPrincipal } = require("@cloud-copilot/iam-simulate") as { anony
 {
     const policyUtils = require(path.join(path.dirname(require.resolve("@cloud-copilot/iam-policy")), "utils.js")) as {
         caseInsensitiveEquals(a: string, b: string): boolean;
+        caseInsensitiveEndsWith(value: string, suffix: string): boolean;
     };
     const original = policyUtils.caseInsensitiveEquals;
     const ascii = /^[ -~]*$/;
-    policyUtils.caseInsensitiveEquals = (a: string, b: string) =>
+    const equals = (a: string, b: string) =>
         ascii.test(a) && ascii.test(b) ? a.length === b.length && a.toLowerCase() === b.toLowerCase() : original(a, b);
+    policyUtils.caseInsensitiveEquals = equals;
+    policyUtils.caseInsensitiveEndsWith = (value: string, suffix: string) =>
+        equals(value.slice(-suffix.length), suffix);
 }
 
 export type PolicyKind = "identity" | "resource" | "session";

@@ -363,7 +363,8 @@ function invariant(
 }
 
 /** An event source no domain uses: a grant that does not pin `events:source` (or negates it) admits it. */
-const FOREIGN_SOURCE = "cdp.domain.access-proof-foreign";
+const FOREIGN_DOMAIN = "access-proof-foreign";
+const FOREIGN_SOURCE = domainEventSource(FOREIGN_DOMAIN);
 
 /**
  * The `events:source` values (patterns made concrete) that the bus policy's statements naming the writer, and the
@@ -458,6 +459,20 @@ function bucketPrefixes(ev: AccessEvaluator, bucket: ResourceInfo): string[] {
     for (const u of ev.model.transferUsers.values()) fromPolicy(u.session?.text);
     for (const d of ev.model.declarations) for (const r of d.requests) consider(r.resource);
     return [...prefixes].sort();
+}
+
+/** The S3 prefixes of `bucket` that its policy's statements naming `principal`, and the principal's own, mention. */
+function bucketPrefixesFor(ev: AccessEvaluator, bucket: ResourceInfo, principal: string): string[] {
+    const out: string[] = [];
+    const consider = (arn: unknown) => {
+        if (typeof arn === "string" && arn.startsWith(`${bucket.arn}/`)) out.push(arn.slice(bucket.arn.length + 1));
+    };
+    const role = ev.model.principals.get(principal);
+    for (const pol of role?.identity ?? [])
+        for (const st of statementsOf(pol.text)) for (const r of list(st.Resource)) consider(r);
+    if (bucket.policy)
+        for (const st of statementsOf(bucket.policy.text)) for (const r of list(st.Resource)) consider(r);
+    return out;
 }
 
 interface Statement {
@@ -566,8 +581,13 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                 .map((a) => ({ id: `account:${a}`, account: a, label: `account ${a}` })),
         ];
         for (const z of zones) {
+            const key = z.keyArn ? ev.resource(z.keyArn) : undefined;
+            // Another account reads only if the bucket's or the key's policy names it (else: implicitly denied).
+            const zoneReaders = readers.filter(
+                (p) => p.account === z.account || ev.names(p.id, z) || (key !== undefined && ev.names(p.id, key)),
+            );
             for (const prefix of bucketPrefixes(ev, z)) {
-                for (const p of readers) {
+                for (const p of zoneReaders) {
                     probes.push({
                         who: `${p.label}|${z.name}|${prefix}`,
                         principal: p.id,
@@ -661,8 +681,17 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                 for (const z of zones) {
                     if (!ev.couldAllow(w.id, z.arn) && !ev.couldAllow(w.id, `${z.arn}/x`) && !ev.names(w.id, z))
                         continue;
-                    for (const [e] of domains) {
-                        if (e === d) continue;
+                    // A domain no one has, and the other domains whose prefixes a statement naming the writer
+                    // mentions (a grant to another domain's prefix names it; an unscoped one admits the foreign one).
+                    const mentioned = new Set(bucketPrefixesFor(ev, z, w.id));
+                    const others = [...domains.keys()].filter(
+                        (e) =>
+                            e !== d &&
+                            [...mentioned].some(
+                                (p) => p.includes(domainEventSource(e)) || p.includes(`/${e}/`) || p.includes(`=${e}/`),
+                            ),
+                    );
+                    for (const e of [FOREIGN_DOMAIN, ...others]) {
                         for (const prefix of [
                             `events/source=${domainEventSource(e)}/`,
                             `streams/source=${domainEventSource(e).replace(/\./g, "-")}/`,
@@ -733,6 +762,8 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                 for (const p of actors) {
                     // An account's own administrators (its deployment role) manage its stores through IAM.
                     if (p.id.startsWith("account:") && p.account === r.account) continue;
+                    // Another account acts only if the store's policy names it (else: implicitly denied).
+                    if (p.account !== r.account && !ev.names(p.id, r)) continue;
                     probes.push({ who: p.label, principal: p.id, action, resource: probeArn(r, action) });
                 }
         results.push(
@@ -800,9 +831,11 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                     declaredDirect.add(`${d.principal}|${r.resource}`);
                     notes.push(`${d.id}: declared direct use of ${r.resource}`);
                 }
+        const keys = m.resources.filter((x) => x.kind === "key");
         for (const p of principals)
-            for (const k of m.resources.filter((x) => x.kind === "key")) {
+            for (const k of keys) {
                 if (declaredDirect.has(`${p.id}|${k.arn}`)) continue;
+                if (p.account !== k.account && !ev.names(p.id, k)) continue;
                 for (const action of ["kms:Decrypt", "kms:GenerateDataKey"])
                     probes.push({ who: p.label, principal: p.id, action, resource: k.arn });
             }
