@@ -215,7 +215,7 @@ export class ChangePublisher extends pulumi.ComponentResource {
                         },
                     },
                 ],
-                doc: "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-cmk.html",
+                doc: "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html",
                 why: "changes go to the hub's encrypted stream in another account",
             },
             {

@@ -190,8 +190,8 @@ export class SftpIngest extends pulumi.ComponentResource {
                 );
             });
             users[partner.name] = user;
-            // "Create an IAM role and policy": what a Transfer Family user's role needs on its S3 home; writing into
-            // another account's bucket also needs PutObjectAcl with bucket-owner-full-control.
+            // "Allow read and write access to an Amazon S3 bucket": what a Transfer Family user's role needs on its S3
+            // home; a bucket in another account also needs PutObjectAcl (bucket-owner-full-control).
             access.push(
                 s3Access({
                     id: `sftp-${partner.name}/home-folder`,
@@ -204,7 +204,7 @@ export class SftpIngest extends pulumi.ComponentResource {
                     kmsActions: ["kms:GenerateDataKey", "kms:Decrypt"],
                     objectContext: { "s3:x-amz-acl": "bucket-owner-full-control" },
                     ctx,
-                    doc: "https://docs.aws.amazon.com/transfer/latest/userguide/requirements-roles.html",
+                    doc: "https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-all-access.html",
                     why: `partner ${partner.name} uploads to and lists its own folder raw/${home}/ (cross-account)`,
                 }),
             );
