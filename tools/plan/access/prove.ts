@@ -461,18 +461,46 @@ function bucketPrefixes(ev: AccessEvaluator, bucket: ResourceInfo): string[] {
     return [...prefixes].sort();
 }
 
-/** The S3 prefixes of `bucket` that its policy's statements naming `principal`, and the principal's own, mention. */
+/** The folder of an S3 object ARN pattern of `bucket` (`a/b/*` → `a/b/`), or undefined for another bucket. */
+function folderOf(bucket: ResourceInfo, arn: unknown): string | undefined {
+    if (typeof arn !== "string" || !arn.startsWith(`${bucket.arn}/`)) return undefined;
+    const rest = arn.slice(bucket.arn.length + 1);
+    const cut = rest.search(/[*?$]/);
+    const p = cut < 0 ? rest.slice(0, rest.lastIndexOf("/") + 1) : rest.slice(0, cut);
+    return p.slice(0, p.lastIndexOf("/") + 1);
+}
+
+/** Whether a statement's principal names the principal (its ARN, its account, everyone). */
+function statementNames(st: Statement, principal: string, account: string | undefined): boolean {
+    const p = st.Principal as Record<string, string | string[]> | string | undefined;
+    if (p === "*" || (st as { NotPrincipal?: unknown }).NotPrincipal !== undefined) return true;
+    if (typeof p !== "object") return false;
+    return list(p.AWS).some(
+        (a) =>
+            a === "*" || a === principal || (account !== undefined && (a === account || a.includes(`::${account}:`))),
+    );
+}
+
+/**
+ * The S3 folders of `bucket` that the principal's own statements and the bucket-policy statements naming it
+ * mention, with the root and a folder no statement names: the only prefixes where another account's principal
+ * can differ (every other prefix behaves as the unnamed one).
+ */
 function bucketPrefixesFor(ev: AccessEvaluator, bucket: ResourceInfo, principal: string): string[] {
-    const out: string[] = [];
-    const consider = (arn: unknown) => {
-        if (typeof arn === "string" && arn.startsWith(`${bucket.arn}/`)) out.push(arn.slice(bucket.arn.length + 1));
+    const out = new Set<string>(["", "access-proof-outside/"]);
+    const add = (arn: unknown) => {
+        const f = folderOf(bucket, arn);
+        if (f !== undefined) out.add(f);
     };
-    const role = ev.model.principals.get(principal);
-    for (const pol of role?.identity ?? [])
-        for (const st of statementsOf(pol.text)) for (const r of list(st.Resource)) consider(r);
+    const roleArn = ev.model.transferUsers.get(principal)?.roleArn ?? principal;
+    const role = ev.model.principals.get(roleArn);
+    const account = principal.startsWith("account:") ? principal.slice(8) : role?.account;
+    for (const pol of [...(role?.identity ?? []), ev.model.transferUsers.get(principal)?.session])
+        if (pol) for (const st of statementsOf(pol.text)) for (const r of list(st.Resource)) add(r);
     if (bucket.policy)
-        for (const st of statementsOf(bucket.policy.text)) for (const r of list(st.Resource)) consider(r);
-    return out;
+        for (const st of statementsOf(bucket.policy.text))
+            if (statementNames(st, roleArn, account)) for (const r of list(st.Resource)) add(r);
+    return [...out].sort();
 }
 
 interface Statement {
@@ -586,8 +614,9 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
             const zoneReaders = readers.filter(
                 (p) => p.account === z.account || ev.names(p.id, z) || (key !== undefined && ev.names(p.id, key)),
             );
-            for (const prefix of bucketPrefixes(ev, z)) {
-                for (const p of zoneReaders) {
+            const all = bucketPrefixes(ev, z);
+            for (const p of zoneReaders) {
+                for (const prefix of p.account === z.account ? all : bucketPrefixesFor(ev, z, p.id)) {
                     probes.push({
                         who: `${p.label}|${z.name}|${prefix}`,
                         principal: p.id,
@@ -827,7 +856,12 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
         const declaredDirect = new Set<string>();
         for (const d of m.declarations)
             for (const r of d.requests)
-                if (r.actions.some((a) => a.startsWith("kms:")) && !(r.context && "kms:ViaService" in r.context)) {
+                if (
+                    d.principal.startsWith("arn:") &&
+                    r.actions.some((a) => a.startsWith("kms:")) &&
+                    !(r.context && "kms:ViaService" in r.context) &&
+                    !declaredDirect.has(`${d.principal}|${r.resource}`)
+                ) {
                     declaredDirect.add(`${d.principal}|${r.resource}`);
                     notes.push(`${d.id}: declared direct use of ${r.resource}`);
                 }
@@ -887,7 +921,9 @@ export function accessMatrix(ev: AccessEvaluator): MatrixRow[] {
             for (const [letter, actions] of Object.entries(KIND_ACTIONS[r.kind] ?? {})) {
                 for (const action of actions ?? []) {
                     if (r.kind === "bucket" && (letter === "r" || letter === "w")) {
-                        for (const prefix of prefixes.get(r.arn) ?? [""]) {
+                        const candidates =
+                            p.account === r.account ? (prefixes.get(r.arn) ?? [""]) : bucketPrefixesFor(ev, r, p.id);
+                        for (const prefix of candidates) {
                             if (ev.decide(p.id, action, exampleObjectArn(r.arn, prefix)).allowed) {
                                 letters.add(letter);
                                 byLetter[letter] = [...(byLetter[letter] ?? []), prefix || "/"];
