@@ -20,6 +20,8 @@ export interface AccessRequest {
      * side (identity and session policies) is evaluated; the text says whose policy grants the other side.
      */
     external?: string;
+    /** Needed only when the resource is in another account than the principal (e.g. `s3:PutObjectAcl`). */
+    crossAccountOnly?: boolean;
 }
 
 /** An access the platform needs, with the AWS documentation page that lists it. */
@@ -48,9 +50,4 @@ export const EXAMPLE_OBJECT = "access-proof-object";
 export function exampleObjectArn(bucketArn: string, prefix = ""): string {
     const folder = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
     return `${bucketArn}/${folder}${EXAMPLE_OBJECT}`;
-}
-
-/** The EventBridge `source` (and envelope source) of a business domain's change events. */
-export function domainEventSource(domain: string): string {
-    return `cdp.domain.${domain}`;
 }

@@ -17,6 +17,13 @@ const exact = (source: string) => new RegExp(`^${source}$`);
 export const DOMAIN_NAME = /^[a-z](?:[a-z0-9]|-(?!-)){0,22}[a-z0-9]$/;
 export const DOMAIN_NAME_RULE = "2-24 lower-case letters, digits and single hyphens, starting with a letter";
 
+/**
+ * The EventBridge `source` of a domain's change events, `cdp.domain.<domain>`: the change publisher sets it, the hub
+ * bus policy and the publisher's own policy allow only it (`events:source`), and the hub files the events under
+ * `raw/events/source=<source>/`.
+ */
+export const domainEventSource = (domain: string): string => `cdp.domain.${domain}`;
+
 export const DYNAMODB_TABLE_NAME = exact(TABLE);
 export const DYNAMODB_TABLE_NAME_RULE = '3-255 of letters, digits, "_", "-", "."';
 /** `groups.region`, `groups.table`. */
@@ -52,6 +59,18 @@ export const daxEndpointUrl = (clusterAddress: string): string => `daxs://${clus
 
 /** An IAM role ARN (no users, no wildcards); group 2 is the role's account. */
 export const IAM_ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,.@/-]{1,64}$/;
+
+/**
+ * AWS Data Exchange resource ids (data sets, revisions, jobs): letters and digits (in practice 32 hexadecimal
+ * characters), as in the `resources` of a Data Exchange event. One rule for the config, the component, the exporter's
+ * environment contract and its event parser.
+ */
+export const DATA_EXCHANGE_ID = /^[A-Za-z0-9-]{1,128}$/;
+export const DATA_EXCHANGE_ID_RULE = "a Data Exchange id: 1-128 letters, digits or hyphens";
+
+/** Name of an exported third-party dataset: a raw-zone key segment and, downstream, part of resource and table names. */
+export const DATASET_NAME = /^[a-z][a-z0-9-]{1,39}$/;
+export const DATASET_NAME_RULE = "2-40 lower-case letters, digits or hyphens, starting with a letter";
 
 /** The medallion zones of the data lake, raw → processed → curated. */
 export const LAKE_ZONES = ["raw", "processed", "curated"] as const;

@@ -6,6 +6,7 @@ import { analyticsProgram } from "./analytics/program";
 import { CONFIG_NAMESPACE, parsePlatformConfig, type PlatformConfig } from "./config";
 import { governanceProgram } from "./governance/program";
 import { hubProgram } from "./hub/program";
+import { hubRawZoneGrants } from "./hub/raw-access";
 import { mlProgram } from "./ml/program";
 import { producerProgram } from "./producer/program";
 
@@ -68,23 +69,37 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
 
     const hubTarget = targets.hub;
     const governanceTarget = targets.governance;
+    const rawZoneCrossAccount = hubTarget.account.id !== governanceTarget.account.id;
     const governance = governanceProgram({
         config,
         target: governanceTarget,
         naming,
         baseline: baselineOf(governanceTarget),
-        rawWriterAccountIds: hubTarget.account.id === governanceTarget.account.id ? [] : [hubTarget.account.id],
+        // The hub writes only its own raw prefixes; in a shared account its roles need no bucket-policy grant.
+        rawGrants: rawZoneCrossAccount
+            ? hubRawZoneGrants(config.hub, `arn:${hubTarget.partition}:iam::${hubTarget.account.id}:root`)
+            : [],
         // Domains running Entity Resolution in their own account write matches to processed/entity-resolution/<domain>/.
         matchWriters: config.domains
             .filter((d) => d.entityResolution && config.accounts[d.account].id !== governanceTarget.account.id)
             .map((d) => ({ accountId: config.accounts[d.account].id, domain: d.name })),
     });
-    const producerAccountIds = [...new Set(config.domains.map((d) => config.accounts[d.account].id))].filter(
-        (id) => id !== hubTarget.account.id,
-    );
-    const hub = hubProgram({ config, target: hubTarget, naming, rawZone: governance.zones.raw, producerAccountIds });
+    // Domain accounts other than the hub's, each with the domains it hosts (their event sources).
+    const producers = [...new Set(config.domains.map((d) => config.accounts[d.account].id))]
+        .filter((id) => id !== hubTarget.account.id)
+        .map((accountId) => ({
+            accountId,
+            domains: config.domains.filter((d) => config.accounts[d.account].id === accountId).map((d) => d.name),
+        }));
+    const hub = hubProgram({
+        config,
+        target: hubTarget,
+        naming,
+        rawZone: { ...governance.zones.raw, crossAccount: rawZoneCrossAccount },
+        producers,
+    });
     const governanceAccountId = governanceTarget.account.id;
-    const producers = config.domains.map((domain) => {
+    const domainPrograms = config.domains.map((domain) => {
         const target = targets.domains.get(domain.name)!;
         return producerProgram({
             config,
@@ -112,7 +127,7 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
             curated: zones.curated.keyArn,
         }),
         accessLogBucketName: governance.lake.accessLogs.bucketName,
-        domainKeyArns: pulumi.all(Object.fromEntries(producers.map((p) => [p.domain, p.domainKeyArn]))),
+        domainKeyArns: pulumi.all(Object.fromEntries(domainPrograms.map((p) => [p.domain, p.domainKeyArn]))),
         ingestStreamArn: hub.streamArn,
         ingestBusArn: hub.busArn,
     };

@@ -1,14 +1,35 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import type { EntityDefinition } from "../model/entities";
 import { entityJsonSchema } from "../model/openapi";
 import { ProducerDomain } from "../components/domain/producer-domain";
 import { AccountBaseline } from "../components/baseline/account-baseline";
 import { Naming } from "../components/shared/naming";
+import { SERVICE_TRUST, serviceTrustCondition } from "../components/shared/roles";
 import type { PlanDocument } from "../tools/plan/document";
 import { descendants, ofType, planProgram, planStack, policyOf, resource } from "./helpers/plan";
 
 const SALES = "666666666666";
+
+/** IAM wildcard match (`*` any run of characters, `?` one character), case-sensitive as for ARNs. */
+function wildcardMatch(pattern: string, value: string): boolean {
+    const re = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
+    return new RegExp(`^${re}$`, "s").test(value);
+}
+
+/** Whether an Allow statement (without conditions considered) covers `action` on `resource`. */
+function allows(s: Record<string, any>, action: string, resource: string): boolean {
+    const list = (v: unknown) => (Array.isArray(v) ? v : [v]) as string[];
+    return (
+        s.Effect === "Allow" &&
+        list(s.Action).some((a) => wildcardMatch(a.toLowerCase(), action.toLowerCase())) &&
+        list(s.Resource).some((r) => wildcardMatch(r, resource))
+    );
+}
 const HUB = "222222222222";
 
 describe("ProducerDomain blueprint (prod plan)", () => {
@@ -95,6 +116,14 @@ describe("ProducerDomain blueprint (prod plan)", () => {
             .to.equal(prod.outputs.ingestStreamArn)
             .and.match(new RegExp(`:${HUB}:stream/`));
         expect(statements.find((s) => s.Sid === "PublishToHubBus")!.Resource).to.equal(prod.outputs.ingestBusArn);
+        // The domain key only through the services that use it for the function: DynamoDB (tables, streams,
+        // idempotency) and SQS (the encrypted failure queue).
+        const domainKey = resource(prod, "aws:kms/key:Key", "sales-key").outputs.arn;
+        const keyStatements = statements.filter((s) => [s.Resource].flat().includes(domainKey));
+        expect(keyStatements).to.have.length(1);
+        expect(keyStatements[0].Condition).to.deep.equal({
+            StringEquals: { "kms:ViaService": ["dynamodb.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com"] },
+        });
         const env = (
             resource(prod, "aws:lambda/function:Function", "sales-publisher-function").inputs.environment as any
         ).variables;
@@ -163,6 +192,156 @@ describe("ProducerDomain blueprint (prod plan)", () => {
         expect(ofType(prod, "aws-native:entityresolution:MatchingWorkflow"), "off unless configured").to.have.length(1);
     });
 
+    it("grants Entity Resolution's role its input table through Lake Formation before the workflow exists", () => {
+        const workflow = resource(prod, "aws-native:entityresolution:MatchingWorkflow", "sales-entity-resolution");
+        const role = prod.resources.find(
+            (r) => r.type === "aws:iam/role:Role" && r.outputs.arn === workflow.inputs.roleArn,
+        )!;
+        const table = resource(prod, "aws:glue/catalogTable:CatalogTable", "sales-products-customer");
+        const grants = ofType(prod, "aws:lakeformation/permissions:Permissions").filter(
+            (g) => g.inputs.principal === role.outputs.arn,
+        );
+        const onTable = grants.find((g) => (g.inputs.table as any)?.name === table.inputs.name);
+        expect(onTable, JSON.stringify(grants.map((g) => g.inputs))).to.not.equal(undefined);
+        expect((onTable!.inputs.table as any).databaseName).to.equal(table.inputs.databaseName);
+        expect(onTable!.inputs.permissions).to.include.members(["SELECT", "DESCRIBE"]);
+        expect(onTable!.inputs).to.not.have.property("permissionsWithGrantOptions");
+        const onDatabase = grants.find((g) => (g.inputs.database as any)?.name === table.inputs.databaseName);
+        expect(onDatabase!.inputs.permissions).to.deep.equal(["DESCRIBE"]);
+        expect(workflow.dependencies).to.include.members([onTable!.urn, onDatabase!.urn]);
+    });
+
+    it("registers each domain's products bucket with Lake Formation and a read-only data-access role, so governance's grants can be read", () => {
+        for (const domain of ["sales", "payments", "marketing"]) {
+            const bucket = resource(prod, "aws:s3/bucket:Bucket", `${domain}-products-products`);
+            const key = resource(prod, "aws:kms/key:Key", `${domain}-products-products-key`);
+            const location = resource(prod, "aws:lakeformation/resource:Resource", `${domain}-products`);
+            expect(location.inputs).to.include({ arn: bucket.outputs.arn, useServiceLinkedRole: false });
+            const role = prod.resources.find(
+                (r) => r.type === "aws:iam/role:Role" && r.outputs.arn === location.inputs.roleArn,
+            )!;
+            const trust = JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
+            expect(trust.map((t: any) => t.Principal.Service)).to.deep.equal(["lakeformation.amazonaws.com"]);
+            const statements = ofType(prod, "aws:iam/rolePolicy:RolePolicy")
+                .filter((p) => p.inputs.role === role.outputs.id)
+                .flatMap((p) => policyOf(p).Statement);
+            for (const [action, arn] of [
+                ["s3:GetObject", `${bucket.outputs.arn}/customer/part-0.json`],
+                ["s3:ListBucket", bucket.outputs.arn as string],
+                ["kms:Decrypt", key.outputs.arn as string],
+            ]) {
+                expect(
+                    statements.some((s) => allows(s, action, arn)),
+                    `${role.name} ${action}`,
+                ).to.equal(true);
+            }
+            // Read only: Lake Formation vends this role's credentials to every principal it granted SELECT.
+            expect(statements.some((s) => allows(s, "s3:PutObject", `${bucket.outputs.arn}/x`))).to.equal(false);
+            expect(statements.some((s) => allows(s, "s3:DeleteObject", `${bucket.outputs.arn}/x`))).to.equal(false);
+            // Governance is granted the tables by LF-tag; the registered location is what lets it read them.
+            const share = resource(
+                prod,
+                "aws:lakeformation/permissions:Permissions",
+                `${domain}-products-share-tables`,
+            );
+            expect(share.account).to.equal(location.account);
+        }
+    });
+
+    it("lets the account's API Gateway CloudWatch role write each API's access logs, and CloudWatch Logs use their key", () => {
+        for (const stage of ofType(prod, "aws:apigateway/stage:Stage")) {
+            const groupArn = (stage.inputs.accessLogSettings as any).destinationArn as string;
+            const group = prod.resources.find(
+                (r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.outputs.arn === groupArn,
+            )!;
+            // The role set in the account's API Gateway settings writes the stage's access logs.
+            const account = ofType(prod, "aws:apigateway/account:Account").find((a) => a.account === stage.account)!;
+            const role = prod.resources.find(
+                (r) => r.type === "aws:iam/role:Role" && r.outputs.arn === account.inputs.cloudwatchRoleArn,
+            )!;
+            const statements = ofType(prod, "aws:iam/rolePolicy:RolePolicy")
+                .filter((p) => p.inputs.role === role.outputs.id)
+                .flatMap((p) => policyOf(p).Statement);
+            const stream = `${groupArn}:log-stream:2026-12-03`;
+            for (const [action, arn] of [
+                ["logs:PutLogEvents", stream],
+                ["logs:CreateLogStream", groupArn],
+                ["logs:DescribeLogStreams", groupArn],
+            ]) {
+                expect(
+                    statements.some((s) => allows(s, action, arn)),
+                    `${role.name} ${action} on ${arn}`,
+                ).to.equal(true);
+            }
+            // CloudWatch Logs (regional service principal) may use the group's key for this group.
+            const key = prod.resources.find(
+                (r) => r.type === "aws:kms/key:Key" && r.outputs.arn === group.inputs.kmsKeyId,
+            )!;
+            const logs = policyOf(key)
+                .Statement.filter((s) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com")
+                .filter((s) => ["kms:GenerateDataKey", "kms:Decrypt"].every((a) => allows(s, a, "*")));
+            expect(logs, key.name).to.have.length(1);
+            const context = logs[0].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"];
+            expect(wildcardMatch(context, groupArn), `${key.name} admits ${groupArn}`).to.equal(true);
+        }
+        expect(ofType(prod, "aws:apigateway/stage:Stage")).to.have.length(3);
+    });
+
+    it("trusts each service the way its documentation shows (account guard, aws:SourceArn where documented)", () => {
+        const byService: Record<string, Array<{ name: string; account: string; condition: any }>> = {};
+        for (const role of ofType(prod, "aws:iam/role:Role")) {
+            const [trust] = JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
+            const service = trust.Principal?.Service as string | undefined;
+            if (!service) continue;
+            byService[service] = [
+                ...(byService[service] ?? []),
+                { name: role.name, account: role.account, condition: trust.Condition },
+            ];
+        }
+        expect(Object.keys(byService).sort()).to.deep.equal(
+            [
+                "apigateway.amazonaws.com",
+                "entityresolution.amazonaws.com",
+                "events.amazonaws.com",
+                "firehose.amazonaws.com",
+                "lakeformation.amazonaws.com",
+                "lambda.amazonaws.com",
+                "scheduler.amazonaws.com",
+                "transfer.amazonaws.com",
+            ].sort(),
+        );
+        // Services whose documented trust names the principal only: a condition on a key they do not send would deny
+        // every AssumeRole; iam:PassRole (same account only) is the guard.
+        for (const service of [
+            "lambda.amazonaws.com",
+            "apigateway.amazonaws.com",
+            "entityresolution.amazonaws.com",
+            "lakeformation.amazonaws.com",
+        ]) {
+            for (const r of byService[service]) expect(r.condition, `${service} ${r.name}`).to.equal(undefined);
+        }
+        for (const r of byService["firehose.amazonaws.com"]) {
+            expect(r.condition, r.name).to.deep.equal({ StringEquals: { "sts:ExternalId": r.account } });
+        }
+        for (const r of byService["transfer.amazonaws.com"]) {
+            expect(r.condition, r.name).to.deep.equal({
+                StringEquals: { "aws:SourceAccount": r.account },
+                ArnLike: { "aws:SourceArn": `arn:aws:transfer:eu-west-1:${r.account}:user/*` },
+            });
+        }
+        const group = ofType(prod, "aws:scheduler/scheduleGroup:ScheduleGroup");
+        expect(group).to.have.length(1);
+        for (const r of byService["scheduler.amazonaws.com"]) {
+            expect(r.condition, r.name).to.deep.equal({
+                StringEquals: { "aws:SourceAccount": r.account },
+                ArnLike: { "aws:SourceArn": group[0].outputs.arn },
+            });
+        }
+        for (const r of byService["events.amazonaws.com"]) {
+            expect(r.condition, r.name).to.deep.equal({ StringEquals: { "aws:SourceAccount": r.account } });
+        }
+    });
+
     it("keeps every resource of a domain in that domain's account", () => {
         const root = resource(prod, "cdp:programs:Producer", "domain-sales");
         const custom = descendants(prod, root.urn).filter((r) => r.custom);
@@ -179,7 +358,10 @@ describe("ProducerDomain options", () => {
             attributes: { customerId: { type: "string", required: true }, email: { type: "email" } },
         },
     ];
-    const plan = (extra: Partial<ConstructorParameters<typeof ProducerDomain>[1]>) =>
+    const plan = (
+        extra: Partial<ConstructorParameters<typeof ProducerDomain>[1]>,
+        capture?: (domain: ProducerDomain) => void,
+    ) =>
         planProgram(
             () => {
                 const provider = new aws.Provider("aws-domain", {
@@ -188,7 +370,7 @@ describe("ProducerDomain options", () => {
                     defaultTags: { tags: { Project: "p", Environment: "t", Owner: "o", CostCenter: "c" } },
                 });
                 const baseline = new AccountBaseline("loyalty-baseline", { apiGatewayLogging: true }, { provider });
-                new ProducerDomain(
+                const domain = new ProducerDomain(
                     "loyalty",
                     {
                         domain: "loyalty",
@@ -200,9 +382,55 @@ describe("ProducerDomain options", () => {
                     },
                     { provider },
                 );
+                capture?.(domain);
             },
             { policy: true },
         );
+
+    it("redeploys the API when anything that shapes it changes, and deploys it first after every part", async () => {
+        let definition = "";
+        const iam = await plan({}, (d) => d.api.definition.apply((v) => (definition = v)));
+        const cognito = await plan({
+            authorization: { kind: "COGNITO", userPoolArn: "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/x" },
+        });
+        const trigger = (doc: PlanDocument) =>
+            (resource(doc, "aws:apigateway/deployment:Deployment", "loyalty-api").inputs.triggers as any).definitions;
+        expect(trigger(iam)).to.match(/^[0-9a-f]{64}$/);
+        expect(trigger(cognito), "the authorization kind changes the deployed API").to.not.equal(trigger(iam));
+        // The trigger covers every part that shapes the deployed API, not only the OpenAPI document.
+        expect(trigger(iam)).to.equal(createHash("sha256").update(definition).digest("hex"));
+        const parts = JSON.parse(definition).parts;
+        expect(parts["response BAD_REQUEST_BODY"]).to.deep.include({
+            responseType: "BAD_REQUEST_BODY",
+            statusCode: "400",
+        });
+        expect(parts["response BAD_REQUEST_BODY"].responseTemplates["application/json"]).to.contain("ValidationError");
+        expect(parts["validator loyalty-api"]).to.deep.include({
+            validateRequestBody: true,
+            validateRequestParameters: true,
+        });
+        expect(parts["integration customer-get"]).to.deep.include({ type: "AWS_PROXY", integrationHttpMethod: "POST" });
+        expect(parts["integration customer-get"].uri).to.contain(":function:acme-test-loyalty-api/invocations");
+        expect(parts["method customer-update"]).to.deep.include({ httpMethod: "PUT", authorization: "AWS_IAM" });
+        // The deployment (the first one too) is created after every method, integration, model, validator and response.
+        const deployment = resource(iam, "aws:apigateway/deployment:Deployment", "loyalty-api");
+        const shaping = iam.resources.filter((r) =>
+            [
+                "aws:apigateway/response:Response",
+                "aws:apigateway/requestValidator:RequestValidator",
+                "aws:apigateway/method:Method",
+                "aws:apigateway/integration:Integration",
+                "aws:apigateway/model:Model",
+                "aws:apigateway/resource:Resource",
+            ].includes(r.type),
+        );
+        expect(shaping.filter((r) => r.type === "aws:apigateway/response:Response")).to.have.length(2);
+        expect(deployment.dependencies).to.include.members(shaping.map((r) => r.urn));
+        const authorizer = resource(cognito, "aws:apigateway/authorizer:Authorizer", "loyalty-api");
+        expect(resource(cognito, "aws:apigateway/deployment:Deployment", "loyalty-api").dependencies).to.include(
+            authorizer.urn,
+        );
+    });
 
     it("puts DAX (encrypted, TLS) in front of the tables when asked, with the API Lambda in the VPC", async () => {
         const doc = await plan({
@@ -219,6 +447,12 @@ describe("ProducerDomain options", () => {
                 resource(doc, "aws:ec2/securityGroup:SecurityGroup", "loyalty-store-dax-clients").id,
         ]);
         expect((fn.inputs.environment as any).variables.DAX_ENDPOINT).to.match(/^daxs:\/\//);
+        const daxTrust = JSON.parse(
+            resource(doc, "aws:iam/role:Role", "loyalty-store-dax").inputs.assumeRolePolicy as string,
+        ).Statement;
+        expect(daxTrust, "DAX documents a trust naming the principal only").to.deep.equal([
+            { Effect: "Allow", Principal: { Service: "dax.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
         expect(doc.policy!.violations.map((v) => v.policy)).to.deep.equal([]);
     });
 
@@ -239,6 +473,30 @@ describe("ProducerDomain options", () => {
         });
         expect(missing.errors.join("\n")).to.contain("ProducerDomain(x).baseline: got");
         expect(missing.errors.join("\n")).to.contain("apiGatewayLogging: true");
+    });
+
+    it("refuses a service role for a service without a documented trust, or with an undocumented aws:SourceArn", () => {
+        const refused = (spec: Parameters<typeof serviceTrustCondition>[1]) => {
+            try {
+                serviceTrustCondition("r", spec);
+            } catch (err) {
+                return (err as Error).message;
+            }
+            return "accepted";
+        };
+        expect(refused({ service: "glue.amazonaws.com", accountId: "123456789012" })).to.contain(
+            'serviceRole(r).service: got "glue.amazonaws.com"',
+        );
+        expect(
+            refused({
+                service: "lambda.amazonaws.com",
+                accountId: "123456789012",
+                trustCondition: { ArnLike: { "aws:SourceArn": "arn:aws:lambda:eu-west-1:123456789012:function:f" } },
+            }),
+        ).to.contain("serviceRole(r).trustCondition");
+        for (const [service, trust] of Object.entries(SERVICE_TRUST)) {
+            expect(trust.doc, service).to.match(/^https:\/\/docs\.aws\.amazon\.com\//);
+        }
     });
 
     it("creates no publisher without a hub, and rejects bad entity definitions naming the key", async () => {

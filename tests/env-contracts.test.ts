@@ -161,7 +161,7 @@ describe("Lambda environment contracts", () => {
         it("dataexchange-export", () => {
             const datasets = new Map([
                 ["8d494cba5e4720172f4bd8f9e85d1a83", "credit-bureau-scores"],
-                ["0f5e8f5b8d1c4e3aa2b1c0d9e8f7a6b5", "fx_rates"],
+                ["0f5e8f5b8d1c4e3aa2b1c0d9e8f7a6b5", "fx-rates"],
             ]);
             const env = envVariables(dataExchangeExportEnv, {
                 RAW_BUCKET: "cdp-prod-raw-333333333333-eu-west-1",

@@ -71,10 +71,189 @@ describe("ingestion hub (prod plan)", () => {
         }
         const objects = statements.filter((s) => [s.Action].flat().includes("s3:PutObject"));
         expect(objects.map((s) => s.Resource)).to.have.members([`${raw}/streams/*`, `${raw}/errors/streams/*`]);
-        expect(statements.flatMap((s) => [s.Action].flat())).to.not.include.members([
-            "s3:GetObject",
-            "s3:DeleteObject",
+        expect(statements.flatMap((s) => [s.Action].flat())).to.not.include("s3:DeleteObject");
+    });
+
+    // Firehose's documented S3 destination actions, plus PutObjectAcl for a bucket in another account (it sends
+    // x-amz-acl: bucket-owner-full-control): in the role AND in the raw bucket policy, for both Firehose paths.
+    const FIREHOSE_OBJECT = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject", "s3:PutObjectAcl"];
+    const FIREHOSE_BUCKET = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"];
+
+    /** The S3 actions statements allow on `resource` (any of their resources), with the statements' conditions. */
+    function allowedOn(statements: Array<Record<string, any>>, resource: string) {
+        const matching = statements.filter(
+            (s) => s.Effect === "Allow" && [s.Resource].flat().includes(resource) && !s.NotAction,
+        );
+        return {
+            actions: [...new Set(matching.flatMap((s) => [s.Action].flat()))],
+            conditionOf: (action: string) => matching.find((s) => [s.Action].flat().includes(action))?.Condition,
+        };
+    }
+
+    for (const [name, folder] of [
+        ["stream", "streams"],
+        ["events", "events"],
+    ]) {
+        it(`${name} Firehose: role and raw bucket policy both allow what cross-account S3 delivery needs, PutObjectAcl included`, () => {
+            const raw = prod.outputs.rawZoneBucketArn as string;
+            const role = statementsOf(prod, "aws:iam/rolePolicy:RolePolicy", `${name}-delivery`);
+            const bucket = statementsOf(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw").filter(
+                (s) => s.Effect === "Allow" && s.Principal?.AWS === `arn:aws:iam::${HUB}:root`,
+            );
+            for (const [side, statements] of [
+                ["role", role],
+                ["bucket policy", bucket],
+            ] as const) {
+                for (const prefix of [`${folder}/`, `errors/${folder}/`]) {
+                    const objects = statements.filter((s) => [s.Resource].flat().includes(`${raw}/${prefix}*`));
+                    expect(
+                        [...new Set(objects.flatMap((s) => [s.Action].flat()))],
+                        `${side}: ${prefix}*`,
+                    ).to.include.members(FIREHOSE_OBJECT);
+                    const list = statements.find(
+                        (s) =>
+                            [s.Action].flat().includes("s3:ListBucket") &&
+                            JSON.stringify(s.Condition ?? {}).includes(`"${prefix}*"`),
+                    );
+                    expect(list, `${side}: ListBucket on ${prefix}`).to.not.equal(undefined);
+                }
+                const onBucket = allowedOn(statements, raw);
+                expect(onBucket.actions, side).to.include.members(FIREHOSE_BUCKET);
+                for (const action of ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]) {
+                    expect(onBucket.conditionOf(action), `${side}: ${action} has no prefix to match`).to.equal(
+                        undefined,
+                    );
+                }
+            }
+        });
+    }
+
+    it("no policy of the plan puts s3:prefix on bucket actions whose requests carry no prefix", async () => {
+        const dev = await planStack("dev");
+        for (const doc of [prod, dev]) {
+            for (const r of doc.resources) {
+                for (const key of ["policy", "assumeRolePolicy"]) {
+                    if (typeof r.inputs[key] !== "string") continue;
+                    for (const s of JSON.parse(r.inputs[key] as string).Statement ?? []) {
+                        const actions = [s.Action ?? []].flat() as string[];
+                        if (!actions.some((a) => a === "s3:GetBucketLocation" || a === "s3:ListBucketMultipartUploads"))
+                            continue;
+                        expect(JSON.stringify(s.Condition ?? {}), `${doc.stack} ${r.name} ${s.Sid}`).to.not.contain(
+                            "s3:prefix",
+                        );
+                    }
+                }
+            }
+        }
+    });
+
+    it("lets the hub account write only the raw prefixes its components write, nowhere else in raw/", () => {
+        const raw = prod.outputs.rawZoneBucketArn as string;
+        const hubGrants = statementsOf(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw").filter(
+            (s) => s.Effect === "Allow" && s.Principal?.AWS === `arn:aws:iam::${HUB}:root`,
+        );
+        // What the hub writes, read from the planned components: Firehose prefixes, partner homes, export prefix.
+        const written = new Set<string>();
+        for (const f of ofType(prod, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")) {
+            const s3 = f.inputs.extendedS3Configuration as { prefix: string; errorOutputPrefix: string };
+            written.add(`${s3.prefix.split("/")[0]}/`);
+            written.add(`${s3.errorOutputPrefix.split("/").slice(0, 2).join("/")}/`);
+        }
+        written.add("sftp/");
+        const exporter = resource(prod, "aws:lambda/function:Function", "thirdparty-exporter");
+        written.add(`${(exporter.inputs.environment as any).variables.PREFIX}/`);
+        const writeActions = ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl"];
+        const granted = new Set<string>();
+        for (const s of hubGrants.filter((x) => [x.Action].flat().some((a: string) => writeActions.includes(a)))) {
+            for (const r of [s.Resource].flat() as string[]) {
+                expect(r, "an object prefix, not the whole zone").to.match(new RegExp(`^${raw}/.+/\\*$`));
+                granted.add(r.slice(raw.length + 1, -1));
+            }
+        }
+        expect([...granted].sort()).to.deep.equal([...written].sort());
+        expect([...granted].sort()).to.deep.equal([
+            "errors/events/",
+            "errors/streams/",
+            "events/",
+            "sftp/",
+            "streams/",
+            "thirdparty/",
         ]);
+    });
+
+    it("SFTP: partners may delete (upload-then-rename) only in their own folder, never versions; cross-account ACLs on both sides", () => {
+        const raw = prod.outputs.rawZoneBucketArn as string;
+        const role = statementsOf(prod, "aws:iam/rolePolicy:RolePolicy", "sftp");
+        const bucket = statementsOf(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw");
+        const all = [...role, ...bucket];
+        for (const s of all) expect([s.Action].flat(), s.Sid).to.not.include("s3:DeleteObjectVersion");
+        for (const statements of [role, bucket]) {
+            const sftp = allowedOn(statements, `${raw}/sftp/*`).actions;
+            expect(sftp).to.include.members(["s3:DeleteObject", "s3:PutObjectAcl", "s3:GetObjectAcl", "s3:PutObject"]);
+        }
+        // Delete appears nowhere else in the raw bucket policy.
+        for (const s of bucket.filter((x) => [x.Action].flat().includes("s3:DeleteObject")))
+            expect(s.Resource).to.equal(`${raw}/sftp/*`);
+        for (const partner of ["acme-bank", "card-processor"]) {
+            const session = JSON.parse(
+                resource(prod, "aws:transfer/user:User", `sftp-${partner}`).inputs.policy as string,
+            ).Statement as Array<Record<string, any>>;
+            const deletes = session.filter((s) => [s.Action].flat().includes("s3:DeleteObject"));
+            expect(deletes.map((s) => s.Resource)).to.deep.equal([`${raw}/sftp/${partner}/*`]);
+            // Nothing a partner may do reaches beyond its folder: no bucket-wide listing of in-progress uploads.
+            expect(session.flatMap((s) => [s.Action].flat())).to.not.include("s3:ListBucketMultipartUploads");
+        }
+    });
+
+    it("lets the event bus and its archive use the hub key in the bus's encryption context (ReEncrypt* included)", () => {
+        const bus = resource(prod, "aws:cloudwatch/eventBus:EventBus", "events");
+        const key = statementsOf(prod, "aws:kms/key:Key", "hub-key");
+        const archive = key.filter(
+            (s) =>
+                s.Effect === "Allow" &&
+                [s.Principal?.Service].flat().includes("events.amazonaws.com") &&
+                [s.Action].flat().includes("kms:ReEncrypt*"),
+        );
+        expect(archive).to.have.length(1);
+        expect(archive[0].Action).to.include.members(["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncrypt*"]);
+        expect(archive[0].Condition).to.deep.equal({
+            StringEquals: { "kms:EncryptionContext:aws:events:event-bus:arn": bus.outputs.arn },
+        });
+        expect(resource(prod, "aws:cloudwatch/eventArchive:EventArchive", "events").inputs.kmsKeyIdentifier).to.equal(
+            resource(prod, "aws:kms/key:Key", "hub-key").outputs.arn,
+        );
+    });
+
+    it("pins events:source: each producer account may put only its own domains' events, each publisher only its own", () => {
+        const bus = resource(prod, "aws:cloudwatch/eventBus:EventBus", "events");
+        const policy = statementsOf(prod, "aws:cloudwatch/eventBusPolicy:EventBusPolicy", "events");
+        const byAccount = Object.fromEntries(
+            policy.map((s) => [s.Principal.AWS, s.Condition?.StringEquals?.["events:source"]]),
+        );
+        expect(byAccount).to.deep.equal({
+            "arn:aws:iam::666666666666:root": ["cdp.domain.sales"],
+            "arn:aws:iam::777777777777:root": ["cdp.domain.payments"],
+            "arn:aws:iam::888888888888:root": ["cdp.domain.marketing"],
+        });
+        for (const s of policy) expect(s).to.deep.include({ Effect: "Allow", Action: "events:PutEvents" });
+        for (const domain of ["sales", "payments", "marketing"]) {
+            const statements = statementsOf(prod, "aws:iam/rolePolicy:RolePolicy", `${domain}-publisher-function`);
+            const put = statements.filter((s) => [s.Action].flat().includes("events:PutEvents"));
+            expect(put, domain).to.have.length(1);
+            expect(put[0].Resource).to.equal(bus.outputs.arn);
+            expect(put[0].Condition).to.deep.equal({ StringEquals: { "events:source": `cdp.domain.${domain}` } });
+        }
+        const scheduler = statementsOf(prod, "aws:iam/rolePolicy:RolePolicy", "events-scheduler").find(
+            (s) => s.Sid === "PutSyncEvents",
+        )!;
+        expect(scheduler.Condition).to.deep.equal({ StringEquals: { "events:source": "cdp.scheduler" } });
+    });
+
+    it("records on the shared stream that it attributes records to producer accounts only (the documented decision)", () => {
+        const stream = resource(prod, "aws:kinesis/stream:Stream", "stream");
+        expect((stream.inputs.tags as Record<string, string>)["cdp-producer-attribution"]).to.match(
+            /^account-level only/,
+        );
     });
 
     it("alarms on iterator age, freshness, delivery, Lambda errors and throttles into the encrypted topic", () => {
@@ -139,13 +318,12 @@ describe("ingestion hub (prod plan)", () => {
         const bus = resource(prod, "aws:cloudwatch/eventBus:EventBus", "events");
         expect(bus.inputs.kmsKeyIdentifier).to.equal(resource(prod, "aws:kms/key:Key", "hub-key").outputs.arn);
         const policy = statementsOf(prod, "aws:cloudwatch/eventBusPolicy:EventBusPolicy", "events");
-        expect(policy).to.have.length(1);
-        expect(policy[0].Principal.AWS).to.have.members([
+        expect(policy.map((s) => s.Principal.AWS)).to.have.members([
             "arn:aws:iam::666666666666:root",
             "arn:aws:iam::777777777777:root",
             "arn:aws:iam::888888888888:root",
         ]);
-        expect(policy[0].Action).to.equal("events:PutEvents");
+        for (const s of policy) expect(s.Action).to.equal("events:PutEvents");
         expect(resource(prod, "aws:cloudwatch/eventArchive:EventArchive", "events").inputs.retentionDays).to.equal(90);
         const targets = ofType(prod, "aws:cloudwatch/eventTarget:EventTarget");
         expect(targets.length).to.be.greaterThan(4);

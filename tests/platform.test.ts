@@ -122,10 +122,11 @@ describe("platform stacks", () => {
         const rawPolicy = policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw")).Statement;
         const grants = rawPolicy.filter((s) => s.Effect === "Allow");
         for (const g of grants) expect(g.Principal).to.deep.equal({ AWS: "arn:aws:iam::222222222222:root" });
-        // Write anywhere in raw (objects only, no delete); read back only the SFTP folder.
-        const reads = grants.filter((s) => [s.Action].flat().includes("s3:GetObject"));
-        expect(reads.map((s) => s.Resource)).to.deep.equal(["arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1/sftp/*"]);
-        expect(grants.flatMap((s) => s.Action)).to.not.include("s3:DeleteObject");
+        // Objects only under the hub's own folders (tests/ingest.test.ts checks which); delete only in the SFTP folder.
+        const raw = "arn:aws:s3:::cdp-prod-raw-333333333333-eu-west-1";
+        for (const g of grants) expect(g.Resource, g.Sid).to.not.equal(`${raw}/*`);
+        const deletes = grants.filter((s) => [s.Action].flat().includes("s3:DeleteObject"));
+        expect(deletes.map((s) => s.Resource)).to.deep.equal([`${raw}/sftp/*`]);
         for (const zone of ["curated"]) {
             expect(
                 policyOf(resource(prod, "aws:s3/bucketPolicy:BucketPolicy", `lake-${zone}`)).Statement.filter(

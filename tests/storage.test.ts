@@ -237,9 +237,13 @@ describe("DataLake and DataLakeZone", () => {
         const readObjects = read.find((s) => s.Sid.endsWith("ObjectAccess"));
         expect(readObjects.Resource).to.equal(`${bucketArn}/sftp/partner-a/*`);
         expect(readObjects.Action).to.not.include("s3:PutObject");
-        const list = read.find((s) => s.Sid.endsWith("BucketAccess"));
-        expect(list.Resource).to.equal(bucketArn);
+        const list = read.find((s) => s.Sid.endsWith("ListPrefix"));
+        expect(list).to.deep.include({ Action: ["s3:ListBucket"], Resource: bucketArn });
         expect(list.Condition).to.deep.equal({ StringLike: { "s3:prefix": ["sftp/partner-a/*"] } });
+        // GetBucketLocation requests carry no prefix: an s3:prefix condition would never match them.
+        const bucketLevel = read.find((s) => s.Sid.endsWith("BucketAccess"));
+        expect(bucketLevel).to.deep.include({ Action: ["s3:GetBucketLocation"], Resource: bucketArn });
+        expect(bucketLevel.Condition).to.equal(undefined);
         const readKms = read.find((s) => s.Sid.endsWith("KmsForBucket"));
         expect(readKms).to.deep.include({ Action: ["kms:Decrypt"], Resource: keyArn });
         expect(readKms.Condition).to.deep.equal({ StringEquals: { "kms:EncryptionContext:aws:s3:arn": bucketArn } });
@@ -261,17 +265,56 @@ describe("DataLake and DataLakeZone", () => {
         const doc = await planZone({ grants: [{ principalArn: hub, access: "write", prefix: "events" }] });
         const bucketArn = resource(doc, "aws:s3/bucket:Bucket", "zone").outputs.arn;
         const bucketPolicy = policyOf(resource(doc, "aws:s3/bucketPolicy:BucketPolicy", "zone")).Statement;
-        const objects = bucketPolicy.find((s) => s.Sid === "Grant0Objects")!;
+        const objects = bucketPolicy.find((s) => s.Sid === "Grant0ObjectAccess")!;
         expect(objects.Principal).to.deep.equal({ AWS: hub });
         expect(objects.Resource).to.equal(`${bucketArn}/events/*`);
+        expect(objects.Action).to.not.include("s3:PutObjectAcl").and.not.include("s3:DeleteObject");
+        const bucketLevel = bucketPolicy.find((s) => s.Sid === "Principal0BucketAccess")!;
+        expect(bucketLevel).to.deep.include({ Principal: { AWS: hub }, Resource: bucketArn });
+        expect(bucketLevel.Action).to.include("s3:ListBucketMultipartUploads");
+        expect(bucketLevel.Condition).to.equal(undefined);
         const keyStatement = policyOf(resource(doc, "aws:kms/key:Key", "zone-key")).Statement.find(
-            (s) => s.Sid === "Grant0UseKeyViaS3",
+            (s) => s.Sid === "Principal0UseKeyViaS3",
         )!;
         expect(keyStatement.Principal).to.deep.equal({ AWS: hub });
         expect(keyStatement.Condition.StringEquals).to.deep.equal({
             "kms:ViaService": "s3.eu-central-1.amazonaws.com",
             "kms:EncryptionContext:aws:s3:arn": bucketArn,
         });
+    });
+
+    it("grants cross-account writers the ACL permission and delete only when asked, and refuses delete on a read grant", async () => {
+        const hub = "arn:aws:iam::222222222222:root";
+        const doc = await planZone({
+            grants: [
+                { principalArn: hub, access: "firehose", prefix: "streams", crossAccountAcl: true },
+                { principalArn: hub, access: "transfer", prefix: "sftp", crossAccountAcl: true, allowDelete: true },
+            ],
+        });
+        const bucketArn = resource(doc, "aws:s3/bucket:Bucket", "zone").outputs.arn;
+        const bucketPolicy = policyOf(resource(doc, "aws:s3/bucketPolicy:BucketPolicy", "zone")).Statement;
+        expect(bucketPolicy.find((s) => s.Sid === "Grant0ObjectAccess")!.Action).to.have.members([
+            "s3:AbortMultipartUpload",
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:PutObjectAcl",
+        ]);
+        const sftp = bucketPolicy.find((s) => s.Sid === "Grant1ObjectAccess")!;
+        expect(sftp.Resource).to.equal(`${bucketArn}/sftp/*`);
+        expect(sftp.Action)
+            .to.include.members(["s3:DeleteObject", "s3:GetObjectAcl", "s3:PutObjectAcl"])
+            .and.not.include("s3:DeleteObjectVersion");
+        // One principal, one key statement and one bucket-level statement for all its grants.
+        const keyGrants = policyOf(resource(doc, "aws:kms/key:Key", "zone-key")).Statement.filter(
+            (s) => s.Principal?.AWS === hub,
+        );
+        expect(keyGrants.map((s) => s.Action)).to.deep.equal([["kms:GenerateDataKey", "kms:Decrypt"]]);
+        const bucketLevel = bucketPolicy.filter((s) => s.Resource === bucketArn && !s.Condition);
+        expect(bucketLevel.map((s) => s.Action)).to.deep.equal([
+            ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+        ]);
+        const bad = await planZone({ grants: [{ principalArn: hub, access: "read", allowDelete: true }] });
+        expect(bad.errors.join("\n")).to.contain("DataLakeZone(zone).grants[0].allowDelete: got true");
     });
 
     it("puts every resource of the zone on the zone's provider", async () => {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LakeFormation, type LakeFormationArgs } from "../governance/lake-formation";
 import { awsContext } from "../shared/context";
+import { apiAccessLogGroupName, apiExecutionLogGroupName } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
 
 export interface AccountBaselineArgs {
@@ -13,7 +14,8 @@ export interface AccountBaselineArgs {
     lakeFormation?: LakeFormationArgs;
     /**
      * Set the account's API Gateway CloudWatch Logs role (`aws.apigateway.Account`), needed by every REST API stage
-     * that writes execution logs in this account and region.
+     * that writes execution or access logs in this account and region (access-log groups named by
+     * `apiAccessLogGroupName`).
      * @default false
      */
     apiGatewayLogging?: boolean;
@@ -74,10 +76,14 @@ export class AccountBaseline extends pulumi.ComponentResource {
 }
 
 /**
- * The account-wide API Gateway CloudWatch Logs role. API Gateway writes execution logs with the role set in the
- * account settings ("Set up CloudWatch API logging using the API Gateway console", API Gateway Developer Guide:
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html). The setting is one per account and
- * region: `retainOnDelete`, because deleting `aws.apigateway.Account` would reset it for every API of the account.
+ * The account-wide API Gateway CloudWatch Logs role. API Gateway writes both the execution logs and the access logs of
+ * every REST API stage of the account and region with the role set in the account settings, so the role must reach
+ * the execution-log groups API Gateway creates (`API-Gateway-Execution-Logs_<api id>/<stage>`) and the access-log
+ * groups of the platform's APIs (`apiAccessLogGroupName`, created by `PublishingApi`). The actions are those the
+ * "Permissions for CloudWatch logging" section lists ("Set up CloudWatch logging for REST APIs in API Gateway", API
+ * Gateway Developer Guide: https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html). The
+ * setting is one per account and region: `retainOnDelete`, because deleting `aws.apigateway.Account` would reset it
+ * for every API of the account.
  */
 function apiGatewayAccountLogging(
     name: string,
@@ -85,24 +91,36 @@ function apiGatewayAccountLogging(
     previousUrn: pulumi.Input<string> | undefined,
 ): aws.apigateway.Account {
     const ctx = awsContext(parent);
+    const logGroupArn = (logGroupName: string) =>
+        pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName}`;
+    const groups = [apiExecutionLogGroupName("*", "*"), apiAccessLogGroupName("*")];
     const logsRole = serviceRole(`${name}-apigateway-cloudwatch`, parent, {
         service: "apigateway.amazonaws.com",
         accountId: ctx.accountId,
-        description: "API Gateway execution logging to CloudWatch Logs (account setting)",
+        description: "API Gateway execution and access logging to CloudWatch Logs (account setting)",
         statements: [
             {
-                Sid: "ExecutionLogs",
+                Sid: "ExecutionAndAccessLogs",
                 Effect: "Allow",
                 Action: [
                     "logs:CreateLogGroup",
                     "logs:CreateLogStream",
-                    "logs:DescribeLogGroups",
                     "logs:DescribeLogStreams",
                     "logs:PutLogEvents",
                     "logs:GetLogEvents",
                     "logs:FilterLogEvents",
                 ],
-                Resource: pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:API-Gateway-Execution-Logs_*`,
+                // The group itself and its streams (`log-group:<name>:log-stream:<stream>`).
+                Resource: groups.flatMap((g) => [logGroupArn(g), logGroupArn(`${g}:*`)]),
+            },
+            {
+                // DescribeLogGroups lists the account's groups: it is authorised on the account's log-group ARN space,
+                // not on one group ("CloudWatch Logs permissions reference", CloudWatch Logs User Guide:
+                // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/permissions-reference-cwl.html).
+                Sid: "FindLogGroups",
+                Effect: "Allow",
+                Action: "logs:DescribeLogGroups",
+                Resource: logGroupArn("*"),
             },
         ],
     });

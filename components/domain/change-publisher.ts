@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { domainEventSource, type RequiredAccess } from "../../model/access";
+import type { RequiredAccess } from "../../model/access";
 import { type RequiredAccessInput, requiredAccess } from "../shared/access";
 import { awsContext } from "../shared/context";
 import type { PolicyStatement } from "../shared/iam";
@@ -11,6 +11,7 @@ import { createDeadLetterQueue } from "../shared/queues";
 import type { EntityDefinition } from "../../model/entities";
 import { changePublisherEnv, type TableEntity } from "../../model/env/change-publisher";
 import { envVariables } from "../../model/env/kit";
+import { domainEventSource } from "../../model/names";
 
 /** Where a domain publishes its change events: the hub account's stream and bus (by ARN, cross-account). */
 export interface HubTargets {
@@ -97,10 +98,27 @@ export class ChangePublisher extends pulumi.ComponentResource {
                 Resource: this.idempotencyTable.arn,
             },
             {
-                Sid: "DomainKey",
+                // The domain key encrypts the tables and their streams, the idempotency table and the failure queue;
+                // the function uses it only through those services: DynamoDB decrypting stream records and items for
+                // it ("Encryption at rest: how it works", DynamoDB Developer Guide:
+                // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html), SQS
+                // when the event source mapping sends a failed batch to the encrypted on-failure queue with this role
+                // (GenerateDataKey and Decrypt: "Key management", SQS Developer Guide:
+                // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+                // Environment variables and logs use the key through Lambda's grant and CloudWatch Logs' key-policy
+                // statement, not through this role.
+                Sid: "DomainKeyViaServices",
                 Effect: "Allow",
                 Action: ["kms:Decrypt", "kms:GenerateDataKey"],
                 Resource: args.kmsKeyArn,
+                Condition: {
+                    StringEquals: {
+                        "kms:ViaService": [
+                            pulumi.interpolate`dynamodb.${ctx.region}.${ctx.dnsSuffix}`,
+                            pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}`,
+                        ],
+                    },
+                },
             },
             {
                 Sid: "PublishToHubStream",
@@ -117,7 +135,15 @@ export class ChangePublisher extends pulumi.ComponentResource {
                     StringEquals: { "kms:ViaService": pulumi.interpolate`kinesis.${ctx.region}.${ctx.dnsSuffix}` },
                 },
             },
-            { Sid: "PublishToHubBus", Effect: "Allow", Action: "events:PutEvents", Resource: args.hub.busArn },
+            {
+                // Only with this domain's own source: the hub files events under raw/events/source=<source>/
+                // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html, events:source).
+                Sid: "PublishToHubBus",
+                Effect: "Allow",
+                Action: "events:PutEvents",
+                Resource: args.hub.busArn,
+                Condition: { StringEquals: { "events:source": domainEventSource(args.domain) } },
+            },
             { Sid: "FailedBatches", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.failures.arn },
         ];
         this.function = new NodeFunction(

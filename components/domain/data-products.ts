@@ -1,7 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type LakeFormation, LF_TAG_KEYS } from "../governance/lake-formation";
+import { awsContext } from "../shared/context";
+import { s3AccessStatements } from "../shared/iam";
 import type { Naming } from "../shared/naming";
+import { serviceRole } from "../shared/roles";
 import { DataLake } from "../storage/data-lake";
 import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "../../model/entities";
 
@@ -44,13 +47,18 @@ export function entityClassification(entity: EntityDefinition): "confidential" |
 
 /**
  * The domain's published datasets: a `products` zone (encrypted bucket, catalog database with LF-tags), one Glue table
- * per entity (JSON lines under `<entity>/`, columns from the definition) tagged `domain` and `classification`, and —
- * when central governance lives in another account — Lake Formation grants (by LF-tag, with grant option) that share
- * them with it.
+ * per entity (JSON lines under `<entity>/`, columns from the definition) tagged `domain` and `classification`, the
+ * bucket registered with Lake Formation (a dedicated read-only data-access role) so that what Lake Formation grants
+ * can be read, and — when central governance lives in another account — Lake Formation grants (by LF-tag, with grant
+ * option) that share them with it.
  */
 export class DataProducts extends pulumi.ComponentResource {
     public readonly lake: DataLake;
     public readonly tables: Readonly<Record<string, aws.glue.CatalogTable>>;
+    /** The `products` bucket registered with Lake Formation (with `dataAccessRole`). */
+    public readonly location: aws.lakeformation.Resource;
+    /** The role Lake Formation reads the registered location with, on behalf of principals it has granted SELECT. */
+    public readonly dataAccessRole: aws.iam.Role;
 
     constructor(name: string, args: DataProductsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:domain:DataProducts", name, {}, opts);
@@ -116,6 +124,30 @@ export class DataProducts extends pulumi.ComponentResource {
             tables[entity.name] = table;
         }
         this.tables = tables;
+
+        // Lake Formation grants decide who reads the products, in this account (Entity Resolution) and in governance's
+        // (the shared tables below): the bucket is registered with Lake Formation, which then hands granted principals
+        // of integrated services (Athena, Glue, EMR, Redshift Spectrum) credentials of this role scoped to the table's
+        // data, so no other account needs the bucket or the key ("Underlying data access control", Lake Formation
+        // Developer Guide: https://docs.aws.amazon.com/lake-formation/latest/dg/access-control-underlying-data.html).
+        // A dedicated role, not the service-linked one, because the bucket is KMS-encrypted and read cross-account
+        // ("Requirements for roles used to register locations", Lake Formation Developer Guide:
+        // https://docs.aws.amazon.com/lake-formation/latest/dg/registration-role.html). Read-only: the grants are
+        // SELECT and DESCRIBE; the domain's own writers keep their IAM access.
+        const ctx = awsContext(this);
+        const zone = this.lake.zone("products");
+        const access = serviceRole(`${name}-lf-data-access`, this, {
+            service: "lakeformation.amazonaws.com",
+            accountId: ctx.accountId,
+            description: `Lake Formation data access to the ${args.domain} data products (read)`,
+            statements: s3AccessStatements("read", { bucketArn: zone.bucketArn, keyArn: zone.keyArn }, "Products"),
+        });
+        this.dataAccessRole = access.role;
+        this.location = new aws.lakeformation.Resource(
+            name,
+            { arn: zone.bucketArn, roleArn: access.role.arn, useServiceLinkedRole: false, hybridAccessEnabled: false },
+            { parent: this, dependsOn: [access.policy, ...args.lakeFormation.catalogDependencies] },
+        );
 
         if (args.governanceAccountId) {
             // Cross-account sharing by LF-tag: governance sees (and may re-grant) everything tagged with this domain.

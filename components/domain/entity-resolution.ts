@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import type * as awsnative from "@pulumi/aws-native";
 import { awsNative } from "../shared/native";
 import * as pulumi from "@pulumi/pulumi";
@@ -116,6 +117,16 @@ export class EntityResolution extends pulumi.ComponentResource {
                     { bucketArn: args.inputTable.bucketArn, keyArn: args.inputTable.keyArn, prefix: args.entity.name },
                     "Input",
                 ),
+                {
+                    // The input location is registered with Lake Formation: reads through it need this IAM permission
+                    // besides the grants below ("Underlying data access control", Lake Formation Developer Guide:
+                    // https://docs.aws.amazon.com/lake-formation/latest/dg/access-control-underlying-data.html). It has
+                    // no resource-level permissions; Lake Formation vends credentials only for what it granted.
+                    Sid: "LakeFormationDataAccess",
+                    Effect: "Allow",
+                    Action: "lakeformation:GetDataAccess",
+                    Resource: "*",
+                },
                 ...s3AccessStatements(
                     "write",
                     { bucketArn: args.output.bucketArn, keyArn: args.output.keyArn, prefix },
@@ -123,6 +134,29 @@ export class EntityResolution extends pulumi.ComponentResource {
                 ),
             ],
         });
+        // The catalog has no IAMAllowedPrincipals defaults: Glue answers GetTable and the data is read only for what Lake
+        // Formation grants the role ("Granting and revoking permissions on Data Catalog resources", Lake Formation
+        // Developer Guide: https://docs.aws.amazon.com/lake-formation/latest/dg/granting-catalog-permissions.html).
+        const grants = [
+            new aws.lakeformation.Permissions(
+                `${name}-input-database`,
+                {
+                    principal: role.role.arn,
+                    permissions: ["DESCRIBE"],
+                    database: { name: args.inputTable.databaseName },
+                },
+                { parent: this },
+            ),
+            new aws.lakeformation.Permissions(
+                `${name}-input-table`,
+                {
+                    principal: role.role.arn,
+                    permissions: ["SELECT", "DESCRIBE"],
+                    table: { databaseName: args.inputTable.databaseName, name: args.inputTable.name },
+                },
+                { parent: this },
+            ),
+        ];
         this.workflow = new (awsNative().entityresolution.MatchingWorkflow)(
             name,
             {
@@ -159,7 +193,7 @@ export class EntityResolution extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, dependsOn: [role.policy] },
+            { parent: this, dependsOn: [role.policy, ...grants] },
         );
         // "Create a workflow job role for AWS Entity Resolution": read the input table (Glue, S3, its key; through
         // Lake Formation when the table is governed by it: lakeformation:GetDataAccess plus an LF grant, which the

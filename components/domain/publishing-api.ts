@@ -7,7 +7,7 @@ import { awsContext } from "../shared/context";
 import type { PolicyStatement } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
 import { createLogGroup } from "../shared/logs";
-import type { Naming } from "../shared/naming";
+import { apiAccessLogGroupName, type Naming } from "../shared/naming";
 import type { EntityDefinition } from "../../model/entities";
 import { domainApiEnv } from "../../model/env/domain-api";
 import { envVariables } from "../../model/env/kit";
@@ -49,6 +49,36 @@ export interface PublishingApiArgs {
     apiGatewayAccount: pulumi.Resource;
 }
 
+/** Arguments that only tie a part to the API or to another part: ids, unknown until deployed, not its shape. */
+const ID_REFERENCES = new Set(["restApi", "restApiId", "resourceId", "parentId", "requestValidatorId", "authorizerId"]);
+
+/**
+ * The parts of a REST API that a deployment snapshots. `add` creates a part and records its arguments under a stable
+ * key; `definition` is the canonical JSON of all of them.
+ */
+class ApiShape {
+    readonly parts: pulumi.Resource[] = [];
+    private readonly recorded: Record<string, pulumi.Input<Record<string, unknown>>> = {};
+
+    add<A extends object, R extends pulumi.Resource>(
+        key: string,
+        kind: new (name: string, args: A, opts?: pulumi.CustomResourceOptions) => R,
+        name: string,
+        args: A,
+        opts: pulumi.CustomResourceOptions,
+    ): R {
+        if (key in this.recorded) throw new Error(`API part "${key}" recorded twice`);
+        this.recorded[key] = Object.fromEntries(Object.entries(args).filter(([k]) => !ID_REFERENCES.has(k)));
+        const part = new kind(name, args, opts);
+        this.parts.push(part);
+        return part;
+    }
+
+    definition(openApi: string): pulumi.Output<string> {
+        return pulumi.jsonStringify(pulumi.output({ openApi, parts: this.recorded }));
+    }
+}
+
 /** `customer` → `Customer`, `payment-method` → `PaymentMethod` (model names are alphanumeric). */
 function pascal(name: string): string {
     return name
@@ -71,6 +101,11 @@ export class PublishingApi extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** The accesses its integrations need (proven by the plan's access proof). */
     public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
+    /**
+     * The canonical JSON of everything that shapes the deployed API (each part's arguments without the ids that tie
+     * it to the API, and the OpenAPI document); the deployment's trigger is its SHA-256.
+     */
+    public readonly definition: pulumi.Output<string>;
 
     constructor(name: string, args: PublishingApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:domain:PublishingApi", name, {}, opts);
@@ -153,7 +188,12 @@ export class PublishingApi extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const validator = new aws.apigateway.RequestValidator(
+        // Everything that shapes the deployed API, recorded as it is created: the deployment's trigger hashes it and the
+        // deployment depends on every part (see the Deployment below).
+        const shape = new ApiShape();
+        const validator = shape.add(
+            `validator ${name}`,
+            aws.apigateway.RequestValidator,
             name,
             {
                 restApi: this.api.id,
@@ -165,7 +205,9 @@ export class PublishingApi extends pulumi.ComponentResource {
         );
         // Validation failures answer in the API's own error format, naming what API Gateway rejected.
         for (const responseType of ["BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS"]) {
-            new aws.apigateway.Response(
+            shape.add(
+                `response ${responseType}`,
+                aws.apigateway.Response,
                 `${name}-${responseType.toLowerCase().replace(/_/g, "-")}`,
                 {
                     restApiId: this.api.id,
@@ -182,20 +224,23 @@ export class PublishingApi extends pulumi.ComponentResource {
         let authorizerId: pulumi.Output<string> | undefined;
         const auth = args.authorization ?? { kind: "AWS_IAM" };
         if (auth.kind === "COGNITO") {
-            authorizerId = new aws.apigateway.Authorizer(
+            authorizerId = shape.add(
+                "authorizer",
+                aws.apigateway.Authorizer,
                 name,
                 { restApi: this.api.id, name: "cognito", type: "COGNITO_USER_POOLS", providerArns: [auth.userPoolArn] },
                 { parent: this },
             ).id;
         }
-        const integrations: aws.apigateway.Integration[] = [];
         const method = (
             id: string,
             resource: aws.apigateway.Resource,
             httpMethod: string,
             extra: Partial<aws.apigateway.MethodArgs>,
         ) => {
-            const m = new aws.apigateway.Method(
+            const m = shape.add(
+                `method ${id}`,
+                aws.apigateway.Method,
                 `${name}-${id}`,
                 {
                     restApi: this.api.id,
@@ -208,47 +253,54 @@ export class PublishingApi extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            integrations.push(
-                new aws.apigateway.Integration(
-                    `${name}-${id}`,
+            shape.add(
+                `integration ${id}`,
+                aws.apigateway.Integration,
+                `${name}-${id}`,
+                {
+                    restApi: this.api.id,
+                    resourceId: resource.id,
+                    httpMethod: m.httpMethod,
+                    type: "AWS_PROXY",
+                    integrationHttpMethod: "POST",
+                    uri: this.handler.function.invokeArn,
+                },
+                { parent: this },
+            );
+        };
+        for (const entity of args.entities) {
+            const models = (["create", "update"] as const).map((mode) =>
+                shape.add(
+                    `model ${entity.name}-${mode}`,
+                    aws.apigateway.Model,
+                    `${name}-${entity.name}-${mode}`,
                     {
                         restApi: this.api.id,
-                        resourceId: resource.id,
-                        httpMethod: m.httpMethod,
-                        type: "AWS_PROXY",
-                        integrationHttpMethod: "POST",
-                        uri: this.handler.function.invokeArn,
+                        name: `${pascal(entity.name)}${pascal(mode)}`,
+                        contentType: "application/json",
+                        schema: JSON.stringify(entityJsonSchema(entity, mode)),
                     },
                     { parent: this },
                 ),
             );
-        };
-        for (const entity of args.entities) {
-            const models = (["create", "update"] as const).map(
-                (mode) =>
-                    new aws.apigateway.Model(
-                        `${name}-${entity.name}-${mode}`,
-                        {
-                            restApi: this.api.id,
-                            name: `${pascal(entity.name)}${pascal(mode)}`,
-                            contentType: "application/json",
-                            schema: JSON.stringify(entityJsonSchema(entity, mode)),
-                        },
-                        { parent: this },
-                    ),
-            );
-            const collection = new aws.apigateway.Resource(
+            const collection = shape.add(
+                `resource ${entity.name}`,
+                aws.apigateway.Resource,
                 `${name}-${entity.name}`,
                 { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: `${entity.name}s` },
                 { parent: this },
             );
-            const item = new aws.apigateway.Resource(
+            const item = shape.add(
+                `resource ${entity.name}-pk`,
+                aws.apigateway.Resource,
                 `${name}-${entity.name}-pk`,
                 { restApi: this.api.id, parentId: collection.id, pathPart: `{${entity.partitionKey}}` },
                 { parent: this },
             );
             const leaf = entity.sortKey
-                ? new aws.apigateway.Resource(
+                ? shape.add(
+                      `resource ${entity.name}-sk`,
+                      aws.apigateway.Resource,
                       `${name}-${entity.name}-sk`,
                       { restApi: this.api.id, parentId: item.id, pathPart: `{${entity.sortKey}}` },
                       { parent: this },
@@ -286,16 +338,23 @@ export class PublishingApi extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // A deployment is a snapshot: API Gateway serves what existed when it was created. It is replaced (a new
+        // snapshot) whenever anything that shapes the API changes: resources, methods (authorization kind, authorizer,
+        // validator, parameters, models), integrations, models, validators and gateway responses, not only the OpenAPI
+        // document ("Deploy REST APIs in API Gateway": after changing an API, deploy it again,
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html). It depends on every part,
+        // so the first snapshot already holds the gateway responses and validators.
+        this.definition = shape.definition(this.openApi);
         const deployment = new aws.apigateway.Deployment(
             name,
             {
                 restApi: this.api.id,
-                triggers: { definitions: createHash("sha256").update(this.openApi).digest("hex") },
+                triggers: { definitions: this.definition.apply((d) => createHash("sha256").update(d).digest("hex")) },
             },
-            { parent: this, dependsOn: integrations },
+            { parent: this, dependsOn: shape.parts },
         );
         const accessLogs = createLogGroup(`${name}-access`, this, {
-            name: pulumi.interpolate`/aws/apigateway/${this.api.name}/access`,
+            name: this.api.name.apply(apiAccessLogGroupName),
             kmsKeyArn: args.kmsKeyArn,
             retentionDays: args.logRetentionDays,
         });

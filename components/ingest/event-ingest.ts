@@ -4,12 +4,14 @@ import type { RequiredAccess } from "../../model/access";
 import { type RequiredAccessInput, requiredAccess } from "../shared/access";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { policyJson } from "../shared/iam";
+import type { AwsContext } from "../shared/context";
+import { policyJson, type PolicyStatement } from "../shared/iam";
 import type { Naming } from "../shared/naming";
 import { createDeadLetterQueue } from "../shared/queues";
 import { serviceRole } from "../shared/roles";
 import { createRawDelivery } from "./raw-delivery";
 import type { ZoneTarget } from "./zone-target";
+import { RAW_FOLDERS } from "../../model/raw-layout";
 
 /** Events of these sources go to the raw zone through one rule. */
 export interface EventRoute {
@@ -39,6 +41,54 @@ export interface SyncSchedule {
     timezone?: string;
 }
 
+/**
+ * An account allowed to put events on the bus, and the event sources it may use. The bus routes events into
+ * `raw/<prefix>/source=<source>/`, so a source names whose data it is: an account may publish only its own.
+ */
+export interface EventProducer {
+    /** The producer's account id. */
+    accountId: pulumi.Input<string>;
+    /** The `source` values its events may carry (`events:source`), e.g. `cdp.domain.sales`; at least one. */
+    sources: string[];
+}
+
+/** The `source` of the data-sync events EventBridge Scheduler puts on the bus. */
+export const SCHEDULER_EVENT_SOURCE = "cdp.scheduler";
+
+/** The physical name of the bus an `EventIngest` with this naming creates (known before the bus exists). */
+export const eventBusName = (naming: Naming): string => naming.name("generic", "events");
+
+/**
+ * Key-policy statements a bus encrypted with a customer-managed key and its archive need, for the key's policy: the
+ * EventBridge service principal may describe the key, and generate, decrypt and re-encrypt data keys only in the
+ * encryption context of this bus (`kms:EncryptionContext:aws:events:event-bus:arn`), which EventBridge uses for the
+ * bus and for its archives. The archive page lists DescribeKey, GenerateDataKey, Decrypt and ReEncrypt*
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html); the bus page
+ * DescribeKey, GenerateDataKey and Decrypt
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html).
+ */
+export function eventBusKeyStatements(ctx: AwsContext, busName: string): PolicyStatement[] {
+    const busArn = pulumi.interpolate`arn:${ctx.partition}:events:${ctx.region}:${ctx.accountId}:event-bus/${busName}`;
+    return [
+        {
+            Sid: "EventBridgeDescribeKey",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "kms:DescribeKey",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+        },
+        {
+            Sid: "EventBridgeBusAndArchive",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncrypt*"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:EncryptionContext:aws:events:event-bus:arn": busArn } },
+        },
+    ];
+}
+
 export interface EventIngestArgs {
     /** Naming scope of the bus, archive, delivery stream, queues and schedule group. */
     naming: Naming;
@@ -49,10 +99,10 @@ export interface EventIngestArgs {
     /** Days the delivery stream's log group keeps logs. */
     logRetentionDays: number;
     /**
-     * Accounts (producer domains) allowed to put events on the bus.
+     * Accounts (producer domains) allowed to put events on the bus, each only with its own sources.
      * @default none: no bus policy
      */
-    producerAccountIds?: pulumi.Input<string>[];
+    producers?: EventProducer[];
     /**
      * Days the archive keeps events for replay; at least 1.
      * @default 30
@@ -70,7 +120,7 @@ export interface EventIngestArgs {
     schedules?: SyncSchedule[];
     /**
      * Key prefix in the raw zone.
-     * @default "events"
+     * @default `RAW_FOLDERS.events` ("events")
      */
     prefix?: string;
 }
@@ -95,6 +145,18 @@ export function validateEventIngestArgs(name: string, args: EventIngestArgs): vo
                 issues.add(`${at}.routes[${i}].sources[${j}]`, s, 'an application event source (not aws.*), or "*"');
         });
     });
+    (args.producers ?? []).forEach((p, i) => {
+        if (p.sources.length === 0)
+            issues.add(`${at}.producers[${i}].sources`, p.sources, "at least one event source the account may use");
+        p.sources.forEach((s, j) => {
+            if (s.startsWith("aws.") || s === SCHEDULER_EVENT_SOURCE || !/^[A-Za-z0-9._-]{1,256}$/.test(s))
+                issues.add(
+                    `${at}.producers[${i}].sources[${j}]`,
+                    s,
+                    `an application event source (not aws.*, not ${SCHEDULER_EVENT_SOURCE})`,
+                );
+        });
+    });
     (args.schedules ?? []).forEach((s, i) => {
         if (!ROUTE.test(s.name))
             issues.add(`${at}.schedules[${i}].name`, s.name, "2-32 lower-case letters, digits or hyphens");
@@ -112,7 +174,8 @@ export function validateEventIngestArgs(name: string, args: EventIngestArgs): vo
  * A custom EventBridge bus for SaaS and application events, encrypted with the hub's CMK and archived for replay. Only
  * the configured producer accounts may put events on it. Rules route events through a Direct PUT Firehose (SSE with
  * the CMK) into `raw/<prefix>/source=<source>/event_date=<date>/`, every target with a dead-letter queue; EventBridge
- * Scheduler puts data-sync events on the bus on schedule.
+ * Scheduler puts data-sync events on the bus on schedule. The bus policy pins `events:source` per producer account, so
+ * no producer can file events under another's `source=` folder. The key's policy needs `eventBusKeyStatements`.
  */
 export class EventIngest extends pulumi.ComponentResource {
     public readonly bus: aws.cloudwatch.EventBus;
@@ -125,8 +188,8 @@ export class EventIngest extends pulumi.ComponentResource {
         super("cdp:ingest:EventIngest", name, {}, opts);
         validateEventIngestArgs(name, args);
         const ctx = awsContext(this);
-        const prefix = args.prefix ?? "events";
-        const busName = args.naming.name("generic", "events");
+        const prefix = args.prefix ?? RAW_FOLDERS.events;
+        const busName = eventBusName(args.naming);
         const firehoseName = args.naming.name("firehoseStream", "events-raw");
 
         this.bus = new aws.cloudwatch.EventBus(
@@ -135,23 +198,26 @@ export class EventIngest extends pulumi.ComponentResource {
             { parent: this },
         );
         this.busArn = this.bus.arn;
-        const producers = args.producerAccountIds ?? [];
+        const producers = args.producers ?? [];
         if (producers.length > 0) {
             new aws.cloudwatch.EventBusPolicy(
                 name,
                 {
                     eventBusName: this.bus.name,
-                    policy: policyJson([
-                        {
-                            Sid: "ProducerDomainsPutEvents",
-                            Effect: "Allow",
-                            Principal: {
-                                AWS: producers.map((id) => pulumi.interpolate`arn:${ctx.partition}:iam::${id}:root`),
-                            },
-                            Action: "events:PutEvents",
-                            Resource: this.bus.arn,
-                        },
-                    ]),
+                    // One statement per account, each limited to its sources with `events:source`
+                    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html).
+                    policy: policyJson(
+                        producers.map(
+                            (p, i): PolicyStatement => ({
+                                Sid: `Producer${i}PutOwnEvents`,
+                                Effect: "Allow",
+                                Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${p.accountId}:root` },
+                                Action: "events:PutEvents",
+                                Resource: this.bus.arn,
+                                Condition: { StringEquals: { "events:source": [...p.sources] } },
+                            }),
+                        ),
+                    ),
                 },
                 { parent: this },
             );
@@ -289,8 +355,16 @@ export class EventIngest extends pulumi.ComponentResource {
                 service: "scheduler.amazonaws.com",
                 accountId: ctx.accountId,
                 description: `EventBridge Scheduler: put data-sync events on ${busName}`,
+                // Only the platform's schedule group (the page in SERVICE_TRUST: a group ARN, never a schedule's).
+                trustCondition: { ArnLike: { "aws:SourceArn": group.arn } },
                 statements: [
-                    { Sid: "PutSyncEvents", Effect: "Allow", Action: "events:PutEvents", Resource: this.bus.arn },
+                    {
+                        Sid: "PutSyncEvents",
+                        Effect: "Allow",
+                        Action: "events:PutEvents",
+                        Resource: this.bus.arn,
+                        Condition: { StringEquals: { "events:source": SCHEDULER_EVENT_SOURCE } },
+                    },
                     { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
                     {
                         Sid: "EncryptedTargets",
@@ -336,7 +410,7 @@ export class EventIngest extends pulumi.ComponentResource {
                         target: {
                             arn: this.bus.arn,
                             roleArn: schedulerRole.role.arn,
-                            eventbridgeParameters: { detailType: schedule.detailType, source: "cdp.scheduler" },
+                            eventbridgeParameters: { detailType: schedule.detailType, source: SCHEDULER_EVENT_SOURCE },
                             input: JSON.stringify(schedule.detail ?? {}),
                             deadLetterConfig: { arn: dlq.arn },
                             retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },

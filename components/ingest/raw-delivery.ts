@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type RequiredAccessInput, s3Access } from "../shared/access";
 import type { AwsContext } from "../shared/context";
-import { type PolicyStatement, s3AccessStatements } from "../shared/iam";
+import { type PolicyStatement, type S3Access, s3AccessStatements } from "../shared/iam";
+import { rawErrorsFolder } from "../../model/raw-layout";
 import { createLogGroup, logWriteStatement } from "../shared/logs";
 import { serviceRole } from "../shared/roles";
 import type { ZoneTarget } from "./zone-target";
@@ -29,6 +30,15 @@ export interface RawDeliverySpec {
     buffering: { sizeMb: number; intervalSeconds: number };
     ctx: AwsContext;
 }
+
+/**
+ * What a Firehose delivery stream needs on the raw zone, for its role and (cross-account) the bucket policy: the
+ * documented Firehose S3 destination actions (see `S3Access`), on `<folder>/` and `errors/<folder>/`.
+ */
+export const RAW_DELIVERY_ACCESS: S3Access = "firehose";
+
+/** The raw-zone folders a delivery stream writing `<folder>/` uses: the data folder and its error folder. */
+export const rawDeliveryFolders = (folder: string): string[] => [folder, rawErrorsFolder(folder)];
 
 /**
  * A Firehose delivery stream into the raw zone, the platform's way: dynamic partitioning under `<folder>/`, rejected
@@ -58,15 +68,17 @@ export function createRawDelivery(
         description: `Firehose ${spec.streamName}: write raw/${folder}/`,
         statements: [
             ...(kinesis?.readStatements ?? []),
-            ...s3AccessStatements(
-                "write",
-                { bucketArn: rawZone.bucketArn, keyArn: rawZone.keyArn, prefix: folder },
-                "RawData",
-            ),
-            ...s3AccessStatements(
-                "write",
-                { bucketArn: rawZone.bucketArn, keyArn: rawZone.keyArn, prefix: `errors/${folder}` },
-                "RawErrors",
+            ...rawDeliveryFolders(folder).flatMap((prefix, i) =>
+                s3AccessStatements(
+                    RAW_DELIVERY_ACCESS,
+                    {
+                        bucketArn: rawZone.bucketArn,
+                        keyArn: rawZone.keyArn,
+                        prefix,
+                        crossAccountAcl: rawZone.crossAccount ?? false,
+                    },
+                    i === 0 ? "RawData" : "RawErrors",
+                ),
             ),
             ...(spec.statements ?? []),
             logWriteStatement(logGroup.arn, "WriteDeliveryLogs"),
@@ -84,7 +96,7 @@ export function createRawDelivery(
                 roleArn: delivery.role.arn,
                 bucketArn: rawZone.bucketArn,
                 prefix: `${folder}/${spec.partitions}/`,
-                errorOutputPrefix: `errors/${folder}/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`,
+                errorOutputPrefix: `${rawErrorsFolder(folder)}/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`,
                 bufferingSize: spec.buffering.sizeMb,
                 bufferingInterval: spec.buffering.intervalSeconds,
                 compressionFormat: "GZIP",

@@ -4,7 +4,8 @@ import type { RequiredAccess } from "../../model/access";
 import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
-import { policyJson, type PolicyStatement, s3AccessStatements } from "../shared/iam";
+import { policyJson, type PolicyStatement, type S3Access, type S3AccessScope, s3AccessStatements } from "../shared/iam";
+import { RAW_FOLDERS } from "../../model/raw-layout";
 import { createLogGroup } from "../shared/logs";
 import type { Naming } from "../shared/naming";
 import { createQueueWithDlq } from "../shared/queues";
@@ -32,7 +33,7 @@ export interface SftpIngestArgs {
     partners: SftpPartner[];
     /**
      * Key prefix in the raw zone; each partner gets `<prefix>/<partner>/`.
-     * @default "sftp"
+     * @default `RAW_FOLDERS.sftp` ("sftp")
      */
     prefix?: string;
     /**
@@ -46,6 +47,17 @@ export interface SftpIngestArgs {
      */
     vpc?: { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; allowedCidrs: string[] };
 }
+
+/**
+ * What partners may do in their folder, for the Transfer Family role, each partner's session policy and (cross-account)
+ * the raw bucket policy: Transfer Family's documented read/write set (`transfer`), and delete. Clients that upload to a temporary name and rename it (WinSCP,
+ * FileZilla, many batch tools) need `s3:DeleteObject`: on S3, Transfer Family renames by copying to the new key and
+ * deleting the old one. Delete is confined to the partner's own folder by the session policy, and it is never version
+ * deletion: the raw bucket is versioned, so a delete only adds a delete marker and the upload stays recoverable as a
+ * noncurrent version until the zone's lifecycle expires it. Transfer Family lists `s3:DeleteObject` among the object
+ * actions of a read/write user (https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-all-access.html).
+ */
+export const SFTP_ACCESS: { access: S3Access; allowDelete: boolean } = { access: "transfer", allowDelete: true };
 
 const PARTNER = /^[a-z][a-z0-9-]{2,31}$/;
 const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]{40,}( .*)?$/;
@@ -91,7 +103,8 @@ export function validateSftpIngestArgs(name: string, args: SftpIngestArgs): void
  * AWS Transfer Family SFTP for partner files: service-managed users with SSH keys, the newest security policy,
  * structured logging to an encrypted log group, optional VPC endpoint limited to allowed CIDRs. Each partner lands in
  * `raw/<prefix>/<partner>/` through a logical home directory and a session policy scoped to that folder, so no partner
- * can read or write another's files. Completed uploads become messages on an encrypted queue for downstream processing.
+ * can read, write or delete another's files; within its own folder a partner may delete (upload-then-rename clients
+ * need it, see `SFTP_ACCESS`). Completed uploads become messages on an encrypted queue for downstream processing.
  */
 export class SftpIngest extends pulumi.ComponentResource {
     public readonly server: aws.transfer.Server;
@@ -105,7 +118,7 @@ export class SftpIngest extends pulumi.ComponentResource {
         super("cdp:ingest:SftpIngest", name, {}, opts);
         validateSftpIngestArgs(name, args);
         const ctx = awsContext(this);
-        const prefix = args.prefix ?? "sftp";
+        const prefix = args.prefix ?? RAW_FOLDERS.sftp;
         const serverName = args.naming.name("generic", "sftp");
         const logGroup = createLogGroup(name, this, {
             name: `/aws/transfer/${serverName}`,
@@ -151,7 +164,13 @@ export class SftpIngest extends pulumi.ComponentResource {
         );
 
         // One role for all partners, limited to the SFTP folder; each user's session policy narrows it to its own.
-        const folder = { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix, allowDelete: false };
+        const folder: S3AccessScope = {
+            bucketArn: args.rawZone.bucketArn,
+            keyArn: args.rawZone.keyArn,
+            prefix,
+            allowDelete: SFTP_ACCESS.allowDelete,
+            crossAccountAcl: args.rawZone.crossAccount ?? false,
+        };
         this.role = serviceRole(name, this, {
             service: "transfer.amazonaws.com",
             accountId: ctx.accountId,
@@ -161,7 +180,7 @@ export class SftpIngest extends pulumi.ComponentResource {
                     "aws:SourceArn": pulumi.interpolate`arn:${ctx.partition}:transfer:${ctx.region}:${ctx.accountId}:user/*`,
                 },
             },
-            statements: s3AccessStatements("readwrite", folder, "Sftp"),
+            statements: s3AccessStatements(SFTP_ACCESS.access, folder, "Sftp"),
         }).role;
 
         const users: Record<string, aws.transfer.User> = {};
@@ -199,7 +218,7 @@ export class SftpIngest extends pulumi.ComponentResource {
                     bucketArn: args.rawZone.bucketArn,
                     keyArn: args.rawZone.keyArn,
                     prefix: `${home}/`,
-                    objectActions: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:AbortMultipartUpload"],
+                    objectActions: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject"],
                     bucketActions: ["s3:ListBucket", "s3:GetBucketLocation"],
                     kmsActions: ["kms:GenerateDataKey", "kms:Decrypt"],
                     objectContext: { "s3:x-amz-acl": "bucket-owner-full-control" },
@@ -250,14 +269,11 @@ export class SftpIngest extends pulumi.ComponentResource {
 }
 
 /**
- * The session policy of one partner: the role's access narrowed to the partner's own folder. Transfer Family evaluates
- * it together with the role, so even a misconfigured home directory cannot reach another partner's files.
+ * The session policy of one partner: the role's access (`SFTP_ACCESS`, with delete) narrowed to the partner's own
+ * folder. Transfer Family evaluates it together with the role, so even a misconfigured home directory cannot reach,
+ * overwrite or delete another partner's files.
  */
-export function partnerSessionPolicy(folder: {
-    bucketArn: pulumi.Input<string>;
-    keyArn: pulumi.Input<string>;
-    prefix: string;
-}): pulumi.Output<string> {
-    const statements: PolicyStatement[] = s3AccessStatements("readwrite", folder, "Partner");
+export function partnerSessionPolicy(folder: S3AccessScope & { prefix: string }): pulumi.Output<string> {
+    const statements: PolicyStatement[] = s3AccessStatements(SFTP_ACCESS.access, folder, "Partner");
     return policyJson(statements);
 }

@@ -12,6 +12,7 @@ import { NodeFunction } from "../shared/lambda";
 import type { Naming } from "../shared/naming";
 import { createRawDelivery } from "./raw-delivery";
 import type { ZoneTarget } from "./zone-target";
+import { RAW_FOLDERS } from "../../model/raw-layout";
 
 export interface StreamIngestArgs {
     /** Naming scope of the stream, delivery stream and preprocessing function. */
@@ -26,7 +27,7 @@ export interface StreamIngestArgs {
     logRetentionDays: number;
     /**
      * Key prefix in the raw zone: lower-case letters, digits, `_` and `-`, no slashes.
-     * @default "streams"
+     * @default `RAW_FOLDERS.streams` ("streams")
      */
     prefix?: string;
     /**
@@ -86,6 +87,23 @@ export function validateStreamIngestArgs(name: string, args: StreamIngestArgs): 
 }
 
 /**
+ * What the shared stream can attribute a record to, recorded on the stream (tag `cdp-producer-attribution`; Kinesis
+ * tag keys allow no colon) so reviews and access proofs read the decision from the plan. Decision: accepted, account-level only. Kinesis authorises
+ * `PutRecord(s)` per stream: its resource policy has no condition key on record content, and a record reaches Firehose
+ * and the preprocessing Lambda without the caller's identity (the transformation event carries the stream ARN, shard,
+ * partition key and sequence number only), so neither the policy nor preprocessing can tell which producer account
+ * wrote a record or stop it from claiming another domain's `source`. What holds: only the configured producer accounts
+ * can put (stream policy, and the hub key's policy via Kinesis), only into `streams/` (never another folder, never a
+ * domain's own stores); every change is also published on the bus, whose copy is attributed (`events:source` pinned per
+ * account) under `events/source=<source>/`, so consumers that need provenance use that copy or reconcile against it.
+ * Full attribution would take one stream (and delivery stream) per producer account, with preprocessing checking the
+ * stream ARN against the domain; see the README ("Ingestion hub").
+ */
+export const PRODUCER_ATTRIBUTION_TAG = "cdp-producer-attribution";
+export const PRODUCER_ATTRIBUTION =
+    "account-level only - records carry no producer identity - see README Ingestion hub";
+
+/**
  * Kinesis Data Stream (CMK, on-demand by default) → Kinesis Firehose with the stream as its source → the raw zone.
  * Firehose runs the preprocessing Lambda as its data transformation, partitions objects dynamically by the keys the
  * Lambda returns (`source`, `entity`, `event_date`), writes records the Lambda rejects under an error prefix,
@@ -105,7 +123,7 @@ export class StreamIngest extends pulumi.ComponentResource {
         super("cdp:ingest:StreamIngest", name, {}, opts);
         validateStreamIngestArgs(name, args);
         const ctx = awsContext(this);
-        const prefix = args.prefix ?? "streams";
+        const prefix = args.prefix ?? RAW_FOLDERS.streams;
         const streamName = args.naming.name("kinesisStream", "ingest");
         const firehoseName = args.naming.name("firehoseStream", "ingest-raw");
         const capacity = args.capacity ?? { mode: "ON_DEMAND" };
@@ -121,6 +139,7 @@ export class StreamIngest extends pulumi.ComponentResource {
                 streamModeDetails: { streamMode: capacity.mode },
                 shardCount: capacity.mode === "PROVISIONED" ? capacity.shards : undefined,
                 shardLevelMetrics: ["IncomingRecords", "IteratorAgeMilliseconds"],
+                tags: { [PRODUCER_ATTRIBUTION_TAG]: PRODUCER_ATTRIBUTION },
             },
             { parent: this },
         );

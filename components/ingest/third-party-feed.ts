@@ -4,6 +4,7 @@ import type { RequiredAccess } from "../../model/access";
 import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { DEFAULT_PREFIX, dataExchangeExportEnv } from "../../model/env/dataexchange-export";
 import { envVariables } from "../../model/env/kit";
+import { DATA_EXCHANGE_ID, DATA_EXCHANGE_ID_RULE, DATASET_NAME, DATASET_NAME_RULE } from "../../model/names";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { s3AccessStatements } from "../shared/iam";
@@ -36,22 +37,29 @@ export interface ThirdPartyFeedArgs {
      * @default "thirdparty"
      */
     prefix?: string;
+    /**
+     * Reserved concurrency of the exporter. Reserving takes executions out of the account's unreserved pool, which
+     * Lambda keeps at 100 or more: in an account whose concurrency quota is still the new-account 10, any reservation
+     * fails the deployment. The exporter does not need one: it starts export jobs and returns, and a duplicate
+     * invocation at worst starts a second job writing the same keys (the key pattern holds the revision id).
+     * @default none: the account's unreserved pool
+     */
+    reservedConcurrency?: number;
 }
-
-const DATASET_NAME = /^[a-z][a-z0-9-]{1,39}$/;
-const DATASET_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 export function validateThirdPartyFeedArgs(name: string, args: ThirdPartyFeedArgs): void {
     const issues = new IssueCollector();
     const at = `ThirdPartyFeed(${name})`;
     const names = new Set<string>();
     args.dataSets.forEach((d, i) => {
-        if (!DATASET_ID.test(d.id)) issues.add(`${at}.dataSets[${i}].id`, d.id, "an AWS Data Exchange data set id");
-        if (!DATASET_NAME.test(d.name))
-            issues.add(`${at}.dataSets[${i}].name`, d.name, "2-40 lower-case letters, digits or hyphens");
+        if (!DATA_EXCHANGE_ID.test(d.id)) issues.add(`${at}.dataSets[${i}].id`, d.id, DATA_EXCHANGE_ID_RULE);
+        if (!DATASET_NAME.test(d.name)) issues.add(`${at}.dataSets[${i}].name`, d.name, DATASET_NAME_RULE);
         if (names.has(d.name)) issues.add(`${at}.dataSets[${i}].name`, d.name, "a name not used by another data set");
         names.add(d.name);
     });
+    const reserved = args.reservedConcurrency;
+    if (reserved !== undefined && !(Number.isInteger(reserved) && reserved >= 1))
+        issues.add(`${at}.reservedConcurrency`, reserved, "a whole number of executions, at least 1, or nothing");
     issues.throwIfAny(`Invalid arguments for ThirdPartyFeed "${name}"`);
 }
 
@@ -102,8 +110,7 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
                 description: "Exports new AWS Data Exchange revisions to the raw zone",
                 kmsKeyArn: args.kmsKeyArn,
                 logRetentionDays: args.logRetentionDays,
-                // One export per revision at a time: no race between two deliveries of the same event.
-                reservedConcurrency: 2,
+                reservedConcurrency: args.reservedConcurrency,
                 environment: envVariables(dataExchangeExportEnv, {
                     RAW_BUCKET: args.rawZone.bucketName,
                     RAW_KMS_KEY_ARN: args.rawZone.keyArn,
@@ -143,7 +150,22 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
                             pulumi.interpolate`${dataSetArn(d.id)}/*`,
                         ]),
                     },
-                    // Export jobs write with the caller's permissions.
+                    // Export jobs run with the caller's credentials: Data Exchange reads the entitled revision's assets
+                    // from its own `*aws-data-exchange*` buckets on the exporter's behalf (aws:CalledVia), as the
+                    // subscriber managed policy grants ("AWSDataExchangeSubscriberFullAccess", AWS Managed Policy
+                    // Reference: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSDataExchangeSubscriberFullAccess.html;
+                    // "Exporting assets from AWS Data Exchange to an S3 bucket", AWS Data Exchange User Guide:
+                    // https://docs.aws.amazon.com/data-exchange/latest/userguide/jobs.html).
+                    {
+                        Sid: "ReadEntitledAssetsViaDataExchange",
+                        Effect: "Allow",
+                        Action: "s3:GetObject",
+                        Resource: pulumi.interpolate`arn:${ctx.partition}:s3:::*aws-data-exchange*`,
+                        Condition: {
+                            "ForAnyValue:StringEquals": { "aws:CalledVia": "dataexchange.amazonaws.com" },
+                        },
+                    },
+                    // ... and write the revision to the raw zone with the same credentials.
                     ...s3AccessStatements(
                         "write",
                         { bucketArn: args.rawZone.bucketArn, keyArn: args.rawZone.keyArn, prefix },

@@ -14,6 +14,7 @@ export interface AccessRequestInput {
     resource: pulumi.Input<string>;
     context?: pulumi.Input<Record<string, pulumi.Input<string | string[]>>>;
     external?: string;
+    crossAccountOnly?: boolean;
 }
 
 /** One declaration, with Pulumi inputs. */
@@ -61,8 +62,16 @@ export interface S3AccessNeed {
 export function s3Access(need: S3AccessNeed): RequiredAccessInput {
     const base = need.context ?? {};
     const object = pulumi.output(need.bucketArn).apply((arn) => exampleObjectArn(arn, need.prefix));
+    const objectContext = { ...base, ...(need.objectContext ?? {}) };
+    // Setting bucket-owner-full-control (PutObjectAcl) matters only when writing into another account's bucket.
+    const acl = need.objectActions.filter((a) => a === "s3:PutObjectAcl");
     const requests: AccessRequestInput[] = [
-        { actions: need.objectActions, resource: object, context: { ...base, ...(need.objectContext ?? {}) } },
+        {
+            actions: need.objectActions.filter((a) => a !== "s3:PutObjectAcl"),
+            resource: object,
+            context: objectContext,
+        },
+        ...(acl.length ? [{ actions: acl, resource: object, context: objectContext, crossAccountOnly: true }] : []),
     ];
     const bucketActions = need.bucketActions ?? [];
     const list = bucketActions.filter((a) => a === "s3:ListBucket");

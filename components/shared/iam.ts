@@ -48,11 +48,37 @@ export function accountRootArn(
     return pulumi.interpolate`arn:${partition}:iam::${accountId}:root`;
 }
 
-/** What an S3 grant lets a principal do. */
-export type S3Access = "read" | "write" | "readwrite";
+/**
+ * What an S3 grant lets a principal do: `read`, `write`, `readwrite`, or the exact set an AWS service documents for
+ * its S3 access: `firehose` (an Amazon Data Firehose S3 destination), `transfer` (a Transfer Family user's home).
+ */
+export type S3Access = "read" | "write" | "readwrite" | "firehose" | "transfer";
+
+/** The access kinds, for validation messages. */
+export const S3_ACCESS_KINDS: readonly S3Access[] = ["read", "write", "readwrite", "firehose", "transfer"];
+
+/** Options of an S3 grant beyond its access kind. */
+export interface S3GrantOptions {
+    /**
+     * Also allow `s3:DeleteObject` (never `s3:DeleteObjectVersion`: in a versioned bucket a delete only adds a delete
+     * marker, the data stays recoverable as a noncurrent version). Only for access kinds that write.
+     * @default false
+     */
+    allowDelete?: boolean;
+    /**
+     * The writer is in another account than the bucket and sends the `bucket-owner-full-control` canned ACL with its
+     * uploads (Firehose and Transfer Family do), which S3 authorises as `s3:PutObjectAcl` (plus `s3:GetObjectAcl` for
+     * `transfer`, as Transfer Family requires). Zone buckets use `BucketOwnerEnforced`: ACLs are disabled, and S3
+     * still accepts PUT requests that carry exactly that ACL
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html), so the permission
+     * is needed and grants nothing beyond the upload.
+     * @default false
+     */
+    crossAccountAcl?: boolean;
+}
 
 /** Where an S3 grant applies and which key protects it. */
-export interface S3AccessScope {
+export interface S3AccessScope extends S3GrantOptions {
     /** ARN of the bucket. */
     bucketArn: pulumi.Input<string>;
     /** ARN of the KMS key the bucket's default encryption uses. */
@@ -63,11 +89,6 @@ export interface S3AccessScope {
      * @default none: the whole bucket
      */
     prefix?: string;
-    /**
-     * Also allow `s3:DeleteObject` (and version deletion) for write grants.
-     * @default false
-     */
-    allowDelete?: boolean;
 }
 
 /** Normalises a prefix to `a/b/` form; `undefined` or empty means the whole bucket. */
@@ -85,37 +106,169 @@ export function normalisePrefix(prefix?: string): string | undefined {
     return trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
 }
 
-const S3_READ_OBJECT_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging"];
-const S3_WRITE_OBJECT_ACTIONS = [
-    "s3:PutObject",
-    "s3:PutObjectTagging",
-    "s3:AbortMultipartUpload",
-    "s3:ListMultipartUploadParts",
-];
-const S3_DELETE_OBJECT_ACTIONS = ["s3:DeleteObject", "s3:DeleteObjectVersion"];
-const KMS_READ_ACTIONS = ["kms:Decrypt"];
+/** The actions of one access kind, by what they apply to. */
+interface S3AccessActions {
+    /** On objects under the prefix. */
+    object: string[];
+    /** Whether the grant may list the prefix (`s3:ListBucket`, the only bucket action that carries `s3:prefix`). */
+    list: boolean;
+    /** Bucket-level actions whose requests carry no key prefix: granted on the bucket without condition. */
+    bucket: string[];
+    /** On the bucket's KMS key, through S3. */
+    kms: string[];
+    /** Added with `crossAccountAcl`. */
+    acl: string[];
+    /** Whether `allowDelete` applies. */
+    writes: boolean;
+}
+
 /** Multipart uploads re-read data keys, so writers need Decrypt too. */
 const KMS_WRITE_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
 
-/** The S3 and KMS actions a grant of `access` needs (exposed for the bucket and key policies). */
+const S3_ACCESS: Readonly<Record<S3Access, S3AccessActions>> = {
+    read: {
+        object: ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging"],
+        list: true,
+        bucket: ["s3:GetBucketLocation"],
+        kms: ["kms:Decrypt"],
+        acl: [],
+        writes: false,
+    },
+    write: {
+        object: ["s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        list: false,
+        bucket: ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+        kms: KMS_WRITE_ACTIONS,
+        acl: ["s3:PutObjectAcl"],
+        writes: true,
+    },
+    readwrite: {
+        object: [
+            "s3:GetObject",
+            "s3:GetObjectVersion",
+            "s3:GetObjectTagging",
+            "s3:PutObject",
+            "s3:PutObjectTagging",
+            "s3:AbortMultipartUpload",
+            "s3:ListMultipartUploadParts",
+        ],
+        list: true,
+        bucket: ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+        kms: KMS_WRITE_ACTIONS,
+        acl: ["s3:PutObjectAcl"],
+        writes: true,
+    },
+    // Transfer Family, "Allowing read and write access to an Amazon S3 bucket": ListBucket on the bucket; PutObject,
+    // GetObject, GetObjectTagging, GetObjectVersion, GetObjectVersionTagging (and DeleteObject, here `allowDelete`) on
+    // objects; GetObjectACL and PutObjectACL only for cross-account access
+    // (https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-all-access.html); GetBucketLocation as in
+    // https://repost.aws/knowledge-center/transfer-family-permission-errors. Not ListBucketMultipartUploads: it
+    // cannot be limited to a prefix, and would show a partner the in-progress upload keys of the whole bucket.
+    transfer: {
+        object: [
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:GetObjectTagging",
+            "s3:GetObjectVersion",
+            "s3:GetObjectVersionTagging",
+        ],
+        list: true,
+        bucket: ["s3:GetBucketLocation"],
+        kms: KMS_WRITE_ACTIONS,
+        acl: ["s3:GetObjectAcl", "s3:PutObjectAcl"],
+        writes: true,
+    },
+    // Amazon Data Firehose, "Grant Firehose access to an Amazon S3 destination": AbortMultipartUpload,
+    // GetBucketLocation, GetObject, ListBucket, ListBucketMultipartUploads, PutObject, KMS Decrypt and GenerateDataKey
+    // through S3; "Cross-account delivery to an Amazon S3 destination": also PutObjectAcl, in the role and in the
+    // bucket policy (Firehose sets x-amz-acl: bucket-owner-full-control)
+    // (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3,
+    // https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#cross-account-delivery-s3).
+    firehose: {
+        object: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+        list: true,
+        bucket: ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+        kms: KMS_WRITE_ACTIONS,
+        acl: ["s3:PutObjectAcl"],
+        writes: true,
+    },
+};
+
+/**
+ * The S3 and KMS actions a grant of `access` needs (shared by identity statements, bucket policies and key
+ * policies): `object` on objects under the prefix, `list` (`s3:ListBucket`, limited to the prefix with `s3:prefix`),
+ * `bucket` (bucket-level actions whose requests carry no prefix, so an `s3:prefix` condition would never match them)
+ * and `kms`.
+ */
 export function s3ActionsFor(
     access: S3Access,
-    allowDelete = false,
-): { object: string[]; bucket: string[]; kms: string[] } {
-    const read = access === "read" || access === "readwrite";
-    const write = access === "write" || access === "readwrite";
+    options: S3GrantOptions = {},
+): { object: string[]; list: string[]; bucket: string[]; kms: string[] } {
+    const spec = S3_ACCESS[access];
+    if (!spec) {
+        throw new Error(`S3 access "${access}" is not one of ${S3_ACCESS_KINDS.join(", ")}`);
+    }
+    if (options.allowDelete && !spec.writes) {
+        throw new Error(`S3 access "${access}" does not write: allowDelete needs an access kind that writes`);
+    }
     return {
         object: [
-            ...(read ? S3_READ_OBJECT_ACTIONS : []),
-            ...(write ? S3_WRITE_OBJECT_ACTIONS : []),
-            ...(write && allowDelete ? S3_DELETE_OBJECT_ACTIONS : []),
+            ...spec.object,
+            ...(options.crossAccountAcl ? spec.acl : []),
+            ...(options.allowDelete ? ["s3:DeleteObject"] : []),
         ],
-        bucket: [
-            ...(read ? ["s3:ListBucket", "s3:GetBucketLocation"] : []),
-            ...(write ? ["s3:ListBucketMultipartUploads"] : []),
-        ],
-        kms: [...new Set([...(read ? KMS_READ_ACTIONS : []), ...(write ? KMS_WRITE_ACTIONS : [])])],
+        list: spec.list ? ["s3:ListBucket"] : [],
+        bucket: [...spec.bucket],
+        kms: [...spec.kms],
     };
+}
+
+/**
+ * The S3 statements of a grant, for an identity policy or (with `principal`) a bucket policy: objects under the
+ * prefix; `s3:ListBucket` limited to the prefix by `s3:prefix`; the bucket-level actions whose requests carry no
+ * prefix (`s3:GetBucketLocation`, `s3:ListBucketMultipartUploads`) on the bucket without a prefix condition, which
+ * they could never satisfy. `bucketLevel: false` leaves that last statement to the caller (a bucket policy merges it
+ * per principal).
+ */
+export function s3GrantStatements(
+    access: S3Access,
+    scope: Omit<S3AccessScope, "keyArn">,
+    sidPrefix: string,
+    principal?: PolicyPrincipal,
+    options: { bucketLevel?: boolean } = {},
+): PolicyStatement[] {
+    const prefix = normalisePrefix(scope.prefix);
+    const actions = s3ActionsFor(access, scope);
+    const who = principal ? { Principal: principal } : {};
+    const statements: PolicyStatement[] = [
+        {
+            Sid: `${sidPrefix}ObjectAccess`,
+            Effect: "Allow",
+            ...who,
+            Action: actions.object,
+            Resource: pulumi.interpolate`${scope.bucketArn}/${prefix ?? ""}*`,
+        },
+    ];
+    if (actions.list.length > 0) {
+        statements.push({
+            Sid: `${sidPrefix}ListPrefix`,
+            Effect: "Allow",
+            ...who,
+            Action: actions.list,
+            Resource: scope.bucketArn,
+            ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
+        });
+    }
+    if (options.bucketLevel ?? true) {
+        statements.push({
+            Sid: `${sidPrefix}BucketAccess`,
+            Effect: "Allow",
+            ...who,
+            Action: actions.bucket,
+            Resource: scope.bucketArn,
+        });
+    }
+    return statements;
 }
 
 /**
@@ -124,29 +277,16 @@ export function s3ActionsFor(
  * (`kms:EncryptionContext:aws:s3:arn`, which with S3 Bucket Keys is the bucket ARN).
  */
 export function s3AccessStatements(access: S3Access, scope: S3AccessScope, sidPrefix = "S3"): PolicyStatement[] {
-    const prefix = normalisePrefix(scope.prefix);
-    const actions = s3ActionsFor(access, scope.allowDelete);
-    const objectArn = pulumi.interpolate`${scope.bucketArn}/${prefix ?? ""}*`;
-    const statements: PolicyStatement[] = [
-        { Sid: `${sidPrefix}ObjectAccess`, Effect: "Allow", Action: actions.object, Resource: objectArn },
-    ];
-    if (actions.bucket.length > 0) {
-        statements.push({
-            Sid: `${sidPrefix}BucketAccess`,
+    return [
+        ...s3GrantStatements(access, scope, sidPrefix),
+        {
+            Sid: `${sidPrefix}KmsForBucket`,
             Effect: "Allow",
-            Action: actions.bucket,
-            Resource: scope.bucketArn,
-            ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
-        });
-    }
-    statements.push({
-        Sid: `${sidPrefix}KmsForBucket`,
-        Effect: "Allow",
-        Action: actions.kms,
-        Resource: scope.keyArn,
-        Condition: { StringEquals: { "kms:EncryptionContext:aws:s3:arn": scope.bucketArn } },
-    });
-    return statements;
+            Action: s3ActionsFor(access, scope).kms,
+            Resource: scope.keyArn,
+            Condition: { StringEquals: { "kms:EncryptionContext:aws:s3:arn": scope.bucketArn } },
+        },
+    ];
 }
 
 /** Deny every S3 request to the bucket and its objects that does not use TLS (FSBP S3.5, cdk-nag S10). */

@@ -167,3 +167,20 @@ export class Naming {
         return physicalName("s3Bucket", shortened, suffix);
     }
 }
+
+/**
+ * The CloudWatch log group a platform REST API writes its access logs to: `/aws/apigateway/<api name>/access`. One
+ * rule for the API (which creates the group) and the account's API Gateway CloudWatch role (which may write to every
+ * group that follows it: `apiAccessLogGroupName("*")`).
+ */
+export function apiAccessLogGroupName(apiName: string): string {
+    return `/aws/apigateway/${apiName}/access`;
+}
+
+/**
+ * The log groups API Gateway creates for a stage's execution logs: `API-Gateway-Execution-Logs_<api id>/<stage>`
+ * (`apiExecutionLogGroupName("*", "*")` matches them all).
+ */
+export function apiExecutionLogGroupName(apiId: string, stage: string): string {
+    return `API-Gateway-Execution-Logs_${apiId}/${stage}`;
+}

@@ -7,7 +7,10 @@ import {
     type PolicyStatement,
     s3AccessStatements,
     type S3Access,
+    S3_ACCESS_KINDS,
     s3ActionsFor,
+    s3GrantStatements,
+    type S3GrantOptions,
     normalisePrefix,
     denyForeignEncryption,
 } from "../shared/iam";
@@ -24,11 +27,15 @@ import {
     type ZoneLifecycle,
 } from "../../model/lifecycle";
 
-/** Access to a zone for a principal outside the zone's account (cross-account data flow). */
-export interface ZoneGrant {
+/**
+ * Access to a zone for a principal outside the zone's account (cross-account data flow). `allowDelete` adds
+ * `s3:DeleteObject` under the prefix (never version deletion); `crossAccountAcl` the ACL permission of writers that
+ * send `bucket-owner-full-control` (see `S3GrantOptions`).
+ */
+export interface ZoneGrant extends S3GrantOptions {
     /** Principal ARN: an IAM role, or an account root (`arn:aws:iam::<id>:root`) that delegates to its own IAM. */
     principalArn: pulumi.Input<string>;
-    /** What the principal may do: `read`, `write` or `readwrite` (never delete). */
+    /** What the principal may do: `read`, `write`, `readwrite` or `firehose` (see `S3Access`). */
     access: S3Access;
     /**
      * Limit the grant to this key prefix, e.g. `events/`.
@@ -94,8 +101,14 @@ export function validateZoneArgs(name: string, args: DataLakeZoneArgs): void {
     if (args.lifecycle) issues.addAll(validateLifecycle(`${at}.lifecycle`, args.lifecycle));
     if (args.objectLock) issues.addAll(objectLockIssues(`${at}.objectLock`, args.objectLock));
     (args.grants ?? []).forEach((grant, i) => {
-        if (!["read", "write", "readwrite"].includes(grant.access)) {
-            issues.add(`${at}.grants[${i}].access`, grant.access, `"read", "write" or "readwrite"`);
+        if (!S3_ACCESS_KINDS.includes(grant.access)) {
+            issues.add(`${at}.grants[${i}].access`, grant.access, S3_ACCESS_KINDS.map((k) => `"${k}"`).join(", "));
+        } else if (grant.allowDelete && grant.access === "read") {
+            issues.add(
+                `${at}.grants[${i}].allowDelete`,
+                grant.allowDelete,
+                "false for a read grant (nothing to delete)",
+            );
         }
         try {
             normalisePrefix(grant.prefix);
@@ -145,8 +158,8 @@ export class DataLakeZone extends pulumi.ComponentResource {
                 description: `Data lake ${args.zone} zone (${args.naming.prefix}-${args.naming.environment})`,
                 alias: args.naming.name("kmsAlias", args.zone),
                 deletionWindowInDays: args.keyDeletionWindowInDays,
-                policyStatements: grants.map((grant, i) =>
-                    grantKeyStatement(grant, i, bucketArn, ctx.region, ctx.dnsSuffix),
+                policyStatements: grantsByPrincipal(grants).map((group, i) =>
+                    grantKeyStatement(group, i, bucketArn, ctx.region, ctx.dnsSuffix),
                 ),
                 dataProtection,
             },
@@ -157,10 +170,7 @@ export class DataLakeZone extends pulumi.ComponentResource {
         this.resources = createSecureBucket(name, this, {
             bucketName,
             encryption: { kind: "kms", keyArn },
-            policyStatements: (arn) => [
-                ...denyForeignEncryption(arn, keyArn),
-                ...grants.flatMap((grant, i) => grantBucketStatements(grant, i, arn)),
-            ],
+            policyStatements: (arn) => [...denyForeignEncryption(arn, keyArn), ...grantBucketStatements(grants, arn)],
             lifecycle,
             objectLock: args.objectLock,
             accessLogging: { targetBucket: args.accessLogBucketName, targetPrefix: `${args.zone}/` },
@@ -220,41 +230,69 @@ export class DataLakeZone extends pulumi.ComponentResource {
     }
 }
 
-function grantBucketStatements(grant: ZoneGrant, index: number, bucketArn: pulumi.Output<string>): PolicyStatement[] {
-    const prefix = normalisePrefix(grant.prefix);
-    const actions = s3ActionsFor(grant.access);
+/** Grants grouped by principal (a principal given as an unresolved `Output` is its own group). */
+function grantsByPrincipal(
+    grants: readonly ZoneGrant[],
+): Array<{ principalArn: pulumi.Input<string>; grants: ZoneGrant[] }> {
+    const groups: Array<{ principalArn: pulumi.Input<string>; grants: ZoneGrant[] }> = [];
+    for (const grant of grants) {
+        const same =
+            typeof grant.principalArn === "string"
+                ? groups.find((g) => g.principalArn === grant.principalArn)
+                : undefined;
+        if (same) same.grants.push(grant);
+        else groups.push({ principalArn: grant.principalArn, grants: [grant] });
+    }
+    return groups;
+}
+
+const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
+
+/**
+ * Bucket-policy statements of the grants: per grant, its objects and the listing of its prefix; per principal, one
+ * statement with the bucket-level actions (no prefix in their requests) all its grants need.
+ */
+function grantBucketStatements(grants: readonly ZoneGrant[], bucketArn: pulumi.Output<string>): PolicyStatement[] {
     return [
-        {
-            Sid: `Grant${index}Objects`,
-            Effect: "Allow",
-            Principal: { AWS: grant.principalArn },
-            Action: actions.object,
-            Resource: pulumi.interpolate`${bucketArn}/${prefix ?? ""}*`,
-        },
-        {
-            Sid: `Grant${index}Bucket`,
-            Effect: "Allow",
-            Principal: { AWS: grant.principalArn },
-            Action: actions.bucket,
-            Resource: bucketArn,
-            ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
-        },
+        ...grants.flatMap((grant, i) =>
+            s3GrantStatements(
+                grant.access,
+                { ...grant, bucketArn },
+                `Grant${i}`,
+                { AWS: grant.principalArn },
+                {
+                    bucketLevel: false,
+                },
+            ),
+        ),
+        ...grantsByPrincipal(grants).map(
+            (group, i): PolicyStatement => ({
+                Sid: `Principal${i}BucketAccess`,
+                Effect: "Allow",
+                Principal: { AWS: group.principalArn },
+                Action: union(group.grants.map((g) => s3ActionsFor(g.access, g).bucket)),
+                Resource: bucketArn,
+            }),
+        ),
     ];
 }
 
-/** Key-policy statement letting a granted principal use the zone key, only through S3 and only for this bucket. */
+/**
+ * Key-policy statement letting a granted principal use the zone key for all its grants, only through S3 and only for
+ * this bucket.
+ */
 function grantKeyStatement(
-    grant: ZoneGrant,
+    group: { principalArn: pulumi.Input<string>; grants: ZoneGrant[] },
     index: number,
     bucketArn: pulumi.Input<string>,
     region: pulumi.Input<string>,
     dnsSuffix: pulumi.Input<string>,
 ): PolicyStatement {
     return {
-        Sid: `Grant${index}UseKeyViaS3`,
+        Sid: `Principal${index}UseKeyViaS3`,
         Effect: "Allow",
-        Principal: { AWS: grant.principalArn },
-        Action: s3ActionsFor(grant.access).kms,
+        Principal: { AWS: group.principalArn },
+        Action: union(group.grants.map((g) => s3ActionsFor(g.access, g).kms)),
         Resource: "*",
         Condition: {
             StringEquals: {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { DynamoDBRecord } from "aws-lambda";
 import { MalformedRecordError, unmarshallMap, unmarshallValue, type JsonObject } from "./attributes";
 import type { TableEntity } from "../../model/env/change-publisher";
-import { DYNAMODB_STREAM_ARN } from "../../model/names";
+import { DYNAMODB_STREAM_ARN, domainEventSource } from "../../model/names";
 
 export type ChangeType = "INSERT" | "MODIFY" | "REMOVE";
 export type KeyValue = string | number;
@@ -66,7 +66,8 @@ export interface EnvelopeContext {
 /** Kinesis partition keys are 1-256 Unicode characters. */
 const MAX_PARTITION_KEY_LENGTH = 256;
 
-export const eventSource = (domain: string): string => `cdp.domain.${domain}`;
+/** `cdp.domain.<domain>` (one definition, shared with the bus and publisher policies). */
+export const eventSource = domainEventSource;
 
 /** The preprocess `source` ([a-z0-9][a-z0-9_-]{0,63}): the envelope source with "." → "-". */
 export const preprocessSource = (domain: string): string => `cdp-domain-${domain}`;

@@ -16,6 +16,7 @@
  * visible (async retries, then the DLQ) instead of being silently ignored.
  */
 import type { EventBridgeEvent } from "aws-lambda";
+import { DATA_EXCHANGE_ID } from "../../model/names";
 
 export const DETAIL_TYPE = "Revision Published To Data Set";
 export const SOURCE = "aws.dataexchange";
@@ -36,9 +37,6 @@ export class MalformedEventError extends Error {
         this.name = "MalformedEventError";
     }
 }
-
-/** Ids go into API calls and log lines only: letters, digits and hyphens, bounded length. */
-const ID = /^[A-Za-z0-9-]{1,128}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -62,7 +60,7 @@ export function parseRevisionEvent(event: unknown): RevisionPublished {
         throw new MalformedEventError(`"resources" must hold exactly one data set id, got ${shown(resources)}`);
     }
     const dataSetId = resources[0];
-    if (typeof dataSetId !== "string" || !ID.test(dataSetId)) {
+    if (typeof dataSetId !== "string" || !DATA_EXCHANGE_ID.test(dataSetId)) {
         throw new MalformedEventError(`"resources[0]" is not a data set id: ${shown(dataSetId)}`);
     }
     if (!isRecord(event.detail))
@@ -72,7 +70,7 @@ export function parseRevisionEvent(event: unknown): RevisionPublished {
         throw new MalformedEventError(`"detail.RevisionIds" must be a non-empty array, got ${shown(revisionIds)}`);
     }
     revisionIds.forEach((id, i) => {
-        if (typeof id !== "string" || !ID.test(id)) {
+        if (typeof id !== "string" || !DATA_EXCHANGE_ID.test(id)) {
             throw new MalformedEventError(`"detail.RevisionIds[${i}]" is not a revision id: ${shown(id)}`);
         }
     });

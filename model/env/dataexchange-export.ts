@@ -3,8 +3,9 @@
  * (components/ingest/third-party-feed.ts). A misconfigured exporter fails at cold start, naming the variable, instead
  * of writing third-party data to the wrong place or with the wrong key.
  */
+import { RAW_FOLDERS } from "../raw-layout";
 import { defineEnv, fail, isRecord, json, optional, required, text } from "./kit";
-import { isS3BucketName, KMS_ALIAS, KMS_KEY_ARN } from "../names";
+import { DATA_EXCHANGE_ID, DATASET_NAME, DATASET_NAME_RULE, isS3BucketName, KMS_ALIAS, KMS_KEY_ARN } from "../names";
 
 export interface ExportConfig {
     /** Raw zone bucket name (RAW_BUCKET). */
@@ -17,13 +18,7 @@ export interface ExportConfig {
     readonly prefix: string;
 }
 
-export const DEFAULT_PREFIX = "thirdparty";
-
-/** Data Exchange ids are alphanumeric (RevisionId is documented as [a-zA-Z0-9]{30,40}). */
-const DATA_SET_ID = /^[A-Za-z0-9-]{1,64}$/;
-
-/** Dataset names become a key segment (and, downstream, a Glue table name): keep them plain. */
-const DATASET_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const DEFAULT_PREFIX = RAW_FOLDERS.thirdparty;
 
 /** Prefix segments: no "${" (Data Exchange would read it as a dynamic reference), no "." / ".." segments. */
 const PREFIX_SEGMENT = /^[A-Za-z0-9_=-][A-Za-z0-9._=-]*$/;
@@ -37,12 +32,12 @@ function datasets(parsed: unknown, name: string): ReadonlyMap<string, string> {
     const byId = new Map<string, string>();
     const owners = new Map<string, string>();
     for (const [id, dataset] of entries) {
-        if (!DATA_SET_ID.test(id))
+        if (!DATA_EXCHANGE_ID.test(id))
             fail(name, `${name} key "${id}" is not a Data Exchange data set id (letters and digits)`);
         if (typeof dataset !== "string" || !DATASET_NAME.test(dataset)) {
             fail(
                 name,
-                `${name}["${id}"] must be a dataset name of 1-63 lower-case letters, digits, "-" or "_", got ${JSON.stringify(dataset)}`,
+                `${name}["${id}"] must be a dataset name of ${DATASET_NAME_RULE}, got ${JSON.stringify(dataset)}`,
             );
         }
         const owner = owners.get(dataset);

@@ -11,8 +11,11 @@ export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
     readonly target: AccountTarget;
     readonly naming: Naming;
-    /** Accounts outside the governance account that write into the raw zone (the hub). */
-    readonly rawWriterAccountIds: readonly string[];
+    /**
+     * Principals outside the governance account that write into the raw zone, each limited to its own prefixes (the
+     * hub: `hubRawZoneGrants`).
+     */
+    readonly rawGrants: readonly ZoneGrant[];
     /** The governance account's baseline: its Lake Formation governs the zone databases. */
     readonly baseline: AccountBaseline;
     /** Domain accounts whose Entity Resolution writes matches into the processed zone. */
@@ -42,11 +45,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         const overrides = config.lake.zones[zone.name] ?? {};
         const grants: ZoneGrant[] =
             zone.name === "raw"
-                ? args.rawWriterAccountIds.flatMap((id): ZoneGrant[] => [
-                      { principalArn: `arn:${target.partition}:iam::${id}:root`, access: "write" },
-                      // SFTP partners list and read back their own uploads.
-                      { principalArn: `arn:${target.partition}:iam::${id}:root`, access: "read", prefix: "sftp" },
-                  ])
+                ? [...args.rawGrants]
                 : zone.name === "processed"
                   ? args.matchWriters.map(
                         (w): ZoneGrant => ({

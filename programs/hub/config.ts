@@ -6,7 +6,7 @@ import { configKey, type Json, listOf, type Reader, stringList } from "../config
 
 /** What `cdp:hub` holds (the config reference in the README). */
 export const HUB_CONFIG_KEY =
-    "{streamRetentionHours?, streamShards?, hashIdentifiers?, hashSalt?, sftp?: {partners, vpc?}, events?: {archiveRetentionDays?, routes?, schedules?}, dataExchange?: {dataSets}}";
+    "{streamRetentionHours?, streamShards?, hashIdentifiers?, hashSalt?, sftp?: {partners, vpc?}, events?: {archiveRetentionDays?, routes?, schedules?}, dataExchange?: {dataSets, reservedConcurrency?}}";
 
 /** The ingestion hub (`cdp:hub`). */
 export interface HubConfig {
@@ -24,7 +24,8 @@ export interface HubConfig {
         readonly routes?: EventRoute[];
         readonly schedules: SyncSchedule[];
     };
-    readonly dataExchange: { readonly dataSets: DataExchangeDataSet[] };
+    /** `reservedConcurrency` undefined = the exporter draws on the account's unreserved pool. */
+    readonly dataExchange: { readonly dataSets: DataExchangeDataSet[]; readonly reservedConcurrency?: number };
 }
 
 /**
@@ -146,8 +147,17 @@ export function parseHub(r: Reader, raw: Json): HubConfig {
     const dx =
         v.dataExchange === undefined
             ? {}
-            : (r.record(`${key}.dataExchange`, v.dataExchange, "{dataSets: [{id, name}]}") ?? {});
-    r.unknownKeys(`${key}.dataExchange`, dx, ["dataSets"]);
+            : (r.record(`${key}.dataExchange`, v.dataExchange, "{dataSets: [{id, name}], reservedConcurrency?}") ?? {});
+    r.unknownKeys(`${key}.dataExchange`, dx, ["dataSets", "reservedConcurrency"]);
+    const reservedConcurrency =
+        dx.reservedConcurrency === undefined
+            ? undefined
+            : r.integer(
+                  `${key}.dataExchange.reservedConcurrency`,
+                  dx.reservedConcurrency,
+                  (n) => n >= 1,
+                  "a whole number of executions, at least 1 (omit it to use the unreserved pool)",
+              );
     const dataSets = listOf(r, `${key}.dataExchange.dataSets`, dx.dataSets, "{id, name}", (at, d) => {
         r.unknownKeys(at, d, ["id", "name"]);
         return { id: String(d.id ?? ""), name: String(d.name ?? "") };
@@ -159,6 +169,6 @@ export function parseHub(r: Reader, raw: Json): HubConfig {
         hashSalt,
         sftp: { partners, vpc },
         events: { archiveRetentionDays, routes, schedules },
-        dataExchange: { dataSets },
+        dataExchange: { dataSets, reservedConcurrency },
     };
 }

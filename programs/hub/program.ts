@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EventIngest } from "../../components/ingest/event-ingest";
+import { EventIngest, eventBusKeyStatements, eventBusName } from "../../components/ingest/event-ingest";
+import type { ZoneTarget } from "../../components/ingest/zone-target";
 import { SftpIngest } from "../../components/ingest/sftp-ingest";
 import { StreamIngest } from "../../components/ingest/stream-ingest";
 import { ThirdPartyFeed } from "../../components/ingest/third-party-feed";
@@ -11,16 +12,20 @@ import { logsKeyStatement } from "../../components/shared/logs";
 import type { Naming } from "../../components/shared/naming";
 import type { AccountTarget } from "../accounts";
 import type { PlatformConfig } from "../config";
+import { domainEventSource } from "../../model/names";
 import { AccountProgram, type ZoneRef } from "../program";
 
 export interface HubProgramArgs {
     readonly config: PlatformConfig;
     readonly target: AccountTarget;
     readonly naming: Naming;
-    /** The raw zone the hub lands data in (governance account). */
-    readonly rawZone: ZoneRef;
-    /** Producer-domain accounts that publish to the stream and the bus (other than the hub's own). */
-    readonly producerAccountIds: readonly string[];
+    /** The raw zone the hub lands data in (governance account; `crossAccount` when that is not the hub's). */
+    readonly rawZone: ZoneRef & Pick<ZoneTarget, "crossAccount">;
+    /**
+     * Producer-domain accounts that publish to the stream and the bus (other than the hub's own), with the domains
+     * each hosts: an account may put events only with its domains' sources.
+     */
+    readonly producers: ReadonlyArray<{ readonly accountId: string; readonly domains: readonly string[] }>;
 }
 
 export interface HubOutputs {
@@ -33,13 +38,22 @@ export interface HubOutputs {
     readonly sftpServerId?: pulumi.Output<string>;
 }
 
-/** Key-policy statements of the hub key: the services that use it on their own, and producers writing to the stream. */
-function hubKeyStatements(program: AccountProgram, producerAccountIds: readonly string[]): PolicyStatement[] {
+/**
+ * Key-policy statements of the hub key: the services that use it on their own (the event bus and its archive in the
+ * bus's encryption context), and producers writing to the stream.
+ */
+function hubKeyStatements(
+    program: AccountProgram,
+    producerAccountIds: readonly string[],
+    naming: Naming,
+): PolicyStatement[] {
     const ctx = awsContext(program);
     const statements: PolicyStatement[] = [
         logsKeyStatement(ctx),
         alarmsKeyStatement(ctx),
+        ...eventBusKeyStatements(ctx, eventBusName(naming)),
         {
+            // Encrypted targets of rules and schedules (SQS dead-letter queues), and the schedules themselves.
             Sid: "AllowEventBridgeAndScheduler",
             Effect: "Allow",
             Principal: { Service: ["events.amazonaws.com", "scheduler.amazonaws.com"] },
@@ -74,12 +88,13 @@ export function hubProgram(args: HubProgramArgs): HubOutputs {
     const hub = config.hub;
     const program = new AccountProgram("Hub", "hub", args.target);
     const ctx = awsContext(program);
+    const producerAccountIds = args.producers.map((p) => p.accountId);
     const key = new KmsKey(
         "hub-key",
         {
             description: `Ingestion hub (${naming.prefix}-${naming.environment})`,
             alias: naming.name("kmsAlias", "hub"),
-            policyStatements: hubKeyStatements(program, args.producerAccountIds),
+            policyStatements: hubKeyStatements(program, producerAccountIds, naming),
             dataProtection: config.dataProtection,
         },
         { parent: program },
@@ -97,7 +112,7 @@ export function hubProgram(args: HubProgramArgs): HubOutputs {
             alarmTopicArn: topic.arn,
             retentionHours: hub.streamRetentionHours,
             capacity: hub.streamShards ? { mode: "PROVISIONED", shards: hub.streamShards } : { mode: "ON_DEMAND" },
-            producerAccountIds: [...args.producerAccountIds],
+            producerAccountIds,
             hashIdentifiers: hub.hashIdentifiers,
             hashSalt: hub.hashSalt === undefined ? undefined : pulumi.secret(hub.hashSalt),
         },
@@ -111,7 +126,10 @@ export function hubProgram(args: HubProgramArgs): HubOutputs {
         "events",
         {
             ...common,
-            producerAccountIds: [...args.producerAccountIds],
+            producers: args.producers.map((p) => ({
+                accountId: p.accountId,
+                sources: p.domains.map(domainEventSource),
+            })),
             archiveRetentionDays: hub.events.archiveRetentionDays,
             routes: hub.events.routes,
             schedules: hub.events.schedules,
@@ -119,7 +137,15 @@ export function hubProgram(args: HubProgramArgs): HubOutputs {
         { parent: program },
     );
     if (hub.dataExchange.dataSets.length > 0) {
-        new ThirdPartyFeed("thirdparty", { ...common, dataSets: hub.dataExchange.dataSets }, { parent: program });
+        new ThirdPartyFeed(
+            "thirdparty",
+            {
+                ...common,
+                dataSets: hub.dataExchange.dataSets,
+                reservedConcurrency: hub.dataExchange.reservedConcurrency,
+            },
+            { parent: program },
+        );
     }
     return program.finish({
         program,

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNT, key, type PolicyCase } from "./kit";
+import { ACCOUNT, doc, json, key, notPublicCases, type PolicyCase } from "./kit";
 
 /** Cases of the DynamoDB rules (rules/dynamodb.ts). */
 
@@ -117,4 +117,17 @@ export const cases: PolicyCase[] = [
         violating: (p) => recoverableTable(p, { protect: true }),
         compliant: (p) => recoverableTable(p, { protect: true, deletionProtection: true }),
     },
+    ...notPublicCases("dynamodb-resource-policy-not-public", (p, grant) => {
+        const arn = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders`;
+        new aws.dynamodb.ResourcePolicy(
+            "orders",
+            {
+                resourceArn: arn,
+                policy: json(
+                    doc({ Sid: "Read", Effect: "Allow", Action: "dynamodb:GetItem", Resource: arn, ...grant }),
+                ),
+            },
+            { provider: p },
+        );
+    }),
 ];

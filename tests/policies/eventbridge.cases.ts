@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { doc, json, key, type PolicyCase } from "./kit";
+import { doc, json, key, notPublicCases, type PolicyCase } from "./kit";
 
 /** Cases of the EventBridge rules (rules/eventbridge.ts). */
 
@@ -67,6 +67,22 @@ export const cases: PolicyCase[] = [
             void new aws.cloudwatch.EventPermission(
                 "anyone",
                 { principal: "*", statementId: "Anyone" },
+                { provider: p },
+            ),
+        compliant: compliantEventBridge,
+    },
+    ...notPublicCases("eventbridge-bus-policy-not-open", (p, grant) => busPolicy(p, grant)),
+    {
+        policy: "eventbridge-bus-policy-not-open",
+        title: "event permission with a wildcard organisation id",
+        violating: (p) =>
+            void new aws.cloudwatch.EventPermission(
+                "org",
+                {
+                    principal: "*",
+                    statementId: "Organisation",
+                    condition: { key: "aws:PrincipalOrgID", type: "StringEquals", value: "*" },
+                },
                 { provider: p },
             ),
         compliant: compliantEventBridge,

@@ -7,11 +7,12 @@ import {
     json,
     key,
     type KeyArn,
+    notPublicCases,
+    type PolicyCase,
     role,
     roleArn,
     scriptRole,
     SCRIPTS_BUCKET,
-    type PolicyCase,
 } from "./kit";
 
 /**
@@ -349,4 +350,21 @@ export const cases: PolicyCase[] = [
         violating: (p) => void governedDatabase(p, { taggedName: "pol_test_other" }),
         compliant: (p) => void governedDatabase(p),
     },
+    ...notPublicCases("glue-resource-policy-not-public", (p, grant) => {
+        new aws.glue.ResourcePolicy(
+            "catalog",
+            {
+                policy: json(
+                    doc({
+                        Sid: "Read",
+                        Effect: "Allow",
+                        Action: "glue:GetTable",
+                        Resource: `arn:aws:glue:eu-west-1:${ACCOUNT}:table/sales/*`,
+                        ...grant,
+                    }),
+                ),
+            },
+            { provider: p },
+        );
+    }),
 ];

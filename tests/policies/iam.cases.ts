@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT, doc, json, key, REGION, role, type PolicyCase } from "./kit";
+import { ACCOUNT, doc, GRANT_VARIANTS, json, key, type PolicyCase, REGION, role } from "./kit";
 
 /** Cases of the IAM rules (rules/iam.ts). Compliant programs use roles with narrow inline policies. */
 
@@ -151,6 +151,15 @@ const compliantAttachments = (p: aws.Provider) => {
 
 const wildcard = (statement: Record<string, unknown>) => json(doc({ Effect: "Allow", ...statement }));
 
+/** A role whose trust policy has one Allow statement with the given principal and condition. */
+function trustRole(p: aws.Provider, grant: Record<string, unknown>): void {
+    new aws.iam.Role(
+        "trusted",
+        { assumeRolePolicy: JSON.stringify(doc({ Effect: "Allow", Action: "sts:AssumeRole", ...grant })) },
+        { provider: p },
+    );
+}
+
 export const cases: PolicyCase[] = [
     // iam-no-wildcard-action
     {
@@ -210,6 +219,13 @@ export const cases: PolicyCase[] = [
         title: "role policy reading every bucket's objects (arn:aws:s3:::*/*)",
         violating: (p) =>
             holdDocument(p, "role-policy", wildcard({ Action: ["s3:GetObject"], Resource: "arn:aws:s3:::*/*" })),
+        compliant: compliantIam,
+    },
+    {
+        policy: "iam-no-wildcard-resource-data-kms",
+        title: "a bucket pattern without a name fragment (arn:aws:s3:::*-*/*) still matches every bucket",
+        violating: (p) =>
+            holdDocument(p, "role-policy", wildcard({ Action: ["s3:GetObject"], Resource: "arn:aws:s3:::*-*/*" })),
         compliant: compliantIam,
     },
     {
@@ -297,5 +313,71 @@ export const cases: PolicyCase[] = [
                 { provider: p },
             ),
         compliant: compliantAttachments,
+    },
+    {
+        policy: "iam-no-wildcard-action",
+        title: 'case-varied service wildcard ("S3:*") hidden in an Action list',
+        violating: (p) =>
+            holdDocument(
+                p,
+                "user-policy",
+                wildcard({ Action: ["s3:GetObject", "S3:*"], Resource: `arn:aws:s3:::${DATA_BUCKET}/*` }),
+            ),
+        compliant: compliantIam,
+    },
+    {
+        policy: "iam-no-wildcard-action",
+        title: 'action pattern spanning services ("*:Get*")',
+        violating: (p) =>
+            holdDocument(p, "role-inline", wildcard({ Action: "*:Get*", Resource: `arn:aws:s3:::${DATA_BUCKET}/*` })),
+        compliant: compliantIam,
+    },
+    {
+        policy: "iam-no-wildcard-resource-data-kms",
+        title: 'case-varied data action ("KMS:Decrypt") on "*"',
+        violating: (p) => holdDocument(p, "group-policy", wildcard({ Action: "KMS:Decrypt", Resource: "*" })),
+        compliant: compliantIam,
+    },
+    {
+        policy: "iam-no-wildcard-resource-data-kms",
+        title: "NotAction on an account-wide resource (reaches data services)",
+        violating: (p) => holdDocument(p, "policy", wildcard({ NotAction: "iam:*", Resource: "*" })),
+        compliant: compliantIam,
+    },
+    // iam-role-trust-not-public
+    ...GRANT_VARIANTS.filter((v) => !JSON.stringify(v.open).includes("Service")).map((v) => ({
+        policy: "iam-role-trust-not-public",
+        title: v.title,
+        violating: (p: aws.Provider) => trustRole(p, v.open),
+        compliant: (p: aws.Provider) => trustRole(p, v.confined),
+    })),
+    {
+        policy: "iam-role-trust-not-public",
+        title: "OIDC provider without a condition on its keys / with aud and sub",
+        violating: (p) =>
+            trustRole(p, {
+                Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+                Action: "sts:AssumeRoleWithWebIdentity",
+            }),
+        compliant: (p) =>
+            trustRole(p, {
+                Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+                    StringLike: { "token.actions.githubusercontent.com:sub": "repo:example/cdp:ref:refs/heads/main" },
+                },
+            }),
+    },
+    {
+        policy: "iam-role-trust-not-public",
+        title: "web identity with a wildcard audience / a service principal (no source condition needed)",
+        violating: (p) =>
+            trustRole(p, {
+                Principal: { Federated: "cognito-identity.amazonaws.com" },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: { StringLike: { "cognito-identity.amazonaws.com:aud": "*" } },
+            }),
+        compliant: (p) => trustRole(p, { Principal: { Service: "lambda.amazonaws.com" } }),
     },
 ];

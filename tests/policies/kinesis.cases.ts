@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNT, key, type PolicyCase } from "./kit";
+import { ACCOUNT, doc, json, key, notPublicCases, type PolicyCase } from "./kit";
 
 /** Cases of the Kinesis and Firehose rules (rules/kinesis.ts). */
 
@@ -104,4 +104,17 @@ export const cases: PolicyCase[] = [
         violating: (p) => stream(p, 23),
         compliant: (p) => stream(p),
     },
+    ...notPublicCases("kinesis-resource-policy-not-public", (p, grant) => {
+        const arn = `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/ingest`;
+        new aws.kinesis.ResourcePolicy(
+            "ingest",
+            {
+                resourceArn: arn,
+                policy: json(
+                    doc({ Sid: "Put", Effect: "Allow", Action: "kinesis:PutRecord", Resource: arn, ...grant }),
+                ),
+            },
+            { provider: p },
+        );
+    }),
 ];

@@ -224,3 +224,99 @@ export function role(
         { provider: p },
     );
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resource-policy openness (the <service>-...-not-public policies and kms-key-policy-not-public).
+
+export const ORG_ID = "o-a1b2c3d4e5";
+export const ACCOUNT_ROOT = `arn:aws:iam::${ACCOUNT}:root`;
+
+/** The principal and condition of an Allow statement: an evasion an attacker would try, and a compliant twin. */
+export interface GrantVariant {
+    title: string;
+    open: Record<string, unknown>;
+    confined: Record<string, unknown>;
+}
+
+/**
+ * The evasions every not-public policy must catch (each beside a compliant variant it must accept): judged with IAM
+ * semantics, not by the shape of the statement.
+ */
+export const GRANT_VARIANTS: GrantVariant[] = [
+    {
+        title: 'Principal "*" without a condition / a named account',
+        open: { Principal: "*" },
+        confined: { Principal: { AWS: ACCOUNT_ROOT } },
+    },
+    {
+        title: '"*" hidden among named accounts / "*" confined to the organisation',
+        open: { Principal: { AWS: [ACCOUNT_ROOT, "*"] } },
+        confined: { Principal: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } } },
+    },
+    {
+        title: "organisation condition with a wildcard value (o-*) / an organisation path",
+        open: { Principal: "*", Condition: { StringLike: { "aws:PrincipalOrgID": "o-*" } } },
+        confined: {
+            Principal: "*",
+            Condition: { StringLike: { "aws:PrincipalOrgPaths": `${ORG_ID}/r-ab12/ou-ab12-11111111/*` } },
+        },
+    },
+    {
+        title: "IfExists on the organisation condition / ForAnyValue on organisation paths",
+        open: { Principal: "*", Condition: { StringEqualsIfExists: { "aws:PrincipalOrgID": ORG_ID } } },
+        confined: {
+            Principal: "*",
+            Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": [`${ORG_ID}/*`] } },
+        },
+    },
+    {
+        title: "negated organisation condition / case-varied account key",
+        open: { Principal: { AWS: "*" }, Condition: { StringNotEquals: { "aws:PrincipalOrgID": ORG_ID } } },
+        confined: { Principal: { AWS: "*" }, Condition: { StringEquals: { "AWS:PRINCIPALACCOUNT": ACCOUNT } } },
+    },
+    {
+        title: "ForAllValues account test (true without the key) / several named principals",
+        open: { Principal: "*", Condition: { "ForAllValues:StringEquals": { "aws:PrincipalAccount": ACCOUNT } } },
+        confined: { Principal: { AWS: [ACCOUNT_ROOT, `arn:aws:iam::${ACCOUNT}:role/reader`] } },
+    },
+    {
+        title: "NotPrincipal / an account principal with an unrelated extra condition",
+        open: { NotPrincipal: { AWS: ACCOUNT_ROOT } },
+        confined: { Principal: { AWS: ACCOUNT }, Condition: { Bool: { "aws:SecureTransport": "true" } } },
+    },
+    {
+        title: "service principal without a source condition / with an ArnLike source ARN",
+        open: { Principal: { Service: "events.amazonaws.com" } },
+        confined: {
+            Principal: { Service: "events.amazonaws.com" },
+            Condition: { ArnLike: { "aws:SourceArn": `arn:aws:events:${REGION}:${ACCOUNT}:rule/*` } },
+        },
+    },
+    {
+        title: "service principal with a source ARN of any account / with aws:SourceAccount",
+        open: {
+            Principal: { Service: "events.amazonaws.com" },
+            Condition: { ArnLike: { "aws:SourceArn": `arn:aws:events:${REGION}:*:rule/*` } },
+        },
+        confined: {
+            Principal: { Service: "events.amazonaws.com" },
+            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+        },
+    },
+];
+
+/**
+ * The cases of a not-public policy: `build` creates the resource carrying a policy whose Allow statement has the
+ * given principal and condition (its own Sid, Effect, Action and Resource).
+ */
+export function notPublicCases(
+    policy: string,
+    build: (p: aws.Provider, grant: Record<string, unknown>) => void,
+): PolicyCase[] {
+    return GRANT_VARIANTS.map((v) => ({
+        policy,
+        title: v.title,
+        violating: (p) => build(p, v.open),
+        compliant: (p) => build(p, v.confined),
+    }));
+}

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT, encryptedLogGroup, key, serviceRole, type PolicyCase } from "./kit";
+import { ACCOUNT, encryptedLogGroup, key, type PolicyCase, serviceRole } from "./kit";
 
 /** Cases of the Lambda rules (rules/lambda.ts). */
 
@@ -138,5 +138,61 @@ export const cases: PolicyCase[] = [
             );
         },
         compliant: (p) => void lambdaFunction(p, "fn", { packageType: "Image" }),
+    },
+    {
+        policy: "lambda-no-public-access",
+        title: "service principal without sourceArn/sourceAccount / with both",
+        violating: (p) => {
+            const fn = lambdaFunction(p);
+            new aws.lambda.Permission(
+                "s3-invoke",
+                { function: fn.name, action: "lambda:InvokeFunction", principal: "s3.amazonaws.com" },
+                { provider: p },
+            );
+        },
+        compliant: scopedPermission,
+    },
+    {
+        policy: "lambda-no-public-access",
+        title: "service principal with a sourceArn of any account / principal * confined by principalOrgId",
+        violating: (p) => {
+            const fn = lambdaFunction(p);
+            new aws.lambda.Permission(
+                "events-invoke",
+                {
+                    function: fn.name,
+                    action: "lambda:InvokeFunction",
+                    principal: "events.amazonaws.com",
+                    sourceArn: "arn:aws:events:eu-west-1:*:rule/*",
+                },
+                { provider: p },
+            );
+        },
+        compliant: (p) => {
+            const fn = lambdaFunction(p);
+            new aws.lambda.Permission(
+                "org-invoke",
+                { function: fn.name, action: "lambda:InvokeFunction", principal: "*", principalOrgId: "o-a1b2c3d4e5" },
+                { provider: p },
+            );
+        },
+    },
+    {
+        policy: "lambda-no-public-access",
+        title: "public function-URL permission (functionUrlAuthType NONE)",
+        violating: (p) => {
+            const fn = lambdaFunction(p);
+            new aws.lambda.Permission(
+                "url-invoke",
+                {
+                    function: fn.name,
+                    action: "lambda:InvokeFunctionUrl",
+                    principal: "123456789012",
+                    functionUrlAuthType: "NONE",
+                },
+                { provider: p },
+            );
+        },
+        compliant: scopedPermission,
     },
 ];

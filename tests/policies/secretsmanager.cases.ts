@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { ACCOUNT, key, type PolicyCase } from "./kit";
+import { ACCOUNT, doc, json, key, notPublicCases, type PolicyCase } from "./kit";
 
 /** Cases of the Secrets Manager rules (rules/secretsmanager.ts). */
 
@@ -39,4 +39,23 @@ export const cases: PolicyCase[] = [
         violating: (p) => secret(p, "replica-no-key"),
         compliant: (p) => secret(p, undefined, true),
     },
+    ...notPublicCases("secretsmanager-secret-policy-not-public", (p, grant) => {
+        const arn = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:db-AbCdEf`;
+        new aws.secretsmanager.SecretPolicy(
+            "db",
+            {
+                secretArn: arn,
+                policy: json(
+                    doc({
+                        Sid: "Read",
+                        Effect: "Allow",
+                        Action: "secretsmanager:GetSecretValue",
+                        Resource: "*",
+                        ...grant,
+                    }),
+                ),
+            },
+            { provider: p },
+        );
+    }),
 ];

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT, key, REGION, type PolicyCase } from "./kit";
+import { ACCOUNT, doc, json, key, notPublicCases, type PolicyCase, REGION } from "./kit";
 
 /** Cases of the SQS rules (rules/sqs.ts): queues under a CMK, each with a dead-letter queue. */
 
@@ -143,5 +143,85 @@ export const cases: PolicyCase[] = [
                 { provider: p },
             ),
         compliant: (p) => linkedQueues(p, "resources"),
+    },
+    ...notPublicCases("sqs-queue-policy-not-public", (p, grant) => {
+        const q = new aws.sqs.Queue(
+            "shared",
+            {
+                kmsMasterKeyId: key(p).keyArn,
+                redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }),
+            },
+            { provider: p },
+        );
+        new aws.sqs.QueuePolicy(
+            "shared",
+            {
+                queueUrl: q.url,
+                policy: json(
+                    doc({ Sid: "Send", Effect: "Allow", Action: "sqs:SendMessage", Resource: q.arn, ...grant }),
+                ),
+            },
+            { provider: p },
+        );
+    }),
+    {
+        policy: "sqs-queue-policy-not-public",
+        title: "the queue's inline policy is judged too",
+        violating: (p) =>
+            void new aws.sqs.Queue(
+                "inline",
+                {
+                    kmsMasterKeyId: key(p).keyArn,
+                    redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }),
+                    policy: JSON.stringify(doc({ Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: "*" })),
+                },
+                { provider: p },
+            ),
+        compliant: (p) =>
+            void new aws.sqs.Queue(
+                "inline",
+                {
+                    kmsMasterKeyId: key(p).keyArn,
+                    redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }),
+                    policy: JSON.stringify(
+                        doc({
+                            Effect: "Allow",
+                            Principal: { AWS: "111122223333" },
+                            Action: "sqs:SendMessage",
+                            Resource: "*",
+                        }),
+                    ),
+                },
+                { provider: p },
+            ),
+    },
+    {
+        policy: "sqs-dlq",
+        title: "a queue named only by an SNS subscription's redrivePolicy is a dead-letter queue",
+        violating: (p) => {
+            const cmk = key(p);
+            new aws.sqs.Queue("sub-dlq", { kmsMasterKeyId: cmk.keyArn }, { provider: p });
+            const topic = new aws.sns.Topic("events", { kmsMasterKeyId: cmk.keyArn }, { provider: p });
+            new aws.sns.TopicSubscription(
+                "events",
+                { topic: topic.arn, protocol: "lambda", endpoint: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:f` },
+                { provider: p },
+            );
+        },
+        compliant: (p) => {
+            const cmk = key(p);
+            const dlq = new aws.sqs.Queue("sub-dlq", { kmsMasterKeyId: cmk.keyArn }, { provider: p });
+            const topic = new aws.sns.Topic("events", { kmsMasterKeyId: cmk.keyArn }, { provider: p });
+            new aws.sns.TopicSubscription(
+                "events",
+                {
+                    topic: topic.arn,
+                    protocol: "lambda",
+                    endpoint: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:f`,
+                    redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn }),
+                },
+                { provider: p },
+            );
+        },
     },
 ];

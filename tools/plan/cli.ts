@@ -8,6 +8,7 @@
  *   ... [--policy-pack DIR ...] [--no-policy]
  */
 import "./compile-cache";
+import "./lazy-sdk";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../../model/package-root";

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
+import { loadModulesReferencedBy } from "./lazy-sdk";
 import { PlanMocks } from "./mocks";
+import { structObject, structOf } from "./struct";
 import { sourceMappedStack } from "./typescript";
 
 // Internal SDK modules the harness drives, as the Pulumi language host does.
@@ -17,7 +19,13 @@ const sdkDebuggable = require("@pulumi/pulumi/runtime/debuggable") as {
     debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkResourceProto = require("@pulumi/pulumi/proto/resource_pb") as {
+    RegisterResourceResponse: new () => RegisterResponseMessage;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as {
+    deserializeProperties(struct: { toJavaScript(): Record<string, unknown> }): Record<string, unknown>;
+    serializeProperties(label: string, props: Record<string, unknown>): Promise<Record<string, unknown>>;
     specialSigKey: string;
     specialSecretSig: string;
     specialResourceSig: string;
@@ -98,6 +106,8 @@ interface RegisterRequest {
     getRetainondelete(): boolean | undefined;
     getProvidersMap(): { forEach(cb: (value: string, key: string) => void): void };
     getAliasesList(): AliasMessage[];
+    getTransformsList(): Array<{ getToken(): string }>;
+    getImportid(): string;
 }
 
 /** `pulumirpc.Alias`: a URN or a spec. */
@@ -116,8 +126,16 @@ interface AliasMessage {
         | undefined;
 }
 
-interface RegisterResponse {
-    getUrn(): string;
+/** The SDK monitor's members the recording monitor uses (private in its typings). */
+interface MockMonitorInternals {
+    transformCallbacks: Map<string, pulumi.ResourceTransform>;
+    newUrn(parent: string, type: string, name: string): string;
+}
+
+/** `pulumirpc.RegisterResourceResponse`, as far as the plan fills it in. */
+interface RegisterResponseMessage {
+    setUrn(urn: string): void;
+    setId(id: string): void;
     getId(): string;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -165,6 +183,12 @@ class RecordingMonitor extends MockMonitor {
         req.getProvidersMap().forEach((ref, pkg) => {
             providers[pkg] = ref.slice(0, ref.lastIndexOf("::"));
         });
+        // The request's properties are read once, and the response hands over its outputs without a message: see
+        // ./struct. Otherwise as the SDK's MockMonitor.registerResource (the same steps and awaits, so registrations
+        // complete in the same order).
+        const inputs = req.getObject()?.toJavaScript() ?? {};
+        // The outputs echo the inputs: their resource references need their types' modules (./lazy-sdk).
+        loadModulesReferencedBy(inputs);
         const record: PlannedResource = {
             urn: "",
             type,
@@ -173,7 +197,7 @@ class RecordingMonitor extends MockMonitor {
             provider: providerRef ? providerRef.slice(0, providerRef.lastIndexOf("::")) : "",
             custom,
             id: "",
-            inputs: req.getObject()?.toJavaScript() ?? {},
+            inputs,
             outputs: {},
             dependencies: req.getDependenciesList(),
             propertyDependencies,
@@ -194,22 +218,43 @@ class RecordingMonitor extends MockMonitor {
             return out;
         });
         if (aliases.length > 0) record.aliases = aliases;
-        await super.registerResource(req, (err: unknown, response: unknown) => {
-            if (!err && response) {
-                const res = response as RegisterResponse;
-                record.urn = res.getUrn();
-                record.id = res.getId();
-                record.outputs = res.getObject()?.toJavaScript() ?? {};
-                if (type === "pulumi:pulumi:Stack") {
-                    this.stackUrn = record.urn;
-                }
-                const early = this.earlyOutputs.get(record.urn);
-                if (early) Object.assign(record.outputs, early);
-                this.byUrn.set(record.urn, record);
-                this.records.push(record);
+        try {
+            const base = this as unknown as MockMonitorInternals;
+            const transforms = req
+                .getTransformsList()
+                .map((cb) => base.transformCallbacks.get(cb.getToken()))
+                .filter((transform): transform is pulumi.ResourceTransform => transform !== undefined);
+            const result = await this.mocks.newResource({
+                type,
+                name: record.name,
+                inputs: sdkRpc.deserializeProperties(structOf(inputs)),
+                provider: providerRef,
+                custom,
+                id: req.getImportid(),
+                transforms,
+            });
+            const urn = base.newUrn(record.parent, type, record.name);
+            const outputs = structObject(await sdkRpc.serializeProperties("", result.state));
+            // The SDK's monitor keeps the serialized state for `getResource` invokes: the same data as `outputs`.
+            this.resources.set(urn, { urn, id: result.id ?? null, state: outputs });
+            const message = new sdkResourceProto.RegisterResourceResponse();
+            message.setUrn(urn);
+            message.setId(result.id || "");
+            message.getObject = () => structOf(outputs);
+            record.urn = urn;
+            record.id = message.getId();
+            record.outputs = outputs;
+            const early = this.earlyOutputs.get(urn);
+            if (early) Object.assign(record.outputs, early);
+            this.byUrn.set(urn, record);
+            if (type === "pulumi:pulumi:Stack") {
+                this.stackUrn = urn;
             }
-            callback(err, response);
-        });
+            this.records.push(record);
+            callback(null, message);
+        } catch (err) {
+            callback(err, undefined);
+        }
     }
 
     override registerResourceOutputs(
@@ -227,6 +272,15 @@ class RecordingMonitor extends MockMonitor {
             else this.earlyOutputs.set(req.getUrn(), outputs);
         }
         super.registerResourceOutputs(req, callback);
+    }
+
+    override async readResource(
+        req: { getProperties(): { toJavaScript(): Record<string, unknown> } | undefined },
+        callback: Callback,
+    ): Promise<void> {
+        // As for registrations: the state read echoes the inputs.
+        loadModulesReferencedBy(req.getProperties()?.toJavaScript());
+        return super.readResource(req, callback);
     }
 
     override async invoke(req: unknown, callback: Callback): Promise<void> {

@@ -1,6 +1,7 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { performance } from "node:perf_hooks";
 import type { PlanResult, PlannedResource } from "./harness";
+import { structObject, structOf } from "./struct";
 
 // The analyzer entry points the Pulumi CLI drives over gRPC, called in-process with the same protobuf requests, so
 // the offline verdict is the engine's verdict. (They are exported by @pulumi/policy, marked internal.)
@@ -10,9 +11,9 @@ const server = require("@pulumi/policy/server") as {
     makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: Policies): RpcFun;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const proto = require("@pulumi/pulumi/proto/analyzer_pb");
+const policyModule = require("@pulumi/policy/policy") as { getPulumiType(value: unknown): string | undefined };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const proto = require("@pulumi/pulumi/proto/analyzer_pb");
 
 type RpcFun = (
     call: { request: unknown },
@@ -76,6 +77,17 @@ export function downgradeResourceRefs(value: unknown): unknown {
     return value;
 }
 
+/**
+ * Sets a request's `properties` as the analyzer reads them: its `getProperties().toJavaScript()` yields what the
+ * `Struct` message would (./struct), built once, where the message would be converted again for every policy that
+ * looks at the resource (the analyzer copies what it reads, so one object serves them all). The rest of the request
+ * is the protobuf message the engine sends.
+ */
+function setProperties(message: { getProperties(): unknown }, properties: Record<string, unknown>): void {
+    const struct = structOf(structObject(downgradeResourceRefs(properties) as Record<string, unknown>));
+    message.getProperties = () => struct;
+}
+
 function enforcementName(level: number): Violation["enforcement"] {
     const e = proto.EnforcementLevel;
     return level === e.MANDATORY
@@ -109,13 +121,37 @@ function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>, bui
     if (p) {
         const message = new proto.AnalyzerProviderResource();
         message.setType(p.type);
-        message.setProperties(Struct.fromJavaScript(downgradeResourceRefs(p.inputs)));
+        setProperties(message, p.inputs);
         message.setUrn(p.urn);
         message.setName(p.name);
         provider = message;
     }
     built.set(r.provider, provider);
     return provider;
+}
+
+/**
+ * The analyzer's `Analyze` for one resource type at a time: it runs the pack's policies minus those its own fast
+ * check skips for that type (a single `validateResource` bound to another type, e.g. by `validateResourceOfType`),
+ * which would only add a "not applicable" entry to the response (one protobuf message per policy and resource; the
+ * plan reads the diagnostics only). The remaining policies run in the pack's order, so the diagnostics are the same.
+ */
+function resourceAnalyzer(pack: OfflinePack): (type: string) => RpcFun {
+    const byType = new Map<string, RpcFun>();
+    return (type) => {
+        let fun = byType.get(type);
+        if (!fun) {
+            const policies = pack.policies.filter((p) => {
+                const validate = (p as { validateResource?: unknown }).validateResource;
+                if (!validate || Array.isArray(validate)) return true;
+                const pulumiType = policyModule.getPulumiType(validate);
+                return !pulumiType || pulumiType === type;
+            });
+            fun = server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
+            byType.set(type, fun);
+        }
+        return fun;
+    };
 }
 
 /**
@@ -128,36 +164,41 @@ export async function evaluatePolicies(result: PlanResult, packs: readonly Offli
     const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
     const providers = new Map<string, unknown>();
     const meta = new Map<string, { severity: string; remediation: string }>();
-    const analyze: Array<{ pack: OfflinePack; resource: RpcFun; stack: RpcFun }> = packs.map((pack) => {
-        for (const p of pack.policies) {
-            meta.set(`${pack.name}/${p.name}`, { severity: p.severity ?? "", remediation: p.remediationSteps ?? "" });
-        }
-        return {
-            pack,
-            resource: server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, pack.policies),
-            stack: server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, pack.policies),
-        };
-    });
+    const analyze: Array<{ pack: OfflinePack; resource: (type: string) => RpcFun; stack: RpcFun }> = packs.map(
+        (pack) => {
+            for (const p of pack.policies) {
+                meta.set(`${pack.name}/${p.name}`, {
+                    severity: p.severity ?? "",
+                    remediation: p.remediationSteps ?? "",
+                });
+            }
+            return {
+                pack,
+                resource: resourceAnalyzer(pack),
+                stack: server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.enforcementLevel, pack.policies),
+            };
+        },
+    );
     // Resource policies report without a URN (the engine knows which resource it asked about): remember it.
     const responses: Array<{ response: AnalyzeResponse; urn: string }> = [];
     const analyzed = result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     for (const r of analyzed) {
         const request = new proto.AnalyzeRequest();
         request.setType(r.type);
-        request.setProperties(Struct.fromJavaScript(downgradeResourceRefs(r.inputs)));
+        setProperties(request, r.inputs);
         request.setUrn(r.urn);
         request.setName(r.name);
         request.setOptions(options(r));
         const provider = providerOf(r, byUrn, providers);
         if (provider) request.setProvider(provider);
-        for (const a of analyze) responses.push({ response: await call(a.resource, request), urn: r.urn });
+        for (const a of analyze) responses.push({ response: await call(a.resource(r.type), request), urn: r.urn });
     }
     const stackRequest = new proto.AnalyzeStackRequest();
     stackRequest.setResourcesList(
         result.resources.map((r) => {
             const resource = new proto.AnalyzerResource();
             resource.setType(r.type);
-            resource.setProperties(Struct.fromJavaScript(downgradeResourceRefs(r.outputs)));
+            setProperties(resource, r.outputs);
             resource.setUrn(r.urn);
             resource.setName(r.name);
             resource.setOptions(options(r));

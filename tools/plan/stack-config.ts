@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as YAML from "yaml";
+import { isDeepStrictEqual } from "node:util";
+import type * as YAML from "yaml";
+import { DiskCache, packageVersion } from "./disk-cache";
 
 /** Configuration as the Pulumi engine hands it to a program. */
 export interface EngineConfig {
@@ -82,10 +84,37 @@ export function qualifyKey(project: string, key: string): string {
     return key.includes(":") ? key : `${project}:${key}`;
 }
 
+let yamlCache: DiskCache<{ value: unknown }> | undefined;
+
+/**
+ * `YAML.parse(text)`, from the parsed files kept on disk (./disk-cache) when this text was parsed before by this
+ * version of the parser: a plan then starts without loading the parser (some 70 modules). Only texts the parser
+ * reads without a warning or an error are kept (it prints warnings), and only values that JSON keeps exactly (a
+ * `.inf`, say, is not).
+ */
+function parseYaml(text: string): unknown {
+    yamlCache ??= new DiskCache("cdp-plan-yaml-cache", packageVersion("yaml"));
+    const hit = yamlCache.get(text);
+    if (hit) return hit.value;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const parser = require("yaml") as typeof YAML;
+    const value = parser.parse(text) as unknown;
+    const document = parser.parseDocument(text);
+    const entry = { value };
+    if (
+        document.errors.length === 0 &&
+        document.warnings.length === 0 &&
+        isDeepStrictEqual(JSON.parse(JSON.stringify(entry)), entry)
+    ) {
+        yamlCache.set(entry, text);
+    }
+    return value;
+}
+
 function readYaml(file: string): Record<string, unknown> {
     let parsed: unknown;
     try {
-        parsed = YAML.parse(fs.readFileSync(file, "utf8"));
+        parsed = parseYaml(fs.readFileSync(file, "utf8"));
     } catch (err) {
         throw new PlanInputError(`${file}: not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }

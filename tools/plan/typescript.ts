@@ -8,12 +8,11 @@
  * spent most of its time mapping stack frames. Here the source maps are kept aside and applied only where a person
  * reads a stack trace: the errors the plan reports (`sourceMappedStack`).
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import Module, { SourceMap } from "node:module";
-import * as os from "node:os";
 import * as path from "node:path";
 import type * as TS from "typescript";
+import { DiskCache, packageVersion } from "./disk-cache";
 
 /** Source maps of the modules transpiled here, by file name; parsed on first use. */
 const sourceMaps = new Map<string, string | SourceMap>();
@@ -64,56 +63,16 @@ interface Transpiled {
 }
 
 /**
- * Transpiled modules kept on disk (in the OS temp directory), keyed by the TypeScript version, the tsconfig.json text,
- * the file name and its source: an unchanged program loads without loading the TypeScript compiler. Projects whose
+ * Transpiled modules kept on disk (./disk-cache), keyed by the TypeScript version, the tsconfig.json text, the file
+ * name and its source: an unchanged program loads without loading the TypeScript compiler. Projects whose
  * tsconfig.json `extends` another file are not cached (the key would not see a change there).
  */
-class TranspileCache {
-    private readonly dir = path.join(os.tmpdir(), "cdp-plan-ts-cache");
-    private readonly salt: string | undefined;
-
-    constructor(configFile: string | undefined) {
-        const configText = configFile ? fs.readFileSync(configFile, "utf8") : "";
-        let version: string | undefined;
-        try {
-            const pkg = require.resolve("typescript/package.json");
-            version = (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version?: string }).version;
-        } catch {
-            version = undefined;
-        }
-        // `v1`: the options compilerOptions() adds; change it when they change.
-        this.salt =
-            version && !/"extends"/.test(configText) ? `v1\0${version}\0${configFile}\0${configText}` : undefined;
-    }
-
-    private fileOf(filename: string, source: string): string | undefined {
-        if (this.salt === undefined) return undefined;
-        const key = createHash("sha256").update(this.salt).update("\0").update(filename).update("\0").update(source);
-        return path.join(this.dir, `${key.digest("hex")}.json`);
-    }
-
-    get(filename: string, source: string): Transpiled | undefined {
-        const file = this.fileOf(filename, source);
-        if (!file || !fs.existsSync(file)) return undefined;
-        try {
-            return JSON.parse(fs.readFileSync(file, "utf8")) as Transpiled;
-        } catch {
-            return undefined;
-        }
-    }
-
-    set(filename: string, source: string, value: Transpiled): void {
-        const file = this.fileOf(filename, source);
-        if (!file) return;
-        try {
-            fs.mkdirSync(this.dir, { recursive: true });
-            const tmp = `${file}.${process.pid}.tmp`;
-            fs.writeFileSync(tmp, JSON.stringify(value));
-            fs.renameSync(tmp, file);
-        } catch {
-            // A cache that cannot be written only costs the next run a transpile.
-        }
-    }
+function transpileCache(configFile: string | undefined): DiskCache<Transpiled> {
+    const configText = configFile ? fs.readFileSync(configFile, "utf8") : "";
+    const version = packageVersion("typescript");
+    // `v1`: the options compilerOptions() adds; change it when they change.
+    const salt = version && !/"extends"/.test(configText) ? `v1\0${version}\0${configFile}\0${configText}` : undefined;
+    return new DiskCache<Transpiled>("cdp-plan-ts-cache", salt);
 }
 
 /**
@@ -125,7 +84,7 @@ export function registerTypeScript(programDir: string): void {
     if (registered) return;
     registered = true;
     const configFile = findConfig(programDir) ?? findConfig(process.cwd());
-    const cache = new TranspileCache(configFile);
+    const cache = transpileCache(configFile);
     let compiler: { ts: typeof TS; options: TS.CompilerOptions } | undefined;
     const transpile = (filename: string, source: string): Transpiled => {
         if (!compiler) {
@@ -143,7 +102,7 @@ export function registerTypeScript(programDir: string): void {
         let out = cache.get(filename, source);
         if (!out) {
             out = transpile(filename, source);
-            cache.set(filename, source, out);
+            cache.set(out, filename, source);
         }
         if (out.map) sourceMaps.set(filename, out.map);
         (module as unknown as { _compile(code: string, file: string): void })._compile(out.code, filename);

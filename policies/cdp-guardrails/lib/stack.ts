@@ -55,10 +55,11 @@ function attachmentIndex(resources: readonly PolicyResource[], types: readonly s
 }
 
 /**
- * Parses a JSON document held as a string (or already an object), read through `T` (a policy document by default);
+ * Parses a JSON document held as a string (or already an object), read through `T` (policy documents go through
+ * lib/iam parsePolicy instead);
  * undefined when absent or unreadable.
  */
-export function parseDocument<T extends object = { Statement?: unknown }>(value: unknown): T | undefined {
+export function parseDocument<T extends object>(value: unknown): T | undefined {
     if (typeof value === "string") {
         try {
             return JSON.parse(value) as T;
@@ -69,38 +70,6 @@ export function parseDocument<T extends object = { Statement?: unknown }>(value:
     return typeof value === "object" && value !== null ? (value as T) : undefined;
 }
 
-export interface Statement {
-    Sid?: string;
-    Effect?: string;
-    Principal?: unknown;
-    Action?: string | string[];
-    NotAction?: string | string[];
-    NotResource?: string | string[];
-    Resource?: string | string[];
-    Condition?: Record<string, Record<string, unknown>>;
-}
-
-/** How messages name a statement: by its Sid, else by its position. */
-export function statementLabel(s: Statement, index: number): string {
-    return s.Sid ? `statement ${s.Sid}` : `statement #${index + 1}`;
-}
-
-/** The statements of a policy document, always as a list. */
-export function statementsOf(value: unknown): Statement[] {
-    const doc = parseDocument(value);
-    const s = doc?.Statement;
-    return Array.isArray(s) ? (s as Statement[]) : s && typeof s === "object" ? [s as Statement] : [];
-}
-
 export function asList(value: unknown): string[] {
     return value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
-}
-
-/** True when the principal block admits anyone (`"*"` or `{AWS: "*"}`). */
-export function isPublicPrincipal(principal: unknown): boolean {
-    if (principal === "*") return true;
-    if (typeof principal === "object" && principal !== null) {
-        return Object.values(principal as Record<string, unknown>).some((v) => asList(v).includes("*"));
-    }
-    return false;
 }

@@ -18,6 +18,9 @@ export const TYPES = {
     // KMS
     kmsKey: ["aws:kms/key:Key"],
     kmsKeyPolicy: ["aws:kms/keyPolicy:KeyPolicy"],
+    kmsReplicaKey: ["aws:kms/replicaKey:ReplicaKey"],
+    kmsExternalKey: ["aws:kms/externalKey:ExternalKey"],
+    kmsReplicaExternalKey: ["aws:kms/replicaExternalKey:ReplicaExternalKey"],
     // IAM
     iamPolicy: ["aws:iam/policy:Policy"],
     iamRole: ["aws:iam/role:Role"],
@@ -33,16 +36,21 @@ export const TYPES = {
     iamGroupPolicyAttachmentsExclusive: ["aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"],
     // Kinesis and Firehose
     kinesisStream: ["aws:kinesis/stream:Stream"],
+    kinesisResourcePolicy: ["aws:kinesis/resourcePolicy:ResourcePolicy"],
     firehoseDeliveryStream: ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"],
     // DynamoDB and DAX
     dynamodbTable: ["aws:dynamodb/table:Table"],
     dynamodbTableReplica: ["aws:dynamodb/tableReplica:TableReplica"],
+    dynamodbResourcePolicy: ["aws:dynamodb/resourcePolicy:ResourcePolicy"],
     daxCluster: ["aws:dax/cluster:Cluster"],
     // SQS, SNS, EventBridge
     sqsQueue: ["aws:sqs/queue:Queue"],
+    sqsQueuePolicy: ["aws:sqs/queuePolicy:QueuePolicy"],
     sqsRedrivePolicy: ["aws:sqs/redrivePolicy:RedrivePolicy"],
     sqsRedriveAllowPolicy: ["aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"],
     snsTopic: ["aws:sns/topic:Topic"],
+    snsTopicPolicy: ["aws:sns/topicPolicy:TopicPolicy"],
+    snsTopicSubscription: ["aws:sns/topicSubscription:TopicSubscription"],
     eventBus: ["aws:cloudwatch/eventBus:EventBus"],
     eventBusPolicy: ["aws:cloudwatch/eventBusPolicy:EventBusPolicy"],
     eventPermission: ["aws:cloudwatch/eventPermission:EventPermission"],
@@ -54,13 +62,16 @@ export const TYPES = {
     lambdaPermission: ["aws:lambda/permission:Permission"],
     lambdaFunctionUrl: ["aws:lambda/functionUrl:FunctionUrl"],
     apigatewayRestApi: ["aws:apigateway/restApi:RestApi"],
+    apigatewayRestApiPolicy: ["aws:apigateway/restApiPolicy:RestApiPolicy"],
     apigatewayMethod: ["aws:apigateway/method:Method"],
     apigatewayStage: ["aws:apigateway/stage:Stage"],
     apigatewayMethodSettings: ["aws:apigateway/methodSettings:MethodSettings"],
     sfnStateMachine: ["aws:sfn/stateMachine:StateMachine"],
     // Secrets Manager
     secretsmanagerSecret: ["aws:secretsmanager/secret:Secret"],
+    secretsmanagerSecretPolicy: ["aws:secretsmanager/secretPolicy:SecretPolicy"],
     // Glue
+    glueResourcePolicy: ["aws:glue/resourcePolicy:ResourcePolicy"],
     glueCatalogDatabase: ["aws:glue/catalogDatabase:CatalogDatabase"],
     glueCatalogEncryption: ["aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"],
     glueSecurityConfiguration: ["aws:glue/securityConfiguration:SecurityConfiguration"],

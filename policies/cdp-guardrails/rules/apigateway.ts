@@ -1,8 +1,11 @@
-import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
+import { type PolicyResource, type ResourceValidationArgs, validateResourceOfType } from "@pulumi/policy";
+import { parse as parseYaml } from "yaml";
 import * as aws from "@pulumi/aws";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { isBlank, propsOf, refValue } from "../lib/props";
+import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
+import { probe } from "../lib/unknown";
 
 /** API Gateway (REST): method authorization and request validation, stage access logs, X-Ray and execution logging. */
 
@@ -47,10 +50,131 @@ function methodSettingsOf(resources: readonly PolicyResource[], stage: PolicyRes
     });
 }
 
+/** The props the method rules read of an aws.apigateway.RestApi: its OpenAPI definition and inline policy. */
+interface RestApiProps {
+    /** OpenAPI 3 or Swagger 2 definition, JSON or YAML. */
+    body?: string;
+    policy?: string;
+}
+
+type OpenApiObject = Record<string, unknown>;
+
+/** An operation of an OpenAPI body, with what the method rules need of it. */
+interface BodyOperation {
+    /** `GET /path`, for messages. */
+    label: string;
+    method: string;
+    operation: OpenApiObject;
+}
+
+const OPENAPI_METHODS = [
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "x-amazon-apigateway-any-method",
+];
+
+/**
+ * The OpenAPI definition of a REST API (`body`), parsed; `undefined` when absent or unknown at preview (the
+ * definition is then judged when `pulumi up` resolves it), `{error}` when it does not parse.
+ */
+function openApiBody(args: ResourceValidationArgs): OpenApiObject | { error: string } | undefined {
+    if (!isType(args.type, TYPES.apigatewayRestApi)) return undefined;
+    const body = probe(() => propsOf<RestApiProps>(args).body);
+    if (!body.known || isBlank(body.value)) return undefined;
+    try {
+        const doc: unknown = parseYaml(String(body.value));
+        return doc && typeof doc === "object" ? (doc as OpenApiObject) : { error: "body is not an OpenAPI object" };
+    } catch (e) {
+        return { error: `body does not parse as JSON or YAML (${e instanceof Error ? e.message : String(e)})` };
+    }
+}
+
+function objectAt(value: unknown): OpenApiObject {
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as OpenApiObject) : {};
+}
+
+/** Every operation the body defines (API Gateway creates one method per operation on import). */
+function bodyOperations(doc: OpenApiObject): BodyOperation[] {
+    return Object.entries(objectAt(doc.paths)).flatMap(([path, item]) =>
+        Object.entries(objectAt(item))
+            .filter(([m]) => OPENAPI_METHODS.includes(m.toLowerCase()))
+            .map(([m, op]) => ({
+                label: `${m.toLowerCase() === "x-amazon-apigateway-any-method" ? "ANY" : m.toUpperCase()} ${path}`,
+                method: m.toUpperCase(),
+                operation: objectAt(op),
+            })),
+    );
+}
+
+/**
+ * Why an operation of the body is not authorized, or undefined: the security requirements that apply (the
+ * operation's, else the document's) must all name a scheme API Gateway enforces (x-amazon-apigateway-authtype or
+ * x-amazon-apigateway-authorizer: IAM, Cognito, Lambda authorizer); an empty requirement `{}` admits anonymous
+ * callers, an API key alone is not authorization
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authtype.html).
+ */
+function bodyAuthorizationProblem(doc: OpenApiObject, op: OpenApiObject): string | undefined {
+    const security = op.security ?? doc.security;
+    if (!Array.isArray(security) || security.length === 0) return "no security requirement (authorization NONE)";
+    const schemes = { ...objectAt(doc.securityDefinitions), ...objectAt(objectAt(doc.components).securitySchemes) };
+    for (const requirement of security) {
+        const names = Object.keys(objectAt(requirement));
+        if (names.length === 0) return "a security requirement {} admits anonymous callers";
+        const enforced = names.some((n) => {
+            const scheme = objectAt(schemes[n]);
+            return "x-amazon-apigateway-authtype" in scheme || "x-amazon-apigateway-authorizer" in scheme;
+        });
+        if (!enforced)
+            return `security requirement ${names.join(" + ")} names no API Gateway authorizer (x-amazon-apigateway-authtype / x-amazon-apigateway-authorizer)`;
+    }
+    return undefined;
+}
+
+/**
+ * Why an operation of the body is not validated, or undefined: x-amazon-apigateway-request-validator (the
+ * operation's, else the document's) must name a validator of x-amazon-apigateway-request-validators that validates
+ * the body or the parameters
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-request-validators.html).
+ */
+function bodyValidationProblem(doc: OpenApiObject, op: OpenApiObject): string | undefined {
+    const name = op["x-amazon-apigateway-request-validator"] ?? doc["x-amazon-apigateway-request-validator"];
+    if (typeof name !== "string" || name === "") return "no x-amazon-apigateway-request-validator";
+    const validator = objectAt(objectAt(doc["x-amazon-apigateway-request-validators"])[name]);
+    if (validator.validateRequestBody !== true && validator.validateRequestParameters !== true) {
+        return `request validator ${JSON.stringify(name)} is not defined in x-amazon-apigateway-request-validators or validates nothing`;
+    }
+    return undefined;
+}
+
+/** Reports `problem` for each non-preflight operation of a RestApi body. */
+function checkBody(
+    args: ResourceValidationArgs,
+    reportViolation: (m: string) => void,
+    problem: (doc: OpenApiObject, op: OpenApiObject) => string | undefined,
+): void {
+    const doc = openApiBody(args);
+    if (!doc) return;
+    if ("error" in doc && typeof doc.error === "string") {
+        reportViolation(`API Gateway REST API ${args.name}: cannot be judged: ${doc.error}`);
+        return;
+    }
+    for (const op of bodyOperations(doc as OpenApiObject)) {
+        if (isPreflight(op.method)) continue;
+        const p = problem(doc as OpenApiObject, op.operation);
+        if (p) reportViolation(`API Gateway REST API ${args.name}: body operation ${op.label}: ${p}`);
+    }
+}
+
 const apiGatewayMethodAuthorized = definePolicy({
     name: "apigateway-method-authorized",
     description:
-        "API Gateway REST methods require authorization (AWS_IAM, COGNITO_USER_POOLS or CUSTOM), never NONE; CORS preflight OPTIONS methods are exempt (cdk-nag AwsSolutions-APIG4, AwsSolutions-COG4).",
+        "API Gateway REST methods require authorization (AWS_IAM, COGNITO_USER_POOLS or CUSTOM), never NONE, whether defined as aws.apigateway.Method resources or as operations of a RestApi OpenAPI body (every security requirement that applies names an x-amazon-apigateway-authtype/authorizer scheme; none is empty; an API key alone is not authorization); CORS preflight OPTIONS methods are exempt (cdk-nag AwsSolutions-APIG4, AwsSolutions-COG4).",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -58,36 +182,77 @@ const apiGatewayMethodAuthorized = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["cdk-nag AwsSolutions-APIG4", "cdk-nag AwsSolutions-COG4"],
-        inspects: [...TYPES.apigatewayMethod],
+        inspects: [...TYPES.apigatewayMethod, ...TYPES.apigatewayRestApi],
     },
-    validateResource: validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
-        if (isPreflight(method.httpMethod)) return;
-        const authorization = method.authorization as string | undefined;
-        if (isBlank(authorization) || String(authorization).toUpperCase() === "NONE") {
-            reportViolation(
-                `API Gateway method ${args.name} (${method.httpMethod}) has authorization ${authorization ?? "unset"}: callers are not authenticated`,
-            );
-        }
-    }),
+    validateResource: (args, reportViolation) => {
+        checkBody(args, reportViolation, bodyAuthorizationProblem);
+        methodAuthorized(args, reportViolation);
+    },
+});
+
+const methodAuthorized = validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
+    if (isPreflight(method.httpMethod)) return;
+    const authorization = method.authorization as string | undefined;
+    if (isBlank(authorization) || String(authorization).toUpperCase() === "NONE") {
+        reportViolation(
+            `API Gateway method ${args.name} (${method.httpMethod}) has authorization ${authorization ?? "unset"}: callers are not authenticated`,
+        );
+    }
 });
 
 const apiGatewayRequestValidation = definePolicy({
     name: "apigateway-request-validation",
     description:
-        "API Gateway REST methods validate requests with a request validator; CORS preflight OPTIONS methods are exempt (cdk-nag AwsSolutions-APIG2).",
+        "API Gateway REST methods validate requests with a request validator, whether defined as aws.apigateway.Method resources (requestValidatorId) or as operations of a RestApi OpenAPI body (x-amazon-apigateway-request-validator naming a validator that validates the body or parameters); CORS preflight OPTIONS methods are exempt (cdk-nag AwsSolutions-APIG2).",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Create an aws.apigateway.RequestValidator (validateRequestBody and validateRequestParameters true) for the REST API and set requestValidatorId on the aws.apigateway.Method to its id.",
-    cdp: { concern: "governance", controls: ["cdk-nag AwsSolutions-APIG2"], inspects: [...TYPES.apigatewayMethod] },
-    validateResource: validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
-        if (isPreflight(method.httpMethod)) return;
-        if (isBlank(method.requestValidatorId)) {
-            reportViolation(
-                `API Gateway method ${args.name} (${method.httpMethod}): requestValidatorId is not set, requests are not validated`,
-            );
-        }
-    }),
+    cdp: {
+        concern: "governance",
+        controls: ["cdk-nag AwsSolutions-APIG2"],
+        inspects: [...TYPES.apigatewayMethod, ...TYPES.apigatewayRestApi],
+    },
+    validateResource: (args, reportViolation) => {
+        checkBody(args, reportViolation, bodyValidationProblem);
+        methodValidated(args, reportViolation);
+    },
+});
+
+const methodValidated = validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
+    if (isPreflight(method.httpMethod)) return;
+    if (isBlank(method.requestValidatorId)) {
+        reportViolation(
+            `API Gateway method ${args.name} (${method.httpMethod}): requestValidatorId is not set, requests are not validated`,
+        );
+    }
+});
+
+const apiGatewayRestApiPolicyNotPublic = resourcePolicyNotPublic({
+    name: "apigateway-rest-api-policy-not-public",
+    subject:
+        "API Gateway REST API resource policies (aws.apigateway.RestApiPolicy, the RestApi's policy, and x-amazon-apigateway-policy in its OpenAPI body)",
+    controls: ["platform rule"],
+    remediation:
+        'In the REST API resource policy name the accounts or roles that may invoke it, or keep Principal "*" only with a StringEquals aws:PrincipalOrgID / aws:PrincipalAccount or aws:SourceVpce (private API) condition.',
+    sources: [
+        policyProperty(TYPES.apigatewayRestApiPolicy),
+        policyProperty(TYPES.apigatewayRestApi),
+        {
+            types: TYPES.apigatewayRestApi,
+            documents: (props) => {
+                const body = propsOf<RestApiProps>({ props }).body;
+                if (isBlank(body)) return [];
+                try {
+                    const doc = objectAt(parseYaml(String(body)));
+                    const policy = doc["x-amazon-apigateway-policy"];
+                    return policy === undefined ? [] : [{ where: "body x-amazon-apigateway-policy", document: policy }];
+                } catch {
+                    return []; // reported by the method rules
+                }
+            },
+        },
+    ],
 });
 
 const apiGatewayStageLoggingXray = definePolicy({
@@ -162,4 +327,5 @@ export const apigatewayPolicies: CdpPolicy[] = [
     apiGatewayRequestValidation,
     apiGatewayStageLoggingXray,
     apiGatewayExecutionLogging,
+    apiGatewayRestApiPolicyNotPublic,
 ];

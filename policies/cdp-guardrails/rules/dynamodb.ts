@@ -2,6 +2,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy } from "../lib/policy";
+import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
 
 /** DynamoDB: tables and replicas encrypt under a customer-managed key; point-in-time recovery and deletion protection. */
@@ -70,5 +71,14 @@ const dynamoDbPitr = definePolicy({
     }),
 });
 
+const dynamodbResourcePolicyNotPublic = resourcePolicyNotPublic({
+    name: "dynamodb-resource-policy-not-public",
+    subject: "DynamoDB table and stream resource policies (aws.dynamodb.ResourcePolicy)",
+    controls: ["platform rule"],
+    remediation:
+        'In the aws.dynamodb.ResourcePolicy name the accounts or roles that may use the table; keep Principal "*" only with StringEquals aws:PrincipalOrgID / aws:PrincipalAccount.',
+    sources: [policyProperty(TYPES.dynamodbResourcePolicy)],
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const dynamodbPolicies: CdpPolicy[] = [dynamodbTableCmk, dynamoDbPitr];
+export const dynamodbPolicies: CdpPolicy[] = [dynamodbTableCmk, dynamoDbPitr, dynamodbResourcePolicyNotPublic];

@@ -1,44 +1,45 @@
+import { known } from "../lib/unknown";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { propsOf } from "../lib/props";
-import { asList, isPublicPrincipal, type Statement, statementLabel, statementsOf } from "../lib/stack";
+import { judgeResourcePolicies, NOT_PUBLIC_PROMISE, openGrantProblems, policyProperty } from "../lib/resource-policy";
+import { parsePolicy } from "../lib/iam";
 import { TYPES } from "../lib/types";
 
 /** EventBridge: event bus policies and permissions are not open to every AWS account. */
 
-/** The props eventbridge-bus-policy-not-open reads (aws.cloudwatch.EventBusPolicy, aws.cloudwatch.EventPermission). */
-interface BusPolicyProps {
-    /** EventBusPolicy: the policy document. */
-    policy?: string;
-    /** EventPermission: the account allowed to put events, "*" for any, and its organisation condition. */
+/** The props eventbridge-bus-policy-not-open reads of an aws.cloudwatch.EventPermission. */
+interface EventPermissionProps {
+    /** The account allowed to put events, "*" for any. */
     principal?: string;
+    /** The condition the permission adds (EventBridge accepts one: aws:PrincipalOrgID with StringEquals). */
     condition?: { key?: string; type?: string; value?: string };
+    action?: string;
 }
 
-/** Condition keys that confine a public principal to an account or organisation. */
-const SCOPING_CONDITION_KEYS = [
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:sourceaccount",
-    "aws:sourceorgid",
-];
-
-/** True when the statement's condition confines it to accounts or an organisation (a positive, non-wildcard test). */
-function isScoped(condition: Statement["Condition"]): boolean {
-    if (!condition || typeof condition !== "object") return false;
-    return Object.entries(condition).some(([operator, tests]) => {
-        if (/not|^null$/i.test(operator) || !tests || typeof tests !== "object") return false;
-        return Object.entries(tests).some(
-            ([k, v]) =>
-                SCOPING_CONDITION_KEYS.includes(k.toLowerCase()) && asList(v).length > 0 && !asList(v).includes("*"),
-        );
-    });
+/**
+ * The statement an aws.cloudwatch.EventPermission adds to the bus policy (PutPermission builds it from principal,
+ * action and condition: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html), so
+ * that it is judged like a policy document.
+ */
+function permissionStatement(props: EventPermissionProps): object {
+    const principal = props.principal === "*" ? "*" : { AWS: props.principal };
+    const c = props.condition;
+    return {
+        Version: "2012-10-17",
+        Statement: {
+            Sid: "EventPermission",
+            Effect: "Allow",
+            Principal: principal,
+            Action: props.action ?? "events:PutEvents",
+            Resource: "*",
+            ...(c?.key ? { Condition: { [c.type ?? "StringEquals"]: { [c.key]: c.value ?? "" } } } : {}),
+        },
+    };
 }
 
 const eventbridgeBusPolicyNotOpen = definePolicy({
     name: "eventbridge-bus-policy-not-open",
-    description:
-        'EventBridge event bus policies and permissions grant nothing to a public principal ("*") unless a condition confines it to an organisation or accounts (aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount...) (cdk-nag AwsSolutions-EVB1; complements FSBP EventBridge.3, which asks custom buses to have a resource policy).',
+    description: `EventBridge event bus policies (aws.cloudwatch.EventBusPolicy) and permissions (aws.cloudwatch.EventPermission, judged as the statement PutPermission adds) ${NOT_PUBLIC_PROMISE} (cdk-nag AwsSolutions-EVB1; complements FSBP EventBridge.3, which asks custom buses to have a resource policy).`,
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -49,26 +50,15 @@ const eventbridgeBusPolicyNotOpen = definePolicy({
         inspects: [...TYPES.eventBusPolicy, ...TYPES.eventPermission],
     },
     validateResource: (args, reportViolation) => {
-        const props = propsOf<BusPolicyProps>(args);
-        if (isType(args.type, TYPES.eventBusPolicy)) {
-            statementsOf(props.policy).forEach((s, i) => {
-                if (s.Effect === "Allow" && isPublicPrincipal(s.Principal) && !isScoped(s.Condition)) {
-                    reportViolation(
-                        `${args.name}: ${statementLabel(s, i)} allows a public principal without an aws:PrincipalOrgID / aws:PrincipalAccount / aws:SourceAccount condition`,
-                    );
-                }
+        judgeResourcePolicies(args, [policyProperty(TYPES.eventBusPolicy)], reportViolation);
+        if (isType(args.type, TYPES.eventPermission)) {
+            const props = known(() => {
+                const p = propsOf<EventPermissionProps>(args);
+                return { principal: p.principal, action: p.action, condition: p.condition && { ...p.condition } };
             });
-        } else if (isType(args.type, TYPES.eventPermission)) {
-            const condition = props.condition;
-            const scoped =
-                condition &&
-                String(condition.key ?? "").toLowerCase() === "aws:principalorgid" &&
-                condition.value &&
-                condition.value !== "*";
-            if (props.principal === "*" && !scoped) {
-                reportViolation(
-                    `${args.name}: principal is "*" and no aws:PrincipalOrgID condition is set (any AWS account can put events)`,
-                );
+            if (!props) return;
+            for (const problem of openGrantProblems(parsePolicy(permissionStatement(props)))) {
+                reportViolation(`${args.name}: principal ${JSON.stringify(props.principal)}: ${problem}`);
             }
         }
     },

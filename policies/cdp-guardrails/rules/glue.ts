@@ -5,6 +5,7 @@ import { IAM_ALLOWED_PRINCIPALS, isIamAllowedPrincipals } from "../lib/lakeforma
 import { type CdpPolicy, definePolicy, isType, onType } from "../lib/policy";
 import { type Block, block, defined, propsOf } from "../lib/props";
 import { asList } from "../lib/stack";
+import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
 import { known, probe } from "../lib/unknown";
 
@@ -434,6 +435,15 @@ const glueDatabaseRequiredLfTags = definePolicy({
     },
 });
 
+const glueResourcePolicyNotPublic = resourcePolicyNotPublic({
+    name: "glue-resource-policy-not-public",
+    subject: "Glue Data Catalog resource policies (aws.glue.ResourcePolicy)",
+    controls: ["platform rule"],
+    remediation:
+        'In the aws.glue.ResourcePolicy name the consumer accounts or roles; keep Principal "*" only with StringEquals aws:PrincipalOrgID / aws:PrincipalAccount (cross-account catalog sharing through Lake Formation grants needs no open policy).',
+    sources: [policyProperty(TYPES.glueResourcePolicy)],
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
 export const gluePolicies: CdpPolicy[] = [
     glueSecurityConfiguration,
@@ -442,4 +452,5 @@ export const gluePolicies: CdpPolicy[] = [
     glueVersion,
     glueDatabaseNoDefaultPermissions,
     glueDatabaseRequiredLfTags,
+    glueResourcePolicyNotPublic,
 ];

@@ -1,12 +1,23 @@
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { propsOf } from "../lib/props";
-import { asList, type Statement, statementLabel, statementsOf } from "../lib/stack";
+import {
+    allowReach,
+    canMatchService,
+    isServiceWideAction,
+    type ParsedStatement,
+    parsePolicy,
+    serviceOf,
+} from "../lib/iam";
+import { asList } from "../lib/stack";
 import { TYPES } from "../lib/types";
+import { known } from "../lib/unknown";
 
 /**
- * IAM identity policies: no wildcard actions, no account-wide resources on data and KMS services, no AWS-managed
- * administrator policies. Documents are matched by pattern (statement by statement), not evaluated with IAM semantics.
+ * IAM: identity policies (no wildcard actions, no account-wide resources on data and KMS services), no AWS-managed
+ * administrator policies, trust policies not open. Statements are read with IAM semantics (lib/iam): actions
+ * case-insensitive, wildcards matched as IAM matches them, NotAction/NotResource/NotPrincipal taken for what they
+ * admit.
  */
 
 /** Resources holding identity-policy documents (never trust policies: a role's assumeRolePolicy is not inspected). */
@@ -45,36 +56,37 @@ function identityDocuments(type: string, props: IdentityPolicyProps): Array<{ wh
     return isType(type, IDENTITY_POLICY_TYPES) ? [{ where: "policy", document: props.policy }] : [];
 }
 
-/** Runs `check` on every Allow statement of every identity-policy document of the resource. */
+/**
+ * Runs `check` on every Allow statement of every identity-policy document of the resource (an unreadable statement
+ * is reported as such: it cannot be shown to be least-privilege). Documents unknown at preview are judged when
+ * `pulumi up` resolves them.
+ */
 function forEachAllowStatement(
     args: ResourceValidationArgs,
     reportViolation: ReportViolation,
-    check: (statement: Statement, label: string) => string | undefined,
+    check: (statement: ParsedStatement) => string | undefined,
 ): void {
-    for (const { where, document } of identityDocuments(args.type, propsOf<IdentityPolicyProps>(args))) {
-        statementsOf(document).forEach((s, i) => {
-            if (s.Effect !== "Allow") return;
-            const problem = check(s, statementLabel(s, i));
+    const documents = known(() => identityDocuments(args.type, propsOf<IdentityPolicyProps>(args))) ?? [];
+    for (const { where, document } of documents) {
+        const parsed = parsePolicy(() => document);
+        if (!parsed.known) continue;
+        for (const u of parsed.unreadable) reportViolation(`${args.name}: ${where}: cannot be judged: ${u}`);
+        for (const s of parsed.statements) {
+            if (s.unreadable.length) {
+                reportViolation(`${args.name}: ${where}: ${s.label} cannot be judged: ${s.unreadable.join("; ")}`);
+                continue;
+            }
+            if (s.effect !== "Allow") continue;
+            const problem = check(s);
             if (problem) reportViolation(`${args.name}: ${where}: ${problem}`);
-        });
+        }
     }
-}
-
-/** `*`, `*:...` or `<service>:*`: an action pattern that grants every action of one service or of all services. */
-function isFullWildcardAction(action: string): boolean {
-    const a = action.trim();
-    if (a === "*") return true;
-    const colon = a.indexOf(":");
-    if (colon < 0) return false;
-    const service = a.slice(0, colon);
-    const name = a.slice(colon + 1);
-    return service === "*" || /^\*+$/.test(name);
 }
 
 const iamNoWildcardAction = definePolicy({
     name: "iam-no-wildcard-action",
     description:
-        'IAM identity policies (managed policies, role/user/group inline policies and a role\'s inlinePolicies) allow no "*" action and no "<service>:*" service wildcard, and no Allow with NotAction (FSBP IAM.1, IAM.21; cdk-nag AwsSolutions-IAM5). Deny statements may use wildcards.',
+        'IAM identity policies (aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and a role\'s inlinePolicies) allow no action pattern that covers a whole service or spans services ("*", "s3:*", "S3:*", "s3:**", "*:Get*", a "*" hidden in an Action list), and no Allow with NotAction (FSBP IAM.1, IAM.21; cdk-nag AwsSolutions-IAM5). Deny statements may use wildcards; unreadable statements are reported.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -86,13 +98,13 @@ const iamNoWildcardAction = definePolicy({
     },
     validateResource: (args, reportViolation) => {
         if (!isType(args.type, IDENTITY_POLICY_TYPES)) return;
-        forEachAllowStatement(args, reportViolation, (s, label) => {
-            if (s.NotAction !== undefined) {
-                return `${label} allows NotAction ${JSON.stringify(s.NotAction)}, i.e. every other action of every service`;
+        forEachAllowStatement(args, reportViolation, (s) => {
+            if (s.action.not) {
+                return `${s.label} allows NotAction ${JSON.stringify(s.action.patterns)}, i.e. every other action of every service`;
             }
-            const wild = asList(s.Action).filter(isFullWildcardAction);
+            const wild = s.action.patterns.filter(isServiceWideAction);
             return wild.length
-                ? `${label} allows wildcard action${wild.length > 1 ? "s" : ""} ${wild.map((a) => `"${a}"`).join(", ")}`
+                ? `${s.label} allows wildcard action${wild.length > 1 ? "s" : ""} ${wild.map((a) => `"${a}"`).join(", ")}`
                 : undefined;
         });
     },
@@ -229,19 +241,17 @@ function isAccountWideResource(resource: string): boolean {
     const service = parts[2];
     const rest = parts.slice(5).join(":");
     if (service === "*") return true;
-    if (service === "s3") return rest.startsWith("*");
+    // S3: a bucket pattern without a name fragment (`*`, `*/*`, `*-*`) matches every bucket; one that names a
+    // fragment (`*aws-data-exchange*`, AWS Data Exchange's own buckets) does not.
+    if (service === "s3")
+        return rest.startsWith("*") && !/[A-Za-z0-9]{3}/.test(rest.split("/")[0].replace(/[*?]/g, " "));
     return /^([A-Za-z0-9_-]+[/:])?\*([/:].*)?$/.test(rest);
-}
-
-function serviceOf(action: string): string {
-    const colon = action.indexOf(":");
-    return colon < 0 ? action.toLowerCase() : action.slice(0, colon).toLowerCase();
 }
 
 const iamNoWildcardResourceDataKms = definePolicy({
     name: "iam-no-wildcard-resource-data-kms",
     description:
-        'IAM identity policies do not allow actions of data or KMS services (s3, kms, dynamodb, kinesis, firehose, glue, lakeformation, secretsmanager, sqs, sns, redshift-data, athena, dax) on "*" or on an account-wide ARN wildcard (arn:aws:s3:::*, key/*, table/*...), nor with NotResource (FSBP KMS.1, KMS.2 for kms:Decrypt/ReEncryptFrom; cdk-nag AwsSolutions-IAM5; platform rule for the other services). Actions AWS only authorises on "*" and that reach no data (s3:ListAllMyBuckets, kms:ListAliases, kms:CreateKey, lakeformation:GetDataAccess, redshift-data statement calls...) are exempt; conditions do not exempt a statement.',
+        'IAM identity policies (aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and a role\'s inlinePolicies) do not allow actions of data or KMS services (s3, kms, dynamodb, kinesis, firehose, glue, lakeformation, secretsmanager, sqs, sns, redshift-data, athena, dax) on "*" or on an account-wide ARN wildcard (arn:aws:s3:::*, key/*, table/*...), nor with NotResource, nor with NotAction (service names compared case-insensitively) (FSBP KMS.1, KMS.2 for kms:Decrypt/ReEncryptFrom; cdk-nag AwsSolutions-IAM5; platform rule for the other services). Actions AWS only authorises on "*" and that reach no data (s3:ListAllMyBuckets, kms:ListAliases, kms:CreateKey, lakeformation:GetDataAccess, redshift-data statement calls...) are exempt; conditions do not exempt a statement.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -267,24 +277,23 @@ const iamNoWildcardResourceDataKms = definePolicy({
         const extra = args.getConfig<{ additionalExemptActions?: string[] }>().additionalExemptActions ?? [];
         const exempt = new Set([...RESOURCE_STAR_EXEMPT_ACTIONS, ...extra].map((a) => a.toLowerCase()));
         const services: readonly string[] = DATA_SERVICES;
-        forEachAllowStatement(args, reportViolation, (s, label) => {
-            const wideResources = asList(s.Resource).filter(isAccountWideResource);
-            const notResource = s.NotResource;
-            if (wideResources.length === 0 && notResource === undefined) return undefined;
-            const actions = s.NotAction !== undefined ? ["(NotAction: every other action)"] : asList(s.Action);
-            const offending = actions.filter((a) => {
-                if (a.startsWith("(NotAction")) return true;
-                const service = serviceOf(a);
-                if (service === "*" || a.trim() === "*") return true;
-                if (!services.includes(service)) return false;
-                return a.includes("*") || a.includes("?") || !exempt.has(a.toLowerCase());
-            });
+        forEachAllowStatement(args, reportViolation, (s) => {
+            const resource = s.resource ?? { not: false, patterns: [] };
+            const wideResources = resource.not ? [] : resource.patterns.filter(isAccountWideResource);
+            if (wideResources.length === 0 && !resource.not) return undefined;
+            const offending = s.action.not
+                ? [`(NotAction ${JSON.stringify(s.action.patterns)}: every other action)`]
+                : s.action.patterns.filter((a) => {
+                      const service = serviceOf(a);
+                      if (service === "*") return true;
+                      if (!services.some((d) => canMatchService(a, d))) return false;
+                      return /[*?]/.test(a) || !exempt.has(a.trim().toLowerCase());
+                  });
             if (offending.length === 0) return undefined;
-            const on =
-                notResource !== undefined
-                    ? `NotResource ${JSON.stringify(notResource)}`
-                    : wideResources.map((r) => `"${r}"`).join(", ");
-            return `${label} allows ${offending.map((a) => (a.startsWith("(") ? a : `"${a}"`)).join(", ")} on ${on} (every resource of the account)`;
+            const on = resource.not
+                ? `NotResource ${JSON.stringify(resource.patterns)}`
+                : wideResources.map((r) => `"${r}"`).join(", ");
+            return `${s.label} allows ${offending.map((a) => (a.startsWith("(") ? a : `"${a}"`)).join(", ")} on ${on} (every resource of the account)`;
         });
     },
 });
@@ -353,5 +362,86 @@ const iamNoAwsManagedAdmin = definePolicy({
     },
 });
 
+/** The props iam-role-trust-not-public reads of an aws.iam.Role. */
+interface TrustProps {
+    assumeRolePolicy?: unknown;
+}
+
+/**
+ * The web-identity (OIDC) provider a Federated principal names: a bare provider host (cognito-identity.amazonaws.com,
+ * accounts.google.com...) or the host of an oidc-provider ARN; undefined for SAML providers (the account's own IdP).
+ */
+function oidcProviderHost(federated: string): string | undefined {
+    const arn = /^arn:[^:]+:iam::\d{12}:(oidc-provider|saml-provider)\/(.+)$/.exec(federated.trim());
+    if (arn) return arn[1] === "oidc-provider" ? arn[2].toLowerCase() : undefined;
+    return federated.trim().toLowerCase();
+}
+
+/** Why a trust statement lets callers in who are not confined, or undefined. */
+function trustProblem(s: ParsedStatement): string | undefined {
+    const reach = allowReach(s);
+    if (reach.open) return `${s.label} ${reach.why}`;
+    for (const f of reach.federated) {
+        const host = oidcProviderHost(f);
+        if (!host) continue;
+        // Without a test on the provider's own keys any identity the provider issues a token to can assume the role
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub).
+        const tests = s.conditions.filter((t) => t.key.startsWith(`${host}:`));
+        const confining = tests.filter(
+            (t) => whyNotConfiningProvider(t.operator, t.ifExists, t.set, t.values) === undefined,
+        );
+        if (confining.length === 0) {
+            const near = tests.map((t) => whyNotConfiningProvider(t.operator, t.ifExists, t.set, t.values));
+            return `${s.label} trusts the identity provider ${f} without a condition on its keys (${host}:aud, ${host}:sub...) naming who may assume the role${near.length ? ` (${near.join("; ")})` : ""}`;
+        }
+    }
+    return undefined;
+}
+
+/** Like whyNotConfining, for identity-provider keys, whose values are audiences and subjects, not accounts. */
+function whyNotConfiningProvider(
+    operator: string,
+    ifExists: boolean,
+    set: string | undefined,
+    values: string[],
+): string | undefined {
+    const base = operator
+        .replace(/^for(any|all)values:/i, "")
+        .replace(/ifexists$/i, "")
+        .toLowerCase();
+    if (ifExists || set === "forallvalues") return `${operator} also passes tokens without the key`;
+    if (!["stringequals", "stringequalsignorecase", "stringlike"].includes(base))
+        return `${operator} does not name the allowed values`;
+    if (values.length === 0 || values.some((v) => /^[*?]+$/.test(v.trim()))) return `${operator} admits any value`;
+    return undefined;
+}
+
+const iamRoleTrustNotPublic = definePolicy({
+    name: "iam-role-trust-not-public",
+    description:
+        'IAM role trust policies (aws.iam.Role assumeRolePolicy) allow no principal to every caller ("*", a "*" among other principals, NotPrincipal) unless a positive condition (not IfExists, not ForAllValues, no wildcard value) confines it to a named organisation or account (aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn...), and trust a web-identity (OIDC) provider only with a positive condition on its own keys (<provider>:aud, :sub) that admits not just any value (platform rule; FSBP IAM.1 spirit). Service principals are accepted without source conditions (whether a service sends aws:SourceAccount on AssumeRole is per service); unreadable statements count as open; documents unknown at preview are judged when `pulumi up` resolves them.',
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'In the assumeRolePolicy name the account, role or service principals that may assume the role; if "*" is unavoidable, confine it with StringEquals on aws:PrincipalOrgID or aws:PrincipalAccount; for a Federated OIDC provider add StringEquals "<provider>:aud" and StringLike "<provider>:sub" naming the allowed audience and subjects.',
+    cdp: { concern: "governance", controls: ["platform rule", "FSBP IAM.1"], inspects: [...TYPES.iamRole] },
+    validateResource: (args, reportViolation) => {
+        if (!isType(args.type, TYPES.iamRole)) return;
+        const parsed = parsePolicy(() => propsOf<TrustProps>(args).assumeRolePolicy);
+        if (!parsed.known) return;
+        for (const u of parsed.unreadable) reportViolation(`${args.name}: assumeRolePolicy cannot be judged: ${u}`);
+        for (const s of parsed.statements) {
+            if (s.effect === "Deny" && s.unreadable.length === 0) continue;
+            const problem = trustProblem(s);
+            if (problem) reportViolation(`${args.name}: assumeRolePolicy: ${problem}`);
+        }
+    },
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const iamPolicies: CdpPolicy[] = [iamNoWildcardAction, iamNoWildcardResourceDataKms, iamNoAwsManagedAdmin];
+export const iamPolicies: CdpPolicy[] = [
+    iamNoWildcardAction,
+    iamNoWildcardResourceDataKms,
+    iamNoAwsManagedAdmin,
+    iamRoleTrustNotPublic,
+];

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { propsOf } from "../lib/props";
+import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
 
 /** Kinesis Data Streams and Amazon Data Firehose: encryption at rest with a customer-managed key, stream retention. */
@@ -97,5 +98,19 @@ const kinesisRetention = definePolicy({
     },
 });
 
+const kinesisResourcePolicyNotPublic = resourcePolicyNotPublic({
+    name: "kinesis-resource-policy-not-public",
+    subject: "Kinesis data stream and consumer resource policies (aws.kinesis.ResourcePolicy)",
+    controls: ["platform rule"],
+    remediation:
+        'In the aws.kinesis.ResourcePolicy name the producer or consumer accounts (arn:aws:iam::<account>:root) or roles; keep Principal "*" only with StringEquals aws:PrincipalOrgID / aws:PrincipalAccount.',
+    sources: [policyProperty(TYPES.kinesisResourcePolicy)],
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const kinesisPolicies: CdpPolicy[] = [kinesisStreamEncrypted, firehoseSse, kinesisRetention];
+export const kinesisPolicies: CdpPolicy[] = [
+    kinesisStreamEncrypted,
+    firehoseSse,
+    kinesisRetention,
+    kinesisResourcePolicyNotPublic,
+];

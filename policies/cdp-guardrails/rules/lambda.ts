@@ -3,7 +3,10 @@ import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { isBlank, propsOf, refValue } from "../lib/props";
+import { parsePolicy } from "../lib/iam";
+import { openGrantProblems } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
+import { known } from "../lib/unknown";
 
 /** Lambda: environment variables under a customer-managed key, no public invocation, supported runtimes. */
 
@@ -11,6 +14,9 @@ import { TYPES } from "../lib/types";
 interface PermissionProps {
     principal?: string;
     principalOrgId?: string;
+    sourceArn?: string;
+    sourceAccount?: string;
+    functionUrlAuthType?: string;
     /** The function: a name or ARN, or a resource reference. */
     function?: unknown;
     action?: string;
@@ -42,14 +48,47 @@ const lambdaEnvironmentCmk = definePolicy({
     }),
 });
 
+/**
+ * The statement an aws.lambda.Permission adds to the function policy (AddPermission turns principal, sourceArn,
+ * sourceAccount and principalOrgId into Principal and conditions:
+ * https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html), so that it is judged like a policy document.
+ */
+function permissionStatement(props: PermissionProps): object {
+    const principal = String(props.principal ?? "");
+    const conditions: Record<string, Record<string, string>> = {};
+    const add = (operator: string, key: string, value: unknown) => {
+        if (isBlank(value)) return;
+        conditions[operator] = { ...(conditions[operator] ?? {}), [key]: String(value) };
+    };
+    add("ArnLike", "AWS:SourceArn", props.sourceArn);
+    add("StringEquals", "AWS:SourceAccount", props.sourceAccount);
+    add("StringEquals", "aws:PrincipalOrgID", props.principalOrgId);
+    return {
+        Version: "2012-10-17",
+        Statement: {
+            Sid: "Permission",
+            Effect: "Allow",
+            Principal:
+                principal === "*"
+                    ? "*"
+                    : /\.amazonaws\.com(\.cn)?$/.test(principal)
+                      ? { Service: principal }
+                      : { AWS: principal },
+            Action: props.action ?? "lambda:InvokeFunction",
+            Resource: "*",
+            ...(Object.keys(conditions).length ? { Condition: conditions } : {}),
+        },
+    };
+}
+
 const lambdaNoPublicAccess = definePolicy({
     name: "lambda-no-public-access",
     description:
-        'Lambda functions cannot be invoked by anyone: no resource-based permission for the public principal "*" (unless scoped to the organisation with principalOrgId) and no function URL without authentication (FSBP Lambda.1).',
+        'Lambda functions cannot be invoked by anyone: the statement each aws.lambda.Permission adds (principal, sourceArn, sourceAccount, principalOrgId) allows no public principal ("*") unless principalOrgId or sourceAccount confines it, and grants a service principal only with sourceArn naming one account\'s resource or sourceAccount; no permission (functionUrlAuthType) or function URL (authorizationType) uses authorization type NONE (FSBP Lambda.1).',
     severity: "critical",
     enforcementLevel: "mandatory",
     remediationSteps:
-        'On the aws.lambda.Permission set principal to the calling service (e.g. "apigateway.amazonaws.com", "s3.amazonaws.com") or account and restrict it with sourceArn/sourceAccount (or principalOrgId for an organisation-wide grant); on the aws.lambda.FunctionUrl set authorizationType "AWS_IAM".',
+        'On the aws.lambda.Permission set principal to the calling service (e.g. "apigateway.amazonaws.com", "events.amazonaws.com") or account, and restrict a service with sourceArn and sourceAccount (or principalOrgId for an organisation-wide grant); on the aws.lambda.FunctionUrl (and functionUrlAuthType of the permission) use "AWS_IAM".',
     cdp: {
         concern: "governance",
         controls: ["FSBP Lambda.1"],
@@ -57,19 +96,38 @@ const lambdaNoPublicAccess = definePolicy({
     },
     validateResource: (args, reportViolation) => {
         if (isType(args.type, TYPES.lambdaPermission)) {
-            const props = propsOf<PermissionProps>(args);
-            const principal = props.principal;
-            if (principal === "*" && isBlank(props.principalOrgId)) {
-                const fn = refValue(props.function) ?? "its function";
+            const props = known(() => {
+                const p = propsOf<PermissionProps>(args);
+                return {
+                    principal: p.principal,
+                    principalOrgId: p.principalOrgId,
+                    sourceArn: p.sourceArn,
+                    sourceAccount: p.sourceAccount,
+                    functionUrlAuthType: p.functionUrlAuthType,
+                    action: p.action,
+                    function: refValue(p.function),
+                };
+            });
+            if (!props) return;
+            const fn = props.function ?? "its function";
+            // Lambda: "other accounts could configure resources in their account to invoke your function" unless
+            // the service grant names the source (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html).
+            for (const problem of openGrantProblems(parsePolicy(permissionStatement(props)))) {
                 reportViolation(
-                    `Lambda permission ${args.name} grants ${props.action ?? "invocation"} on ${fn} to the public principal "*"`,
+                    `Lambda permission ${args.name} (${props.action ?? "lambda:InvokeFunction"} on ${fn}, principal ${JSON.stringify(props.principal)}): ${problem.replace(/^statement Permission /, "")}`,
+                );
+            }
+            if (String(props.functionUrlAuthType ?? "").toUpperCase() === "NONE") {
+                reportViolation(
+                    `Lambda permission ${args.name}: functionUrlAuthType is NONE: the function URL of ${fn} takes unauthenticated calls`,
                 );
             }
         } else if (isType(args.type, TYPES.lambdaFunctionUrl)) {
             const props = propsOf<FunctionUrlProps>(args);
-            if (props.authorizationType === "NONE") {
+            const type = known(() => props.authorizationType);
+            if (String(type ?? "").toUpperCase() === "NONE") {
                 reportViolation(
-                    `Lambda function URL ${args.name} has authorizationType NONE: anyone can invoke ${props.functionName ?? "the function"}`,
+                    `Lambda function URL ${args.name} has authorizationType NONE: anyone can invoke ${known(() => props.functionName) ?? "the function"}`,
                 );
             }
         }

@@ -2,6 +2,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy } from "../lib/policy";
+import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
 
 /** Secrets Manager: secrets and their replicas encrypt under a customer-managed key. */
@@ -29,5 +30,14 @@ const secretsmanagerSecretCmk = definePolicy({
     }),
 });
 
+const secretsmanagerSecretPolicyNotPublic = resourcePolicyNotPublic({
+    name: "secretsmanager-secret-policy-not-public",
+    subject: "Secrets Manager secret policies (aws.secretsmanager.SecretPolicy and the secret's inline policy)",
+    controls: ["platform rule"],
+    remediation:
+        'In the secret policy name the roles that may read the secret; keep Principal "*" only with StringEquals aws:PrincipalOrgID / aws:PrincipalAccount (aws.secretsmanager.SecretPolicy blockPublicPolicy: true also makes AWS refuse public policies).',
+    sources: [policyProperty(TYPES.secretsmanagerSecretPolicy), policyProperty(TYPES.secretsmanagerSecret)],
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const secretsmanagerPolicies: CdpPolicy[] = [secretsmanagerSecretCmk];
+export const secretsmanagerPolicies: CdpPolicy[] = [secretsmanagerSecretCmk, secretsmanagerSecretPolicyNotPublic];

@@ -2,6 +2,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy } from "../lib/policy";
+import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
 
 /** SNS: topics encrypt under a customer-managed key. */
@@ -25,5 +26,14 @@ const snsTopicKms = definePolicy({
     }),
 });
 
+const snsTopicPolicyNotPublic = resourcePolicyNotPublic({
+    name: "sns-topic-policy-not-public",
+    subject: "SNS topic policies (aws.sns.TopicPolicy and the topic's inline policy)",
+    controls: ["FSBP SNS.4", "platform rule"],
+    remediation:
+        'In the topic policy name the accounts or roles that may publish or subscribe, and give service principals (cloudwatch.amazonaws.com, events.amazonaws.com...) an aws:SourceAccount or aws:SourceArn condition; keep Principal "*" only with StringEquals aws:PrincipalOrgID / aws:PrincipalAccount.',
+    sources: [policyProperty(TYPES.snsTopicPolicy), policyProperty(TYPES.snsTopic)],
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const snsPolicies: CdpPolicy[] = [snsTopicKms];
+export const snsPolicies: CdpPolicy[] = [snsTopicKms, snsTopicPolicyNotPublic];

@@ -4,6 +4,7 @@ import { cmkProblem } from "../lib/keys";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
 import { propsOf } from "../lib/props";
 import { attachedTo, parseDocument } from "../lib/stack";
+import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
 
 /** SQS: queues encrypt under a customer-managed key and have a dead-letter queue (or are one). */
@@ -90,7 +91,7 @@ function deadLetterTargets(r: { props: Record<string, unknown> }): string[] {
 const sqsDlq = definePolicy({
     name: "sqs-dlq",
     description:
-        "Every SQS queue has a dead-letter queue (a redrivePolicy with deadLetterTargetArn, inline or through an aws.sqs.RedrivePolicy), or is itself a dead-letter queue: the target of another queue's redrive policy, the dead-letter or on-failure destination of an EventBridge target, schedule, Lambda function or event source mapping, or open to redrive through a redriveAllowPolicy (cdk-nag AwsSolutions-SQS3).",
+        "Every SQS queue has a dead-letter queue (a redrivePolicy with deadLetterTargetArn, inline or through an aws.sqs.RedrivePolicy), or is itself a dead-letter queue: the target of another queue's or an SNS subscription's (aws.sns.TopicSubscription) redrive policy, the dead-letter or on-failure destination of an EventBridge target, schedule, Lambda function or event source mapping, or open to redrive through a redriveAllowPolicy (cdk-nag AwsSolutions-SQS3).",
     severity: "medium",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -98,11 +99,20 @@ const sqsDlq = definePolicy({
     cdp: {
         concern: "governance",
         controls: ["cdk-nag AwsSolutions-SQS3"],
-        inspects: [...TYPES.sqsQueue, ...TYPES.sqsRedrivePolicy, ...TYPES.sqsRedriveAllowPolicy],
+        inspects: [
+            ...TYPES.sqsQueue,
+            ...TYPES.sqsRedrivePolicy,
+            ...TYPES.sqsRedriveAllowPolicy,
+            ...TYPES.snsTopicSubscription,
+        ],
     },
     validateStack: (args, reportViolation) => {
         const queues = args.resources.filter((r) => isType(r.type, TYPES.sqsQueue));
-        const redrives = args.resources.filter((r) => isType(r.type, TYPES.sqsRedrivePolicy));
+        // aws.sqs.RedrivePolicy resources and SNS subscriptions (their redrivePolicy names the subscription's DLQ:
+        // https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html) name dead-letter queues too.
+        const redrives = args.resources.filter((r) =>
+            isType(r.type, [...TYPES.sqsRedrivePolicy, ...TYPES.snsTopicSubscription]),
+        );
         for (const queue of queues) {
             const props = propsOf<RedriveProps>(queue);
             const inline = deadLetterTargetArn(props.redrivePolicy);
@@ -133,5 +143,14 @@ const sqsDlq = definePolicy({
     },
 });
 
+const sqsQueuePolicyNotPublic = resourcePolicyNotPublic({
+    name: "sqs-queue-policy-not-public",
+    subject: "SQS queue policies (aws.sqs.QueuePolicy and the queue's inline policy)",
+    controls: ["FSBP SQS.3", "platform rule"],
+    remediation:
+        'In the queue policy name the accounts or roles that may use the queue, and give service principals (events.amazonaws.com, sns.amazonaws.com...) an ArnEquals aws:SourceArn condition naming the rule or topic; keep Principal "*" only with StringEquals aws:PrincipalOrgID / aws:PrincipalAccount.',
+    sources: [policyProperty(TYPES.sqsQueuePolicy), policyProperty(TYPES.sqsQueue)],
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const sqsPolicies: CdpPolicy[] = [sqsQueueKms, sqsDlq];
+export const sqsPolicies: CdpPolicy[] = [sqsQueueKms, sqsDlq, sqsQueuePolicyNotPublic];

@@ -3,7 +3,7 @@
  * written from the documented shape, a valid environment, a recording
  * logger, and the local emulators — kinesalite (in-process) for the hub's
  * Kinesis stream, moto_server (a child process) for the EventBridge bus →
- * SQS delivery and the DynamoDB idempotency table.
+ * SQS delivery, dynalite (in-process) for the DynamoDB idempotency table.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -238,8 +238,13 @@ export interface MotoClients {
     destroy(): void;
 }
 
-export function motoClients(endpoint: string): MotoClients {
-    const dynamodb = new DynamoDBClient(localClientConfig(endpoint));
+/**
+ * Clients of moto_server's EventBridge and SQS, and of a DynamoDB emulator: by default moto's, but tests in which
+ * invocations race for the same idempotency item pass dynalite's endpoint (moto's conditional writes are not atomic,
+ * see tests/helpers/dynalite.ts).
+ */
+export function motoClients(endpoint: string, dynamodbEndpoint: string = endpoint): MotoClients {
+    const dynamodb = new DynamoDBClient(localClientConfig(dynamodbEndpoint));
     const eventBridge = new EventBridgeClient(localClientConfig(endpoint));
     const sqs = new SQSClient(localClientConfig(endpoint));
     return {
@@ -254,8 +259,15 @@ export function motoClients(endpoint: string): MotoClients {
     };
 }
 
-/** The idempotency table as the component creates it: partition key `id` (S), TTL on `expiresAt`. */
-export async function createIdempotencyTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * The idempotency table as the component creates it: partition key `id` (S), TTL on `expiresAt` (skipped with
+ * `ttl: false` for emulators without UpdateTimeToLive, such as dynalite: no test waits for TTL deletion).
+ */
+export async function createIdempotencyTable(
+    client: DynamoDBClient,
+    tableName: string,
+    { ttl = true }: { ttl?: boolean } = {},
+): Promise<void> {
     await client.send(
         new CreateTableCommand({
             TableName: tableName,
@@ -264,6 +276,7 @@ export async function createIdempotencyTable(client: DynamoDBClient, tableName: 
             BillingMode: "PAY_PER_REQUEST",
         }),
     );
+    if (!ttl) return;
     await client.send(
         new UpdateTimeToLiveCommand({
             TableName: tableName,

@@ -18,6 +18,7 @@ import { createHandler, type HandlerDependencies } from "../../../functions/chan
 import { createHandler as createPreprocessHandler } from "../../../functions/preprocess/handler";
 import { createEngine } from "../../../functions/preprocess/normalise";
 import { createStream, startKinesisEmulator, type KinesisEmulator } from "../../../tools/local/kinesis";
+import { type Dynalite, startDynalite } from "../../helpers/dynalite";
 import {
     DOMAIN,
     ENV,
@@ -98,12 +99,13 @@ function failingCalls(
 
 const detailOf = (entry: PutEventsRequestEntry) => JSON.parse(entry.Detail!) as { key: { pk: string } };
 
-describe("change-publisher against kinesalite and moto_server", function () {
+describe("change-publisher against kinesalite, dynalite and moto_server", function () {
     this.timeout(60_000);
 
     let moto: Moto | undefined;
     let clients: MotoClients;
     let kinesis: KinesisEmulator;
+    let dynalite: Dynalite | undefined;
     let counter = 0;
 
     before(async function () {
@@ -113,13 +115,16 @@ describe("change-publisher against kinesalite and moto_server", function () {
             if (process.env.CI) throw new Error("moto_server is not on PATH: pip install -r requirements-dev.txt");
             this.skip();
         }
-        clients = motoClients(moto.endpoint);
+        // The idempotency table on dynalite: invocations racing for one item need atomic conditional writes.
+        dynalite = await startDynalite();
+        clients = motoClients(moto.endpoint, dynalite.endpoint);
         kinesis = await startKinesisEmulator();
     });
 
     after(async () => {
         clients?.destroy();
         await kinesis?.stop();
+        await dynalite?.stop();
         await moto?.stop();
     });
 
@@ -142,7 +147,7 @@ describe("change-publisher against kinesalite and moto_server", function () {
         const stream = await createStream(kinesis.client, `cdp-hub-${n}`, 2);
         const bus = await createHubBus(clients, `cdp-hub-${n}`);
         const table = `change-publisher-idempotency-${n}`;
-        await createIdempotencyTable(clients.dynamodb, table);
+        await createIdempotencyTable(clients.dynamodb, table, { ttl: false });
         const config = loadConfig({
             ...ENV,
             STREAM_ARN: stream.streamArn,

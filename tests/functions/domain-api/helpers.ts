@@ -2,12 +2,12 @@
  * Shared fixtures for the domain API tests: the sample entities (`customer`, `order`), an in-process dynalite
  * DynamoDB emulator, API Gateway proxy events and a recording logger.
  */
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { EntityDefinition } from "../../../model/entities";
 import type { ApiLogger } from "../../../functions/domain-api/handler";
 import { createEntityTables, createLocalDynamoClient } from "../../../tools/local/domain-api-server";
+
+export { type Dynalite, startDynalite } from "../../helpers/dynalite";
 
 export const DOMAIN = "sales";
 
@@ -41,33 +41,6 @@ export const ENTITIES: EntityDefinition[] = [CUSTOMER, ORDER];
 /** Table names per entity (dynalite, like DynamoDB, wants at least 3 characters). */
 export function tablesFor(prefix: string): Record<string, string> {
     return { customer: `${prefix}-customers`, order: `${prefix}-orders` };
-}
-
-type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
-
-export interface Dynalite {
-    readonly endpoint: string;
-    stop(): Promise<void>;
-}
-
-/** An in-memory dynalite on 127.0.0.1 (any free port). */
-export async function startDynalite(): Promise<Dynalite> {
-    const dynalite = require("dynalite") as DynaliteFactory;
-    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    let stopped: Promise<void> | undefined;
-    return {
-        endpoint: `http://127.0.0.1:${port}`,
-        stop: () =>
-            (stopped ??= new Promise<void>((resolve) => {
-                server.close(() => resolve());
-                (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-            })),
-    };
 }
 
 export async function createTables(endpoint: string, tables: Record<string, string>): Promise<void> {

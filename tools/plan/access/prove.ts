@@ -4,7 +4,9 @@
  * access matrix. Evaluation by @cloud-copilot/iam-simulate (engine.ts); the plan's resources by collect.ts.
  */
 import { performance } from "node:perf_hooks";
-import { type AccessContext, domainEventSource, exampleObjectArn, type RequiredAccess } from "../../../model/access";
+import { type AccessContext, exampleObjectArn, type RequiredAccess } from "../../../model/access";
+import { domainEventSource } from "../../../model/names";
+import { SERVICE_TRUST } from "../../../components/shared/roles";
 import type { PlanResult } from "../harness";
 import { type AccessModel, arnAccount, collectAccessModel, type ResourceInfo, resourceFor } from "./collect";
 import { type Decision, type DeniedBy, evaluate, type LoadedPolicy, loadPolicyText } from "./engine";
@@ -307,11 +309,19 @@ function defaultKeyPolicy(partition: string, account: string): LoadedPolicy {
 /** Evaluates every declared required access. */
 export function proveRequired(ev: AccessEvaluator): RequiredVerdict[] {
     return ev.model.declarations.map((d) => {
-        const requests = d.requests.flatMap((req) =>
-            req.actions.map((action) =>
-                ev.decide(d.principal, action, req.resource, req.context ?? {}, req.external !== undefined),
-            ),
-        );
+        const home = (p: string) =>
+            ev.model.principals.get(ev.model.transferUsers.get(p)?.roleArn ?? p)?.account ?? arnAccount(p);
+        const requests = d.requests
+            .filter((req) => {
+                if (!req.crossAccountOnly) return true;
+                const target = ev.resource(req.resource);
+                return (arnAccount(req.resource) ?? target?.account) !== home(d.principal);
+            })
+            .flatMap((req) =>
+                req.actions.map((action) =>
+                    ev.decide(d.principal, action, req.resource, req.context ?? {}, req.external !== undefined),
+                ),
+            );
         const verdict = requests.some((r) => !r.allowed && !r.unknown)
             ? "denied"
             : requests.some((r) => r.unknown)
@@ -602,8 +612,24 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
     {
         const zones = m.resources.filter((r) => r.kind === "bucket" && (r.zone === "raw" || r.zone === "processed"));
         const probes: Probe[] = [];
+        // A Transfer Family role is only used through its users' sessions (each narrowed by its session policy):
+        // the users are the readers, not the bare role.
+        const transferRoles = new Set([...m.transferUsers.values()].map((u) => u.roleArn));
+        // Reads a component declares as required (the principal, on its own prefix) are intended: listed in notes.
+        const declaredReads = new Set<string>();
+        const notes2: string[] = [];
+        for (const d of m.declarations)
+            for (const r of d.requests)
+                if (r.actions.includes("s3:GetObject")) {
+                    const bucket = ev.resource(r.resource);
+                    const folder = bucket ? folderOf(bucket, r.resource) : undefined;
+                    if (bucket && folder !== undefined && (bucket.zone === "raw" || bucket.zone === "processed")) {
+                        declaredReads.add(`${d.principal}|${bucket.name}|${folder}`);
+                        notes2.push(`${d.id}: declared read of ${bucket.name}/${folder} by its principal`);
+                    }
+                }
         const readers = [
-            ...principals.filter((p) => !governance.has(p.account)),
+            ...principals.filter((p) => !governance.has(p.account) && !transferRoles.has(p.id)),
             ...m.accounts
                 .filter((a) => !governance.has(a))
                 .map((a) => ({ id: `account:${a}`, account: a, label: `account ${a}` })),
@@ -617,6 +643,7 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
             const all = bucketPrefixes(ev, z);
             for (const p of zoneReaders) {
                 for (const prefix of p.account === z.account ? all : bucketPrefixesFor(ev, z, p.id)) {
+                    if (declaredReads.has(`${p.id}|${z.name}|${prefix}`)) continue;
                     probes.push({
                         who: `${p.label}|${z.name}|${prefix}`,
                         principal: p.id,
@@ -640,7 +667,7 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                 "zones-read-by-governance-only",
                 "No principal outside the governance account reads the raw or processed zone (object read and decrypt)",
                 probes,
-                governance.size === 0 ? ["no governance account in this plan"] : [],
+                governance.size === 0 ? ["no governance account in this plan"] : notes2,
                 (allowed) => {
                     const byWho = new Map<string, Set<string>>();
                     for (const p of allowed) byWho.set(p.who, (byWho.get(p.who) ?? new Set()).add(p.action));
@@ -811,12 +838,19 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
     // 6. Service principals only with their source-account/ARN conditions.
     {
         const probes: Probe[] = [];
+        const passRole = new Set<string>();
         for (const r of m.resources) {
             if (!r.policy) continue;
             for (const s of statementsOf(r.policy.text)) {
                 if (s.Effect !== "Allow") continue;
                 const services = list((s.Principal as { Service?: string | string[] } | undefined)?.Service);
                 for (const service of services) {
+                    // Roles of services that only assume a role passed to them (iam:PassRole in the role's own
+                    // account) have no source to pin: that guard is IAM's, outside the plan.
+                    if (r.kind === "role" && SERVICE_TRUST[service]?.guard === "passRole") {
+                        passRole.add(service);
+                        continue;
+                    }
                     for (const action of list(s.Action as string | string[])) {
                         const concrete = action.replace(/\*$/, "");
                         if (concrete.endsWith(":") || concrete.includes("*")) continue;
@@ -833,6 +867,7 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                                     "aws:SourceAccount": outsider,
                                     "aws:SourceArn": `arn:${m.partition}:${service.split(".")[0]}:${m.region}:${outsider}:access-proof`,
                                     "aws:SourceOrgID": "o-accessproof",
+                                    ...(r.kind === "role" ? { "sts:ExternalId": outsider } : {}),
                                 },
                             });
                     }
@@ -845,6 +880,11 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                 "service-principals-scoped",
                 "Service principals are admitted only for the stack's own resources (aws:SourceAccount / aws:SourceArn)",
                 probes,
+                passRole.size
+                    ? [
+                          `roles of ${[...passRole].sort().join(", ")}: assumed only when passed (iam:PassRole in the role's account, SERVICE_TRUST), a guard outside the plan`,
+                      ]
+                    : [],
             ),
         );
     }
