@@ -14,54 +14,21 @@ import { ROOT } from "./helpers/plan";
  */
 const EXPECTED_DENIED: Record<string, string[]> = {
     prod: [
-        // Firehose → raw zone: GetObject, PutObjectAcl (bucket-owner-full-control), ListBucket, GetBucketLocation
-        // missing in role and bucket policy; s3:prefix condition on GetBucketLocation / ListBucketMultipartUploads.
-        "firehose-cdp-prod-ingest-raw/s3-streams",
-        "firehose-cdp-prod-ingest-raw/s3-errors-streams",
-        "firehose-cdp-prod-events-raw/s3-events",
-        "firehose-cdp-prod-events-raw/s3-errors-events",
-        // Transfer users: PutObjectAcl; GetBucketLocation under an s3:prefix condition.
-        "sftp-acme-bank/home-folder",
-        "sftp-card-processor/home-folder",
-        // EventBridge archive on the CMK bus: kms:ReEncrypt* missing in the key policy.
-        "event-ingest-cdp-prod-events/archive-key",
-        // Data Exchange exporter: GetObject on *aws-data-exchange* with aws:CalledVia; GetBucketLocation (s3:prefix).
-        "thirdparty-exporter/read-provider-assets",
-        "thirdparty-exporter/write-raw",
-        // API Gateway CloudWatch role limited to API-Gateway-Execution-Logs_*: access logs never written.
-        "api-sales/access-logs",
-        "api-payments/access-logs",
-        "api-marketing/access-logs",
-        // Entity Resolution: lakeformation:GetDataAccess; GetBucketLocation / ListBucket under s3:prefix.
-        "entity-resolution-customer/read-input",
-        "entity-resolution-customer/read-input-objects",
+        // Entity Resolution writes its matches into processed (another account): s3:ListBucket on the bucket is
+        // granted by neither the role's policy nor the processed bucket policy.
         "entity-resolution-customer/write-matches",
     ],
-    dev: [
-        "firehose-cdp-dev-ingest-raw/s3-streams",
-        "firehose-cdp-dev-ingest-raw/s3-errors-streams",
-        "firehose-cdp-dev-events-raw/s3-events",
-        "firehose-cdp-dev-events-raw/s3-errors-events",
-        "sftp-test-partner/home-folder",
-        "event-ingest-cdp-dev-events/archive-key",
-        "api-sales/access-logs",
-        "api-payments/access-logs",
-    ],
+    dev: [],
 };
 
-/** Invariants broken on this branch until the fixes of issue 10 land (same rule as above). */
+/** Invariants broken on this branch until their fixes land (same rule as above). */
 const EXPECTED_BROKEN: Record<string, string[]> = {
     prod: [
-        // The raw bucket grants the whole hub account read on sftp/* (and the shared SFTP role reads all partners).
+        // The raw zone's bucket and key policies grant the hub account root (any of its principals) read and decrypt
+        // on events/, streams/, errors/ and sftp/, where only the Firehose roles and the Transfer users need it.
         "zones-read-by-governance-only",
-        // The hub bus policy and the publishers' policies do not pin events:source.
-        "domain-isolation",
-        // The raw bucket policy grants the hub account root PutObject on all of raw/*.
-        "hub-writes-own-prefixes",
-        // The change publisher's domain-key statement has no kms:ViaService.
-        "kms-via-service-only",
     ],
-    dev: ["domain-isolation", "kms-via-service-only"],
+    dev: [],
 };
 
 async function planResult(stack: string): Promise<PlanResult> {
@@ -148,27 +115,44 @@ describe("access proof", () => {
         });
     }
 
-    it("finds the defects of issue 10 for the reasons the review gave", () => {
-        const report = reports.prod;
-        const denied = (id: string, action: string) =>
-            required(report, id).requests.find((q) => q.action === action && !q.allowed);
-        expect(denied("firehose-cdp-prod-ingest-raw/s3-streams", "s3:PutObjectAcl")?.deniedBy).to.include("resource");
-        // s3:prefix on ListBucketMultipartUploads never applies: the identity statement does not grant it.
+    it("finds the defects of issue 10, reintroduced into the fixed plan, for the reasons the review gave", () => {
+        const denied = (plan: PlanResult, id: string, action: string) =>
+            required(proveAccess(plan, { requiredOnly: true }), id).requests.find(
+                (q) => q.action === action && !q.allowed,
+            );
+        // Firehose cross-account: the bucket policy without PutObjectAcl.
+        const noAcl = mutate(plans.prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw", (doc) => {
+            for (const st of doc.Statement)
+                if (Array.isArray(st.Action)) st.Action = st.Action.filter((a) => a !== "s3:PutObjectAcl");
+        });
+        expect(denied(noAcl, "firehose-cdp-prod-ingest-raw/s3-streams", "s3:PutObjectAcl")?.deniedBy).to.deep.equal([
+            "resource",
+        ]);
+        // EventBridge archive on the CMK bus: the key policy without kms:ReEncrypt*.
+        const noReEncrypt = mutate(plans.prod, "aws:kms/key:Key", "hub-key", (doc) => {
+            for (const st of doc.Statement)
+                if (Array.isArray(st.Action)) st.Action = st.Action.filter((a) => a !== "kms:ReEncrypt*");
+        });
         expect(
-            denied("firehose-cdp-prod-ingest-raw/s3-streams", "s3:ListBucketMultipartUploads")?.deniedBy,
-        ).to.deep.equal(["identity"]);
-        expect(denied("event-ingest-cdp-prod-events/archive-key", "kms:ReEncryptFrom")?.deniedBy).to.include("key");
-        expect(denied("api-sales/access-logs", "logs:PutLogEvents")?.deniedBy).to.deep.equal(["identity"]);
-        expect(denied("thirdparty-exporter/read-provider-assets", "s3:GetObject")?.deniedBy).to.deep.equal([
+            denied(noReEncrypt, "event-ingest-cdp-prod-events/archive-key", "kms:ReEncryptFrom")?.deniedBy,
+        ).to.include("key");
+        // API Gateway access logs: the CloudWatch role limited to execution-log groups.
+        const executionOnly = mutate(
+            plans.prod,
+            "aws:iam/rolePolicy:RolePolicy",
+            "baseline-sales-apigateway-cloudwatch",
+            (doc) => {
+                for (const st of doc.Statement)
+                    st.Resource = "arn:aws:logs:eu-west-1:666666666666:log-group:API-Gateway-Execution-Logs_*";
+            },
+        );
+        expect(denied(executionOnly, "api-sales/access-logs", "logs:PutLogEvents")?.deniedBy).to.deep.equal([
             "identity",
         ]);
-        expect(invariant(report, "hub-writes-own-prefixes").violations.join("\n")).to.contain(
-            "hub account (any principal) s3:PutObject",
-        );
-        expect(invariant(report, "domain-isolation").violations.join("\n")).to.contain(
-            "sales-publisher-function as source cdp.domain.access-proof-foreign events:PutEvents",
-        );
-        expect(invariant(report, "kms-via-service-only").violations.join("\n")).to.contain("sales-publisher-function");
+        // The remaining finding: Entity Resolution lists the processed bucket without a grant.
+        expect(
+            required(reports.prod, "entity-resolution-customer/write-matches").requests.find((q) => !q.allowed)?.action,
+        ).to.equal("s3:ListBucket");
     });
 
     describe("catches mutations of the prod plan", () => {
@@ -199,7 +183,15 @@ describe("access proof", () => {
             // resource policies naming a service principal) removed from the plan, must become denied.
             for (const r of reports.prod.required.filter((x) => x.verdict === "allowed")) {
                 const copy = structuredClone(plans.prod) as PlanResult;
-                if (r.principal.startsWith("arn:aws:iam::")) {
+                if (r.principal.startsWith("arn:aws:transfer:")) {
+                    const user = copy.resources.find(
+                        (x) => x.type === "aws:transfer/user:User" && x.outputs.arn === r.principal,
+                    )!;
+                    user.inputs.policy = JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" }],
+                    });
+                } else if (r.principal.startsWith("arn:aws:iam::")) {
                     const role = copy.resources.find(
                         (x) => x.type === "aws:iam/role:Role" && x.outputs.arn === r.principal,
                     )!;
@@ -286,59 +278,25 @@ describe("access proof", () => {
             expect(added().join("\n")).to.contain("account 444444444444 reads lake-processed/");
         });
 
-        it("domain-isolation: pinning events:source per account holds; removing one pin is caught", () => {
-            const busPolicy =
-                (pin: (account: string) => Record<string, unknown> | undefined) =>
-                (doc: { Statement: Record<string, unknown>[] }) => {
-                    const accounts = ((doc.Statement[0].Principal as { AWS: string[] }).AWS ?? []).map(
-                        (a) => /::(\d{12}):/.exec(a)![1],
-                    );
-                    const domain = { "666666666666": "sales", "777777777777": "payments", "888888888888": "marketing" };
-                    doc.Statement = accounts.map((a) => ({
-                        Sid: `Domain${a}`,
-                        Effect: "Allow",
-                        Principal: { AWS: `arn:aws:iam::${a}:root` },
-                        Action: "events:PutEvents",
-                        Resource: doc.Statement[0].Resource,
-                        ...(pin(a) ? { Condition: pin(a) } : {}),
-                        // (names the domain for readability)
-                        ...(domain[a as keyof typeof domain] ? {} : {}),
-                    }));
-                };
-            const source = (a: string) =>
-                ({
-                    "666666666666": "cdp.domain.sales",
-                    "777777777777": "cdp.domain.payments",
-                    "888888888888": "cdp.domain.marketing",
-                })[a];
-            const pinned = mutate(
-                plans.prod,
-                "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
-                "events",
-                busPolicy((a) => ({
-                    StringEquals: { "events:source": source(a) },
-                })),
-            );
-            expect(invariant(proveAccess(pinned), "domain-isolation").violations).to.deep.equal([]);
-            const onePinMissing = mutate(
-                plans.prod,
-                "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
-                "events",
-                busPolicy((a) => (a === "777777777777" ? undefined : { StringEquals: { "events:source": source(a) } })),
-            );
-            const violations = invariant(proveAccess(onePinMissing), "domain-isolation").violations.join("\n");
+        it("domain-isolation: the bus pins each account's source; an unpinned or widened statement is caught", () => {
+            expect(invariant(reports.prod, "domain-isolation").verdict).to.equal("holds");
+            const edit = (change: (st: Record<string, unknown>) => void) =>
+                mutate(plans.prod, "aws:cloudwatch/eventBusPolicy:EventBusPolicy", "events", (doc) => {
+                    for (const st of doc.Statement) change(st);
+                });
+            const names = (st: Record<string, unknown>, account: string) =>
+                JSON.stringify(st.Principal).includes(`::${account}:`);
+            const unpinned = edit((st) => {
+                if (names(st, "777777777777")) delete st.Condition;
+            });
+            const violations = invariant(proveAccess(unpinned), "domain-isolation").violations.join("\n");
             expect(violations).to.contain("domain payments (any principal) as source cdp.domain.access-proof-foreign");
             expect(violations).to.not.contain("domain sales (any principal) as source");
-            // A pin that also admits another domain's source, literally or by a pattern.
             for (const extra of ["cdp.domain.payments", "cdp.domain.pay*"]) {
-                const widened = mutate(
-                    plans.prod,
-                    "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
-                    "events",
-                    busPolicy((a) => ({
-                        StringLike: { "events:source": a === "666666666666" ? [source(a), extra] : source(a) },
-                    })),
-                );
+                const widened = edit((st) => {
+                    if (names(st, "666666666666"))
+                        st.Condition = { StringLike: { "events:source": ["cdp.domain.sales", extra] } };
+                });
                 const found = invariant(proveAccess(widened), "domain-isolation").violations;
                 expect(found.join("\n"), extra).to.contain(
                     `domain sales (any principal) as source ${extra.replace("*", "x")}`,
@@ -350,16 +308,19 @@ describe("access proof", () => {
             }
         });
 
-        it("hub-writes-own-prefixes: the hub's grant narrowed to its prefixes holds; widened again, caught", () => {
-            const narrowed = mutate(plans.prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw", (doc) => {
-                for (const s of doc.Statement)
-                    if (s.Sid === "Grant0Objects")
-                        s.Resource = ["streams", "errors", "events", "sftp", "thirdparty"].map(
-                            (p) => `${(s.Resource as string).replace(/\/\*$/, "")}/${p}/*`,
-                        );
+        it("hub-writes-own-prefixes: the hub's grants name its prefixes; one on all of raw/* is caught", () => {
+            expect(invariant(reports.prod, "hub-writes-own-prefixes").verdict).to.equal("holds");
+            const widened = mutate(plans.prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw", (doc) => {
+                doc.Statement.push({
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::222222222222:root" },
+                    Action: "s3:PutObject",
+                    Resource: `${(doc.Statement[0].Resource as string[])[0]}/*`,
+                });
             });
-            expect(invariant(proveAccess(narrowed), "hub-writes-own-prefixes").verdict).to.equal("holds");
-            expect(invariant(reports.prod, "hub-writes-own-prefixes").verdict).to.equal("broken");
+            expect(invariant(proveAccess(widened), "hub-writes-own-prefixes").violations.join("\n")).to.contain(
+                "hub account (any principal) s3:PutObject",
+            );
         });
 
         it("data-store-admin-by-deployers-only: a data-plane role or another account allowed to re-policy a store", () => {
