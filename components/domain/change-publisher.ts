@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { type RequiredAccessInput, requiredAccess } from "../shared/access";
 import { awsContext } from "../shared/context";
 import type { PolicyStatement } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
@@ -52,6 +54,8 @@ export class ChangePublisher extends pulumi.ComponentResource {
     public readonly function: NodeFunction;
     public readonly idempotencyTable: aws.dynamodb.Table;
     public readonly failures: aws.sqs.Queue;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: ChangePublisherArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:domain:ChangePublisher", name, {}, opts);
@@ -193,6 +197,82 @@ export class ChangePublisher extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        this.registerOutputs({ functionArn: this.function.arn });
+        const role = this.function.role.arn;
+        const via = (service: string) => pulumi.interpolate`${service}.${ctx.region}.${ctx.dnsSuffix}`;
+        const access: RequiredAccessInput[] = [
+            {
+                id: `publisher-${args.domain}/read-table-streams`,
+                principal: role,
+                requests: streamArns.map((arn) => ({
+                    actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+                    resource: arn,
+                })),
+                doc: "https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html",
+                why: "the event source mappings read the entity tables' streams with the function's role",
+            },
+            {
+                id: `publisher-${args.domain}/idempotency-table`,
+                principal: role,
+                requests: [
+                    {
+                        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                        resource: this.idempotencyTable.arn,
+                    },
+                    {
+                        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        resource: args.kmsKeyArn,
+                        context: { "kms:ViaService": via("dynamodb") },
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html",
+                why: "exactly-once publishing records what was sent in the idempotency table (domain key)",
+            },
+            {
+                id: `publisher-${args.domain}/hub-stream`,
+                principal: role,
+                requests: [
+                    { actions: ["kinesis:PutRecord", "kinesis:PutRecords"], resource: args.hub.streamArn },
+                    {
+                        actions: ["kms:GenerateDataKey"],
+                        resource: args.hub.hubKeyArn,
+                        context: {
+                            "kms:ViaService": via("kinesis"),
+                            "kms:EncryptionContext:aws:kinesis:arn": args.hub.streamArn,
+                        },
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html",
+                why: "changes go to the hub's encrypted stream in another account",
+            },
+            {
+                id: `publisher-${args.domain}/hub-bus`,
+                principal: role,
+                requests: [
+                    {
+                        actions: ["events:PutEvents"],
+                        resource: args.hub.busArn,
+                        context: { "events:source": domainEventSource(args.domain) },
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html",
+                why: `changes go to the hub's bus with source ${domainEventSource(args.domain)}`,
+            },
+            {
+                id: `publisher-${args.domain}/failure-queue`,
+                principal: role,
+                requests: [
+                    { actions: ["sqs:SendMessage"], resource: this.failures.arn },
+                    {
+                        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                        resource: args.kmsKeyArn,
+                        context: { "kms:ViaService": via("sqs") },
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+                why: "failed batches go to the encrypted on-failure queue (sent with the function's role)",
+            },
+        ];
+        this.requiredAccess = requiredAccess(access);
+        this.registerOutputs({ functionArn: this.function.arn, requiredAccess: this.requiredAccess });
     }
 }

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import type * as awsnative from "@pulumi/aws-native";
 import { awsNative } from "../shared/native";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { requiredAccess, s3Access } from "../shared/access";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { s3AccessStatements } from "../shared/iam";
@@ -54,6 +56,8 @@ export interface EntityResolutionArgs {
  */
 export class EntityResolution extends pulumi.ComponentResource {
     public readonly workflow: awsnative.entityresolution.MatchingWorkflow;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: EntityResolutionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:domain:EntityResolution", name, {}, opts);
@@ -191,6 +195,55 @@ export class EntityResolution extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [role.policy, ...grants] },
         );
-        this.registerOutputs({ workflowArn: this.workflow.workflowArn });
+        // "Create a workflow job role for AWS Entity Resolution": read the input table (Glue, S3, its key; through
+        // Lake Formation when the table is governed by it: lakeformation:GetDataAccess plus an LF grant, which the
+        // proof does not model), write the output location with its key.
+        const doc = "https://docs.aws.amazon.com/entityresolution/latest/userguide/create-workflow-job-role.html";
+        this.requiredAccess = requiredAccess([
+            {
+                id: `entity-resolution-${args.entity.name}/read-input`,
+                principal: role.role.arn,
+                requests: [
+                    {
+                        actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
+                        resource: args.inputTable.arn,
+                    },
+                    { actions: ["lakeformation:GetDataAccess"], resource: "*" },
+                ],
+                doc,
+                why: `the workflow reads the ${args.entity.name} data product (a Lake Formation governed table)`,
+            },
+            s3Access({
+                id: `entity-resolution-${args.entity.name}/read-input-objects`,
+                principal: role.role.arn,
+                bucketArn: args.inputTable.bucketArn,
+                keyArn: args.inputTable.keyArn,
+                prefix: `${args.entity.name}/`,
+                objectActions: ["s3:GetObject"],
+                bucketActions: ["s3:ListBucket", "s3:GetBucketLocation"],
+                kmsActions: ["kms:Decrypt"],
+                ctx,
+                doc,
+                why: `the workflow reads the ${args.entity.name} objects of the data product`,
+            }),
+            s3Access({
+                id: `entity-resolution-${args.entity.name}/write-matches`,
+                principal: role.role.arn,
+                bucketArn: args.output.bucketArn,
+                keyArn: args.output.keyArn,
+                prefix,
+                objectActions: ["s3:PutObject"],
+                bucketActions: ["s3:ListBucket", "s3:GetBucketLocation"],
+                kmsActions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                objectContext: {
+                    "s3:x-amz-server-side-encryption": "aws:kms",
+                    "s3:x-amz-server-side-encryption-aws-kms-key-id": args.output.keyArn,
+                },
+                ctx,
+                doc,
+                why: `matches land under ${prefix} of the output zone (cross-account) with its key`,
+            }),
+        ]);
+        this.registerOutputs({ workflowArn: this.workflow.workflowArn, requiredAccess: this.requiredAccess });
     }
 }

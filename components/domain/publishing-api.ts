@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import type { RequiredAccess } from "../../model/access";
+import { type RequiredAccessInput, requiredAccess } from "../shared/access";
 import { awsContext } from "../shared/context";
 import type { PolicyStatement } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
@@ -97,6 +99,8 @@ export class PublishingApi extends pulumi.ComponentResource {
     public readonly handler: NodeFunction;
     public readonly openApi: string;
     public readonly url: pulumi.Output<string>;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
     /**
      * The canonical JSON of everything that shapes the deployed API (each part's arguments without the ids that tie
      * it to the API, and the OpenAPI document); the deployment's trigger is its SHA-256.
@@ -397,6 +401,65 @@ export class PublishingApi extends pulumi.ComponentResource {
             { parent: this },
         );
         this.url = this.stage.invokeUrl;
-        this.registerOutputs({ url: this.url });
+        const access: RequiredAccessInput[] = [
+            {
+                id: `api-${args.domain}/invoke-handler`,
+                principal: "apigateway.amazonaws.com",
+                requests: [
+                    {
+                        actions: ["lambda:InvokeFunction"],
+                        resource: this.handler.arn,
+                        context: {
+                            "aws:SourceArn": pulumi.interpolate`${this.api.executionArn}/v1/GET/access-proof`,
+                            "aws:SourceAccount": ctx.accountId,
+                        },
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway.html",
+                why: "the REST API's Lambda proxy integration invokes the handler",
+            },
+            {
+                id: `api-${args.domain}/handler-tables`,
+                principal: this.handler.role.arn,
+                requests: [
+                    ...Object.values(args.tables).map((t) => ({
+                        actions: [
+                            "dynamodb:GetItem",
+                            "dynamodb:Query",
+                            "dynamodb:PutItem",
+                            "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem",
+                        ],
+                        resource: t.arn,
+                    })),
+                    {
+                        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        resource: args.kmsKeyArn,
+                        context: { "kms:ViaService": pulumi.interpolate`dynamodb.${ctx.region}.${ctx.dnsSuffix}` },
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html",
+                why: "the handler reads and writes the domain's tables, encrypted with the domain key",
+            },
+        ];
+        // Access logs are written with the account's API Gateway CloudWatch Logs role ("Permissions for CloudWatch
+        // logging": CreateLogStream, PutLogEvents... on the log group the stage names).
+        if (aws.apigateway.Account.isInstance(args.apiGatewayAccount)) {
+            access.push({
+                id: `api-${args.domain}/access-logs`,
+                principal: args.apiGatewayAccount.cloudwatchRoleArn.apply((arn) => arn ?? ""),
+                requests: [
+                    { actions: ["logs:CreateLogStream", "logs:DescribeLogStreams"], resource: accessLogs.arn },
+                    {
+                        actions: ["logs:PutLogEvents"],
+                        resource: pulumi.interpolate`${accessLogs.arn}:log-stream:access-proof`,
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-permissions",
+                why: "the stage writes its access logs (the audit trail) with the account's CloudWatch Logs role",
+            });
+        }
+        this.requiredAccess = requiredAccess(access);
+        this.registerOutputs({ url: this.url, requiredAccess: this.requiredAccess });
     }
 }

@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { type RequiredAccessInput, requiredAccess } from "../shared/access";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import type { AwsContext } from "../shared/context";
@@ -179,6 +181,8 @@ export class EventIngest extends pulumi.ComponentResource {
     public readonly bus: aws.cloudwatch.EventBus;
     public readonly deliveryStream: aws.kinesis.FirehoseDeliveryStream;
     public readonly busArn: pulumi.Output<string>;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: EventIngestArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:ingest:EventIngest", name, {}, opts);
@@ -230,7 +234,7 @@ export class EventIngest extends pulumi.ComponentResource {
         );
 
         // Direct PUT Firehose → raw zone, partitioned by source and day.
-        this.deliveryStream = createRawDelivery(name, this, {
+        const delivery = createRawDelivery(name, this, {
             streamName: firehoseName,
             rawZone: args.rawZone,
             folder: prefix,
@@ -253,7 +257,35 @@ export class EventIngest extends pulumi.ComponentResource {
                     parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }],
                 },
             ],
-        }).stream;
+        });
+        this.deliveryStream = delivery.stream;
+        const access: RequiredAccessInput[] = [
+            ...delivery.access,
+            {
+                // "Encrypting EventBridge archives with AWS KMS keys": the key policy must let EventBridge use the
+                // key for the archive (DescribeKey; GenerateDataKey, Decrypt, ReEncrypt* with the bus as context).
+                id: `event-ingest-${busName}/archive-key`,
+                principal: "events.amazonaws.com",
+                requests: [
+                    {
+                        actions: ["kms:DescribeKey"],
+                        resource: args.kmsKeyArn,
+                        context: { "aws:SourceAccount": ctx.accountId, "aws:SourceArn": this.bus.arn },
+                    },
+                    {
+                        actions: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+                        resource: args.kmsKeyArn,
+                        context: {
+                            "aws:SourceAccount": ctx.accountId,
+                            "aws:SourceArn": this.bus.arn,
+                            "kms:EncryptionContext:aws:events:event-bus:arn": this.bus.arn,
+                        },
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html",
+                why: "the archive of the CMK-encrypted bus stores and replays events with the bus key",
+            },
+        ];
 
         const targetRole = serviceRole(`${name}-targets`, this, {
             service: "events.amazonaws.com",
@@ -267,6 +299,15 @@ export class EventIngest extends pulumi.ComponentResource {
                     Resource: this.deliveryStream.arn,
                 },
             ],
+        });
+        access.push({
+            id: `event-ingest-${busName}/rules-to-firehose`,
+            principal: targetRole.role.arn,
+            requests: [
+                { actions: ["firehose:PutRecord", "firehose:PutRecordBatch"], resource: this.deliveryStream.arn },
+            ],
+            doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html",
+            why: "the bus's rules deliver routed events to the Firehose stream with this role",
         });
         const routes = args.routes ?? [{ name: "all-app-events", sources: ["*"] }];
         for (const route of routes) {
@@ -341,6 +382,21 @@ export class EventIngest extends pulumi.ComponentResource {
                     },
                 ],
             });
+            access.push({
+                // "Set up the execution role": Scheduler assumes the role and calls the target (PutEvents on the bus).
+                id: `event-ingest-${busName}/scheduler-put-events`,
+                principal: schedulerRole.role.arn,
+                requests: [
+                    {
+                        actions: ["events:PutEvents"],
+                        resource: this.bus.arn,
+                        context: { "events:source": "cdp.scheduler" },
+                    },
+                    { actions: ["sqs:SendMessage"], resource: dlq.arn },
+                ],
+                doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role",
+                why: "data-sync schedules put their events on the bus, failures go to the dead-letter queue",
+            });
             for (const schedule of schedules) {
                 new aws.scheduler.Schedule(
                     `${name}-${schedule.name}`,
@@ -364,6 +420,11 @@ export class EventIngest extends pulumi.ComponentResource {
                 );
             }
         }
-        this.registerOutputs({ busArn: this.busArn, deliveryStreamArn: this.deliveryStream.arn });
+        this.requiredAccess = requiredAccess(access);
+        this.registerOutputs({
+            busArn: this.busArn,
+            deliveryStreamArn: this.deliveryStream.arn,
+            requiredAccess: this.requiredAccess,
+        });
     }
 }

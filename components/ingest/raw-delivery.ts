@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { type RequiredAccessInput, s3Access } from "../shared/access";
 import type { AwsContext } from "../shared/context";
 import { type PolicyStatement, type S3Access, s3AccessStatements } from "../shared/iam";
 import { rawErrorsFolder } from "../../model/raw-layout";
@@ -48,7 +49,7 @@ export function createRawDelivery(
     name: string,
     parent: pulumi.Resource,
     spec: RawDeliverySpec,
-): { stream: aws.kinesis.FirehoseDeliveryStream; role: aws.iam.Role } {
+): { stream: aws.kinesis.FirehoseDeliveryStream; role: aws.iam.Role; access: RequiredAccessInput[] } {
     const { rawZone, folder } = spec;
     const logGroup = createLogGroup(`${name}-delivery`, parent, {
         name: `/aws/kinesisfirehose/${spec.streamName}`,
@@ -108,5 +109,56 @@ export function createRawDelivery(
         },
         { parent, dependsOn: [delivery.policy] },
     );
-    return { stream, role: delivery.role };
+    // What Firehose needs to deliver into a bucket of another account, listed in "Grant Firehose access to an Amazon
+    // S3 destination" and "Cross-account delivery to an Amazon S3 destination" (PutObjectAcl: Firehose sets
+    // bucket-owner-full-control), KMS through S3 with the bucket as encryption context, and reading a Kinesis source.
+    const doc = "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3";
+    const access: RequiredAccessInput[] = [folder, `errors/${folder}`].map((where) =>
+        s3Access({
+            id: `firehose-${spec.streamName}/s3-${where.replace(/\//g, "-")}`,
+            principal: delivery.role.arn,
+            bucketArn: rawZone.bucketArn,
+            keyArn: rawZone.keyArn,
+            prefix: `${where}/`,
+            objectActions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject", "s3:PutObjectAcl"],
+            bucketActions: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+            kmsActions: ["kms:GenerateDataKey", "kms:Decrypt"],
+            objectContext: {
+                "s3:x-amz-acl": "bucket-owner-full-control",
+                "s3:x-amz-server-side-encryption": "aws:kms",
+                "s3:x-amz-server-side-encryption-aws-kms-key-id": rawZone.keyArn,
+            },
+            ctx: spec.ctx,
+            doc,
+            why: `Firehose ${spec.streamName} writes ${where}/ of the raw zone (cross-account) with the zone key`,
+        }),
+    );
+    if (kinesis) {
+        access.push({
+            id: `firehose-${spec.streamName}/kinesis-source`,
+            principal: delivery.role.arn,
+            requests: [
+                {
+                    actions: [
+                        "kinesis:DescribeStream",
+                        "kinesis:GetShardIterator",
+                        "kinesis:GetRecords",
+                        "kinesis:ListShards",
+                    ],
+                    resource: kinesis.streamArn,
+                },
+                {
+                    actions: ["kms:Decrypt"],
+                    resource: spec.kmsKeyArn,
+                    context: {
+                        "kms:ViaService": pulumi.interpolate`kinesis.${spec.ctx.region}.${spec.ctx.dnsSuffix}`,
+                        "kms:EncryptionContext:aws:kinesis:arn": kinesis.streamArn,
+                    },
+                },
+            ],
+            doc: "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3",
+            why: `Firehose ${spec.streamName} reads its Kinesis source, encrypted with the hub key`,
+        });
+    }
+    return { stream, role: delivery.role, access };
 }

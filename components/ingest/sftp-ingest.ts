@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { policyJson, type PolicyStatement, type S3Access, type S3AccessScope, s3AccessStatements } from "../shared/iam";
@@ -109,6 +111,8 @@ export class SftpIngest extends pulumi.ComponentResource {
     public readonly users: Readonly<Record<string, aws.transfer.User>>;
     public readonly uploads: aws.sqs.Queue;
     public readonly role: aws.iam.Role;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: SftpIngestArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:ingest:SftpIngest", name, {}, opts);
@@ -180,6 +184,7 @@ export class SftpIngest extends pulumi.ComponentResource {
         }).role;
 
         const users: Record<string, aws.transfer.User> = {};
+        const access: RequiredAccessInput[] = [];
         for (const partner of args.partners) {
             const home = `${prefix}/${partner.name}`;
             const user = new aws.transfer.User(
@@ -204,6 +209,24 @@ export class SftpIngest extends pulumi.ComponentResource {
                 );
             });
             users[partner.name] = user;
+            // "Allow read and write access to an Amazon S3 bucket": what a Transfer Family user's role needs on its S3
+            // home; a bucket in another account also needs PutObjectAcl (bucket-owner-full-control).
+            access.push(
+                s3Access({
+                    id: `sftp-${partner.name}/home-folder`,
+                    principal: user.arn,
+                    bucketArn: args.rawZone.bucketArn,
+                    keyArn: args.rawZone.keyArn,
+                    prefix: `${home}/`,
+                    objectActions: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject"],
+                    bucketActions: ["s3:ListBucket", "s3:GetBucketLocation"],
+                    kmsActions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    objectContext: { "s3:x-amz-acl": "bucket-owner-full-control" },
+                    ctx,
+                    doc: "https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-all-access.html",
+                    why: `partner ${partner.name} uploads to and lists its own folder raw/${home}/ (cross-account)`,
+                }),
+            );
         }
         this.users = users;
 
@@ -236,7 +259,12 @@ export class SftpIngest extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.registerOutputs({ serverId: this.server.id, endpoint: this.server.endpoint });
+        this.requiredAccess = requiredAccess(access);
+        this.registerOutputs({
+            serverId: this.server.id,
+            endpoint: this.server.endpoint,
+            requiredAccess: this.requiredAccess,
+        });
     }
 }
 

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { envVariables } from "../../model/env/kit";
 import { preprocessEnv } from "../../model/env/preprocess";
+import type { RequiredAccess } from "../../model/access";
+import { requiredAccess } from "../shared/access";
 import { createAlarm } from "../shared/alarms";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
@@ -114,6 +116,8 @@ export class StreamIngest extends pulumi.ComponentResource {
     public readonly deliveryStream: aws.kinesis.FirehoseDeliveryStream;
     public readonly deliveryRole: aws.iam.Role;
     public readonly streamArn: pulumi.Output<string>;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: StreamIngestArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:ingest:StreamIngest", name, {}, opts);
@@ -249,6 +253,21 @@ export class StreamIngest extends pulumi.ComponentResource {
         });
         this.deliveryStream = delivery.stream;
         this.deliveryRole = delivery.role;
+        this.requiredAccess = requiredAccess([
+            ...delivery.access,
+            {
+                id: `firehose-${firehoseName}/invoke-preprocess`,
+                principal: delivery.role.arn,
+                requests: [
+                    {
+                        actions: ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+                        resource: pulumi.interpolate`${this.preprocess.arn}:$LATEST`,
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3",
+                why: "Firehose runs the preprocessing Lambda as its data transformation",
+            },
+        ]);
 
         const topic = args.alarmTopicArn;
         createAlarm(`${name}-iterator-age`, this, topic, {
@@ -293,6 +312,10 @@ export class StreamIngest extends pulumi.ComponentResource {
                 threshold: 0,
             });
         }
-        this.registerOutputs({ streamArn: this.streamArn, deliveryStreamArn: this.deliveryStream.arn });
+        this.registerOutputs({
+            streamArn: this.streamArn,
+            deliveryStreamArn: this.deliveryStream.arn,
+            requiredAccess: this.requiredAccess,
+        });
     }
 }

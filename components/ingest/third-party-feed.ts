@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { DEFAULT_PREFIX, dataExchangeExportEnv } from "../../model/env/dataexchange-export";
 import { envVariables } from "../../model/env/kit";
 import { DATA_EXCHANGE_ID, DATA_EXCHANGE_ID_RULE, DATASET_NAME, DATASET_NAME_RULE } from "../../model/names";
@@ -69,6 +71,8 @@ export function validateThirdPartyFeedArgs(name: string, args: ThirdPartyFeedArg
 export class ThirdPartyFeed extends pulumi.ComponentResource {
     public readonly exporter: NodeFunction;
     public readonly deadLetters: aws.sqs.Queue;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: ThirdPartyFeedArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:ingest:ThirdPartyFeed", name, {}, opts);
@@ -219,6 +223,62 @@ export class ThirdPartyFeed extends pulumi.ComponentResource {
                 { parent: this },
             );
         });
-        this.registerOutputs({ exporterArn: this.exporter.arn });
+        // Export jobs run with the exporter's credentials (aws:CalledVia Data Exchange): they read the provider's
+        // asset objects (buckets named *aws-data-exchange*, granted on the provider side by AWS) and write the raw
+        // zone with the zone key, as the export job request asks (SSE-KMS).
+        const calledVia = { "aws:CalledVia": ["dataexchange.amazonaws.com"] };
+        const exportDoc =
+            "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSDataExchangeSubscriberFullAccess.html";
+        const access: RequiredAccessInput[] = [
+            {
+                id: "thirdparty-exporter/read-provider-assets",
+                principal: this.exporter.role.arn,
+                requests: [
+                    {
+                        actions: ["s3:GetObject"],
+                        resource: pulumi.interpolate`arn:${ctx.partition}:s3:::aws-data-exchange-provider-assets-${ctx.region}/access-proof-object`,
+                        context: calledVia,
+                        external: "the provider's asset bucket: AWS Data Exchange grants the subscriber's export job",
+                    },
+                ],
+                doc: exportDoc,
+                why: "export jobs copy the provider's assets with the exporter's own credentials",
+            },
+            s3Access({
+                id: "thirdparty-exporter/write-raw",
+                principal: this.exporter.role.arn,
+                bucketArn: args.rawZone.bucketArn,
+                keyArn: args.rawZone.keyArn,
+                prefix: `${prefix}/`,
+                objectActions: ["s3:PutObject"],
+                bucketActions: ["s3:GetBucketLocation"],
+                kmsActions: ["kms:GenerateDataKey"],
+                objectContext: {
+                    "s3:x-amz-server-side-encryption": "aws:kms",
+                    "s3:x-amz-server-side-encryption-aws-kms-key-id": args.rawZone.keyArn,
+                },
+                context: calledVia,
+                ctx,
+                doc: "https://docs.aws.amazon.com/data-exchange/latest/userguide/export-rev-s3-prog.html",
+                why: `export jobs write the revisions under raw/${prefix}/ with the zone key (cross-account)`,
+            }),
+            ...rules.map(
+                (rule, i): RequiredAccessInput => ({
+                    id: `thirdparty-${args.dataSets[i].name}/invoke-exporter`,
+                    principal: "events.amazonaws.com",
+                    requests: [
+                        {
+                            actions: ["lambda:InvokeFunction"],
+                            resource: this.exporter.arn,
+                            context: { "aws:SourceArn": rule.arn, "aws:SourceAccount": ctx.accountId },
+                        },
+                    ],
+                    doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions",
+                    why: `the rule on new revisions of ${args.dataSets[i].name} invokes the exporter`,
+                }),
+            ),
+        ];
+        this.requiredAccess = requiredAccess(access);
+        this.registerOutputs({ exporterArn: this.exporter.arn, requiredAccess: this.requiredAccess });
     }
 }

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { requiredAccess } from "../shared/access";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import {
@@ -130,6 +132,8 @@ export class DataLakeZone extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
     public readonly bucketArn: pulumi.Output<string>;
     public readonly keyArn: pulumi.Output<string>;
+    /** The accesses its integrations need (proven by the plan's access proof). */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: DataLakeZoneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:storage:DataLakeZone", name, {}, opts);
@@ -176,7 +180,29 @@ export class DataLakeZone extends pulumi.ComponentResource {
         this.bucketName = this.resources.bucket.bucket;
         this.bucketArn = this.resources.bucket.arn;
         this.keyArn = keyArn;
-        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn });
+        // "Permissions for log delivery": the S3 logging service writes this bucket's access logs into the log bucket,
+        // for this bucket and account only.
+        this.requiredAccess = requiredAccess([
+            {
+                id: `${name}/server-access-logs`,
+                principal: "logging.s3.amazonaws.com",
+                requests: [
+                    {
+                        actions: ["s3:PutObject"],
+                        resource: pulumi.interpolate`arn:${ctx.partition}:s3:::${args.accessLogBucketName}/${args.zone}/access-proof-object`,
+                        context: { "aws:SourceArn": this.bucketArn, "aws:SourceAccount": ctx.accountId },
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general",
+                why: `server access logs of the ${args.zone} zone (the audit trail of its objects)`,
+            },
+        ]);
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            keyArn: this.keyArn,
+            requiredAccess: this.requiredAccess,
+        });
     }
 
     /** Identity-policy statements to read the zone (or one prefix of it), with the KMS decrypt they need. */

@@ -12,6 +12,8 @@ import "./lazy-sdk";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../../model/package-root";
+import { proveAccess } from "./access/prove";
+import { renderAccess } from "./access/render";
 import { toPlanDocument } from "./document";
 import { runPlan } from "./harness";
 import { loadPolicyPack, platformPacks } from "./packs";
@@ -26,7 +28,7 @@ export const EXIT_ERROR = 2;
 
 const USAGE = `usage: npm run plan -- --stack NAME [--json FILE] [--quiet]
        npm run plan -- --program DIR [--stack NAME] [--config KEY=VALUE ...] [--json FILE] [--quiet]
-       ... [--policy-pack DIR ...] [--no-policy]
+       ... [--policy-pack DIR ...] [--no-policy] [--no-access]
 
   --stack NAME        read Pulumi.NAME.yaml of the project (the platform's, or DIR's with --program); without it,
                       the project's only Pulumi.<stack>.yaml, if it has exactly one
@@ -35,9 +37,11 @@ const USAGE = `usage: npm run plan -- --stack NAME [--json FILE] [--quiet]
   --json FILE         also write the plan as JSON (format: README "Plan JSON")
   --quiet             print only policy violations, warnings, errors and the summary
   --policy-pack DIR   evaluate this CrossGuard policy pack (repeatable; default: policies/cdp-guardrails)
-  --no-policy         skip the policy packs (exit code 1 then never happens)
+  --no-policy         skip the policy packs
+  --no-access         skip the access proof (required accesses, invariants, access matrix)
 
-exit codes: 0 success, 1 mandatory policy violation, 2 program/config/usage error`;
+exit codes: 0 success, 1 mandatory policy violation, required access denied or access invariant broken,
+            2 program/config/usage error`;
 
 interface CliArgs {
     stack?: string;
@@ -46,6 +50,8 @@ interface CliArgs {
     json?: string;
     quiet: boolean;
     policy: boolean;
+    /** Run the access proof (`--no-access` turns it off). */
+    access: boolean;
     /** Policy pack directories (`--policy-pack`); empty: the platform's pack. */
     policyPacks: string[];
 }
@@ -53,7 +59,7 @@ interface CliArgs {
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): CliArgs {
-    const args: CliArgs = { config: {}, quiet: false, policy: true, policyPacks: [] };
+    const args: CliArgs = { config: {}, quiet: false, policy: true, access: true, policyPacks: [] };
     const value = (i: number, flag: string): string => {
         const v = argv[i + 1];
         if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -83,6 +89,9 @@ export function parseArgs(argv: string[]): CliArgs {
                 break;
             case "--no-policy":
                 args.policy = false;
+                break;
+            case "--no-access":
+                args.access = false;
                 break;
             case "--policy-pack":
                 args.policyPacks.push(value(i++, arg));
@@ -162,7 +171,8 @@ export async function main(argv: string[]): Promise<number> {
                       packs: packs.map((p) => ({ name: p.name, version: p.version })),
                   }
                 : undefined;
-        const doc = toPlanDocument(result, report);
+        const access = args.access && result.errors.length === 0 ? proveAccess(result) : undefined;
+        const doc = toPlanDocument(result, report, access);
         if (args.json) {
             fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
             fs.writeFileSync(args.json, `${JSON.stringify(doc, null, 2)}\n`);
@@ -179,12 +189,20 @@ export async function main(argv: string[]): Promise<number> {
             return EXIT_ERROR;
         }
         console.log(renderPlan(doc, { color: process.stdout.isTTY, quiet: args.quiet }));
+        if (access) console.log(`\n${renderAccess(access, { quiet: args.quiet })}`);
         if (args.json) console.log(`Plan JSON written to ${args.json}`);
+        let code = EXIT_OK;
         if (doc.policy && doc.policy.mandatory > 0) {
             console.error(`error: ${doc.policy.mandatory} mandatory policy violation(s)`);
-            return EXIT_POLICY_VIOLATION;
+            code = EXIT_POLICY_VIOLATION;
         }
-        return EXIT_OK;
+        if (doc.access && doc.access.failures > 0) {
+            console.error(
+                `error: access proof: ${doc.access.failures} failure(s) (required access not allowed or invariant broken)`,
+            );
+            code = EXIT_POLICY_VIOLATION;
+        }
+        return code;
     } catch (err) {
         if (err instanceof PlanInputError) {
             console.error(`error: ${err.message}`);

@@ -1,5 +1,6 @@
 import { maskSecrets, type PlanResult, type PlannedAlias, type PlannedResource } from "./harness";
 import { providerTarget, UNPINNED_ACCOUNT } from "./mocks";
+import { type AccessReport, accessFailures } from "./access/prove";
 import type { PolicyReport, Violation } from "./policy";
 
 /** Version of the plan JSON format; bumped only on incompatible changes. */
@@ -55,6 +56,8 @@ export interface PlanDocument {
         advisory: number;
         durationMs: number;
     };
+    /** The access proof (absent with --no-access); see README "Access proof". */
+    access?: AccessSection;
     summary: {
         resources: number;
         custom: number;
@@ -65,6 +68,23 @@ export interface PlanDocument {
         invokes: number;
         durationMs: number;
     };
+}
+
+/** The `access` section of the plan JSON. */
+export interface AccessSection {
+    /** The stack's accounts, and the id that stands for "any account outside the stack". */
+    accounts: string[];
+    outsider: string;
+    required: AccessReport["required"];
+    invariants: AccessReport["invariants"];
+    matrix: AccessReport["matrix"];
+    notModelled: string[];
+    unknowns: string[];
+    issues: string[];
+    /** Required accesses not allowed plus invariants broken (the plan exits 1 when > 0). */
+    failures: number;
+    evaluations: number;
+    durationMs: number;
 }
 
 /** Account of every resource: custom resources through their provider, components through their descendants. */
@@ -130,6 +150,7 @@ export function resolveAccounts(result: PlanResult): { byUrn: Map<string, string
 export function toPlanDocument(
     result: PlanResult,
     policy?: PolicyReport & { packs: Array<{ name: string; version: string }> },
+    access?: AccessReport,
 ): PlanDocument {
     const { byUrn, accounts } = resolveAccounts(result);
     const byType: Record<string, number> = {};
@@ -167,6 +188,23 @@ export function toPlanDocument(
                       mandatory: policy.mandatory,
                       advisory: policy.advisory,
                       durationMs: Math.round(policy.durationMs),
+                  },
+              }
+            : {}),
+        ...(access
+            ? {
+                  access: {
+                      accounts: access.accounts,
+                      outsider: access.outsider,
+                      required: access.required,
+                      invariants: access.invariants,
+                      matrix: access.matrix,
+                      notModelled: access.notModelled,
+                      unknowns: access.unknowns,
+                      issues: access.issues,
+                      failures: accessFailures(access).length,
+                      evaluations: access.evaluations,
+                      durationMs: Math.round(access.durationMs),
                   },
               }
             : {}),

@@ -151,6 +151,9 @@ class RecordingMonitor extends MockMonitor {
     public invokeCount = 0;
     public stackOutputs: Record<string, unknown> = {};
     private stackUrn = "";
+    /** Records by URN, and outputs of components registered before their record (not expected, but harmless). */
+    private readonly byUrn = new Map<string, PlannedResource>();
+    private readonly earlyOutputs = new Map<string, Record<string, unknown>>();
 
     constructor(
         mocks: PlanMocks,
@@ -241,6 +244,9 @@ class RecordingMonitor extends MockMonitor {
             record.urn = urn;
             record.id = message.getId();
             record.outputs = outputs;
+            const early = this.earlyOutputs.get(urn);
+            if (early) Object.assign(record.outputs, early);
+            this.byUrn.set(urn, record);
             if (type === "pulumi:pulumi:Stack") {
                 this.stackUrn = urn;
             }
@@ -257,6 +263,13 @@ class RecordingMonitor extends MockMonitor {
     ): void {
         if (req.getUrn() === this.stackUrn) {
             this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        } else {
+            // A component's registered outputs (`registerOutputs`), as the engine keeps them: the access proof reads
+            // the components' `requiredAccess` declarations from here.
+            const outputs = req.getOutputs()?.toJavaScript() ?? {};
+            const record = this.byUrn.get(req.getUrn());
+            if (record) Object.assign(record.outputs, outputs);
+            else this.earlyOutputs.set(req.getUrn(), outputs);
         }
         super.registerResourceOutputs(req, callback);
     }

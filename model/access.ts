@@ -1,0 +1,53 @@
+/**
+ * Required access: what an AWS integration of the platform needs to be allowed to do, declared by the component that
+ * builds the integration and proven by the offline plan's access proof (`tools/plan/access`). Pulumi-free, so the
+ * proof reads the same shapes the components produce.
+ */
+
+/** Request context values, as IAM sees them (condition key → value or values). */
+export type AccessContext = Record<string, string | string[]>;
+
+/** One request the integration makes: each action on one resource, with the context AWS sends with it. */
+export interface AccessRequest {
+    /** IAM actions (`service:Action`), each one request. */
+    actions: string[];
+    /** The resource ARN the request names (for S3 objects an example key under the prefix used). */
+    resource: string;
+    /** Context keys the request carries besides the defaults (TLS, principal and resource account). */
+    context?: AccessContext;
+    /**
+     * The resource belongs to AWS or a third party (e.g. a Data Exchange provider's bucket): only the principal's
+     * side (identity and session policies) is evaluated; the text says whose policy grants the other side.
+     */
+    external?: string;
+    /** Needed only when the resource is in another account than the principal (e.g. `s3:PutObjectAcl`). */
+    crossAccountOnly?: boolean;
+}
+
+/** An access the platform needs, with the AWS documentation page that lists it. */
+export interface RequiredAccess {
+    /** Stable id, `<component>/<what>`, e.g. `stream-ingest/firehose-to-raw`. */
+    id: string;
+    /**
+     * Who makes the requests: an IAM role ARN, a Transfer Family user ARN (its role with the user's session policy),
+     * a service principal (`logging.s3.amazonaws.com`), or an account id (any principal of that account).
+     */
+    principal: string;
+    requests: AccessRequest[];
+    /** The AWS documentation page that lists what the integration needs. */
+    doc: string;
+    /** Why the platform needs it, in a sentence. */
+    why: string;
+}
+
+/** Name of the component output that carries the declarations (`RequiredAccess[]`). */
+export const REQUIRED_ACCESS_OUTPUT = "requiredAccess";
+
+/** Key used for the example object of S3 requests under a prefix (`<prefix>access-proof-object`). */
+export const EXAMPLE_OBJECT = "access-proof-object";
+
+/** The S3 object ARN the proof uses for requests under `prefix` (`""` for the bucket root). */
+export function exampleObjectArn(bucketArn: string, prefix = ""): string {
+    const folder = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
+    return `${bucketArn}/${folder}${EXAMPLE_OBJECT}`;
+}
