@@ -22,3 +22,18 @@ export const RAW_ERRORS_FOLDER = "errors";
 
 /** The error folder of a Firehose-fed folder. */
 export const rawErrorsFolder = (folder: string): string => `${RAW_ERRORS_FOLDER}/${folder}`;
+
+/**
+ * IAM path of the hub roles that read back what they write in the raw zone (the Firehose delivery roles and the
+ * Transfer Family role). The raw bucket and key policies grant the hub account, confined by `aws:PrincipalArn` to roles
+ * under this path: a role the hub account creates elsewhere (or an administrator) gets nothing, although the grant
+ * names the account (its roles live in another program and do not exist when the bucket policy is written).
+ */
+export const RAW_WRITER_ROLE_PATH = "/cdp/raw-writers/";
+
+/** The `aws:PrincipalArn` pattern of the raw writers of `accountRootArn`'s account (`arn:<partition>:iam::<id>:root`). */
+export function rawWriterRolePattern(accountRootArn: string): string {
+    const match = /^(arn:[^:]+:iam::\d{12}):root$/.exec(accountRootArn);
+    if (!match) throw new Error(`rawWriterRolePattern: "${accountRootArn}" is not an account root ARN`);
+    return `${match[1]}:role${RAW_WRITER_ROLE_PATH}*`;
+}

@@ -8,28 +8,11 @@ import { type AccessReport, accessFailures, proveAccess } from "../tools/plan/ac
 import { loadEngineConfig } from "../tools/plan/stack-config";
 import { ROOT } from "./helpers/plan";
 
-/**
- * Required accesses denied on this branch because their fixes come from other work on issue 10 (empty this list as
- * the fixes land: the test asserts the exact set, so a fixed access fails it until it leaves the list).
- */
-const EXPECTED_DENIED: Record<string, string[]> = {
-    prod: [
-        // Entity Resolution writes its matches into processed (another account): s3:ListBucket on the bucket is
-        // granted by neither the role's policy nor the processed bucket policy.
-        "entity-resolution-customer/write-matches",
-    ],
-    dev: [],
-};
+/** Required accesses denied per stack: none (a fix that breaks one fails here, naming it). */
+const EXPECTED_DENIED: Record<string, string[]> = { prod: [], dev: [] };
 
-/** Invariants broken on this branch until their fixes land (same rule as above). */
-const EXPECTED_BROKEN: Record<string, string[]> = {
-    prod: [
-        // The raw zone's bucket and key policies grant the hub account root (any of its principals) read and decrypt
-        // on events/, streams/, errors/ and sftp/, where only the Firehose roles and the Transfer users need it.
-        "zones-read-by-governance-only",
-    ],
-    dev: [],
-};
+/** Invariants broken per stack: none. */
+const EXPECTED_BROKEN: Record<string, string[]> = { prod: [], dev: [] };
 
 async function planResult(stack: string): Promise<PlanResult> {
     const engine = loadEngineConfig(ROOT, stack);
@@ -90,7 +73,7 @@ describe("access proof", () => {
     });
 
     for (const stack of ["prod", "dev"]) {
-        it(`${stack}: every declared required access is allowed (but the listed ones awaiting their fix)`, () => {
+        it(`${stack}: every declared required access is allowed`, () => {
             const report = reports[stack];
             expect(report.required.length).to.be.greaterThan(10);
             expect(report.required.filter((r) => r.verdict === "unknown").map((r) => r.id)).to.deep.equal([]);
@@ -101,7 +84,7 @@ describe("access proof", () => {
             for (const r of report.required) expect(r.doc, r.id).to.match(/^https:\/\/docs\.aws\.amazon\.com\//);
         });
 
-        it(`${stack}: every invariant holds (but the listed ones awaiting their fix), Lake Formation not modelled`, () => {
+        it(`${stack}: every invariant holds, Lake Formation not modelled`, () => {
             const report = reports[stack];
             const broken = report.invariants.filter((i) => i.verdict === "broken").map((i) => i.id);
             expect(broken.sort()).to.deep.equal([...EXPECTED_BROKEN[stack]].sort());
@@ -149,10 +132,34 @@ describe("access proof", () => {
         expect(denied(executionOnly, "api-sales/access-logs", "logs:PutLogEvents")?.deniedBy).to.deep.equal([
             "identity",
         ]);
-        // The remaining finding: Entity Resolution lists the processed bucket without a grant.
+        // Entity Resolution lists its output prefix: without s3:ListBucket in the processed bucket policy it cannot.
+        const noMatchList = mutate(plans.prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-processed", (doc) => {
+            doc.Statement = doc.Statement.filter(
+                (st) => !(Array.isArray(st.Action) ? st.Action : [st.Action]).includes("s3:ListBucket"),
+            );
+        });
         expect(
-            required(reports.prod, "entity-resolution-customer/write-matches").requests.find((q) => !q.allowed)?.action,
-        ).to.equal("s3:ListBucket");
+            denied(noMatchList, "entity-resolution-customer/write-matches", "s3:ListBucket")?.deniedBy,
+        ).to.deep.equal(["resource"]);
+        // The raw zone confines the hub account's reads to its writer roles (aws:PrincipalArn on /cdp/raw-writers/):
+        // without that condition any principal of the hub account reads raw.
+        const unconfined = mutate(plans.prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw", (doc) => {
+            for (const st of doc.Statement) {
+                const arnLike = (st.Condition as Record<string, Record<string, unknown>> | undefined)?.ArnLike;
+                if (arnLike) delete arnLike["aws:PrincipalArn"];
+                if (arnLike && Object.keys(arnLike).length === 0)
+                    delete (st.Condition as Record<string, unknown>).ArnLike;
+            }
+        });
+        const unconfinedKey = mutate(unconfined, "aws:kms/key:Key", "lake-raw-key", (doc) => {
+            for (const st of doc.Statement) {
+                const arnLike = (st.Condition as Record<string, Record<string, unknown>> | undefined)?.ArnLike;
+                if (arnLike) delete arnLike["aws:PrincipalArn"];
+                if (arnLike && Object.keys(arnLike).length === 0)
+                    delete (st.Condition as Record<string, unknown>).ArnLike;
+            }
+        });
+        expect(invariant(proveAccess(unconfinedKey), "zones-read-by-governance-only").verdict).to.equal("broken");
     });
 
     describe("catches mutations of the prod plan", () => {

@@ -185,7 +185,12 @@ describe("ProducerDomain blueprint (prod plan)", () => {
         expect(grants.map((g) => g.Principal.AWS)).to.deep.equal([
             `arn:aws:iam::${SALES}:root`,
             `arn:aws:iam::${SALES}:root`,
+            `arn:aws:iam::${SALES}:root`,
         ]);
+        // Matching jobs list their output location, only under it.
+        expect(grants.find((g) => [g.Action].flat().includes("s3:ListBucket"))?.Condition).to.deep.equal({
+            StringLike: { "s3:prefix": ["entity-resolution/sales/*"] },
+        });
         expect(grants[0].Resource).to.equal(
             "arn:aws:s3:::cdp-prod-processed-333333333333-eu-west-1/entity-resolution/sales/*",
         );

@@ -129,7 +129,7 @@ export class EntityResolution extends pulumi.ComponentResource {
                 },
                 ...s3AccessStatements(
                     "write",
-                    { bucketArn: args.output.bucketArn, keyArn: args.output.keyArn, prefix },
+                    { bucketArn: args.output.bucketArn, keyArn: args.output.keyArn, prefix, allowList: true },
                     "Matches",
                 ),
             ],

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type RequiredAccessInput, s3Access } from "../shared/access";
 import type { AwsContext } from "../shared/context";
 import { type PolicyStatement, type S3Access, s3AccessStatements } from "../shared/iam";
-import { rawErrorsFolder } from "../../model/raw-layout";
+import { RAW_WRITER_ROLE_PATH, rawErrorsFolder } from "../../model/raw-layout";
 import { createLogGroup, logWriteStatement } from "../shared/logs";
 import { serviceRole } from "../shared/roles";
 import type { ZoneTarget } from "./zone-target";
@@ -66,6 +66,8 @@ export function createRawDelivery(
         service: "firehose.amazonaws.com",
         accountId: spec.ctx.accountId,
         description: `Firehose ${spec.streamName}: write raw/${folder}/`,
+        // The raw zone grants the hub account only to roles under this path (model/raw-layout.ts).
+        path: RAW_WRITER_ROLE_PATH,
         statements: [
             ...(kinesis?.readStatements ?? []),
             ...rawDeliveryFolders(folder).flatMap((prefix, i) =>

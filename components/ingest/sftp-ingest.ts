@@ -5,7 +5,7 @@ import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/ac
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { policyJson, type PolicyStatement, type S3Access, type S3AccessScope, s3AccessStatements } from "../shared/iam";
-import { RAW_FOLDERS } from "../../model/raw-layout";
+import { RAW_FOLDERS, RAW_WRITER_ROLE_PATH } from "../../model/raw-layout";
 import { createLogGroup } from "../shared/logs";
 import type { Naming } from "../shared/naming";
 import { createQueueWithDlq } from "../shared/queues";
@@ -175,6 +175,8 @@ export class SftpIngest extends pulumi.ComponentResource {
             service: "transfer.amazonaws.com",
             accountId: ctx.accountId,
             description: `Transfer Family ${serverName}: partner access to raw/${prefix}/`,
+            // The raw zone grants the hub account only to roles under this path (model/raw-layout.ts).
+            path: RAW_WRITER_ROLE_PATH,
             trustCondition: {
                 ArnLike: {
                     "aws:SourceArn": pulumi.interpolate`arn:${ctx.partition}:transfer:${ctx.region}:${ctx.accountId}:user/*`,

@@ -75,6 +75,14 @@ export interface S3GrantOptions {
      * @default false
      */
     crossAccountAcl?: boolean;
+    /**
+     * Also allow `s3:ListBucket` under the prefix for an access kind that does not list (`write`): for writers that
+     * list their output location, such as Entity Resolution's matching jobs (its workflow role needs `s3:PutObject`,
+     * `s3:ListBucket` and `s3:GetBucketLocation` on the output,
+     * https://docs.aws.amazon.com/entityresolution/latest/userguide/create-workflow-job-role.html).
+     * @default false
+     */
+    allowList?: boolean;
 }
 
 /** Where an S3 grant applies and which key protects it. */
@@ -217,7 +225,7 @@ export function s3ActionsFor(
             ...(options.crossAccountAcl ? spec.acl : []),
             ...(options.allowDelete ? ["s3:DeleteObject"] : []),
         ],
-        list: spec.list ? ["s3:ListBucket"] : [],
+        list: spec.list || options.allowList ? ["s3:ListBucket"] : [],
         bucket: [...spec.bucket],
         kms: [...spec.kms],
     };

@@ -93,6 +93,11 @@ export interface ServiceRoleSpec {
      * @default none: only the service's account guard
      */
     trustCondition?: PolicyCondition;
+    /**
+     * IAM path of the role (policies can confine a grant to a path with `aws:PrincipalArn`).
+     * @default "/"
+     */
+    path?: string;
 }
 
 /** The trust-policy condition `service`'s documentation shows (throws for a service without a documented entry). */
@@ -143,6 +148,7 @@ export function serviceRole(
         name,
         {
             description: spec.description,
+            ...(spec.path ? { path: spec.path } : {}),
             assumeRolePolicy: policyJson([
                 {
                     Effect: "Allow",

@@ -35,6 +35,13 @@ import {
 export interface ZoneGrant extends S3GrantOptions {
     /** Principal ARN: an IAM role, or an account root (`arn:aws:iam::<id>:root`) that delegates to its own IAM. */
     principalArn: pulumi.Input<string>;
+    /**
+     * With an account root as `principalArn`: confine the grant to that account's IAM principals whose ARN matches one
+     * of these patterns (`ArnLike` on `aws:PrincipalArn`, in the bucket and the key policy), e.g.
+     * `arn:aws:iam::<id>:role/cdp/raw-writers/*`, so the account cannot hand it to any other role or user.
+     * @default none: the account delegates the grant to its own IAM
+     */
+    principalArnLike?: string[];
     /** What the principal may do: `read`, `write`, `readwrite` or `firehose` (see `S3Access`). */
     access: S3Access;
     /**
@@ -238,7 +245,9 @@ function grantsByPrincipal(
     for (const grant of grants) {
         const same =
             typeof grant.principalArn === "string"
-                ? groups.find((g) => g.principalArn === grant.principalArn)
+                ? groups.find(
+                      (g) => g.principalArn === grant.principalArn && patternsKey(g.grants[0]) === patternsKey(grant),
+                  )
                 : undefined;
         if (same) same.grants.push(grant);
         else groups.push({ principalArn: grant.principalArn, grants: [grant] });
@@ -247,6 +256,18 @@ function grantsByPrincipal(
 }
 
 const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
+
+const patternsKey = (grant: ZoneGrant): string => JSON.stringify([...(grant.principalArnLike ?? [])].sort());
+
+/** The `aws:PrincipalArn` confinement of a grant (merged into each of its statements' conditions). */
+const principalCondition = (grant: ZoneGrant): PolicyStatement["Condition"] =>
+    grant.principalArnLike && grant.principalArnLike.length > 0
+        ? { ArnLike: { "aws:PrincipalArn": grant.principalArnLike } }
+        : undefined;
+
+function withCondition(statement: PolicyStatement, condition: PolicyStatement["Condition"]): PolicyStatement {
+    return condition ? { ...statement, Condition: { ...(statement.Condition ?? {}), ...condition } } : statement;
+}
 
 /**
  * Bucket-policy statements of the grants: per grant, its objects and the listing of its prefix; per principal, one
@@ -263,16 +284,20 @@ function grantBucketStatements(grants: readonly ZoneGrant[], bucketArn: pulumi.O
                 {
                     bucketLevel: false,
                 },
-            ),
+            ).map((statement) => withCondition(statement, principalCondition(grant))),
         ),
         ...grantsByPrincipal(grants).map(
-            (group, i): PolicyStatement => ({
-                Sid: `Principal${i}BucketAccess`,
-                Effect: "Allow",
-                Principal: { AWS: group.principalArn },
-                Action: union(group.grants.map((g) => s3ActionsFor(g.access, g).bucket)),
-                Resource: bucketArn,
-            }),
+            (group, i): PolicyStatement =>
+                withCondition(
+                    {
+                        Sid: `Principal${i}BucketAccess`,
+                        Effect: "Allow",
+                        Principal: { AWS: group.principalArn },
+                        Action: union(group.grants.map((g) => s3ActionsFor(g.access, g).bucket)),
+                        Resource: bucketArn,
+                    },
+                    principalCondition(group.grants[0]),
+                ),
         ),
     ];
 }
@@ -299,6 +324,7 @@ function grantKeyStatement(
                 "kms:ViaService": pulumi.interpolate`s3.${region}.${dnsSuffix}`,
                 "kms:EncryptionContext:aws:s3:arn": bucketArn,
             },
+            ...(principalCondition(group.grants[0]) ?? {}),
         },
     };
 }

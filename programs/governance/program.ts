@@ -52,6 +52,8 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
                             principalArn: `arn:${target.partition}:iam::${w.accountId}:root`,
                             access: "write",
                             prefix: `entity-resolution/${w.domain}`,
+                            // Matching jobs list their output location (EntityResolution's workflow job role).
+                            allowList: true,
                         }),
                     )
                   : [];

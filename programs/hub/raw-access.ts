@@ -1,7 +1,7 @@
 import { RAW_DELIVERY_ACCESS, rawDeliveryFolders } from "../../components/ingest/raw-delivery";
 import { SFTP_ACCESS } from "../../components/ingest/sftp-ingest";
 import type { ZoneGrant } from "../../components/storage/data-lake-zone";
-import { RAW_FOLDERS } from "../../model/raw-layout";
+import { RAW_FOLDERS, rawWriterRolePattern } from "../../model/raw-layout";
 import type { HubConfig } from "./config";
 
 /**
@@ -18,15 +18,29 @@ import type { HubConfig } from "./config";
  */
 export function hubRawZoneGrants(hub: HubConfig, hubAccountRootArn: string): ZoneGrant[] {
     const principalArn = hubAccountRootArn;
+    // Reads back (Firehose, Transfer) only for the hub's writer roles: no other principal of the hub account reads raw.
+    const principalArnLike = [rawWriterRolePattern(hubAccountRootArn)];
     const grants: ZoneGrant[] = [
         ...[RAW_FOLDERS.streams, RAW_FOLDERS.events].flatMap((folder) =>
             rawDeliveryFolders(folder).map(
-                (prefix): ZoneGrant => ({ principalArn, access: RAW_DELIVERY_ACCESS, prefix, crossAccountAcl: true }),
+                (prefix): ZoneGrant => ({
+                    principalArn,
+                    principalArnLike,
+                    access: RAW_DELIVERY_ACCESS,
+                    prefix,
+                    crossAccountAcl: true,
+                }),
             ),
         ),
     ];
     if (hub.sftp.partners.length > 0) {
-        grants.push({ principalArn, ...SFTP_ACCESS, prefix: RAW_FOLDERS.sftp, crossAccountAcl: true });
+        grants.push({
+            principalArn,
+            principalArnLike,
+            ...SFTP_ACCESS,
+            prefix: RAW_FOLDERS.sftp,
+            crossAccountAcl: true,
+        });
     }
     if (hub.dataExchange.dataSets.length > 0) {
         grants.push({ principalArn, access: "write", prefix: RAW_FOLDERS.thirdparty });
