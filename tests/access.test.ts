@@ -143,22 +143,15 @@ describe("access proof", () => {
         ).to.deep.equal(["resource"]);
         // The raw zone confines the hub account's reads to its writer roles (aws:PrincipalArn on /cdp/raw-writers/):
         // without that condition any principal of the hub account reads raw.
-        const unconfined = mutate(plans.prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw", (doc) => {
+        const dropPrincipalArn = (doc: { Statement: Record<string, unknown>[] }) => {
             for (const st of doc.Statement) {
-                const arnLike = (st.Condition as Record<string, Record<string, unknown>> | undefined)?.ArnLike;
-                if (arnLike) delete arnLike["aws:PrincipalArn"];
-                if (arnLike && Object.keys(arnLike).length === 0)
-                    delete (st.Condition as Record<string, unknown>).ArnLike;
+                const condition = st.Condition as Record<string, Record<string, unknown>> | undefined;
+                if (condition?.ArnLike) delete condition.ArnLike["aws:PrincipalArn"];
+                if (condition?.ArnLike && Object.keys(condition.ArnLike).length === 0) delete condition.ArnLike;
             }
-        });
-        const unconfinedKey = mutate(unconfined, "aws:kms/key:Key", "lake-raw-key", (doc) => {
-            for (const st of doc.Statement) {
-                const arnLike = (st.Condition as Record<string, Record<string, unknown>> | undefined)?.ArnLike;
-                if (arnLike) delete arnLike["aws:PrincipalArn"];
-                if (arnLike && Object.keys(arnLike).length === 0)
-                    delete (st.Condition as Record<string, unknown>).ArnLike;
-            }
-        });
+        };
+        const unconfined = mutate(plans.prod, "aws:s3/bucketPolicy:BucketPolicy", "lake-raw", dropPrincipalArn);
+        const unconfinedKey = mutate(unconfined, "aws:kms/key:Key", "lake-raw-key", dropPrincipalArn);
         expect(invariant(proveAccess(unconfinedKey), "zones-read-by-governance-only").verdict).to.equal("broken");
     });
 
