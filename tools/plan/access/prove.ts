@@ -628,17 +628,20 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                         notes2.push(`${d.id}: declared read of ${bucket.name}/${folder} by its principal`);
                     }
                 }
-        const readers = [
-            ...principals.filter((p) => !governance.has(p.account) && !transferRoles.has(p.id)),
-            ...m.accounts
-                .filter((a) => !governance.has(a))
-                .map((a) => ({ id: `account:${a}`, account: a, label: `account ${a}` })),
+        const candidates = [
+            ...principals.filter((p) => !transferRoles.has(p.id)),
+            ...m.accounts.map((a) => ({ id: `account:${a}`, account: a, label: `account ${a}` })),
         ];
         for (const z of zones) {
             const key = z.keyArn ? ev.resource(z.keyArn) : undefined;
+            // The zone's owners: the governance account; in a plan without one (a program of its own, such as a
+            // single-account lake), the account the zone is in.
+            const owners = governance.size > 0 ? governance : new Set([z.account]);
             // Another account reads only if the bucket's or the key's policy names it (else: implicitly denied).
-            const zoneReaders = readers.filter(
-                (p) => p.account === z.account || ev.names(p.id, z) || (key !== undefined && ev.names(p.id, key)),
+            const zoneReaders = candidates.filter(
+                (p) =>
+                    !owners.has(p.account) &&
+                    (p.account === z.account || ev.names(p.id, z) || (key !== undefined && ev.names(p.id, key))),
             );
             const all = bucketPrefixes(ev, z);
             for (const p of zoneReaders) {
@@ -667,7 +670,9 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
                 "zones-read-by-governance-only",
                 "No principal outside the governance account reads the raw or processed zone (object read and decrypt)",
                 probes,
-                governance.size === 0 ? ["no governance account in this plan"] : notes2,
+                governance.size === 0
+                    ? ["no governance account in this plan: each zone's own account is its owner", ...notes2]
+                    : notes2,
                 (allowed) => {
                     const byWho = new Map<string, Set<string>>();
                     for (const p of allowed) byWho.set(p.who, (byWho.get(p.who) ?? new Set()).add(p.action));
