@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { type AccessContext, exampleObjectArn, type RequiredAccess } from "../../../model/access";
 import { domainEventSource } from "../../../model/names";
-import { SERVICE_TRUST } from "../../../components/shared/roles";
+import { SERVICE_TRUST } from "../../../model/service-trust";
 import type { PlanResult } from "../harness";
 import { type AccessModel, arnAccount, collectAccessModel, type ResourceInfo, resourceFor } from "./collect";
 import { type Decision, type DeniedBy, evaluate, type LoadedPolicy, loadPolicyText } from "./engine";
