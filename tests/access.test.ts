@@ -3,7 +3,7 @@
  */
 import { expect } from "chai";
 import * as path from "node:path";
-import { runPlan, type PlannedResource, type PlanResult } from "../tools/plan/harness";
+import { type PlannedResource, type PlanResult, runStackPlan } from "../tools/plan/harness";
 import { type AccessReport, accessFailures, proveAccess } from "../tools/plan/access/prove";
 import { loadEngineConfig } from "../tools/plan/stack-config";
 import { ROOT } from "./helpers/plan";
@@ -16,14 +16,7 @@ const EXPECTED_BROKEN: Record<string, string[]> = { prod: [], dev: [] };
 
 async function planResult(stack: string): Promise<PlanResult> {
     const engine = loadEngineConfig(ROOT, stack);
-    const result = await runPlan({
-        project: engine.project,
-        stack,
-        config: engine.config,
-        secretKeys: engine.secretKeys,
-        disableDefaultProviders: engine.disableDefaultProviders,
-        program: path.join(ROOT, "index.ts"),
-    });
+    const result = await runStackPlan(engine, stack, path.join(ROOT, "index.ts"));
     if (result.errors.length) throw new Error(result.errors.join("\n"));
     return result;
 }

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { type PlanDocument, toPlanDocument } from "../../tools/plan/document";
-import { runPlan } from "../../tools/plan/harness";
+import { runPlan, runStackPlan } from "../../tools/plan/harness";
 import { platformPacks } from "../../tools/plan/packs";
 import { evaluatePolicies } from "../../tools/plan/policy";
 import { loadEngineConfig } from "../../tools/plan/stack-config";
@@ -16,14 +16,7 @@ export async function planStack(
     withPolicy = false,
 ): Promise<PlanDocument> {
     const engine = loadEngineConfig(ROOT, stack);
-    const result = await runPlan({
-        project: engine.project,
-        stack,
-        config: { ...engine.config, ...overrides },
-        secretKeys: engine.secretKeys,
-        disableDefaultProviders: engine.disableDefaultProviders,
-        program: path.join(ROOT, "index.ts"),
-    });
+    const result = await runStackPlan(engine, stack, path.join(ROOT, "index.ts"), { ...engine.config, ...overrides });
     return withPolicy ? withPolicies(result) : toPlanDocument(result);
 }
 

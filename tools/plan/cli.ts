@@ -15,7 +15,7 @@ import { packageRoot } from "../../model/package-root";
 import { proveAccess } from "./access/prove";
 import { renderAccess } from "./access/render";
 import { toPlanDocument } from "./document";
-import { runPlan } from "./harness";
+import { runStackPlan } from "./harness";
 import { loadPolicyPack, platformPacks } from "./packs";
 import { evaluatePolicies, type OfflinePack } from "./policy";
 import { renderPlan } from "./render";
@@ -156,14 +156,7 @@ export async function main(argv: string[]): Promise<number> {
             : args.policyPacks.length === 0
               ? platformPacks()
               : args.policyPacks.flatMap((p) => loadPolicyPack(p));
-        const result = await runPlan({
-            project: engine.project,
-            stack,
-            config: engine.config,
-            secretKeys: engine.secretKeys,
-            disableDefaultProviders: engine.disableDefaultProviders,
-            program: entry,
-        });
+        const result = await runStackPlan(engine, stack, entry);
         const report =
             packs.length && result.errors.length === 0
                 ? {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { EngineConfig } from "./stack-config";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
 import { loadModulesReferencedBy } from "./lazy-sdk";
@@ -437,6 +438,23 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         invokeCount: monitor.invokeCount,
         durationMs,
     };
+}
+
+/** Plans `program` with a stack's engine settings (project, config, secret keys, disabled default providers). */
+export function runStackPlan(
+    engine: EngineConfig,
+    stack: string,
+    program: PlanOptions["program"],
+    config: Record<string, string> = engine.config,
+): Promise<PlanResult> {
+    return runPlan({
+        project: engine.project,
+        stack,
+        config,
+        secretKeys: engine.secretKeys,
+        disableDefaultProviders: engine.disableDefaultProviders,
+        program,
+    });
 }
 
 /** Replaces secret values (and their contents) with `"[secret]"`, resource references with their URN. */

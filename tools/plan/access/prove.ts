@@ -227,34 +227,27 @@ export class AccessEvaluator {
         let session: LoadedPolicy | undefined;
         let principalAccount: string | undefined;
         const transfer = this.model.transferUsers.get(principal);
+        const unknownDecision = (unknown: string) => ({
+            ...base,
+            allowed: false,
+            deniedBy: [],
+            denyStatements: [],
+            unknown,
+        });
         if (principal.startsWith("account:")) {
             principalAccount = principal.slice("account:".length);
             principalArn = `arn:${this.model.partition}:iam::${principalAccount}:role/access-proof-any-principal`;
             identity = [ADMIN_POLICY];
         } else if (transfer) {
             const role = this.model.principals.get(transfer.roleArn);
-            if (!role)
-                return {
-                    ...base,
-                    allowed: false,
-                    deniedBy: [],
-                    denyStatements: [],
-                    unknown: `role ${transfer.roleArn} not in the plan`,
-                };
+            if (!role) return unknownDecision(`role ${transfer.roleArn} not in the plan`);
             principalArn = role.arn;
             identity = role.identity;
             session = transfer.session;
             principalAccount = role.account;
         } else if (principal.startsWith("arn:")) {
             const role = this.model.principals.get(principal);
-            if (!role)
-                return {
-                    ...base,
-                    allowed: false,
-                    deniedBy: [],
-                    denyStatements: [],
-                    unknown: `principal ${principal} not in the plan`,
-                };
+            if (!role) return unknownDecision(`principal ${principal} not in the plan`);
             identity = role.identity;
             principalAccount = role.account;
         }
