@@ -28,6 +28,8 @@ export const rawErrorsFolder = (folder: string): string => `${RAW_ERRORS_FOLDER}
  * Transfer Family role). The raw bucket and key policies grant the hub account, confined by `aws:PrincipalArn` to roles
  * under this path: a role the hub account creates elsewhere (or an administrator) gets nothing, although the grant
  * names the account (its roles live in another program and do not exist when the bucket policy is written).
+ * `aws:PrincipalArn` is the ARN of the role itself (not of its session), present in every signed request
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
  */
 export const RAW_WRITER_ROLE_PATH = "/cdp/raw-writers/";
 
