@@ -1,4 +1,10 @@
 import type { AccountBaseline } from "../../components/baseline/account-baseline";
+import { alarmsKeyStatement, createAlarmTopic } from "../../components/shared/alarms";
+import { awsContext } from "../../components/shared/context";
+import type { PolicyStatement } from "../../components/shared/iam";
+import { KmsKey } from "../../components/shared/kms";
+import { logsKeyStatement } from "../../components/shared/logs";
+import type * as aws from "@pulumi/aws";
 import type { LakeFormation } from "../../components/governance/lake-formation";
 import type { Naming } from "../../components/shared/naming";
 import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../../components/storage/data-lake";
@@ -27,6 +33,10 @@ export interface GovernanceOutputs {
     readonly lakeFormation: LakeFormation;
     readonly lake: DataLake;
     readonly zones: Readonly<Record<"raw" | "processed" | "curated", ZoneRef>>;
+    /** The governance plane's CMK: its log groups, alarm topic and control-plane stores. */
+    readonly key: KmsKey;
+    /** The encrypted SNS topic every governance alarm notifies. */
+    readonly alarmTopic: aws.sns.Topic;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -65,6 +75,24 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
             grants,
         };
     });
+    const ctx = awsContext(program);
+    // Statements services need in the governance key's policy (each with its confused-deputy condition).
+    const keyStatements: PolicyStatement[] = [alarmsKeyStatement(ctx), logsKeyStatement(ctx)];
+    const key = new KmsKey(
+        "governance-key",
+        {
+            description: `Governance plane (${naming.prefix}-${naming.environment}): logs, alarms, control-plane stores`,
+            alias: naming.name("kmsAlias", "governance"),
+            policyStatements: keyStatements,
+            dataProtection: config.dataProtection,
+        },
+        { parent: program },
+    );
+    const alarmTopic = createAlarmTopic("governance-alarms", program, {
+        topicName: naming.name("snsTopic", "governance-alarms"),
+        kmsKeyArn: key.keyArn,
+        ctx,
+    });
     const lakeFormation = args.baseline.lakeFormation!;
     const lake = new DataLake(
         "lake",
@@ -81,6 +109,8 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         program,
         lakeFormation,
         lake,
+        key,
+        alarmTopic,
         zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
     });
 }
