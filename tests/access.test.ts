@@ -71,11 +71,13 @@ describe("access proof", () => {
             for (const r of report.required) expect(r.doc, r.id).to.match(/^https:\/\/docs\.aws\.amazon\.com\//);
         });
 
-        it(`${stack}: every invariant holds, Lake Formation not modelled`, () => {
+        it(`${stack}: every invariant holds, Lake Formation's included`, () => {
             const report = reports[stack];
             const broken = report.invariants.filter((i) => i.verdict === "broken").map((i) => i.id);
             expect(broken, "invariants broken").to.deep.equal([]);
-            expect(invariant(report, "lake-formation-grants").verdict).to.equal("not-modelled");
+            for (const id of ["lf-pii-by-contract-only", "lf-no-iam-allowed-principals", "lf-principals-declared"])
+                expect(invariant(report, id).verdict, id).to.equal("holds");
+            expect(report.invariants.filter((i) => i.verdict === "not-modelled")).to.deep.equal([]);
             expect(invariant(report, "no-outside-access").checked).to.be.greaterThan(100);
             expect(report.issues).to.deep.equal([]);
             expect(report.unknowns).to.deep.equal([]);
@@ -380,10 +382,34 @@ describe("access proof", () => {
         });
     });
 
+    it("prod: the Lake Formation matrix shows the domains' shares; a default grant to IAMAllowedPrincipals breaks the proof", () => {
+        const report = reports.prod;
+        const governance = report.lakeFormation.find((r) => r.principal === "333333333333");
+        expect(governance?.kind).to.equal("account");
+        expect(governance?.cells.map((c) => `${c.catalogId} ${c.resource} ${c.letters}`)).to.include(
+            "666666666666 cdp_prod_sales_products.customer sd",
+        );
+        const copy = structuredClone(plans.prod) as PlanResult;
+        const settings = copy.resources.find((r) => r.name === "domain-sales-lake-formation" && r.custom);
+        if (!settings) throw new Error("no domain-sales-lake-formation settings");
+        settings.inputs.createTableDefaultPermissions = [{ principal: "IAM_ALLOWED_PRINCIPALS", permissions: ["ALL"] }];
+        const broken = invariant(proveAccess(copy), "lf-no-iam-allowed-principals");
+        expect(broken.violations).to.deep.equal([
+            "DataLakeSettings domain-sales-lake-formation: createTableDefaultPermissions grants ALL to IAM_ALLOWED_PRINCIPALS on every new table (must be empty)",
+        ]);
+    });
+
     it("the plan JSON carries the access section and the CLI fails on a failure", async () => {
         const { toPlanDocument } = await import("../tools/plan/document");
         const doc = toPlanDocument(plans.dev, undefined, reports.dev);
-        expect(doc.access).to.include.keys("required", "invariants", "matrix", "notModelled", "failures");
+        expect(doc.access).to.include.keys(
+            "required",
+            "invariants",
+            "matrix",
+            "lakeFormation",
+            "notModelled",
+            "failures",
+        );
         expect(doc.access!.failures).to.equal(accessFailures(reports.dev).length);
         expect(doc.access!.matrix.length).to.be.greaterThan(3);
     });

@@ -78,6 +78,8 @@ export interface AccessSection {
     required: AccessReport["required"];
     invariants: AccessReport["invariants"];
     matrix: AccessReport["matrix"];
+    /** Lake Formation: principal × catalog database/table, see README "Access proof". */
+    lakeFormation: AccessReport["lakeFormation"];
     notModelled: string[];
     unknowns: string[];
     issues: string[];
@@ -199,6 +201,7 @@ export function toPlanDocument(
                       required: access.required,
                       invariants: access.invariants,
                       matrix: access.matrix,
+                      lakeFormation: access.lakeFormation,
                       notModelled: access.notModelled,
                       unknowns: access.unknowns,
                       issues: access.issues,

@@ -8,6 +8,7 @@ import { REQUIRED_ACCESS_OUTPUT, type RequiredAccess } from "../../../model/acce
 import { resolveAccounts } from "../document";
 import type { PlannedResource, PlanResult } from "../harness";
 import { type LoadedPolicy, loadPolicyText } from "./engine";
+import { collectLakeFormation, type LakeFormationModel } from "./lake-formation";
 import { AWS_MANAGED_POLICIES } from "./managed-policies";
 
 export interface PrincipalInfo {
@@ -74,6 +75,8 @@ export interface AccessModel {
     transferUsers: Map<string, TransferUserInfo>;
     resources: ResourceInfo[];
     declarations: Array<RequiredAccess & { component: string }>;
+    /** The planned Lake Formation catalog, tags, grants and the governance plane's declarations. */
+    lakeFormation: LakeFormationModel;
     /** Problems: invalid policies, declarations naming unknown things. */
     issues: string[];
     notModelled: string[];
@@ -107,6 +110,7 @@ export function collectAccessModel(result: PlanResult): AccessModel {
         transferUsers: new Map(),
         resources: [],
         declarations: [],
+        lakeFormation: undefined as unknown as LakeFormationModel,
         issues: [],
         notModelled: [],
         unknowns: [],
@@ -420,10 +424,9 @@ export function collectAccessModel(result: PlanResult): AccessModel {
                 target.urn,
             );
     }
-    if (of("aws:lakeformation/permissions:Permissions").length > 0)
-        model.notModelled.push(
-            "Lake Formation grants (aws:lakeformation/permissions): table and column access through Lake Formation is not evaluated; S3 and KMS access of the registered locations is",
-        );
+    model.lakeFormation = collectLakeFormation(result, accountOf);
+    model.issues.push(...model.lakeFormation.issues);
+    model.unknowns.push(...model.lakeFormation.unknowns);
     model.notModelled.push(
         "SCPs, RCPs and permission boundaries: none are planned by this stack; the proof assumes none apply",
         "VPC endpoint policies: requests are evaluated as if made outside a VPC endpoint",

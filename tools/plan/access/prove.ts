@@ -10,6 +10,7 @@ import { SERVICE_TRUST } from "../../../model/service-trust";
 import type { PlanResult } from "../harness";
 import { type AccessModel, arnAccount, collectAccessModel, type ResourceInfo, resourceFor } from "./collect";
 import { type Decision, type DeniedBy, evaluate, type LoadedPolicy, loadPolicyText } from "./engine";
+import { type LfMatrixRow, proveLakeFormation } from "./lake-formation";
 
 /** A stand-in for "any account outside the stack" (an id no stack uses is chosen at run time). */
 const OUTSIDER_CANDIDATES = ["999999999999", "999999999998", "123456789012"];
@@ -74,6 +75,8 @@ export interface AccessReport {
     required: RequiredVerdict[];
     invariants: InvariantVerdict[];
     matrix: MatrixRow[];
+    /** Lake Formation: principal × catalog table (s select, d describe...), see lake-formation.ts. */
+    lakeFormation: LfMatrixRow[];
     notModelled: string[];
     unknowns: string[];
     issues: string[];
@@ -922,14 +925,6 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
         );
     }
 
-    results.push({
-        id: "lake-formation-grants",
-        title: "Lake Formation: only granted principals read catalog tables",
-        verdict: "not-modelled",
-        checked: 0,
-        violations: [],
-        notes: ["Lake Formation permissions are not IAM policies; the simulator cannot evaluate them"],
-    });
     return results;
 }
 
@@ -1015,13 +1010,25 @@ export function proveAccess(result: PlanResult, options: { requiredOnly?: boolea
     const required = proveRequired(ev);
     const invariants = options.requiredOnly ? [] : proveInvariants(ev, outsider);
     const matrix = options.requiredOnly ? [] : accessMatrix(ev);
+    const lakeFormation = options.requiredOnly
+        ? undefined
+        : proveLakeFormation({
+              lakeFormation: model.lakeFormation,
+              accountRoles: model.accountRoles,
+              roles: new Map([...model.principals.values()].map((p) => [p.arn, { name: p.name, account: p.account }])),
+          });
+    if (lakeFormation) {
+        invariants.push(...lakeFormation.invariants);
+        model.notModelled.push(...lakeFormation.notModelled);
+    }
     return {
         accounts: model.accounts,
         outsider,
         required,
         invariants,
         matrix,
-        notModelled: [...new Set(model.notModelled)],
+        lakeFormation: lakeFormation?.matrix ?? [],
+        notModelled: [...new Set([...model.notModelled, ...model.lakeFormation.notes])],
         unknowns: model.unknowns,
         issues: model.issues,
         evaluations: ev.evaluations,

@@ -1,3 +1,4 @@
+import type { LfMatrixRow } from "./lake-formation";
 import type { AccessReport } from "./prove";
 
 const MAX_VIOLATIONS = 8;
@@ -41,7 +42,9 @@ export function renderAccess(report: AccessReport, options: { quiet?: boolean } 
     lines.push("", "Invariants:");
     for (const i of report.invariants) {
         const mark = i.verdict === "holds" ? "holds " : i.verdict === "broken" ? "BROKEN" : "not modelled";
-        lines.push(`  ${mark} ${i.id}: ${i.title}${i.checked ? ` (${i.checked} requests)` : ""}`);
+        lines.push(
+            `  ${mark} ${i.id}: ${i.title}${i.checked ? ` (${i.checked} ${i.id.startsWith("lf-") ? "checks" : "requests"})` : ""}`,
+        );
         for (const v of i.violations.slice(0, MAX_VIOLATIONS)) lines.push(`           allowed: ${v}`);
         if (i.violations.length > MAX_VIOLATIONS)
             lines.push(`           … and ${i.violations.length - MAX_VIOLATIONS} more`);
@@ -63,6 +66,7 @@ export function renderAccess(report: AccessReport, options: { quiet?: boolean } 
                 lines.push(`      ${c.letters.padEnd(4)} ${c.kind} ${c.resource}${prefixes}`);
             }
         }
+        if (report.lakeFormation.length) lines.push("", ...renderLakeFormation(report.lakeFormation));
         if (report.notModelled.length) {
             lines.push("", "Not modelled by the access proof:");
             for (const n of report.notModelled) lines.push(`  - ${n}`);
@@ -77,4 +81,51 @@ export function renderAccess(report: AccessReport, options: { quiet?: boolean } 
         for (const u of report.issues) lines.push(`  - ${u}`);
     }
     return lines.join("\n");
+}
+
+/** Tables listed per line before "… and N more" (the plan JSON has them all). */
+const MAX_TABLES = 8;
+
+/**
+ * The Lake Formation matrix: one row per principal, its cells grouped by catalog and letters; tables with every
+ * column and all rows share a line, the others show their columns and row filters.
+ */
+export function renderLakeFormation(rows: LfMatrixRow[]): string[] {
+    const lines = [
+        "Lake Formation (s select, d describe, w insert/delete, a alter/drop, c create, l data location; [columns] when not all; rf: row filter):",
+    ];
+    for (const row of rows) {
+        const who = row.principal === row.name || row.name.startsWith("account ") ? "" : `: ${row.principal}`;
+        lines.push(`  ${row.name} (${row.kind})${who}`);
+        for (const c of row.adminOf ?? [])
+            lines.push(`      all  every table of catalog ${c} (data lake administrator: grants itself anything)`);
+        for (const c of row.readOnlyAdminOf ?? [])
+            lines.push(`      d    every resource of catalog ${c} (read-only administrator)`);
+        const groups = new Map<string, string[]>();
+        const detailed: string[] = [];
+        for (const c of row.cells) {
+            const detail = [
+                c.columns ? `[${c.columns.join(", ")}]` : "",
+                c.rowFilters ? `rf: ${c.rowFilters.join(" | ")}` : "",
+            ]
+                .filter((x) => x)
+                .join(" ");
+            if (detail) {
+                lines.push(
+                    `      ${c.letters.padEnd(4)} ${c.catalogId ? `${c.catalogId} ` : ""}${c.resource} ${detail}`,
+                );
+                continue;
+            }
+            const key = `${c.letters.padEnd(4)} ${c.kind === "location" ? "location" : c.catalogId}`;
+            groups.set(key, [...(groups.get(key) ?? []), c.resource]);
+        }
+        for (const [key, names] of groups) {
+            const shown = names.slice(0, MAX_TABLES).join(", ");
+            lines.push(
+                `      ${key} ${shown}${names.length > MAX_TABLES ? ` … and ${names.length - MAX_TABLES} more` : ""}`,
+            );
+        }
+        lines.push(...detailed);
+    }
+    return lines;
 }
