@@ -785,6 +785,8 @@ export interface LfMatrixCell {
     letters: string;
     /** Columns selected, when not all of the table's. */
     columns?: string[];
+    /** The table's columns not selected (with `columns`). */
+    hiddenColumns?: string[];
     /** Row filters of columns that are visible only row-filtered. */
     rowFilters?: string[];
     /** The grants (Permissions names, `contract <id>`) that give it. */
@@ -821,7 +823,9 @@ export function cellsOf(a: PrincipalAccess): LfMatrixCell[] {
             resource: `${t.database}.${t.name}`,
             kind: "table",
             letters,
-            ...(e.select.size > 0 && visible.length < all.length ? { columns: visible } : {}),
+            ...(e.select.size > 0 && visible.length < all.length
+                ? { columns: visible, hiddenColumns: all.filter((c) => !e.select.has(c)) }
+                : {}),
             ...(filtered.length ? { rowFilters: [...new Set(filtered)] } : {}),
             grants: [...e.grants].sort(),
         });

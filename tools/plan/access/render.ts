@@ -87,8 +87,8 @@ export function renderAccess(report: AccessReport, options: { quiet?: boolean } 
 const MAX_TABLES = 8;
 
 /**
- * The Lake Formation matrix: one row per principal, its cells grouped by catalog and letters; tables with every
- * column and all rows share a line, the others show their columns and row filters.
+ * The Lake Formation matrix: one row per principal, its cells grouped by catalog and letters (at most MAX_TABLES
+ * shown per line); a table shows its columns when not all, and its row filters.
  */
 export function renderLakeFormation(rows: LfMatrixRow[]): string[] {
     const lines = [
@@ -101,31 +101,23 @@ export function renderLakeFormation(rows: LfMatrixRow[]): string[] {
             lines.push(`      all  every table of catalog ${c} (data lake administrator: grants itself anything)`);
         for (const c of row.readOnlyAdminOf ?? [])
             lines.push(`      d    every resource of catalog ${c} (read-only administrator)`);
+        // One line per catalog and letters; a table shows its columns (or the ones withheld, when fewer) and row filters.
         const groups = new Map<string, string[]>();
-        const detailed: string[] = [];
         for (const c of row.cells) {
-            const detail = [
-                c.columns ? `[${c.columns.join(", ")}]` : "",
-                c.rowFilters ? `rf: ${c.rowFilters.join(" | ")}` : "",
-            ]
-                .filter((x) => x)
-                .join(" ");
-            if (detail) {
-                lines.push(
-                    `      ${c.letters.padEnd(4)} ${c.catalogId ? `${c.catalogId} ` : ""}${c.resource} ${detail}`,
-                );
-                continue;
-            }
+            const columns = c.columns
+                ? (c.hiddenColumns?.length ?? 0) < c.columns.length
+                    ? `[all but ${c.hiddenColumns?.join(", ")}]`
+                    : `[${c.columns.join(", ")}]`
+                : "";
+            const filter = c.rowFilters ? `(rf: ${c.rowFilters.join(" | ")})` : "";
             const key = `${c.letters.padEnd(4)} ${c.kind === "location" ? "location" : c.catalogId}`;
-            groups.set(key, [...(groups.get(key) ?? []), c.resource]);
+            groups.set(key, [...(groups.get(key) ?? []), [c.resource, columns, filter].filter((x) => x).join(" ")]);
         }
-        for (const [key, names] of groups) {
-            const shown = names.slice(0, MAX_TABLES).join(", ");
-            lines.push(
-                `      ${key} ${shown}${names.length > MAX_TABLES ? ` … and ${names.length - MAX_TABLES} more` : ""}`,
-            );
+        for (const [key, items] of groups) {
+            const shown = items.slice(0, MAX_TABLES).join(", ");
+            const more = items.length > MAX_TABLES ? ` … and ${items.length - MAX_TABLES} more (plan JSON)` : "";
+            lines.push(`      ${key} ${shown}${more}`);
         }
-        lines.push(...detailed);
     }
     return lines;
 }
