@@ -391,6 +391,52 @@ describe("access proof: Lake Formation", () => {
         ]);
     });
 
+    it("ALL by a partly matching expression gives SELECT and DESCRIBE only; a wildcard table grant; ResourceLfTag on a column", async () => {
+        const report = await prove({
+            analystExpression: [{ key: "classification", values: ["confidential"] }],
+            extra: ({ gov, database, order, tags }) => {
+                // order.amount becomes confidential (one tag on one column): the analyst's expression reaches it alone.
+                new aws.lakeformation.ResourceLfTag(
+                    "order-amount",
+                    {
+                        tableWithColumns: { databaseName: database.name, name: order.name, columnNames: ["amount"] },
+                        lfTag: { key: "classification", value: "confidential" },
+                    },
+                    { provider: gov, dependsOn: tags },
+                );
+                new aws.lakeformation.Permissions(
+                    "scientist-all",
+                    {
+                        principal: SCIENTIST,
+                        permissions: ["ALL"],
+                        lfTagPolicy: {
+                            resourceType: "TABLE",
+                            expressions: [{ key: "classification", values: ["internal", "confidential"] }],
+                        },
+                    },
+                    { provider: gov },
+                );
+                new aws.lakeformation.Permissions(
+                    "analyst-describe-all",
+                    { principal: ANALYST, permissions: ["DESCRIBE"], table: { databaseName: "sales", wildcard: true } },
+                    { provider: gov },
+                );
+            },
+        });
+        expect(cell(report, ANALYST, "sales.order")).to.deep.include({ letters: "sd", columns: ["amount"] });
+        expect(cell(report, ANALYST, "sales.customer")?.grants).to.deep.equal([
+            "analyst-describe-all",
+            "analyst-tables",
+        ]);
+        // customer: every column but the pii ones matches, so ALL is SELECT and DESCRIBE; order: all match, so ALL.
+        expect(cell(report, SCIENTIST, "sales.customer")).to.deep.include({
+            letters: "sd",
+            hiddenColumns: ["email", "name"],
+        });
+        expect(cell(report, SCIENTIST, "sales.order")).to.include({ letters: "sdwa" });
+        expect(invariant(report, "lf-pii-by-contract-only").verdict).to.equal("holds");
+    });
+
     it("breaks (b) for every way of handing access back to IAMAllowedPrincipals", async () => {
         const b = (r: AccessReport) => invariant(r, "lf-no-iam-allowed-principals");
         const grant = await prove({
