@@ -389,6 +389,10 @@ describe("access proof", () => {
         expect(governance?.cells.map((c) => `${c.catalogId} ${c.resource} ${c.letters}`)).to.include(
             "666666666666 cdp_prod_sales_products.customer sd",
         );
+        // Governance may pass the sales customers' pii on (grant option): noted, judged when its grants are planned.
+        expect(invariant(report, "lf-pii-by-contract-only").notes.join("\n")).to.contain(
+            "holds SELECT with grant option on pii cdp_prod_sales_products.customer.{email, name} in 666666666666",
+        );
         const copy = structuredClone(plans.prod) as PlanResult;
         const settings = copy.resources.find((r) => r.name === "domain-sales-lake-formation" && r.custom);
         if (!settings) throw new Error("no domain-sales-lake-formation settings");

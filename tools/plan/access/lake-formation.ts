@@ -986,6 +986,23 @@ export function proveLakeFormation(ctx: LakeFormationContext): LakeFormationProo
                     notes.push(`${label(p)} holds ${g}: it may re-tag the resources it can alter`);
             }
         }
+        // Grant options: a holder may pass on what it holds (within its account, or beyond when it is in the
+        // table's account); what it grants is judged when planned, so the pii it could pass on is noted.
+        const passable = new LakeFormationEvaluator({
+            ...lf,
+            grants: lf.grants
+                .filter((g) => g.grantable.size > 0)
+                .map((g) => ({ ...g, permissions: g.grantable, grantable: new Set<string>() })),
+        });
+        for (const p of passable.grantees())
+            for (const e of passable.direct(p)?.tables.values() ?? []) {
+                const t = e.table;
+                const pii = [...e.select.keys()].filter((c) => c !== "*" && isPii(lf, t, c));
+                if (pii.length)
+                    notes.push(
+                        `${label(p)} holds SELECT with grant option on pii ${t.database}.${t.name}.{${pii.join(", ")}} in ${t.catalogId}: it may pass it on; its grants are judged when they are in the plan`,
+                    );
+            }
         const mismatched = [...lf.tables.values()].flatMap((t) =>
             [...t.glueSensitive]
                 .filter((c) => columnTags(lf, t, c).get("classification") !== "pii")
