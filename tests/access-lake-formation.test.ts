@@ -497,6 +497,42 @@ describe("access proof: Lake Formation", () => {
         expect(invariant(undeclared, "lf-principals-declared").violations).to.deep.equal([
             `${stranger} is granted by stranger but not declared in lakeFormationPrincipals: the proof cannot tell whether it may see pii`,
         ]);
+        // A role the plan creates in the governance account must be declared too (it could be a reader).
+        const own = await prove({
+            extra: ({ gov, order }) => {
+                const role = new aws.iam.Role(
+                    "quality",
+                    {
+                        name: "quality",
+                        assumeRolePolicy: JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                {
+                                    Effect: "Allow",
+                                    Principal: { Service: "glue.amazonaws.com" },
+                                    Action: "sts:AssumeRole",
+                                    Condition: { StringEquals: { "aws:SourceAccount": GOV } },
+                                },
+                            ],
+                        }),
+                    },
+                    { provider: gov },
+                );
+                new aws.lakeformation.Permissions(
+                    "quality-order",
+                    {
+                        principal: role.arn,
+                        permissions: ["SELECT"],
+                        table: { databaseName: "sales", name: order.name },
+                    },
+                    { provider: gov },
+                );
+            },
+        });
+        expect(invariant(own, "lf-principals-declared").violations).to.have.length(1);
+        expect(invariant(own, "lf-principals-declared").violations[0]).to.match(
+            /^arn:aws:iam::333333333333:role\/quality is granted by quality-order but not declared/,
+        );
         const misplaced = await prove({
             principals: [
                 { principal: ANALYST, kind: "consumer", name: "analysts" },

@@ -915,8 +915,12 @@ function classify(
         return { kind: "undeclared", name, declared: false };
     }
     const role = ctx.roles.get(principal);
-    // A role the plan creates, granted only in its own account's catalog: the domain's own service roles.
-    if (role && [...catalogs].every((c) => c === role.account))
+    // A role the plan creates in a producer's account, granted only in that account's catalog: the domain's own
+    // service roles (Entity Resolution). Roles of reader accounts (governance, analytics, ML) must be declared.
+    const readerAccount = ["governance", "analytics", "ml"].some((r) =>
+        ctx.accountRoles.get(role?.account ?? "")?.has(r),
+    );
+    if (role && !readerAccount && [...catalogs].every((c) => c === role.account))
         return { kind: "service", name: role.name, declared: false };
     return { kind: "undeclared", name: roleName(ctx, principal), declared: false };
 }
