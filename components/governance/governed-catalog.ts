@@ -20,6 +20,12 @@ export interface GovernedCatalogArgs {
     /** Lake Formation of the governance account (settings and LF-tags: databases and tables are created after them). */
     lakeFormation: LakeFormation;
     /**
+     * Resources the databases and tables are created after besides the Lake Formation settings: the account's Glue
+     * Data Catalog encryption settings, which apply only to metadata written after them (`AccountBaseline`).
+     * @default none
+     */
+    catalogDependencies?: pulumi.Resource[];
+    /**
      * Protect the databases from deletion.
      * @default true
      */
@@ -67,6 +73,7 @@ export class GovernedCatalog extends pulumi.ComponentResource {
         issues.throwIfAny(`Invalid arguments for GovernedCatalog "${name}"`);
 
         const lf = args.lakeFormation;
+        const catalogDependencies = [...new Set([...lf.catalogDependencies, ...(args.catalogDependencies ?? [])])];
         const tagDependencies = Object.values(lf.tags);
         const domains = [...new Set(args.tables.map((t) => t.domain))];
         const databases: Record<string, aws.glue.CatalogDatabase> = {};
@@ -83,7 +90,7 @@ export class GovernedCatalog extends pulumi.ComponentResource {
                     createTableDefaultPermissions: [],
                     parameters: { "cdp:zone": GOVERNED_ZONE, "cdp:domain": domain },
                 },
-                dataStoreOptions(args.dataProtection ?? true, { parent: this, dependsOn: lf.catalogDependencies }),
+                dataStoreOptions(args.dataProtection ?? true, { parent: this, dependsOn: catalogDependencies }),
             );
             databases[domain] = database;
             new aws.lakeformation.ResourceLfTags(
@@ -134,7 +141,7 @@ export class GovernedCatalog extends pulumi.ComponentResource {
                             })),
                         },
                     },
-                    { parent: this, dependsOn: lf.catalogDependencies },
+                    { parent: this, dependsOn: catalogDependencies },
                 );
                 tables[`${domain}/${spec.dataset}`] = table;
                 new aws.lakeformation.ResourceLfTags(

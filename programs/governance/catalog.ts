@@ -47,9 +47,10 @@ export function governanceCatalog(args: GovernanceCatalogArgs): GovernanceCatalo
             tables: plannedCatalog(config.domains),
             curatedBucketName: lake.zone("curated").bucketName,
             lakeFormation,
+            catalogDependencies: baseline.catalogDependencies,
             dataProtection: config.dataProtection,
         },
-        { parent: program, dependsOn: baseline.catalogDependencies },
+        { parent: program },
     );
     const grants = new LakeGrants(
         "lake-grants",
