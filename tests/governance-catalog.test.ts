@@ -252,6 +252,11 @@ for (const stack of ["dev", "prod"]) {
                     returnConnectionPasswordEncrypted: true,
                     awsKmsKeyId: key!.outputs.arn,
                 });
+                const own = policyOf(key!).Statement.find((st) => st.Sid === "AccountPrincipalsThroughGlue");
+                expect(own!.Condition.StringEquals).to.deep.equal({
+                    "kms:CallerAccount": s.account,
+                    "kms:ViaService": "glue.eu-west-1.amazonaws.com",
+                });
                 if (s.account !== account) continue;
                 const readers = policyOf(key!).Statement.find(
                     (st) => st.Sid === "CrossAccountMetadataReadersThroughGlue",
@@ -297,6 +302,11 @@ for (const stack of ["dev", "prod"]) {
                 expect(c.inputs.lakeFormationConfiguration).to.deep.equal({ useLakeFormationCredentials: true });
                 expect(c.inputs.recrawlPolicy).to.deep.equal({ recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" });
                 expect(c.inputs.schemaChangePolicy).to.deep.equal({ updateBehavior: "LOG", deleteBehavior: "LOG" });
+                // The curated crawler leaves the governed tables' folders to the model.
+                const [target] = c.inputs.s3Targets as Array<{ path: string; exclusions?: string[] }>;
+                if (target.path.includes("-curated-"))
+                    expect(target.exclusions).to.deep.equal(plannedCatalog(config.domains).map((t) => `${t.prefix}**`));
+                else expect(target.exclusions).to.equal(undefined);
                 const role = roleByArn(doc, c.inputs.role as string);
                 // Its log group exists before it runs, encrypted with the key the security configuration names.
                 const group = inGovernance(T.logGroup).find(

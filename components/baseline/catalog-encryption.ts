@@ -34,15 +34,17 @@ export interface CatalogEncryptionArgs {
  * at rest (`SSE-KMS`) and connection passwords with one customer-managed key.
  *
  * In `SSE-KMS` mode Glue encrypts and decrypts with the caller's credentials, so every principal that reads or
- * writes the catalog needs the key through Glue: crawlers and jobs (their IAM policy names the key), Athena users
+ * writes the catalog needs the key through Glue: crawlers, jobs and integrations (Entity Resolution reads its input
+ * table's metadata), Athena users
  * (`kms:Decrypt`, `kms:GenerateDataKey`, `kms:Encrypt` on the catalog key,
  * https://docs.aws.amazon.com/athena/latest/ug/access-encrypted-data-glue-data-catalog.html), Lake Formation
  * administrators (granting on an encrypted catalog needs key permissions: "Insufficient encryption key permissions
  * for Glue API", https://docs.aws.amazon.com/lake-formation/latest/dg/troubleshooting.html), and principals of
  * other accounts that Lake Formation grants read metadata with their own credentials, so the key policy must admit
  * their account ("Encrypting your Data Catalog", AWS Glue Developer Guide:
- * https://docs.aws.amazon.com/glue/latest/dg/encrypt-glue-data-catalog.html). Every statement is limited to use
- * through Glue (`kms:ViaService`). Removing the settings after a crawler has used the encrypted catalog breaks the
+ * https://docs.aws.amazon.com/glue/latest/dg/encrypt-glue-data-catalog.html). The key policy therefore admits this
+ * account's principals (`kms:CallerAccount`) and the reader accounts, every statement only through Glue
+ * (`kms:ViaService`); readers in other accounts also need the key in their own IAM policy. Removing the settings after a crawler has used the encrypted catalog breaks the
  * crawler (same page), so they are never deleted with the stack (`retainOnDelete`).
  */
 export class CatalogEncryption extends pulumi.ComponentResource {
@@ -66,7 +68,25 @@ export class CatalogEncryption extends pulumi.ComponentResource {
 
         const ctx = awsContext(this);
         const viaGlue = { StringEquals: { "kms:ViaService": pulumi.interpolate`glue.${ctx.region}.${ctx.dnsSuffix}` } };
-        const statements: PolicyStatement[] = [];
+        // Every principal of this account through Glue only, as the policy of the AWS managed key aws/glue does:
+        // crawlers, jobs, integrations such as Entity Resolution, Athena users and the Lake Formation admins use the
+        // catalog without each naming the key, and who reads which metadata stays decided by Glue IAM permissions and
+        // Lake Formation grants. The admins are named as well, so granting never depends on that statement alone.
+        const statements: PolicyStatement[] = [
+            {
+                Sid: "AccountPrincipalsThroughGlue",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+                Resource: "*",
+                Condition: {
+                    StringEquals: {
+                        "kms:CallerAccount": ctx.accountId,
+                        "kms:ViaService": pulumi.interpolate`glue.${ctx.region}.${ctx.dnsSuffix}`,
+                    },
+                },
+            },
+        ];
         if ((args.adminRoleArns ?? []).length > 0) {
             statements.push({
                 Sid: "CatalogAdministratorsThroughGlue",

@@ -22,6 +22,12 @@ export interface CrawledZone {
     databaseName: pulumi.Input<string>;
     /** The bucket's Lake Formation registration: the crawler reads through Lake Formation credentials. */
     location: aws.lakeformation.Resource;
+    /**
+     * Glob patterns (relative to the bucket) the crawler skips, e.g. the folders of tables the catalog already
+     * defines from the model.
+     * @default none
+     */
+    exclusions?: string[];
 }
 
 export interface SchemaCrawlersArgs {
@@ -235,7 +241,12 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                     role: role.role.arn,
                     databaseName: z.databaseName,
                     securityConfiguration: this.securityConfiguration.name,
-                    s3Targets: [{ path: pulumi.interpolate`s3://${z.bucketName}/` }],
+                    s3Targets: [
+                        {
+                            path: pulumi.interpolate`s3://${z.bucketName}/`,
+                            ...(z.exclusions?.length ? { exclusions: z.exclusions } : {}),
+                        },
+                    ],
                     schedule: args.schedule ?? "cron(0 4 * * ? *)",
                     recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
                     schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },

@@ -40,11 +40,12 @@ export function governanceCatalog(args: GovernanceCatalogArgs): GovernanceCatalo
     const { config, target, naming, program, lake, lakeFormation, baseline } = args;
     const encryption = baseline.catalogEncryption;
     if (!encryption) throw new Error("the governance account's baseline must manage its Glue Data Catalog encryption");
+    const tables = plannedCatalog(config.domains);
     const catalog = new GovernedCatalog(
         "catalog",
         {
             naming,
-            tables: plannedCatalog(config.domains),
+            tables,
             curatedBucketName: lake.zone("curated").bucketName,
             lakeFormation,
             catalogDependencies: baseline.catalogDependencies,
@@ -94,6 +95,8 @@ export function governanceCatalog(args: GovernanceCatalogArgs): GovernanceCatalo
                 bucketArn: lake.zone(zone).bucketArn,
                 databaseName: lake.databases[zone].name,
                 location: locations.locations[zone],
+                // The governed tables are defined from the model (GovernedCatalog): the crawler leaves their folders.
+                exclusions: zone === "curated" ? tables.map((t) => `${t.prefix}**`) : [],
             })),
             lakeFormation,
             catalogKeyArn: encryption.keyArn,
