@@ -8,7 +8,10 @@ import { CONTRACT_ONLY_CLASSIFICATIONS } from "../model/names";
 import { type PlatformConfig, parsePlatformConfig } from "../programs/config";
 import type { PlanDocument } from "../tools/plan/document";
 import { loadEngineConfig } from "../tools/plan/stack-config";
-import { descendants, ofType, type PlanResource, planStack, policyOf, ROOT } from "./helpers/plan";
+import * as aws from "@pulumi/aws";
+import { LakeFormation } from "../components/governance/lake-formation";
+import { LakeGrants } from "../components/governance/lake-grants";
+import { descendants, ofType, type PlanResource, planProgram, planStack, policyOf, ROOT } from "./helpers/plan";
 
 const T = {
     database: "aws:glue/catalogDatabase:CatalogDatabase",
@@ -326,3 +329,39 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("LakeGrants", () => {
+    it("refuses a consumer tag grant on pii or restricted data, or on a zone the zone LF-tag lacks, naming the key", async () => {
+        const doc = await planProgram(() => {
+            const provider = new aws.Provider("p", { region: "eu-west-1" });
+            const lakeFormation = new LakeFormation(
+                "lf",
+                { adminRoleArns: ["arn:aws:iam::123456789012:role/admin"], domains: ["sales"] },
+                { provider },
+            );
+            new LakeGrants(
+                "grants",
+                {
+                    lakeFormation,
+                    adminRoleArns: ["arn:aws:iam::123456789012:role/admin"],
+                    consumers: [
+                        {
+                            name: "analysts",
+                            kind: "consumer",
+                            roleArn: "arn:aws:iam::123456789012:role/analyst",
+                            zones: ["curated", "gold"],
+                            classifications: ["internal", "pii"],
+                            domains: ["sales"],
+                        },
+                    ],
+                },
+                { provider },
+            );
+        });
+        const errors = doc.errors.join("\n");
+        expect(errors).to.contain("LakeGrants(grants).consumers[0].classifications");
+        expect(errors).to.contain("only a data contract grants them");
+        expect(errors).to.contain("LakeGrants(grants).consumers[0].zones");
+        expect(ofType(doc, "aws:lakeformation/permissions:Permissions")).to.deep.equal([]);
+    });
+});

@@ -91,6 +91,9 @@ export class LakeGrants extends pulumi.ComponentResource {
                     c.classifications,
                     `no ${CONTRACT_ONLY_CLASSIFICATIONS.join(" or ")} (only a data contract grants them)`,
                 );
+            const unknownZones = c.zones.filter((z) => !args.lakeFormation.zoneValues.includes(z));
+            if (unknownZones.length > 0)
+                issues.add(`${at}.zones`, c.zones, `zone LF-tag values (${args.lakeFormation.zoneValues.join(", ")})`);
             for (const [key, values] of Object.entries({
                 zones: c.zones,
                 classifications: c.classifications,
