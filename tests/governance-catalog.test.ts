@@ -144,6 +144,12 @@ for (const stack of ["dev", "prod"]) {
             const zone = zoneTag.find((t) => t.inputs.key === "zone");
             expect(zone, "zone LF-tag").to.not.equal(undefined);
             expect(zone!.inputs.values).to.include.members(["raw", "processed", "curated"]);
+            // cdp:governance.lfTags adds keys with their values.
+            for (const [key, values] of Object.entries(config.governance.lfTags)) {
+                const defined = zoneTag.find((t) => t.inputs.key === key);
+                expect(defined?.inputs.values, key).to.deep.equal(values);
+            }
+            if (stack === "prod") expect(Object.keys(config.governance.lfTags)).to.deep.equal(["retention"]);
             for (const z of ["raw", "processed", "curated"]) {
                 const t = inGovernance(T.tags).find((r) => (r.inputs.database as any)?.name === `cdp_${stack}_${z}`);
                 expect(tagsOf(t!).zone, z).to.equal(z);
@@ -323,7 +329,7 @@ for (const stack of ["dev", "prod"]) {
                 expect(actions).to.include("lakeformation:GetDataAccess");
                 const grants = inGovernance(T.permissions).filter((g) => g.inputs.principal === role.outputs.arn);
                 expect(grants.flatMap((g) => list(g.inputs.permissions)).sort()).to.deep.equal(
-                    ["ALTER", "ALTER", "CREATE_TABLE", "DATA_LOCATION_ACCESS", "DESCRIBE", "DESCRIBE", "SELECT"].sort(),
+                    ["ALTER", "ALTER", "CREATE_TABLE", "DATA_LOCATION_ACCESS", "DESCRIBE", "DESCRIBE"].sort(),
                 );
             }
         });

@@ -222,7 +222,8 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                 `${id}-tables`,
                 {
                     principal: role.role.arn,
-                    permissions: ["SELECT", "ALTER", "DESCRIBE"],
+                    // Tables the crawler updates (it owns those it creates); it reads data through its location grant.
+                    permissions: ["ALTER", "DESCRIBE"],
                     lfTagPolicy: {
                         resourceType: "TABLE",
                         expressions: [
