@@ -62,7 +62,7 @@ const ZONE_DATABASE_DOMAIN = "platform";
  *   policy admits CloudWatch Logs (the crawler's log group is encrypted with it); the log group Glue writes to with a
  *   security configuration, `/aws-glue/crawlers-role/<role>-<security configuration>`, is created here with the key
  *   and a retention, and the role may only write to it and associate the key
- *   (https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html,
+ *   (https://docs.aws.amazon.com/glue/latest/dg/console-security-configurations.html,
  *   https://docs.aws.amazon.com/glue/latest/dg/set-up-encryption.html).
  * - Lake Formation credentials (`useLakeFormationCredentials`): the zone buckets are registered, so the crawler reads
  *   through Lake Formation (`lakeformation:GetDataAccess`) and its role has no S3 or zone-key permission; Lake
@@ -70,7 +70,7 @@ const ZONE_DATABASE_DOMAIN = "platform";
  *   (by LF-tag), as "Configuring a crawler to use Lake Formation credentials" lists
  *   (https://docs.aws.amazon.com/glue/latest/dg/crawler-lf-integ.html).
  * - Recrawl new folders only; schema changes are logged, never applied as deletes (`CRAWL_NEW_FOLDERS_ONLY` requires
- *   `LOG` for both behaviours: https://docs.aws.amazon.com/glue/latest/dg/crawler-configuration.html).
+ *   `LOG` for both behaviours: https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html).
  */
 export class SchemaCrawlers extends pulumi.ComponentResource {
     public readonly securityConfiguration: aws.glue.SecurityConfiguration;
