@@ -11,6 +11,8 @@ import { loadEngineConfig } from "../tools/plan/stack-config";
 import * as aws from "@pulumi/aws";
 import { LakeFormation } from "../components/governance/lake-formation";
 import { LakeGrants } from "../components/governance/lake-grants";
+import { Naming } from "../components/shared/naming";
+import { DataLake } from "../components/storage/data-lake";
 import { descendants, ofType, type PlanResource, planProgram, planStack, policyOf, ROOT } from "./helpers/plan";
 
 const T = {
@@ -369,5 +371,43 @@ describe("LakeGrants", () => {
         expect(errors).to.contain("only a data contract grants them");
         expect(errors).to.contain("LakeGrants(grants).consumers[0].zones");
         expect(ofType(doc, "aws:lakeformation/permissions:Permissions")).to.deep.equal([]);
+    });
+});
+
+describe("LF-tag taxonomy", () => {
+    const admin = ["arn:aws:iam::123456789012:role/admin"];
+    it("refuses an extra LF-tag key that redefines a built-in one", async () => {
+        const doc = await planProgram(() => {
+            const provider = new aws.Provider("p", { region: "eu-west-1" });
+            new LakeFormation(
+                "bad",
+                { adminRoleArns: admin, domains: ["sales"], extraTags: { zone: ["gold"] } },
+                { provider },
+            );
+        });
+        expect(doc.errors.join("\n")).to.contain("LakeFormation(bad).extraTags.zone");
+    });
+
+    it("refuses a zone database the zone LF-tag cannot tag", async () => {
+        const doc = await planProgram(() => {
+            const provider = new aws.Provider("p", { region: "eu-west-1" });
+            const lakeFormation = new LakeFormation(
+                "lf",
+                { adminRoleArns: admin, domains: ["sales"], zones: ["raw"] },
+                { provider },
+            );
+            new DataLake(
+                "lake",
+                {
+                    naming: new Naming("t", "test"),
+                    zones: [{ name: "bronze", classification: "internal" }],
+                    lakeFormation,
+                    dataProtection: false,
+                },
+                { provider },
+            );
+        });
+        expect(doc.errors.join("\n")).to.contain("DataLake(lake).zones[0].name");
+        expect(doc.errors.join("\n")).to.contain("one of the zone LF-tag values raw");
     });
 });
