@@ -193,6 +193,20 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
+        it("grants across accounts only with cross-account version 3 or later (AWS RAM, IAM principals of other accounts)", () => {
+            const foreign = inGovernance(T.permissions).filter((g) => {
+                const principal = String(g.inputs.principal);
+                const id = /^\d{12}$/.test(principal) ? principal : principal.split(":")[4];
+                return id !== account;
+            });
+            expect(foreign.length > 0).to.equal(stack === "prod");
+            const settings = ofType(doc, "aws:lakeformation/dataLakeSettings:DataLakeSettings").find(
+                (r) => r.account === account,
+            )!;
+            const version = Number((settings.inputs.parameters as Record<string, string>).CROSS_ACCOUNT_VERSION);
+            expect(version).to.be.at.least(3);
+        });
+
         it("grants each producer domain in another account its own domain's tables, and declares every principal", () => {
             const grants = inGovernance(T.permissions);
             const producers = config.domains.filter((d) => config.accounts[d.account].id !== account);
