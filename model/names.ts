@@ -84,6 +84,9 @@ export type LakeZone = (typeof LAKE_ZONES)[number];
 export const CLASSIFICATIONS = ["public", "internal", "confidential", "pii", "restricted"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
+/** Classifications a tag grant may never include: personal and restricted data is granted only by a data contract. */
+export const CONTRACT_ONLY_CLASSIFICATIONS: readonly string[] = ["pii", "restricted"];
+
 /** Each zone's classification unless the stack config overrides it. */
 export const DEFAULT_ZONE_CLASSIFICATIONS: Readonly<Record<LakeZone, Classification>> = {
     raw: "confidential",

@@ -53,6 +53,13 @@ export const SERVICE_TRUST: Readonly<Record<string, ServiceTrust>> = {
         sourceArn: false,
         doc: "https://docs.aws.amazon.com/lake-formation/latest/dg/registration-role.html",
     },
+    // Glue crawlers and jobs: "Step 2: Create an IAM role for AWS Glue" shows the trust with the service principal only;
+    // Glue documents no aws:SourceAccount for the role it assumes, so iam:PassRole is the guard.
+    "glue.amazonaws.com": {
+        guard: "passRole",
+        sourceArn: false,
+        doc: "https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html",
+    },
     // "Allow Firehose to assume an IAM role": sts:ExternalId is the account id, "so that only you can request
     // Firehose to assume the role".
     "firehose.amazonaws.com": {

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/baseline/account-baseline";
+import type { CatalogEncryptionArgs } from "../components/baseline/catalog-encryption";
 import type { LakeFormationArgs } from "../components/governance/lake-formation";
+import { Naming } from "../components/shared/naming";
+import { IAM_ROLE_ARN } from "../model/names";
 import { type AccountTarget, programOptions } from "./accounts";
 import type { PlatformConfig } from "./config";
 
@@ -44,17 +47,32 @@ export function accountBaselines(config: PlatformConfig, targets: ProgramTargets
     visit(targets.analytics);
     visit(targets.ml);
 
+    // Accounts reading the governance catalog's metadata through cross-account Lake Formation grants: the consumer and
+    // ML roles' accounts, and the producer domains' accounts (their own domain's tables).
+    const governanceReaders = [
+        ...config.governance.consumers.map((c) => IAM_ROLE_ARN.exec(c.roleArn)?.[2] ?? ""),
+        ...[...targets.domains.values()].map((t) => t.account.id),
+    ].filter((id) => id !== "" && id !== governanceId);
+    const naming = new Naming(config.namePrefix, config.environment);
     const baselines = new Map<string, AccountBaseline>();
     for (const [accountId, { target, domains }] of byAccount) {
         const isGovernance = accountId === governanceId;
         const firstDomain = domains[0];
         let lakeFormation: LakeFormationArgs | undefined;
         let lakeFormationMoved: { name: string; parentUrn: pulumi.Input<string> } | undefined;
+        let catalogEncryption: CatalogEncryptionArgs | undefined;
         if (isGovernance) {
             lakeFormation = {
                 adminRoleArns: [...config.lake.adminRoleArns],
                 readOnlyAdminRoleArns: [...config.lake.readOnlyAdminRoleArns],
                 domains: config.domains.map((d) => d.name),
+                extraTags: Object.fromEntries(Object.entries(config.governance.lfTags).map(([k, v]) => [k, [...v]])),
+            };
+            catalogEncryption = {
+                keyAlias: naming.name("kmsAlias", "glue-catalog"),
+                adminRoleArns: [...config.lake.adminRoleArns],
+                readerAccountIds: [...new Set(governanceReaders)],
+                dataProtection: config.dataProtection,
             };
             lakeFormationMoved = {
                 name: "lake-formation",
@@ -63,6 +81,13 @@ export function accountBaselines(config: PlatformConfig, targets: ProgramTargets
         } else if (firstDomain) {
             const roleArn = target.account.roleArn;
             lakeFormation = { adminRoleArns: roleArn ? [roleArn] : [...config.lake.adminRoleArns], domains };
+            // Governance reads the data products this account shares with it (DataProducts' grants by LF-tag).
+            catalogEncryption = {
+                keyAlias: naming.name("kmsAlias", "glue-catalog"),
+                adminRoleArns: [...lakeFormation.adminRoleArns],
+                readerAccountIds: [governanceId],
+                dataProtection: config.dataProtection,
+            };
             lakeFormationMoved = {
                 name: `domain-${firstDomain}-lake-formation`,
                 parentUrn: urnOf([["cdp:programs:Producer", `domain-${firstDomain}`]]),
@@ -74,6 +99,7 @@ export function accountBaselines(config: PlatformConfig, targets: ProgramTargets
                 `baseline-${target.account.alias}`,
                 {
                     lakeFormation,
+                    catalogEncryption,
                     apiGatewayLogging: firstDomain !== undefined,
                     moved: {
                         lakeFormation: lakeFormationMoved,

@@ -32,6 +32,12 @@ const STATEFUL = [
 /** Resource types the platform plans since the fixture was recorded, and the change that added them. */
 const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:lakeformation/resource:Resource": "issue 10: domain products registered with Lake Formation (DataProducts)",
+    "aws:lakeformation/permissions:Permissions":
+        "issue 11: tag-based Lake Formation grants (LakeGrants, SchemaCrawlers)",
+    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings":
+        "issue 11: Glue Data Catalog encryption in the account baseline (CatalogEncryption)",
+    "aws:glue/securityConfiguration:SecurityConfiguration": "issue 11: schema crawlers' security configuration",
+    "aws:glue/crawler:Crawler": "issue 11: schema crawlers of the processed and curated zones (SchemaCrawlers)",
 };
 
 /**

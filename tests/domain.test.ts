@@ -309,6 +309,7 @@ describe("ProducerDomain blueprint (prod plan)", () => {
                 "entityresolution.amazonaws.com",
                 "events.amazonaws.com",
                 "firehose.amazonaws.com",
+                "glue.amazonaws.com",
                 "lakeformation.amazonaws.com",
                 "lambda.amazonaws.com",
                 "scheduler.amazonaws.com",
@@ -322,6 +323,7 @@ describe("ProducerDomain blueprint (prod plan)", () => {
             "apigateway.amazonaws.com",
             "entityresolution.amazonaws.com",
             "lakeformation.amazonaws.com",
+            "glue.amazonaws.com",
         ]) {
             for (const r of byService[service]) expect(r.condition, `${service} ${r.name}`).to.equal(undefined);
         }
@@ -489,8 +491,8 @@ describe("ProducerDomain options", () => {
             }
             return "accepted";
         };
-        expect(refused({ service: "glue.amazonaws.com", accountId: "123456789012" })).to.contain(
-            'serviceRole(r).service: got "glue.amazonaws.com"',
+        expect(refused({ service: "sagemaker.amazonaws.com", accountId: "123456789012" })).to.contain(
+            'serviceRole(r).service: got "sagemaker.amazonaws.com"',
         );
         expect(
             refused({

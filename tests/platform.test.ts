@@ -161,6 +161,7 @@ describe("platform stacks", () => {
             expect(tags.inputs.lfTags).to.deep.equal([
                 { key: "domain", value: "platform" },
                 { key: "classification", value: zone === "curated" ? "internal" : "confidential" },
+                { key: "zone", value: zone },
             ]);
             // Tags can only be attached once their definitions exist.
             expect(tags.dependencies).to.include(
@@ -200,9 +201,10 @@ describe("platform stacks", () => {
                     r.type,
                 ),
             );
-        // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key, and per domain: its key and a products
-        // zone (bucket, key, access-log bucket, database).
-        expect(stores(prod)).to.have.length(11 + 3 * 5);
+        // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key + governance key + the crawlers' key, and
+        // per domain: its key, a products zone (bucket, key, access-log bucket, database), its governed database in
+        // governance and its account's catalog key; and governance's catalog key.
+        expect(stores(prod)).to.have.length(13 + 3 * 7 + 1);
         for (const r of stores(prod)) expect(r.protect && r.retainOnDelete, r.urn).to.equal(true);
         for (const r of stores(dev)) expect(r.protect, r.urn).to.equal(false);
         expect(
@@ -245,7 +247,8 @@ describe("platform stacks", () => {
         const big = await planStack("dev", { "cdp:domains": JSON.stringify(domains) });
         expect(big.errors).to.deep.equal([]);
         expect(ofType(big, "cdp:programs:Producer")).to.have.length(12);
-        // Lake zones and hub (4) plus a domain key and a products-zone key per domain.
-        expect(ofType(big, "aws:kms/key:Key")).to.have.length(4 + 12 * 2);
+        // Lake zones and hub (4), the governance, catalog and crawlers' keys (3), plus a domain key and a products-zone
+        // key per domain.
+        expect(ofType(big, "aws:kms/key:Key")).to.have.length(7 + 12 * 2);
     });
 });

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LakeFormation, type LakeFormationArgs } from "../governance/lake-formation";
+import { CatalogEncryption, type CatalogEncryptionArgs } from "./catalog-encryption";
 import { awsContext } from "../shared/context";
 import { apiAccessLogGroupName, apiExecutionLogGroupName } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
@@ -12,6 +13,12 @@ export interface AccountBaselineArgs {
      * @default none: the account's Lake Formation is not managed here
      */
     lakeFormation?: LakeFormationArgs;
+    /**
+     * Glue Data Catalog encryption of this account and region (a CMK for metadata and connection passwords), for
+     * accounts whose catalog the platform governs.
+     * @default none: the catalog's encryption is not managed here
+     */
+    catalogEncryption?: CatalogEncryptionArgs;
     /**
      * Set the account's API Gateway CloudWatch Logs role (`aws.apigateway.Account`), needed by every REST API stage
      * that writes execution or access logs in this account and region (access-log groups named by
@@ -52,6 +59,8 @@ export class AccountBaseline extends pulumi.ComponentResource {
      * created before the account has a CloudWatch role fails.
      */
     public readonly apiGatewayAccount?: aws.apigateway.Account;
+    /** The account's Glue Data Catalog encryption settings and key, when managed here. */
+    public readonly catalogEncryption?: CatalogEncryption;
 
     constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:baseline:AccountBaseline", name, {}, opts);
@@ -63,15 +72,26 @@ export class AccountBaseline extends pulumi.ComponentResource {
                 { parent: this, aliases: moved.lakeFormation ? [{ parent: moved.lakeFormation.parentUrn }] : [] },
             );
         }
+        if (args.catalogEncryption) {
+            this.catalogEncryption = new CatalogEncryption(`${name}-catalog-encryption`, args.catalogEncryption, {
+                parent: this,
+            });
+        }
         if (args.apiGatewayLogging) {
             this.apiGatewayAccount = apiGatewayAccountLogging(name, this, moved.apiGatewayAccountUrn);
         }
         this.registerOutputs({});
     }
 
-    /** Resources a Glue database or table must be created after (Lake Formation settings first: see LakeFormation). */
+    /**
+     * Resources a Glue database or table must be created after: Lake Formation settings first (see LakeFormation),
+     * and the catalog encryption settings, which apply only to metadata written after them.
+     */
     get catalogDependencies(): pulumi.Resource[] {
-        return this.lakeFormation ? this.lakeFormation.catalogDependencies : [];
+        return [
+            ...(this.lakeFormation ? this.lakeFormation.catalogDependencies : []),
+            ...(this.catalogEncryption ? [this.catalogEncryption.settings] : []),
+        ];
     }
 }
 

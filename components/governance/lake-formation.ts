@@ -1,10 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CLASSIFICATIONS, IAM_ROLE_ARN } from "../../model/names";
+import { CLASSIFICATIONS, IAM_ROLE_ARN, LAKE_ZONES } from "../../model/names";
 import { IssueCollector } from "../shared/errors";
 
 /** LF-tag keys every catalog database and table of the platform carries. */
-export const LF_TAG_KEYS = { domain: "domain", classification: "classification" } as const;
+export const LF_TAG_KEYS = { domain: "domain", classification: "classification", zone: "zone" } as const;
+
+/** Values of the `zone` LF-tag unless given: the lake zones and the `products` zone of domain accounts. */
+export const DEFAULT_LF_ZONES: readonly string[] = [...LAKE_ZONES, "products"];
 
 export interface LakeFormationArgs {
     /**
@@ -19,6 +22,16 @@ export interface LakeFormationArgs {
     readOnlyAdminRoleArns?: string[];
     /** Values of the `domain` LF-tag besides `platform`, which is always one: the business domains. */
     domains: string[];
+    /**
+     * Values of the `zone` LF-tag: the zones whose databases and tables are tagged with it.
+     * @default `DEFAULT_LF_ZONES`: raw, processed, curated, products
+     */
+    zones?: string[];
+    /**
+     * LF-tag keys besides `domain`, `classification` and `zone`, with their values (`cdp:governance.lfTags`).
+     * @default none
+     */
+    extraTags?: Record<string, string[]>;
 }
 
 /**
@@ -29,6 +42,8 @@ export interface LakeFormationArgs {
 export class LakeFormation extends pulumi.ComponentResource {
     public readonly settings: aws.lakeformation.DataLakeSettings;
     public readonly tags: Readonly<Record<string, aws.lakeformation.LfTag>>;
+    /** Values of the `zone` LF-tag: a database or table can be tagged only with one of them. */
+    public readonly zoneValues: readonly string[];
 
     constructor(name: string, args: LakeFormationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:governance:LakeFormation", name, {}, opts);
@@ -44,6 +59,14 @@ export class LakeFormation extends pulumi.ComponentResource {
                     "an IAM role ARN (no users, no wildcards)",
                 );
         });
+        for (const key of Object.keys(args.extraTags ?? {})) {
+            if ((Object.values(LF_TAG_KEYS) as string[]).includes(key))
+                issues.add(
+                    `LakeFormation(${name}).extraTags.${key}`,
+                    key,
+                    `a key other than the built-in ${Object.values(LF_TAG_KEYS).join(", ")}`,
+                );
+        }
         issues.throwIfAny(`Invalid arguments for LakeFormation "${name}"`);
 
         this.settings = new aws.lakeformation.DataLakeSettings(
@@ -62,7 +85,10 @@ export class LakeFormation extends pulumi.ComponentResource {
         const values: Record<string, string[]> = {
             [LF_TAG_KEYS.domain]: [...new Set(["platform", ...args.domains])],
             [LF_TAG_KEYS.classification]: [...CLASSIFICATIONS],
+            [LF_TAG_KEYS.zone]: [...new Set(args.zones ?? DEFAULT_LF_ZONES)],
+            ...args.extraTags,
         };
+        this.zoneValues = values[LF_TAG_KEYS.zone];
         this.tags = Object.fromEntries(
             Object.entries(values).map(([key, tagValues]) => [
                 key,

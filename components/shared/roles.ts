@@ -21,6 +21,11 @@ export interface ServiceRoleSpec {
      */
     trustCondition?: PolicyCondition;
     /**
+     * Physical role name, for services that name resources after the role (Glue crawler log groups).
+     * @default generated from the resource name
+     */
+    roleName?: string;
+    /**
      * IAM path of the role (policies can confine a grant to a path with `aws:PrincipalArn`).
      * @default "/"
      */
@@ -75,6 +80,7 @@ export function serviceRole(
         name,
         {
             description: spec.description,
+            ...(spec.roleName ? { name: spec.roleName } : {}),
             ...(spec.path ? { path: spec.path } : {}),
             assumeRolePolicy: policyJson([
                 {

@@ -63,8 +63,8 @@ export interface DataLakeArgs {
      */
     dataProtection?: boolean;
     /**
-     * Lake Formation of the account: when given, each zone database gets the LF-tags `domain` (= `lfDomain`) and
-     * `classification` (= the zone's), so access is granted by tag.
+     * Lake Formation of the account: when given, each zone database gets the LF-tags `domain` (= `lfDomain`),
+     * `classification` (= the zone's) and `zone` (= the zone's name), so access is granted by tag.
      * @default none: no LF-tags
      */
     lakeFormation?: LakeFormation;
@@ -94,6 +94,13 @@ export class DataLake extends pulumi.ComponentResource {
                 issues.add(`DataLake(${name}).zones[${i}].name`, spec.name, "a zone name not used by another zone");
             }
             seen.add(spec.name);
+            if (args.lakeFormation && !args.lakeFormation.zoneValues.includes(spec.name)) {
+                issues.add(
+                    `DataLake(${name}).zones[${i}].name`,
+                    spec.name,
+                    `one of the zone LF-tag values ${args.lakeFormation.zoneValues.join(", ")}`,
+                );
+            }
             if (args.lakeFormation && !(CLASSIFICATIONS as readonly string[]).includes(spec.classification)) {
                 issues.add(
                     `DataLake(${name}).zones[${i}].classification`,
@@ -177,6 +184,7 @@ export class DataLake extends pulumi.ComponentResource {
                         lfTags: [
                             { key: LF_TAG_KEYS.domain, value: args.lfDomain ?? "platform" },
                             { key: LF_TAG_KEYS.classification, value: spec.classification },
+                            { key: LF_TAG_KEYS.zone, value: spec.name },
                         ],
                     },
                     { parent: this, dependsOn: Object.values(lf.tags) },

@@ -1,5 +1,11 @@
 /** The governance program's section of the stack configuration: `cdp:lake`. */
-import { CLASSIFICATIONS, IAM_ROLE_ARN, LAKE_ZONES, type LakeZone } from "../../model/names";
+import {
+    CLASSIFICATIONS,
+    CONTRACT_ONLY_CLASSIFICATIONS,
+    IAM_ROLE_ARN,
+    LAKE_ZONES,
+    type LakeZone,
+} from "../../model/names";
 import {
     type ObjectLockSpec,
     objectLockIssues,
@@ -154,8 +160,7 @@ export type ConsumerKind = (typeof CONSUMER_KINDS)[number];
 /** A consumer's name: contracts approve consumers by it. */
 export const CONSUMER_NAME = /^[a-z][a-z0-9-]{1,30}$/;
 
-/** Classifications a tag grant may never include: personal and restricted data is granted only by a data contract. */
-export const CONTRACT_ONLY_CLASSIFICATIONS: readonly string[] = ["pii", "restricted"];
+export { CONTRACT_ONLY_CLASSIFICATIONS };
 
 /** LF-tag keys the platform defines itself (`cdp:governance.lfTags` adds others). */
 export const BUILT_IN_LF_TAG_KEYS = ["domain", "classification", "zone"] as const;

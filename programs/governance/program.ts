@@ -12,6 +12,7 @@ import type { ZoneGrant } from "../../components/storage/data-lake-zone";
 import type { AccountTarget } from "../accounts";
 import type { PlatformConfig } from "../config";
 import { AccountProgram, type ZoneRef } from "../program";
+import { type GovernanceCatalogOutputs, governanceCatalog } from "./catalog";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -37,6 +38,8 @@ export interface GovernanceOutputs {
     readonly key: KmsKey;
     /** The encrypted SNS topic every governance alarm notifies. */
     readonly alarmTopic: aws.sns.Topic;
+    /** The governed catalog, tag-based grants, registered locations and crawlers. */
+    readonly catalog: GovernanceCatalogOutputs;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -105,8 +108,18 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         },
         { parent: program },
     );
+    const catalog = governanceCatalog({
+        config,
+        target,
+        naming,
+        program,
+        lake,
+        lakeFormation,
+        baseline: args.baseline,
+    });
     return program.finish({
         program,
+        catalog,
         lakeFormation,
         lake,
         key,

@@ -2,7 +2,7 @@
 import type { MatchType } from "../../components/domain/entity-resolution";
 import type { DaxSpec } from "../../components/domain/operational-store";
 import { type EntityDefinition, entityIssues } from "../../model/entities";
-import { DOMAIN_NAME, DOMAIN_NAME_RULE } from "../../model/names";
+import { DOMAIN_NAME, DOMAIN_NAME_RULE, LAKE_ZONES } from "../../model/names";
 import type { AccountConfig } from "../config";
 import { CONFIG_NAMESPACE, configKey, type Json, type Reader, stringList } from "../config-reader";
 
@@ -60,6 +60,15 @@ export function parseDomains(
         const name = r.string(`${at}.name`, domain.name, DOMAIN_NAME, DOMAIN_NAME_RULE);
         if (name && names.has(name)) {
             r.issues.add(`${at}.name`, name, "a domain name not used by another domain");
+        }
+        // The governance catalog names a domain's database like a zone's (`<prefix>_<env>_<name>`), and `platform` is
+        // the `domain` LF-tag value of the zone databases: a domain with one of these names would share them.
+        if (name && [...LAKE_ZONES, "platform"].includes(name)) {
+            r.issues.add(
+                `${at}.name`,
+                name,
+                `a name other than the lake zones and platform (${LAKE_ZONES.join(", ")}, platform)`,
+            );
         }
         if (name) names.add(name);
         const account = domain.account;

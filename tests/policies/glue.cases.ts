@@ -127,6 +127,28 @@ function glueWorkloads(
     glueCrawler(p, role, name);
 }
 
+/** A crawler under a compliant security configuration, with `deleteBehavior` in its schema change policy. */
+function crawlerDeleting(p: aws.Provider, deleteBehavior: string): void {
+    const cmk = key(p);
+    const role = scriptRole(p, "glue", "glue.amazonaws.com", cmk.keyArn);
+    const config = securityConfiguration(p, cmk.keyArn);
+    new aws.glue.Crawler(
+        "processed",
+        {
+            name: "pol-test-processed",
+            databaseName: "pol_test_processed",
+            role: role.arn,
+            s3Targets: [{ path: "s3://pol-test-processed-123456789012-eu-west-1/" }],
+            securityConfiguration: config.name,
+            recrawlPolicy: {
+                recrawlBehavior: deleteBehavior === "LOG" ? "CRAWL_NEW_FOLDERS_ONLY" : "CRAWL_EVERYTHING",
+            },
+            schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior },
+        },
+        { provider: p },
+    );
+}
+
 type CatalogFlaw = "disabled" | "no-key" | "passwords-plain";
 
 function catalogEncryption(p: aws.Provider, flaw?: CatalogFlaw): void {
@@ -265,6 +287,13 @@ export const cases: PolicyCase[] = [
         title: "job and crawler on a security configuration without bookmark encryption",
         violating: (p) => glueWorkloads(p, "non-compliant"),
         compliant: (p) => glueWorkloads(p, "dependency"),
+    },
+    // glue-crawler-never-deletes
+    {
+        policy: "glue-crawler-never-deletes",
+        title: "crawler deleting tables whose objects disappeared",
+        violating: (p) => crawlerDeleting(p, "DELETE_FROM_DATABASE"),
+        compliant: (p) => crawlerDeleting(p, "LOG"),
     },
     // glue-catalog-encryption
     {

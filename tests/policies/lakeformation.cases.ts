@@ -27,6 +27,26 @@ function settings(p: aws.Provider, override: Partial<SettingsArgs> = {}): void {
     );
 }
 
+/** A named-table grant to a role of the stack trusted by `principal`. */
+function namedGrantTo(p: aws.Provider, principal: Record<string, string>): void {
+    const db = governedDatabase(p);
+    const grantee = new aws.iam.Role(
+        "grantee",
+        {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole" }],
+            }),
+        },
+        { provider: p },
+    );
+    new aws.lakeformation.Permissions(
+        "input-table",
+        { principal: grantee.arn, permissions: ["SELECT"], table: { databaseName: db.name, name: "customer" } },
+        { provider: p },
+    );
+}
+
 export const cases: PolicyCase[] = [
     // LF-1
     {
@@ -149,5 +169,85 @@ export const cases: PolicyCase[] = [
                 },
                 { provider: p },
             ),
+    },
+    // LF-4 (grants)
+    {
+        policy: "lakeformation-grants-by-tag",
+        title: "SELECT granted on a named table",
+        violating: (p) => {
+            const db = governedDatabase(p);
+            new aws.lakeformation.Permissions(
+                "analysts",
+                {
+                    principal: roleArn("cdp-analyst"),
+                    permissions: ["SELECT"],
+                    table: { databaseName: db.name, name: "customer" },
+                },
+                { provider: p },
+            );
+        },
+        compliant: (p) => {
+            governedDatabase(p);
+            new aws.lakeformation.Permissions(
+                "analysts",
+                {
+                    principal: roleArn("cdp-analyst"),
+                    permissions: ["SELECT", "DESCRIBE"],
+                    lfTagPolicy: { resourceType: "TABLE", expressions: [{ key: "domain", values: ["sales"] }] },
+                },
+                { provider: p },
+            );
+            // Data location grants are not catalog grants.
+            new aws.lakeformation.Permissions(
+                "crawler-location",
+                {
+                    principal: roleArn("cdp-crawler"),
+                    permissions: ["DATA_LOCATION_ACCESS"],
+                    dataLocation: { arn: "arn:aws:s3:::pol-test-processed-123456789012-eu-west-1" },
+                },
+                { provider: p },
+            );
+        },
+    },
+    {
+        policy: "lakeformation-grants-by-tag",
+        title: "a named-table grant to a role people assume (only integration service roles are exempt)",
+        violating: (p) => namedGrantTo(p, { AWS: `arn:aws:iam::${ACCOUNT}:root` }),
+        compliant: (p) => namedGrantTo(p, { Service: "entityresolution.amazonaws.com" }),
+    },
+    // LF-6
+    {
+        policy: "lakeformation-tag-grants-exclude-contract-only",
+        title: "a tag grant covering classification pii",
+        violating: (p) => {
+            governedDatabase(p);
+            new aws.lakeformation.Permissions(
+                "analysts",
+                {
+                    principal: roleArn("cdp-analyst"),
+                    permissions: ["SELECT"],
+                    lfTagPolicy: {
+                        resourceType: "TABLE",
+                        expressions: [{ key: "classification", values: ["internal", "pii"] }],
+                    },
+                },
+                { provider: p },
+            );
+        },
+        compliant: (p) => {
+            governedDatabase(p);
+            new aws.lakeformation.Permissions(
+                "analysts",
+                {
+                    principal: roleArn("cdp-analyst"),
+                    permissions: ["SELECT"],
+                    lfTagPolicy: {
+                        resourceType: "TABLE",
+                        expressions: [{ key: "classification", values: ["public", "internal"] }],
+                    },
+                },
+                { provider: p },
+            );
+        },
     },
 ];

@@ -435,6 +435,28 @@ const glueDatabaseRequiredLfTags = definePolicy({
     },
 });
 
+/** The props glue-crawler-never-deletes reads of an aws.glue.Crawler. */
+interface CrawlerProps {
+    schemaChangePolicy?: Block<{ deleteBehavior?: string; updateBehavior?: string }>;
+}
+
+const glueCrawlerNeverDeletes = definePolicy({
+    name: "glue-crawler-never-deletes",
+    description:
+        "Glue crawlers never delete catalog tables when objects disappear from S3 (schemaChangePolicy.deleteBehavior is not DELETE_FROM_DATABASE): a governed table carries LF-tags and grants that a delete loses, and an emptied prefix is not a retired dataset (platform rule; no FSBP or cdk-nag control). Unset means DEPRECATE_IN_DATABASE and is accepted.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'On the aws.glue.Crawler set schemaChangePolicy.deleteBehavior to "LOG" (required with recrawlPolicy CRAWL_NEW_FOLDERS_ONLY) or "DEPRECATE_IN_DATABASE".',
+    cdp: { concern: "governance", controls: ["platform rule"], inspects: [...TYPES.glueCrawler] },
+    validateResource: onType(TYPES.glueCrawler, "Glue crawler", (props: CrawlerProps) => {
+        const behavior = known(() => block(props.schemaChangePolicy)?.deleteBehavior);
+        return behavior === "DELETE_FROM_DATABASE"
+            ? ["schemaChangePolicy.deleteBehavior is DELETE_FROM_DATABASE: the crawler would delete catalog tables"]
+            : [];
+    }),
+});
+
 const glueResourcePolicyNotPublic = resourcePolicyNotPublic({
     name: "glue-resource-policy-not-public",
     subject: "Glue Data Catalog resource policies (aws.glue.ResourcePolicy)",
@@ -453,4 +475,5 @@ export const gluePolicies: CdpPolicy[] = [
     glueDatabaseNoDefaultPermissions,
     glueDatabaseRequiredLfTags,
     glueResourcePolicyNotPublic,
+    glueCrawlerNeverDeletes,
 ];

@@ -1,13 +1,14 @@
-import { validateResourceOfType } from "@pulumi/policy";
+import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { IAM_ALLOWED_PRINCIPALS, isIamAllowedPrincipals } from "../lib/lakeformation";
-import { type CdpPolicy, definePolicy } from "../lib/policy";
+import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { propsOf } from "../lib/props";
 import { asList } from "../lib/stack";
 import { TYPES } from "../lib/types";
 import { known, probe } from "../lib/unknown";
 
 /*
- * Lake Formation: data lake settings, grants and registered locations (LF-1, LF-2, LF-3, LF-5; the Glue database
+ * Lake Formation: data lake settings, grants and registered locations (LF-1 to LF-6; the Glue database
  * rules LF-2 and LF-4 are in glue.ts). Security Hub FSBP and cdk-nag have no Lake Formation controls: the LF-n ids
  * are the platform's own, taken from AWS Lake Formation guidance (/work/shared/reference/aws-controls.md).
  */
@@ -148,10 +149,114 @@ const lakeformationLocationCustomRole = definePolicy({
     }),
 });
 
+// LF-4 (grants): catalog permissions go through LF-tag expressions, never named databases, tables or columns.
+
+/** The named-resource blocks of an aws.lakeformation.Permissions that LF-4 rejects. */
+const NAMED_CATALOG_RESOURCES = ["database", "table", "tableWithColumns", "dataCellsFilter"] as const;
+
+/** True when `role` (an aws.iam.Role of the stack) can be assumed by AWS services only: an integration's role. */
+function isServiceOnlyRole(role: PolicyResource): boolean {
+    const text = known(() => propsOf<{ assumeRolePolicy?: unknown }>(role).assumeRolePolicy);
+    if (typeof text !== "string") return false;
+    try {
+        const raw = (JSON.parse(text) as { Statement?: unknown }).Statement;
+        const statements = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{ Principal?: unknown }>;
+        return (
+            statements.length > 0 &&
+            statements.every(
+                (st) =>
+                    typeof st.Principal === "object" &&
+                    st.Principal !== null &&
+                    Object.keys(st.Principal).every((k) => k === "Service"),
+            )
+        );
+    } catch {
+        return false;
+    }
+}
+
+const lakeformationGrantsByTag = definePolicy({
+    name: "lakeformation-grants-by-tag",
+    description:
+        "Lake Formation catalog permissions to people, consumers, producers and other accounts are granted on LF-tag expressions (lfTagPolicy), never on named databases, tables, columns or data cells filters, so access follows the tags a resource carries and new tables are governed without new grants (LF-4; platform rule from AWS Lake Formation guidance, no FSBP or cdk-nag control). Exempt: a role of the stack that only AWS services assume (an integration such as Entity Resolution reading its one input table), data location, LF-tag and catalog grants; the column-level grants a data contract approves are made at run time by the contract reconciler.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Replace database/table/tableWithColumns/dataCellsFilter on the aws.lakeformation.Permissions with lfTagPolicy {resourceType: DATABASE or TABLE, expressions: [{key, values}]} over the domain, zone and classification LF-tags; tag the resources with aws.lakeformation.ResourceLfTags. Column-level access for a consumer goes through a data contract.",
+    cdp: {
+        concern: "governance",
+        controls: ["LF-4", "platform rule"],
+        inspects: [...TYPES.lakeformationPermissions, ...TYPES.iamRole],
+    },
+    validateStack: (args, reportViolation) => {
+        const roles = args.resources.filter((r) => isType(r.type, TYPES.iamRole));
+        for (const grant of args.resources.filter((r) => isType(r.type, TYPES.lakeformationPermissions))) {
+            const props = propsOf<Record<string, unknown>>(grant);
+            const named = NAMED_CATALOG_RESOURCES.filter((k) => {
+                const value = known(() => props[k]);
+                return value !== undefined && value !== null;
+            });
+            if (named.length === 0) continue;
+            const principal = known(() => props.principal);
+            const deps = (grant.propertyDependencies.principal ?? []).map((d) => d.urn);
+            const role = roles.find(
+                (r) =>
+                    deps.includes(r.urn) ||
+                    (typeof principal === "string" && known(() => propsOf<{ arn?: unknown }>(r).arn) === principal),
+            );
+            if (role && isServiceOnlyRole(role)) continue;
+            reportViolation(
+                `${grant.name}: grants ${known(() => asList(props.permissions))?.join(", ") || "permissions"} to ${typeof principal === "string" ? principal : "a principal"} on a named ${named.join(", ")} instead of an LF-tag expression (lfTagPolicy)`,
+                grant.urn,
+            );
+        }
+    },
+});
+
+// LF-6: a tag grant never covers pii or restricted data: only a data contract grants it, column by column.
+
+/** Classification LF-tag values only a data contract may grant (the platform's `CONTRACT_ONLY_CLASSIFICATIONS`). */
+const CONTRACT_ONLY = ["pii", "restricted"];
+
+const lakeformationTagGrantsExcludeContractOnly = definePolicy({
+    name: "lakeformation-tag-grants-exclude-contract-only",
+    description:
+        "No LF-tag grant names the classification values pii or restricted: personal and restricted data (pii columns carry classification=pii) is granted only through a data contract that approves the consumer, column by column (LF-6; platform rule, no FSBP or cdk-nag control).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Remove pii and restricted from the classification values of the lfTagPolicy expression; approve the consumer in the data product's contract instead, which grants the approved columns.",
+    configSchema: {
+        properties: {
+            classificationKey: { type: "string", default: "classification" },
+            contractOnlyValues: { type: "array", items: { type: "string" }, default: CONTRACT_ONLY },
+        },
+    },
+    cdp: { concern: "governance", controls: ["LF-6", "platform rule"], inspects: [...TYPES.lakeformationPermissions] },
+    validateResource: validateResourceOfType(aws.lakeformation.Permissions, (grant, args, reportViolation) => {
+        const config = args.getConfig<{ classificationKey?: string; contractOnlyValues?: string[] }>();
+        const key = (config.classificationKey ?? "classification").toLowerCase();
+        const forbidden = config.contractOnlyValues ?? CONTRACT_ONLY;
+        const expressions = known(() => grant.lfTagPolicy?.expressions) ?? [];
+        for (const expression of expressions) {
+            const tagKey = known(() => expression.key);
+            if (typeof tagKey !== "string" || tagKey.toLowerCase() !== key) continue;
+            const values = known(() => asList(expression.values)) ?? [];
+            const hit = values.filter((v) => typeof v === "string" && forbidden.includes(v));
+            if (hit.length > 0)
+                reportViolation(
+                    `${args.name}: the LF-tag grant to ${known(() => grant.principal) ?? "a principal"} covers ${key} ${hit.join(", ")}, which only a data contract may grant`,
+                );
+        }
+    }),
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
 export const lakeformationPolicies: CdpPolicy[] = [
     lakeformationNoDefaultIamAllowedPrincipals,
     lakeformationAdminsExplicitRoles,
     lakeformationNoIamAllowedPrincipalsGrant,
     lakeformationLocationCustomRole,
+    lakeformationGrantsByTag,
+    lakeformationTagGrantsExcludeContractOnly,
 ];
