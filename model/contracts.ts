@@ -599,3 +599,27 @@ export function dataCellsFilterName(consumer: string): string {
 
 /** Prefix of every data cells filter the reconciler owns (it never touches other filters). */
 export const DATA_CELLS_FILTER_PREFIX = "contract-";
+
+// The contracts table ------------------------------------------------------------------------------------------------
+
+/** Partition key of the contracts table: the contract id, `<domain>.<dataset>`. */
+export const CONTRACTS_TABLE_KEY = "contractId";
+
+/**
+ * The contracts table item of a contract file (DynamoDB JSON, what `aws.dynamodb.TableItem` writes): the key, the
+ * searchable fields, and the whole document as JSON (`document`), which the reconciler validates again before it
+ * grants anything.
+ */
+export function contractItem(file: string, doc: unknown): Record<string, { S: string }> {
+    const d = (typeof doc === "object" && doc !== null ? doc : {}) as Record<string, unknown>;
+    const text = (v: unknown) => ({ S: typeof v === "string" ? v : String(v ?? "") });
+    return {
+        [CONTRACTS_TABLE_KEY]: { S: `${d.domain}.${d.dataset}` },
+        domain: text(d.domain),
+        dataset: text(d.dataset),
+        version: text(d.version),
+        status: text(d.status ?? "active"),
+        file: { S: file },
+        document: { S: JSON.stringify(doc) },
+    };
+}
