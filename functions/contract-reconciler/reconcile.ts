@@ -50,6 +50,8 @@ export interface Outcome {
     readonly status: "applied" | "removed" | "rejected";
     readonly version?: string;
     readonly reasons: string[];
+    /** Approved consumers this deployment does not configure (granted in other stacks only). */
+    readonly skipped: string[];
     readonly changes: Change[];
     /** Item reads it took for the item to stay the same across a pass. */
     readonly passes: number;
@@ -69,6 +71,7 @@ export class UnknownContractError extends Error {}
 
 interface ItemRead {
     readonly fingerprint: string;
+    readonly skipped: string[];
     readonly desired: LakeFormationApproval[];
     readonly status: Outcome["status"];
     readonly version?: string;
@@ -83,7 +86,7 @@ async function readItem(deps: ReconcileDependencies, id: string, domain: string,
             ConsistentRead: true,
         }),
     );
-    if (!Item) return { fingerprint: "", desired: [], status: "removed", reasons: [] };
+    if (!Item) return { fingerprint: "", desired: [], status: "removed", reasons: [], skipped: [] };
     const text = Item.document?.S;
     const file = Item.file?.S ?? `${domain}/${dataset}.yaml`;
     let doc: unknown;
@@ -93,10 +96,7 @@ async function readItem(deps: ReconcileDependencies, id: string, domain: string,
     } catch {
         reasons.push({ file, path: "$", value: text, expected: "the contract document as JSON (attribute document)" });
     }
-    const result =
-        reasons.length > 0
-            ? { issues: reasons }
-            : validateContract(file, doc, { consumers: Object.keys(deps.config.consumers) });
+    const result = reasons.length > 0 ? { issues: reasons } : validateContract(file, doc);
     const issues = [...result.issues];
     const c = "contract" in result ? result.contract : undefined;
     if (c && (c.domain !== domain || c.dataset !== dataset))
@@ -104,6 +104,7 @@ async function readItem(deps: ReconcileDependencies, id: string, domain: string,
     if (!c || issues.length > 0)
         return {
             fingerprint: text ?? "",
+            skipped: [],
             desired: [],
             status: "rejected",
             reasons: issues.map(formatContractIssue),
@@ -112,6 +113,7 @@ async function readItem(deps: ReconcileDependencies, id: string, domain: string,
     return {
         fingerprint: text ?? "",
         desired: desiredGrants(c, deps.config),
+        skipped: c.consumers.map((x) => x.name).filter((n) => !(n in deps.config.consumers)),
         status: "applied",
         version: c.version,
         reasons: [],
@@ -140,6 +142,7 @@ export async function reconcileContract(deps: ReconcileDependencies, id: string)
                 status: again.status,
                 version: again.version,
                 reasons: again.reasons,
+                skipped: again.skipped,
                 changes,
                 passes: pass,
             };

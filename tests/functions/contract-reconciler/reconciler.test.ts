@@ -318,19 +318,19 @@ describe("contract reconciler (moto Lake Formation)", function () {
         await drainQueue(clients.sqs, queueUrl);
         const bad = customer();
         bad.version = "1.4.0";
-        bad.consumers[1].name = "marketing-bi";
+        bad.consumers[1].columns.push("iban");
         await put(bad);
         const out = await handler(records("sales.customer"));
         expect(out.batchItemFailures).to.deep.equal([]);
         expect(out.outcomes[0].status).to.equal("rejected");
         expect(out.outcomes[0].reasons.join("\n")).to.match(
-            /\$\.consumers\[1\]\.name: got "marketing-bi"; expected a consumer of cdp:governance.consumers/,
+            /\$\.consumers\[1\]\.columns\[5\]: got "iban"; expected a property of the contract's schema/,
         );
         expect(await grants()).to.deep.equal([]);
         const events = await drainQueue(clients.sqs, queueUrl);
         const rejected = events.filter((e) => e["detail-type"] === DETAIL_TYPES.rejected);
         expect(rejected).to.have.length(1);
-        expect((rejected[0].detail.reasons as string[])[0]).to.match(/marketing-bi/);
+        expect((rejected[0].detail.reasons as string[])[0]).to.match(/iban/);
         expect(logs.some((l) => l.level === "warn" && l.message === "contract rejected")).to.equal(true);
     });
 
@@ -385,6 +385,15 @@ describe("contract reconciler (moto Lake Formation)", function () {
             { itemIdentifier: batch.sequences[2] },
         ]);
         expect((await grants()).filter((g) => g.table === "cdp_test_sales.order")).to.have.length(2);
+    });
+
+    it("a consumer this deployment does not configure is skipped, not a rejection", async () => {
+        const doc = customer();
+        doc.consumers.push({ name: "partner-bi", columns: ["customerId"], purpose: "Granted in another stack only." });
+        await put(doc);
+        const out = await handler(records("sales.customer"));
+        expect(out.outcomes[0]).to.deep.include({ status: "applied", skipped: ["partner-bi"] });
+        expect(await grants()).to.deep.equal(V1_GRANTS);
     });
 
     it("a record of an unknown domain is skipped, not retried forever", async () => {
