@@ -32,6 +32,8 @@ const STATEFUL = [
 /** Resource types the platform plans since the fixture was recorded, and the change that added them. */
 const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:lakeformation/resource:Resource": "issue 10: domain products registered with Lake Formation (DataProducts)",
+    "aws:dynamodb/tableItem:TableItem": "issue 11: one contracts table item per data contract file (ContractRegistry)",
+    "aws:glue/dataQualityRuleset:DataQualityRuleset": "issue 11: a Data Quality ruleset per data contract (ContractRegistry)",
 };
 
 /**

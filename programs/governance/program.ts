@@ -5,6 +5,7 @@ import type { PolicyStatement } from "../../components/shared/iam";
 import { KmsKey } from "../../components/shared/kms";
 import { logsKeyStatement } from "../../components/shared/logs";
 import type * as aws from "@pulumi/aws";
+import type { ContractRegistry } from "../../components/governance/contract-registry";
 import type { LakeFormation } from "../../components/governance/lake-formation";
 import type { Naming } from "../../components/shared/naming";
 import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../../components/storage/data-lake";
@@ -12,6 +13,7 @@ import type { ZoneGrant } from "../../components/storage/data-lake-zone";
 import type { AccountTarget } from "../accounts";
 import type { PlatformConfig } from "../config";
 import { AccountProgram, type ZoneRef } from "../program";
+import { contractRegistry } from "./contracts";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -37,6 +39,8 @@ export interface GovernanceOutputs {
     readonly key: KmsKey;
     /** The encrypted SNS topic every governance alarm notifies. */
     readonly alarmTopic: aws.sns.Topic;
+    /** The data contracts (table, reconciler, rulesets); none when the stack has no contract files. */
+    readonly contracts?: ContractRegistry;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -105,8 +109,18 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         },
         { parent: program },
     );
+    // Data contracts: the contracts table, its reconciler and the Data Quality rulesets (programs/governance/contracts.ts).
+    const contracts = contractRegistry(program, {
+        config,
+        naming,
+        catalogId: target.account.id,
+        key,
+        alarmTopic,
+        catalogDependencies: lakeFormation.catalogDependencies,
+    });
     return program.finish({
         program,
+        contracts,
         lakeFormation,
         lake,
         key,
