@@ -33,7 +33,10 @@ const STATEFUL = [
 const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:lakeformation/resource:Resource": "issue 10: domain products registered with Lake Formation (DataProducts)",
     "aws:dynamodb/tableItem:TableItem": "issue 11: one contracts table item per data contract file (ContractRegistry)",
-    "aws:glue/dataQualityRuleset:DataQualityRuleset": "issue 11: a Data Quality ruleset per data contract (ContractRegistry)",
+    "aws:glue/dataQualityRuleset:DataQualityRuleset":
+        "issue 11: a Data Quality ruleset per data contract (ContractRegistry)",
+    "aws:lakeformation/permissions:Permissions":
+        "issue 11: the contract reconciler's LF-tag grant with grant option (ContractRegistry; dev had no LF grant before)",
 };
 
 /**
