@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as YAML from "yaml";
 import { plannedCatalog } from "../../model/catalog";
 import { desiredGrants, formatContractIssue, rowFilterProblem, validateContract } from "../../model/contracts";
-import { checkContracts, loadStacks } from "../../tools/contracts/check";
+import { checkContracts, loadStacks, main } from "../../tools/contracts/check";
 
 const root = path.join(__dirname, "..", "..");
 const stacks = loadStacks(root);
@@ -215,5 +215,27 @@ describe("contracts:check", () => {
         expect(
             desiredGrants(contract!, { ...context, consumers: { analysts: context.consumers.analysts } }),
         ).to.have.length(1);
+    });
+
+    it("the CLI exits 0 on the repo's contracts and 1 on a bad one, reporting an issue once for both stacks", () => {
+        const out: string[] = [];
+        const log = console.log;
+        const error = console.error;
+        console.log = (m: string) => out.push(m);
+        console.error = (m: string) => out.push(m);
+        try {
+            expect(main([])).to.equal(0);
+            withDir({ "sales/customer.yaml": variant((d) => (d.classification.email = "internal")) }, (dir) => {
+                out.length = 0;
+                expect(main(["--dir", dir])).to.equal(1);
+            });
+        } finally {
+            console.log = log;
+            console.error = error;
+        }
+        const hits = out.filter((l) => l.startsWith("sales/customer.yaml: $.classification.email"));
+        expect(hits, out.join("\n")).to.have.length(1);
+        expect(hits[0]).to.match(/expected pii: the catalog marks the attribute pii \(stack dev\)/);
+        expect(out.some((l) => /^prod: 1 contract\(s\)/.test(l))).to.equal(true, out.join("\n"));
     });
 });

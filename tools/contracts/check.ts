@@ -36,6 +36,7 @@ export function checkContracts(
     const { files, issues } = readContractFiles(dir);
     const summaries = stacks.map((s) => ({ stack: s.name, contracts: 0, approvals: 0, skipped: 0 }));
     const seen = new Map<string, string>();
+    const reported = new Set<string>();
     for (const { file, doc } of files) {
         const structural = validateContract(file, doc);
         if (!structural.contract) {
@@ -68,9 +69,11 @@ export function checkContracts(
             const catalog = plannedCatalog(s.config.domains.map((d) => ({ name: d.name, entities: d.entities })));
             const result = validateContract(file, doc, { catalog });
             for (const issue of result.issues) {
-                const text = `${issue.path}|${issue.expected}`;
-                if (!issues.some((i) => i.file === file && `${i.path}|${i.expected}` === text))
-                    issues.push({ ...issue, expected: `${issue.expected} (stack ${s.name})` });
+                // One issue per file, path and expectation, naming the first stack that shows it.
+                const key = `${file}|${issue.path}|${issue.expected}`;
+                if (reported.has(key)) continue;
+                reported.add(key);
+                issues.push({ ...issue, expected: `${issue.expected} (stack ${s.name})` });
             }
             const names = s.config.governance.consumers.map((c) => c.name);
             for (const n of names) known.add(n);
