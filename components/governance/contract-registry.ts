@@ -452,6 +452,39 @@ export class ContractRegistry extends pulumi.ComponentResource {
                 why: `every grant change and rejection is an audit event with source ${CONTRACT_AUDIT_SOURCE}`,
             },
         ];
+        if (databases.length > 0) {
+            access.push({
+                id: "contract-registry/lake-formation-grants",
+                principal: role,
+                requests: [
+                    {
+                        // No resource-level permissions: IAM authorises these on "*"; Lake Formation bounds them.
+                        actions: [
+                            "lakeformation:GrantPermissions",
+                            "lakeformation:RevokePermissions",
+                            "lakeformation:ListPermissions",
+                            "lakeformation:CreateDataCellsFilter",
+                            "lakeformation:UpdateDataCellsFilter",
+                            "lakeformation:DeleteDataCellsFilter",
+                        ],
+                        resource: "*",
+                    },
+                    {
+                        actions: ["glue:GetDatabase"],
+                        resource: glueArn("database/", databases[0]),
+                    },
+                    {
+                        actions: ["glue:GetTable"],
+                        resource: glueArn(
+                            "table/",
+                            `${databases[0]}/${tableName(args.contracts[0]?.contract.dataset ?? "x")}`,
+                        ),
+                    },
+                ],
+                doc: "https://docs.aws.amazon.com/lake-formation/latest/dg/permissions-reference.html",
+                why: "the reconciler grants and revokes consumers' column and data-cells-filter permissions",
+            });
+        }
         this.requiredAccess = requiredAccess(access);
         this.registerOutputs({
             tableName: this.table.name,
