@@ -38,6 +38,9 @@ const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
         "issue 11: Glue Data Catalog encryption in the account baseline (CatalogEncryption)",
     "aws:glue/securityConfiguration:SecurityConfiguration": "issue 11: schema crawlers' security configuration",
     "aws:glue/crawler:Crawler": "issue 11: schema crawlers of the processed and curated zones (SchemaCrawlers)",
+    "aws:dynamodb/tableItem:TableItem": "issue 11: one contracts table item per data contract file (ContractRegistry)",
+    "aws:glue/dataQualityRuleset:DataQualityRuleset":
+        "issue 11: a Data Quality ruleset per data contract (ContractRegistry)",
 };
 
 /**

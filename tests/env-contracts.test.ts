@@ -18,6 +18,7 @@ import { loadConfig as loadExportConfig } from "../functions/dataexchange-export
 import { loadConfig as loadDomainApiConfig } from "../functions/domain-api/config";
 import { loadConfig as loadPreprocessConfig } from "../functions/preprocess/config";
 import type { EntityDefinition } from "../model/entities";
+import { contractReconcilerEnv } from "../model/env/contract-reconciler";
 import { changePublisherEnv, type PublisherConfig, type TableEntity } from "../model/env/change-publisher";
 import { dataExchangeExportEnv, type ExportConfig } from "../model/env/dataexchange-export";
 import { type DomainApiConfig, domainApiEnv } from "../model/env/domain-api";
@@ -36,6 +37,7 @@ import { ofType, planProgram, planStack, ROOT, resource } from "./helpers/plan";
 
 const CONTRACTS: Readonly<Record<string, EnvContract<EnvVariables, unknown>>> = {
     "change-publisher": changePublisherEnv,
+    "contract-reconciler": contractReconcilerEnv,
     "dataexchange-export": dataExchangeExportEnv,
     "domain-api": domainApiEnv,
     preprocess: preprocessEnv,

@@ -5,6 +5,7 @@ import type { PolicyStatement } from "../../components/shared/iam";
 import { KmsKey } from "../../components/shared/kms";
 import { logsKeyStatement } from "../../components/shared/logs";
 import type * as aws from "@pulumi/aws";
+import type { ContractRegistry } from "../../components/governance/contract-registry";
 import type { LakeFormation } from "../../components/governance/lake-formation";
 import type { Naming } from "../../components/shared/naming";
 import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../../components/storage/data-lake";
@@ -13,6 +14,7 @@ import type { AccountTarget } from "../accounts";
 import type { PlatformConfig } from "../config";
 import { AccountProgram, type ZoneRef } from "../program";
 import { type GovernanceCatalogOutputs, governanceCatalog } from "./catalog";
+import { contractRegistry } from "./contracts";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -40,6 +42,8 @@ export interface GovernanceOutputs {
     readonly alarmTopic: aws.sns.Topic;
     /** The governed catalog, tag-based grants, registered locations and crawlers. */
     readonly catalog: GovernanceCatalogOutputs;
+    /** The data contracts (table, reconciler, rulesets); none when the stack has no contract files. */
+    readonly contracts?: ContractRegistry;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -117,9 +121,20 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         lakeFormation,
         baseline: args.baseline,
     });
+    // Data contracts: the contracts table, its reconciler and the Data Quality rulesets (programs/governance/contracts.ts).
+    const contracts = contractRegistry(program, {
+        config,
+        naming,
+        catalogId: target.account.id,
+        key,
+        alarmTopic,
+        // The governed tables first: the reconciler grants on them and the rulesets name them.
+        catalogDependencies: [...lakeFormation.catalogDependencies, catalog.catalog],
+    });
     return program.finish({
         program,
         catalog,
+        contracts,
         lakeFormation,
         lake,
         key,

@@ -265,6 +265,37 @@ export const cases: PolicyCase[] = [
             ),
         compliant: compliantIam,
     },
+    {
+        policy: "iam-no-wildcard-resource-data-kms",
+        title: "the Lake Formation grant opt-out Sid does not cover settings administration (PutDataLakeSettings)",
+        violating: (p) =>
+            holdDocument(
+                p,
+                "role-policy",
+                wildcard({
+                    Sid: "LakeFormationGrantOptionBounded",
+                    Action: ["lakeformation:GrantPermissions", "lakeformation:PutDataLakeSettings"],
+                    Resource: "*",
+                }),
+            ),
+        // The named opt-out: grant administration only, bounded by the principal's grant options.
+        compliant: (p) =>
+            holdDocument(
+                p,
+                "role-policy",
+                wildcard({
+                    Sid: "LakeFormationGrantOptionBounded",
+                    Action: [
+                        "lakeformation:GrantPermissions",
+                        "lakeformation:RevokePermissions",
+                        "lakeformation:CreateDataCellsFilter",
+                        "lakeformation:UpdateDataCellsFilter",
+                        "lakeformation:DeleteDataCellsFilter",
+                    ],
+                    Resource: "*",
+                }),
+            ),
+    },
     // iam-no-aws-managed-admin
     {
         policy: "iam-no-aws-managed-admin",

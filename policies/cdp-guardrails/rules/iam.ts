@@ -229,6 +229,28 @@ const RESOURCE_STAR_EXEMPT_ACTIONS: readonly string[] = [
 ];
 
 /**
+ * The named opt-out for Lake Formation grant administration: a statement with exactly this Sid may allow the actions
+ * below on "*". They cannot be scoped (Lake Formation actions have no resource-level permissions: "Actions defined by
+ * AWS Lake Formation", https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslakeformation.html),
+ * and for a principal that is not a data lake administrator Lake Formation bounds them by what the principal holds WITH
+ * GRANT OPTION (data filters need SELECT with grant option on the table:
+ * https://docs.aws.amazon.com/lake-formation/latest/dg/managing-filters.html). The contract reconciler uses it. Settings,
+ * registration and LF-tag administration (PutDataLakeSettings, RegisterResource, CreateLFTag...) are never opted out.
+ */
+export const LF_GRANT_OPT_OUT_SID = "LakeFormationGrantOptionBounded";
+const LF_GRANT_OPT_OUT_ACTIONS: readonly string[] = [
+    "lakeformation:GrantPermissions",
+    "lakeformation:RevokePermissions",
+    "lakeformation:BatchGrantPermissions",
+    "lakeformation:BatchRevokePermissions",
+    "lakeformation:CreateDataCellsFilter",
+    "lakeformation:GetDataCellsFilter",
+    "lakeformation:UpdateDataCellsFilter",
+    "lakeformation:DeleteDataCellsFilter",
+    "lakeformation:ListDataCellsFilter",
+].map((a) => a.toLowerCase());
+
+/**
  * True when `resource` is every resource of the account: `"*"`, or an ARN whose resource part is a wildcard for the
  * whole resource type (`arn:aws:s3:::*`, `arn:aws:s3:::*\/*`, `...:key/*`, `...:table/*`, `...:secret:*`, `...:*`).
  * Name-prefix patterns (`arn:aws:s3:::cdp-raw-*`, `...:table/cdp_*`) scope by naming convention and are accepted.
@@ -251,7 +273,7 @@ function isAccountWideResource(resource: string): boolean {
 const iamNoWildcardResourceDataKms = definePolicy({
     name: "iam-no-wildcard-resource-data-kms",
     description:
-        'IAM identity policies (aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and a role\'s inlinePolicies) do not allow actions of data or KMS services (s3, kms, dynamodb, kinesis, firehose, glue, lakeformation, secretsmanager, sqs, sns, redshift-data, athena, dax) on "*" or on an account-wide ARN wildcard (arn:aws:s3:::*, key/*, table/*...), nor with NotResource, nor with NotAction (service names compared case-insensitively) (FSBP KMS.1, KMS.2 for kms:Decrypt/ReEncryptFrom; cdk-nag AwsSolutions-IAM5; platform rule for the other services). Actions AWS only authorises on "*" and that reach no data (s3:ListAllMyBuckets, kms:ListAliases, kms:CreateKey, lakeformation:GetDataAccess, redshift-data statement calls...) are exempt; conditions do not exempt a statement.',
+        'IAM identity policies (aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and a role\'s inlinePolicies) do not allow actions of data or KMS services (s3, kms, dynamodb, kinesis, firehose, glue, lakeformation, secretsmanager, sqs, sns, redshift-data, athena, dax) on "*" or on an account-wide ARN wildcard (arn:aws:s3:::*, key/*, table/*...), nor with NotResource, nor with NotAction (service names compared case-insensitively) (FSBP KMS.1, KMS.2 for kms:Decrypt/ReEncryptFrom; cdk-nag AwsSolutions-IAM5; platform rule for the other services). Actions AWS only authorises on "*" and that reach no data (s3:ListAllMyBuckets, kms:ListAliases, kms:CreateKey, lakeformation:GetDataAccess, redshift-data statement calls...) are exempt; conditions do not exempt a statement. Lake Formation grant administration (GrantPermissions, RevokePermissions, the data cells filter actions) is accepted on "*" only in a statement with the named opt-out Sid LakeFormationGrantOptionBounded.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
@@ -281,12 +303,14 @@ const iamNoWildcardResourceDataKms = definePolicy({
             const resource = s.resource ?? { not: false, patterns: [] };
             const wideResources = resource.not ? [] : resource.patterns.filter(isAccountWideResource);
             if (wideResources.length === 0 && !resource.not) return undefined;
+            const optedOut = s.label === `statement ${LF_GRANT_OPT_OUT_SID}`;
             const offending = s.action.not
                 ? [`(NotAction ${JSON.stringify(s.action.patterns)}: every other action)`]
                 : s.action.patterns.filter((a) => {
                       const service = serviceOf(a);
                       if (service === "*") return true;
                       if (!services.some((d) => canMatchService(a, d))) return false;
+                      if (optedOut && LF_GRANT_OPT_OUT_ACTIONS.includes(a.trim().toLowerCase())) return false;
                       return /[*?]/.test(a) || !exempt.has(a.trim().toLowerCase());
                   });
             if (offending.length === 0) return undefined;
