@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/baseline/account-baseline";
 import type { LakeFormationArgs } from "../components/governance/lake-formation";
+import { Naming } from "../components/shared/naming";
 import { type AccountTarget, programOptions } from "./accounts";
 import type { PlatformConfig } from "./config";
 
@@ -29,6 +30,8 @@ function urnOf(chain: ReadonlyArray<readonly [type: string, name: string]>): pul
  * - Lake Formation: in the governance account (config admins, every domain's LF-tag value) and in each other account
  *   hosting domains (its deployment role, or the config admins, as admins; its domains' tag values).
  * - API Gateway logging role: in every account hosting a domain's publishing API.
+ * - Security services (GuardDuty, Security Hub, Inspector, Access Analyzer, Macie): in every account, each unless
+ *   `cdp:security` turns it off (the organisation manages it centrally).
  */
 export function accountBaselines(config: PlatformConfig, targets: ProgramTargets): Map<string, AccountBaseline> {
     const governanceId = targets.governance.account.id;
@@ -45,6 +48,8 @@ export function accountBaselines(config: PlatformConfig, targets: ProgramTargets
     visit(targets.ml);
 
     const baselines = new Map<string, AccountBaseline>();
+    const naming = new Naming(config.namePrefix, config.environment);
+    const { guardDuty, securityHub, inspector, accessAnalyzer, unusedAccessAgeDays, macie } = config.security;
     for (const [accountId, { target, domains }] of byAccount) {
         const isGovernance = accountId === governanceId;
         const firstDomain = domains[0];
@@ -75,6 +80,7 @@ export function accountBaselines(config: PlatformConfig, targets: ProgramTargets
                 {
                     lakeFormation,
                     apiGatewayLogging: firstDomain !== undefined,
+                    security: { naming, guardDuty, securityHub, inspector, accessAnalyzer, unusedAccessAgeDays, macie },
                     moved: {
                         lakeFormation: lakeFormationMoved,
                         apiGatewayAccountUrn: firstDomain

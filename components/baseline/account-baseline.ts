@@ -4,6 +4,7 @@ import { LakeFormation, type LakeFormationArgs } from "../governance/lake-format
 import { awsContext } from "../shared/context";
 import { apiAccessLogGroupName, apiExecutionLogGroupName } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
+import { SecurityServices, type SecurityServicesArgs } from "./security-services";
 
 export interface AccountBaselineArgs {
     /**
@@ -19,6 +20,12 @@ export interface AccountBaselineArgs {
      * @default false
      */
     apiGatewayLogging?: boolean;
+    /**
+     * The account's security services (GuardDuty, Security Hub with FSBP, Inspector, IAM Access Analyzer, Macie), each
+     * with its own switch (see `SecurityServices`).
+     * @default none: the account's security services are not managed here
+     */
+    security?: SecurityServicesArgs;
     /**
      * Where these resources were in a stack deployed before they moved into the baseline. They are given as aliases,
      * so `pulumi up` updates them in place: replacing the Lake Formation settings or the API Gateway account setting
@@ -41,7 +48,7 @@ export interface AccountBaselineArgs {
 
 /**
  * What exists once per AWS account (and region), whatever programs and domains share it: Lake Formation settings and
- * LF-tags, the API Gateway account logging role, and (with the governance issue) the audit and security services.
+ * LF-tags, the API Gateway account logging role, and the security services (`SecurityServices`).
  * The platform composition creates one per distinct account; everything that needs it depends on it explicitly.
  */
 export class AccountBaseline extends pulumi.ComponentResource {
@@ -52,6 +59,8 @@ export class AccountBaseline extends pulumi.ComponentResource {
      * created before the account has a CloudWatch role fails.
      */
     public readonly apiGatewayAccount?: aws.apigateway.Account;
+    /** The account's security services, when managed here. */
+    public readonly security?: SecurityServices;
 
     constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:baseline:AccountBaseline", name, {}, opts);
@@ -65,6 +74,9 @@ export class AccountBaseline extends pulumi.ComponentResource {
         }
         if (args.apiGatewayLogging) {
             this.apiGatewayAccount = apiGatewayAccountLogging(name, this, moved.apiGatewayAccountUrn);
+        }
+        if (args.security) {
+            this.security = new SecurityServices(`${name}-security`, args.security, { parent: this });
         }
         this.registerOutputs({});
     }

@@ -12,6 +12,7 @@ import type { ZoneGrant } from "../../components/storage/data-lake-zone";
 import type { AccountTarget } from "../accounts";
 import type { PlatformConfig } from "../config";
 import { AccountProgram, type ZoneRef } from "../program";
+import { type GovernanceAudit, governanceAudit, MACIE_ZONES } from "./security";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -37,6 +38,8 @@ export interface GovernanceOutputs {
     readonly key: KmsKey;
     /** The encrypted SNS topic every governance alarm notifies. */
     readonly alarmTopic: aws.sns.Topic;
+    /** Audit trail, Athena workgroup, Macie job (programs/governance/security.ts). */
+    readonly audit: GovernanceAudit;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -73,6 +76,10 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
             lifecycle: overrides.lifecycle,
             objectLock: overrides.objectLock,
             grants,
+            // Macie's classification job reads these zones: their keys admit its service-linked role.
+            macieServiceRoleArn: MACIE_ZONES.includes(zone.name)
+                ? args.baseline.security?.macieServiceRoleArn
+                : undefined,
         };
     });
     const ctx = awsContext(program);
@@ -105,12 +112,21 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         },
         { parent: program },
     );
+    const audit = governanceAudit({
+        config,
+        naming,
+        parent: program,
+        lake,
+        alarmTopicArn: alarmTopic.arn,
+        security: args.baseline.security,
+    });
     return program.finish({
         program,
         lakeFormation,
         lake,
         key,
         alarmTopic,
+        audit,
         zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
     });
 }
