@@ -192,7 +192,12 @@ export class SecurityServices extends pulumi.ComponentResource {
      */
     macieClassificationJob(
         name: string,
-        spec: { description: string; bucketNames: pulumi.Input<string>[] },
+        spec: {
+            description: string;
+            bucketNames: pulumi.Input<string>[];
+            /** What must exist first: the buckets' keys, whose policies admit Macie. */
+            dependsOn?: pulumi.Resource[];
+        },
     ): aws.macie2.ClassificationJob | undefined {
         if (!this.macie) return undefined;
         const ctx = awsContext(this);
@@ -206,7 +211,7 @@ export class SecurityServices extends pulumi.ComponentResource {
                 initialRun: true,
                 s3JobDefinition: { bucketDefinitions: [{ accountId: ctx.accountId, buckets: spec.bucketNames }] },
             },
-            { parent: this, dependsOn: [this.macie] },
+            { parent: this, dependsOn: [this.macie, ...(spec.dependsOn ?? [])] },
         );
     }
 }

@@ -86,6 +86,7 @@ export function governanceAudit(args: {
     const macieJob = args.security?.macieClassificationJob("macie-zones", {
         description: "Sensitive data discovery over the raw and curated zones of the data lake",
         bucketNames: MACIE_ZONES.map((z) => lake.zone(z).bucketName),
+        dependsOn: MACIE_ZONES.map((z) => lake.zone(z).kmsKey.key),
     });
     return { trail, workgroup, accessLogs, macieJob };
 }
