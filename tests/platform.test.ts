@@ -200,9 +200,10 @@ describe("platform stacks", () => {
                     r.type,
                 ),
             );
-        // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key, and per domain: its key and a products
+        // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key + governance key, the audit trail (bucket,
+        // key), the audit access-log bucket, the Athena results (bucket, key), and per domain: its key and a products
         // zone (bucket, key, access-log bucket, database).
-        expect(stores(prod)).to.have.length(11 + 3 * 5);
+        expect(stores(prod)).to.have.length(12 + 5 + 3 * 5);
         for (const r of stores(prod)) expect(r.protect && r.retainOnDelete, r.urn).to.equal(true);
         for (const r of stores(dev)) expect(r.protect, r.urn).to.equal(false);
         expect(
@@ -245,7 +246,8 @@ describe("platform stacks", () => {
         const big = await planStack("dev", { "cdp:domains": JSON.stringify(domains) });
         expect(big.errors).to.deep.equal([]);
         expect(ofType(big, "cdp:programs:Producer")).to.have.length(12);
-        // Lake zones and hub (4) plus a domain key and a products-zone key per domain.
-        expect(ofType(big, "aws:kms/key:Key")).to.have.length(4 + 12 * 2);
+        // Lake zones, hub and governance (5), audit trail and Athena results (2), plus a domain key and a products-zone
+        // key per domain.
+        expect(ofType(big, "aws:kms/key:Key")).to.have.length(5 + 2 + 12 * 2);
     });
 });

@@ -29,7 +29,7 @@ export interface QueryWorkgroupArgs {
      */
     resultRetentionDays?: number;
     /**
-     * Protect the results key from deletion (results themselves expire; the bucket is emptied on destroy without it).
+     * Protect the results bucket and key from deletion (results themselves expire with `resultRetentionDays`).
      * @default true
      */
     dataProtection?: boolean;
@@ -90,8 +90,7 @@ export class QueryWorkgroup extends pulumi.ComponentResource {
                 abortIncompleteMultipartUploadDays: 1,
             },
             accessLogging: { targetBucket: args.accessLogBucketName, targetPrefix: `${ATHENA_RESULTS_BUCKET}/` },
-            // Results are derived data that expire anyway: never a reason to block a stack's destruction.
-            dataProtection: false,
+            dataProtection,
             tags: { "cdp:purpose": "athena-results" },
         });
         this.workgroup = new aws.athena.Workgroup(
