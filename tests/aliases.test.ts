@@ -35,7 +35,8 @@ const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:guardduty/detector:Detector": "issue 11: security services in the account baseline (SecurityServices)",
     "aws:guardduty/detectorFeature:DetectorFeature": "issue 11: GuardDuty S3 and Lambda protection (SecurityServices)",
     "aws:securityhub/account:Account": "issue 11: security services in the account baseline (SecurityServices)",
-    "aws:securityhub/standardsSubscription:StandardsSubscription": "issue 11: Security Hub FSBP standard (SecurityServices)",
+    "aws:securityhub/standardsSubscription:StandardsSubscription":
+        "issue 11: Security Hub FSBP standard (SecurityServices)",
     "aws:inspector2/enabler:Enabler": "issue 11: Inspector for Lambda (SecurityServices)",
     "aws:accessanalyzer/analyzer:Analyzer": "issue 11: IAM Access Analyzer (SecurityServices)",
     "aws:macie2/account:Account": "issue 11: Macie (SecurityServices)",
