@@ -63,7 +63,9 @@ function flag(value: pulumi.Input<boolean> | undefined, name: string, issues: Is
  *   https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-features-activation-model.html);
  * - Security Hub with control findings per control (`SECURITY_CONTROL`), the default standards off and the FSBP
  *   standard subscribed after the hub account exists ("Enabling a standard", Security Hub User Guide:
- *   https://docs.aws.amazon.com/securityhub/latest/userguide/enable-standards.html);
+ *   https://docs.aws.amazon.com/securityhub/latest/userguide/enable-standards.html). Its controls read resources
+ *   through AWS Config, which this component does not configure
+ *   (https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-setup-prereqs.html);
  * - Inspector v2 for Lambda standard and code scanning (`LAMBDA`, `LAMBDA_CODE`: code scanning needs standard
  *   scanning on, https://docs.aws.amazon.com/inspector/latest/user/scanning-lambda.html);
  * - IAM Access Analyzer: an account analyzer (external access) and an unused-access analyzer
