@@ -88,6 +88,24 @@ describe("audit and security services (plan)", () => {
             expect(acl.Condition.StringEquals["aws:SourceArn"]).to.equal(trailArn);
         });
 
+        it("keeps prod log files write-once (Object Lock from cdp:security.trailObjectLock) and expires them late", () => {
+            const lock = resource(
+                prod,
+                "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+                "audit-trail",
+            );
+            expect(lock.inputs.rule).to.deep.equal({ defaultRetention: { mode: "GOVERNANCE", days: 365 } });
+            const rule = (resource(prod, T.lifecycle, "audit-trail").inputs.rules as any[])[0];
+            expect(rule.expiration.days).to.equal(2557);
+            expect(rule.noncurrentVersionExpiration).to.equal(undefined);
+            expect(
+                ofType(dev, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").map((r) => r.name),
+            ).to.not.include("audit-trail");
+            expect((ofType(prod, T.workgroup)[0].inputs.configuration as any).bytesScannedCutoffPerQuery).to.equal(
+                50 * 1024 ** 3,
+            );
+        });
+
         it("records object-level events of exactly the three zone buckets, and all management events", () => {
             for (const doc of [prod, dev]) {
                 const selectors = ofType(doc, T.trail)[0].inputs.advancedEventSelectors as any[];
