@@ -124,6 +124,30 @@ describe("audit and security services (plan)", () => {
             }
         });
 
+        it("becomes the organisation's trail with organizationTrail (owned by the management account)", async () => {
+            const doc = await planStack("dev", {
+                "cdp:security": JSON.stringify({
+                    organizationTrail: { organizationId: "o-abcdefghij", managementAccountId: "999988887777" },
+                }),
+            });
+            const trail = ofType(doc, T.trail)[0];
+            expect(trail.inputs.isOrganizationTrail).to.equal(true);
+            const trailArn = `arn:aws:cloudtrail:eu-west-1:999988887777:trail/${trail.inputs.name}`;
+            const write = policyOf(resource(doc, T.bucketPolicy, "audit-trail")).Statement.find(
+                (s) => s.Sid === "AWSCloudTrailWrite",
+            )!;
+            expect(write.Condition.StringEquals["aws:SourceArn"]).to.equal(trailArn);
+            const bucketArn = out(resource(doc, T.bucket, "audit-trail"), "arn");
+            expect(write.Resource).to.deep.equal([
+                `${bucketArn}/AWSLogs/${trail.account}/*`,
+                `${bucketArn}/AWSLogs/o-abcdefghij/*`,
+            ]);
+            const encrypt = policyOf(keyOf(doc, "audit-trail")).Statement.find(
+                (s) => s.Sid === "AllowCloudTrailToEncryptLogs",
+            )!;
+            expect(encrypt.Condition.StringEquals["aws:SourceArn"]).to.equal(trailArn);
+        });
+
         it("delivers to an encrypted log group through a role that may only create streams and put events there", () => {
             const group = resource(prod, T.logGroup, "audit-trail-logs");
             expect(group.inputs.kmsKeyId).to.equal(out(keyOf(prod, "audit-trail"), "arn"));
