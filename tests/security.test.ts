@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { AUDIT_METRIC_FILTERS } from "../components/governance/audit-trail";
 import { ATHENA_ENGINE_VERSION } from "../components/governance/query-workgroup";
@@ -5,7 +6,12 @@ import { IssueCollector } from "../components/shared/errors";
 import { Reader } from "../programs/config-reader";
 import { parseSecurity } from "../programs/security-config";
 import type { PlanDocument } from "../tools/plan/document";
-import { descendants, ofType, type PlanResource, planStack, policyOf, resource } from "./helpers/plan";
+import * as aws from "@pulumi/aws";
+import { SecurityServices } from "../components/baseline/security-services";
+import { AuditTrail } from "../components/governance/audit-trail";
+import { QueryWorkgroup } from "../components/governance/query-workgroup";
+import { Naming } from "../components/shared/naming";
+import { descendants, ofType, type PlanResource, planProgram, planStack, policyOf, resource } from "./helpers/plan";
 
 const T = {
     trail: "aws:cloudtrail/trail:Trail",
@@ -314,6 +320,52 @@ describe("audit and security services (plan)", () => {
                 );
             }
         });
+    });
+});
+
+describe("audit and security components reject bad arguments, naming each", () => {
+    it("AuditTrail, QueryWorkgroup and SecurityServices", async () => {
+        const naming = new Naming("cdp", "test");
+        const provider = () => new aws.Provider("aws-test", { region: "eu-west-1" });
+        const doc = await planProgram(() => {
+            const p = provider();
+            try {
+                new AuditTrail(
+                    "trail",
+                    {
+                        naming,
+                        accessLogBucketName: "logs",
+                        dataEventBuckets: [],
+                        alarmTopicArn: "arn:aws:sns:eu-west-1:123456789012:alarms",
+                        logRetentionDays: 365,
+                        retentionDays: 100,
+                        objectLock: { mode: "GOVERNANCE", days: 200 },
+                    },
+                    { provider: p },
+                );
+            } catch (e) {
+                void pulumi.log.error(String(e));
+            }
+            try {
+                new QueryWorkgroup(
+                    "queries",
+                    { naming, accessLogBucketName: "logs", bytesScannedCutoffPerQuery: 5 },
+                    { provider: p },
+                );
+            } catch (e) {
+                void pulumi.log.error(String(e));
+            }
+            try {
+                new SecurityServices("security", { naming, unusedAccessAgeDays: 400 }, { provider: p });
+            } catch (e) {
+                void pulumi.log.error(String(e));
+            }
+        });
+        const errors = doc.errors.join("\n");
+        expect(errors).to.match(/AuditTrail\(trail\)\.retentionDays: got 100/);
+        expect(errors).to.match(/AuditTrail\(trail\)\.objectLock\.days: got 200/);
+        expect(errors).to.match(/QueryWorkgroup\(queries\)\.bytesScannedCutoffPerQuery: got 5/);
+        expect(errors).to.match(/SecurityServices\(security\)\.unusedAccessAgeDays: got 400/);
     });
 });
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RequiredAccess } from "../../model/access";
 import { EXAMPLE_OBJECT } from "../../model/access";
-import type { ObjectLockSpec, ZoneLifecycle } from "../../model/lifecycle";
+import { type ObjectLockSpec, validateLifecycle, type ZoneLifecycle } from "../../model/lifecycle";
 import { requiredAccess } from "../shared/access";
 import { createAlarm } from "../shared/alarms";
 import { awsContext } from "../shared/context";
@@ -116,6 +116,8 @@ export class AuditTrail extends pulumi.ComponentResource {
                 `at most retentionDays (${retentionDays})`,
             );
         }
+        const lifecycle = trailLifecycle(retentionDays, args.objectLock !== undefined);
+        issues.addAll(validateLifecycle(`AuditTrail(${name}).lifecycle`, lifecycle));
         issues.throwIfAny(`Invalid arguments for AuditTrail "${name}"`);
         const dataProtection = args.dataProtection ?? true;
         const ctx = awsContext(this);
@@ -178,16 +180,6 @@ export class AuditTrail extends pulumi.ComponentResource {
             .apply(([account, region]) => args.naming.bucket(AUDIT_TRAIL_BUCKET, account, region));
         const bucketArn = pulumi.interpolate`arn:${ctx.partition}:s3:::${bucketName}`;
         const logPrefixes = [ctx.accountId, ...(args.organization ? [args.organization.organizationId] : [])];
-        const lifecycle: ZoneLifecycle = {
-            transitions: [
-                { days: 90, storageClass: "GLACIER_IR" },
-                ...(retentionDays > 455 ? [{ days: 365, storageClass: "DEEP_ARCHIVE" as const }] : []),
-            ],
-            expirationDays: retentionDays,
-            // Without Object Lock, replaced or deleted log files stay 90 days (the trail never overwrites one).
-            noncurrentExpirationDays: args.objectLock ? undefined : 90,
-            abortIncompleteMultipartUploadDays: 7,
-        };
         // Bucket policy per "Amazon S3 bucket policy for CloudTrail" (DOC_BUCKET): CloudTrail reads the bucket ACL and
         // writes under AWSLogs/<account or organisation id>/ with bucket-owner-full-control, for this trail only.
         this.bucket = createSecureBucket(name, this, {
@@ -362,4 +354,21 @@ export class AuditTrail extends pulumi.ComponentResource {
         ]);
         this.registerOutputs({ trailArn: this.trailArn, requiredAccess: this.requiredAccess });
     }
+}
+
+/**
+ * The trail bucket's lifecycle: Glacier Instant Retrieval after 90 days, Deep Archive after a year (when kept long
+ * enough to be worth it), expiry after `retentionDays`; without Object Lock, replaced or deleted log files stay 90 days
+ * (the trail never overwrites one).
+ */
+function trailLifecycle(retentionDays: number, locked: boolean): ZoneLifecycle {
+    return {
+        transitions: [
+            { days: 90, storageClass: "GLACIER_IR" },
+            ...(retentionDays > 455 ? [{ days: 365, storageClass: "DEEP_ARCHIVE" as const }] : []),
+        ],
+        expirationDays: retentionDays,
+        noncurrentExpirationDays: locked ? undefined : 90,
+        abortIncompleteMultipartUploadDays: 7,
+    };
 }

@@ -5,6 +5,7 @@ import { dashboardCollector } from "../shared/dashboards";
 import { IssueCollector } from "../shared/errors";
 import { KmsKey } from "../shared/kms";
 import type { Naming } from "../shared/naming";
+import { validateLifecycle } from "../../model/lifecycle";
 import { createSecureBucket, type SecureBucket } from "../storage/secure-bucket";
 
 /** Athena's engine version the workgroup pins (v3: Trino-based; v2 is retired). */
@@ -64,6 +65,13 @@ export class QueryWorkgroup extends pulumi.ComponentResource {
         if (!Number.isInteger(retention) || retention < 1) {
             issues.add(`QueryWorkgroup(${name}).resultRetentionDays`, retention, "a whole number of days ≥ 1");
         }
+        const lifecycle = {
+            transitions: [],
+            expirationDays: retention,
+            noncurrentExpirationDays: 1,
+            abortIncompleteMultipartUploadDays: 1,
+        };
+        issues.addAll(validateLifecycle(`QueryWorkgroup(${name}).lifecycle`, lifecycle));
         issues.throwIfAny(`Invalid arguments for QueryWorkgroup "${name}"`);
         const dataProtection = args.dataProtection ?? true;
         const ctx = awsContext(this);
@@ -83,12 +91,7 @@ export class QueryWorkgroup extends pulumi.ComponentResource {
             bucketName,
             encryption: { kind: "kms", keyArn: this.kmsKey.keyArn },
             policyStatements: () => [],
-            lifecycle: {
-                transitions: [],
-                expirationDays: retention,
-                noncurrentExpirationDays: 1,
-                abortIncompleteMultipartUploadDays: 1,
-            },
+            lifecycle,
             accessLogging: { targetBucket: args.accessLogBucketName, targetPrefix: `${ATHENA_RESULTS_BUCKET}/` },
             dataProtection,
             tags: { "cdp:purpose": "athena-results" },
