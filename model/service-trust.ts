@@ -85,4 +85,12 @@ export const SERVICE_TRUST: Readonly<Record<string, ServiceTrust>> = {
         sourceArn: false,
         doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
     },
+    // CloudTrail's CloudWatch Logs delivery role: the documented trust names the service principal only ("Sending
+    // events to CloudWatch Logs" creates the role with a trust in cloudtrail.amazonaws.com and no condition); the trail
+    // is given the role with iam:PassRole in the role's account.
+    "cloudtrail.amazonaws.com": {
+        guard: "passRole",
+        sourceArn: false,
+        doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html",
+    },
 };

@@ -32,6 +32,8 @@ function urnOf(chain: ReadonlyArray<readonly [type: string, name: string]>): pul
  * - Lake Formation: in the governance account (config admins, every domain's LF-tag value) and in each other account
  *   hosting domains (its deployment role, or the config admins, as admins; its domains' tag values).
  * - API Gateway logging role: in every account hosting a domain's publishing API.
+ * - Security services (GuardDuty, Security Hub, Inspector, Access Analyzer, Macie): in every account, each unless
+ *   `cdp:security` turns it off (the organisation manages it centrally).
  */
 export function accountBaselines(config: PlatformConfig, targets: ProgramTargets): Map<string, AccountBaseline> {
     const governanceId = targets.governance.account.id;
@@ -55,6 +57,7 @@ export function accountBaselines(config: PlatformConfig, targets: ProgramTargets
     ].filter((id) => id !== "" && id !== governanceId);
     const naming = new Naming(config.namePrefix, config.environment);
     const baselines = new Map<string, AccountBaseline>();
+    const { guardDuty, securityHub, inspector, accessAnalyzer, unusedAccessAgeDays, macie } = config.security;
     for (const [accountId, { target, domains }] of byAccount) {
         const isGovernance = accountId === governanceId;
         const firstDomain = domains[0];
@@ -101,6 +104,7 @@ export function accountBaselines(config: PlatformConfig, targets: ProgramTargets
                     lakeFormation,
                     catalogEncryption,
                     apiGatewayLogging: firstDomain !== undefined,
+                    security: { naming, guardDuty, securityHub, inspector, accessAnalyzer, unusedAccessAgeDays, macie },
                     moved: {
                         lakeFormation: lakeFormationMoved,
                         apiGatewayAccountUrn: firstDomain

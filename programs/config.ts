@@ -18,6 +18,7 @@ import {
 } from "./governance/config";
 import { HUB_CONFIG_KEY, type HubConfig, parseHub } from "./hub/config";
 import { DOMAINS_CONFIG_KEY, type DomainConfig, parseDomains } from "./producer/config";
+import { parseSecurity, SECURITY_CONFIG_KEY, type SecurityConfig } from "./security-config";
 
 export { CONFIG_NAMESPACE };
 
@@ -57,6 +58,8 @@ export interface PlatformConfig {
     /** Lake Formation consumers and LF-tags of central governance (`cdp:governance`). */
     readonly governance: GovernanceConfig;
     readonly hub: HubConfig;
+    /** Audit and security services (`cdp:security`, programs/security-config.ts). */
+    readonly security: SecurityConfig;
 }
 
 /** Every key the platform reads, with what it expects (also the config reference in the README). */
@@ -74,6 +77,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     hub: HUB_CONFIG_KEY,
     lake: LAKE_CONFIG_KEY,
     governance: GOVERNANCE_CONFIG_KEY,
+    security: SECURITY_CONFIG_KEY,
 };
 
 /** Retention values CloudWatch Logs accepts. */
@@ -296,6 +300,7 @@ export function parsePlatformConfig(
         domains.map((d) => d.name),
     );
     const hub = parseHub(r, structured(r, key("hub"), get("hub")));
+    const security = parseSecurity(r, structured(r, key("security"), get("security")));
 
     issues.throwIfAny(`Invalid stack configuration for ${project}/${stack} (Pulumi.${stack}.yaml)`);
     return {
@@ -313,5 +318,6 @@ export function parsePlatformConfig(
         lake,
         governance,
         hub,
+        security,
     };
 }

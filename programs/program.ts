@@ -1,4 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../components/shared/context";
+import { createDashboard } from "../components/shared/dashboards";
+import { physicalName } from "../components/shared/naming";
+import { TAG_KEYS } from "../components/shared/tags";
 import { type AccountTarget, programOptions } from "./accounts";
 
 /**
@@ -9,14 +13,28 @@ export class AccountProgram extends pulumi.ComponentResource {
     constructor(
         /** Program kind: Hub, Governance, Producer, Analytics, Ml. */
         kind: string,
-        name: string,
+        private readonly programName: string,
         public readonly target: AccountTarget,
     ) {
-        super(`cdp:programs:${kind}`, name, {}, programOptions(target));
+        super(`cdp:programs:${kind}`, programName, {}, programOptions(target));
     }
 
-    /** Registers the program's outputs and returns them. */
+    /**
+     * Creates the program's platform-health dashboard from the alarms and metrics its components collected
+     * (components/shared/dashboards.ts), registers the program's outputs and returns them.
+     */
     finish<T extends Record<string, unknown>>(outputs: T): T {
+        const tags = this.target.tags;
+        createDashboard(`${this.programName}-health`, this, {
+            dashboardName: physicalName(
+                "generic",
+                tags[TAG_KEYS.project] ?? "",
+                tags[TAG_KEYS.environment] ?? "",
+                this.programName,
+                "health",
+            ),
+            region: awsContext(this).region,
+        });
         this.registerOutputs(outputs);
         return outputs;
     }

@@ -41,6 +41,19 @@ const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:dynamodb/tableItem:TableItem": "issue 11: one contracts table item per data contract file (ContractRegistry)",
     "aws:glue/dataQualityRuleset:DataQualityRuleset":
         "issue 11: a Data Quality ruleset per data contract (ContractRegistry)",
+    "aws:guardduty/detector:Detector": "issue 11: security services in the account baseline (SecurityServices)",
+    "aws:guardduty/detectorFeature:DetectorFeature": "issue 11: GuardDuty S3 and Lambda protection (SecurityServices)",
+    "aws:securityhub/account:Account": "issue 11: security services in the account baseline (SecurityServices)",
+    "aws:securityhub/standardsSubscription:StandardsSubscription":
+        "issue 11: Security Hub FSBP standard (SecurityServices)",
+    "aws:inspector2/enabler:Enabler": "issue 11: Inspector for Lambda (SecurityServices)",
+    "aws:accessanalyzer/analyzer:Analyzer": "issue 11: IAM Access Analyzer (SecurityServices)",
+    "aws:macie2/account:Account": "issue 11: Macie (SecurityServices)",
+    "aws:macie2/classificationJob:ClassificationJob": "issue 11: Macie job over the raw and curated zones",
+    "aws:cloudtrail/trail:Trail": "issue 11: the audit trail (AuditTrail)",
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": "issue 11: audit metric filters (AuditTrail)",
+    "aws:athena/workgroup:Workgroup": "issue 11: governance query workgroup (QueryWorkgroup)",
+    "aws:cloudwatch/dashboard:Dashboard": "issue 11: platform-health dashboard per program (dashboards.ts)",
 };
 
 /**

@@ -306,6 +306,7 @@ describe("ProducerDomain blueprint (prod plan)", () => {
         expect(Object.keys(byService).sort()).to.deep.equal(
             [
                 "apigateway.amazonaws.com",
+                "cloudtrail.amazonaws.com",
                 "entityresolution.amazonaws.com",
                 "events.amazonaws.com",
                 "firehose.amazonaws.com",
@@ -324,6 +325,7 @@ describe("ProducerDomain blueprint (prod plan)", () => {
             "entityresolution.amazonaws.com",
             "lakeformation.amazonaws.com",
             "glue.amazonaws.com",
+            "cloudtrail.amazonaws.com",
         ]) {
             for (const r of byService[service]) expect(r.condition, `${service} ${r.name}`).to.equal(undefined);
         }

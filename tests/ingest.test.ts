@@ -261,7 +261,10 @@ describe("ingestion hub (prod plan)", () => {
     it("alarms on iterator age, freshness, delivery, Lambda errors and throttles into the encrypted topic", () => {
         const topic = resource(prod, "aws:sns/topic:Topic", "hub-alarms");
         expect(topic.inputs.kmsMasterKeyId).to.equal(resource(prod, "aws:kms/key:Key", "hub-key").outputs.arn);
-        const alarms = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        // The hub's alarms (the governance account's audit alarms are tests/security.test.ts').
+        const alarms = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm").filter(
+            (a) => a.account === topic.account,
+        );
         expect(alarms.map((a) => a.inputs.metricName)).to.have.members([
             "GetRecords.IteratorAgeMilliseconds",
             "DeliveryToS3.DataFreshness",

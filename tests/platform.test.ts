@@ -201,10 +201,11 @@ describe("platform stacks", () => {
                     r.type,
                 ),
             );
-        // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key + governance key + the crawlers' key, and
-        // per domain: its key, a products zone (bucket, key, access-log bucket, database), its governed database in
-        // governance and its account's catalog key; and governance's catalog key.
-        expect(stores(prod)).to.have.length(13 + 3 * 7 + 1);
+        // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key + governance key + the crawlers' key, the
+        // audit trail (bucket, key), the audit access-log bucket, the Athena results (bucket, key), and per domain: its
+        // key, a products zone (bucket, key, access-log bucket, database), its governed database in governance and its
+        // account's catalog key; and governance's catalog key.
+        expect(stores(prod)).to.have.length(13 + 5 + 3 * 7 + 1);
         for (const r of stores(prod)) expect(r.protect && r.retainOnDelete, r.urn).to.equal(true);
         for (const r of stores(dev)) expect(r.protect, r.urn).to.equal(false);
         expect(
@@ -247,8 +248,8 @@ describe("platform stacks", () => {
         const big = await planStack("dev", { "cdp:domains": JSON.stringify(domains) });
         expect(big.errors).to.deep.equal([]);
         expect(ofType(big, "cdp:programs:Producer")).to.have.length(12);
-        // Lake zones and hub (4), the governance, catalog and crawlers' keys (3), plus a domain key and a products-zone
-        // key per domain.
-        expect(ofType(big, "aws:kms/key:Key")).to.have.length(7 + 12 * 2);
+        // Lake zones and hub (4), the governance, catalog and crawlers' keys (3), audit trail and Athena results (2),
+        // plus a domain key and a products-zone key per domain.
+        expect(ofType(big, "aws:kms/key:Key")).to.have.length(7 + 2 + 12 * 2);
     });
 });

@@ -5,6 +5,7 @@ import { CatalogEncryption, type CatalogEncryptionArgs } from "./catalog-encrypt
 import { awsContext } from "../shared/context";
 import { apiAccessLogGroupName, apiExecutionLogGroupName } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
+import { SecurityServices, type SecurityServicesArgs } from "./security-services";
 
 export interface AccountBaselineArgs {
     /**
@@ -27,6 +28,12 @@ export interface AccountBaselineArgs {
      */
     apiGatewayLogging?: boolean;
     /**
+     * The account's security services (GuardDuty, Security Hub with FSBP, Inspector, IAM Access Analyzer, Macie), each
+     * with its own switch (see `SecurityServices`).
+     * @default none: the account's security services are not managed here
+     */
+    security?: SecurityServicesArgs;
+    /**
      * Where these resources were in a stack deployed before they moved into the baseline. They are given as aliases,
      * so `pulumi up` updates them in place: replacing the Lake Formation settings or the API Gateway account setting
      * would reset them for the whole account in between.
@@ -48,7 +55,7 @@ export interface AccountBaselineArgs {
 
 /**
  * What exists once per AWS account (and region), whatever programs and domains share it: Lake Formation settings and
- * LF-tags, the API Gateway account logging role, and (with the governance issue) the audit and security services.
+ * LF-tags, the API Gateway account logging role, and the security services (`SecurityServices`).
  * The platform composition creates one per distinct account; everything that needs it depends on it explicitly.
  */
 export class AccountBaseline extends pulumi.ComponentResource {
@@ -61,6 +68,8 @@ export class AccountBaseline extends pulumi.ComponentResource {
     public readonly apiGatewayAccount?: aws.apigateway.Account;
     /** The account's Glue Data Catalog encryption settings and key, when managed here. */
     public readonly catalogEncryption?: CatalogEncryption;
+    /** The account's security services, when managed here. */
+    public readonly security?: SecurityServices;
 
     constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:baseline:AccountBaseline", name, {}, opts);
@@ -79,6 +88,9 @@ export class AccountBaseline extends pulumi.ComponentResource {
         }
         if (args.apiGatewayLogging) {
             this.apiGatewayAccount = apiGatewayAccountLogging(name, this, moved.apiGatewayAccountUrn);
+        }
+        if (args.security) {
+            this.security = new SecurityServices(`${name}-security`, args.security, { parent: this });
         }
         this.registerOutputs({});
     }

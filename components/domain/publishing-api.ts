@@ -13,6 +13,7 @@ import { domainApiEnv } from "../../model/env/domain-api";
 import { envVariables } from "../../model/env/kit";
 import { daxEndpointUrl } from "../../model/names";
 import { entityJsonSchema, openApiDocument } from "../../model/openapi";
+import { dashboardCollector } from "../shared/dashboards";
 
 export interface PublishingApiArgs {
     /** Naming scope of the domain (API and handler names). */
@@ -401,6 +402,16 @@ export class PublishingApi extends pulumi.ComponentResource {
             { parent: this },
         );
         this.url = this.stage.invokeUrl;
+        const stageDims = { ApiName: this.api.name, Stage: this.stage.stageName };
+        dashboardCollector(this).add("APIs", {
+            kind: "metrics",
+            title: `${args.domain} API`,
+            metrics: ["Count", "4XXError", "5XXError"].map((metricName) => ({
+                namespace: "AWS/ApiGateway",
+                metricName,
+                dimensions: stageDims,
+            })),
+        });
         const access: RequiredAccessInput[] = [
             {
                 id: `api-${args.domain}/invoke-handler`,

@@ -278,6 +278,7 @@ export class StreamIngest extends pulumi.ComponentResource {
             statistic: "Maximum",
             comparison: "GreaterThanThreshold",
             threshold: 300000,
+            dashboardSection: "Ingestion",
         });
         createAlarm(`${name}-freshness`, this, topic, {
             description: `Oldest record in ${firehoseName} is older than 15 minutes`,
@@ -287,6 +288,7 @@ export class StreamIngest extends pulumi.ComponentResource {
             statistic: "Maximum",
             comparison: "GreaterThanThreshold",
             threshold: 900,
+            dashboardSection: "Ingestion",
         });
         createAlarm(`${name}-delivery`, this, topic, {
             description: `${firehoseName} failed to deliver to the raw zone`,
@@ -297,6 +299,7 @@ export class StreamIngest extends pulumi.ComponentResource {
             comparison: "LessThanThreshold",
             threshold: 1,
             treatMissingData: "notBreaching",
+            dashboardSection: "Ingestion",
         });
         for (const [metric, what] of [
             ["Errors", "errors"],
@@ -310,6 +313,7 @@ export class StreamIngest extends pulumi.ComponentResource {
                 statistic: "Sum",
                 comparison: "GreaterThanThreshold",
                 threshold: 0,
+                dashboardSection: "Ingestion",
             });
         }
         this.registerOutputs({

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "./context";
+import { dashboardCollector } from "./dashboards";
 import { policyJson, type PolicyStatement } from "./iam";
 
 /** An SNS topic for alarms, encrypted with a CMK, that only CloudWatch alarms of this account may publish to. */
@@ -80,16 +81,24 @@ export interface AlarmSpec {
      * @default "notBreaching"
      */
     treatMissingData?: "notBreaching" | "breaching" | "missing" | "ignore";
+    /**
+     * Section of the program's dashboard whose alarm-status widget shows the alarm (see dashboards.ts).
+     * @default the metric's service: `Kinesis` for `AWS/Kinesis`, else the namespace
+     */
+    dashboardSection?: string;
 }
 
-/** A metric alarm that notifies `topicArn` when it fires and when it recovers. */
+/**
+ * A metric alarm that notifies `topicArn` when it fires and when it recovers; it shows on the program's dashboard
+ * (`dashboardCollector`).
+ */
 export function createAlarm(
     name: string,
     parent: pulumi.Resource,
     topicArn: pulumi.Input<string>,
     spec: AlarmSpec,
 ): aws.cloudwatch.MetricAlarm {
-    return new aws.cloudwatch.MetricAlarm(
+    const alarm = new aws.cloudwatch.MetricAlarm(
         name,
         {
             alarmDescription: spec.description,
@@ -107,4 +116,6 @@ export function createAlarm(
         },
         { parent },
     );
+    dashboardCollector(parent).addAlarm(spec.dashboardSection ?? spec.namespace.replace(/^AWS\//, ""), alarm.arn);
+    return alarm;
 }

@@ -8,6 +8,7 @@ import { ValidationError } from "./errors";
 import type { PolicyStatement } from "./iam";
 import { createLogGroup, logWriteStatement } from "./logs";
 import { serviceRole } from "./roles";
+import { dashboardCollector } from "./dashboards";
 
 /** The Lambda runtime of every platform function. */
 export const LAMBDA_RUNTIME = "nodejs24.x";
@@ -153,6 +154,16 @@ export class NodeFunction extends pulumi.ComponentResource {
         );
         this.arn = this.function.arn;
         this.name = this.function.name;
+        const fn = { FunctionName: this.function.name };
+        dashboardCollector(this).add("Lambda functions", {
+            kind: "metrics",
+            title: args.functionName,
+            metrics: [
+                { namespace: "AWS/Lambda", metricName: "Invocations", dimensions: fn },
+                { namespace: "AWS/Lambda", metricName: "Errors", dimensions: fn },
+                { namespace: "AWS/Lambda", metricName: "Throttles", dimensions: fn },
+            ],
+        });
         this.registerOutputs({ arn: this.arn });
     }
 }

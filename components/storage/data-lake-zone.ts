@@ -85,6 +85,13 @@ export interface DataLakeZoneArgs {
      */
     grants?: ZoneGrant[];
     /**
+     * ARN of Macie's service-linked role (`SecurityServices.macieServiceRoleArn`), when Macie classification jobs scan
+     * this zone: the key admits it for `kms:Decrypt`, only through S3 and only for this bucket, so Macie can read the
+     * zone's SSE-KMS objects. Pass the output of the Macie account, so the key waits for the role to exist.
+     * @default none: Macie cannot read the zone's objects
+     */
+    macieServiceRoleArn?: pulumi.Input<string>;
+    /**
      * KMS key deletion window, 7-30 days.
      * @default 30
      */
@@ -165,9 +172,14 @@ export class DataLakeZone extends pulumi.ComponentResource {
                 description: `Data lake ${args.zone} zone (${args.naming.prefix}-${args.naming.environment})`,
                 alias: args.naming.name("kmsAlias", args.zone),
                 deletionWindowInDays: args.keyDeletionWindowInDays,
-                policyStatements: grantsByPrincipal(grants).map((group, i) =>
-                    grantKeyStatement(group, i, bucketArn, ctx.region, ctx.dnsSuffix),
-                ),
+                policyStatements: [
+                    ...grantsByPrincipal(grants).map((group, i) =>
+                        grantKeyStatement(group, i, bucketArn, ctx.region, ctx.dnsSuffix),
+                    ),
+                    ...(args.macieServiceRoleArn
+                        ? [macieKeyStatement(args.macieServiceRoleArn, bucketArn, ctx.region, ctx.dnsSuffix)]
+                        : []),
+                ],
                 dataProtection,
             },
             { parent: this },
@@ -325,6 +337,35 @@ function grantKeyStatement(
                 "kms:EncryptionContext:aws:s3:arn": bucketArn,
             },
             ...(principalCondition(group.grants[0]) ?? {}),
+        },
+    };
+}
+
+/**
+ * Key-policy statement letting Macie's service-linked role decrypt the zone's objects when a classification job reads
+ * them. "Supported storage classes and formats" / "Allowing Macie to use a customer managed AWS KMS key", Macie User
+ * Guide (https://docs.aws.amazon.com/macie/latest/user/discovery-supported-encryption-types.html): the key policy
+ * must allow the role `AWSServiceRoleForAmazonMacie` to `kms:Decrypt`. Macie reads objects with S3 GetObject, so S3
+ * makes the decrypt call: the statement is narrowed to S3 in the region and this bucket's encryption context (S3
+ * Bucket Keys use the bucket ARN), like every other grant of the zone keys.
+ */
+function macieKeyStatement(
+    roleArn: pulumi.Input<string>,
+    bucketArn: pulumi.Input<string>,
+    region: pulumi.Input<string>,
+    dnsSuffix: pulumi.Input<string>,
+): PolicyStatement {
+    return {
+        Sid: "MacieServiceLinkedRoleDecryptViaS3",
+        Effect: "Allow",
+        Principal: { AWS: roleArn },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: {
+            StringEquals: {
+                "kms:ViaService": pulumi.interpolate`s3.${region}.${dnsSuffix}`,
+                "kms:EncryptionContext:aws:s3:arn": bucketArn,
+            },
         },
     };
 }

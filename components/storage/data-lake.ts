@@ -36,6 +36,12 @@ export interface ZoneSpec {
      * @default none
      */
     grants?: ZoneGrant[];
+    /**
+     * Macie's service-linked role, admitted to the zone key for classification jobs (see
+     * `DataLakeZoneArgs.macieServiceRoleArn`).
+     * @default none
+     */
+    macieServiceRoleArn?: pulumi.Input<string>;
 }
 
 /** The medallion zones of the platform, raw → processed → curated. */
@@ -152,6 +158,7 @@ export class DataLake extends pulumi.ComponentResource {
                     objectLock: spec.objectLock,
                     classification: spec.classification,
                     grants: spec.grants,
+                    macieServiceRoleArn: spec.macieServiceRoleArn,
                     dataProtection,
                 },
                 { parent: this },

@@ -6,17 +6,21 @@ import { daxPolicies } from "./rules/dax";
 import { dynamodbPolicies } from "./rules/dynamodb";
 import { eventbridgePolicies } from "./rules/eventbridge";
 import { gluePolicies } from "./rules/glue";
+import { guarddutyPolicies } from "./rules/guardduty";
 import { iamPolicies } from "./rules/iam";
+import { inspectorPolicies } from "./rules/inspector";
 import { kinesisPolicies } from "./rules/kinesis";
 import { kmsPolicies } from "./rules/kms";
 import { lakeformationPolicies } from "./rules/lakeformation";
 import { lambdaPolicies } from "./rules/lambda";
 import { logsPolicies } from "./rules/logs";
+import { maciePolicies } from "./rules/macie";
 import { neptunePolicies } from "./rules/neptune";
 import { redshiftPolicies } from "./rules/redshift";
 import { s3Policies } from "./rules/s3";
 import { sagemakerPolicies } from "./rules/sagemaker";
 import { secretsmanagerPolicies } from "./rules/secretsmanager";
+import { securityhubPolicies } from "./rules/securityhub";
 import { snsPolicies } from "./rules/sns";
 import { sqsPolicies } from "./rules/sqs";
 import { stepfunctionsPolicies } from "./rules/stepfunctions";
@@ -35,17 +39,21 @@ export const POLICIES_BY_SERVICE: Readonly<Record<string, readonly CdpPolicy[]>>
     dynamodb: dynamodbPolicies,
     eventbridge: eventbridgePolicies,
     glue: gluePolicies,
+    guardduty: guarddutyPolicies,
     iam: iamPolicies,
+    inspector: inspectorPolicies,
     kinesis: kinesisPolicies,
     kms: kmsPolicies,
     lakeformation: lakeformationPolicies,
     lambda: lambdaPolicies,
     logs: logsPolicies,
+    macie: maciePolicies,
     neptune: neptunePolicies,
     redshift: redshiftPolicies,
     s3: s3Policies,
     sagemaker: sagemakerPolicies,
     secretsmanager: secretsmanagerPolicies,
+    securityhub: securityhubPolicies,
     sns: snsPolicies,
     sqs: sqsPolicies,
     stepfunctions: stepfunctionsPolicies,

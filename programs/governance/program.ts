@@ -15,6 +15,7 @@ import type { PlatformConfig } from "../config";
 import { AccountProgram, type ZoneRef } from "../program";
 import { type GovernanceCatalogOutputs, governanceCatalog } from "./catalog";
 import { contractRegistry } from "./contracts";
+import { type GovernanceAudit, governanceAudit, MACIE_ZONES } from "./security";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -44,6 +45,8 @@ export interface GovernanceOutputs {
     readonly catalog: GovernanceCatalogOutputs;
     /** The data contracts (table, reconciler, rulesets); none when the stack has no contract files. */
     readonly contracts?: ContractRegistry;
+    /** Audit trail, Athena workgroup, Macie job (programs/governance/security.ts). */
+    readonly audit: GovernanceAudit;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -80,6 +83,10 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
             lifecycle: overrides.lifecycle,
             objectLock: overrides.objectLock,
             grants,
+            // Macie's classification job reads these zones: their keys admit its service-linked role.
+            macieServiceRoleArn: MACIE_ZONES.includes(zone.name)
+                ? args.baseline.security?.macieServiceRoleArn
+                : undefined,
         };
     });
     const ctx = awsContext(program);
@@ -131,6 +138,14 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         // The governed tables first: the reconciler grants on them and the rulesets name them.
         catalogDependencies: [...lakeFormation.catalogDependencies, catalog.catalog],
     });
+    const audit = governanceAudit({
+        config,
+        naming,
+        parent: program,
+        lake,
+        alarmTopicArn: alarmTopic.arn,
+        security: args.baseline.security,
+    });
     return program.finish({
         program,
         catalog,
@@ -139,6 +154,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         lake,
         key,
         alarmTopic,
+        audit,
         zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
     });
 }

@@ -3,7 +3,7 @@ import { key, type PolicyCase } from "./kit";
 
 /** Cases of the Athena rules (rules/athena.ts). */
 
-type WorkgroupFlaw = "sse-s3" | "no-key" | "not-enforced" | "no-configuration";
+type WorkgroupFlaw = "sse-s3" | "no-key" | "not-enforced" | "no-configuration" | "no-cutoff" | "no-metrics";
 
 function athenaWorkgroup(p: aws.Provider, flaw?: WorkgroupFlaw): void {
     const cmk = key(p);
@@ -17,7 +17,8 @@ function athenaWorkgroup(p: aws.Provider, flaw?: WorkgroupFlaw): void {
                     ? undefined
                     : {
                           enforceWorkgroupConfiguration: flaw !== "not-enforced",
-                          publishCloudwatchMetricsEnabled: true,
+                          publishCloudwatchMetricsEnabled: flaw !== "no-metrics",
+                          bytesScannedCutoffPerQuery: flaw === "no-cutoff" ? undefined : 1_000_000_000,
                           resultConfiguration: {
                               outputLocation: "s3://pol-test-athena-results-123456789012-eu-west-1/analysts/",
                               encryptionConfiguration:
@@ -44,6 +45,7 @@ function athenaManagedResultsWorkgroup(p: aws.Provider): void {
             configuration: {
                 enforceWorkgroupConfiguration: true,
                 publishCloudwatchMetricsEnabled: true,
+                bytesScannedCutoffPerQuery: 1_000_000_000,
                 managedQueryResultsConfiguration: { enabled: true, encryptionConfiguration: { kmsKey: cmk.keyArn } },
             },
         },
@@ -52,6 +54,19 @@ function athenaManagedResultsWorkgroup(p: aws.Provider): void {
 }
 
 export const cases: PolicyCase[] = [
+    // athena-workgroup-limits
+    {
+        policy: "athena-workgroup-limits",
+        title: "no bytes-scanned cutoff per query",
+        violating: (p) => athenaWorkgroup(p, "no-cutoff"),
+        compliant: (p) => athenaWorkgroup(p),
+    },
+    {
+        policy: "athena-workgroup-limits",
+        title: "CloudWatch metrics not published",
+        violating: (p) => athenaWorkgroup(p, "no-metrics"),
+        compliant: (p) => athenaWorkgroup(p),
+    },
     // athena-workgroup-encrypted
     {
         policy: "athena-workgroup-encrypted",

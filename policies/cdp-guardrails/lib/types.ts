@@ -57,6 +57,13 @@ export const TYPES = {
     // CloudWatch Logs, CloudTrail
     logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
     cloudtrailTrail: ["aws:cloudtrail/trail:Trail"],
+    // Security services
+    guarddutyDetector: ["aws:guardduty/detector:Detector"],
+    guarddutyDetectorFeature: ["aws:guardduty/detectorFeature:DetectorFeature"],
+    securityhubAccount: ["aws:securityhub/account:Account"],
+    securityhubStandardsSubscription: ["aws:securityhub/standardsSubscription:StandardsSubscription"],
+    inspectorEnabler: ["aws:inspector2/enabler:Enabler"],
+    macieAccount: ["aws:macie2/account:Account"],
     // Lambda, API Gateway, Step Functions
     lambdaFunction: ["aws:lambda/function:Function"],
     lambdaPermission: ["aws:lambda/permission:Permission"],

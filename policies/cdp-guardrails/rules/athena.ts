@@ -87,5 +87,37 @@ const athenaWorkgroupEncrypted = definePolicy({
     }),
 });
 
+/** The props athena-workgroup-limits reads. */
+interface LimitProps {
+    configuration?: Block<{
+        bytesScannedCutoffPerQuery?: number;
+        publishCloudwatchMetricsEnabled?: boolean;
+    }>;
+}
+
+const athenaWorkgroupLimits = definePolicy({
+    name: "athena-workgroup-limits",
+    description:
+        "Athena workgroups publish CloudWatch metrics (FSBP Athena.4) and cap the bytes one query may scan (bytesScannedCutoffPerQuery; platform rule: a runaway query over the lake is a cost and exfiltration risk).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "On the aws.athena.Workgroup set configuration.publishCloudwatchMetricsEnabled: true and configuration.bytesScannedCutoffPerQuery (bytes, at least 10000000).",
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP Athena.4", "platform rule"],
+        inspects: [...TYPES.athenaWorkgroup],
+    },
+    validateResource: onType(TYPES.athenaWorkgroup, "Athena workgroup", (props: LimitProps) => {
+        const configuration = block(props.configuration);
+        const problems: string[] = [];
+        if (configuration?.publishCloudwatchMetricsEnabled === false)
+            problems.push("configuration.publishCloudwatchMetricsEnabled is false");
+        if (typeof configuration?.bytesScannedCutoffPerQuery !== "number")
+            problems.push("configuration.bytesScannedCutoffPerQuery is not set (queries scan without limit)");
+        return problems;
+    }),
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const athenaPolicies: CdpPolicy[] = [athenaWorkgroupEncrypted];
+export const athenaPolicies: CdpPolicy[] = [athenaWorkgroupEncrypted, athenaWorkgroupLimits];

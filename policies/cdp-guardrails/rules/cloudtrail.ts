@@ -27,5 +27,29 @@ const cloudtrailKmsValidation = definePolicy({
     }),
 });
 
+const cloudtrailMultiRegionCloudwatch = definePolicy({
+    name: "cloudtrail-multi-region-cloudwatch",
+    description:
+        "CloudTrail trails are multi-region with global service events (FSBP CloudTrail.1) and deliver to CloudWatch Logs through a role (FSBP CloudTrail.5), where metric filters and alarms watch them.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "On the aws.cloudtrail.Trail set isMultiRegionTrail: true, includeGlobalServiceEvents: true, cloudWatchLogsGroupArn (the encrypted log group's ARN followed by :*) and cloudWatchLogsRoleArn (a role CloudTrail assumes with logs:CreateLogStream and logs:PutLogEvents on that group).",
+    cdp: {
+        concern: "governance",
+        controls: ["FSBP CloudTrail.1", "FSBP CloudTrail.5"],
+        inspects: [...TYPES.cloudtrailTrail],
+    },
+    validateResource: validateResourceOfType(aws.cloudtrail.Trail, (trail, args, reportViolation) => {
+        if (trail.isMultiRegionTrail !== true) reportViolation(`${args.name}: isMultiRegionTrail is not true`);
+        if (trail.includeGlobalServiceEvents === false)
+            reportViolation(
+                `${args.name}: includeGlobalServiceEvents is false (IAM, STS and other global events lost)`,
+            );
+        if (!trail.cloudWatchLogsGroupArn || !trail.cloudWatchLogsRoleArn)
+            reportViolation(`${args.name}: cloudWatchLogsGroupArn or cloudWatchLogsRoleArn is not set`);
+    }),
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const cloudtrailPolicies: CdpPolicy[] = [cloudtrailKmsValidation];
+export const cloudtrailPolicies: CdpPolicy[] = [cloudtrailKmsValidation, cloudtrailMultiRegionCloudwatch];
