@@ -9,6 +9,7 @@ import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN } from "../components/shared/tags";
 import { IAM_ROLE_ARN } from "../model/names";
 import { CONFIG_NAMESPACE, configKey, type Json, Reader, structured } from "./config-reader";
 import { LAKE_CONFIG_KEY, type LakeConfig, parseLake } from "./governance/config";
+import { LINEAGE_CONFIG_KEY, type LineageConfig, parseLineage } from "./governance/lineage-config";
 import { HUB_CONFIG_KEY, type HubConfig, parseHub } from "./hub/config";
 import { DOMAINS_CONFIG_KEY, type DomainConfig, parseDomains } from "./producer/config";
 
@@ -48,6 +49,8 @@ export interface PlatformConfig {
     };
     readonly lake: LakeConfig;
     readonly hub: HubConfig;
+    /** The governance plane's lineage graph (`cdp:lineage`). */
+    readonly lineage: LineageConfig;
 }
 
 /** Every key the platform reads, with what it expects (also the config reference in the README). */
@@ -64,6 +67,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     tags: "{owner, costCenter, extra?: {Key: value}} tag values for every resource (required)",
     hub: HUB_CONFIG_KEY,
     lake: LAKE_CONFIG_KEY,
+    lineage: LINEAGE_CONFIG_KEY,
 };
 
 /** Retention values CloudWatch Logs accepts. */
@@ -280,6 +284,7 @@ export function parsePlatformConfig(
         placement.governance ? accounts[placement.governance] : undefined,
     );
     const hub = parseHub(r, structured(r, key("hub"), get("hub")));
+    const lineage = parseLineage(r, structured(r, key("lineage"), get("lineage")));
 
     issues.throwIfAny(`Invalid stack configuration for ${project}/${stack} (Pulumi.${stack}.yaml)`);
     return {
@@ -296,5 +301,6 @@ export function parsePlatformConfig(
         tags: tags!,
         lake,
         hub,
+        lineage,
     };
 }

@@ -12,6 +12,8 @@ import type { ZoneGrant } from "../../components/storage/data-lake-zone";
 import type { AccountTarget } from "../accounts";
 import type { PlatformConfig } from "../config";
 import { AccountProgram, type ZoneRef } from "../program";
+import { lineageKeyStatement } from "../../components/governance/lineage";
+import { governanceLineage, type LineageOutputs } from "./lineage";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -37,6 +39,8 @@ export interface GovernanceOutputs {
     readonly key: KmsKey;
     /** The encrypted SNS topic every governance alarm notifies. */
     readonly alarmTopic: aws.sns.Topic;
+    /** The lineage graph and its writer (`cdp:lineage`), unless disabled. */
+    readonly lineage?: LineageOutputs;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -77,7 +81,11 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
     });
     const ctx = awsContext(program);
     // Statements services need in the governance key's policy (each with its confused-deputy condition).
-    const keyStatements: PolicyStatement[] = [alarmsKeyStatement(ctx), logsKeyStatement(ctx)];
+    const keyStatements: PolicyStatement[] = [
+        alarmsKeyStatement(ctx),
+        logsKeyStatement(ctx),
+        ...(config.lineage.enabled ? [lineageKeyStatement(ctx)] : []),
+    ];
     const key = new KmsKey(
         "governance-key",
         {
@@ -105,12 +113,14 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         },
         { parent: program },
     );
+    const lineage = governanceLineage({ config, naming, key, alarmTopic, parent: program });
     return program.finish({
         program,
         lakeFormation,
         lake,
         key,
         alarmTopic,
+        lineage,
         zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
     });
 }
