@@ -32,6 +32,16 @@ const STATEFUL = [
 /** Resource types the platform plans since the fixture was recorded, and the change that added them. */
 const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:lakeformation/resource:Resource": "issue 10: domain products registered with Lake Formation (DataProducts)",
+    "awsx:ec2:Vpc": "issue 11: the governance network (GovernanceNetwork)",
+    "aws:ec2/flowLog:FlowLog": "issue 11: the governance VPC's flow logs (GovernanceNetwork)",
+    "aws:ec2/securityGroup:SecurityGroup": "issue 11: the lineage graph and its clients (LineageGraph)",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "issue 11: lineage clients to the graph (LineageGraph)",
+    "aws:neptune/cluster:Cluster": "issue 11: the lineage graph (LineageGraph)",
+    "aws:neptune/clusterInstance:ClusterInstance": "issue 11: the lineage graph's instances (LineageGraph)",
+    "aws:neptune/clusterParameterGroup:ClusterParameterGroup": "issue 11: audit log on (LineageGraph)",
+    "aws:neptune/subnetGroup:SubnetGroup": "issue 11: the lineage graph's private subnets (LineageGraph)",
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig":
+        "issue 11: the lineage writer's on-failure destination (dev had no such config before)",
 };
 
 /**

@@ -59,7 +59,7 @@ function parseNetwork(r: Reader, key: string, value: Json): LineageNetwork | und
     if (net.cidr !== undefined) {
         r.unknownKeys(key, net, ["cidr"]);
         const m = typeof net.cidr === "string" ? CIDR.exec(net.cidr) : null;
-        const ok = m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
+        const ok = m?.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
         if (!ok) {
             r.issues.add(`${key}.cidr`, net.cidr, "an IPv4 CIDR block of size /16 to /24, e.g. 10.64.0.0/16");
             return undefined;
