@@ -74,6 +74,9 @@ function autoName(name: string, type: string): string {
 
 type State = Record<string, unknown>;
 
+/** Multi-language components whose outputs the mocks compute (`computedOutputs`), as their providers would. */
+const REMOTE_COMPONENTS = new Set(["awsx:ec2:Vpc"]);
+
 interface OutputContext {
     type: string;
     name: string;
@@ -445,6 +448,16 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 this.providers.set(id, providerTarget(inputs, this.defaultRegion));
             }
             return { id, state: inputs };
+        }
+        if (REMOTE_COMPONENTS.has(args.type)) {
+            // A remote component (implemented by its provider plugin): the mock returns the outputs it would.
+            const computed = computedOutputs({
+                type: args.type,
+                name: args.name,
+                inputs,
+                target: this.targetOf(args.provider),
+            });
+            return { id: computed.id, state: { ...inputs, ...computed.state } };
         }
         if (!args.custom) {
             return { id: undefined, state: inputs };
