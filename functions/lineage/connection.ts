@@ -17,6 +17,19 @@ export interface GraphConnection {
     reset(): Promise<void>;
 }
 
+/**
+ * gremlin 3.7.3 opens its WebSocket with `globalThis.WebSocket` whenever the runtime has one (Node 22 and newer, so the
+ * nodejs24.x Lambda runtime) and then passes it no options: the SigV4 `headers` would be dropped and Neptune would
+ * refuse the handshake. The driver fixed it after 3.7.3 (apache/tinkerpop#2968, "Use `ws` WebSocket when options are
+ * provided": https://github.com/apache/tinkerpop/pull/2968), a line Neptune does not accept yet, so the writer
+ * removes the global (it uses no other WebSocket) and the driver falls back to the bundled `ws`, which sends them.
+ * tests/functions/lineage/unit.test.ts checks the headers on the wire.
+ */
+export function useWsWebSocket(): void {
+    const g = globalThis as { WebSocket?: unknown };
+    if (g.WebSocket !== undefined) delete g.WebSocket;
+}
+
 export function createConnection(
     config: Pick<LineageConfig, "url" | "endpoint" | "port" | "iamAuth">,
     signing: { region: string; credentials: CredentialsProvider },
@@ -25,6 +38,7 @@ export function createConnection(
     return {
         async source() {
             if (open) return open.g;
+            if (config.iamAuth) useWsWebSocket();
             const headers = config.iamAuth
                 ? await signedHandshakeHeaders({
                       host: config.endpoint,

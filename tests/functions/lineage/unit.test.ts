@@ -10,6 +10,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { bundleFunction } from "../../../functions/build";
 import { loadConfig } from "../../../functions/lineage/config";
+import { createConnection } from "../../../functions/lineage/connection";
 import { isConflict } from "../../../functions/lineage/handler";
 import { NEPTUNE_SIGNING_SERVICE, signedHandshakeHeaders } from "../../../functions/lineage/signer";
 import { envVariables } from "../../../model/env/kit";
@@ -182,5 +183,50 @@ describe("lineage bundle", function () {
             true,
         );
         expect(isConflict(new Error("MalformedQueryException"))).to.equal(false);
+    });
+});
+
+describe("the signed handshake on the wire", () => {
+    it("reaches the server: Authorization, X-Amz-Date and the session token on the WebSocket upgrade request", async () => {
+        const http = await import("node:http");
+        const seen: Array<Record<string, string | string[] | undefined>> = [];
+        const server = http.createServer();
+        server.on("upgrade", (req, socket) => {
+            seen.push(req.headers);
+            socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+        const { port } = server.address() as import("node:net").AddressInfo;
+        const hadGlobal = (globalThis as { WebSocket?: unknown }).WebSocket;
+        const connection = createConnection(
+            { url: `ws://127.0.0.1:${port}/gremlin`, endpoint: "127.0.0.1", port, iamAuth: true },
+            {
+                region: "eu-west-1",
+                credentials: async () => ({
+                    accessKeyId: "AKIDEXAMPLE",
+                    secretAccessKey: "secret",
+                    sessionToken: "tok",
+                }),
+            },
+        );
+        try {
+            const g = await connection.source();
+            await g
+                .V()
+                .limit(1)
+                .toList()
+                .catch(() => undefined);
+        } finally {
+            await connection.reset();
+            server.close();
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            if (hadGlobal !== undefined) (globalThis as { WebSocket?: unknown }).WebSocket = hadGlobal;
+        }
+        expect(seen, "one upgrade request").to.have.length(1);
+        expect(seen[0].authorization).to.match(
+            /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/neptune-db\/aws4_request, /,
+        );
+        expect(seen[0]["x-amz-date"]).to.match(/^\d{8}T\d{6}Z$/);
+        expect(seen[0]["x-amz-security-token"]).to.equal("tok");
     });
 });
