@@ -65,6 +65,12 @@ describe("lineage (governance plane) in the plan", () => {
             value: "1",
             applyMethod: "pending-reboot",
         });
+        const audit = resource(prod, "aws:cloudwatch/logGroup:LogGroup", "lineage-graph-audit");
+        expect(audit.inputs).to.include({
+            name: "/aws/neptune/cluster/cdp-prod-lineage/audit",
+            kmsKeyId: governanceKeyArn(prod),
+            retentionInDays: 365,
+        });
         const instances = ofType(prod, INSTANCE);
         expect(instances.map((i) => i.inputs.instanceClass)).to.deep.equal(["db.serverless", "db.serverless"]);
         for (const i of instances) expect(i.inputs.publiclyAccessible).to.equal(false);

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
+import { createLogGroup } from "../shared/logs";
 import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
 
@@ -51,6 +52,8 @@ export interface LineageGraphArgs {
      * @default 1
      */
     instances?: number;
+    /** Days the audit log group keeps logs. */
+    logRetentionDays: number;
     /**
      * Days of automated backups (at least 7: FSBP Neptune.5).
      * @default 7
@@ -97,6 +100,8 @@ export function validateLineageGraphArgs(name: string, args: LineageGraphArgs): 
 export class LineageGraph extends pulumi.ComponentResource {
     public readonly cluster: aws.neptune.Cluster;
     public readonly instances: aws.neptune.ClusterInstance[];
+    /** The audit log's group (CMK, retention), created before the cluster exports to it. */
+    public readonly auditLogGroup: aws.cloudwatch.LogGroup;
     /** The cluster's security group: 8182 from `clientSecurityGroup` only. */
     public readonly securityGroup: aws.ec2.SecurityGroup;
     /** The group the cluster's clients carry (egress to the cluster on 8182 only). */
@@ -172,6 +177,14 @@ export class LineageGraph extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // Neptune exports the audit log to /aws/neptune/cluster/<id>/audit and would create that group itself (no CMK,
+        // no retention); created first, it is encrypted with the CMK and keeps logs for the platform's retention
+        // (https://docs.aws.amazon.com/neptune/latest/userguide/cloudwatch-logs.html).
+        this.auditLogGroup = createLogGroup(`${name}-audit`, this, {
+            name: `/aws/neptune/cluster/${identifier}/audit`,
+            kmsKeyArn: args.kmsKeyArn,
+            retentionDays: args.logRetentionDays,
+        });
         const serverless = (args.engine ?? "serverless") === "serverless";
         this.cluster = new aws.neptune.Cluster(
             name,
@@ -197,7 +210,7 @@ export class LineageGraph extends pulumi.ComponentResource {
                     ? { minCapacity: args.minCapacity ?? 1, maxCapacity: args.maxCapacity ?? 8 }
                     : undefined,
             },
-            dataStoreOptions(dataProtection, { parent: this }),
+            dataStoreOptions(dataProtection, { parent: this, dependsOn: [this.auditLogGroup] }),
         );
         this.instances = Array.from(
             { length: args.instances ?? 1 },

@@ -56,6 +56,7 @@ export function governanceLineage(spec: {
             maxCapacity: lineage.maxCapacity,
             instanceClass: lineage.instanceClass,
             instances: lineage.instances,
+            logRetentionDays: config.logRetentionDays,
             dataProtection: config.dataProtection,
         },
         { parent },
