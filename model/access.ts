@@ -51,3 +51,42 @@ export function exampleObjectArn(bucketArn: string, prefix = ""): string {
     const folder = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
     return `${bucketArn}/${folder}${EXAMPLE_OBJECT}`;
 }
+
+/**
+ * Lake Formation: who a grant is for, as the governance plane declares it (component output
+ * `LF_PRINCIPALS_OUTPUT`), so the access proof can tell consumers and ML roles from producers and administrators.
+ */
+export type LakeFormationPrincipalKind = "admin" | "read-only-admin" | "producer" | "consumer" | "ml" | "service";
+
+export interface LakeFormationPrincipal {
+    /** An IAM role ARN or an account id (a cross-account grant to the account). */
+    principal: string;
+    kind: LakeFormationPrincipalKind;
+    /** Config name (consumer name, domain name, ...). */
+    name: string;
+}
+
+/** Name of the component output that carries `LakeFormationPrincipal[]`. */
+export const LF_PRINCIPALS_OUTPUT = "lakeFormationPrincipals";
+
+/**
+ * A column-level (optionally row-filtered) SELECT a data contract approves for a consumer: what the contract
+ * reconciler grants once the contract is in the contracts table. Declared by the contract registry (component output
+ * `LF_APPROVALS_OUTPUT`) from the same function the reconciler uses, so the access proof checks what will be granted.
+ */
+export interface LakeFormationApproval {
+    /** Contract id, `<domain>.<dataset>`. */
+    contract: string;
+    principal: string;
+    /** Catalog id (account) of the table. */
+    catalogId: string;
+    database: string;
+    table: string;
+    /** Catalog (lower-case) column names. */
+    columns: string[];
+    /** Row filter expression (PartiQL), when the approval is row-filtered (a data cells filter). */
+    rowFilter?: string;
+}
+
+/** Name of the component output that carries `LakeFormationApproval[]`. */
+export const LF_APPROVALS_OUTPUT = "lakeFormationApprovals";

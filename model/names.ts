@@ -76,8 +76,12 @@ export const DATASET_NAME_RULE = "2-40 lower-case letters, digits or hyphens, st
 export const LAKE_ZONES = ["raw", "processed", "curated"] as const;
 export type LakeZone = (typeof LAKE_ZONES)[number];
 
-/** Data classifications, lowest to highest sensitivity; also the values of the `classification` LF-tag. */
-export const CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"] as const;
+/**
+ * Data classifications, lowest to highest sensitivity; also the values of the `classification` LF-tag. `pii` marks
+ * personal data (a column of an entity attribute flagged `pii`): no consumer or ML role reads it through a tag grant,
+ * only through a data contract that approves it by name.
+ */
+export const CLASSIFICATIONS = ["public", "internal", "confidential", "pii", "restricted"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
 /** Each zone's classification unless the stack config overrides it. */

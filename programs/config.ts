@@ -8,7 +8,14 @@ import { IssueCollector } from "../components/shared/errors";
 import { RESERVED_TAG_KEYS, TAG_KEY_PATTERN } from "../components/shared/tags";
 import { IAM_ROLE_ARN } from "../model/names";
 import { CONFIG_NAMESPACE, configKey, type Json, Reader, structured } from "./config-reader";
-import { LAKE_CONFIG_KEY, type LakeConfig, parseLake } from "./governance/config";
+import {
+    GOVERNANCE_CONFIG_KEY,
+    type GovernanceConfig,
+    LAKE_CONFIG_KEY,
+    type LakeConfig,
+    parseGovernance,
+    parseLake,
+} from "./governance/config";
 import { LINEAGE_CONFIG_KEY, type LineageConfig, parseLineage } from "./governance/lineage-config";
 import { HUB_CONFIG_KEY, type HubConfig, parseHub } from "./hub/config";
 import { DOMAINS_CONFIG_KEY, type DomainConfig, parseDomains } from "./producer/config";
@@ -48,6 +55,8 @@ export interface PlatformConfig {
         readonly extra: Readonly<Record<string, string>>;
     };
     readonly lake: LakeConfig;
+    /** Lake Formation consumers and LF-tags of central governance (`cdp:governance`). */
+    readonly governance: GovernanceConfig;
     readonly hub: HubConfig;
     /** The governance plane's lineage graph (`cdp:lineage`). */
     readonly lineage: LineageConfig;
@@ -67,6 +76,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     tags: "{owner, costCenter, extra?: {Key: value}} tag values for every resource (required)",
     hub: HUB_CONFIG_KEY,
     lake: LAKE_CONFIG_KEY,
+    governance: GOVERNANCE_CONFIG_KEY,
     lineage: LINEAGE_CONFIG_KEY,
 };
 
@@ -283,6 +293,12 @@ export function parsePlatformConfig(
         structured(r, key("lake"), get("lake")),
         placement.governance ? accounts[placement.governance] : undefined,
     );
+    const governance = parseGovernance(
+        r,
+        structured(r, key("governance"), get("governance")),
+        accounts,
+        domains.map((d) => d.name),
+    );
     const hub = parseHub(r, structured(r, key("hub"), get("hub")));
     const lineage = parseLineage(r, structured(r, key("lineage"), get("lineage")));
 
@@ -300,6 +316,7 @@ export function parsePlatformConfig(
         logRetentionDays: logRetentionDays!,
         tags: tags!,
         lake,
+        governance,
         hub,
         lineage,
     };

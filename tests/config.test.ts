@@ -188,7 +188,7 @@ describe("stack configuration", () => {
                 },
             }),
             "cdp:lake.zones.raw.classification",
-            /one of public, internal, confidential, restricted/,
+            /one of public, internal, confidential, pii, restricted/,
         );
         const prod = parsePlatformConfig(loadEngineConfig(ROOT, "prod").config, "p", "prod");
         expect(prod.lake.adminRoleArns).to.deep.equal(["arn:aws:iam::333333333333:role/cdp-deployer"]);

@@ -6,7 +6,8 @@ import { s3AccessStatements } from "../shared/iam";
 import type { Naming } from "../shared/naming";
 import { serviceRole } from "../shared/roles";
 import { DataLake } from "../storage/data-lake";
-import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "../../model/entities";
+import { entityClassification, GLUE_TYPES } from "../../model/catalog";
+import { type EntityDefinition, MANAGED_ATTRIBUTES } from "../../model/entities";
 
 export interface DataProductsArgs {
     /** Naming scope of the domain (the `products` zone's buckets, key and database). */
@@ -27,22 +28,6 @@ export interface DataProductsArgs {
      * @default true
      */
     dataProtection?: boolean;
-}
-
-const GLUE_TYPES: Record<AttributeType, string> = {
-    string: "string",
-    email: "string",
-    integer: "bigint",
-    number: "double",
-    boolean: "boolean",
-    timestamp: "timestamp",
-    object: "string",
-    array: "string",
-};
-
-/** An entity's data product is `confidential` when it holds personal data, `internal` otherwise. */
-export function entityClassification(entity: EntityDefinition): "confidential" | "internal" {
-    return Object.values(entity.attributes).some((a) => a.pii) ? "confidential" : "internal";
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The governance program's section of the stack configuration: `cdp:lake`. */
-import { CLASSIFICATIONS, LAKE_ZONES } from "../../model/names";
+import { CLASSIFICATIONS, IAM_ROLE_ARN, LAKE_ZONES, type LakeZone } from "../../model/names";
 import {
     type ObjectLockSpec,
     objectLockIssues,
@@ -8,7 +8,7 @@ import {
     type ZoneLifecycle,
 } from "../../model/lifecycle";
 import type { AccountConfig } from "../config";
-import { configKey, isRecord, type Json, type Reader, roleList } from "../config-reader";
+import { configKey, isRecord, type Json, listOf, type Reader, roleList } from "../config-reader";
 
 /** What `cdp:lake` holds (the config reference in the README). */
 export const LAKE_CONFIG_KEY =
@@ -141,4 +141,139 @@ export function parseLake(r: Reader, raw: Json, governance: AccountConfig | unde
         };
     }
     return { accessLogRetentionDays, adminRoleArns, readOnlyAdminRoleArns, zones };
+}
+
+/** What `cdp:governance` holds (the config reference in the README). */
+export const GOVERNANCE_CONFIG_KEY =
+    "{consumers?: [{name, kind: analytics|ml, roleArn, zones?, classifications?, domains?}], lfTags?: {<key>: [values]}}";
+
+/** Consumer and ML roles that read the lake through Lake Formation grants by LF-tag. */
+export const CONSUMER_KINDS = ["analytics", "ml"] as const;
+export type ConsumerKind = (typeof CONSUMER_KINDS)[number];
+
+/** A consumer's name: contracts approve consumers by it. */
+export const CONSUMER_NAME = /^[a-z][a-z0-9-]{1,30}$/;
+
+/** Classifications a tag grant may never include: personal and restricted data is granted only by a data contract. */
+export const CONTRACT_ONLY_CLASSIFICATIONS: readonly string[] = ["pii", "restricted"];
+
+/** LF-tag keys the platform defines itself (`cdp:governance.lfTags` adds others). */
+export const BUILT_IN_LF_TAG_KEYS = ["domain", "classification", "zone"] as const;
+
+export interface ConsumerConfig {
+    /** Name contracts approve the consumer by: 2-31 lower-case letters, digits, hyphens. */
+    readonly name: string;
+    /** An analytics consumer (Athena, Redshift Spectrum, QuickSight) or an ML role (SageMaker, Personalize). */
+    readonly kind: ConsumerKind;
+    /** The IAM role granted, in one of the stack's accounts (a cross-account grant when not governance's). */
+    readonly roleArn: string;
+    /** Zones whose tables the tag grant covers (`zone` LF-tag). Default: curated. */
+    readonly zones: readonly LakeZone[];
+    /** Classifications the tag grant covers; never pii or restricted. Default: public, internal. */
+    readonly classifications: readonly string[];
+    /** Domains whose tables the tag grant covers (`domain` LF-tag). Default: every domain. */
+    readonly domains: readonly string[];
+}
+
+export interface GovernanceConfig {
+    readonly consumers: readonly ConsumerConfig[];
+    /** LF-tag keys besides the built-in ones, with their values. */
+    readonly lfTags: Readonly<Record<string, readonly string[]>>;
+}
+
+const LF_TAG_KEY = /^[a-z][a-z0-9_-]{0,127}$/;
+const LF_TAG_VALUE = /^[A-Za-z0-9_.:/=+@-]{1,256}$/;
+
+export function parseGovernance(
+    r: Reader,
+    raw: Json,
+    accounts: Readonly<Record<string, AccountConfig>>,
+    domains: readonly string[],
+): GovernanceConfig {
+    const key = configKey("governance");
+    const value = raw === undefined ? {} : (r.record(key, raw, GOVERNANCE_CONFIG_KEY) ?? {});
+    r.unknownKeys(key, value, ["consumers", "lfTags"]);
+    const accountIds = new Map(Object.values(accounts).map((a) => [a.id, a.alias]));
+    const listOrDefault = (at: string, v: Json, allowed: readonly string[], fallback: readonly string[]): string[] => {
+        if (v === undefined) return [...fallback];
+        if (!Array.isArray(v) || v.length === 0) {
+            r.issues.add(at, v, `a non-empty list of ${allowed.join(", ")}`);
+            return [];
+        }
+        return v.flatMap((item, i) => {
+            if (typeof item === "string" && allowed.includes(item)) return [item];
+            r.issues.add(`${at}[${i}]`, item, `one of ${allowed.join(", ")}`);
+            return [];
+        });
+    };
+    const seen = new Set<string>();
+    const consumers = listOf(
+        r,
+        `${key}.consumers`,
+        value.consumers,
+        "a list of {name, kind, roleArn, zones?, classifications?, domains?}",
+        (at, c): ConsumerConfig | undefined => {
+            r.unknownKeys(at, c, ["name", "kind", "roleArn", "zones", "classifications", "domains"]);
+            const name = r.string(`${at}.name`, c.name, CONSUMER_NAME, "2-31 lower-case letters, digits, hyphens");
+            if (name && seen.has(name)) r.issues.add(`${at}.name`, name, "a name no other consumer has");
+            if (name) seen.add(name);
+            const kind = r.string(
+                `${at}.kind`,
+                c.kind,
+                new RegExp(`^(${CONSUMER_KINDS.join("|")})$`),
+                `one of ${CONSUMER_KINDS.join(", ")}`,
+            ) as ConsumerKind | undefined;
+            const roleArn = r.string(
+                `${at}.roleArn`,
+                c.roleArn,
+                IAM_ROLE_ARN,
+                "an IAM role ARN, arn:aws:iam::<account>:role/<name> (no users, no wildcards)",
+            );
+            const roleAccount = roleArn ? IAM_ROLE_ARN.exec(roleArn)?.[2] : undefined;
+            if (roleAccount && !accountIds.has(roleAccount)) {
+                r.issues.add(
+                    `${at}.roleArn`,
+                    roleArn,
+                    `a role in one of the stack's accounts (${[...accountIds.keys()].join(", ")})`,
+                );
+            }
+            const zones = listOrDefault(`${at}.zones`, c.zones, LAKE_ZONES, ["curated"]) as LakeZone[];
+            const classifications = listOrDefault(
+                `${at}.classifications`,
+                c.classifications,
+                CLASSIFICATIONS.filter((x) => !CONTRACT_ONLY_CLASSIFICATIONS.includes(x)),
+                ["public", "internal"],
+            );
+            const domainList = listOrDefault(`${at}.domains`, c.domains, domains, domains);
+            if (!name || !kind || !roleArn) return undefined;
+            return { name, kind, roleArn, zones, classifications, domains: domainList };
+        },
+    );
+    const lfTags: Record<string, string[]> = {};
+    const tagMap =
+        value.lfTags === undefined
+            ? {}
+            : (r.record(`${key}.lfTags`, value.lfTags, "a map of LF-tag key → list of values") ?? {});
+    for (const [tagKey, values] of Object.entries(tagMap)) {
+        const at = `${key}.lfTags.${tagKey}`;
+        if (!LF_TAG_KEY.test(tagKey) || (BUILT_IN_LF_TAG_KEYS as readonly string[]).includes(tagKey)) {
+            r.issues.add(
+                at,
+                tagKey,
+                `an LF-tag key of lower-case letters, digits, _ and - (≤ 128), not one of the built-in ${BUILT_IN_LF_TAG_KEYS.join(", ")}`,
+            );
+            continue;
+        }
+        if (!Array.isArray(values) || values.length === 0 || values.length > 1000) {
+            r.issues.add(at, values, "a list of 1-1000 tag values");
+            continue;
+        }
+        const good: string[] = [];
+        values.forEach((v, i) => {
+            if (typeof v === "string" && LF_TAG_VALUE.test(v)) good.push(v);
+            else r.issues.add(`${at}[${i}]`, v, "a tag value of 1-256 letters, digits and _.:/=+@-");
+        });
+        lfTags[tagKey] = [...new Set(good)];
+    }
+    return { consumers, lfTags };
 }
