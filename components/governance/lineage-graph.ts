@@ -210,7 +210,13 @@ export class LineageGraph extends pulumi.ComponentResource {
                     ? { minCapacity: args.minCapacity ?? 1, maxCapacity: args.maxCapacity ?? 8 }
                     : undefined,
             },
-            dataStoreOptions(dataProtection, { parent: this, dependsOn: [this.auditLogGroup] }),
+            // Instances take minor engine upgrades automatically (autoMinorVersionUpgrade); the program does not
+            // try to move the cluster back to the version it was created with.
+            dataStoreOptions(dataProtection, {
+                parent: this,
+                dependsOn: [this.auditLogGroup],
+                ignoreChanges: ["engineVersion"],
+            }),
         );
         this.instances = Array.from(
             { length: args.instances ?? 1 },
