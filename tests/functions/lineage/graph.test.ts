@@ -9,7 +9,7 @@ import { expect } from "chai";
 import * as gremlin from "gremlin";
 import { createConnection, type GraphConnection } from "../../../functions/lineage/connection";
 import { createHandler, type LineageLogger, MalformedLineageEventError } from "../../../functions/lineage/handler";
-import { runsOf, upstreamOf } from "../../../functions/lineage/graph";
+import { runEventTraversal, runsOf, upstreamOf } from "../../../functions/lineage/graph";
 import {
     EDGE,
     LINEAGE_DETAIL_TYPE,
@@ -281,6 +281,30 @@ describe("lineage writer against Gremlin Server", function () {
                 .next()
                 .then((r) => Number(r.value)),
         ).to.equal(0);
+    });
+
+    it("never half-writes a run: a traversal failing after its upserts leaves nothing (one transaction)", async () => {
+        const writer = await connection.source();
+        const e = event(
+            "COMPLETE",
+            randomUUID(),
+            CURATE_JOB,
+            { inputs: [ORDERS], outputs: [REVENUE] },
+            "2026-12-01T02:10:00Z",
+        );
+        // The run's whole write, then a step that fails: the transaction rolls back every upsert before it.
+        const failed = await runEventTraversal(writer, e)
+            .fail("injected failure after the upserts")
+            .iterate()
+            .then(
+                () => undefined,
+                (error: unknown) => error,
+            );
+        expect(String(failed)).to.match(/injected failure/);
+        expect(await counts(g)).to.deep.equal({ v: 0, e: 0 });
+        // The same event, written normally, lands whole.
+        await handler().handle(envelope(e));
+        expect(await counts(g)).to.deep.equal({ v: 4, e: 4 });
     });
 
     it("leaves one run, one job and no duplicate edge when a run's events arrive at once", async () => {
