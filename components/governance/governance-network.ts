@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { requiredAccess } from "../shared/access";
 import { awsContext } from "../shared/context";
 import { createLogGroup, logWriteStatement } from "../shared/logs";
 import type { Naming } from "../shared/naming";
@@ -49,6 +51,8 @@ export class GovernanceNetwork extends pulumi.ComponentResource {
     public readonly vpc?: awsx.ec2.Vpc;
     /** The VPC's flow log, when this component created the VPC. */
     public readonly flowLog?: aws.ec2.FlowLog;
+    /** The accesses its integrations need (proven by the plan's access proof): the flow log's writes. */
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
 
     constructor(name: string, args: GovernanceNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:governance:GovernanceNetwork", name, {}, opts);
@@ -56,6 +60,7 @@ export class GovernanceNetwork extends pulumi.ComponentResource {
         if (network.kind === "existing") {
             this.vpcId = pulumi.output(network.vpcId);
             this.privateSubnetIds = pulumi.output([...network.privateSubnetIds]);
+            this.requiredAccess = requiredAccess([]);
         } else {
             const ctx = awsContext(this);
             this.vpc = new awsx.ec2.Vpc(
@@ -94,10 +99,17 @@ export class GovernanceNetwork extends pulumi.ComponentResource {
                 statements: [
                     logWriteStatement(logGroup.arn, "WriteFlowLogs"),
                     {
-                        Sid: "DescribeFlowLogGroup",
+                        Sid: "DescribeFlowLogStreams",
                         Effect: "Allow",
-                        Action: ["logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                        Action: "logs:DescribeLogStreams",
                         Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                    },
+                    {
+                        // DescribeLogGroups lists the account's groups: its resource is the account's log-group:*.
+                        Sid: "DescribeLogGroups",
+                        Effect: "Allow",
+                        Action: "logs:DescribeLogGroups",
+                        Resource: pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:*`,
                     },
                 ],
             });
@@ -113,7 +125,25 @@ export class GovernanceNetwork extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [role.policy] },
             );
+            this.requiredAccess = requiredAccess([
+                {
+                    id: "governance-network/flow-logs",
+                    principal: role.role.arn,
+                    requests: [
+                        {
+                            actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            resource: pulumi.interpolate`${logGroup.arn}:log-stream:access-proof`,
+                        },
+                    ],
+                    doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
+                    why: "VPC Flow Logs publish the governance VPC's traffic records to its encrypted log group",
+                },
+            ]);
         }
-        this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            privateSubnetIds: this.privateSubnetIds,
+            requiredAccess: this.requiredAccess,
+        });
     }
 }
