@@ -93,4 +93,11 @@ export const SERVICE_TRUST: Readonly<Record<string, ServiceTrust>> = {
         sourceArn: false,
         doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html",
     },
+    // VPC Flow Logs publishing to CloudWatch Logs: the trust policy with aws:SourceAccount and aws:SourceArn (the
+    // flow log's ARN, arn:aws:ec2:<region>:<account>:vpc-flow-log/*) "to help prevent the confused deputy problem".
+    "vpc-flow-logs.amazonaws.com": {
+        guard: "sourceAccount",
+        sourceArn: true,
+        doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
+    },
 };

@@ -16,6 +16,7 @@ import {
     parseGovernance,
     parseLake,
 } from "./governance/config";
+import { LINEAGE_CONFIG_KEY, type LineageConfig, parseLineage } from "./governance/lineage-config";
 import { HUB_CONFIG_KEY, type HubConfig, parseHub } from "./hub/config";
 import { DOMAINS_CONFIG_KEY, type DomainConfig, parseDomains } from "./producer/config";
 import { parseSecurity, SECURITY_CONFIG_KEY, type SecurityConfig } from "./security-config";
@@ -60,6 +61,8 @@ export interface PlatformConfig {
     readonly hub: HubConfig;
     /** Audit and security services (`cdp:security`, programs/security-config.ts). */
     readonly security: SecurityConfig;
+    /** The governance plane's lineage graph (`cdp:lineage`). */
+    readonly lineage: LineageConfig;
 }
 
 /** Every key the platform reads, with what it expects (also the config reference in the README). */
@@ -78,6 +81,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     lake: LAKE_CONFIG_KEY,
     governance: GOVERNANCE_CONFIG_KEY,
     security: SECURITY_CONFIG_KEY,
+    lineage: LINEAGE_CONFIG_KEY,
 };
 
 /** Retention values CloudWatch Logs accepts. */
@@ -301,6 +305,7 @@ export function parsePlatformConfig(
     );
     const hub = parseHub(r, structured(r, key("hub"), get("hub")));
     const security = parseSecurity(r, structured(r, key("security"), get("security")));
+    const lineage = parseLineage(r, structured(r, key("lineage"), get("lineage")));
 
     issues.throwIfAny(`Invalid stack configuration for ${project}/${stack} (Pulumi.${stack}.yaml)`);
     return {
@@ -319,5 +324,6 @@ export function parsePlatformConfig(
         governance,
         hub,
         security,
+        lineage,
     };
 }

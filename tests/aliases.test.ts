@@ -54,6 +54,16 @@ const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": "issue 11: audit metric filters (AuditTrail)",
     "aws:athena/workgroup:Workgroup": "issue 11: governance query workgroup (QueryWorkgroup)",
     "aws:cloudwatch/dashboard:Dashboard": "issue 11: platform-health dashboard per program (dashboards.ts)",
+    "awsx:ec2:Vpc": "issue 11: the governance network (GovernanceNetwork)",
+    "aws:ec2/flowLog:FlowLog": "issue 11: the governance VPC's flow logs (GovernanceNetwork)",
+    "aws:ec2/securityGroup:SecurityGroup": "issue 11: the lineage graph and its clients (LineageGraph)",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "issue 11: lineage clients to the graph (LineageGraph)",
+    "aws:neptune/cluster:Cluster": "issue 11: the lineage graph (LineageGraph)",
+    "aws:neptune/clusterInstance:ClusterInstance": "issue 11: the lineage graph's instances (LineageGraph)",
+    "aws:neptune/clusterParameterGroup:ClusterParameterGroup": "issue 11: audit log on (LineageGraph)",
+    "aws:neptune/subnetGroup:SubnetGroup": "issue 11: the lineage graph's private subnets (LineageGraph)",
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig":
+        "issue 11: the lineage writer's on-failure destination (dev had no such config before)",
 };
 
 /**

@@ -30,6 +30,7 @@ import {
     envVariables,
     fail,
 } from "../model/env/kit";
+import { lineageEnv } from "../model/env/lineage";
 import { type PreprocessConfig, preprocessEnv } from "../model/env/preprocess";
 import { daxEndpointUrl } from "../model/names";
 import type { PlanDocument } from "../tools/plan/document";
@@ -40,6 +41,7 @@ const CONTRACTS: Readonly<Record<string, EnvContract<EnvVariables, unknown>>> = 
     "contract-reconciler": contractReconcilerEnv,
     "dataexchange-export": dataExchangeExportEnv,
     "domain-api": domainApiEnv,
+    lineage: lineageEnv,
     preprocess: preprocessEnv,
 };
 

@@ -72,7 +72,7 @@ export interface NodeFunctionArgs {
      * Run in a VPC (to reach DAX or other private endpoints).
      * @default none: no VPC
      */
-    vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
+    vpc?: { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: pulumi.Input<string>[] };
 }
 
 /**

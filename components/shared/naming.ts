@@ -64,6 +64,11 @@ export const NAME_RULES = {
     snsTopic: { maxLength: 256, minLength: 1, allowed: /[A-Za-z0-9_-]/, separator: "-", lowerCase: false },
     /** DAX cluster: 1-20 lower-case letters, digits, hyphens, starting with a letter. */
     daxCluster: { maxLength: 20, minLength: 1, allowed: /[a-z0-9-]/, separator: "-", lowerCase: true },
+    /**
+     * Neptune cluster, instance, subnet group and parameter group identifiers: 1-63 lower-case letters, digits, hyphens
+     * (https://docs.aws.amazon.com/neptune/latest/userguide/limits.html).
+     */
+    neptuneCluster: { maxLength: 63, minLength: 1, allowed: /[a-z0-9-]/, separator: "-", lowerCase: true },
     /** Generic short name (Step Functions state machine 80, Athena workgroup 128, Glue job 255...): keep to 64. */
     generic: { maxLength: 64, minLength: 1, allowed: /[A-Za-z0-9_-]/, separator: "-", lowerCase: false },
 } as const satisfies Record<string, NameRule>;

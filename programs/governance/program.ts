@@ -16,6 +16,8 @@ import { AccountProgram, type ZoneRef } from "../program";
 import { type GovernanceCatalogOutputs, governanceCatalog } from "./catalog";
 import { contractRegistry } from "./contracts";
 import { type GovernanceAudit, governanceAudit, MACIE_ZONES } from "./security";
+import { lineageKeyStatement } from "../../components/governance/lineage";
+import { governanceLineage, type LineageOutputs } from "./lineage";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -47,6 +49,8 @@ export interface GovernanceOutputs {
     readonly contracts?: ContractRegistry;
     /** Audit trail, Athena workgroup, Macie job (programs/governance/security.ts). */
     readonly audit: GovernanceAudit;
+    /** The lineage graph and its writer (`cdp:lineage`), unless disabled. */
+    readonly lineage?: LineageOutputs;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -91,7 +95,11 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
     });
     const ctx = awsContext(program);
     // Statements services need in the governance key's policy (each with its confused-deputy condition).
-    const keyStatements: PolicyStatement[] = [alarmsKeyStatement(ctx), logsKeyStatement(ctx)];
+    const keyStatements: PolicyStatement[] = [
+        alarmsKeyStatement(ctx),
+        logsKeyStatement(ctx),
+        ...(config.lineage.enabled ? [lineageKeyStatement(ctx)] : []),
+    ];
     const key = new KmsKey(
         "governance-key",
         {
@@ -146,6 +154,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         alarmTopicArn: alarmTopic.arn,
         security: args.baseline.security,
     });
+    const lineage = governanceLineage({ config, naming, key, alarmTopic, parent: program });
     return program.finish({
         program,
         catalog,
@@ -155,6 +164,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         key,
         alarmTopic,
         audit,
+        lineage,
         zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
     });
 }

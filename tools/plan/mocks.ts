@@ -74,6 +74,9 @@ function autoName(name: string, type: string): string {
 
 type State = Record<string, unknown>;
 
+/** Multi-language components whose outputs the mocks compute (`computedOutputs`), as their providers would. */
+const REMOTE_COMPONENTS = new Set(["awsx:ec2:Vpc"]);
+
 interface OutputContext {
     type: string;
     name: string;
@@ -307,6 +310,54 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
                 state: { workflowArn: `${arnBase("entityresolution")}:matchingworkflow/${workflow}` },
             };
         }
+        case "awsx:ec2:Vpc": {
+            // A remote (multi-language) component: the mock stands in for the awsx provider and returns the outputs
+            // the program reads (its children are not planned). One subnet per AZ and spec type, ids derived from
+            // the name; `isolatedSubnetIds` for isolated specs, `privateSubnetIds` for private ones.
+            const vpcId = `vpc-${hex(`${acct}/${region}/${name}`, 17)}`;
+            const azs = Number(inputs.numberOfAvailabilityZones ?? 3);
+            const specs = (inputs.subnetSpecs as Array<{ type?: string; name?: string }> | undefined) ?? [
+                { type: "Private" },
+                { type: "Public" },
+            ];
+            const ids = (type: string) =>
+                specs
+                    .filter((spec) => spec.type === type)
+                    .flatMap((spec) =>
+                        Array.from(
+                            { length: azs },
+                            (_, i) => `subnet-${hex(`${vpcId}/${spec.name ?? type}/${i}`, 17)}`,
+                        ),
+                    );
+            return {
+                id: vpcId,
+                state: {
+                    vpcId,
+                    privateSubnetIds: ids("Private"),
+                    publicSubnetIds: ids("Public"),
+                    isolatedSubnetIds: ids("Isolated"),
+                },
+            };
+        }
+        case "aws:ec2/securityGroup:SecurityGroup": {
+            const id = `sg-${hex(`${acct}/${region}/${name}`, 17)}`;
+            return { id, state: { arn: `${arnBase("ec2")}:security-group/${id}`, name: named() } };
+        }
+        case "aws:neptune/cluster:Cluster": {
+            const cluster = named("clusterIdentifier");
+            const suffix = hex(`${acct}/${region}/${cluster}`, 12);
+            return {
+                id: cluster,
+                state: {
+                    clusterIdentifier: cluster,
+                    arn: `${arnBase("rds")}:cluster:${cluster}`,
+                    clusterResourceId: `cluster-${hex(`${acct}/${region}/${cluster}/id`, 26).toUpperCase()}`,
+                    endpoint: `${cluster}.cluster-${suffix}.${region}.neptune.${dnsSuffix(p)}`,
+                    readerEndpoint: `${cluster}.cluster-ro-${suffix}.${region}.neptune.${dnsSuffix(p)}`,
+                    port: inputs.port ?? 8182,
+                },
+            };
+        }
         case "aws:lakeformation/dataLakeSettings:DataLakeSettings":
             return { id: acct, state: { catalogId: inputs.catalogId ?? acct } };
         case "aws:lakeformation/lfTag:LfTag":
@@ -397,6 +448,16 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 this.providers.set(id, providerTarget(inputs, this.defaultRegion));
             }
             return { id, state: inputs };
+        }
+        if (REMOTE_COMPONENTS.has(args.type)) {
+            // A remote component (implemented by its provider plugin): the mock returns the outputs it would.
+            const computed = computedOutputs({
+                type: args.type,
+                name: args.name,
+                inputs,
+                target: this.targetOf(args.provider),
+            });
+            return { id: computed.id, state: { ...inputs, ...computed.state } };
         }
         if (!args.custom) {
             return { id: undefined, state: inputs };

@@ -97,6 +97,8 @@ export const TYPES = {
     redshiftServerlessNamespace: ["aws:redshiftserverless/namespace:Namespace"],
     redshiftServerlessWorkgroup: ["aws:redshiftserverless/workgroup:Workgroup"],
     neptuneCluster: ["aws:neptune/cluster:Cluster"],
+    neptuneClusterInstance: ["aws:neptune/clusterInstance:ClusterInstance"],
+    neptuneClusterParameterGroup: ["aws:neptune/clusterParameterGroup:ClusterParameterGroup"],
     sagemakerNotebookInstance: ["aws:sagemaker/notebookInstance:NotebookInstance"],
     sagemakerEndpointConfiguration: ["aws:sagemaker/endpointConfiguration:EndpointConfiguration"],
     sagemakerDomain: ["aws:sagemaker/domain:Domain"],

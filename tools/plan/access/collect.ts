@@ -338,6 +338,13 @@ export function collectAccessModel(result: PlanResult): AccessModel {
         if (body?.includes("x-amazon-apigateway-policy"))
             model.notModelled.push(`${r.name}: a resource policy inside the OpenAPI body is not read`);
     }
+    // Neptune data access (IAM database authentication) names the cluster resource id, not the cluster's ARN, and
+    // Neptune has no resource policy (https://docs.aws.amazon.com/neptune/latest/userguide/iam-data-resources.html).
+    for (const r of of("aws:neptune/cluster:Cluster")) {
+        const [, partition, , region, account] = (out(r, "arn") ?? "").split(":");
+        const id = out(r, "clusterResourceId");
+        if (region && account && id) add(r, "other", `arn:${partition}:neptune-db:${region}:${account}:${id}/database`);
+    }
     for (const info of model.resources) byArn.set(info.arn, info);
     for (const r of result.resources) {
         const arn = r.custom ? str(r.outputs.arn) : undefined;
