@@ -1,0 +1,358 @@
+"""raw → processed: the newline-delimited JSON the ingestion hub lands in the raw zone, validated against each
+dataset's data contract, deduplicated by event id, typed, privacy rules applied, written as Parquet partitioned by
+entity and event date; every row that fails goes to the quarantine with its reason, and the run returns its counts.
+
+Input records (one JSON object per line, ``raw_layout.py`` for the folders):
+
+* ``streams/source=…/entity=…/event_date=…/`` — what the preprocessing Lambda writes (functions/preprocess):
+  ``{eventId, entity, source, <fields>, _extra?, _meta: {recordId, arrivedAt, processedAt, schemaVersion,
+  piiHashed?}}``. ``event_date`` (the UTC date of the event time) comes from the partition. An ``api_event`` whose
+  ``payload`` is a change envelope (the change publisher's Kinesis form, functions/change-publisher/envelope.ts) is
+  unwrapped into the envelope's entity, like the EventBridge path below.
+* ``events/source=…/event_date=…/`` — EventBridge events as Firehose receives them: ``{id, source, time,
+  "detail-type", detail}`` with ``detail`` the change envelope ``{id, domain, entity, changeType, time, data,
+  previous?}``. The record is ``data`` (``previous`` for a REMOVE, flagged by ``change_type``), the event id is the
+  envelope's ``id`` (stable across redeliveries; the EventBridge ``id`` is not) and the event date is the UTC date of
+  the envelope's ``time`` (the folder's date is the arrival date, so replays would land elsewhere).
+
+Both paths of a domain change carry the same envelope id, so a change delivered both ways is kept once.
+
+Deduplication: within a run, the first arrival of each event id is kept (``_meta.arrivedAt``, then file and text as
+tie-breakers, so reruns pick the same row); across runs, ids already in the processed zone are looked up for the
+(entity, event_date) partitions the run touches only (an event's date is derived from its event time, so a late or
+replayed copy lands in the same partition as the original) and left out. Both kinds of duplicate go to the quarantine
+(``duplicate-in-run``, ``already-processed``): every input line is accounted for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pyspark import StorageLevel
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from .contracts import Contract, validate_and_cast
+from .privacy import check_salt, hmac_sha256_hex, parse_rules
+from .raw_layout import PARTITIONS, RawLayoutError, parse_raw_key
+
+#: Quarantine reason kinds (the text before the first ":" of ``reason``).
+REASONS = (
+    "layout-error",
+    "unparseable-json",
+    "missing-event-id",
+    "missing-entity",
+    "no-contract",
+    "schema-violation",
+    "duplicate-in-run",
+    "already-processed",
+)
+
+_ENVELOPE_FIELDS = T.StructType(
+    [
+        T.StructField("id", T.StringType()),
+        T.StructField("domain", T.StringType()),
+        T.StructField("entity", T.StringType()),
+        T.StructField("changeType", T.StringType()),
+        T.StructField("time", T.StringType()),
+        T.StructField("data", T.StringType()),
+        T.StructField("previous", T.StringType()),
+        T.StructField("specversion", T.StringType()),
+    ]
+)
+#: What is read of every line before its dataset is known.
+LINE_SCHEMA = T.StructType(
+    [
+        T.StructField("eventId", T.StringType()),
+        T.StructField("entity", T.StringType()),
+        T.StructField("source", T.StringType()),
+        T.StructField(
+            "_meta",
+            T.StructType([T.StructField("arrivedAt", T.StringType()), T.StructField("piiHashed", T.BooleanType())]),
+        ),
+        T.StructField("detail", _ENVELOPE_FIELDS),
+        T.StructField("payload", _ENVELOPE_FIELDS),
+        # Set by the JSON reader to the line's text when it is not a JSON object.
+        T.StructField("_corrupt", T.StringType()),
+    ]
+)
+
+
+@dataclass
+class RunResult:
+    """Record accounting of one run: ``input == processed + quarantined``."""
+
+    input: int = 0
+    processed: dict[str, int] = field(default_factory=dict)
+    quarantined: dict[str, int] = field(default_factory=dict)
+    touched: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def processed_total(self) -> int:
+        return sum(self.processed.values())
+
+    @property
+    def quarantined_total(self) -> int:
+        return sum(self.quarantined.values())
+
+
+def _strip_scheme(path: str) -> str:
+    return re.sub(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?/*", "", path).rstrip("/")
+
+
+def raw_key(path: str, raw_root: str) -> str:
+    """The object key relative to the raw root, whatever URI spelling Spark and the caller use."""
+    full, root = _strip_scheme(path), _strip_scheme(raw_root)
+    if root and full.startswith(root + "/"):
+        return full[len(root) + 1 :]
+    return full
+
+
+def read_raw_lines(spark: SparkSession, raw_root: str) -> DataFrame:
+    """Every line under ``streams/`` and ``events/`` as ``(value, path)``; ``errors/`` is Firehose's error output,
+    never data. Partition folders are not inferred as columns (the layout is parsed from the path instead)."""
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    roots = []
+    for folder in PARTITIONS:
+        if _exists(jvm, conf, f"{raw_root.rstrip('/')}/{folder}"):
+            roots.append(f"{raw_root.rstrip('/')}/{folder}")
+    if not roots:
+        return spark.createDataFrame([], "value string, path string")
+    return (
+        spark.read.option("recursiveFileLookup", "true").text(roots).select("value", F.input_file_name().alias("path"))
+    )
+
+
+def layout_table(spark: SparkSession, paths: list[str], raw_root: str) -> DataFrame:
+    """One row per input file with its folder and partition values or the layout error (raw_layout.parse_raw_key,
+    run on the driver: a file list is small)."""
+    rows = []
+    for path in paths:
+        key = raw_key(path, raw_root)
+        try:
+            obj = parse_raw_key(key)
+            error = "layout-error: errors/ holds Firehose's error output, not data" if obj.error_type else None
+            p = obj.partitions
+            rows.append((path, obj.folder, p.get("source"), p.get("entity"), p.get("event_date"), error))
+        except RawLayoutError as e:
+            rows.append((path, None, None, None, None, f"layout-error: {e.reason}"))
+    schema = "path string, folder string, part_source string, part_entity string, part_date string, layout string"
+    return spark.createDataFrame(rows, schema)
+
+
+def _first_reason(*conds: tuple[Column, str | Column]) -> Column:
+    expr = None
+    for cond, reason in conds:
+        value = reason if isinstance(reason, Column) else F.lit(reason)
+        expr = F.when(cond, value) if expr is None else expr.when(cond, value)
+    return expr
+
+
+def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]) -> DataFrame:
+    """Each line with its dataset, event id, typed record (one struct column per dataset, ``_t_<dataset>``) and
+    ``reason`` (null when it passes), before deduplication."""
+    parsed = lines.join(F.broadcast(layout), "path", "left").withColumn(
+        "j", F.from_json("value", LINE_SCHEMA, {"columnNameOfCorruptRecord": "_corrupt"})
+    )
+    j = F.col("j")
+    # A change envelope (EventBridge detail, or the payload of the change publisher's api_event on the stream).
+    is_event = F.col("folder") == "events"
+    wrapped = (F.col("folder") == "streams") & (j.entity == "api_event") & j.payload.specversion.isNotNull()
+    env = F.when(is_event, j.detail).when(wrapped, j.payload)
+    flat = ~is_event & ~wrapped
+    entity = F.when(flat, j.entity).otherwise(env.entity)
+    parsed = parsed.select(
+        "value",
+        "path",
+        "layout",
+        F.col("folder"),
+        (j.isNull() | j._corrupt.isNotNull()).alias("_unparseable"),
+        "part_entity",
+        entity.alias("entity"),
+        F.when(flat, j.eventId).otherwise(F.coalesce(env.id, j.eventId)).alias("event_id"),
+        F.when(flat, F.lit(None).cast("string")).otherwise(env.domain).alias("domain"),
+        F.coalesce(F.col("part_source"), j.source).alias("source"),
+        F.when(flat, F.lit(None).cast("string")).otherwise(env.changeType).alias("change_type"),
+        F.when(flat, F.col("value")).otherwise(F.coalesce(env.data, env.previous)).alias("body"),
+        F.when(flat, F.col("part_date"))
+        .otherwise(F.date_format(F.to_timestamp(env.time), "yyyy-MM-dd"))
+        .alias("event_date"),
+        F.coalesce(F.to_timestamp(j._meta.arrivedAt), F.to_timestamp(env.time)).alias("arrived_at"),
+        F.coalesce(j._meta.piiHashed, F.lit(False)).alias("pii_hashed"),
+        F.when(flat & (j.entity != F.col("part_entity")), F.lit(True)).otherwise(F.lit(False)).alias("_moved"),
+    )
+    violations: Column | None = None
+    structs = []
+    for name, contract in contracts.items():
+        text = F.from_json(F.col("body"), contract.text_schema)
+        typed, v = validate_and_cast(contract, text, F.col("pii_hashed"))
+        mine = F.col("entity") == name
+        structs.append(F.when(mine, F.struct(*typed)).alias(f"_t_{name}"))
+        violations = F.when(mine, v) if violations is None else violations.when(mine, v)
+    known = F.col("entity").isin(list(contracts)) if contracts else F.lit(False)
+    out = parsed.select("*", *structs, (violations if violations is not None else F.lit(None)).alias("_violations"))
+    reason = _first_reason(
+        (F.col("layout").isNotNull(), F.col("layout")),
+        (F.col("_unparseable"), "unparseable-json: not a JSON object"),
+        (
+            F.col("_moved"),
+            F.concat(F.lit("layout-error: record entity "), F.col("entity"), F.lit(" under entity="), "part_entity"),
+        ),
+        (F.col("event_id").isNull() | (F.col("event_id") == ""), "missing-event-id"),
+        (F.col("entity").isNull(), "missing-entity"),
+        (~known, F.concat(F.lit("no-contract: dataset "), F.col("entity"))),
+        (F.col("event_date").isNull(), "schema-violation: no event date"),
+        (F.col("body").isNull() | F.from_json("body", "map<string,string>").isNull(), "schema-violation: no record"),
+        (F.size("_violations") > 0, F.concat(F.lit("schema-violation: "), F.array_join("_violations", "; "))),
+    )
+    dropped = ("_unparseable", "_moved", "_violations", "layout", "body", "part_entity")
+    return out.withColumn("reason", reason).drop(*dropped)
+
+
+def _exists(jvm, conf, path: str) -> bool:
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    return bool(p.getFileSystem(conf).exists(p))
+
+
+def existing_ids(spark: SparkSession, processed_root: str, touched: list[tuple[str, str]]) -> DataFrame | None:
+    """Event ids already in the processed zone, for the (entity, event_date) partitions a run touches."""
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    frames = []
+    by_entity: dict[str, list[str]] = {}
+    for entity, date in touched:
+        by_entity.setdefault(entity, []).append(date)
+    for entity, dates in by_entity.items():
+        base = f"{processed_root.rstrip('/')}/entity={entity}"
+        paths = [f"{base}/event_date={d}" for d in dates]
+        paths = [p for p in paths if _exists(jvm, conf, p)]
+        if paths:
+            frames.append(
+                spark.read.option("basePath", base).parquet(*paths).select(F.lit(entity).alias("entity"), "event_id")
+            )
+    if not frames:
+        return None
+    out = frames[0]
+    for f in frames[1:]:
+        out = out.unionByName(f)
+    return out.distinct()
+
+
+def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | None) -> list[Column]:
+    t = F.col(f"_t_{contract.dataset}")
+    cols: list[Column] = [F.col("event_id"), F.col("domain"), F.col("source"), F.col("change_type")]
+    for p in contract.properties:
+        action = rules[p.classification]
+        if action == "drop":
+            continue
+        value = t.getField(p.name)
+        if action == "hash":
+            # Hash the text form; values the hub hashed already (pii_hashed) are kept as they are.
+            value = F.when(F.col("pii_hashed"), value.cast("string")).otherwise(
+                hmac_sha256_hex(value.cast("string"), salt or "")
+            )
+        cols.append(value.alias(p.name))
+    cols += [F.col("arrived_at"), F.col("processed_at"), F.col("event_date")]
+    return cols
+
+
+def run(
+    spark: SparkSession,
+    lines: DataFrame,
+    raw_root: str,
+    processed_root: str,
+    quarantine_root: str,
+    contracts: dict[str, Contract],
+    *,
+    hash_salt: str | None = None,
+    privacy_rules: dict[str, str] | None = None,
+    files: list[str] | None = None,
+    run_time: datetime | None = None,
+) -> RunResult:
+    """Runs raw → processed over ``lines`` (``value, path``: ``read_raw_lines`` or the Glue source) and returns the
+    record accounting. ``files`` is the input file list if the caller knows it (saves a pass over the data)."""
+    rules = parse_rules(privacy_rules)
+    if any(rules[p.classification] == "hash" for c in contracts.values() for p in c.properties):
+        check_salt(hash_salt)
+    now = run_time or datetime.now(UTC)
+    if files is None:
+        files = [r.path for r in lines.select("path").distinct().collect()]
+    classified = classify(lines, layout_table(spark, files, raw_root), contracts)
+
+    # In-run duplicates: keep the first arrival of each (dataset, event id); deterministic tie-breakers.
+    ok = F.col("reason").isNull()
+    order = Window.partitionBy("entity", "event_id").orderBy(
+        F.col("arrived_at").asc_nulls_last(), F.col("path"), F.col("value")
+    )
+    staged = classified.withColumn(
+        "reason",
+        F.when(ok & (F.row_number().over(order) > 1), F.lit("duplicate-in-run")).otherwise(F.col("reason")),
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        touched = [
+            (r.entity, r.event_date)
+            for r in staged.where(F.col("reason").isNull()).select("entity", "event_date").distinct().collect()
+        ]
+        seen = existing_ids(spark, processed_root, touched)
+        if seen is not None:
+            staged_x = staged.join(seen.withColumn("_seen", F.lit(True)), ["entity", "event_id"], "left")
+            final = staged_x.withColumn(
+                "reason",
+                F.when(F.col("reason").isNull() & F.col("_seen"), F.lit("already-processed")).otherwise(
+                    F.col("reason")
+                ),
+            ).drop("_seen")
+            final = final.persist(StorageLevel.MEMORY_AND_DISK)
+        else:
+            final = staged
+        final = final.withColumn("processed_at", F.lit(now).cast("timestamp"))
+        result = RunResult(touched=sorted(touched))
+        counts = (
+            final.groupBy(F.when(ok, F.col("entity")).alias("entity"), F.split("reason", ":")[0].alias("kind"))
+            .count()
+            .collect()
+        )
+        for r in counts:
+            result.input += r["count"]
+            if r.kind is None:
+                result.processed[r.entity] = r["count"]
+            else:
+                result.quarantined[r.kind] = result.quarantined.get(r.kind, 0) + r["count"]
+        for name, contract in contracts.items():
+            if not result.processed.get(name):
+                continue
+            (
+                final.where(ok & (F.col("entity") == name))
+                .select(*_processed_columns(contract, rules, hash_salt))
+                .repartition("event_date")
+                .write.mode("append")
+                .partitionBy("event_date")
+                .parquet(f"{processed_root.rstrip('/')}/entity={name}")
+            )
+        if result.quarantined:
+            (
+                final.where(~ok)
+                .select(
+                    "reason",
+                    F.split("reason", ":")[0].alias("reason_kind"),
+                    "entity",
+                    "event_id",
+                    "path",
+                    "value",
+                    F.col("processed_at").alias("quarantined_at"),
+                    F.lit(now.strftime("%Y-%m-%d")).alias("dt"),
+                )
+                .coalesce(1)
+                .write.mode("append")
+                .partitionBy("dt")
+                .parquet(quarantine_root)
+            )
+        if final is not staged:
+            final.unpersist()
+        return result
+    finally:
+        staged.unpersist()
