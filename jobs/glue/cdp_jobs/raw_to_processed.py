@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pyspark import StorageLevel
-from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -51,21 +51,28 @@ REASONS = (
     "already-processed",
 )
 
-_ENVELOPE_FIELDS = T.StructType(
-    [
-        T.StructField("id", T.StringType()),
-        T.StructField("domain", T.StringType()),
-        T.StructField("entity", T.StringType()),
-        T.StructField("changeType", T.StringType()),
-        T.StructField("time", T.StringType()),
-        T.StructField("data", T.StringType()),
-        T.StructField("previous", T.StringType()),
-        T.StructField("specversion", T.StringType()),
-    ]
-)
-#: What is read of every line before its dataset is known.
-LINE_SCHEMA = T.StructType(
-    [
+
+def line_schema(contracts: dict[str, Contract]) -> T.StructType:
+    """What is read of every line, in one parse: the hub record's managed fields, the change envelope (EventBridge
+    ``detail`` or the api_event ``payload``) and every contract property as text, at the top level (hub records) and
+    under the envelope's ``data``/``previous``. Text is the one type every spelling fits, so properties of the same
+    name in different contracts never conflict; each dataset's types are applied afterwards (``validate_and_cast``).
+    """
+    names = sorted({p.name for c in contracts.values() for p in c.properties})
+    record = T.StructType([T.StructField(n, T.StringType()) for n in names])
+    envelope = T.StructType(
+        [
+            T.StructField("id", T.StringType()),
+            T.StructField("domain", T.StringType()),
+            T.StructField("entity", T.StringType()),
+            T.StructField("changeType", T.StringType()),
+            T.StructField("time", T.StringType()),
+            T.StructField("specversion", T.StringType()),
+            T.StructField("data", record),
+            T.StructField("previous", record),
+        ]
+    )
+    managed = [
         T.StructField("eventId", T.StringType()),
         T.StructField("entity", T.StringType()),
         T.StructField("source", T.StringType()),
@@ -73,12 +80,13 @@ LINE_SCHEMA = T.StructType(
             "_meta",
             T.StructType([T.StructField("arrivedAt", T.StringType()), T.StructField("piiHashed", T.BooleanType())]),
         ),
-        T.StructField("detail", _ENVELOPE_FIELDS),
-        T.StructField("payload", _ENVELOPE_FIELDS),
+        T.StructField("detail", envelope),
+        T.StructField("payload", envelope),
         # Set by the JSON reader to the line's text when it is not a JSON object.
         T.StructField("_corrupt", T.StringType()),
     ]
-)
+    taken = {f.name for f in managed}
+    return T.StructType(managed + [T.StructField(n, T.StringType()) for n in names if n not in taken])
 
 
 @dataclass
@@ -154,9 +162,11 @@ def _first_reason(*conds: tuple[Column, str | Column]) -> Column:
 
 def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]) -> DataFrame:
     """Each line with its dataset, event id, typed record (one struct column per dataset, ``_t_<dataset>``) and
-    ``reason`` (null when it passes), before deduplication."""
+    ``reason`` (null when it passes), before deduplication. Each line is parsed once."""
+    schema = line_schema(contracts)
+    names = sorted({p.name for c in contracts.values() for p in c.properties})
     parsed = lines.join(F.broadcast(layout), "path", "left").withColumn(
-        "j", F.from_json("value", LINE_SCHEMA, {"columnNameOfCorruptRecord": "_corrupt"})
+        "j", F.from_json("value", schema, {"columnNameOfCorruptRecord": "_corrupt"})
     )
     j = F.col("j")
     # A change envelope (EventBridge detail, or the payload of the change publisher's api_event on the stream).
@@ -164,32 +174,31 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
     wrapped = (F.col("folder") == "streams") & (j.entity == "api_event") & j.payload.specversion.isNotNull()
     env = F.when(is_event, j.detail).when(wrapped, j.payload)
     flat = ~is_event & ~wrapped
-    entity = F.when(flat, j.entity).otherwise(env.entity)
+    record_type = schema["detail"].dataType["data"].dataType
+    top = F.struct(*[j.getField(n).alias(n) for n in names]).cast(record_type)
     parsed = parsed.select(
         "value",
         "path",
         "layout",
-        F.col("folder"),
-        (j.isNull() | j._corrupt.isNotNull()).alias("_unparseable"),
         "part_entity",
-        entity.alias("entity"),
+        (j.isNull() | j._corrupt.isNotNull()).alias("_unparseable"),
+        F.when(flat, j.entity).otherwise(env.entity).alias("entity"),
         F.when(flat, j.eventId).otherwise(F.coalesce(env.id, j.eventId)).alias("event_id"),
         F.when(flat, F.lit(None).cast("string")).otherwise(env.domain).alias("domain"),
         F.coalesce(F.col("part_source"), j.source).alias("source"),
         F.when(flat, F.lit(None).cast("string")).otherwise(env.changeType).alias("change_type"),
-        F.when(flat, F.col("value")).otherwise(F.coalesce(env.data, env.previous)).alias("body"),
+        F.when(flat, top).otherwise(F.coalesce(env.data, env.previous)).alias("rec"),
         F.when(flat, F.col("part_date"))
         .otherwise(F.date_format(F.to_timestamp(env.time), "yyyy-MM-dd"))
         .alias("event_date"),
         F.coalesce(F.to_timestamp(j._meta.arrivedAt), F.to_timestamp(env.time)).alias("arrived_at"),
         F.coalesce(j._meta.piiHashed, F.lit(False)).alias("pii_hashed"),
-        F.when(flat & (j.entity != F.col("part_entity")), F.lit(True)).otherwise(F.lit(False)).alias("_moved"),
+        (flat & (j.entity != F.col("part_entity"))).alias("_moved"),
     )
     violations: Column | None = None
     structs = []
     for name, contract in contracts.items():
-        text = F.from_json(F.col("body"), contract.text_schema)
-        typed, v = validate_and_cast(contract, text, F.col("pii_hashed"))
+        typed, v = validate_and_cast(contract, F.col("rec"), F.col("pii_hashed"))
         mine = F.col("entity") == name
         structs.append(F.when(mine, F.struct(*typed)).alias(f"_t_{name}"))
         violations = F.when(mine, v) if violations is None else violations.when(mine, v)
@@ -199,17 +208,17 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
         (F.col("layout").isNotNull(), F.col("layout")),
         (F.col("_unparseable"), "unparseable-json: not a JSON object"),
         (
-            F.col("_moved"),
+            F.coalesce(F.col("_moved"), F.lit(False)),
             F.concat(F.lit("layout-error: record entity "), F.col("entity"), F.lit(" under entity="), "part_entity"),
         ),
         (F.col("event_id").isNull() | (F.col("event_id") == ""), "missing-event-id"),
         (F.col("entity").isNull(), "missing-entity"),
         (~known, F.concat(F.lit("no-contract: dataset "), F.col("entity"))),
         (F.col("event_date").isNull(), "schema-violation: no event date"),
-        (F.col("body").isNull() | F.from_json("body", "map<string,string>").isNull(), "schema-violation: no record"),
+        (F.col("rec").isNull(), "schema-violation: no record"),
         (F.size("_violations") > 0, F.concat(F.lit("schema-violation: "), F.array_join("_violations", "; "))),
     )
-    dropped = ("_unparseable", "_moved", "_violations", "layout", "body", "part_entity")
+    dropped = ("_unparseable", "_moved", "_violations", "layout", "rec", "part_entity")
     return out.withColumn("reason", reason).drop(*dropped)
 
 
@@ -280,79 +289,85 @@ def run(
         check_salt(hash_salt)
     now = run_time or datetime.now(UTC)
     if files is None:
-        files = [r.path for r in lines.select("path").distinct().collect()]
-    classified = classify(lines, layout_table(spark, files, raw_root), contracts)
-
-    # In-run duplicates: keep the first arrival of each (dataset, event id); deterministic tie-breakers.
-    ok = F.col("reason").isNull()
-    order = Window.partitionBy("entity", "event_id").orderBy(
-        F.col("arrived_at").asc_nulls_last(), F.col("path"), F.col("value")
+        # The file list of a file source, without reading the data; otherwise a pass over the paths.
+        files = lines.inputFiles() or [r.path for r in lines.select("path").distinct().collect()]
+    classified = classify(lines, layout_table(spark, files, raw_root), contracts).withColumn(
+        "_row", F.monotonically_increasing_id()
     )
-    staged = classified.withColumn(
-        "reason",
-        F.when(ok & (F.row_number().over(order) > 1), F.lit("duplicate-in-run")).otherwise(F.col("reason")),
-    ).persist(StorageLevel.MEMORY_AND_DISK)
+    ok = F.col("reason").isNull()
+    keys = ["entity", "event_id"]
+    staged = classified.persist(StorageLevel.MEMORY_AND_DISK)
+    small: list[DataFrame] = []
     try:
-        touched = [
-            (r.entity, r.event_date)
-            for r in staged.where(F.col("reason").isNull()).select("entity", "event_date").distinct().collect()
-        ]
+        # Building the cache: the one pass over the raw text (it also lists the partitions the run touches).
+        dates = staged.where(ok).select("entity", "event_date").distinct().collect()
+        touched = sorted((r.entity, r.event_date) for r in dates)
+        # Duplicates are found by shuffling ids only; the (few) rows that lose, and the replayed ids, are kept as small
+        # cached tables broadcast into every write.
+        ids = staged.where(ok).select(*keys)
+        dup_ids = ids.groupBy(*keys).count().where("count > 1").select(*keys)
+        order = Window.partitionBy(*keys).orderBy(F.col("arrived_at").asc_nulls_last(), F.col("path"), F.col("value"))
+        losers = (
+            staged.where(ok)
+            .join(F.broadcast(dup_ids), keys, "left_semi")
+            .withColumn("_rank", F.row_number().over(order))
+            .where("_rank > 1")
+            .select("_row", F.lit(True).alias("_dup"))
+            .persist()
+        )
+        small.append(losers)
+        final = staged.join(F.broadcast(losers), "_row", "left")
         seen = existing_ids(spark, processed_root, touched)
         if seen is not None:
-            staged_x = staged.join(seen.withColumn("_seen", F.lit(True)), ["entity", "event_id"], "left")
-            final = staged_x.withColumn(
-                "reason",
-                F.when(F.col("reason").isNull() & F.col("_seen"), F.lit("already-processed")).otherwise(
-                    F.col("reason")
-                ),
-            ).drop("_seen")
-            final = final.persist(StorageLevel.MEMORY_AND_DISK)
+            replayed = seen.join(ids, keys, "left_semi").distinct().select(*keys, F.lit(True).alias("_seen")).persist()
+            small.append(replayed)
+            final = final.join(F.broadcast(replayed), keys, "left")
         else:
-            final = staged
-        final = final.withColumn("processed_at", F.lit(now).cast("timestamp"))
-        result = RunResult(touched=sorted(touched))
-        counts = (
-            final.groupBy(F.when(ok, F.col("entity")).alias("entity"), F.split("reason", ":")[0].alias("kind"))
-            .count()
-            .collect()
-        )
-        for r in counts:
-            result.input += r["count"]
-            if r.kind is None:
-                result.processed[r.entity] = r["count"]
-            else:
-                result.quarantined[r.kind] = result.quarantined.get(r.kind, 0) + r["count"]
-        for name, contract in contracts.items():
-            if not result.processed.get(name):
-                continue
+            final = final.withColumn("_seen", F.lit(None).cast("boolean"))
+        final = final.withColumn(
+            "reason",
+            F.when(ok & F.col("_dup").isNotNull(), F.lit("duplicate-in-run"))
+            .when(ok & F.col("_seen").isNotNull(), F.lit("already-processed"))
+            .otherwise(F.col("reason")),
+        ).withColumn("processed_at", F.lit(now).cast("timestamp"))
+
+        # Counts are observed while writing: no pass of their own.
+        result = RunResult(touched=touched)
+        for name in sorted({e for e, _ in touched}):
+            observed = Observation(f"processed-{name}")
             (
                 final.where(ok & (F.col("entity") == name))
-                .select(*_processed_columns(contract, rules, hash_salt))
-                .repartition("event_date")
+                .select(*_processed_columns(contracts[name], rules, hash_salt))
+                .observe(observed, F.count(F.lit(1)).alias("rows"))
                 .write.mode("append")
                 .partitionBy("event_date")
                 .parquet(f"{processed_root.rstrip('/')}/entity={name}")
             )
-        if result.quarantined:
-            (
-                final.where(~ok)
-                .select(
-                    "reason",
-                    F.split("reason", ":")[0].alias("reason_kind"),
-                    "entity",
-                    "event_id",
-                    "path",
-                    "value",
-                    F.col("processed_at").alias("quarantined_at"),
-                    F.lit(now.strftime("%Y-%m-%d")).alias("dt"),
-                )
-                .coalesce(1)
-                .write.mode("append")
-                .partitionBy("dt")
-                .parquet(quarantine_root)
+            if observed.get["rows"]:
+                result.processed[name] = observed.get["rows"]
+        kind = F.split("reason", ":")[0]
+        observed = Observation("quarantine")
+        (
+            final.where(~ok)
+            .select(
+                "reason",
+                kind.alias("reason_kind"),
+                "entity",
+                "event_id",
+                "path",
+                "value",
+                F.col("processed_at").alias("quarantined_at"),
+                F.lit(now.strftime("%Y-%m-%d")).alias("dt"),
             )
-        if final is not staged:
-            final.unpersist()
+            .observe(observed, *[F.count_if(F.col("reason_kind") == k).alias(k) for k in REASONS])
+            .write.mode("append")
+            .partitionBy("dt")
+            .parquet(quarantine_root)
+        )
+        result.quarantined = {k: v for k, v in observed.get.items() if v}
+        result.input = result.processed_total + result.quarantined_total
         return result
     finally:
+        for df in small:
+            df.unpersist()
         staged.unpersist()
