@@ -6,8 +6,8 @@ Schema (``properties`` with ``type``/``format``/``enum``/``minimum``/``maximum``
 The jobs take them as plain dicts (``Contract.from_dict``), so an entry point can load them from the contract files
 (YAML or JSON) and tests can write them inline.
 
-``validate_and_cast`` turns the JSON text of each property into its typed column and lists, per row, every property
-that breaks the schema ("field: reason"), with Spark built-ins only.
+``cast_value`` turns the JSON text of a property into its typed value and ``violations`` lists, per row, every
+property that breaks the schema ("field: reason"), with Spark built-ins only.
 """
 
 from __future__ import annotations
@@ -130,59 +130,50 @@ def contracts_by_dataset(docs: list[dict[str, Any]]) -> dict[str, Contract]:
     return out
 
 
-def _cast(p: Property, text: Column) -> tuple[Column, Column]:
-    """(typed value, condition under which a present value has the wrong type)."""
+def cast_value(p: Property, text: Column) -> Column:
+    """The typed value of a property's JSON text; null when the text is not of the property's type."""
     if p.type == "integer":
-        ok = text.rlike(_INTEGER) & (F.length(text) <= 19)
-        return F.when(ok, text.cast("long")), ~ok | text.cast("long").isNull()
+        return F.when(text.rlike(_INTEGER) & (F.length(text) <= 19), text.cast("long"))
     if p.type == "number":
-        ok = text.rlike(_NUMBER)
-        return F.when(ok, text.cast("double")), ~ok
+        return F.when(text.rlike(_NUMBER), text.cast("double"))
     if p.type == "boolean":
-        ok = text.isin("true", "false")
-        return F.when(ok, text == "true"), ~ok
+        return F.when(text.isin("true", "false"), text == "true")
     if p.type == "object":
-        ok = text.startswith("{")
-        return text, ~ok
+        return F.when(text.startswith("{"), text)
     if p.type == "array":
-        ok = text.startswith("[")
-        return text, ~ok
+        return F.when(text.startswith("["), text)
     if p.format == "date-time":
-        value = F.to_timestamp(text)
         # A zone is required (Z or an offset), as the preprocessing Lambda requires it: naive times are ambiguous.
-        ok = value.isNotNull() & text.rlike(r"(Z|[+-]\d{2}(:?\d{2})?)$")
-        return F.when(ok, value), ~ok
+        return F.when(text.rlike(r"(Z|[+-]\d{2}(:?\d{2})?)$"), F.to_timestamp(text))
     if p.format == "date":
-        value = F.to_date(text, "yyyy-MM-dd")
-        ok = text.rlike(_DATE) & value.isNotNull()
-        return F.when(ok, value), ~ok
-    return text, F.lit(False)
+        return F.when(text.rlike(_DATE), F.to_date(text, "yyyy-MM-dd"))
+    return text
 
 
 def _reason(cond: Column, name: str, what: str) -> Column:
     return F.when(cond, F.lit(f"{name}: {what}"))
 
 
-def validate_and_cast(contract: Contract, parsed: Column, hashed: Column | None = None) -> tuple[list[Column], Column]:
-    """For a struct column ``parsed`` (the record's properties as text, ``Contract.text_schema``): the typed columns
-    (named after the properties) and an array column of violations, empty when the record satisfies the schema.
+def violations(contract: Contract, parsed: Column, typed: dict[str, Column], hashed: Column | None = None) -> Column:
+    """An array column naming every property of ``parsed`` (the record's properties as text, a struct like
+    ``Contract.text_schema``) that breaks the schema ("field: reason"), empty when the record satisfies it. ``typed``
+    holds each property's ``cast_value`` (pass materialised columns so the casts run once per row).
 
     ``hashed`` (a boolean column) marks records whose identifiers the hub already replaced by their HMAC: their
     ``pii`` string values are hex digests, so only presence is checked for them, not format, enum, length or pattern.
     """
-    typed: list[Column] = []
     reasons: list[Column] = []
     for p in contract.properties:
         text = parsed.getField(p.name)
-        value, wrong_type = _cast(p, text)
+        value = typed[p.name]
         present = text.isNotNull()
-        typed.append(value.alias(p.name))
         if p.name in contract.required:
             reasons.append(_reason(~present, p.name, "required"))
         if hashed is not None and p.classification == "pii" and p.type == "string":
             present = present & ~hashed
         kind = p.format if p.format in ("date-time", "date") else p.type
-        reasons.append(_reason(present & wrong_type, p.name, f"not a valid {kind}"))
+        if p.type != "string" or p.format in ("date-time", "date"):
+            reasons.append(_reason(present & value.isNull(), p.name, f"not a valid {kind}"))
         if p.format == "email":
             reasons.append(_reason(present & ~text.rlike(_EMAIL), p.name, "not a valid email"))
         if p.enum is not None:
@@ -198,5 +189,4 @@ def validate_and_cast(contract: Contract, parsed: Column, hashed: Column | None 
             reasons.append(_reason(present & (F.length(text) < p.min_length), p.name, f"shorter than {p.min_length}"))
         if p.pattern is not None:
             reasons.append(_reason(present & ~text.rlike(p.pattern), p.name, f"does not match {p.pattern}"))
-    violations = F.filter(F.array(*reasons), lambda r: r.isNotNull()) if reasons else F.array().cast("array<string>")
-    return typed, violations
+    return F.array_compact(F.array(*reasons)) if reasons else F.array().cast("array<string>")

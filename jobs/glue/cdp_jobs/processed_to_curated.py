@@ -128,8 +128,14 @@ def _col(df: DataFrame, name: str | None, cast: str = "string") -> Column:
 
 
 def _latest(df: DataFrame, keys: list[str], order: list[Column]) -> DataFrame:
-    w = Window.partitionBy(*keys).orderBy(*order)
-    return df.withColumn("_rn", F.row_number().over(w)).where("_rn = 1").drop("_rn")
+    """The first row of each key by ``order`` (descending columns): a hash aggregate (``max_by``), no sort."""
+    rest = [c for c in df.columns if c not in keys]
+    ranking = F.struct(*order)
+    return (
+        df.groupBy(*keys)
+        .agg(F.max_by(F.struct(*rest), ranking).alias("_row"))
+        .select(*keys, *[F.col("_row").getField(c).alias(c) for c in rest])
+    )
 
 
 def customers(frames: dict[str, DataFrame], spec: CuratedSpec) -> DataFrame:
@@ -159,7 +165,7 @@ def customers(frames: dict[str, DataFrame], spec: CuratedSpec) -> DataFrame:
     for p in parts[1:]:
         all_versions = all_versions.unionByName(p)
     first = all_versions.groupBy("customer_id").agg(F.min("_created").alias("first_seen"))
-    latest = _latest(all_versions, ["customer_id"], [F.col("_updated").desc(), F.col("arrived_at").desc()])
+    latest = _latest(all_versions, ["customer_id"], [F.col("_updated"), F.col("arrived_at")])
     return (
         latest.where(F.coalesce(F.col("change_type"), F.lit("")) != "REMOVE")
         .join(first, "customer_id")
@@ -214,7 +220,7 @@ def transactions(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
     tx = parts[0]
     for p in parts[1:]:
         tx = tx.unionByName(p)
-    tx = _latest(tx, ["dataset", "transaction_id"], [F.col("arrived_at").desc(), F.col("ts").desc()])
+    tx = _latest(tx, ["dataset", "transaction_id"], [F.col("arrived_at"), F.col("ts")])
     tx = tx.where(F.coalesce(F.col("change_type"), F.lit("")) != "REMOVE").drop("change_type", "arrived_at")
     return (
         tx.join(F.broadcast(id_map), "customer_id", "left")
@@ -333,7 +339,8 @@ def build(
     scores = rfm(tx, spec).persist()
     out["customer_rfm"] = scores.withColumn("dt", as_of)
 
-    main = _latest(scores, ["profile_id"], [F.col("monetary_minor").desc(), F.col("currency")])
+    # Main currency: the highest spend (ties: the alphabetically last code, deterministic).
+    main = _latest(scores, ["profile_id"], [F.col("monetary_minor"), F.col("currency")])
     settled = (
         tx.where(F.col("kind") == "payment")
         .groupBy("profile_id", "currency")
@@ -381,7 +388,6 @@ def run(
     for name in OUTPUTS:
         observed = Observation(name)
         df = frames[name].observe(observed, F.count(F.lit(1)).alias("rows"))
-        # Small outputs: one file per dt partition instead of one per task.
-        df.repartition("dt").write.mode("overwrite").partitionBy("dt").parquet(f"{curated_root.rstrip('/')}/{name}")
+        df.write.mode("overwrite").partitionBy("dt").parquet(f"{curated_root.rstrip('/')}/{name}")
         counts[name] = observed.get["rows"]
     return counts

@@ -17,11 +17,13 @@ Input records (one JSON object per line, ``raw_layout.py`` for the folders):
 
 Both paths of a domain change carry the same envelope id, so a change delivered both ways is kept once.
 
-Deduplication: within a run, the first arrival of each event id is kept (``_meta.arrivedAt``, then file and text as
-tie-breakers, so reruns pick the same row); across runs, ids already in the processed zone are looked up for the
-(entity, event_date) partitions the run touches only (an event's date is derived from its event time, so a late or
-replayed copy lands in the same partition as the original) and left out. Both kinds of duplicate go to the quarantine
-(``duplicate-in-run``, ``already-processed``): every input line is accounted for.
+Deduplication: within a run, the first arrival of each event id is kept (``_meta.arrivedAt``, then object key and
+position as tie-breakers, so reruns over the same objects pick the same row); across runs, ids already in the processed
+zone are looked up for the (entity, event_date) partitions the run touches only (an event's date is derived from its
+event time, so a late or replayed copy lands in the same partition as the original) and left out. Both kinds of
+duplicate go to the quarantine (``duplicate-in-run``, ``already-processed``) with their event id and object key, the
+text left out (the kept copy is in the processed zone, the raw object in the raw zone): every input line is accounted
+for. Rows that fail keep their raw text in the quarantine.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .contracts import Contract, validate_and_cast
+from .contracts import Contract, cast_value, violations
 from .privacy import check_salt, hmac_sha256_hex, parse_rules
 from .raw_layout import PARTITIONS, RawLayoutError, parse_raw_key
 
@@ -160,6 +162,10 @@ def _first_reason(*conds: tuple[Column, str | Column]) -> Column:
     return expr
 
 
+def _typed(dataset: str, prop: str) -> str:
+    return f"_v_{dataset}__{prop}"
+
+
 def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]) -> DataFrame:
     """Each line with its dataset, event id, typed record (one struct column per dataset, ``_t_<dataset>``) and
     ``reason`` (null when it passes), before deduplication. Each line is parsed once."""
@@ -174,8 +180,7 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
     wrapped = (F.col("folder") == "streams") & (j.entity == "api_event") & j.payload.specversion.isNotNull()
     env = F.when(is_event, j.detail).when(wrapped, j.payload)
     flat = ~is_event & ~wrapped
-    record_type = schema["detail"].dataType["data"].dataType
-    top = F.struct(*[j.getField(n).alias(n) for n in names]).cast(record_type)
+    top = F.struct(*[j.getField(n).alias(n) for n in names])
     parsed = parsed.select(
         "value",
         "path",
@@ -195,15 +200,28 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
         F.coalesce(j._meta.piiHashed, F.lit(False)).alias("pii_hashed"),
         (flat & (j.entity != F.col("part_entity"))).alias("_moved"),
     )
-    violations: Column | None = None
+    # Typed values first, as columns of their own (null outside their dataset), so each cast runs once per row; the
+    # dataset's struct and its violations then read them.
+    typed_cols = []
+    for name, contract in contracts.items():
+        mine = F.col("entity") == name
+        for p in contract.properties:
+            typed_cols.append(F.when(mine, cast_value(p, F.col("rec").getField(p.name))).alias(_typed(name, p.name)))
+    parsed = parsed.select("*", *typed_cols)
+    found: Column | None = None
     structs = []
     for name, contract in contracts.items():
-        typed, v = validate_and_cast(contract, F.col("rec"), F.col("pii_hashed"))
         mine = F.col("entity") == name
-        structs.append(F.when(mine, F.struct(*typed)).alias(f"_t_{name}"))
-        violations = F.when(mine, v) if violations is None else violations.when(mine, v)
+        typed = {p.name: F.col(_typed(name, p.name)) for p in contract.properties}
+        structs.append(F.when(mine, F.struct(*[c.alias(n) for n, c in typed.items()])).alias(f"_t_{name}"))
+        v = violations(contract, F.col("rec"), typed, F.col("pii_hashed"))
+        found = F.when(mine, v) if found is None else found.when(mine, v)
     known = F.col("entity").isin(list(contracts)) if contracts else F.lit(False)
-    out = parsed.select("*", *structs, (violations if violations is not None else F.lit(None)).alias("_violations"))
+    out = parsed.select(
+        *[c for c in parsed.columns if not c.startswith("_v_")],
+        *structs,
+        (found if found is not None else F.lit(None)).alias("_violations"),
+    )
     reason = _first_reason(
         (F.col("layout").isNotNull(), F.col("layout")),
         (F.col("_unparseable"), "unparseable-json: not a JSON object"),
@@ -219,7 +237,12 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
         (F.size("_violations") > 0, F.concat(F.lit("schema-violation: "), F.array_join("_violations", "; "))),
     )
     dropped = ("_unparseable", "_moved", "_violations", "layout", "rec", "part_entity")
-    return out.withColumn("reason", reason).drop(*dropped)
+    # The raw text is kept only for rows that fail (the quarantine shows it); it is most of a row's size.
+    return (
+        out.withColumn("reason", reason)
+        .withColumn("value", F.when(F.col("reason").isNotNull(), F.col("value")))
+        .drop(*dropped)
+    )
 
 
 def _exists(jvm, conf, path: str) -> bool:
@@ -306,7 +329,7 @@ def run(
         # cached tables broadcast into every write.
         ids = staged.where(ok).select(*keys)
         dup_ids = ids.groupBy(*keys).count().where("count > 1").select(*keys)
-        order = Window.partitionBy(*keys).orderBy(F.col("arrived_at").asc_nulls_last(), F.col("path"), F.col("value"))
+        order = Window.partitionBy(*keys).orderBy(F.col("arrived_at").asc_nulls_last(), F.col("path"), F.col("_row"))
         losers = (
             staged.where(ok)
             .join(F.broadcast(dup_ids), keys, "left_semi")
