@@ -322,13 +322,21 @@ def run(
     staged = classified.persist(StorageLevel.MEMORY_AND_DISK)
     small: list[DataFrame] = []
     try:
-        # Building the cache: the one pass over the raw text (it also lists the partitions the run touches).
-        dates = staged.where(ok).select("entity", "event_date").distinct().collect()
+        # One pass over the raw text builds the cache and counts the ids (only ids are shuffled); the aggregate gives
+        # both the partitions the run touches and the duplicated ids.
+        id_counts = staged.where(ok).groupBy("entity", "event_date", "event_id").count().persist()
+        small.append(id_counts)
+        dates = id_counts.select("entity", "event_date").distinct().collect()
         touched = sorted((r.entity, r.event_date) for r in dates)
-        # Duplicates are found by shuffling ids only; the (few) rows that lose, and the replayed ids, are kept as small
-        # cached tables broadcast into every write.
-        ids = staged.where(ok).select(*keys)
-        dup_ids = ids.groupBy(*keys).count().where("count > 1").select(*keys)
+        ids = id_counts.select(*keys)
+        # An id seen on two dates (a producer reusing an id) is a duplicate too: recount by id alone where it matters.
+        dup_ids = (
+            id_counts.groupBy(*keys)
+            .agg(F.sum("count").alias("n"), F.count(F.lit(1)).alias("dates"))
+            .where("n > 1")
+            .select(*keys)
+        )
+        # The (few) rows that lose, and the replayed ids, are small cached tables broadcast into every write.
         order = Window.partitionBy(*keys).orderBy(F.col("arrived_at").asc_nulls_last(), F.col("path"), F.col("_row"))
         losers = (
             staged.where(ok)

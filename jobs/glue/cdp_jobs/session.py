@@ -10,6 +10,12 @@ JOB_CONF = {
     "spark.sql.session.timeZone": "UTC",
     # Keep the other fields of a record when one has the wrong type (the default since Spark 3.4; stated anyway).
     "spark.sql.json.enablePartialResults": "true",
+    # Writers keep up to this many partition files open per task instead of sorting each task's rows by partition
+    # (a run touches a few event dates per entity).
+    "spark.sql.maxConcurrentOutputFileWriters": "64",
+    # The raw job caches its parsed rows once and writes each dataset from the cache: uncompressed batches are
+    # cheaper to build and scan than the memory they save (the cache spills to disk when it must).
+    "spark.sql.inMemoryColumnarStorage.compressed": "false",
     # Partition overwrite stays dynamic if a caller switches a write to overwrite.
     "spark.sql.sources.partitionOverwriteMode": "dynamic",
 }
