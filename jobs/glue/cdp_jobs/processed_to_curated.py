@@ -302,16 +302,24 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
 
 
 def build(
-    spark: SparkSession, processed_root: str, spec: CuratedSpec, matches: DataFrame | None = None
+    spark: SparkSession,
+    processed_root: str,
+    spec: CuratedSpec,
+    matches: DataFrame | None = None,
+    cached: list[DataFrame] | None = None,
 ) -> dict[str, DataFrame]:
-    """The curated datasets as DataFrames (not yet written)."""
+    """The curated datasets as DataFrames (not yet written); the intermediate results they share are persisted and
+    appended to ``cached`` (the caller unpersists them)."""
+    cached = [] if cached is None else cached
     datasets = (
         {c.dataset for c in spec.customers} | {t.dataset for t in spec.transactions} | {w.dataset for w in spec.web}
     )
     frames = {d: df for d in sorted(datasets) if (df := read_processed(spark, processed_root, d)) is not None}
     attributes = tuple(dict.fromkeys(a for c in spec.customers for a in c.attributes))
     latest = customers(frames, spec).persist()
-    profile = profiles(latest, matches, attributes)
+    cached.append(latest)
+    profile = profiles(latest, matches, attributes).persist()
+    cached.append(profile)
     if matches is not None:
         id_map = (
             latest.select("customer_id")
@@ -332,11 +340,13 @@ def build(
             "currency string, ts timestamp, profile_id string, dt date",
         )
     tx = tx.persist()
+    cached.append(tx)
     out["transactions"] = tx
     out["daily_spend"] = tx.groupBy("profile_id", "dt", "currency", "dataset", "kind").agg(
         F.count(F.lit(1)).alias("transactions"), F.sum("amount_minor").alias("amount_minor")
     )
     scores = rfm(tx, spec).persist()
+    cached.append(scores)
     out["customer_rfm"] = scores.withColumn("dt", as_of)
 
     # Main currency: the highest spend (ties: the alphabetically last code, deterministic).
@@ -384,10 +394,13 @@ def run(
     recomputes); returns the row count of each."""
     counts: dict[str, int] = {}
     spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
-    frames = build(spark, processed_root, spec, matches)
+    cached: list[DataFrame] = []
+    frames = build(spark, processed_root, spec, matches, cached)
     for name in OUTPUTS:
         observed = Observation(name)
         df = frames[name].observe(observed, F.count(F.lit(1)).alias("rows"))
         df.write.mode("overwrite").partitionBy("dt").parquet(f"{curated_root.rstrip('/')}/{name}")
         counts[name] = observed.get["rows"]
+    for df in cached:
+        df.unpersist()
     return counts

@@ -141,16 +141,19 @@ def layout_table(spark: SparkSession, paths: list[str], raw_root: str) -> DataFr
     """One row per input file with its folder and partition values or the layout error (raw_layout.parse_raw_key,
     run on the driver: a file list is small)."""
     rows = []
-    for path in paths:
+    for file_id, path in enumerate(paths):
         key = raw_key(path, raw_root)
         try:
             obj = parse_raw_key(key)
             error = "layout-error: errors/ holds Firehose's error output, not data" if obj.error_type else None
             p = obj.partitions
-            rows.append((path, obj.folder, p.get("source"), p.get("entity"), p.get("event_date"), error))
+            rows.append((path, file_id, obj.folder, p.get("source"), p.get("entity"), p.get("event_date"), error))
         except RawLayoutError as e:
-            rows.append((path, None, None, None, None, f"layout-error: {e.reason}"))
-    schema = "path string, folder string, part_source string, part_entity string, part_date string, layout string"
+            rows.append((path, file_id, None, None, None, None, f"layout-error: {e.reason}"))
+    schema = (
+        "path string, file_id int, folder string, part_source string, part_entity string, part_date string, "
+        "layout string"
+    )
     return spark.createDataFrame(rows, schema)
 
 
@@ -183,7 +186,8 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
     top = F.struct(*[j.getField(n).alias(n) for n in names])
     parsed = parsed.select(
         "value",
-        "path",
+        # Rows refer to their object by number (keys are long; the quarantine joins the key back).
+        "file_id",
         "layout",
         "part_entity",
         (j.isNull() | j._corrupt.isNotNull()).alias("_unparseable"),
@@ -314,9 +318,8 @@ def run(
     if files is None:
         # The file list of a file source, without reading the data; otherwise a pass over the paths.
         files = lines.inputFiles() or [r.path for r in lines.select("path").distinct().collect()]
-    classified = classify(lines, layout_table(spark, files, raw_root), contracts).withColumn(
-        "_row", F.monotonically_increasing_id()
-    )
+    layout = layout_table(spark, files, raw_root)
+    classified = classify(lines, layout, contracts).withColumn("_row", F.monotonically_increasing_id())
     ok = F.col("reason").isNull()
     keys = ["entity", "event_id"]
     staged = classified.persist(StorageLevel.MEMORY_AND_DISK)
@@ -330,14 +333,9 @@ def run(
         touched = sorted((r.entity, r.event_date) for r in dates)
         ids = id_counts.select(*keys)
         # An id seen on two dates (a producer reusing an id) is a duplicate too: recount by id alone where it matters.
-        dup_ids = (
-            id_counts.groupBy(*keys)
-            .agg(F.sum("count").alias("n"), F.count(F.lit(1)).alias("dates"))
-            .where("n > 1")
-            .select(*keys)
-        )
+        dup_ids = id_counts.groupBy(*keys).agg(F.sum("count").alias("n")).where("n > 1").select(*keys)
         # The (few) rows that lose, and the replayed ids, are small cached tables broadcast into every write.
-        order = Window.partitionBy(*keys).orderBy(F.col("arrived_at").asc_nulls_last(), F.col("path"), F.col("_row"))
+        order = Window.partitionBy(*keys).orderBy(F.col("arrived_at").asc_nulls_last(), F.col("file_id"), F.col("_row"))
         losers = (
             staged.where(ok)
             .join(F.broadcast(dup_ids), keys, "left_semi")
@@ -380,6 +378,7 @@ def run(
         observed = Observation("quarantine")
         (
             final.where(~ok)
+            .join(F.broadcast(layout.select("file_id", "path")), "file_id", "left")
             .select(
                 "reason",
                 kind.alias("reason_kind"),
