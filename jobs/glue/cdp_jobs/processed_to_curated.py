@@ -30,6 +30,7 @@ Money stays in minor units of its currency; nothing is converted between currenc
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -392,15 +393,21 @@ def run(
 ) -> dict[str, int]:
     """Builds and writes every curated dataset (dynamic partition overwrite by ``dt``: a rerun replaces what it
     recomputes); returns the row count of each."""
-    counts: dict[str, int] = {}
     spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
     cached: list[DataFrame] = []
     frames = build(spark, processed_root, spec, matches, cached)
-    for name in OUTPUTS:
-        observed = Observation(name)
-        df = frames[name].observe(observed, F.count(F.lit(1)).alias("rows"))
+    observed = {name: Observation(name) for name in OUTPUTS}
+
+    def write(name: str) -> None:
+        df = frames[name].observe(observed[name], F.count(F.lit(1)).alias("rows"))
         df.write.mode("overwrite").partitionBy("dt").parquet(f"{curated_root.rstrip('/')}/{name}")
-        counts[name] = observed.get["rows"]
+
+    # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
+    # tasks (most outputs are small).
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for f in [pool.submit(write, name) for name in OUTPUTS]:
+            f.result()
+    counts = {name: observed[name].get["rows"] for name in OUTPUTS}
     for df in cached:
         df.unpersist()
     return counts

@@ -29,6 +29,7 @@ for. Rows that fail keep their raw text in the quarantine.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -296,6 +297,14 @@ def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | No
     return cols
 
 
+def write_all(writes) -> None:
+    """Appends each ``(df, observation, partition column, path)`` as Parquet, the writes running concurrently."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(lambda w: w[0].write.mode("append").partitionBy(w[2]).parquet(w[3]), w) for w in writes]
+        for f in futures:
+            f.result()
+
+
 def run(
     spark: SparkSession,
     lines: DataFrame,
@@ -360,23 +369,21 @@ def run(
             .otherwise(F.col("reason")),
         ).withColumn("processed_at", F.lit(now).cast("timestamp"))
 
-        # Counts are observed while writing: no pass of their own.
+        # Counts are observed while writing: no pass of their own. The writes read the same cache and run as
+        # concurrent Spark jobs, so one job's planning and commit overlap another's tasks.
         result = RunResult(touched=touched)
+        writes: dict[str, tuple[DataFrame, Observation, str, str]] = {}
         for name in sorted({e for e, _ in touched}):
             observed = Observation(f"processed-{name}")
-            (
+            df = (
                 final.where(ok & (F.col("entity") == name))
                 .select(*_processed_columns(contracts[name], rules, hash_salt))
                 .observe(observed, F.count(F.lit(1)).alias("rows"))
-                .write.mode("append")
-                .partitionBy("event_date")
-                .parquet(f"{processed_root.rstrip('/')}/entity={name}")
             )
-            if observed.get["rows"]:
-                result.processed[name] = observed.get["rows"]
+            writes[name] = (df, observed, "event_date", f"{processed_root.rstrip('/')}/entity={name}")
         kind = F.split("reason", ":")[0]
         observed = Observation("quarantine")
-        (
+        quarantined = (
             final.where(~ok)
             .join(F.broadcast(layout.select("file_id", "path")), "file_id", "left")
             .select(
@@ -390,10 +397,12 @@ def run(
                 F.lit(now.strftime("%Y-%m-%d")).alias("dt"),
             )
             .observe(observed, *[F.count_if(F.col("reason_kind") == k).alias(k) for k in REASONS])
-            .write.mode("append")
-            .partitionBy("dt")
-            .parquet(quarantine_root)
         )
+        writes[""] = (quarantined, observed, "dt", quarantine_root)
+        write_all(writes.values())
+        for name, (_, obs, _, _) in writes.items():
+            if name and obs.get["rows"]:
+                result.processed[name] = obs.get["rows"]
         result.quarantined = {k: v for k, v in observed.get.items() if v}
         result.input = result.processed_total + result.quarantined_total
         return result
