@@ -1,0 +1,413 @@
+"""processed → curated: the conformed customer profile and the datasets analysts and models read.
+
+Inputs are the processed zone's datasets (``<processed>/entity=<dataset>/event_date=…``, written by
+``raw_to_processed``), selected and mapped by a ``CuratedSpec`` (which datasets hold customers, spend, payments and web
+activity, and their column names), plus, where a domain runs AWS Entity Resolution, its match output.
+
+Entity Resolution input shape (``read_matches``): one row per matched input record with ``recordId`` — the record's
+unique id as given to the matching workflow (the customer id of the customer dataset) — and ``matchId``, the Match ID
+Entity Resolution assigns to each set of records it found to be the same person
+(https://docs.aws.amazon.com/entityresolution/latest/userguide/create-matching-workflow.html,
+https://docs.aws.amazon.com/entityresolution/latest/apireference/API_MatchedRecord.html). The workflow writes CSV with
+a header (``RecordId``/``MatchID`` spellings and the unique-id column's own name are accepted). Customers without a
+match are their own profile.
+
+Outputs (one folder each under the curated root, Parquet, partitioned by ``dt``):
+
+* ``customer_profile`` — one row per profile (``profile_id`` = match id, else customer id): the customer ids it
+  merges, the latest attribute values (by ``updatedAt``/``createdAt``, then arrival), first seen, removed customers
+  left out. ``dt`` = the as-of date.
+* ``transactions`` — every spend and payment fact with its ``profile_id``, ``amount_minor`` and ``currency`` (latest
+  version of each transaction id; removed ones left out). ``dt`` = the transaction's UTC date.
+* ``daily_spend`` — per profile, day, currency and dataset: count and sum of ``amount_minor``. ``dt`` = the day.
+* ``customer_rfm`` — per profile and currency: recency (days before the as-of date), frequency, monetary value,
+  scores 1–5 (``1 + floor(5 × percent_rank)``, ties share a score), an RFM segment and lifetime value. ``dt`` = as-of.
+* ``customer_360`` — profile + RFM in the profile's main currency (highest spend) + web activity + settled payments.
+* ``daily_revenue`` and ``segment_summary`` — reportable aggregates without personal data.
+
+Money stays in minor units of its currency; nothing is converted between currencies.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+
+from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
+from pyspark.sql import functions as F
+
+
+@dataclass(frozen=True)
+class CustomerSource:
+    dataset: str = "customer"
+    id_column: str = "customerId"
+    #: Attribute columns copied into the profile (missing ones are null).
+    attributes: tuple[str, ...] = ("email", "name", "segment", "country")
+    #: Columns giving a version's time, first present wins; then the arrival time.
+    updated_columns: tuple[str, ...] = ("updatedAt", "createdAt")
+    created_column: str = "createdAt"
+
+
+@dataclass(frozen=True)
+class TransactionSource:
+    dataset: str
+    id_column: str
+    time_column: str
+    customer_column: str = "customerId"
+    amount_column: str = "amountMinor"
+    currency_column: str = "currency"
+    #: ``spend`` (orders, purchases: RFM and LTV) or ``payment`` (settlements, reported beside spend).
+    kind: str = "spend"
+    #: Only rows whose status column holds one of these values count (e.g. settled payments).
+    status_column: str | None = None
+    statuses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WebSource:
+    dataset: str = "weblog"
+    customer_column: str = "customerId"
+    session_column: str = "sessionId"
+    time_column: str = "timestamp"
+
+
+@dataclass(frozen=True)
+class CuratedSpec:
+    as_of: date
+    customers: tuple[CustomerSource, ...] = (CustomerSource(),)
+    transactions: tuple[TransactionSource, ...] = field(
+        default_factory=lambda: (
+            TransactionSource("order", "orderId", "placedAt"),
+            TransactionSource("transaction", "transactionId", "timestamp"),
+            TransactionSource(
+                "payment", "paymentId", "settledAt", kind="payment", status_column="status", statuses=("settled",)
+            ),
+        )
+    )
+    web: tuple[WebSource, ...] = (WebSource(),)
+    #: Years of future purchases the predicted lifetime value counts.
+    ltv_horizon_years: float = 3.0
+
+
+OUTPUTS = (
+    "customer_profile",
+    "transactions",
+    "daily_spend",
+    "customer_rfm",
+    "customer_360",
+    "daily_revenue",
+    "segment_summary",
+)
+
+
+def read_matches(spark: SparkSession, path: str, id_column: str = "customerId") -> DataFrame:
+    """Entity Resolution output (CSV with a header) as ``(recordId, matchId)``."""
+    df = spark.read.option("header", "true").csv(path)
+    names = {c.lower(): c for c in df.columns}
+    rid = names.get("recordid") or names.get(id_column.lower())
+    mid = names.get("matchid")
+    if rid is None or mid is None:
+        raise ValueError(
+            f"{path}: Entity Resolution output needs a record id column (RecordId or {id_column}) and MatchID; "
+            f"found {', '.join(df.columns)}"
+        )
+    return df.select(F.col(rid).alias("recordId"), F.col(mid).alias("matchId")).where("matchId is not null")
+
+
+def read_processed(spark: SparkSession, processed_root: str, dataset: str) -> DataFrame | None:
+    path = f"{processed_root.rstrip('/')}/entity={dataset}"
+    jvm = spark.sparkContext._jvm
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    if not p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(p):
+        return None
+    return spark.read.parquet(path)
+
+
+def _col(df: DataFrame, name: str | None, cast: str = "string") -> Column:
+    return F.col(name).cast(cast) if name and name in df.columns else F.lit(None).cast(cast)
+
+
+def _latest(df: DataFrame, keys: list[str], order: list[Column]) -> DataFrame:
+    """The first row of each key by ``order`` (descending columns): a hash aggregate (``max_by``), no sort."""
+    rest = [c for c in df.columns if c not in keys]
+    ranking = F.struct(*order)
+    return (
+        df.groupBy(*keys)
+        .agg(F.max_by(F.struct(*rest), ranking).alias("_row"))
+        .select(*keys, *[F.col("_row").getField(c).alias(c) for c in rest])
+    )
+
+
+def customers(frames: dict[str, DataFrame], spec: CuratedSpec) -> DataFrame:
+    """Latest version of every customer record (all customer datasets), removed customers left out."""
+    parts = []
+    for src in spec.customers:
+        df = frames.get(src.dataset)
+        if df is None:
+            continue
+        # A removal happened when it was published (the envelope time), not at the last image's updatedAt.
+        updated = F.when(F.col("change_type") == "REMOVE", F.col("arrived_at")).otherwise(
+            F.coalesce(*[_col(df, c, "timestamp") for c in src.updated_columns], F.col("arrived_at"))
+        )
+        parts.append(
+            df.select(
+                F.col(src.id_column).cast("string").alias("customer_id"),
+                *[_col(df, a).alias(a) for a in src.attributes],
+                updated.alias("_updated"),
+                F.coalesce(_col(df, src.created_column, "timestamp"), updated).alias("_created"),
+                F.col("arrived_at"),
+                F.col("change_type"),
+            )
+        )
+    if not parts:
+        raise ValueError(f"no customer dataset in the processed zone ({', '.join(c.dataset for c in spec.customers)})")
+    all_versions = parts[0]
+    for p in parts[1:]:
+        all_versions = all_versions.unionByName(p)
+    first = all_versions.groupBy("customer_id").agg(F.min("_created").alias("first_seen"))
+    latest = _latest(all_versions, ["customer_id"], [F.col("_updated"), F.col("arrived_at")])
+    return (
+        latest.where(F.coalesce(F.col("change_type"), F.lit("")) != "REMOVE")
+        .join(first, "customer_id")
+        .drop("change_type", "_created")
+    )
+
+
+def profiles(latest_customers: DataFrame, matches: DataFrame | None, attributes: tuple[str, ...]) -> DataFrame:
+    """One row per profile: customers merged by their Entity Resolution match id."""
+    c = latest_customers
+    if matches is not None:
+        m = matches.select(F.col("recordId").alias("customer_id"), "matchId").dropDuplicates(["customer_id"])
+        c = c.join(m, "customer_id", "left")
+        profile = F.coalesce(F.col("matchId"), F.col("customer_id"))
+    else:
+        profile = F.col("customer_id")
+    c = c.withColumn("profile_id", profile)
+    # Latest non-null value of each attribute across the merged records.
+    newest = F.struct(F.col("_updated"), F.col("arrived_at"))
+    aggs = [F.max_by(F.col(a), F.when(F.col(a).isNotNull(), newest)).alias(a) for a in attributes]
+    return c.groupBy("profile_id").agg(
+        F.array_sort(F.collect_set("customer_id")).alias("customer_ids"),
+        *aggs,
+        F.min("first_seen").alias("first_seen"),
+        F.max("_updated").alias("last_updated"),
+    )
+
+
+def transactions(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFrame) -> DataFrame | None:
+    parts = []
+    for src in spec.transactions:
+        df = frames.get(src.dataset)
+        if df is None:
+            continue
+        if src.status_column:
+            df = df.where(F.col(src.status_column).isin(list(src.statuses)))
+        parts.append(
+            df.select(
+                F.lit(src.dataset).alias("dataset"),
+                F.lit(src.kind).alias("kind"),
+                F.col(src.id_column).cast("string").alias("transaction_id"),
+                F.col(src.customer_column).cast("string").alias("customer_id"),
+                F.col(src.amount_column).cast("long").alias("amount_minor"),
+                F.col(src.currency_column).cast("string").alias("currency"),
+                F.coalesce(_col(df, src.time_column, "timestamp"), F.col("arrived_at")).alias("ts"),
+                F.col("arrived_at"),
+                F.col("change_type"),
+            )
+        )
+    if not parts:
+        return None
+    tx = parts[0]
+    for p in parts[1:]:
+        tx = tx.unionByName(p)
+    tx = _latest(tx, ["dataset", "transaction_id"], [F.col("arrived_at"), F.col("ts")])
+    tx = tx.where(F.coalesce(F.col("change_type"), F.lit("")) != "REMOVE").drop("change_type", "arrived_at")
+    return (
+        tx.join(F.broadcast(id_map), "customer_id", "left")
+        .withColumn("profile_id", F.coalesce(F.col("profile_id"), F.col("customer_id")))
+        .withColumn("dt", F.to_date("ts"))
+    )
+
+
+def _score(order: Column) -> Column:
+    return F.least(F.lit(5), F.lit(1) + F.floor(F.percent_rank().over(order) * 5)).cast("int")
+
+
+def rfm(tx: DataFrame, spec: CuratedSpec) -> DataFrame:
+    """Recency, frequency, monetary value, scores, segment and lifetime value per profile and currency."""
+    as_of = F.lit(spec.as_of).cast("date")
+    spend = tx.where(F.col("kind") == "spend")
+    base = spend.groupBy("profile_id", "currency").agg(
+        F.max("ts").alias("last_purchase"),
+        F.min("ts").alias("first_purchase"),
+        F.count(F.lit(1)).alias("frequency"),
+        F.sum("amount_minor").alias("monetary_minor"),
+    )
+    base = base.withColumn("recency_days", F.datediff(as_of, F.to_date("last_purchase")))
+    by_currency = Window.partitionBy("currency")
+    scored = base.select(
+        "*",
+        _score(by_currency.orderBy(F.col("recency_days").desc())).alias("r_score"),
+        _score(by_currency.orderBy("frequency")).alias("f_score"),
+        _score(by_currency.orderBy("monetary_minor")).alias("m_score"),
+    )
+    r, f, m = F.col("r_score"), F.col("f_score"), F.col("m_score")
+    segment = (
+        F.when((r >= 4) & (f >= 4) & (m >= 4), "champions")
+        .when((r >= 4) & (F.col("frequency") == 1), "new")
+        .when((r >= 3) & (f >= 3), "loyal")
+        .when((r <= 2) & (f >= 3), "at_risk")
+        .when(r <= 2, "lost")
+        .otherwise("promising")
+    )
+    tenure_days = F.datediff(as_of, F.to_date("first_purchase")) + 1
+    avg_order = F.col("monetary_minor") / F.col("frequency")
+    per_year = F.col("frequency") * F.lit(365.0) / F.greatest(tenure_days, F.lit(30))
+    return scored.select(
+        "*",
+        segment.alias("rfm_segment"),
+        F.round(avg_order).cast("long").alias("avg_order_minor"),
+        F.col("monetary_minor").alias("historic_value_minor"),
+        F.round(avg_order * per_year * F.lit(spec.ltv_horizon_years)).cast("long").alias("predicted_ltv_minor"),
+    )
+
+
+def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFrame) -> DataFrame | None:
+    parts = []
+    for src in spec.web:
+        df = frames.get(src.dataset)
+        if df is None:
+            continue
+        parts.append(
+            df.where(F.col(src.customer_column).isNotNull()).select(
+                F.col(src.customer_column).cast("string").alias("customer_id"),
+                F.concat_ws("/", F.lit(src.dataset), F.col(src.session_column).cast("string")).alias("session"),
+                F.col(src.time_column).cast("timestamp").alias("ts"),
+            )
+        )
+    if not parts:
+        return None
+    web = parts[0]
+    for p in parts[1:]:
+        web = web.unionByName(p)
+    web = web.join(F.broadcast(id_map), "customer_id", "left").withColumn(
+        "profile_id", F.coalesce(F.col("profile_id"), F.col("customer_id"))
+    )
+    return web.groupBy("profile_id").agg(
+        F.countDistinct("session").alias("web_sessions"),
+        F.count(F.lit(1)).alias("page_views"),
+        F.max("ts").alias("last_seen_web"),
+        F.countDistinct(F.to_date("ts")).alias("web_active_days"),
+    )
+
+
+def build(
+    spark: SparkSession,
+    processed_root: str,
+    spec: CuratedSpec,
+    matches: DataFrame | None = None,
+    cached: list[DataFrame] | None = None,
+) -> dict[str, DataFrame]:
+    """The curated datasets as DataFrames (not yet written); the intermediate results they share are persisted and
+    appended to ``cached`` (the caller unpersists them)."""
+    cached = [] if cached is None else cached
+    datasets = (
+        {c.dataset for c in spec.customers} | {t.dataset for t in spec.transactions} | {w.dataset for w in spec.web}
+    )
+    frames = {d: df for d in sorted(datasets) if (df := read_processed(spark, processed_root, d)) is not None}
+    attributes = tuple(dict.fromkeys(a for c in spec.customers for a in c.attributes))
+    latest = customers(frames, spec).persist()
+    cached.append(latest)
+    profile = profiles(latest, matches, attributes).persist()
+    cached.append(profile)
+    if matches is not None:
+        id_map = (
+            latest.select("customer_id")
+            .join(matches.select(F.col("recordId").alias("customer_id"), "matchId"), "customer_id", "left")
+            .select("customer_id", F.coalesce("matchId", "customer_id").alias("profile_id"))
+            .dropDuplicates(["customer_id"])
+        )
+    else:
+        id_map = latest.select("customer_id", F.col("customer_id").alias("profile_id"))
+    as_of = F.lit(spec.as_of).cast("date")
+    out: dict[str, DataFrame] = {"customer_profile": profile.withColumn("dt", as_of)}
+
+    tx = transactions(frames, spec, id_map)
+    if tx is None:
+        tx = spark.createDataFrame(
+            [],
+            "dataset string, kind string, transaction_id string, customer_id string, amount_minor long, "
+            "currency string, ts timestamp, profile_id string, dt date",
+        )
+    tx = tx.persist()
+    cached.append(tx)
+    out["transactions"] = tx
+    out["daily_spend"] = tx.groupBy("profile_id", "dt", "currency", "dataset", "kind").agg(
+        F.count(F.lit(1)).alias("transactions"), F.sum("amount_minor").alias("amount_minor")
+    )
+    scores = rfm(tx, spec).persist()
+    cached.append(scores)
+    out["customer_rfm"] = scores.withColumn("dt", as_of)
+
+    # Main currency: the highest spend (ties: the alphabetically last code, deterministic).
+    main = _latest(scores, ["profile_id"], [F.col("monetary_minor"), F.col("currency")])
+    settled = (
+        tx.where(F.col("kind") == "payment")
+        .groupBy("profile_id", "currency")
+        .agg(F.sum("amount_minor").alias("amount_minor"))
+        .groupBy("profile_id")
+        .agg(F.map_from_entries(F.collect_list(F.struct("currency", "amount_minor"))).alias("settled_minor"))
+    )
+    c360 = profile.join(main.withColumnRenamed("currency", "main_currency"), "profile_id", "left").join(
+        settled, "profile_id", "left"
+    )
+    web = web_activity(frames, spec, id_map)
+    if web is not None:
+        c360 = c360.join(web, "profile_id", "left")
+    out["customer_360"] = c360.withColumn("dt", as_of)
+
+    out["daily_revenue"] = tx.groupBy("dt", "currency", "dataset", "kind").agg(
+        F.count(F.lit(1)).alias("transactions"),
+        F.countDistinct("profile_id").alias("customers"),
+        F.sum("amount_minor").alias("amount_minor"),
+    )
+    out["segment_summary"] = (
+        scores.groupBy("rfm_segment", "currency")
+        .agg(
+            F.count(F.lit(1)).alias("customers"),
+            F.sum("monetary_minor").alias("revenue_minor"),
+            F.round(F.avg("predicted_ltv_minor")).cast("long").alias("avg_predicted_ltv_minor"),
+        )
+        .withColumn("dt", as_of)
+    )
+    return out
+
+
+def run(
+    spark: SparkSession,
+    processed_root: str,
+    curated_root: str,
+    spec: CuratedSpec,
+    matches: DataFrame | None = None,
+) -> dict[str, int]:
+    """Builds and writes every curated dataset (dynamic partition overwrite by ``dt``: a rerun replaces what it
+    recomputes); returns the row count of each."""
+    spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
+    cached: list[DataFrame] = []
+    frames = build(spark, processed_root, spec, matches, cached)
+    observed = {name: Observation(name) for name in OUTPUTS}
+
+    def write(name: str) -> None:
+        df = frames[name].observe(observed[name], F.count(F.lit(1)).alias("rows"))
+        df.write.mode("overwrite").partitionBy("dt").parquet(f"{curated_root.rstrip('/')}/{name}")
+
+    # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
+    # tasks (most outputs are small).
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for f in [pool.submit(write, name) for name in OUTPUTS]:
+            f.result()
+    counts = {name: observed[name].get["rows"] for name in OUTPUTS}
+    for df in cached:
+        df.unpersist()
+    return counts

@@ -1,0 +1,39 @@
+"""A local SparkSession shaped like a small Glue worker, for tests, the benchmark and the local demo."""
+
+from __future__ import annotations
+
+from pyspark.sql import SparkSession
+
+#: Session settings the jobs rely on, also set by the Glue entry points.
+JOB_CONF = {
+    # UTC everywhere: event dates are UTC dates (as the preprocessing Lambda computes them).
+    "spark.sql.session.timeZone": "UTC",
+    # Keep the other fields of a record when one has the wrong type (the default since Spark 3.4; stated anyway).
+    "spark.sql.json.enablePartialResults": "true",
+    # Writers keep up to this many partition files open per task instead of sorting each task's rows by partition
+    # (a run touches a few event dates per entity).
+    "spark.sql.maxConcurrentOutputFileWriters": "64",
+    # The raw job caches its parsed rows once and writes each dataset from the cache: uncompressed batches are
+    # cheaper to build and scan than the memory they save (the cache spills to disk when it must).
+    "spark.sql.inMemoryColumnarStorage.compressed": "false",
+    # Partition overwrite stays dynamic if a caller switches a write to overwrite.
+    "spark.sql.sources.partitionOverwriteMode": "dynamic",
+}
+
+
+def local_session(name: str, cores: int = 2, shuffle_partitions: int = 4) -> SparkSession:
+    builder = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName(name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.default.parallelism", str(cores))
+        .config("spark.driver.memory", "2g")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
+    for k, v in JOB_CONF.items():
+        builder = builder.config(k, v)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session

@@ -1,0 +1,170 @@
+from datetime import date, datetime
+
+import pytest
+from conftest import write_lines
+from test_raw_to_processed import RUN1, SALES, customer, event, order, run_job
+
+from cdp_jobs.processed_to_curated import CuratedSpec, read_matches, run
+
+AS_OF = date(2026, 12, 1)
+PAYMENTS = "events/source=cdp.domain.payments/event_date=2026-11-30/p.json"
+WEB = "streams/source=web/entity=weblog/event_date=2026-11-30/w.json"
+
+
+def payment(pid, cid, amount, status):
+    return {
+        "paymentId": pid,
+        "customerId": cid,
+        "amountMinor": amount,
+        "currency": "EUR",
+        "status": status,
+        "settledAt": "2026-11-26T09:00:00.000Z",
+    }
+
+
+def weblog(event_id, session, cid):
+    return {
+        "eventId": event_id,
+        "entity": "weblog",
+        "source": "web",
+        "sessionId": session,
+        "method": "GET",
+        "url": "/p",
+        "status": 200,
+        "customerId": cid,
+        "timestamp": "2026-11-30T08:00:00.000Z",
+        "_meta": {"arrivedAt": "2026-11-30T08:00:01.000Z"},
+    }
+
+
+def at(day):
+    return f"2026-{day}T12:00:00.000Z"
+
+
+@pytest.fixture(scope="module")
+def curated(spark, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("curated")
+    raw = tmp_path / "raw"
+    zones = {"raw": raw, "processed": str(tmp_path / "processed"), "quarantine": str(tmp_path / "q")}
+    write_lines(
+        raw,
+        "streams/source=crm/entity=customer/event_date=2026-11-01/c.json",
+        [
+            customer("c1a", "C1", name="Ann", arrived="2026-11-01T10:00:00.000Z", updatedAt=at("11-01")),
+            customer("c1b", "C1", name="Ann", country="DE", arrived="2026-11-20T10:00:00.000Z", updatedAt=at("11-20")),
+            customer("c2", "C2", email="bo@example.com", updatedAt=at("11-02")),
+            customer("c3", "C3", email="bo.b@example.com", country="FR", updatedAt=at("11-03")),
+            customer("c4", "C4", updatedAt=at("11-04")),
+        ],
+    )
+    write_lines(
+        raw,
+        SALES,
+        [
+            event(
+                "c4-del",
+                "customer",
+                None,
+                change="REMOVE",
+                previous={"customerId": "C4", "email": "d@example.com", "createdAt": at("11-01")},
+                time=at("11-30"),
+            ),
+            event("o1", "order", order("O1", "C1", 1000, placed=at("11-10")), time=at("11-10")),
+            event("o2", "order", order("O2", "C1", 3000, placed=at("11-25")), time=at("11-25")),
+            event("o2-mod", "order", order("O2", "C1", 3500, placed=at("11-25")), time=at("11-26"), change="MODIFY"),
+            event("o3", "order", order("O3", "C2", 500, placed=at("11-28")), time=at("11-28")),
+            event("o4", "order", order("O4", "C3", 700, placed=at("11-29")), time=at("11-29")),
+            event("o5", "order", order("O5", "C3", 200, "USD", placed=at("11-29")), time=at("11-29")),
+            event("o6", "order", order("O6", "C5", 100, placed=at("10-01")), time=at("10-01")),
+        ],
+    )
+    write_lines(
+        raw,
+        PAYMENTS,
+        [
+            event("p1", "payment", payment("P1", "C1", 1000, "settled")),
+            event("p2", "payment", payment("P2", "C1", 500, "pending")),
+        ],
+    )
+    write_lines(
+        raw,
+        WEB,
+        [
+            weblog("w1", "s1", "C1"),
+            weblog("w2", "s1", "C1"),
+            weblog("w3", "s2", "C1"),
+            weblog("w4", "s3", "C2"),
+            weblog("w5", "s4", None),
+        ],
+    )
+    result = run_job(spark, zones, when=RUN1)
+    assert result.quarantined == {}
+    (tmp_path / "er").mkdir()
+    (tmp_path / "er" / "part-0.csv").write_text("RecordId,MatchID,ConfidenceLevel\nC2,M1,0.9\nC3,M1,0.9\n")
+    matches = read_matches(spark, str(tmp_path / "er"))
+    out = str(tmp_path / "curated")
+    counts = run(spark, zones["processed"], out, CuratedSpec(as_of=AS_OF), matches)
+    return out, counts
+
+
+def table(spark, root, name):
+    return spark.read.parquet(f"{root}/{name}")
+
+
+def test_profiles_merge_entity_resolution_matches_and_drop_removed_customers(spark, curated):
+    root, counts = curated
+    rows = {r.profile_id: r for r in table(spark, root, "customer_profile").collect()}
+    assert set(rows) == {"C1", "M1"}
+    assert rows["M1"].customer_ids == ["C2", "C3"]
+    assert rows["M1"].country == "FR"  # the latest non-null value across the merged records
+    assert rows["C1"].country == "DE"
+    assert rows["C1"].last_updated == datetime(2026, 11, 20, 12, 0)
+    assert counts["customer_profile"] == 2
+
+
+def test_rfm_scores_segments_and_lifetime_value_match_hand_computed_values(spark, curated):
+    root, _ = curated
+    rows = {(r.profile_id, r.currency): r for r in table(spark, root, "customer_rfm").collect()}
+    c1, m1, c5 = rows[("C1", "EUR")], rows[("M1", "EUR")], rows[("C5", "EUR")]
+    # C1: O1 1000 (11-10), O2 modified to 3500 (11-25): the latest version of each order counts.
+    assert (c1.recency_days, c1.frequency, c1.monetary_minor) == (6, 2, 4500)
+    assert (m1.recency_days, m1.frequency, m1.monetary_minor) == (2, 2, 1200)
+    assert (c5.recency_days, c5.frequency, c5.monetary_minor) == (61, 1, 100)
+    # Scores 1 + floor(5 × percent_rank) within the currency; C1 and M1 tie on frequency.
+    assert (c1.r_score, c1.f_score, c1.m_score) == (3, 3, 5)
+    assert (m1.r_score, m1.f_score, m1.m_score) == (5, 3, 3)
+    assert (c5.r_score, c5.f_score, c5.m_score) == (1, 1, 1)
+    assert (c1.rfm_segment, m1.rfm_segment, c5.rfm_segment) == ("loyal", "loyal", "lost")
+    # LTV: avg order × orders per year (tenure at least 30 days) × 3 years.
+    assert c1.predicted_ltv_minor == 2250 * 73  # 2250 × (2 × 365 / 30) × 3
+    assert m1.predicted_ltv_minor == 600 * 73
+    assert c5.predicted_ltv_minor == round(100 * 365 / 62 * 3)  # tenure 10-01 … 12-01 = 62 days
+    assert rows[("M1", "USD")].monetary_minor == 200
+
+
+def test_daily_aggregates_and_customer_360(spark, curated):
+    root, _ = curated
+    daily = {(r.profile_id, str(r.dt), r.currency, r.dataset): r for r in table(spark, root, "daily_spend").collect()}
+    assert daily[("C1", "2026-11-25", "EUR", "order")].amount_minor == 3500
+    assert daily[("M1", "2026-11-29", "EUR", "order")].transactions == 1
+    assert daily[("C1", "2026-11-26", "EUR", "payment")].amount_minor == 1000  # settled only
+    revenue = {(str(r.dt), r.currency, r.dataset): r for r in table(spark, root, "daily_revenue").collect()}
+    assert (
+        revenue[("2026-11-29", "EUR", "order")].amount_minor,
+        revenue[("2026-11-29", "USD", "order")].amount_minor,
+    ) == (700, 200)
+    c360 = {r.profile_id: r for r in table(spark, root, "customer_360").collect()}
+    assert c360["C1"].main_currency == "EUR" and c360["C1"].monetary_minor == 4500
+    assert c360["C1"].settled_minor == {"EUR": 1000}
+    assert (c360["C1"].web_sessions, c360["C1"].page_views) == (2, 3)
+    assert (c360["M1"].main_currency, c360["M1"].web_sessions) == ("EUR", 1)
+    segments = {(r.rfm_segment, r.currency): r for r in table(spark, root, "segment_summary").collect()}
+    assert segments[("loyal", "EUR")].customers == 2 and segments[("loyal", "EUR")].revenue_minor == 5700
+    # Reportable aggregates hold no personal data.
+    assert not {"email", "name", "customer_id"} & set(table(spark, root, "daily_revenue").columns)
+
+
+def test_match_output_must_name_its_columns(spark, tmp_path):
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="MatchID"):
+        read_matches(spark, str(tmp_path / "bad.csv"))

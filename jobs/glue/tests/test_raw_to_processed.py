@@ -1,0 +1,312 @@
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+import pytest
+from conftest import write_lines
+from contracts_fixture import ALL, SALT
+
+from cdp_jobs.contracts import ContractError, contracts_by_dataset
+from cdp_jobs.privacy import PrivacyError
+from cdp_jobs.raw_to_processed import read_raw_lines, run
+
+RUN1 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+RUN2 = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+CUSTOMERS = "streams/source=crm/entity=customer/event_date=2026-11-30/cdp-ingest-1.json"
+SALES = "events/source=cdp.domain.sales/event_date=2026-11-30/cdp-events-1.json"
+
+
+def customer(event_id, cid, email="ann@example.com", arrived="2026-11-30T10:00:01.000Z", **fields):
+    return {
+        "eventId": event_id,
+        "entity": "customer",
+        "source": "crm",
+        "customerId": cid,
+        "email": email,
+        "createdAt": "2026-11-30T10:00:00.000Z",
+        **fields,
+        "_meta": {"recordId": "r", "arrivedAt": arrived, "processedAt": arrived, "schemaVersion": 1},
+    }
+
+
+def envelope(event_id, entity, data, time="2026-11-30T12:00:00.000Z", change="INSERT", previous=None):
+    detail = {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "cdp.domain.sales",
+        "type": f"{entity}.created",
+        "domain": "sales",
+        "entity": entity,
+        "key": {"pk": "x"},
+        "changeType": change,
+        "version": 1,
+        "time": time,
+        "data": data,
+    }
+    if previous is not None:
+        detail["previous"] = previous
+    return detail
+
+
+def event(event_id, entity, data, **kw):
+    return {
+        "version": "0",
+        "id": f"eb-{event_id}-{kw.pop('attempt', 1)}",
+        "detail-type": "Changed",
+        "source": "cdp.domain.sales",
+        "time": "2026-11-30T12:00:01Z",
+        "detail": envelope(event_id, entity, data, **kw),
+    }
+
+
+def order(oid, cid="C1", amount=1250, currency="EUR", placed="2026-11-30T12:00:00.000Z"):
+    return {"orderId": oid, "customerId": cid, "amountMinor": amount, "currency": currency, "placedAt": placed}
+
+
+@pytest.fixture
+def zones(tmp_path):
+    return {"raw": tmp_path / "raw", "processed": str(tmp_path / "processed"), "quarantine": str(tmp_path / "q")}
+
+
+def run_job(spark, zones, when=RUN1, **kw):
+    raw = str(zones["raw"])
+    lines = read_raw_lines(spark, raw)
+    return run(
+        spark,
+        lines,
+        raw,
+        zones["processed"],
+        zones["quarantine"],
+        contracts_by_dataset(ALL),
+        hash_salt=SALT,
+        run_time=when,
+        **kw,
+    )
+
+
+def quarantine(spark, zones):
+    return {r.event_id or r.value: r.reason for r in spark.read.parquet(zones["quarantine"]).collect()}
+
+
+def test_valid_records_are_typed_and_written_by_entity_and_event_date(spark, zones):
+    write_lines(zones["raw"], CUSTOMERS, [customer("c1", "C1", version=3, segment="retail")])
+    write_lines(zones["raw"], SALES, [event("o1", "order", order("O1")), event("o2", "order", order("O2"))])
+    result = run_job(spark, zones)
+    assert result.input == 3
+    assert result.processed == {"customer": 1, "order": 2}
+    assert result.quarantined == {}
+    assert result.touched == [("customer", "2026-11-30"), ("order", "2026-11-30")]
+
+    orders = spark.read.parquet(f"{zones['processed']}/entity=order")
+    types = dict(orders.dtypes)
+    assert types["amountMinor"] == "bigint"
+    assert types["placedAt"] == "timestamp"
+    assert types["event_date"] == "date" or types["event_date"] == "string"
+    rows = {r.orderId: r for r in orders.collect()}
+    assert rows["O1"].amountMinor == 1250 and rows["O1"].currency == "EUR"
+    assert rows["O1"].event_id == "o1" and rows["O1"].domain == "sales" and rows["O1"].change_type == "INSERT"
+    assert rows["O1"].placedAt == datetime(2026, 11, 30, 12, 0)  # session time zone UTC, naive UTC
+    customers = spark.read.parquet(f"{zones['processed']}/entity=customer").collect()
+    assert customers[0].version == 3 and customers[0].segment == "retail"
+    # Hive-style partitions: entity, then the UTC event date.
+    parts = sorted(p.name for p in (zones["raw"].parent / "processed" / "entity=order").iterdir() if p.is_dir())
+    assert parts == ["event_date=2026-11-30"]
+
+
+def test_failing_rows_are_quarantined_with_their_reason(spark, zones):
+    write_lines(
+        zones["raw"],
+        CUSTOMERS,
+        [
+            customer("bad-email", "C2", email="not-an-email"),
+            customer("long-name", "C3", name="x" * 21),
+            customer("bad-segment", "C4", segment="vip"),
+            customer("bad-version", "C5", version="12.5"),
+            customer("naive-time", "C6", updatedAt="2026-11-30T10:00:00"),
+            {k: v for k, v in customer("no-email", "C7").items() if k != "email"},
+            {k: v for k, v in customer("x", "C8").items() if k != "eventId"},
+            customer("moved", "C9") | {"entity": "order"},
+            '{"eventId": "broken", ',
+        ],
+    )
+    write_lines(
+        zones["raw"],
+        SALES,
+        [
+            event("neg", "order", order("O1", amount=-5)),
+            event("yen", "order", order("O2", currency="JPY")),
+            event("nocontract", "campaign", {"campaignId": "K1"}),
+        ],
+    )
+    write_lines(zones["raw"], "streams/source=crm/event_date=2026-11-30/x.json", [customer("layout", "C10")])
+    result = run_job(spark, zones)
+    assert result.input == 13
+    assert result.processed_total == 0
+    q = quarantine(spark, zones)
+    assert q["bad-email"] == "schema-violation: email: not a valid email"
+    assert q["long-name"] == "schema-violation: name: longer than 20"
+    assert q["bad-segment"] == "schema-violation: segment: not one of retail, business"
+    assert q["bad-version"] == "schema-violation: version: not a valid integer"
+    assert q["naive-time"] == "schema-violation: updatedAt: not a valid date-time"
+    assert q["no-email"] == "schema-violation: email: required"
+    assert q["neg"] == "schema-violation: amountMinor: below minimum 0"
+    assert q["yen"] == "schema-violation: currency: not one of EUR, USD, GBP"
+    assert q["nocontract"] == "no-contract: dataset campaign"
+    assert q["moved"] == "layout-error: record entity order under entity=customer"
+    assert q["layout"] == "layout-error: expected partitions source=…/entity=…/event_date=…"
+    assert q['{"eventId": "broken", '] == "unparseable-json: not a JSON object"
+    missing = [r for r in spark.read.parquet(zones["quarantine"]).collect() if r.event_id is None]
+    assert [r.reason for r in missing if "C8" in r.value] == ["missing-event-id"]
+    assert result.quarantined == {
+        "schema-violation": 8,
+        "no-contract": 1,
+        "layout-error": 2,
+        "unparseable-json": 1,
+        "missing-event-id": 1,
+    }
+    # The quarantine keeps the raw line and where it came from, partitioned by run date.
+    rows = spark.read.parquet(zones["quarantine"]).collect()
+    assert all(r.value and r.path.endswith(".json") for r in rows)
+    assert {str(r.dt) for r in rows} == {"2026-12-01"}
+
+
+def test_several_violations_of_one_record_are_all_named(spark, zones):
+    write_lines(zones["raw"], SALES, [event("multi", "order", {"orderId": "O1", "amountMinor": "ten"})])
+    run_job(spark, zones)
+    reason = quarantine(spark, zones)["multi"]
+    assert reason == (
+        "schema-violation: customerId: required; amountMinor: not a valid integer; currency: required; "
+        "placedAt: required"
+    )
+
+
+def hmac_hex(value):
+    return hmac.new(SALT.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def test_pii_is_hashed_like_the_lambda_restricted_dropped_hashed_input_kept(spark, zones):
+    hashed_upstream = hmac_hex("bob@example.com")
+    write_lines(
+        zones["raw"],
+        CUSTOMERS,
+        [
+            customer("c1", "C1", email="ann@example.com", name="Ann", taxId="DE123"),
+            customer("c2", "C2", email=hashed_upstream)
+            | {"_meta": {"arrivedAt": "2026-11-30T10:00:01.000Z", "piiHashed": True}},
+        ],
+    )
+    run_job(spark, zones)
+    rows = {r.customerId: r for r in spark.read.parquet(f"{zones['processed']}/entity=customer").collect()}
+    assert rows["C1"].email == hmac_hex("ann@example.com")
+    assert rows["C1"].name == hmac_hex("Ann")
+    assert rows["C2"].email == hashed_upstream  # not hashed twice
+    assert "taxId" not in rows["C1"].asDict()  # restricted: never written
+    assert rows["C1"].customerId == "C1"  # confidential: kept, governed by LF-tags
+
+
+def test_pii_can_be_dropped_by_rule_and_hashing_needs_a_salt(spark, zones):
+    write_lines(zones["raw"], CUSTOMERS, [customer("c1", "C1")])
+    raw = str(zones["raw"])
+    with pytest.raises(PrivacyError, match="at least 16 characters"):
+        run(spark, read_raw_lines(spark, raw), raw, zones["processed"], zones["quarantine"], contracts_by_dataset(ALL))
+    run(
+        spark,
+        read_raw_lines(spark, raw),
+        raw,
+        zones["processed"],
+        zones["quarantine"],
+        contracts_by_dataset(ALL),
+        privacy_rules={"pii": "drop"},
+    )
+    row = spark.read.parquet(f"{zones['processed']}/entity=customer").collect()[0]
+    assert "email" not in row.asDict() and "name" not in row.asDict()
+
+
+def test_duplicates_in_a_run_keep_the_first_arrival(spark, zones):
+    write_lines(
+        zones["raw"],
+        CUSTOMERS,
+        [
+            customer("c1", "C1", name="Later", arrived="2026-11-30T10:05:00.000Z"),
+            customer("c1", "C1", name="First", arrived="2026-11-30T10:00:00.000Z"),
+        ],
+    )
+    # The same domain change through EventBridge and through the stream (the change publisher's api_event).
+    env = envelope("o1", "order", order("O1"))
+    write_lines(zones["raw"], SALES, [event("o1", "order", order("O1")), event("o1", "order", order("O1"), attempt=2)])
+    write_lines(
+        zones["raw"],
+        "streams/source=cdp-domain-sales/entity=api_event/event_date=2026-11-30/k.json",
+        [
+            {
+                "eventId": "o1",
+                "entity": "api_event",
+                "source": "cdp-domain-sales",
+                "type": "order.created",
+                "timestamp": env["time"],
+                "payload": env,
+                "_meta": {"arrivedAt": "2026-11-30T12:00:00.500Z"},
+            }
+        ],
+    )
+    result = run_job(spark, zones)
+    assert result.input == 5
+    assert result.processed == {"customer": 1, "order": 1}
+    assert result.quarantined == {"duplicate-in-run": 3}
+    rows = spark.read.parquet(f"{zones['processed']}/entity=customer").collect()
+    assert [r.name for r in rows] == [hmac_hex("First")]
+
+
+def test_a_second_run_adds_new_records_and_quarantines_replays(spark, zones):
+    write_lines(zones["raw"], SALES, [event("o1", "order", order("O1")), event("o2", "order", order("O2"))])
+    first = run_job(spark, zones)
+    assert first.processed == {"order": 2}
+    # Next delivery: a replay of o1 (late, new EventBridge id, arrives another day), and a new order o3.
+    write_lines(
+        zones["raw"],
+        "events/source=cdp.domain.sales/event_date=2026-12-01/cdp-events-2.json",
+        [
+            event("o1", "order", order("O1"), attempt=2),
+            event("o3", "order", order("O3", placed="2026-12-01T08:00:00.000Z"), time="2026-12-01T08:00:00.000Z"),
+        ],
+    )
+    # Glue bookmarks hand the second run only the new object; here the file list is narrowed the same way.
+    raw = str(zones["raw"])
+    lines = read_raw_lines(spark, raw).where("path like '%cdp-events-2.json'")
+    second = run(
+        spark,
+        lines,
+        raw,
+        zones["processed"],
+        zones["quarantine"],
+        contracts_by_dataset(ALL),
+        hash_salt=SALT,
+        run_time=RUN2,
+    )
+    assert second.input == 2
+    assert second.processed == {"order": 1}
+    assert second.quarantined == {"already-processed": 1}
+    orders = spark.read.parquet(f"{zones['processed']}/entity=order")
+    assert sorted(r.orderId for r in orders.collect()) == ["O1", "O2", "O3"]
+    assert sorted(str(r.event_date) for r in orders.select("event_date").distinct().collect()) == [
+        "2026-11-30",
+        "2026-12-01",
+    ]
+    # A full re-run over everything (bookmark reset) adds nothing.
+    third = run_job(spark, zones, when=RUN2)
+    assert third.processed == {}
+    assert third.quarantined == {"already-processed": 3, "duplicate-in-run": 1}
+
+
+def test_a_remove_keeps_the_last_image_flagged(spark, zones):
+    write_lines(zones["raw"], SALES, [event("d1", "order", None, change="REMOVE", previous=order("O9"))])
+    run_job(spark, zones)
+    row = spark.read.parquet(f"{zones['processed']}/entity=order").collect()[0]
+    assert (row.orderId, row.change_type) == ("O9", "REMOVE")
+
+
+def test_contracts_are_checked_before_running():
+    with pytest.raises(ContractError, match=r"classification.email is None"):
+        contracts_by_dataset([{"domain": "d", "dataset": "x", "schema": {"properties": {"email": {"type": "string"}}}}])
+    with pytest.raises(ContractError, match="both claim dataset"):
+        contracts_by_dataset(ALL + ALL[:1])
