@@ -71,6 +71,21 @@ export const SERVICE_TRUST: Readonly<Record<string, ServiceTrust>> = {
         sourceArn: true,
         doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html",
     },
+    // "Prevent cross-service confused deputy issue": the trust policy pins aws:SourceAccount and aws:SourceArn (the
+    // state machine's ARN).
+    "states.amazonaws.com": {
+        guard: "sourceAccount",
+        sourceArn: true,
+        doc: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
+    },
+    // Glue job and Data Quality roles: the page shows a trust policy naming the service principal only (no
+    // aws:SourceAccount, which Glue does not document sending); the guard is iam:PassRole (CreateJob and
+    // StartDataQualityRulesetEvaluationRun pass the role).
+    "glue.amazonaws.com": {
+        guard: "passRole",
+        sourceArn: false,
+        doc: "https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html",
+    },
     // EventBridge rule targets: aws:SourceAccount kept as it was; not among the services the issue-10 review checked
     // against their pages.
     "events.amazonaws.com": {

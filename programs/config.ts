@@ -18,6 +18,7 @@ import {
 } from "./governance/config";
 import { HUB_CONFIG_KEY, type HubConfig, parseHub } from "./hub/config";
 import { DOMAINS_CONFIG_KEY, type DomainConfig, parseDomains } from "./producer/config";
+import { parseProcessing, PROCESSING_CONFIG_KEY, type ProcessingConfig } from "./governance/processing-config";
 
 export { CONFIG_NAMESPACE };
 
@@ -57,6 +58,8 @@ export interface PlatformConfig {
     /** Lake Formation consumers and LF-tags of central governance (`cdp:governance`). */
     readonly governance: GovernanceConfig;
     readonly hub: HubConfig;
+    /** The ETL pipeline of the governance program (`cdp:processing`, programs/governance/processing-config.ts). */
+    readonly processing: ProcessingConfig;
 }
 
 /** Every key the platform reads, with what it expects (also the config reference in the README). */
@@ -74,6 +77,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     hub: HUB_CONFIG_KEY,
     lake: LAKE_CONFIG_KEY,
     governance: GOVERNANCE_CONFIG_KEY,
+    processing: PROCESSING_CONFIG_KEY,
 };
 
 /** Retention values CloudWatch Logs accepts. */
@@ -296,6 +300,7 @@ export function parsePlatformConfig(
         domains.map((d) => d.name),
     );
     const hub = parseHub(r, structured(r, key("hub"), get("hub")));
+    const processing = parseProcessing(r, structured(r, key("processing"), get("processing")));
 
     issues.throwIfAny(`Invalid stack configuration for ${project}/${stack} (Pulumi.${stack}.yaml)`);
     return {
@@ -313,5 +318,6 @@ export function parsePlatformConfig(
         lake,
         governance,
         hub,
+        processing,
     };
 }

@@ -6,12 +6,14 @@ import { KmsKey } from "../../components/shared/kms";
 import { logsKeyStatement } from "../../components/shared/logs";
 import type * as aws from "@pulumi/aws";
 import type { LakeFormation } from "../../components/governance/lake-formation";
+import type { EtlPipeline } from "../../components/processing/etl-pipeline";
 import type { Naming } from "../../components/shared/naming";
 import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../../components/storage/data-lake";
 import type { ZoneGrant } from "../../components/storage/data-lake-zone";
 import type { AccountTarget } from "../accounts";
 import type { PlatformConfig } from "../config";
 import { AccountProgram, type ZoneRef } from "../program";
+import { governanceProcessing } from "./processing";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -37,6 +39,8 @@ export interface GovernanceOutputs {
     readonly key: KmsKey;
     /** The encrypted SNS topic every governance alarm notifies. */
     readonly alarmTopic: aws.sns.Topic;
+    /** The ETL pipeline (programs/governance/processing.ts), when its job scripts exist. */
+    readonly etl?: EtlPipeline;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -105,12 +109,18 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         },
         { parent: program },
     );
-    return program.finish({
-        program,
-        lakeFormation,
-        lake,
-        key,
-        alarmTopic,
-        zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
+    const zoneRefs = {
+        raw: zoneRef(lake, "raw"),
+        processed: zoneRef(lake, "processed"),
+        curated: zoneRef(lake, "curated"),
+    };
+    const etl = governanceProcessing({
+        config,
+        naming,
+        parent: program,
+        zones: zoneRefs,
+        kmsKeyArn: key.keyArn,
+        alarmTopicArn: alarmTopic.arn,
     });
+    return program.finish({ program, lakeFormation, lake, key, alarmTopic, etl, zones: zoneRefs });
 }
