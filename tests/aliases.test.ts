@@ -32,6 +32,11 @@ const STATEFUL = [
 /** Resource types the platform plans since the fixture was recorded, and the change that added them. */
 const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:lakeformation/resource:Resource": "issue 10: domain products registered with Lake Formation (DataProducts)",
+    "aws:s3/bucketNotification:BucketNotification": "issue 12: EventBridge notifications of the raw zone (EtlPipeline)",
+    "aws:glue/securityConfiguration:SecurityConfiguration": "issue 12: Glue job security configurations (EtlPipeline)",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "issue 12: Glue job scripts in the artifacts bucket (EtlPipeline)",
+    "aws:glue/job:Job": "issue 12: Glue ETL jobs (EtlPipeline)",
+    "aws:sfn/stateMachine:StateMachine": "issue 12: ETL orchestration (EtlPipeline)",
 };
 
 /**
