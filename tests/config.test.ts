@@ -231,6 +231,8 @@ describe("stack configuration", () => {
                     refreshMarts: {
                         enabled: true,
                         workgroupName: "cdp-marts",
+                        workgroupArn:
+                            "arn:aws:redshift-serverless:eu-west-1:333333333333:workgroup/0b7c1a4e-1111-4c2d-9e3f-123456789abc",
                         database: "marts",
                         sql: "CALL marts.refresh()",
                     },
@@ -243,6 +245,8 @@ describe("stack configuration", () => {
         expect(tuned.processedToCurated).to.deep.include({ workerType: "G.2X", numberOfWorkers: 20 });
         expect(tuned.refreshMarts).to.deep.equal({
             workgroupName: "cdp-marts",
+            workgroupArn:
+                "arn:aws:redshift-serverless:eu-west-1:333333333333:workgroup/0b7c1a4e-1111-4c2d-9e3f-123456789abc",
             database: "marts",
             sql: "CALL marts.refresh()",
         });
@@ -265,6 +269,21 @@ describe("stack configuration", () => {
         );
         expectIssue(bad({ retry: { backoffRate: 0.5 } }), "cdp:processing.retry.backoffRate", /from 1 to 10/);
         expectIssue(bad({ refreshMarts: { enabled: true } }), "cdp:processing.refreshMarts.workgroupName", /workgroup/);
+        expectIssue(
+            bad({
+                refreshMarts: {
+                    enabled: true,
+                    workgroupArn: "arn:aws:redshift-serverless:eu-west-1:333333333333:workgroup/*",
+                },
+            }),
+            "cdp:processing.refreshMarts.workgroupArn",
+            /workgroup id/,
+        );
+        expectIssue(
+            bad({ qualityChecks: [{ table: "sales_order", rulesets: [] }] }),
+            "cdp:processing.qualityChecks[0].rulesets",
+            /non-empty/,
+        );
         expectIssue(
             bad({ scripts: { rawToProcessed: "../outside.py" } }),
             "cdp:processing.scripts.rawToProcessed",

@@ -27,6 +27,15 @@ const PROCESSING = {
     schedule: { expression: "cron(30 3 * * ? *)", timezone: "Europe/Paris" },
     rawToProcessed: { workerType: "G.2X", numberOfWorkers: 10, timeoutMinutes: 90, maxRetries: 1 },
     retry: { maxAttempts: 3, intervalSeconds: 120, backoffRate: 2 },
+    qualityChecks: [{ table: "sales_order", rulesets: ["sales_order_contract"] }],
+    refreshMarts: {
+        enabled: true,
+        workgroupName: "cdp-marts",
+        workgroupArn:
+            "arn:aws:redshift-serverless:eu-west-1:333333333333:workgroup/0b7c1a4e-1111-4c2d-9e3f-123456789abc",
+        database: "marts",
+        sql: "CALL marts.refresh()",
+    },
     scripts: SCRIPTS,
 };
 
@@ -39,18 +48,25 @@ const str = (v: unknown) => v as string;
 const inputs = (r: PlannedResource) => r.inputs as Record<string, unknown>;
 const outputs = (r: PlannedResource) => r.outputs as Record<string, unknown>;
 
+async function planProd(processing: unknown): Promise<PlanResult> {
+    const engine = loadEngineConfig(ROOT, "prod");
+    const plan = await runStackPlan(engine, "prod", path.join(ROOT, "index.ts"), {
+        ...engine.config,
+        "cdp:processing": JSON.stringify(processing),
+    });
+    if (plan.errors.length) throw new Error(plan.errors.join("\n"));
+    return plan;
+}
+
 describe("EtlPipeline (prod plan)", () => {
     let plan: PlanResult;
+    let defaults: PlanResult;
     let ev: AccessEvaluator;
     const arnOf = (type: string, name: string) => str(outputs(one(plan, type, name)).arn);
 
     before(async () => {
-        const engine = loadEngineConfig(ROOT, "prod");
-        plan = await runStackPlan(engine, "prod", path.join(ROOT, "index.ts"), {
-            ...engine.config,
-            "cdp:processing": JSON.stringify(PROCESSING),
-        });
-        if (plan.errors.length) throw new Error(plan.errors.join("\n"));
+        plan = await planProd(PROCESSING);
+        defaults = await planProd({ scripts: SCRIPTS });
         ev = new AccessEvaluator(collectAccessModel(plan));
     });
 
@@ -175,8 +191,25 @@ describe("EtlPipeline (prod plan)", () => {
             MaxAttempts: 3,
             IntervalSeconds: 120,
         });
-        // The marts refresh is off by default; no data-quality stage without rulesets.
-        expect(Object.keys(definition.States)).to.not.include(STATE.martsStart);
+        // The data-quality stage evaluates the configured rulesets on the processed database's tables.
+        expect(definition.States[STATE.loadQuality].Result).to.deep.equal([
+            { database: "cdp_prod_processed", table: "sales_order", rulesetNames: ["sales_order_contract"] },
+        ]);
+        const qualityRole = arnOf("aws:iam/role:Role", "etl-quality");
+        expect(definition.States[STATE.quality].ItemProcessor.States[STATE.qualityStart].Parameters.Role).to.equal(
+            qualityRole,
+        );
+        expect(definition.States[STATE.martsStart].Parameters).to.deep.equal({
+            WorkgroupName: "cdp-marts",
+            Database: "marts",
+            Sql: "CALL marts.refresh()",
+        });
+        // Off by default: no marts refresh, and no data-quality stage without rulesets.
+        const plain = JSON.parse(
+            str(inputs(one(defaults, "aws:sfn/stateMachine:StateMachine", "etl-machine")).definition),
+        );
+        expect(Object.keys(plain.States)).to.not.include.members([STATE.martsStart, STATE.quality]);
+        expect(defaults.resources.filter((r) => r.name === "etl-quality")).to.deep.equal([]);
         expect(definition.States[STATE.notify].Parameters.TopicArn).to.equal(
             arnOf("aws:sns/topic:Topic", "governance-alarms"),
         );
@@ -265,6 +298,23 @@ describe("EtlPipeline (prod plan)", () => {
             expect(get(second, "raw", "streams/")).to.equal(false);
             expect(get(second, "raw", "events/")).to.equal(false);
             expect(ev.decide(second, "kms:Decrypt", key("raw"), viaS3("raw")).allowed).to.equal(false);
+        });
+
+        it("the state machine evaluates only its rulesets and passes only the quality role, to Glue", () => {
+            const machine = role("etl-machine");
+            const ruleset = (name: string) => `arn:aws:glue:eu-west-1:333333333333:dataQualityRuleset/${name}`;
+            const start = "glue:StartDataQualityRulesetEvaluationRun";
+            expect(ev.decide(machine, start, ruleset("sales_order_contract")).allowed).to.equal(true);
+            expect(ev.decide(machine, start, ruleset("someone_elses")).allowed).to.equal(false);
+            const pass = (target: string, service: string) =>
+                ev.decide(machine, "iam:PassRole", target, { "iam:PassedToService": service }).allowed;
+            expect(pass(role("etl-quality"), "glue.amazonaws.com")).to.equal(true);
+            expect(pass(role("etl-quality"), "lambda.amazonaws.com")).to.equal(false);
+            expect(pass(role("etl-raw-to-processed"), "glue.amazonaws.com")).to.equal(false);
+            const quality = role("etl-quality");
+            expect(get(quality, "processed", "entities/")).to.equal(true);
+            expect(put(quality, "processed", "entities/")).to.equal(false);
+            expect(get(quality, "raw", "streams/")).to.equal(false);
         });
 
         it("the state machine starts only its two jobs and publishes only to its topic", () => {

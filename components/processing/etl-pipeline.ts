@@ -4,12 +4,7 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RequiredAccess } from "../../model/access";
-import {
-    type EtlRetry,
-    etlStateMachineDefinition,
-    type MartsRefresh,
-    type QualityCheck,
-} from "../../model/etl-state-machine";
+import { type EtlRetry, etlStateMachineDefinition, type MartsRefresh } from "../../model/etl-state-machine";
 import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { createAlarm } from "../shared/alarms";
 import { awsContext } from "../shared/context";
@@ -55,13 +50,20 @@ export interface EtlJobSettings {
     maxRetries?: number;
 }
 
+/** A Glue Data Quality evaluation of one processed table (its rulesets come from the table's data contract). */
+export interface EtlQualityCheck {
+    /** Glue Data Catalog database of the table (the processed zone's). */
+    database: pulumi.Input<string>;
+    /** Table name. */
+    table: string;
+    /** Names of the Glue Data Quality rulesets evaluated against the table (at least one). */
+    rulesetNames: string[];
+}
+
 /** The Redshift marts refresh, with the workgroup's ARN for the state machine's permissions. */
 export interface EtlMartsRefresh extends MartsRefresh {
-    /**
-     * ARN of the Redshift Serverless workgroup (its ARN ends in the workgroup id, not its name).
-     * @default every workgroup of the account (`workgroup/*`)
-     */
-    workgroupArn?: pulumi.Input<string>;
+    /** ARN of the Redshift Serverless workgroup (it ends in the workgroup id, not its name). */
+    workgroupArn: pulumi.Input<string>;
 }
 
 export interface EtlPipelineArgs {
@@ -111,7 +113,7 @@ export interface EtlPipelineArgs {
      * Glue Data Quality evaluations of the processed tables between the stages (rulesets from the data contracts).
      * @default none: the data-quality stage is left out
      */
-    qualityChecks?: QualityCheck[];
+    qualityChecks?: EtlQualityCheck[];
     /**
      * The Redshift marts refresh after the curated job (the switch: off until the marts exist).
      * @default none: not refreshed
@@ -272,7 +274,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
         const retry = args.retry ?? { maxAttempts: 2, intervalSeconds: 60, backoffRate: 2 };
         const qualityChecks = args.qualityChecks ?? [];
         const access: RequiredAccessInput[] = [];
-        const arn = (service: string, resource: string) =>
+        const arn = (service: string, resource: pulumi.Input<string>) =>
             pulumi.interpolate`arn:${ctx.partition}:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
 
         // Artifacts: the job scripts (and the jobs' Spark temporary directory), in an encrypted bucket of its own,
@@ -569,9 +571,9 @@ export class EtlPipeline extends pulumi.ComponentResource {
                               Action: ["glue:GetTable", "glue:GetPartitions"],
                               Resource: [
                                   arn("glue", "catalog"),
-                                  ...[...new Set(qualityChecks.map((c) => c.database))].flatMap((db) => [
-                                      arn("glue", `database/${db}`),
-                                      arn("glue", `table/${db}/*`),
+                                  ...qualityChecks.flatMap((c) => [
+                                      arn("glue", pulumi.interpolate`database/${c.database}`),
+                                      arn("glue", pulumi.interpolate`table/${c.database}/${c.table}`),
                                   ]),
                               ],
                           },
@@ -698,7 +700,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 Sid: "RefreshMarts",
                 Effect: "Allow",
                 Action: ["redshift-data:ExecuteStatement", "redshift-serverless:GetCredentials"],
-                Resource: args.refreshMarts.workgroupArn ?? arn("redshift-serverless", "workgroup/*"),
+                Resource: args.refreshMarts.workgroupArn,
             });
             machineStatements.push({
                 // DescribeStatement is authorised on the statement's owner (the caller's session), not a resource.
@@ -716,6 +718,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
             trustCondition: { ArnLike: { "aws:SourceArn": machineArn } },
             statements: machineStatements,
         });
+        const databases = pulumi.all(qualityChecks.map((c) => pulumi.output(c.database)));
         this.definition = pulumi
             .all([
                 machineArn,
@@ -728,7 +731,8 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 args.processed.bucketName,
                 args.curated.bucketName,
             ])
-            .apply(([machine, job1, job2, qualityRoleArn, bus, topic, raw, processed, curated]) =>
+            .apply((values) => databases.apply((dbs) => ({ values, dbs })))
+            .apply(({ values: [machine, job1, job2, qualityRoleArn, bus, topic, raw, processed, curated], dbs }) =>
                 JSON.stringify(
                     etlStateMachineDefinition({
                         stateMachineArn: machine,
@@ -748,7 +752,11 @@ export class EtlPipeline extends pulumi.ComponentResource {
                             ],
                             outputs: [{ namespace: `s3://${curated}`, name: "curated" }],
                         },
-                        qualityChecks,
+                        qualityChecks: qualityChecks.map((c, i) => ({
+                            database: dbs[i],
+                            table: c.table,
+                            rulesetNames: c.rulesetNames,
+                        })),
                         qualityRoleArn,
                         pollSeconds: args.pollSeconds ?? 60,
                         refreshMarts: args.refreshMarts
@@ -811,6 +819,8 @@ export class EtlPipeline extends pulumi.ComponentResource {
                           ...rulesetArns.map((resource) => ({
                               actions: ["glue:StartDataQualityRulesetEvaluationRun"],
                               resource,
+                              external:
+                                  "a Glue Data Quality ruleset of the data contracts: rulesets have no resource policy, same-account callers need only their identity policy",
                           })),
                           {
                               actions: ["iam:PassRole"],

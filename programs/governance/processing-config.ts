@@ -1,10 +1,10 @@
 /** The governance program's `cdp:processing` section: the ETL pipeline (components/processing/etl-pipeline.ts). */
 import { DEFAULT_ETL_SCRIPTS, GLUE_WORKER_TYPES } from "../../components/processing/etl-pipeline";
-import { configKey, type Json, type Reader } from "../config-reader";
+import { configKey, type Json, listOf, type Reader } from "../config-reader";
 
 /** What `cdp:processing` holds (the config reference in the README). */
 export const PROCESSING_CONFIG_KEY =
-    "{schedule?: {expression, timezone?}, startOnArrival?, rawToProcessed?: {workerType?, numberOfWorkers?, timeoutMinutes?, maxRetries?}, processedToCurated?: {…same}, retry?: {maxAttempts?, intervalSeconds?, backoffRate?}, pollSeconds?, refreshMarts?: {enabled, workgroupName?, database?, sql?}, scripts?: {rawToProcessed?, processedToCurated?}}";
+    "{schedule?: {expression, timezone?}, startOnArrival?, rawToProcessed?: {workerType?, numberOfWorkers?, timeoutMinutes?, maxRetries?}, processedToCurated?: {…same}, retry?: {maxAttempts?, intervalSeconds?, backoffRate?}, pollSeconds?, refreshMarts?: {enabled, workgroupName?, workgroupArn?, database?, sql?}, qualityChecks?: [{table, rulesets}], scripts?: {rawToProcessed?, processedToCurated?}}";
 
 export interface ProcessingJobConfig {
     readonly workerType: string;
@@ -24,7 +24,14 @@ export interface ProcessingConfig {
     readonly retry: { readonly maxAttempts: number; readonly intervalSeconds: number; readonly backoffRate: number };
     readonly pollSeconds: number;
     /** The Redshift marts refresh: off until the marts exist (the consumers issue). */
-    readonly refreshMarts?: { readonly workgroupName: string; readonly database: string; readonly sql: string };
+    readonly refreshMarts?: {
+        readonly workgroupName: string;
+        readonly workgroupArn: string;
+        readonly database: string;
+        readonly sql: string;
+    };
+    /** Glue Data Quality rulesets evaluated on processed tables between the stages. */
+    readonly qualityChecks: ReadonlyArray<{ readonly table: string; readonly rulesets: readonly string[] }>;
     /** Job script paths, relative to the project. */
     readonly scripts: { readonly rawToProcessed: string; readonly processedToCurated: string };
 }
@@ -37,6 +44,9 @@ const TIMEZONE = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
 const SCRIPT = /^[A-Za-z0-9_./-]+\.py$/;
 const REDSHIFT_NAME = /^[a-z][a-z0-9-]{2,63}$/;
 const DATABASE = /^[a-z_][a-z0-9_$]{0,126}$/;
+const WORKGROUP_ARN = /^arn:aws[a-z-]*:redshift-serverless:[a-z0-9-]+:\d{12}:workgroup\/[0-9a-f-]{36}$/;
+const TABLE = /^[a-z0-9_]{1,255}$/;
+const RULESET = /^[A-Za-z0-9_.-]{1,255}$/;
 
 function parseJob(r: Reader, at: string, raw: Json): ProcessingJobConfig {
     if (raw === undefined) return DEFAULT_JOB;
@@ -73,6 +83,7 @@ export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
         "retry",
         "pollSeconds",
         "refreshMarts",
+        "qualityChecks",
         "scripts",
     ]);
 
@@ -147,8 +158,8 @@ export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
     let refreshMarts: ProcessingConfig["refreshMarts"];
     if (value.refreshMarts !== undefined) {
         const at = `${key}.refreshMarts`;
-        const m = r.record(at, value.refreshMarts, "{enabled, workgroupName?, database?, sql?}") ?? {};
-        r.unknownKeys(at, m, ["enabled", "workgroupName", "database", "sql"]);
+        const m = r.record(at, value.refreshMarts, "{enabled, workgroupName?, workgroupArn?, database?, sql?}") ?? {};
+        r.unknownKeys(at, m, ["enabled", "workgroupName", "workgroupArn", "database", "sql"]);
         const enabled = m.enabled === undefined ? false : r.boolean(`${at}.enabled`, m.enabled, "true or false");
         if (enabled) {
             const workgroupName = r.string(
@@ -157,6 +168,12 @@ export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
                 REDSHIFT_NAME,
                 "the Redshift Serverless workgroup of the marts: 3-64 lower-case letters, digits, hyphens",
             );
+            const workgroupArn = r.string(
+                `${at}.workgroupArn`,
+                m.workgroupArn,
+                WORKGROUP_ARN,
+                "the workgroup's ARN, arn:aws:redshift-serverless:<region>:<account>:workgroup/<workgroup id>",
+            );
             const database = r.string(`${at}.database`, m.database, DATABASE, "the marts database name");
             const sql = r.string(
                 `${at}.sql`,
@@ -164,7 +181,9 @@ export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
                 /^\S[\s\S]{0,9999}$/,
                 "the statement that refreshes the marts, e.g. CALL marts.refresh()",
             );
-            if (workgroupName && database && sql) refreshMarts = { workgroupName, database, sql };
+            if (workgroupName && workgroupArn && database && sql) {
+                refreshMarts = { workgroupName, workgroupArn, database, sql };
+            }
         }
     }
 
@@ -181,8 +200,37 @@ export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
         }
     }
 
+    const qualityChecks = listOf(
+        r,
+        `${key}.qualityChecks`,
+        value.qualityChecks,
+        "a list of {table, rulesets: [Glue Data Quality ruleset names]}",
+        (at, c) => {
+            r.unknownKeys(at, c, ["table", "rulesets"]);
+            const table = r.string(
+                `${at}.table`,
+                c.table,
+                TABLE,
+                "a processed table name: lower-case letters, digits, _",
+            );
+            const rulesets = Array.isArray(c.rulesets) && c.rulesets.length > 0 ? c.rulesets : undefined;
+            if (!rulesets) r.issues.add(`${at}.rulesets`, c.rulesets, "a non-empty list of ruleset names");
+            const names = (rulesets ?? []).flatMap((name, i) => {
+                const ok = r.string(
+                    `${at}.rulesets[${i}]`,
+                    name,
+                    RULESET,
+                    "a ruleset name: 1-255 letters, digits, _.-",
+                );
+                return ok ? [ok] : [];
+            });
+            return table && rulesets && names.length === rulesets.length ? { table, rulesets: names } : undefined;
+        },
+    );
+
     return {
         schedule,
+        qualityChecks,
         startOnArrival,
         rawToProcessed: parseJob(r, `${key}.rawToProcessed`, value.rawToProcessed),
         processedToCurated: parseJob(r, `${key}.processedToCurated`, value.processedToCurated),

@@ -19,6 +19,8 @@ export function governanceProcessing(args: {
     zones: Readonly<Record<"raw" | "processed" | "curated", ZoneRef>>;
     kmsKeyArn: pulumi.Input<string>;
     alarmTopicArn: pulumi.Input<string>;
+    /** The processed zone's Glue database (the data-quality checks' tables are in it). */
+    processedDatabase: pulumi.Input<string>;
 }): EtlPipeline | undefined {
     const { config } = args;
     const processing = config.processing;
@@ -56,6 +58,11 @@ export function governanceProcessing(args: {
             startOnArrival: processing.startOnArrival,
             // The marts and their workgroup arrive with the consumers issue (the switch is off until then).
             refreshMarts: processing.refreshMarts,
+            qualityChecks: processing.qualityChecks.map((c) => ({
+                database: args.processedDatabase,
+                table: c.table,
+                rulesetNames: [...c.rulesets],
+            })),
             dataProtection: config.dataProtection,
         },
         { parent: args.parent },

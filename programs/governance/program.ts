@@ -121,6 +121,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         zones: zoneRefs,
         kmsKeyArn: key.keyArn,
         alarmTopicArn: alarmTopic.arn,
+        processedDatabase: lake.databases.processed.name,
     });
     return program.finish({ program, lakeFormation, lake, key, alarmTopic, etl, zones: zoneRefs });
 }
