@@ -174,11 +174,8 @@ function glueJobState(spec: EtlStateMachineSpec, job: EtlJobStep, resultPath: st
         // https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html
         Resource: "arn:aws:states:::glue:startJobRun.sync",
         Parameters: { JobName: job.jobName },
-        ResultSelector: {
-            "JobRunId.$": "$.Id",
-            "JobRunState.$": "$.JobRunState",
-            "ExecutionTime.$": "$.ExecutionTime",
-        },
+        // Only fields every finished run has: a missing path would be a States.Runtime error, which no Catch handles.
+        ResultSelector: { "JobRunId.$": "$.Id", "JobRunState.$": "$.JobRunState" },
         ResultPath: resultPath,
         Retry: retryBlock(spec.retry),
         Catch: CATCH_ALL,

@@ -229,7 +229,6 @@ describe("ETL state machine", () => {
             expect(output.rawToProcessed).to.deep.equal({
                 JobRunId: "jr_raw",
                 JobRunState: "SUCCEEDED",
-                ExecutionTime: 42,
             });
             expect(output.processedToCurated.JobRunId).to.equal("jr_curated");
             expect(output.quality).to.deep.equal([

@@ -277,7 +277,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
         const arn = (service: string, resource: pulumi.Input<string>) =>
             pulumi.interpolate`arn:${ctx.partition}:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
 
-        // Artifacts: the job scripts (and the jobs' Spark temporary directory), in an encrypted bucket of its own,
+        // Artifacts: the job scripts, in an encrypted bucket of its own,
         // with server access logs in a log bucket that admits exactly it.
         const artifactsName = pulumi
             .all([ctx.accountId, ctx.region])
@@ -294,7 +294,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
             policyStatements: () => [],
             lifecycle: {
                 transitions: [],
-                // Old script versions (and overwritten temporary files) stay for a year: rollbacks, audits.
+                // Old script versions stay for a year: rollbacks, audits.
                 noncurrentExpirationDays: 365,
                 abortIncompleteMultipartUploadDays: 1,
             },
@@ -353,10 +353,8 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const tempPrefix = `temp/${stage}/`;
             const common: PolicyStatement[] = [
                 ...s3AccessStatements("read", { ...artifacts, prefix: "scripts/" }, "Scripts"),
-                ...s3AccessStatements("readwrite", { ...artifacts, prefix: tempPrefix, allowDelete: true }, "Temp"),
                 {
                     // Job bookmarks CSE-KMS: Glue encrypts the bookmark client-side with the job role's credentials.
                     Sid: "BookmarksKey",
@@ -420,7 +418,6 @@ export class EtlPipeline extends pulumi.ComponentResource {
                         "--continuous-log-logGroup": jobLogGroup.name,
                         "--enable-metrics": "true",
                         "--enable-job-insights": "true",
-                        "--TempDir": pulumi.interpolate`s3://${this.artifacts.bucket.bucket}/${tempPrefix}`,
                         ...jobArguments,
                     },
                 },
