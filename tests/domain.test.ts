@@ -489,8 +489,8 @@ describe("ProducerDomain options", () => {
             }
             return "accepted";
         };
-        expect(refused({ service: "glue.amazonaws.com", accountId: "123456789012" })).to.contain(
-            'serviceRole(r).service: got "glue.amazonaws.com"',
+        expect(refused({ service: "datasync.amazonaws.com", accountId: "123456789012" })).to.contain(
+            'serviceRole(r).service: got "datasync.amazonaws.com"',
         );
         expect(
             refused({
