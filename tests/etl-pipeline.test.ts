@@ -83,6 +83,7 @@ describe("EtlPipeline (prod plan)", () => {
             "etl-processed-to-curated/curated",
             "etl-state-machine/run-jobs",
             "etl-state-machine/logs",
+            "etl-state-machine/execution-data-key",
             "etl-scheduler/start-execution",
             "etl-raw-arrival/start-execution",
         ]);
@@ -176,6 +177,15 @@ describe("EtlPipeline (prod plan)", () => {
         });
         expect(inputs(logGroup).kmsKeyId).to.equal(arnOf("aws:kms/key:Key", "governance-key"));
         expect(machine.tracingConfiguration).to.deep.equal({ enabled: true });
+        // Definition and execution history under the governance CMK; its policy admits log delivery.
+        expect(machine.encryptionConfiguration).to.deep.include({
+            type: "CUSTOMER_MANAGED_KMS_KEY",
+            kmsKeyId: arnOf("aws:kms/key:Key", "governance-key"),
+        });
+        const keyPolicy = JSON.parse(str(inputs(one(plan, "aws:kms/key:Key", "governance-key")).policy));
+        expect(
+            keyPolicy.Statement.find((s: { Sid: string }) => s.Sid === "AllowLogDeliveryForStepFunctions").Principal,
+        ).to.deep.equal({ Service: "delivery.logs.amazonaws.com" });
         const definition = JSON.parse(str(machine.definition));
         const { isValid, errors } = validator(structuredClone(definition));
         expect(errors).to.deep.equal([]);

@@ -7,7 +7,7 @@ import type { RequiredAccess } from "../../model/access";
 import { type EtlRetry, etlStateMachineDefinition, type MartsRefresh } from "../../model/etl-state-machine";
 import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { createAlarm } from "../shared/alarms";
-import { awsContext } from "../shared/context";
+import { type AwsContext, awsContext } from "../shared/context";
 import { IssueCollector } from "../shared/errors";
 import { type PolicyStatement, s3AccessStatements, s3ActionsFor } from "../shared/iam";
 import { createLogGroup } from "../shared/logs";
@@ -147,6 +147,28 @@ export const DEFAULT_ETL_SCRIPTS = {
     rawToProcessed: "jobs/glue/entrypoints/raw_to_processed.py",
     processedToCurated: "jobs/glue/entrypoints/processed_to_curated.py",
 } as const;
+
+/**
+ * Key-policy statement the governance key needs for the pipeline: CloudWatch Logs' delivery service decrypts the
+ * execution logs of the CMK-encrypted state machine (encryption context SourceArn = the account's log groups;
+ * https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html).
+ */
+export function etlKeyStatements(ctx: AwsContext): PolicyStatement[] {
+    return [
+        {
+            Sid: "AllowLogDeliveryForStepFunctions",
+            Effect: "Allow",
+            Principal: { Service: "delivery.logs.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: {
+                StringLike: {
+                    "kms:EncryptionContext:SourceArn": pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:*`,
+                },
+            },
+        },
+    ];
+}
 
 /** Prefixes of the processed zone the jobs use: entity tables and the quarantine. */
 export const PROCESSED_PREFIXES = { entities: "entities/", quarantine: "quarantine/" } as const;
@@ -708,6 +730,29 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 Condition: { StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } },
             });
         }
+        // The state machine's definition and execution history are encrypted with the governance CMK. Step Functions
+        // uses the encryption context aws:states:stateMachineArn = the state machine's ARN; the execution role needs
+        // kms:Decrypt and kms:GenerateDataKey under it, and kms:GenerateDataKey for the encrypted log delivery
+        // (encryption context SourceArn = the account's log groups); the key policy admits delivery.logs.amazonaws.com
+        // (`etlKeyStatements`) (https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html).
+        const machineContext = { "kms:EncryptionContext:aws:states:stateMachineArn": machineArn };
+        const logsContext = { "kms:EncryptionContext:SourceArn": arn("logs", "*") };
+        machineStatements.push(
+            {
+                Sid: "OwnExecutionData",
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: machineContext },
+            },
+            {
+                Sid: "EncryptedLogDelivery",
+                Effect: "Allow",
+                Action: "kms:GenerateDataKey",
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: logsContext },
+            },
+        );
         const machineRole = serviceRole(`${name}-machine`, this, {
             service: "states.amazonaws.com",
             accountId: ctx.accountId,
@@ -784,6 +829,11 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     logDestination: pulumi.interpolate`${machineLogGroup.arn}:*`,
                 },
                 tracingConfiguration: { enabled: true },
+                encryptionConfiguration: {
+                    type: "CUSTOMER_MANAGED_KMS_KEY",
+                    kmsKeyId: args.kmsKeyArn,
+                    kmsDataKeyReusePeriodSeconds: 300,
+                },
             },
             { parent: this, dependsOn: [machineRole.policy] },
         );
@@ -842,10 +892,33 @@ export class EtlPipeline extends pulumi.ComponentResource {
             doc: "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html",
             why: "the state machine delivers its execution logs (level ALL) to its CMK-encrypted log group",
         });
+        access.push({
+            id: "etl-state-machine/execution-data-key",
+            principal: machineRole.role.arn,
+            requests: [
+                { actions: ["kms:Decrypt", "kms:GenerateDataKey"], resource: args.kmsKeyArn, context: machineContext },
+                { actions: ["kms:GenerateDataKey"], resource: args.kmsKeyArn, context: logsContext },
+            ],
+            doc: "https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html",
+            why: "the state machine encrypts its execution data and its log delivery with the governance CMK",
+        });
 
         // Triggers: a schedule (EventBridge Scheduler) and arrivals of raw data (S3 → EventBridge → rule).
+        // Starting an execution of a CMK-encrypted state machine encrypts its input under the machine's context: the
+        // caller needs kms:GenerateDataKey and kms:Decrypt (encryption-at-rest page above).
         const triggerStatements = (sid: string): PolicyStatement[] => [
             { Sid: sid, Effect: "Allow", Action: "states:StartExecution", Resource: this.stateMachine.arn },
+            {
+                Sid: `${sid}Key`,
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: machineContext },
+            },
+        ];
+        const triggerRequests = [
+            { actions: ["states:StartExecution"], resource: this.stateMachine.arn },
+            { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resource: args.kmsKeyArn, context: machineContext },
         ];
         const schedule = args.schedule ?? { expression: "cron(0 2 * * ? *)", timezone: "UTC" };
         const group = new aws.scheduler.ScheduleGroup(
@@ -858,7 +931,17 @@ export class EtlPipeline extends pulumi.ComponentResource {
             accountId: ctx.accountId,
             description: `EventBridge Scheduler: start ${machineName}`,
             trustCondition: { ArnLike: { "aws:SourceArn": group.arn } },
-            statements: triggerStatements("StartPipeline"),
+            statements: [
+                ...triggerStatements("StartPipeline"),
+                {
+                    // The schedule is encrypted with the CMK: Scheduler decrypts it with the execution role
+                    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html).
+                    Sid: "DecryptSchedule",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: args.kmsKeyArn,
+                },
+            ],
         });
         new aws.scheduler.Schedule(
             `${name}-schedule`,
@@ -881,7 +964,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
         access.push({
             id: "etl-scheduler/start-execution",
             principal: schedulerRole.role.arn,
-            requests: [{ actions: ["states:StartExecution"], resource: this.stateMachine.arn }],
+            requests: [...triggerRequests, { actions: ["kms:Decrypt"], resource: args.kmsKeyArn }],
             doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role",
             why: "the schedule starts the pipeline",
         });
@@ -933,7 +1016,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
             access.push({
                 id: "etl-raw-arrival/start-execution",
                 principal: eventsRole.role.arn,
-                requests: [{ actions: ["states:StartExecution"], resource: this.stateMachine.arn }],
+                requests: triggerRequests,
                 doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html",
                 why: "new raw data starts the pipeline",
             });

@@ -6,7 +6,7 @@ import { KmsKey } from "../../components/shared/kms";
 import { logsKeyStatement } from "../../components/shared/logs";
 import type * as aws from "@pulumi/aws";
 import type { LakeFormation } from "../../components/governance/lake-formation";
-import type { EtlPipeline } from "../../components/processing/etl-pipeline";
+import { type EtlPipeline, etlKeyStatements } from "../../components/processing/etl-pipeline";
 import type { Naming } from "../../components/shared/naming";
 import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../../components/storage/data-lake";
 import type { ZoneGrant } from "../../components/storage/data-lake-zone";
@@ -81,7 +81,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
     });
     const ctx = awsContext(program);
     // Statements services need in the governance key's policy (each with its confused-deputy condition).
-    const keyStatements: PolicyStatement[] = [alarmsKeyStatement(ctx), logsKeyStatement(ctx)];
+    const keyStatements: PolicyStatement[] = [alarmsKeyStatement(ctx), logsKeyStatement(ctx), ...etlKeyStatements(ctx)];
     const key = new KmsKey(
         "governance-key",
         {
