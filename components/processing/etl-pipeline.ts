@@ -811,7 +811,8 @@ export class EtlPipeline extends pulumi.ComponentResource {
                         eventBusName: bus,
                         alarmTopicArn: topic,
                         lineageNamespace: `${naming.prefix}-${naming.environment}`,
-                        lineageProducer: "https://github.com/customer-data-platform-as-code/jobs/glue",
+                        // A URI naming the producing code (OpenLineage `producer`): the platform's pipeline.
+                        lineageProducer: `urn:cdp:${naming.prefix}-${naming.environment}:etl-pipeline`,
                         retry,
                     }),
                 ),
