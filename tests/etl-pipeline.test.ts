@@ -107,7 +107,18 @@ describe("EtlPipeline (prod plan)", () => {
             "--enable-job-insights": "true",
             "--continuous-log-logGroup": "/aws-glue/jobs/cdp-prod-etl",
         });
+        const bucketOf = (zone: string) => str(outputs(one(plan, "aws:s3/bucket:Bucket", `lake-${zone}`)).bucket);
+        expect(first.defaultArguments).to.deep.include({
+            "--raw_root": `s3://${bucketOf("raw")}/`,
+            "--processed_root": `s3://${bucketOf("processed")}/entities/`,
+            "--quarantine_root": `s3://${bucketOf("processed")}/quarantine/`,
+        });
         const second = inputs(one(plan, "aws:glue/job:Job", "etl-processed-to-curated"));
+        expect(second.defaultArguments).to.deep.include({
+            "--processed_root": `s3://${bucketOf("processed")}/entities/`,
+            "--matches_root": `s3://${bucketOf("processed")}/entity-resolution/`,
+            "--curated_root": `s3://${bucketOf("curated")}/`,
+        });
         // Defaults where the config says nothing.
         expect(second).to.deep.include({ workerType: "G.1X", numberOfWorkers: 2, timeout: 120, maxRetries: 0 });
         const config = inputs(
