@@ -88,6 +88,9 @@ describe("EtlPipeline (prod plan)", () => {
             "etl-raw-arrival/start-execution",
         ]);
         expect(etl.filter((r) => r.verdict !== "allowed").map((r) => r.id)).to.deep.equal([]);
+        // No Output was turned into text by a template literal.
+        const garbled = plan.resources.filter((r) => JSON.stringify(r.inputs).includes("Calling [toString]"));
+        expect(garbled.map((r) => `${r.type} ${r.name}`)).to.deep.equal([]);
     });
 
     it("Glue jobs: 5.0, Python 3, worker settings from config, logging/metrics/bookmarks, their security configuration", () => {
