@@ -697,12 +697,15 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     // https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html
                     Sid: "EvaluateOwnRulesets",
                     Effect: "Allow",
-                    Action: [
-                        "glue:StartDataQualityRulesetEvaluationRun",
-                        "glue:GetDataQualityRulesetEvaluationRun",
-                        "glue:GetDataQualityResult",
-                    ],
+                    Action: ["glue:StartDataQualityRulesetEvaluationRun", "glue:GetDataQualityResult"],
                     Resource: rulesetArns,
+                },
+                {
+                    // A run's status: the request names only the run id (authorised on dataQualityRuleset/*).
+                    Sid: "EvaluationRunStatus",
+                    Effect: "Allow",
+                    Action: "glue:GetDataQualityRulesetEvaluationRun",
+                    Resource: arn("glue", "dataQualityRuleset/*"),
                 },
                 {
                     Sid: "PassQualityRole",
