@@ -53,3 +53,4 @@ export * from "./domain/operational-store";
 export * from "./domain/publishing-api";
 export * from "./domain/change-publisher";
 export * from "./domain/producer-domain";
+export * from "./processing/etl-pipeline";

@@ -53,8 +53,9 @@ export const SERVICE_TRUST: Readonly<Record<string, ServiceTrust>> = {
         sourceArn: false,
         doc: "https://docs.aws.amazon.com/lake-formation/latest/dg/registration-role.html",
     },
-    // Glue crawlers and jobs: "Step 2: Create an IAM role for AWS Glue" shows the trust with the service principal only;
-    // Glue documents no aws:SourceAccount for the role it assumes, so iam:PassRole is the guard.
+    // Glue crawlers, jobs and Data Quality runs: "Step 2: Create an IAM role for AWS Glue" shows the trust with the
+    // service principal only; Glue documents no aws:SourceAccount for the role it assumes, so iam:PassRole is the guard
+    // (CreateCrawler, CreateJob and StartDataQualityRulesetEvaluationRun pass the role).
     "glue.amazonaws.com": {
         guard: "passRole",
         sourceArn: false,
@@ -77,6 +78,13 @@ export const SERVICE_TRUST: Readonly<Record<string, ServiceTrust>> = {
         guard: "sourceAccount",
         sourceArn: true,
         doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html",
+    },
+    // "Prevent cross-service confused deputy issue": the trust policy pins aws:SourceAccount and aws:SourceArn (the
+    // state machine's ARN).
+    "states.amazonaws.com": {
+        guard: "sourceAccount",
+        sourceArn: true,
+        doc: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
     },
     // EventBridge rule targets: aws:SourceAccount kept as it was; not among the services the issue-10 review checked
     // against their pages.

@@ -20,6 +20,7 @@ import { LINEAGE_CONFIG_KEY, type LineageConfig, parseLineage } from "./governan
 import { HUB_CONFIG_KEY, type HubConfig, parseHub } from "./hub/config";
 import { DOMAINS_CONFIG_KEY, type DomainConfig, parseDomains } from "./producer/config";
 import { parseSecurity, SECURITY_CONFIG_KEY, type SecurityConfig } from "./security-config";
+import { parseProcessing, PROCESSING_CONFIG_KEY, type ProcessingConfig } from "./governance/processing-config";
 
 export { CONFIG_NAMESPACE };
 
@@ -63,6 +64,8 @@ export interface PlatformConfig {
     readonly security: SecurityConfig;
     /** The governance plane's lineage graph (`cdp:lineage`). */
     readonly lineage: LineageConfig;
+    /** The ETL pipeline of the governance program (`cdp:processing`, programs/governance/processing-config.ts). */
+    readonly processing: ProcessingConfig;
 }
 
 /** Every key the platform reads, with what it expects (also the config reference in the README). */
@@ -82,6 +85,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
     governance: GOVERNANCE_CONFIG_KEY,
     security: SECURITY_CONFIG_KEY,
     lineage: LINEAGE_CONFIG_KEY,
+    processing: PROCESSING_CONFIG_KEY,
 };
 
 /** Retention values CloudWatch Logs accepts. */
@@ -306,6 +310,7 @@ export function parsePlatformConfig(
     const hub = parseHub(r, structured(r, key("hub"), get("hub")));
     const security = parseSecurity(r, structured(r, key("security"), get("security")));
     const lineage = parseLineage(r, structured(r, key("lineage"), get("lineage")));
+    const processing = parseProcessing(r, structured(r, key("processing"), get("processing")));
 
     issues.throwIfAny(`Invalid stack configuration for ${project}/${stack} (Pulumi.${stack}.yaml)`);
     return {
@@ -325,5 +330,6 @@ export function parsePlatformConfig(
         hub,
         security,
         lineage,
+        processing,
     };
 }

@@ -64,6 +64,10 @@ const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
     "aws:neptune/subnetGroup:SubnetGroup": "issue 11: the lineage graph's private subnets (LineageGraph)",
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig":
         "issue 11: the lineage writer's on-failure destination (dev had no such config before)",
+    "aws:s3/bucketNotification:BucketNotification": "issue 12: EventBridge notifications of the raw zone (EtlPipeline)",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "issue 12: Glue job scripts in the artifacts bucket (EtlPipeline)",
+    "aws:glue/job:Job": "issue 12: Glue ETL jobs (EtlPipeline)",
+    "aws:sfn/stateMachine:StateMachine": "issue 12: ETL orchestration (EtlPipeline)",
 };
 
 /**

@@ -214,4 +214,84 @@ describe("stack configuration", () => {
         expect(err.message).to.contain('cdp:logRetentionDays: got "forever"');
         expect(err.message).to.contain("Pulumi.dev.yaml");
     });
+    it("reads cdp:processing with its defaults, and rejects bad ETL settings naming key, value and expectation", () => {
+        const defaults = parsePlatformConfig(devConfig(), "p", "dev").processing;
+        expect(defaults.schedule).to.deep.equal({ expression: "cron(0 2 * * ? *)", timezone: "UTC" });
+        expect(defaults.startOnArrival).to.equal(true);
+        expect(defaults.rawToProcessed).to.deep.equal({
+            workerType: "G.1X",
+            numberOfWorkers: 2,
+            timeoutMinutes: 120,
+            maxRetries: 0,
+        });
+        expect(defaults.retry).to.deep.equal({ maxAttempts: 2, intervalSeconds: 60, backoffRate: 2 });
+        expect(defaults.refreshMarts).to.equal(undefined);
+        const tuned = parsePlatformConfig(
+            devConfig({
+                "cdp:processing": {
+                    schedule: { expression: "rate(6 hours)", timezone: "Europe/Paris" },
+                    processedToCurated: { workerType: "G.2X", numberOfWorkers: 20 },
+                    refreshMarts: {
+                        enabled: true,
+                        workgroupName: "cdp-marts",
+                        workgroupArn:
+                            "arn:aws:redshift-serverless:eu-west-1:333333333333:workgroup/0b7c1a4e-1111-4c2d-9e3f-123456789abc",
+                        database: "marts",
+                        sql: "CALL marts.refresh()",
+                    },
+                },
+            }),
+            "p",
+            "dev",
+        ).processing;
+        expect(tuned.schedule).to.deep.equal({ expression: "rate(6 hours)", timezone: "Europe/Paris" });
+        expect(tuned.processedToCurated).to.deep.include({ workerType: "G.2X", numberOfWorkers: 20 });
+        expect(tuned.refreshMarts).to.deep.equal({
+            workgroupName: "cdp-marts",
+            workgroupArn:
+                "arn:aws:redshift-serverless:eu-west-1:333333333333:workgroup/0b7c1a4e-1111-4c2d-9e3f-123456789abc",
+            database: "marts",
+            sql: "CALL marts.refresh()",
+        });
+        // The switch off: nothing else is required.
+        expect(
+            parsePlatformConfig(devConfig({ "cdp:processing": { refreshMarts: { enabled: false } } }), "p", "dev")
+                .processing.refreshMarts,
+        ).to.equal(undefined);
+        const bad = (processing: unknown) => devConfig({ "cdp:processing": processing });
+        expectIssue(bad({ schedule: { expression: "every day" } }), "cdp:processing.schedule.expression", /cron\(/);
+        expectIssue(
+            bad({ rawToProcessed: { workerType: "G.3X" } }),
+            "cdp:processing.rawToProcessed.workerType",
+            /G\.1X/,
+        );
+        expectIssue(
+            bad({ rawToProcessed: { numberOfWorkers: 1 } }),
+            "cdp:processing.rawToProcessed.numberOfWorkers",
+            /2 to 299/,
+        );
+        expectIssue(bad({ retry: { backoffRate: 0.5 } }), "cdp:processing.retry.backoffRate", /from 1 to 10/);
+        expectIssue(bad({ refreshMarts: { enabled: true } }), "cdp:processing.refreshMarts.workgroupName", /workgroup/);
+        expectIssue(
+            bad({
+                refreshMarts: {
+                    enabled: true,
+                    workgroupArn: "arn:aws:redshift-serverless:eu-west-1:333333333333:workgroup/*",
+                },
+            }),
+            "cdp:processing.refreshMarts.workgroupArn",
+            /workgroup id/,
+        );
+        expectIssue(
+            bad({ qualityChecks: [{ table: "sales_order", rulesets: [] }] }),
+            "cdp:processing.qualityChecks[0].rulesets",
+            /non-empty/,
+        );
+        expectIssue(
+            bad({ scripts: { rawToProcessed: "../outside.py" } }),
+            "cdp:processing.scripts.rawToProcessed",
+            /inside the project/,
+        );
+        expectIssue(bad({ schedul: {} }), "cdp:processing.schedul", /./);
+    });
 });

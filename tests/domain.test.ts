@@ -493,8 +493,8 @@ describe("ProducerDomain options", () => {
             }
             return "accepted";
         };
-        expect(refused({ service: "sagemaker.amazonaws.com", accountId: "123456789012" })).to.contain(
-            'serviceRole(r).service: got "sagemaker.amazonaws.com"',
+        expect(refused({ service: "datasync.amazonaws.com", accountId: "123456789012" })).to.contain(
+            'serviceRole(r).service: got "datasync.amazonaws.com"',
         );
         expect(
             refused({

@@ -7,6 +7,7 @@ import { logsKeyStatement } from "../../components/shared/logs";
 import type * as aws from "@pulumi/aws";
 import type { ContractRegistry } from "../../components/governance/contract-registry";
 import type { LakeFormation } from "../../components/governance/lake-formation";
+import { type EtlPipeline, etlKeyStatements } from "../../components/processing/etl-pipeline";
 import type { Naming } from "../../components/shared/naming";
 import { DataLake, DEFAULT_ZONES, type ZoneSpec } from "../../components/storage/data-lake";
 import type { ZoneGrant } from "../../components/storage/data-lake-zone";
@@ -18,6 +19,7 @@ import { contractRegistry } from "./contracts";
 import { type GovernanceAudit, governanceAudit, MACIE_ZONES } from "./security";
 import { lineageKeyStatement } from "../../components/governance/lineage";
 import { governanceLineage, type LineageOutputs } from "./lineage";
+import { governanceProcessing } from "./processing";
 
 export interface GovernanceProgramArgs {
     readonly config: PlatformConfig;
@@ -51,6 +53,8 @@ export interface GovernanceOutputs {
     readonly audit: GovernanceAudit;
     /** The lineage graph and its writer (`cdp:lineage`), unless disabled. */
     readonly lineage?: LineageOutputs;
+    /** The ETL pipeline (programs/governance/processing.ts), when its job scripts exist. */
+    readonly etl?: EtlPipeline;
 }
 
 function zoneRef(lake: DataLake, name: string): ZoneRef {
@@ -98,6 +102,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
     const keyStatements: PolicyStatement[] = [
         alarmsKeyStatement(ctx),
         logsKeyStatement(ctx),
+        ...etlKeyStatements(ctx),
         ...(config.lineage.enabled ? [lineageKeyStatement(ctx)] : []),
     ];
     const key = new KmsKey(
@@ -155,6 +160,20 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         security: args.baseline.security,
     });
     const lineage = governanceLineage({ config, naming, key, alarmTopic, parent: program });
+    const zoneRefs = {
+        raw: zoneRef(lake, "raw"),
+        processed: zoneRef(lake, "processed"),
+        curated: zoneRef(lake, "curated"),
+    };
+    const etl = governanceProcessing({
+        config,
+        naming,
+        parent: program,
+        zones: zoneRefs,
+        kmsKeyArn: key.keyArn,
+        alarmTopicArn: alarmTopic.arn,
+        processedDatabase: lake.databases.processed.name,
+    });
     return program.finish({
         program,
         catalog,
@@ -165,6 +184,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         alarmTopic,
         audit,
         lineage,
-        zones: { raw: zoneRef(lake, "raw"), processed: zoneRef(lake, "processed"), curated: zoneRef(lake, "curated") },
+        etl,
+        zones: zoneRefs,
     });
 }

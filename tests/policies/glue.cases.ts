@@ -84,6 +84,7 @@ function glueJob(
             numberOfWorkers: 2,
             timeout: 60,
             securityConfiguration: securityConfigurationName,
+            defaultArguments: { "--enable-continuous-cloudwatch-log": "true" },
         },
         { provider: p },
     );
@@ -179,6 +180,7 @@ function versionedGlueJob(
     p: aws.Provider,
     glueVersion: string | undefined,
     command: "glueetl" | "pythonshell" = "glueetl",
+    continuousLogging: "true" | "false" | "absent" = "true",
 ): void {
     const cmk = key(p);
     const opts = { provider: p };
@@ -232,6 +234,9 @@ function versionedGlueJob(
             ...(command === "glueetl" ? { workerType: "G.1X", numberOfWorkers: 2 } : { maxCapacity: 0.0625 }),
             timeout: 60,
             securityConfiguration: config.name,
+            ...(command === "glueetl" && continuousLogging !== "absent"
+                ? { defaultArguments: { "--enable-continuous-cloudwatch-log": continuousLogging } }
+                : {}),
         },
         opts,
     );
@@ -326,6 +331,18 @@ export const cases: PolicyCase[] = [
         title: "job without glueVersion (AWS default 0.9)",
         violating: (p) => versionedGlueJob(p, undefined),
         compliant: (p) => versionedGlueJob(p, "5.0"),
+    },
+    {
+        policy: "glue-job-continuous-logging",
+        title: "Spark job without continuous logging",
+        violating: (p) => versionedGlueJob(p, "5.0", "glueetl", "absent"),
+        compliant: (p) => versionedGlueJob(p, "5.0"),
+    },
+    {
+        policy: "glue-job-continuous-logging",
+        title: "Spark job with continuous logging turned off",
+        violating: (p) => versionedGlueJob(p, "5.0", "glueetl", "false"),
+        compliant: (p) => versionedGlueJob(p, "5.0", "glueetl", "true"),
     },
     {
         policy: "glue-version",

@@ -202,6 +202,10 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
             const bus = named();
             return { id: bus, state: { name: bus, arn: `${arnBase("events")}:event-bus/${bus}` } };
         }
+        case "aws:glue/job:Job": {
+            const job = named();
+            return { id: job, state: { name: job, arn: `${arnBase("glue")}:job/${job}` } };
+        }
         case "aws:sfn/stateMachine:StateMachine": {
             const machine = named();
             const arn = `${arnBase("states")}:stateMachine:${machine}`;

@@ -296,6 +296,40 @@ const glueVersion = definePolicy({
     },
 });
 
+/** The props glue-job-continuous-logging reads of an aws.glue.Job. */
+interface JobArgumentsProps {
+    command?: { name?: string };
+    defaultArguments?: Record<string, unknown>;
+    nonOverridableArguments?: Record<string, unknown>;
+}
+
+/** Job kinds that run Spark (continuous logging applies to them; Python shell and Ray jobs log otherwise). */
+const SPARK_JOB_KINDS = ["glueetl", "gluestreaming"];
+
+const glueJobContinuousLogging = definePolicy({
+    name: "glue-job-continuous-logging",
+    description:
+        "Glue Spark jobs (glueetl, gluestreaming) turn on continuous logging to CloudWatch Logs (--enable-continuous-cloudwatch-log true), so a failed or slow run can be diagnosed from its driver and executor logs, encrypted by the job's security configuration (platform rule; no FSBP or cdk-nag control).",
+    severity: "low",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        'On the aws.glue.Job set defaultArguments (or nonOverridableArguments) "--enable-continuous-cloudwatch-log": "true", optionally with "--continuous-log-logGroup" naming a KMS-encrypted log group with retention.',
+    cdp: { concern: "governance", controls: ["platform rule"], inspects: [...TYPES.glueJob] },
+    validateResource: (args, reportViolation) => {
+        if (!isType(args.type, TYPES.glueJob)) return;
+        const props = propsOf<JobArgumentsProps>(args);
+        const kind = known(() => props.command?.name) ?? "glueetl";
+        if (typeof kind !== "string" || !SPARK_JOB_KINDS.includes(kind)) return;
+        const flag = "--enable-continuous-cloudwatch-log";
+        const value = known(() => props.nonOverridableArguments?.[flag] ?? props.defaultArguments?.[flag]);
+        if (value === undefined)
+            return void reportViolation(`${args.name}: ${flag} is not set: the job has no continuous logging`);
+        if (String(value).toLowerCase() !== "true") {
+            reportViolation(`${args.name}: ${flag} is ${JSON.stringify(value)}, not "true"`);
+        }
+    },
+});
+
 /** Both resources that attach LF-tags to a Data Catalog resource (v7 has the plural and the newer singular one). */
 const LF_TAG_ATTACHMENTS: readonly string[] = [
     ...TYPES.lakeformationResourceLfTags,
@@ -472,6 +506,7 @@ export const gluePolicies: CdpPolicy[] = [
     glueJobsUseSecurityConfiguration,
     glueCatalogEncryption,
     glueVersion,
+    glueJobContinuousLogging,
     glueDatabaseNoDefaultPermissions,
     glueDatabaseRequiredLfTags,
     glueResourcePolicyNotPublic,

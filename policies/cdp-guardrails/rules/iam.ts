@@ -186,6 +186,10 @@ const RESOURCE_STAR_EXEMPT_ACTIONS: readonly string[] = [
     "glue:GetClassifiers",
     "glue:GetSecurityConfiguration",
     "glue:GetSecurityConfigurations",
+    // Glue Data Quality: the status of an evaluation run (its request names only the run id; authorised on
+    // dataQualityRuleset/*, https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html; rule
+    // outcomes need GetDataQualityResult, scoped to the ruleset)
+    "glue:GetDataQualityRulesetEvaluationRun",
     // Lake Formation: data access (vended credentials) and metadata, governed by Lake Formation grants
     "lakeformation:GetDataAccess",
     "lakeformation:GetResourceLFTags",

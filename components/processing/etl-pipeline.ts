@@ -1,0 +1,1075 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccess } from "../../model/access";
+import { type EtlRetry, etlStateMachineDefinition, type MartsRefresh } from "../../model/etl-state-machine";
+import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
+import { createAlarm } from "../shared/alarms";
+import { type AwsContext, awsContext } from "../shared/context";
+import { IssueCollector } from "../shared/errors";
+import { type PolicyStatement, s3AccessStatements, s3ActionsFor } from "../shared/iam";
+import { createLogGroup } from "../shared/logs";
+import type { Naming } from "../shared/naming";
+import { serviceRole } from "../shared/roles";
+import { AccessLogBucket } from "../storage/access-log-bucket";
+import { createSecureBucket, type SecureBucket } from "../storage/secure-bucket";
+
+/** A lake zone the pipeline reads or writes: its bucket and the key of its default encryption. */
+export interface EtlZone {
+    /** Bucket name. */
+    bucketName: pulumi.Input<string>;
+    /** Bucket ARN. */
+    bucketArn: pulumi.Input<string>;
+    /** ARN of the zone's KMS key (the bucket's default encryption; Glue writes with it). */
+    keyArn: pulumi.Input<string>;
+}
+
+/** Worker settings of one Glue job. */
+export interface EtlJobSettings {
+    /**
+     * Glue worker type (`G.1X`, `G.2X`, `G.4X`, `G.8X`...).
+     * @default "G.1X"
+     */
+    workerType?: string;
+    /**
+     * Number of workers (2 or more).
+     * @default 2
+     */
+    numberOfWorkers?: number;
+    /**
+     * Job run timeout in minutes.
+     * @default 120
+     */
+    timeoutMinutes?: number;
+    /**
+     * Retries Glue itself makes of a failed run (the state machine retries on top: `retry`).
+     * @default 0
+     */
+    maxRetries?: number;
+}
+
+/** A Glue Data Quality evaluation of one processed table (its rulesets come from the table's data contract). */
+export interface EtlQualityCheck {
+    /** Glue Data Catalog database of the table (the processed zone's). */
+    database: pulumi.Input<string>;
+    /** Table name. */
+    table: string;
+    /** Names of the Glue Data Quality rulesets evaluated against the table (at least one). */
+    rulesetNames: string[];
+}
+
+/** The Redshift marts refresh, with the workgroup's ARN for the state machine's permissions. */
+export interface EtlMartsRefresh extends MartsRefresh {
+    /** ARN of the Redshift Serverless workgroup (it ends in the workgroup id, not its name). */
+    workgroupArn: pulumi.Input<string>;
+}
+
+export interface EtlPipelineArgs {
+    /** Naming scope of the jobs, roles, buckets, log groups and state machine. */
+    naming: Naming;
+    /** The raw zone (the first job reads it). */
+    raw: EtlZone;
+    /** The processed zone (the first job writes it, the second reads it). */
+    processed: EtlZone;
+    /** The curated zone (the second job writes it). */
+    curated: EtlZone;
+    /**
+     * The governance CMK: artifacts bucket, job logs and bookmarks (Glue security configuration), state machine log
+     * group. Its policy must admit CloudWatch Logs (`logsKeyStatement`).
+     */
+    kmsKeyArn: pulumi.Input<string>;
+    /** SNS topic failures and alarms notify (encrypted; `createAlarmTopic`). */
+    alarmTopicArn: pulumi.Input<string>;
+    /** Days log groups keep logs. */
+    logRetentionDays: number;
+    /**
+     * Local paths of the job scripts, uploaded as S3 objects keyed by their content hash.
+     * @default `DEFAULT_ETL_SCRIPTS`
+     */
+    scripts?: { rawToProcessed: string; processedToCurated: string };
+    /**
+     * Raw prefixes the first job reads (the Firehose and EventBridge layouts).
+     * @default ["streams/", "events/"]
+     */
+    rawPrefixes?: string[];
+    /**
+     * Settings of the raw → processed job.
+     * @default `{}` (see `EtlJobSettings`)
+     */
+    rawToProcessedJob?: EtlJobSettings;
+    /**
+     * Settings of the processed → curated job.
+     * @default `{}` (see `EtlJobSettings`)
+     */
+    processedToCuratedJob?: EtlJobSettings;
+    /**
+     * Retries of each task of the state machine after a failure (`States.TaskFailed`).
+     * @default { maxAttempts: 2, intervalSeconds: 60, backoffRate: 2 }
+     */
+    retry?: EtlRetry;
+    /**
+     * Glue Data Quality evaluations of the processed tables between the stages (rulesets from the data contracts).
+     * @default none: the data-quality stage is left out
+     */
+    qualityChecks?: EtlQualityCheck[];
+    /**
+     * The Redshift marts refresh after the curated job (the switch: off until the marts exist).
+     * @default none: not refreshed
+     */
+    refreshMarts?: EtlMartsRefresh;
+    /**
+     * EventBridge Scheduler schedule of the pipeline.
+     * @default { expression: "cron(0 2 * * ? *)", timezone: "UTC" }
+     */
+    schedule?: { expression: string; timezone?: string };
+    /**
+     * Start the pipeline when new raw data arrives (S3 `Object Created` events of the raw bucket under
+     * `rawPrefixes`); an execution that finds another running ends at once.
+     * @default true
+     */
+    startOnArrival?: boolean;
+    /**
+     * Seconds between polls of a data-quality evaluation or a Redshift statement.
+     * @default 60
+     */
+    pollSeconds?: number;
+    /**
+     * Protect the artifacts bucket from deletion.
+     * @default true
+     */
+    dataProtection?: boolean;
+}
+
+/** Where the job scripts are by default (the thin entry points of jobs/glue). */
+export const DEFAULT_ETL_SCRIPTS = {
+    rawToProcessed: "jobs/glue/entrypoints/raw_to_processed.py",
+    processedToCurated: "jobs/glue/entrypoints/processed_to_curated.py",
+} as const;
+
+/**
+ * Key-policy statement the governance key needs for the pipeline: CloudWatch Logs' delivery service decrypts the
+ * execution logs of the CMK-encrypted state machine (encryption context SourceArn = the account's log groups;
+ * https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html).
+ */
+export function etlKeyStatements(ctx: AwsContext): PolicyStatement[] {
+    return [
+        {
+            Sid: "AllowLogDeliveryForStepFunctions",
+            Effect: "Allow",
+            Principal: { Service: "delivery.logs.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: {
+                StringLike: {
+                    "kms:EncryptionContext:SourceArn": pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:*`,
+                },
+            },
+        },
+    ];
+}
+
+/** Prefixes of the processed zone the jobs use: entity tables and the quarantine. */
+export const PROCESSED_PREFIXES = { entities: "entities/", quarantine: "quarantine/" } as const;
+
+/** Glue worker types the pipeline accepts. */
+export const GLUE_WORKER_TYPES = [
+    "G.025X",
+    "G.1X",
+    "G.2X",
+    "G.4X",
+    "G.8X",
+    "G.12X",
+    "G.16X",
+    "R.1X",
+    "R.2X",
+    "R.4X",
+    "R.8X",
+];
+
+/**
+ * The S3 key of a script: `scripts/<file name without extension>/<sha256 of its content>.py`. A new version gets a new
+ * key, and the job points at it.
+ */
+export function scriptKey(file: string, content: Buffer | string): string {
+    const hash = createHash("sha256").update(content).digest("hex");
+    const ext = path.extname(file) || ".py";
+    return `scripts/${path.basename(file, ext)}/${hash}${ext}`;
+}
+
+export function validateEtlPipelineArgs(name: string, args: EtlPipelineArgs): void {
+    const issues = new IssueCollector();
+    const at = `EtlPipeline(${name})`;
+    for (const [job, settings] of [
+        ["rawToProcessedJob", args.rawToProcessedJob],
+        ["processedToCuratedJob", args.processedToCuratedJob],
+    ] as const) {
+        if (!settings) continue;
+        if (settings.workerType !== undefined && !GLUE_WORKER_TYPES.includes(settings.workerType)) {
+            issues.add(`${at}.${job}.workerType`, settings.workerType, `one of ${GLUE_WORKER_TYPES.join(", ")}`);
+        }
+        const n = settings.numberOfWorkers;
+        if (n !== undefined && (!Number.isInteger(n) || n < 2 || n > 299)) {
+            issues.add(`${at}.${job}.numberOfWorkers`, n, "a whole number from 2 to 299");
+        }
+        const t = settings.timeoutMinutes;
+        if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > 10080)) {
+            issues.add(`${at}.${job}.timeoutMinutes`, t, "a whole number of minutes from 1 to 10080 (7 days)");
+        }
+        const r = settings.maxRetries;
+        if (r !== undefined && (!Number.isInteger(r) || r < 0 || r > 10)) {
+            issues.add(`${at}.${job}.maxRetries`, r, "a whole number from 0 to 10");
+        }
+    }
+    const retry = args.retry;
+    if (retry) {
+        if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 0 || retry.maxAttempts > 10) {
+            issues.add(`${at}.retry.maxAttempts`, retry.maxAttempts, "a whole number from 0 to 10");
+        }
+        if (!Number.isInteger(retry.intervalSeconds) || retry.intervalSeconds < 1) {
+            issues.add(`${at}.retry.intervalSeconds`, retry.intervalSeconds, "a whole number of seconds ≥ 1");
+        }
+        if (!(retry.backoffRate >= 1)) issues.add(`${at}.retry.backoffRate`, retry.backoffRate, "a number ≥ 1");
+    }
+    (args.qualityChecks ?? []).forEach((check, i) => {
+        if (check.rulesetNames.length === 0) {
+            issues.add(`${at}.qualityChecks[${i}].rulesetNames`, check.rulesetNames, "at least one ruleset name");
+        }
+    });
+    const poll = args.pollSeconds;
+    if (poll !== undefined && (!Number.isInteger(poll) || poll < 5 || poll > 3600)) {
+        issues.add(`${at}.pollSeconds`, poll, "a whole number of seconds from 5 to 3600");
+    }
+    for (const [key, file] of Object.entries(args.scripts ?? DEFAULT_ETL_SCRIPTS)) {
+        if (!fs.existsSync(file)) {
+            issues.add(`${at}.scripts.${key}`, file, "the path of an existing job script (relative to the project)");
+        }
+    }
+    for (const [i, prefix] of (args.rawPrefixes ?? []).entries()) {
+        if (!/^[a-z0-9][a-z0-9_-]*\/$/.test(prefix)) {
+            issues.add(
+                `${at}.rawPrefixes[${i}]`,
+                prefix,
+                "a top-level folder of the raw zone ending in /, e.g. streams/",
+            );
+        }
+    }
+    issues.throwIfAny(`Invalid arguments for EtlPipeline "${name}"`);
+}
+
+/** One job: its role, job resource and the accesses it needs. */
+interface BuiltJob {
+    role: aws.iam.Role;
+    job: aws.glue.Job;
+    name: string;
+}
+
+/**
+ * The processing pipeline of the lake: two Glue 5.0 Spark jobs (raw → processed, processed → curated) under Glue
+ * security configurations, their scripts in an encrypted artifacts bucket (keyed by content hash), and a Step
+ * Functions state machine (model/etl-state-machine.ts) that runs them with a Glue Data Quality evaluation between the
+ * stages, the optional Redshift marts refresh, and completion and OpenLineage events; started on a schedule and on
+ * arrival of raw data; alarms on failed executions and failed job runs.
+ */
+export class EtlPipeline extends pulumi.ComponentResource {
+    public readonly artifacts: SecureBucket;
+    public readonly artifactsBucketName: pulumi.Output<string>;
+    public readonly rawToProcessedJob: aws.glue.Job;
+    public readonly processedToCuratedJob: aws.glue.Job;
+    public readonly rawToProcessedRoleArn: pulumi.Output<string>;
+    public readonly processedToCuratedRoleArn: pulumi.Output<string>;
+    public readonly stateMachine: aws.sfn.StateMachine;
+    public readonly stateMachineArn: pulumi.Output<string>;
+    public readonly stateMachineRoleArn: pulumi.Output<string>;
+    /** The state machine definition as deployed (JSON). */
+    public readonly definition: pulumi.Output<string>;
+    public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
+
+    constructor(name: string, args: EtlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cdp:processing:EtlPipeline", name, {}, opts);
+        validateEtlPipelineArgs(name, args);
+        const ctx = awsContext(this);
+        const { naming } = args;
+        const dataProtection = args.dataProtection ?? true;
+        const rawPrefixes = args.rawPrefixes ?? ["streams/", "events/"];
+        const retry = args.retry ?? { maxAttempts: 2, intervalSeconds: 60, backoffRate: 2 };
+        const qualityChecks = args.qualityChecks ?? [];
+        const access: RequiredAccessInput[] = [];
+        const arn = (service: string, resource: pulumi.Input<string>) =>
+            pulumi.interpolate`arn:${ctx.partition}:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
+
+        // Artifacts: the job scripts, in an encrypted bucket of its own,
+        // with server access logs in a log bucket that admits exactly it.
+        const artifactsName = pulumi
+            .all([ctx.accountId, ctx.region])
+            .apply(([account, region]) => naming.bucket("etl-artifacts", account, region));
+        const artifactsArn = pulumi.interpolate`arn:${ctx.partition}:s3:::${artifactsName}`;
+        const accessLogs = new AccessLogBucket(
+            `${name}-access-logs`,
+            { naming: naming.child("etl"), sourceBucketArns: [artifactsArn], dataProtection },
+            { parent: this },
+        );
+        this.artifacts = createSecureBucket(`${name}-artifacts`, this, {
+            bucketName: artifactsName,
+            encryption: { kind: "kms", keyArn: args.kmsKeyArn },
+            policyStatements: () => [],
+            lifecycle: {
+                transitions: [],
+                // Old script versions stay for a year: rollbacks, audits.
+                noncurrentExpirationDays: 365,
+                abortIncompleteMultipartUploadDays: 1,
+            },
+            accessLogging: { targetBucket: accessLogs.bucketName, targetPrefix: "etl-artifacts/" },
+            dataProtection,
+            tags: { "cdp:purpose": "etl-artifacts" },
+        });
+        this.artifactsBucketName = this.artifacts.bucket.bucket;
+        const artifacts = { bucketArn: this.artifacts.bucket.arn, keyArn: args.kmsKeyArn };
+
+        // One continuous-logging log group for both jobs (CMK, retention); Glue writes the driver and executor streams.
+        const jobLogGroupName = `/aws-glue/jobs/${naming.name("generic", "etl")}`;
+        const jobLogGroup = createLogGroup(`${name}-job-logs`, this, {
+            name: jobLogGroupName,
+            kmsKeyArn: args.kmsKeyArn,
+            retentionDays: args.logRetentionDays,
+        });
+
+        const scripts = args.scripts ?? DEFAULT_ETL_SCRIPTS;
+        const buildJob = (
+            stage: "raw-to-processed" | "processed-to-curated",
+            script: string,
+            settings: EtlJobSettings,
+            output: EtlZone,
+            statements: PolicyStatement[],
+            needs: RequiredAccessInput[],
+            jobArguments: Record<string, pulumi.Input<string>>,
+        ): BuiltJob => {
+            const jobName = naming.name("generic", stage);
+            const key = scriptKey(script, fs.readFileSync(script));
+            const object = new aws.s3.BucketObjectv2(
+                `${name}-${stage}-script`,
+                {
+                    bucket: this.artifacts.bucket.id,
+                    key,
+                    source: new pulumi.asset.FileAsset(script),
+                    contentType: "text/x-python",
+                },
+                { parent: this, dependsOn: [this.artifacts.encryption] },
+            );
+            // Security configuration: S3 SSE-KMS with the zone's key (the zone bucket policy refuses uploads naming
+            // another key), CloudWatch Logs SSE-KMS and job bookmarks CSE-KMS with the governance key
+            // (https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html). For encrypted
+            // CloudWatch Logs the key policy must admit logs.<region>.amazonaws.com (`logsKeyStatement` in the
+            // governance key) and the job role needs logs:AssociateKmsKey
+            // (https://docs.aws.amazon.com/glue/latest/dg/set-up-encryption.html).
+            const securityConfiguration = new aws.glue.SecurityConfiguration(
+                `${name}-${stage}`,
+                {
+                    name: jobName,
+                    encryptionConfiguration: {
+                        s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: output.keyArn },
+                        cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
+                        jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: args.kmsKeyArn },
+                    },
+                },
+                { parent: this },
+            );
+            const common: PolicyStatement[] = [
+                ...s3AccessStatements("read", { ...artifacts, prefix: "scripts/" }, "Scripts"),
+                {
+                    // Job bookmarks CSE-KMS: Glue encrypts the bookmark client-side with the job role's credentials.
+                    Sid: "BookmarksKey",
+                    Effect: "Allow",
+                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+                    Resource: args.kmsKeyArn,
+                },
+                {
+                    // Glue's log groups (/aws-glue/*: the continuous-logging group and Glue's output/error groups, whose
+                    // names Glue derives from the security configuration); AssociateKmsKey for the CloudWatch
+                    // encryption of the security configuration (https://docs.aws.amazon.com/glue/latest/dg/set-up-encryption.html).
+                    Sid: "GlueLogs",
+                    Effect: "Allow",
+                    Action: [
+                        "logs:CreateLogGroup",
+                        "logs:CreateLogStream",
+                        "logs:PutLogEvents",
+                        "logs:AssociateKmsKey",
+                    ],
+                    Resource: arn("logs", "log-group:/aws-glue/*"),
+                },
+                {
+                    // Job metrics (--enable-metrics) go to the Glue namespace.
+                    Sid: "GlueMetrics",
+                    Effect: "Allow",
+                    Action: "cloudwatch:PutMetricData",
+                    Resource: "*",
+                    Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } },
+                },
+            ];
+            const { role, policy } = serviceRole(`${name}-${stage}`, this, {
+                service: "glue.amazonaws.com",
+                accountId: ctx.accountId,
+                description: `Glue job ${jobName}`,
+                statements: [...common, ...statements],
+            });
+            const job = new aws.glue.Job(
+                `${name}-${stage}`,
+                {
+                    name: jobName,
+                    description: `CDP ETL ${stage}`,
+                    roleArn: role.arn,
+                    glueVersion: "5.0",
+                    command: {
+                        name: "glueetl",
+                        pythonVersion: "3",
+                        scriptLocation: pulumi.interpolate`s3://${this.artifacts.bucket.bucket}/${object.key}`,
+                    },
+                    workerType: settings.workerType ?? "G.1X",
+                    numberOfWorkers: settings.numberOfWorkers ?? 2,
+                    timeout: settings.timeoutMinutes ?? 120,
+                    maxRetries: settings.maxRetries ?? 0,
+                    // One run at a time: bookmarks assume runs do not overlap; the state machine retries
+                    // ConcurrentRunsExceededException.
+                    executionProperty: { maxConcurrentRuns: 1 },
+                    securityConfiguration: securityConfiguration.name,
+                    defaultArguments: {
+                        "--job-language": "python",
+                        "--job-bookmark-option": "job-bookmark-enable",
+                        "--enable-continuous-cloudwatch-log": "true",
+                        "--continuous-log-logGroup": jobLogGroup.name,
+                        "--enable-metrics": "true",
+                        "--enable-job-insights": "true",
+                        ...jobArguments,
+                    },
+                },
+                { parent: this, dependsOn: [policy] },
+            );
+            access.push(
+                s3Access({
+                    id: `etl-${stage}/scripts`,
+                    principal: role.arn,
+                    bucketArn: artifacts.bucketArn,
+                    keyArn: artifacts.keyArn,
+                    prefix: "scripts/",
+                    objectActions: ["s3:GetObject"],
+                    kmsActions: ["kms:Decrypt"],
+                    ctx,
+                    doc: "https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html",
+                    why: `the ${stage} job reads its script from the encrypted artifacts bucket`,
+                }),
+                {
+                    id: `etl-${stage}/bookmarks-and-logs`,
+                    principal: role.arn,
+                    requests: [
+                        { actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], resource: args.kmsKeyArn },
+                        {
+                            actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+                            resource: pulumi.interpolate`${jobLogGroup.arn}:*`,
+                        },
+                    ],
+                    doc: "https://docs.aws.amazon.com/glue/latest/dg/set-up-encryption.html",
+                    why: `the ${stage} job encrypts its bookmarks (CSE-KMS) and writes encrypted continuous logs`,
+                },
+                ...needs.map((n) => ({ ...n, principal: role.arn })),
+            );
+            return { role, job, name: jobName };
+        };
+
+        const s3 = (zone: EtlZone, prefix = "") => pulumi.interpolate`s3://${zone.bucketName}/${prefix}`;
+        const zoneNeed = (
+            stage: string,
+            what: string,
+            zone: EtlZone,
+            prefix: string,
+            kind: "read" | "readwrite",
+        ): RequiredAccessInput => {
+            const actions = s3ActionsFor(kind, { allowDelete: kind === "readwrite" });
+            return s3Access({
+                id: `etl-${stage}/${what}`,
+                principal: "",
+                bucketArn: zone.bucketArn,
+                keyArn: zone.keyArn,
+                prefix,
+                objectActions: kind === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                bucketActions: ["s3:ListBucket"],
+                kmsActions: kind === "read" ? ["kms:Decrypt"] : actions.kms,
+                ctx,
+                doc: "https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html",
+                why: `the ${stage} job ${kind === "read" ? "reads" : "reads and writes"} ${what}`,
+            });
+        };
+
+        // raw → processed: reads raw (its prefixes), reads and writes the processed entity tables (deduplication
+        // against earlier runs) and the quarantine. Nothing in curated.
+        const first = buildJob(
+            "raw-to-processed",
+            scripts.rawToProcessed,
+            args.rawToProcessedJob ?? {},
+            args.processed,
+            [
+                ...rawPrefixes.flatMap((prefix, i) => s3AccessStatements("read", { ...args.raw, prefix }, `Raw${i}`)),
+                ...s3AccessStatements(
+                    "readwrite",
+                    { ...args.processed, prefix: PROCESSED_PREFIXES.entities, allowDelete: true },
+                    "Processed",
+                ),
+                ...s3AccessStatements(
+                    "readwrite",
+                    { ...args.processed, prefix: PROCESSED_PREFIXES.quarantine, allowDelete: true },
+                    "Quarantine",
+                ),
+            ],
+            [
+                ...rawPrefixes.map((prefix) =>
+                    zoneNeed("raw-to-processed", `raw-${prefix.replace(/\/$/, "")}`, args.raw, prefix, "read"),
+                ),
+                zoneNeed("raw-to-processed", "processed", args.processed, PROCESSED_PREFIXES.entities, "readwrite"),
+                zoneNeed("raw-to-processed", "quarantine", args.processed, PROCESSED_PREFIXES.quarantine, "readwrite"),
+            ],
+            {
+                "--raw_root": s3(args.raw),
+                "--processed_root": s3(args.processed, PROCESSED_PREFIXES.entities),
+                "--quarantine_root": s3(args.processed, PROCESSED_PREFIXES.quarantine),
+            },
+        );
+        // processed → curated: reads processed (entity tables and Entity Resolution matches), writes curated. Never
+        // raw.
+        const second = buildJob(
+            "processed-to-curated",
+            scripts.processedToCurated,
+            args.processedToCuratedJob ?? {},
+            args.curated,
+            [
+                ...s3AccessStatements("read", { ...args.processed, prefix: PROCESSED_PREFIXES.entities }, "Processed"),
+                ...s3AccessStatements("read", { ...args.processed, prefix: "entity-resolution/" }, "Matches"),
+                ...s3AccessStatements("readwrite", { ...args.curated, allowDelete: true }, "Curated"),
+            ],
+            [
+                zoneNeed("processed-to-curated", "processed", args.processed, PROCESSED_PREFIXES.entities, "read"),
+                zoneNeed("processed-to-curated", "matches", args.processed, "entity-resolution/", "read"),
+                zoneNeed("processed-to-curated", "curated", args.curated, "", "readwrite"),
+            ],
+            {
+                "--processed_root": s3(args.processed, PROCESSED_PREFIXES.entities),
+                "--matches_root": s3(args.processed, "entity-resolution/"),
+                "--curated_root": s3(args.curated),
+            },
+        );
+        this.rawToProcessedJob = first.job;
+        this.processedToCuratedJob = second.job;
+        this.rawToProcessedRoleArn = first.role.arn;
+        this.processedToCuratedRoleArn = second.role.arn;
+
+        // The role Glue Data Quality evaluates the processed tables with: reads the processed tables and their
+        // catalog entries, publishes results (https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html).
+        const rulesetArns = [...new Set(qualityChecks.flatMap((c) => c.rulesetNames))].map((r) =>
+            arn("glue", `dataQualityRuleset/${r}`),
+        );
+        const qualityRole =
+            qualityChecks.length > 0
+                ? serviceRole(`${name}-quality`, this, {
+                      service: "glue.amazonaws.com",
+                      accountId: ctx.accountId,
+                      description: "Glue Data Quality: evaluate the processed tables",
+                      statements: [
+                          ...s3AccessStatements(
+                              "read",
+                              { ...args.processed, prefix: PROCESSED_PREFIXES.entities },
+                              "Processed",
+                          ),
+                          {
+                              Sid: "Rulesets",
+                              Effect: "Allow",
+                              Action: ["glue:GetDataQualityRuleset", "glue:PublishDataQuality"],
+                              Resource: rulesetArns,
+                          },
+                          {
+                              Sid: "Tables",
+                              Effect: "Allow",
+                              Action: ["glue:GetTable", "glue:GetPartitions"],
+                              Resource: [
+                                  arn("glue", "catalog"),
+                                  ...qualityChecks.flatMap((c) => [
+                                      arn("glue", pulumi.interpolate`database/${c.database}`),
+                                      arn("glue", pulumi.interpolate`table/${c.database}/${c.table}`),
+                                  ]),
+                              ],
+                          },
+                          {
+                              Sid: "QualityLogs",
+                              Effect: "Allow",
+                              Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                              Resource: arn("logs", "log-group:/aws-glue/*"),
+                          },
+                          {
+                              Sid: "QualityMetrics",
+                              Effect: "Allow",
+                              Action: "cloudwatch:PutMetricData",
+                              Resource: "*",
+                              Condition: { StringEquals: { "cloudwatch:namespace": "Glue Data Quality" } },
+                          },
+                      ],
+                  })
+                : undefined;
+
+        // The state machine: its log group (CMK, retention; /aws/vendedlogs/ keeps the Logs resource policy small,
+        // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html) and role.
+        const machineName = naming.name("generic", "etl");
+        const machineArn = arn("states", `stateMachine:${machineName}`);
+        const machineLogGroup = createLogGroup(`${name}-machine-logs`, this, {
+            name: `/aws/vendedlogs/states/${machineName}`,
+            kmsKeyArn: args.kmsKeyArn,
+            retentionDays: args.logRetentionDays,
+        });
+        const eventBusArn = arn("events", "event-bus/default");
+        const jobArns = [first.job.arn, second.job.arn];
+        const machineStatements: PolicyStatement[] = [
+            {
+                // Run a Job (.sync): https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html
+                Sid: "RunOwnJobs",
+                Effect: "Allow",
+                Action: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
+                Resource: jobArns,
+            },
+            {
+                Sid: "ListOwnExecutions",
+                Effect: "Allow",
+                Action: "states:ListExecutions",
+                Resource: machineArn,
+            },
+            {
+                // https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
+                Sid: "PutEventsOnDefaultBus",
+                Effect: "Allow",
+                Action: "events:PutEvents",
+                Resource: eventBusArn,
+            },
+            {
+                // https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html; the topic is encrypted.
+                Sid: "PublishFailures",
+                Effect: "Allow",
+                Action: "sns:Publish",
+                Resource: args.alarmTopicArn,
+            },
+            {
+                Sid: "EncryptedTopic",
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: args.kmsKeyArn,
+                Condition: {
+                    StringEquals: { "kms:ViaService": pulumi.interpolate`sns.${ctx.region}.${ctx.dnsSuffix}` },
+                },
+            },
+            {
+                // Log delivery to CloudWatch Logs: these actions do not support resource-level permissions, the page
+                // shows them on "*" (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
+                Sid: "LogDelivery",
+                Effect: "Allow",
+                Action: [
+                    "logs:CreateLogDelivery",
+                    "logs:GetLogDelivery",
+                    "logs:UpdateLogDelivery",
+                    "logs:DeleteLogDelivery",
+                    "logs:ListLogDeliveries",
+                    "logs:PutResourcePolicy",
+                    "logs:DescribeResourcePolicies",
+                    "logs:DescribeLogGroups",
+                ],
+                Resource: "*",
+            },
+            {
+                // X-Ray tracing (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-xray-tracing.html).
+                Sid: "XRay",
+                Effect: "Allow",
+                Action: [
+                    "xray:PutTraceSegments",
+                    "xray:PutTelemetryRecords",
+                    "xray:GetSamplingRules",
+                    "xray:GetSamplingTargets",
+                ],
+                Resource: "*",
+            },
+        ];
+        if (qualityRole) {
+            machineStatements.push(
+                {
+                    // https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html
+                    Sid: "EvaluateOwnRulesets",
+                    Effect: "Allow",
+                    Action: ["glue:StartDataQualityRulesetEvaluationRun", "glue:GetDataQualityResult"],
+                    Resource: rulesetArns,
+                },
+                {
+                    // A run's status: the request names only the run id (authorised on dataQualityRuleset/*).
+                    Sid: "EvaluationRunStatus",
+                    Effect: "Allow",
+                    Action: "glue:GetDataQualityRulesetEvaluationRun",
+                    Resource: arn("glue", "dataQualityRuleset/*"),
+                },
+                {
+                    Sid: "PassQualityRole",
+                    Effect: "Allow",
+                    Action: "iam:PassRole",
+                    Resource: qualityRole.role.arn,
+                    Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
+                },
+            );
+        }
+        if (args.refreshMarts) {
+            machineStatements.push({
+                // https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html
+                Sid: "RefreshMarts",
+                Effect: "Allow",
+                Action: ["redshift-data:ExecuteStatement", "redshift-serverless:GetCredentials"],
+                Resource: args.refreshMarts.workgroupArn,
+            });
+            machineStatements.push({
+                // DescribeStatement is authorised on the statement's owner (the caller's session), not a resource.
+                Sid: "MartsStatementStatus",
+                Effect: "Allow",
+                Action: "redshift-data:DescribeStatement",
+                Resource: "*",
+                Condition: { StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } },
+            });
+        }
+        // The state machine's definition and execution history are encrypted with the governance CMK. Step Functions
+        // uses the encryption context aws:states:stateMachineArn = the state machine's ARN; the execution role needs
+        // kms:Decrypt and kms:GenerateDataKey under it, and kms:GenerateDataKey for the encrypted log delivery
+        // (encryption context SourceArn = the account's log groups); the key policy admits delivery.logs.amazonaws.com
+        // (`etlKeyStatements`) (https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html).
+        const machineContext = { "kms:EncryptionContext:aws:states:stateMachineArn": machineArn };
+        const logsContext = { "kms:EncryptionContext:SourceArn": arn("logs", "*") };
+        machineStatements.push(
+            {
+                Sid: "OwnExecutionData",
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: machineContext },
+            },
+            {
+                Sid: "EncryptedLogDelivery",
+                Effect: "Allow",
+                Action: "kms:GenerateDataKey",
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: logsContext },
+            },
+        );
+        const machineRole = serviceRole(`${name}-machine`, this, {
+            service: "states.amazonaws.com",
+            accountId: ctx.accountId,
+            description: `Step Functions ${machineName}: run the ETL pipeline`,
+            trustCondition: { ArnLike: { "aws:SourceArn": machineArn } },
+            statements: machineStatements,
+        });
+        const databases = pulumi.all(qualityChecks.map((c) => pulumi.output(c.database)));
+        this.definition = pulumi
+            .all([
+                machineArn,
+                first.job.name,
+                second.job.name,
+                qualityRole?.role.arn ?? "",
+                eventBusArn,
+                args.alarmTopicArn,
+                args.raw.bucketName,
+                args.processed.bucketName,
+                args.curated.bucketName,
+            ])
+            .apply((values) => databases.apply((dbs) => ({ values, dbs })))
+            .apply(({ values: [machine, job1, job2, qualityRoleArn, bus, topic, raw, processed, curated], dbs }) =>
+                JSON.stringify(
+                    etlStateMachineDefinition({
+                        stateMachineArn: machine,
+                        rawToProcessed: {
+                            jobName: job1,
+                            inputs: rawPrefixes.map((p) => ({ namespace: `s3://${raw}`, name: p.replace(/\/$/, "") })),
+                            outputs: [
+                                { namespace: `s3://${processed}`, name: "entities" },
+                                { namespace: `s3://${processed}`, name: "quarantine" },
+                            ],
+                        },
+                        processedToCurated: {
+                            jobName: job2,
+                            inputs: [
+                                { namespace: `s3://${processed}`, name: "entities" },
+                                { namespace: `s3://${processed}`, name: "entity-resolution" },
+                            ],
+                            outputs: [{ namespace: `s3://${curated}`, name: "curated" }],
+                        },
+                        qualityChecks: qualityChecks.map((c, i) => ({
+                            database: dbs[i],
+                            table: c.table,
+                            rulesetNames: c.rulesetNames,
+                        })),
+                        qualityRoleArn,
+                        pollSeconds: args.pollSeconds ?? 60,
+                        refreshMarts: args.refreshMarts
+                            ? {
+                                  workgroupName: args.refreshMarts.workgroupName,
+                                  database: args.refreshMarts.database,
+                                  sql: args.refreshMarts.sql,
+                              }
+                            : undefined,
+                        eventBusName: bus,
+                        alarmTopicArn: topic,
+                        lineageNamespace: `${naming.prefix}-${naming.environment}`,
+                        // A URI naming the producing code (OpenLineage `producer`): the platform's pipeline.
+                        lineageProducer: `urn:cdp:${naming.prefix}-${naming.environment}:etl-pipeline`,
+                        retry,
+                    }),
+                ),
+            );
+        this.stateMachine = new aws.sfn.StateMachine(
+            `${name}-machine`,
+            {
+                name: machineName,
+                type: "STANDARD",
+                roleArn: machineRole.role.arn,
+                definition: this.definition,
+                loggingConfiguration: {
+                    level: "ALL",
+                    includeExecutionData: true,
+                    logDestination: pulumi.interpolate`${machineLogGroup.arn}:*`,
+                },
+                tracingConfiguration: { enabled: true },
+                encryptionConfiguration: {
+                    type: "CUSTOMER_MANAGED_KMS_KEY",
+                    kmsKeyId: args.kmsKeyArn,
+                    kmsDataKeyReusePeriodSeconds: 300,
+                },
+            },
+            { parent: this, dependsOn: [machineRole.policy] },
+        );
+        this.stateMachineArn = this.stateMachine.arn;
+        this.stateMachineRoleArn = machineRole.role.arn;
+
+        access.push({
+            id: "etl-state-machine/run-jobs",
+            principal: machineRole.role.arn,
+            requests: [
+                ...jobArns.map((resource) => ({
+                    actions: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
+                    resource,
+                })),
+                { actions: ["states:ListExecutions"], resource: machineArn },
+                {
+                    actions: ["events:PutEvents"],
+                    resource: eventBusArn,
+                    external:
+                        "the account's default event bus: without a resource policy, same-account callers need only their identity policy",
+                },
+                { actions: ["sns:Publish"], resource: args.alarmTopicArn },
+                {
+                    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    resource: args.kmsKeyArn,
+                    context: { "kms:ViaService": pulumi.interpolate`sns.${ctx.region}.${ctx.dnsSuffix}` },
+                },
+                ...(qualityRole
+                    ? [
+                          ...rulesetArns.map((resource) => ({
+                              actions: ["glue:StartDataQualityRulesetEvaluationRun"],
+                              resource,
+                              external:
+                                  "a Glue Data Quality ruleset of the data contracts: rulesets have no resource policy, same-account callers need only their identity policy",
+                          })),
+                          {
+                              actions: ["iam:PassRole"],
+                              resource: qualityRole.role.arn,
+                              context: { "iam:PassedToService": "glue.amazonaws.com" },
+                          },
+                      ]
+                    : []),
+            ],
+            doc: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html",
+            why: "the state machine runs its two jobs, checks its own executions, publishes events and failures",
+        });
+        access.push({
+            id: "etl-state-machine/logs",
+            principal: machineRole.role.arn,
+            requests: [
+                {
+                    actions: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeLogGroups"],
+                    resource: "*",
+                },
+            ],
+            doc: "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html",
+            why: "the state machine delivers its execution logs (level ALL) to its CMK-encrypted log group",
+        });
+        access.push({
+            id: "etl-state-machine/execution-data-key",
+            principal: machineRole.role.arn,
+            requests: [
+                { actions: ["kms:Decrypt", "kms:GenerateDataKey"], resource: args.kmsKeyArn, context: machineContext },
+                { actions: ["kms:GenerateDataKey"], resource: args.kmsKeyArn, context: logsContext },
+            ],
+            doc: "https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html",
+            why: "the state machine encrypts its execution data and its log delivery with the governance CMK",
+        });
+
+        // Triggers: a schedule (EventBridge Scheduler) and arrivals of raw data (S3 → EventBridge → rule).
+        // Starting an execution of a CMK-encrypted state machine encrypts its input under the machine's context: the
+        // caller needs kms:GenerateDataKey and kms:Decrypt (encryption-at-rest page above).
+        const triggerStatements = (sid: string): PolicyStatement[] => [
+            { Sid: sid, Effect: "Allow", Action: "states:StartExecution", Resource: this.stateMachine.arn },
+            {
+                Sid: `${sid}Key`,
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: args.kmsKeyArn,
+                Condition: { StringEquals: machineContext },
+            },
+        ];
+        const triggerRequests = [
+            { actions: ["states:StartExecution"], resource: this.stateMachine.arn },
+            { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resource: args.kmsKeyArn, context: machineContext },
+        ];
+        const schedule = args.schedule ?? { expression: "cron(0 2 * * ? *)", timezone: "UTC" };
+        const group = new aws.scheduler.ScheduleGroup(
+            `${name}-schedules`,
+            { name: naming.name("generic", "etl") },
+            { parent: this },
+        );
+        const schedulerRole = serviceRole(`${name}-scheduler`, this, {
+            service: "scheduler.amazonaws.com",
+            accountId: ctx.accountId,
+            description: `EventBridge Scheduler: start ${machineName}`,
+            trustCondition: { ArnLike: { "aws:SourceArn": group.arn } },
+            statements: [
+                ...triggerStatements("StartPipeline"),
+                {
+                    // The schedule is encrypted with the CMK: Scheduler decrypts it with the execution role
+                    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html).
+                    Sid: "DecryptSchedule",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: args.kmsKeyArn,
+                },
+            ],
+        });
+        new aws.scheduler.Schedule(
+            `${name}-schedule`,
+            {
+                name: naming.name("generic", "etl", "run"),
+                groupName: group.name,
+                scheduleExpression: schedule.expression,
+                scheduleExpressionTimezone: schedule.timezone ?? "UTC",
+                flexibleTimeWindow: { mode: "OFF" },
+                kmsKeyArn: args.kmsKeyArn,
+                target: {
+                    arn: this.stateMachine.arn,
+                    roleArn: schedulerRole.role.arn,
+                    input: JSON.stringify({ trigger: "schedule" }),
+                    retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+                },
+            },
+            { parent: this, dependsOn: [schedulerRole.policy] },
+        );
+        access.push({
+            id: "etl-scheduler/start-execution",
+            principal: schedulerRole.role.arn,
+            requests: [...triggerRequests, { actions: ["kms:Decrypt"], resource: args.kmsKeyArn }],
+            doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role",
+            why: "the schedule starts the pipeline",
+        });
+
+        if (args.startOnArrival ?? true) {
+            // S3 sends every event of the raw bucket to the account's default bus
+            // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html); the rule keeps Object Created
+            // under the data prefixes. Bursts of objects start many executions: each ends at once when another runs
+            // (model/etl-state-machine.ts, CheckAlreadyRunning), and job bookmarks make the next run pick up the rest.
+            new aws.s3.BucketNotification(
+                `${name}-raw-eventbridge`,
+                { bucket: args.raw.bucketName, eventbridge: true },
+                { parent: this },
+            );
+            const rule = new aws.cloudwatch.EventRule(
+                `${name}-raw-arrival`,
+                {
+                    name: naming.name("generic", "etl", "raw-arrival"),
+                    description: "New raw data: start the ETL pipeline",
+                    eventPattern: pulumi.output(args.raw.bucketName).apply((bucket) =>
+                        JSON.stringify({
+                            source: ["aws.s3"],
+                            "detail-type": ["Object Created"],
+                            detail: {
+                                bucket: { name: [bucket] },
+                                object: { key: rawPrefixes.map((prefix) => ({ prefix })) },
+                            },
+                        }),
+                    ),
+                },
+                { parent: this },
+            );
+            const eventsRole = serviceRole(`${name}-events`, this, {
+                service: "events.amazonaws.com",
+                accountId: ctx.accountId,
+                description: `EventBridge: start ${machineName} on new raw data`,
+                statements: triggerStatements("StartPipeline"),
+            });
+            new aws.cloudwatch.EventTarget(
+                `${name}-raw-arrival`,
+                {
+                    rule: rule.name,
+                    arn: this.stateMachine.arn,
+                    roleArn: eventsRole.role.arn,
+                    retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+                },
+                { parent: this },
+            );
+            access.push({
+                id: "etl-raw-arrival/start-execution",
+                principal: eventsRole.role.arn,
+                requests: triggerRequests,
+                doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html",
+                why: "new raw data starts the pipeline",
+            });
+        }
+
+        // Alarms: failed executions (AWS/States ExecutionsFailed), and failed job runs however started: a rule on
+        // Glue's job state-change events (https://docs.aws.amazon.com/glue/latest/dg/automating-awsglue-with-cloudwatch-events.html)
+        // for these jobs, alarmed on its TriggeredRules metric (AWS/Events, RuleName,
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html): the alarm topic admits
+        // CloudWatch alarms only, so no rule publishes to it directly.
+        createAlarm(`${name}-executions-failed`, this, args.alarmTopicArn, {
+            description: `ETL pipeline ${machineName}: an execution failed`,
+            namespace: "AWS/States",
+            metricName: "ExecutionsFailed",
+            dimensions: { StateMachineArn: this.stateMachine.arn },
+            statistic: "Sum",
+            comparison: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+        });
+        const jobFailedRule = new aws.cloudwatch.EventRule(
+            `${name}-job-failed`,
+            {
+                name: naming.name("generic", "etl", "job-failed"),
+                description: "A run of an ETL Glue job failed, timed out or errored",
+                eventPattern: pulumi.all([first.job.name, second.job.name]).apply((names) =>
+                    JSON.stringify({
+                        source: ["aws.glue"],
+                        "detail-type": ["Glue Job State Change"],
+                        detail: { jobName: names, state: ["FAILED", "TIMEOUT", "ERROR"] },
+                    }),
+                ),
+            },
+            { parent: this },
+        );
+        createAlarm(`${name}-job-failed`, this, args.alarmTopicArn, {
+            description: `ETL Glue jobs ${first.name}, ${second.name}: a job run failed`,
+            namespace: "AWS/Events",
+            metricName: "TriggeredRules",
+            dimensions: { RuleName: jobFailedRule.name },
+            statistic: "Sum",
+            comparison: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+        });
+
+        this.requiredAccess = requiredAccess(access);
+        this.registerOutputs({
+            artifactsBucketName: this.artifactsBucketName,
+            stateMachineArn: this.stateMachineArn,
+            requiredAccess: this.requiredAccess,
+        });
+    }
+}

@@ -1,0 +1,358 @@
+/**
+ * The EtlPipeline component as the governance program builds it (the prod stack planned with mocks, job scripts from
+ * test fixtures): Glue jobs, security configurations, state machine, triggers and alarms, and the access proof of its
+ * roles (what each may do, and what each must not).
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import validator = require("asl-validator");
+import { scriptKey } from "../components/processing/etl-pipeline";
+import { STATE } from "../model/etl-state-machine";
+import { exampleObjectArn } from "../model/access";
+import { type PlannedResource, type PlanResult, runStackPlan } from "../tools/plan/harness";
+import { collectAccessModel } from "../tools/plan/access/collect";
+import { AccessEvaluator, proveAccess } from "../tools/plan/access/prove";
+import { evaluatePolicies } from "../tools/plan/policy";
+import { platformPacks } from "../tools/plan/packs";
+import { loadEngineConfig } from "../tools/plan/stack-config";
+import { ROOT } from "./helpers/plan";
+
+const SCRIPTS = {
+    rawToProcessed: "tests/fixtures/etl/raw_to_processed.py",
+    processedToCurated: "tests/fixtures/etl/processed_to_curated.py",
+};
+
+const PROCESSING = {
+    schedule: { expression: "cron(30 3 * * ? *)", timezone: "Europe/Paris" },
+    rawToProcessed: { workerType: "G.2X", numberOfWorkers: 10, timeoutMinutes: 90, maxRetries: 1 },
+    retry: { maxAttempts: 3, intervalSeconds: 120, backoffRate: 2 },
+    qualityChecks: [{ table: "sales_order", rulesets: ["sales_order_contract"] }],
+    refreshMarts: {
+        enabled: true,
+        workgroupName: "cdp-marts",
+        workgroupArn:
+            "arn:aws:redshift-serverless:eu-west-1:333333333333:workgroup/0b7c1a4e-1111-4c2d-9e3f-123456789abc",
+        database: "marts",
+        sql: "CALL marts.refresh()",
+    },
+    scripts: SCRIPTS,
+};
+
+const one = (plan: PlanResult, type: string, name: string): PlannedResource => {
+    const found = plan.resources.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) throw new Error(`${type} ${name}: ${found.length} matches`);
+    return found[0];
+};
+const str = (v: unknown) => v as string;
+const inputs = (r: PlannedResource) => r.inputs as Record<string, unknown>;
+const outputs = (r: PlannedResource) => r.outputs as Record<string, unknown>;
+
+async function planProd(processing: unknown): Promise<PlanResult> {
+    const engine = loadEngineConfig(ROOT, "prod");
+    const plan = await runStackPlan(engine, "prod", path.join(ROOT, "index.ts"), {
+        ...engine.config,
+        "cdp:processing": JSON.stringify(processing),
+    });
+    if (plan.errors.length) throw new Error(plan.errors.join("\n"));
+    return plan;
+}
+
+describe("EtlPipeline (prod plan)", () => {
+    let plan: PlanResult;
+    let defaults: PlanResult;
+    let ev: AccessEvaluator;
+    const arnOf = (type: string, name: string) => str(outputs(one(plan, type, name)).arn);
+
+    before(async () => {
+        plan = await planProd(PROCESSING);
+        defaults = await planProd({ scripts: SCRIPTS });
+        ev = new AccessEvaluator(collectAccessModel(plan));
+    });
+
+    it("plans with no policy violation and every required access of the pipeline allowed", async () => {
+        const report = await evaluatePolicies(plan, platformPacks());
+        expect(report.violations.map((v) => `${v.policy}: ${v.message}`)).to.deep.equal([]);
+        const proof = proveAccess(plan, { requiredOnly: true });
+        const etl = proof.required.filter((r) => r.id.startsWith("etl-"));
+        expect(etl.map((r) => r.id)).to.include.members([
+            "etl-raw-to-processed/raw-streams",
+            "etl-raw-to-processed/processed",
+            "etl-raw-to-processed/quarantine",
+            "etl-processed-to-curated/processed",
+            "etl-processed-to-curated/curated",
+            "etl-state-machine/run-jobs",
+            "etl-state-machine/logs",
+            "etl-state-machine/execution-data-key",
+            "etl-scheduler/start-execution",
+            "etl-raw-arrival/start-execution",
+        ]);
+        expect(etl.filter((r) => r.verdict !== "allowed").map((r) => r.id)).to.deep.equal([]);
+        // No Output was turned into text by a template literal.
+        const garbled = plan.resources.filter((r) => JSON.stringify(r.inputs).includes("Calling [toString]"));
+        expect(garbled.map((r) => `${r.type} ${r.name}`)).to.deep.equal([]);
+    });
+
+    it("Glue jobs: 5.0, Python 3, worker settings from config, logging/metrics/bookmarks, their security configuration", () => {
+        const first = inputs(one(plan, "aws:glue/job:Job", "etl-raw-to-processed"));
+        expect(first).to.deep.include({
+            glueVersion: "5.0",
+            workerType: "G.2X",
+            numberOfWorkers: 10,
+            timeout: 90,
+            maxRetries: 1,
+        });
+        expect(first.command).to.deep.include({ name: "glueetl", pythonVersion: "3" });
+        expect(first.defaultArguments).to.deep.include({
+            "--job-bookmark-option": "job-bookmark-enable",
+            "--enable-continuous-cloudwatch-log": "true",
+            "--enable-metrics": "true",
+            "--enable-job-insights": "true",
+            "--continuous-log-logGroup": "/aws-glue/jobs/cdp-prod-etl",
+        });
+        const bucketOf = (zone: string) => str(outputs(one(plan, "aws:s3/bucket:Bucket", `lake-${zone}`)).bucket);
+        expect(first.defaultArguments).to.deep.include({
+            "--raw_root": `s3://${bucketOf("raw")}/`,
+            "--processed_root": `s3://${bucketOf("processed")}/entities/`,
+            "--quarantine_root": `s3://${bucketOf("processed")}/quarantine/`,
+        });
+        const second = inputs(one(plan, "aws:glue/job:Job", "etl-processed-to-curated"));
+        expect(second.defaultArguments).to.deep.include({
+            "--processed_root": `s3://${bucketOf("processed")}/entities/`,
+            "--matches_root": `s3://${bucketOf("processed")}/entity-resolution/`,
+            "--curated_root": `s3://${bucketOf("curated")}/`,
+        });
+        // Defaults where the config says nothing.
+        expect(second).to.deep.include({ workerType: "G.1X", numberOfWorkers: 2, timeout: 120, maxRetries: 0 });
+        const config = inputs(
+            one(plan, "aws:glue/securityConfiguration:SecurityConfiguration", "etl-raw-to-processed"),
+        );
+        expect(first.securityConfiguration).to.equal(config.name);
+    });
+
+    it("scripts live in the artifacts bucket under a key named by their content hash", () => {
+        const bucket = str(outputs(one(plan, "aws:s3/bucket:Bucket", "etl-artifacts")).bucket);
+        for (const [resource, file] of [
+            ["etl-raw-to-processed", SCRIPTS.rawToProcessed],
+            ["etl-processed-to-curated", SCRIPTS.processedToCurated],
+        ]) {
+            const key = scriptKey(file, fs.readFileSync(path.join(ROOT, file)));
+            expect(key).to.match(/^scripts\/[a-z_]+\/[0-9a-f]{64}\.py$/);
+            expect(inputs(one(plan, "aws:s3/bucketObjectv2:BucketObjectv2", `${resource}-script`)).key).to.equal(key);
+            const command = inputs(one(plan, "aws:glue/job:Job", resource)).command as { scriptLocation: string };
+            expect(command.scriptLocation).to.equal(`s3://${bucket}/${key}`);
+        }
+        expect(scriptKey("a.py", "v1")).to.not.equal(scriptKey("a.py", "v2"));
+        const encryption = inputs(
+            one(
+                plan,
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "etl-artifacts",
+            ),
+        ).rules as Array<{ applyServerSideEncryptionByDefault: { kmsMasterKeyId: string } }>;
+        expect(encryption[0].applyServerSideEncryptionByDefault.kmsMasterKeyId).to.equal(
+            arnOf("aws:kms/key:Key", "governance-key"),
+        );
+    });
+
+    it("security configurations: the output zone's key for S3, the governance key (admitting CloudWatch Logs) for logs and bookmarks", () => {
+        const governanceKey = arnOf("aws:kms/key:Key", "governance-key");
+        for (const [job, zoneKey] of [
+            ["etl-raw-to-processed", "lake-processed-key"],
+            ["etl-processed-to-curated", "lake-curated-key"],
+        ]) {
+            const config = inputs(one(plan, "aws:glue/securityConfiguration:SecurityConfiguration", job))
+                .encryptionConfiguration as Record<string, Record<string, string>>;
+            expect(config.s3Encryption).to.deep.equal({
+                s3EncryptionMode: "SSE-KMS",
+                kmsKeyArn: arnOf("aws:kms/key:Key", zoneKey),
+            });
+            expect(config.cloudwatchEncryption).to.deep.equal({
+                cloudwatchEncryptionMode: "SSE-KMS",
+                kmsKeyArn: governanceKey,
+            });
+            expect(config.jobBookmarksEncryption).to.deep.equal({
+                jobBookmarksEncryptionMode: "CSE-KMS",
+                kmsKeyArn: governanceKey,
+            });
+        }
+        const keyPolicy = JSON.parse(str(inputs(one(plan, "aws:kms/key:Key", "governance-key")).policy));
+        const logs = keyPolicy.Statement.find((s: { Sid: string }) => s.Sid === "AllowCloudWatchLogs");
+        expect(logs.Principal.Service).to.equal("logs.eu-west-1.amazonaws.com");
+    });
+
+    it("state machine: logging ALL with execution data to a CMK log group, X-Ray, a valid definition naming its jobs", () => {
+        const machine = inputs(one(plan, "aws:sfn/stateMachine:StateMachine", "etl-machine"));
+        const logGroup = one(plan, "aws:cloudwatch/logGroup:LogGroup", "etl-machine-logs");
+        expect(machine.loggingConfiguration).to.deep.equal({
+            level: "ALL",
+            includeExecutionData: true,
+            logDestination: `${str(outputs(logGroup).arn)}:*`,
+        });
+        expect(inputs(logGroup).kmsKeyId).to.equal(arnOf("aws:kms/key:Key", "governance-key"));
+        expect(machine.tracingConfiguration).to.deep.equal({ enabled: true });
+        // Definition and execution history under the governance CMK; its policy admits log delivery.
+        expect(machine.encryptionConfiguration).to.deep.include({
+            type: "CUSTOMER_MANAGED_KMS_KEY",
+            kmsKeyId: arnOf("aws:kms/key:Key", "governance-key"),
+        });
+        const keyPolicy = JSON.parse(str(inputs(one(plan, "aws:kms/key:Key", "governance-key")).policy));
+        expect(
+            keyPolicy.Statement.find((s: { Sid: string }) => s.Sid === "AllowLogDeliveryForStepFunctions").Principal,
+        ).to.deep.equal({ Service: "delivery.logs.amazonaws.com" });
+        const definition = JSON.parse(str(machine.definition));
+        const { isValid, errors } = validator(structuredClone(definition));
+        expect(errors).to.deep.equal([]);
+        expect(isValid).to.equal(true);
+        expect(definition.States[STATE.rawToProcessed].Parameters).to.deep.equal({
+            JobName: "cdp-prod-raw-to-processed",
+        });
+        expect(definition.States[STATE.processedToCurated].Parameters).to.deep.equal({
+            JobName: "cdp-prod-processed-to-curated",
+        });
+        expect(definition.States[STATE.rawToProcessed].Retry[1]).to.deep.include({
+            ErrorEquals: ["States.TaskFailed"],
+            MaxAttempts: 3,
+            IntervalSeconds: 120,
+        });
+        // The data-quality stage evaluates the configured rulesets on the processed database's tables.
+        expect(definition.States[STATE.loadQuality].Result).to.deep.equal([
+            { database: "cdp_prod_processed", table: "sales_order", rulesetNames: ["sales_order_contract"] },
+        ]);
+        const qualityRole = arnOf("aws:iam/role:Role", "etl-quality");
+        expect(definition.States[STATE.quality].ItemProcessor.States[STATE.qualityStart].Parameters.Role).to.equal(
+            qualityRole,
+        );
+        expect(definition.States[STATE.martsStart].Parameters).to.deep.equal({
+            WorkgroupName: "cdp-marts",
+            Database: "marts",
+            Sql: "CALL marts.refresh()",
+        });
+        // Off by default: no marts refresh, and no data-quality stage without rulesets.
+        const plain = JSON.parse(
+            str(inputs(one(defaults, "aws:sfn/stateMachine:StateMachine", "etl-machine")).definition),
+        );
+        expect(Object.keys(plain.States)).to.not.include.members([STATE.martsStart, STATE.quality]);
+        expect(defaults.resources.filter((r) => r.name === "etl-quality")).to.deep.equal([]);
+        expect(definition.States[STATE.notify].Parameters.TopicArn).to.equal(
+            arnOf("aws:sns/topic:Topic", "governance-alarms"),
+        );
+    });
+
+    it("triggers: the configured schedule (time zone, no flexible window) and arrivals under the raw data prefixes", () => {
+        const machineArn = arnOf("aws:sfn/stateMachine:StateMachine", "etl-machine");
+        const schedule = inputs(one(plan, "aws:scheduler/schedule:Schedule", "etl-schedule"));
+        expect(schedule).to.deep.include({
+            scheduleExpression: "cron(30 3 * * ? *)",
+            scheduleExpressionTimezone: "Europe/Paris",
+            flexibleTimeWindow: { mode: "OFF" },
+        });
+        expect((schedule.target as { arn: string }).arn).to.equal(machineArn);
+        const rawBucket = str(outputs(one(plan, "aws:s3/bucket:Bucket", "lake-raw")).bucket);
+        expect(
+            inputs(one(plan, "aws:s3/bucketNotification:BucketNotification", "etl-raw-eventbridge")),
+        ).to.deep.include({
+            bucket: rawBucket,
+            eventbridge: true,
+        });
+        const pattern = JSON.parse(
+            str(inputs(one(plan, "aws:cloudwatch/eventRule:EventRule", "etl-raw-arrival")).eventPattern),
+        );
+        expect(pattern).to.deep.equal({
+            source: ["aws.s3"],
+            "detail-type": ["Object Created"],
+            detail: { bucket: { name: [rawBucket] }, object: { key: [{ prefix: "streams/" }, { prefix: "events/" }] } },
+        });
+        expect(inputs(one(plan, "aws:cloudwatch/eventTarget:EventTarget", "etl-raw-arrival")).arn).to.equal(machineArn);
+    });
+
+    it("alarms: failed executions and failed job runs notify the governance alarm topic", () => {
+        const topic = arnOf("aws:sns/topic:Topic", "governance-alarms");
+        const executions = inputs(one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "etl-executions-failed"));
+        expect(executions).to.deep.include({ namespace: "AWS/States", metricName: "ExecutionsFailed" });
+        expect(executions.dimensions).to.deep.equal({
+            StateMachineArn: arnOf("aws:sfn/stateMachine:StateMachine", "etl-machine"),
+        });
+        expect(executions.alarmActions).to.deep.equal([topic]);
+        const rule = one(plan, "aws:cloudwatch/eventRule:EventRule", "etl-job-failed");
+        expect(JSON.parse(str(inputs(rule).eventPattern)).detail).to.deep.equal({
+            jobName: ["cdp-prod-raw-to-processed", "cdp-prod-processed-to-curated"],
+            state: ["FAILED", "TIMEOUT", "ERROR"],
+        });
+        const jobs = inputs(one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "etl-job-failed"));
+        expect(jobs).to.deep.include({ namespace: "AWS/Events", metricName: "TriggeredRules" });
+        expect(jobs.dimensions).to.deep.equal({ RuleName: inputs(rule).name });
+        expect(jobs.alarmActions).to.deep.equal([topic]);
+    });
+
+    describe("least privilege (access proof evaluator)", () => {
+        const bucket = (zone: string) => arnOf("aws:s3/bucket:Bucket", `lake-${zone}`);
+        const key = (zone: string) => arnOf("aws:kms/key:Key", `lake-${zone}-key`);
+        const role = (name: string) => arnOf("aws:iam/role:Role", name);
+        const put = (principal: string, zone: string, prefix: string) =>
+            ev.decide(principal, "s3:PutObject", exampleObjectArn(bucket(zone), prefix)).allowed;
+        const get = (principal: string, zone: string, prefix: string) =>
+            ev.decide(principal, "s3:GetObject", exampleObjectArn(bucket(zone), prefix)).allowed;
+        const viaS3 = (zone: string) => ({
+            "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+            "kms:EncryptionContext:aws:s3:arn": bucket(zone),
+        });
+
+        it("raw → processed reads raw, writes processed and the quarantine, and cannot write curated", () => {
+            const first = role("etl-raw-to-processed");
+            expect(get(first, "raw", "streams/")).to.equal(true);
+            expect(get(first, "raw", "events/")).to.equal(true);
+            expect(get(first, "raw", "sftp/")).to.equal(false);
+            expect(put(first, "raw", "streams/")).to.equal(false);
+            expect(put(first, "processed", "entities/")).to.equal(true);
+            expect(put(first, "processed", "quarantine/")).to.equal(true);
+            expect(put(first, "processed", "entity-resolution/sales/")).to.equal(false);
+            expect(put(first, "curated", "")).to.equal(false);
+            expect(put(first, "curated", "customer_360/")).to.equal(false);
+            expect(get(first, "curated", "")).to.equal(false);
+            expect(ev.decide(first, "kms:GenerateDataKey", key("curated"), viaS3("curated")).allowed).to.equal(false);
+        });
+
+        it("processed → curated reads processed, writes curated, and cannot read raw", () => {
+            const second = role("etl-processed-to-curated");
+            expect(get(second, "processed", "entities/")).to.equal(true);
+            expect(get(second, "processed", "entity-resolution/sales/")).to.equal(true);
+            expect(put(second, "processed", "entities/")).to.equal(false);
+            expect(put(second, "curated", "customer_360/")).to.equal(true);
+            expect(get(second, "raw", "streams/")).to.equal(false);
+            expect(get(second, "raw", "events/")).to.equal(false);
+            expect(ev.decide(second, "kms:Decrypt", key("raw"), viaS3("raw")).allowed).to.equal(false);
+        });
+
+        it("the state machine evaluates only its rulesets and passes only the quality role, to Glue", () => {
+            const machine = role("etl-machine");
+            const ruleset = (name: string) => `arn:aws:glue:eu-west-1:333333333333:dataQualityRuleset/${name}`;
+            const start = "glue:StartDataQualityRulesetEvaluationRun";
+            expect(ev.decide(machine, start, ruleset("sales_order_contract")).allowed).to.equal(true);
+            expect(ev.decide(machine, start, ruleset("someone_elses")).allowed).to.equal(false);
+            const pass = (target: string, service: string) =>
+                ev.decide(machine, "iam:PassRole", target, { "iam:PassedToService": service }).allowed;
+            expect(pass(role("etl-quality"), "glue.amazonaws.com")).to.equal(true);
+            expect(pass(role("etl-quality"), "lambda.amazonaws.com")).to.equal(false);
+            expect(pass(role("etl-raw-to-processed"), "glue.amazonaws.com")).to.equal(false);
+            const quality = role("etl-quality");
+            expect(get(quality, "processed", "entities/")).to.equal(true);
+            expect(put(quality, "processed", "entities/")).to.equal(false);
+            expect(get(quality, "raw", "streams/")).to.equal(false);
+        });
+
+        it("the state machine starts only its two jobs and publishes only to its topic", () => {
+            const machine = role("etl-machine");
+            const job = (name: string) => `arn:aws:glue:eu-west-1:333333333333:job/${name}`;
+            expect(ev.decide(machine, "glue:StartJobRun", job("cdp-prod-raw-to-processed")).allowed).to.equal(true);
+            expect(ev.decide(machine, "glue:StartJobRun", job("cdp-prod-processed-to-curated")).allowed).to.equal(true);
+            expect(ev.decide(machine, "glue:StartJobRun", job("some-other-job")).allowed).to.equal(false);
+            expect(
+                ev.decide(machine, "sns:Publish", "arn:aws:sns:eu-west-1:333333333333:another-topic").allowed,
+            ).to.equal(false);
+            expect(ev.decide(machine, "s3:GetObject", exampleObjectArn(bucket("raw"), "streams/")).allowed).to.equal(
+                false,
+            );
+        });
+    });
+});
