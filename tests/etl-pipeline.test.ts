@@ -112,13 +112,13 @@ describe("EtlPipeline (prod plan)", () => {
         });
         const bucketOf = (zone: string) => str(outputs(one(plan, "aws:s3/bucket:Bucket", `lake-${zone}`)).bucket);
         expect(first.defaultArguments).to.deep.include({
-            "--raw_root": `s3://${bucketOf("raw")}/`,
-            "--processed_root": `s3://${bucketOf("processed")}/entities/`,
-            "--quarantine_root": `s3://${bucketOf("processed")}/quarantine/`,
+            "--raw_path": `s3://${bucketOf("raw")}/`,
+            "--processed_path": `s3://${bucketOf("processed")}/entities/`,
+            "--quarantine_path": `s3://${bucketOf("processed")}/quarantine/`,
         });
         const second = inputs(one(plan, "aws:glue/job:Job", "etl-processed-to-curated"));
         expect(second.defaultArguments).to.deep.include({
-            "--processed_root": `s3://${bucketOf("processed")}/entities/`,
+            "--processed_path": `s3://${bucketOf("processed")}/entities/`,
             "--matches_root": `s3://${bucketOf("processed")}/entity-resolution/`,
             "--curated_root": `s3://${bucketOf("curated")}/`,
         });

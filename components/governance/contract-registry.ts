@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LF_APPROVALS_OUTPUT, type LakeFormationApproval, type RequiredAccess } from "../../model/access";
+import {
+    LF_APPROVALS_OUTPUT,
+    LF_PRINCIPALS_OUTPUT,
+    type LakeFormationApproval,
+    type LakeFormationPrincipal,
+    type RequiredAccess,
+} from "../../model/access";
 import { tableName } from "../../model/catalog";
 import {
     CONTRACTS_TABLE_KEY,
@@ -490,6 +496,11 @@ export class ContractRegistry extends pulumi.ComponentResource {
             tableName: this.table.name,
             functionArn: this.reconciler.arn,
             [LF_APPROVALS_OUTPUT]: this.lakeFormationApprovals,
+            // The reconciler holds SELECT/DESCRIBE with grant option by LF-tag: a platform service principal, declared so
+            // the access proof accounts for its grants.
+            [LF_PRINCIPALS_OUTPUT]: this.reconciler.role.arn.apply((principal): LakeFormationPrincipal[] => [
+                { principal, kind: "service", name: "contract-reconciler" },
+            ]),
             requiredAccess: this.requiredAccess,
         });
     }

@@ -528,9 +528,9 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 zoneNeed("raw-to-processed", "quarantine", args.processed, PROCESSED_PREFIXES.quarantine, "readwrite"),
             ],
             {
-                "--raw_root": s3(args.raw),
-                "--processed_root": s3(args.processed, PROCESSED_PREFIXES.entities),
-                "--quarantine_root": s3(args.processed, PROCESSED_PREFIXES.quarantine),
+                "--raw_path": s3(args.raw),
+                "--processed_path": s3(args.processed, PROCESSED_PREFIXES.entities),
+                "--quarantine_path": s3(args.processed, PROCESSED_PREFIXES.quarantine),
             },
         );
         // processed → curated: reads processed (entity tables and Entity Resolution matches), writes curated. Never
@@ -551,9 +551,9 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 zoneNeed("processed-to-curated", "curated", args.curated, "", "readwrite"),
             ],
             {
-                "--processed_root": s3(args.processed, PROCESSED_PREFIXES.entities),
-                "--matches_root": s3(args.processed, "entity-resolution/"),
-                "--curated_root": s3(args.curated),
+                "--processed_path": s3(args.processed, PROCESSED_PREFIXES.entities),
+                "--matches_path": s3(args.processed, "entity-resolution/"),
+                "--curated_path": s3(args.curated),
             },
         );
         this.rawToProcessedJob = first.job;
