@@ -119,8 +119,8 @@ describe("EtlPipeline (prod plan)", () => {
         const second = inputs(one(plan, "aws:glue/job:Job", "etl-processed-to-curated"));
         expect(second.defaultArguments).to.deep.include({
             "--processed_path": `s3://${bucketOf("processed")}/entities/`,
-            "--matches_root": `s3://${bucketOf("processed")}/entity-resolution/`,
-            "--curated_root": `s3://${bucketOf("curated")}/`,
+            "--matches_path": `s3://${bucketOf("processed")}/entity-resolution/`,
+            "--curated_path": `s3://${bucketOf("curated")}/`,
         });
         // Defaults where the config says nothing.
         expect(second).to.deep.include({ workerType: "G.1X", numberOfWorkers: 2, timeout: 120, maxRetries: 0 });
