@@ -43,7 +43,11 @@ export interface WriteResult {
 /** Neptune's (and TinkerTransactionGraph's) answer to two transactions writing the same elements: retry. */
 export function isConflict(error: unknown): boolean {
     const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
-    return /ConcurrentModification|Conflict|modified in another transaction|TransactionException/i.test(text);
+    // "… with id already exists": two transactions inserted the same id at once (TinkerTransactionGraph, and an
+    // upsert race on Neptune surfaces as ConcurrentModificationException); the retry's mergeV/mergeE then matches it.
+    return /ConcurrentModification|Conflict|modified in another transaction|TransactionException|with id already exists/i.test(
+        text,
+    );
 }
 
 /** The connection is gone (closed socket, refused, expired): open a new one. */
