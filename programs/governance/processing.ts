@@ -2,10 +2,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { EtlPipeline } from "../../components/processing/etl-pipeline";
+import { ValidationError } from "../../components/shared/errors";
 import type { Naming } from "../../components/shared/naming";
 import { packageRoot } from "../../model/package-root";
 import type { PlatformConfig } from "../config";
 import type { ZoneRef } from "../program";
+import { stackContracts } from "./contracts";
 
 /**
  * The governance program's ETL pipeline (`cdp:processing`): the Glue jobs raw → processed → curated and their Step
@@ -39,6 +41,18 @@ export function governanceProcessing(args: {
         );
         return undefined;
     }
+    // The raw → processed job hashes pii columns (jobs/glue/cdp_jobs/privacy.py: pii = hash unless overridden) with
+    // the preprocessing Lambda's salt, so a value hashes identically whichever way it came.
+    if (config.hub.hashSalt === undefined) {
+        throw new ValidationError(`Invalid stack configuration for ${config.project}/${config.stack}`, [
+            {
+                key: "cdp:hub.hashSalt",
+                value: undefined,
+                expected:
+                    "a secret of at least 16 characters (pulumi config set --secret --path 'cdp:hub.hashSalt' <value>): the ETL pipeline's raw → processed job hashes pii columns with it, as the preprocessing Lambda does",
+            },
+        ]);
+    }
     return new EtlPipeline(
         "etl",
         {
@@ -50,6 +64,9 @@ export function governanceProcessing(args: {
             alarmTopicArn: args.alarmTopicArn,
             logRetentionDays: config.logRetentionDays,
             scripts,
+            // The contracts the registry deploys (the same files, the same validation); the job enforces the active ones.
+            contracts: stackContracts(config).map((c) => ({ file: c.file, doc: c.doc })),
+            hashSalt: pulumi.secret(config.hub.hashSalt),
             rawToProcessedJob: processing.rawToProcessed,
             processedToCuratedJob: processing.processedToCurated,
             retry: processing.retry,
