@@ -323,7 +323,7 @@ describe("EtlPipeline (prod plan)", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-package-"));
         const zipFile = path.join(dir, "cdp_jobs.zip");
         fs.writeFileSync(zipFile, planned);
-        const check = String.raw`
+        const check = `
 import ast, json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 infos = z.infolist()
@@ -392,6 +392,28 @@ print(json.dumps({
             string
         >;
         expect(args["--contracts_path"]).to.equal(`s3://${bucket}/${prefix}`);
+        // What the job does with them (jobs/glue/cdp_jobs, no PyYAML involved): every published contract loads.
+        const load = spawnSync(
+            "python3",
+            [
+                "-c",
+                [
+                    "import json, sys",
+                    "from cdp_jobs.contract_files import active, parse_contract",
+                    "from cdp_jobs.contracts import contracts_by_dataset",
+                    "objects = json.load(sys.stdin)",
+                    "docs = active([parse_contract(o['key'], o['body']) for o in objects])",
+                    "print(json.dumps(sorted(contracts_by_dataset(docs))))",
+                ].join("\n"),
+            ],
+            {
+                encoding: "utf8",
+                cwd: path.join(ROOT, "jobs", "glue"),
+                input: JSON.stringify(objects.map((o) => ({ key: inputs(o).key, body: inputs(o).content }))),
+            },
+        );
+        expect(load.status, load.stderr).to.equal(0);
+        expect(JSON.parse(load.stdout)).to.deep.equal(active.map((c) => (c.doc as { dataset: string }).dataset).sort());
         // A changed contract (or a withdrawn one) is a new prefix: the next run reads the new set.
         const docs = registered.map((c) => ({ file: c.file, doc: c.doc }));
         const changed = docs.map((d, i) =>
