@@ -486,6 +486,9 @@ export class EtlPipeline extends pulumi.ComponentResource {
         // with the encryption context SecretARN = the secret's ARN; the reader needs secretsmanager:GetSecretValue
         // and kms:Decrypt through Secrets Manager
         // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz).
+        // No automatic rotation (FSBP SecretsManager.1): the salt is the join key of every hashed identifier, shared
+        // with the preprocessing Lambda's configuration; a rotation Lambda would change it out of step with the
+        // Lambda and break joins with what is already hashed. Changing it is a deliberate config change (README).
         const saltSecret = new aws.secretsmanager.Secret(
             `${name}-hash-salt`,
             {
