@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { EtlPipeline } from "../../components/processing/etl-pipeline";
+import { DEFAULT_ETL_PACKAGE, EtlPipeline } from "../../components/processing/etl-pipeline";
 import { ValidationError } from "../../components/shared/errors";
 import type { Naming } from "../../components/shared/naming";
 import { packageRoot } from "../../model/package-root";
@@ -64,6 +64,7 @@ export function governanceProcessing(args: {
             alarmTopicArn: args.alarmTopicArn,
             logRetentionDays: config.logRetentionDays,
             scripts,
+            jobPackage: path.join(root, DEFAULT_ETL_PACKAGE),
             // The contracts the registry deploys (the same files, the same validation); the job enforces the active ones.
             contracts: stackContracts(config).map((c) => ({ file: c.file, doc: c.doc })),
             hashSalt: pulumi.secret(config.hub.hashSalt),
