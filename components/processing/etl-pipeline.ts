@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RequiredAccess } from "../../model/access";
+import { packageRoot } from "../../model/package-root";
 import { type EtlRetry, etlStateMachineDefinition, type MartsRefresh } from "../../model/etl-state-machine";
 import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { createAlarm } from "../shared/alarms";
@@ -103,7 +104,7 @@ export interface EtlPipelineArgs {
     /**
      * Local directory of the jobs' Python package (`cdp_jobs`, which the entry points import): zipped
      * deterministically, uploaded under `packages/` keyed by its content hash and passed as `--extra-py-files`.
-     * @default `DEFAULT_ETL_PACKAGE`
+     * @default `DEFAULT_ETL_PACKAGE` under the project root
      */
     jobPackage?: string;
     /**
@@ -180,8 +181,13 @@ export const DEFAULT_ETL_SCRIPTS = {
     processedToCurated: "jobs/glue/entrypoints/processed_to_curated.py",
 } as const;
 
-/** Where the jobs' Python package is by default (imported by the entry points as `cdp_jobs`). */
+/** Where the jobs' Python package is in the project (imported by the entry points as `cdp_jobs`). */
 export const DEFAULT_ETL_PACKAGE = "jobs/glue/cdp_jobs";
+
+/** The package directory: `jobPackage`, or the project's (resolved from the project root, not the working directory). */
+function jobPackageDir(args: EtlPipelineArgs): string {
+    return args.jobPackage ?? path.join(packageRoot(), DEFAULT_ETL_PACKAGE);
+}
 
 /**
  * Key-policy statements the governance key needs for the pipeline: CloudWatch Logs' delivery service decrypts the
@@ -339,7 +345,7 @@ export function validateEtlPipelineArgs(name: string, args: EtlPipelineArgs): vo
             issues.add(`${at}.scripts.${key}`, file, "the path of an existing job script (relative to the project)");
         }
     }
-    const pkg = args.jobPackage ?? DEFAULT_ETL_PACKAGE;
+    const pkg = jobPackageDir(args);
     if (!fs.existsSync(path.join(pkg, "__init__.py"))) {
         issues.add(`${at}.jobPackage`, pkg, "the directory of the jobs' Python package (with an __init__.py)");
     }
@@ -450,7 +456,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
         // https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html; zipped modules:
         // https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-python-libraries.html). The object's bytes
         // are in the plan (contentBase64), so tests read exactly what is uploaded.
-        const packageDir = args.jobPackage ?? DEFAULT_ETL_PACKAGE;
+        const packageDir = jobPackageDir(args);
         const { zip } = jobPackageZip(packageDir);
         const packageObject = new aws.s3.BucketObjectv2(
             `${name}-job-package`,
