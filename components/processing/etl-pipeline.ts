@@ -4,7 +4,6 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RequiredAccess } from "../../model/access";
-import { packageRoot } from "../../model/package-root";
 import { type EtlRetry, etlStateMachineDefinition, type MartsRefresh } from "../../model/etl-state-machine";
 import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { createAlarm } from "../shared/alarms";
@@ -17,6 +16,7 @@ import { dataStoreOptions } from "../shared/protection";
 import { createRuleDeadLetters } from "../shared/queues";
 import { serviceRole } from "../shared/roles";
 import { deterministicZip } from "../shared/zip";
+import { packageRoot } from "../../model/package-root";
 import { AccessLogBucket } from "../storage/access-log-bucket";
 import { createSecureBucket, type SecureBucket } from "../storage/secure-bucket";
 
