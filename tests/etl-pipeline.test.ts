@@ -74,6 +74,7 @@ describe("EtlPipeline (prod plan)", () => {
     let defaults: PlanResult;
     let ev: AccessEvaluator;
     const arnOf = (type: string, name: string) => str(outputs(one(plan, type, name)).arn);
+    const role = (name: string) => arnOf("aws:iam/role:Role", name);
 
     before(async () => {
         plan = await planProd(PROCESSING);
@@ -98,6 +99,7 @@ describe("EtlPipeline (prod plan)", () => {
             "etl-scheduler/start-execution",
             "etl-raw-arrival/start-execution",
             "etl-raw-arrival/dead-letters",
+            "etl-scheduler/dead-letters",
             "etl-raw-to-processed/package",
             "etl-processed-to-curated/package",
             "etl-raw-to-processed/contracts",
@@ -264,6 +266,18 @@ describe("EtlPipeline (prod plan)", () => {
             flexibleTimeWindow: { mode: "OFF" },
         });
         expect((schedule.target as { arn: string }).arn).to.equal(machineArn);
+        // Runs Scheduler cannot start land in an encrypted dead-letter queue the schedule's role may send to.
+        const scheduleDlq = one(plan, "aws:sqs/queue:Queue", "etl-schedule-dlq");
+        expect(inputs(scheduleDlq).kmsMasterKeyId).to.equal(arnOf("aws:kms/key:Key", "governance-key"));
+        expect((schedule.target as { deadLetterConfig: unknown }).deadLetterConfig).to.deep.equal({
+            arn: outputs(scheduleDlq).arn,
+        });
+        expect(ev.decide(role("etl-scheduler"), "sqs:SendMessage", str(outputs(scheduleDlq).arn)).allowed).to.equal(
+            true,
+        );
+        expect(
+            inputs(one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "etl-schedule-dlq-queued")).dimensions,
+        ).to.deep.equal({ QueueName: outputs(scheduleDlq).name });
         const rawBucket = str(outputs(one(plan, "aws:s3/bucket:Bucket", "lake-raw")).bucket);
         expect(
             inputs(one(plan, "aws:s3/bucketNotification:BucketNotification", "etl-raw-eventbridge")),
@@ -517,7 +531,6 @@ print(json.dumps({
     describe("least privilege (access proof evaluator)", () => {
         const bucket = (zone: string) => arnOf("aws:s3/bucket:Bucket", `lake-${zone}`);
         const key = (zone: string) => arnOf("aws:kms/key:Key", `lake-${zone}-key`);
-        const role = (name: string) => arnOf("aws:iam/role:Role", name);
         const put = (principal: string, zone: string, prefix: string) =>
             ev.decide(principal, "s3:PutObject", exampleObjectArn(bucket(zone), prefix)).allowed;
         const get = (principal: string, zone: string, prefix: string) =>

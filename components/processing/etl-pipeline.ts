@@ -13,7 +13,7 @@ import { type PolicyStatement, s3AccessStatements, s3ActionsFor } from "../share
 import { createLogGroup } from "../shared/logs";
 import type { Naming } from "../shared/naming";
 import { dataStoreOptions } from "../shared/protection";
-import { createRuleDeadLetters } from "../shared/queues";
+import { createDeadLetterQueue, createRuleDeadLetters, deadLetterDepthAlarm } from "../shared/queues";
 import { serviceRole } from "../shared/roles";
 import { deterministicZip } from "../shared/zip";
 import { packageRoot } from "../../model/package-root";
@@ -1160,6 +1160,20 @@ export class EtlPipeline extends pulumi.ComponentResource {
             { name: naming.name("generic", "etl") },
             { parent: this },
         );
+        // Invocations Scheduler cannot make after its retries go to an encrypted dead-letter queue, sent with the
+        // schedule's execution role (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html).
+        const scheduleDlq = createDeadLetterQueue(`${name}-schedule-dlq`, this, {
+            queueName: naming.name("sqsQueue", "etl", "schedule", "dlq"),
+            kmsKeyArn: args.kmsKeyArn,
+        });
+        deadLetterDepthAlarm(
+            `${name}-schedule-dlq-queued`,
+            this,
+            args.alarmTopicArn,
+            scheduleDlq,
+            `Scheduled runs of ${machineName} that could not start wait in the dead-letter queue: check the schedule's role and the state machine`,
+        );
+        const sqsVia = pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}`;
         const schedulerRole = serviceRole(`${name}-scheduler`, this, {
             service: "scheduler.amazonaws.com",
             accountId: ctx.accountId,
@@ -1167,6 +1181,14 @@ export class EtlPipeline extends pulumi.ComponentResource {
             trustCondition: { ArnLike: { "aws:SourceArn": group.arn } },
             statements: [
                 ...triggerStatements("StartPipeline"),
+                { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: scheduleDlq.arn },
+                {
+                    Sid: "EncryptedDeadLetters",
+                    Effect: "Allow",
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: args.kmsKeyArn,
+                    Condition: { StringEquals: { "kms:ViaService": sqsVia } },
+                },
                 {
                     // The schedule is encrypted with the CMK: Scheduler decrypts it with the execution role
                     // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html).
@@ -1190,6 +1212,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     arn: this.stateMachine.arn,
                     roleArn: schedulerRole.role.arn,
                     input: JSON.stringify({ trigger: "schedule" }),
+                    deadLetterConfig: { arn: scheduleDlq.arn },
                     retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
                 },
             },
@@ -1201,6 +1224,20 @@ export class EtlPipeline extends pulumi.ComponentResource {
             requests: [...triggerRequests, { actions: ["kms:Decrypt"], resource: args.kmsKeyArn }],
             doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role",
             why: "the schedule starts the pipeline",
+        });
+        access.push({
+            id: "etl-scheduler/dead-letters",
+            principal: schedulerRole.role.arn,
+            requests: [
+                { actions: ["sqs:SendMessage"], resource: scheduleDlq.arn },
+                {
+                    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    resource: args.kmsKeyArn,
+                    context: { "kms:ViaService": sqsVia },
+                },
+            ],
+            doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html",
+            why: "scheduled runs that cannot start go to the encrypted dead-letter queue, sent with the schedule's role",
         });
 
         if (args.startOnArrival ?? true) {

@@ -115,6 +115,25 @@ export function eventBridgeDeadLetterKeyStatement(ctx: AwsContext): PolicyStatem
     };
 }
 
+/** An alarm when messages wait in a dead-letter queue (`ApproximateNumberOfMessagesVisible` > 0). */
+export function deadLetterDepthAlarm(
+    name: string,
+    parent: pulumi.Resource,
+    alarmTopicArn: pulumi.Input<string>,
+    queue: aws.sqs.Queue,
+    description: string,
+): aws.cloudwatch.MetricAlarm {
+    return createAlarm(name, parent, alarmTopicArn, {
+        description,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.name },
+        statistic: "Maximum",
+        comparison: "GreaterThanThreshold",
+        threshold: 0,
+    });
+}
+
 export interface RuleDeadLettersSpec {
     /** Physical queue name (naming rules `sqsQueue`). */
     queueName: string;
@@ -159,15 +178,7 @@ export function createRuleDeadLetters(
         kmsKeyArn: spec.kmsKeyArn,
         senders: [{ service: "events.amazonaws.com", sourceArns: [spec.ruleArn] }],
     });
-    createAlarm(`${name}-queued`, parent, spec.alarmTopicArn, {
-        description: spec.alarmDescription,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: queue.name },
-        statistic: "Maximum",
-        comparison: "GreaterThanThreshold",
-        threshold: 0,
-    });
+    deadLetterDepthAlarm(`${name}-queued`, parent, spec.alarmTopicArn, queue, spec.alarmDescription);
     const eventsContext = { "aws:SourceArn": spec.ruleArn, "aws:SourceAccount": spec.ctx.accountId };
     return {
         queue,
