@@ -169,15 +169,11 @@ const CATCH_ALL: State[] = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error"
 
 /**
  * A `glue:startJobRun.sync` task: Step Functions waits for the run and fails the task when the run fails; a failure
- * after the retries goes to `failed` (the job's FAIL lineage event, then the notification).
+ * after the retries goes to the job's FAIL lineage event (`RawToProcessedFailed`, `ProcessedToCuratedFailed`), then
+ * the notification.
  */
-function glueJobState(
-    spec: EtlStateMachineSpec,
-    job: EtlJobStep,
-    resultPath: string,
-    next: string,
-    failed: string,
-): State {
+function glueJobState(spec: EtlStateMachineSpec, job: EtlJobStep, resultPath: string, next: string): State {
+    const failed = job === spec.rawToProcessed ? STATE.rawToProcessedFailed : STATE.processedToCuratedFailed;
     return {
         Type: "Task",
         Comment: `Glue job ${job.jobName} (run .sync: waits for the job run to finish)`,
@@ -485,13 +481,7 @@ export function etlStateMachineDefinition(spec: EtlStateMachineSpec): Record<str
             Default: STATE.rawToProcessed,
         },
         [STATE.skipped]: { Type: "Succeed", Comment: "Another execution is running: it processes the new data" },
-        [STATE.rawToProcessed]: glueJobState(
-            spec,
-            spec.rawToProcessed,
-            "$.rawToProcessed",
-            afterRaw,
-            STATE.rawToProcessedFailed,
-        ),
+        [STATE.rawToProcessed]: glueJobState(spec, spec.rawToProcessed, "$.rawToProcessed", afterRaw),
         ...(spec.qualityChecks.length > 0
             ? {
                   [STATE.loadQuality]: {
@@ -503,13 +493,7 @@ export function etlStateMachineDefinition(spec: EtlStateMachineSpec): Record<str
                   ...qualityStates(spec, STATE.processedToCurated),
               }
             : {}),
-        [STATE.processedToCurated]: glueJobState(
-            spec,
-            spec.processedToCurated,
-            "$.processedToCurated",
-            afterCurated,
-            STATE.processedToCuratedFailed,
-        ),
+        [STATE.processedToCurated]: glueJobState(spec, spec.processedToCurated, "$.processedToCurated", afterCurated),
         ...(spec.refreshMarts ? martsStates(spec, spec.refreshMarts, STATE.lineageRunIds) : {}),
         [STATE.lineageRunIds]: {
             Type: "Pass",
