@@ -7,20 +7,19 @@
  * evaluation of the processed tables (SDK integration, wait/poll loop) → processed → curated Glue job (`.sync`) →
  * optionally refresh the Redshift marts (Redshift Data API, wait/poll loop) → publish the completion event and one
  * OpenLineage `COMPLETE` RunEvent per job on EventBridge. Every task retries with backoff; every failure is caught,
- * published to the SNS alarm topic and ends in a Fail state.
+ * published to the SNS alarm topic and ends in a Fail state; a job that fails after its retries first publishes an
+ * OpenLineage `FAIL` RunEvent of its run. The lineage events follow the lineage contract (model/lineage.ts: source,
+ * detail-type, schema URL, `validateRunEvent`), which the lineage writer's rule matches.
  */
+import { LINEAGE_DETAIL_TYPE, LINEAGE_EVENT_SOURCE, OPENLINEAGE_SCHEMA_URL } from "./lineage";
 
 /** `source` of the pipeline's own events (completion, skipped runs). */
 export const ETL_EVENT_SOURCE = "cdp.processing";
 /** `detail-type` of the completion event. */
 export const ETL_COMPLETED_DETAIL_TYPE = "ETL Pipeline Succeeded";
-/**
- * `source` and `detail-type` of OpenLineage events, as the lineage contract defines them (model/lineage.ts,
- * `LINEAGE_EVENT_SOURCE`, `LINEAGE_DETAIL_TYPE`; repeated here until that module is on this branch).
- */
-export const LINEAGE_EVENT_SOURCE = "cdp.lineage";
-export const LINEAGE_DETAIL_TYPE = "OpenLineage RunEvent";
-export const OPENLINEAGE_SCHEMA_URL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
+/** The OpenLineage facet a FAIL run event carries: the Step Functions error name of the failed job run. */
+export const ERROR_MESSAGE_FACET_SCHEMA_URL =
+    "https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet";
 
 /** State names (the tests and the docs refer to them). */
 export const STATE = {
@@ -48,6 +47,9 @@ export const STATE = {
     martsFailed: "MartsRefreshFailed",
     lineageRunIds: "LineageRunIds",
     publish: "PublishCompletion",
+    rawToProcessedFailed: "RawToProcessedFailed",
+    processedToCuratedFailed: "ProcessedToCuratedFailed",
+    publishFailure: "PublishFailureLineage",
     succeeded: "Succeeded",
     notify: "NotifyFailure",
     failed: "Failed",
@@ -165,8 +167,13 @@ function retryBlock(retry: EtlRetry, extra: string[] = []): State[] {
 /** Every error, caught into `$.error` and sent to the failure notification. */
 const CATCH_ALL: State[] = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: STATE.notify }];
 
-/** A `glue:startJobRun.sync` task: Step Functions waits for the run and fails the task when the run fails. */
+/**
+ * A `glue:startJobRun.sync` task: Step Functions waits for the run and fails the task when the run fails; a failure
+ * after the retries goes to the job's FAIL lineage event (`RawToProcessedFailed`, `ProcessedToCuratedFailed`), then
+ * the notification.
+ */
 function glueJobState(spec: EtlStateMachineSpec, job: EtlJobStep, resultPath: string, next: string): State {
+    const failed = job === spec.rawToProcessed ? STATE.rawToProcessedFailed : STATE.processedToCuratedFailed;
     return {
         Type: "Task",
         Comment: `Glue job ${job.jobName} (run .sync: waits for the job run to finish)`,
@@ -178,8 +185,65 @@ function glueJobState(spec: EtlStateMachineSpec, job: EtlJobStep, resultPath: st
         ResultSelector: { "JobRunId.$": "$.Id", "JobRunState.$": "$.JobRunState" },
         ResultPath: resultPath,
         Retry: retryBlock(spec.retry),
-        Catch: CATCH_ALL,
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: failed }],
         Next: next,
+    };
+}
+
+/**
+ * The FAIL run event of a job whose run failed (a Pass state: intrinsic functions only, nothing that can fail at
+ * runtime; `$.error.Error` is always in a caught error), kept in `$.lineageFailure` for `PublishFailureLineage`.
+ */
+function jobFailedState(spec: EtlStateMachineSpec, job: EtlJobStep): State {
+    return {
+        Type: "Pass",
+        Comment: `OpenLineage FAIL RunEvent of ${job.jobName}`,
+        Parameters: {
+            entry: {
+                EventBusName: spec.eventBusName,
+                Source: LINEAGE_EVENT_SOURCE,
+                DetailType: LINEAGE_DETAIL_TYPE,
+                Detail: {
+                    eventType: "FAIL",
+                    "eventTime.$": "$$.State.EnteredTime",
+                    run: {
+                        "runId.$": "States.UUID()",
+                        facets: {
+                            errorMessage: {
+                                _producer: spec.lineageProducer,
+                                _schemaURL: ERROR_MESSAGE_FACET_SCHEMA_URL,
+                                "message.$": "$.error.Error",
+                                programmingLanguage: "Amazon States Language",
+                            },
+                        },
+                    },
+                    job: { namespace: spec.lineageNamespace, name: job.jobName },
+                    inputs: job.inputs,
+                    outputs: job.outputs,
+                    producer: spec.lineageProducer,
+                    schemaURL: OPENLINEAGE_SCHEMA_URL,
+                },
+            },
+        },
+        ResultPath: "$.lineageFailure",
+        Next: STATE.publishFailure,
+    };
+}
+
+/** Publishes the FAIL run event, then the failure notification (whether or not publishing worked). */
+function publishFailureState(spec: EtlStateMachineSpec): State {
+    return {
+        Type: "Task",
+        Comment: "The failed job's OpenLineage FAIL RunEvent; the alarm notification follows either way",
+        // https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
+        Resource: "arn:aws:states:::events:putEvents",
+        Parameters: { "Entries.$": "States.Array($.lineageFailure.entry)" },
+        ResultSelector: { "FailedEntryCount.$": "$.FailedEntryCount" },
+        ResultPath: "$.lineageFailure.published",
+        Retry: retryBlock(spec.retry, ["EventBridge.InternalException"]),
+        // Keep `$.error` (the job's failure) for the notification.
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.lineageFailure.error", Next: STATE.notify }],
+        Next: STATE.notify,
     };
 }
 
@@ -440,6 +504,9 @@ export function etlStateMachineDefinition(spec: EtlStateMachineSpec): Record<str
         },
         [STATE.publish]: publishState(spec),
         [STATE.succeeded]: { Type: "Succeed" },
+        [STATE.rawToProcessedFailed]: jobFailedState(spec, spec.rawToProcessed),
+        [STATE.processedToCuratedFailed]: jobFailedState(spec, spec.processedToCurated),
+        [STATE.publishFailure]: publishFailureState(spec),
         [STATE.notify]: {
             Type: "Task",
             Comment: "Publish the failure to the alarm topic, then fail the execution",

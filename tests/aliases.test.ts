@@ -31,6 +31,8 @@ const STATEFUL = [
 
 /** Resource types the platform plans since the fixture was recorded, and the change that added them. */
 const TYPES_ADDED_SINCE_FIXTURE: Record<string, string> = {
+    "aws:secretsmanager/secret:Secret": "issue 12: the ETL raw → processed job's hash-salt secret (EtlPipeline)",
+    "aws:secretsmanager/secretVersion:SecretVersion": "issue 12: the hash salt's value (EtlPipeline)",
     "aws:lakeformation/resource:Resource": "issue 10: domain products registered with Lake Formation (DataProducts)",
     "aws:lakeformation/permissions:Permissions":
         "issue 11: tag-based Lake Formation grants (LakeGrants, SchemaCrawlers)",

@@ -4,13 +4,24 @@
  * roles (what each may do, and what each must not).
  */
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import validator = require("asl-validator");
-import { scriptKey } from "../components/processing/etl-pipeline";
+import {
+    contractObjects,
+    DEFAULT_ETL_PACKAGE,
+    jobPackageZip,
+    packageKey,
+    scriptKey,
+} from "../components/processing/etl-pipeline";
 import { STATE } from "../model/etl-state-machine";
+import { LINEAGE_DETAIL_TYPE, LINEAGE_EVENT_SOURCE } from "../model/lineage";
+import { parsePlatformConfig } from "../programs/config";
+import { stackContracts } from "../programs/governance/contracts";
 import { exampleObjectArn } from "../model/access";
-import { type PlannedResource, type PlanResult, runStackPlan } from "../tools/plan/harness";
+import { maskSecrets, type PlannedResource, type PlanResult, runStackPlan } from "../tools/plan/harness";
 import { collectAccessModel } from "../tools/plan/access/collect";
 import { AccessEvaluator, proveAccess } from "../tools/plan/access/prove";
 import { evaluatePolicies } from "../tools/plan/policy";
@@ -63,6 +74,7 @@ describe("EtlPipeline (prod plan)", () => {
     let defaults: PlanResult;
     let ev: AccessEvaluator;
     const arnOf = (type: string, name: string) => str(outputs(one(plan, type, name)).arn);
+    const role = (name: string) => arnOf("aws:iam/role:Role", name);
 
     before(async () => {
         plan = await planProd(PROCESSING);
@@ -86,6 +98,12 @@ describe("EtlPipeline (prod plan)", () => {
             "etl-state-machine/execution-data-key",
             "etl-scheduler/start-execution",
             "etl-raw-arrival/start-execution",
+            "etl-raw-arrival/dead-letters",
+            "etl-scheduler/dead-letters",
+            "etl-raw-to-processed/package",
+            "etl-processed-to-curated/package",
+            "etl-raw-to-processed/contracts",
+            "etl-raw-to-processed/hash-salt",
         ]);
         expect(etl.filter((r) => r.verdict !== "allowed").map((r) => r.id)).to.deep.equal([]);
         // No Output was turned into text by a template literal.
@@ -248,6 +266,18 @@ describe("EtlPipeline (prod plan)", () => {
             flexibleTimeWindow: { mode: "OFF" },
         });
         expect((schedule.target as { arn: string }).arn).to.equal(machineArn);
+        // Runs Scheduler cannot start land in an encrypted dead-letter queue the schedule's role may send to.
+        const scheduleDlq = one(plan, "aws:sqs/queue:Queue", "etl-schedule-dlq");
+        expect(inputs(scheduleDlq).kmsMasterKeyId).to.equal(arnOf("aws:kms/key:Key", "governance-key"));
+        expect((schedule.target as { deadLetterConfig: unknown }).deadLetterConfig).to.deep.equal({
+            arn: outputs(scheduleDlq).arn,
+        });
+        expect(ev.decide(role("etl-scheduler"), "sqs:SendMessage", str(outputs(scheduleDlq).arn)).allowed).to.equal(
+            true,
+        );
+        expect(
+            inputs(one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "etl-schedule-dlq-queued")).dimensions,
+        ).to.deep.equal({ QueueName: outputs(scheduleDlq).name });
         const rawBucket = str(outputs(one(plan, "aws:s3/bucket:Bucket", "lake-raw")).bucket);
         expect(
             inputs(one(plan, "aws:s3/bucketNotification:BucketNotification", "etl-raw-eventbridge")),
@@ -285,10 +315,222 @@ describe("EtlPipeline (prod plan)", () => {
         expect(jobs.alarmActions).to.deep.equal([topic]);
     });
 
+    it("the jobs' package: a deterministic zip of cdp_jobs keyed by its hash, passed to both jobs as --extra-py-files", () => {
+        const bucket = str(outputs(one(plan, "aws:s3/bucket:Bucket", "etl-artifacts")).bucket);
+        const object = inputs(one(plan, "aws:s3/bucketObjectv2:BucketObjectv2", "etl-job-package"));
+        const planned = Buffer.from(str(object.contentBase64), "base64");
+        // The same sources give the same bytes, and the key names their hash.
+        const built = jobPackageZip(path.join(ROOT, DEFAULT_ETL_PACKAGE));
+        expect(built.zip.equals(planned)).to.equal(true);
+        expect(jobPackageZip(path.join(ROOT, DEFAULT_ETL_PACKAGE)).zip.equals(built.zip)).to.equal(true);
+        expect(object.key)
+            .to.equal(packageKey("cdp_jobs", planned))
+            .and.match(/^packages\/cdp_jobs\/[0-9a-f]{64}\.zip$/);
+        expect(object.contentType).to.equal("application/zip");
+        for (const job of ["etl-raw-to-processed", "etl-processed-to-curated"]) {
+            const args = inputs(one(plan, "aws:glue/job:Job", job)).defaultArguments as Record<string, string>;
+            expect(args["--extra-py-files"], job).to.equal(`s3://${bucket}/${object.key}`);
+        }
+        // Unzipped by Python: every cdp_jobs/*.py, sorted, fixed timestamps, byte for byte the sources; the package
+        // imports nothing outside the standard library, pyspark, boto3/botocore, yaml and itself; and it imports
+        // from the zip as Glue loads it (zipimport).
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-package-"));
+        const zipFile = path.join(dir, "cdp_jobs.zip");
+        fs.writeFileSync(zipFile, planned);
+        const check = `
+import ast, json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+infos = z.infolist()
+allowed = set(sys.stdlib_module_names) | {"pyspark", "boto3", "botocore", "yaml", "cdp_jobs"}
+outside = []
+for info in infos:
+    for node in ast.walk(ast.parse(z.read(info.filename))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [node.module]
+        else:
+            continue
+        outside += [f"{info.filename}: {n}" for n in names if n.split(".")[0] not in allowed]
+sys.path.insert(0, sys.argv[1])
+import cdp_jobs.contract_files
+print(json.dumps({
+    "names": [i.filename for i in infos],
+    "times": sorted({i.date_time for i in infos}),
+    "outside": outside,
+    "loadedFrom": cdp_jobs.contract_files.__file__,
+}))
+`;
+        const run = spawnSync("python3", ["-c", check, zipFile], { encoding: "utf8" });
+        fs.rmSync(dir, { recursive: true, force: true });
+        expect(run.status, run.stderr).to.equal(0);
+        const report = JSON.parse(run.stdout) as {
+            names: string[];
+            times: number[][];
+            outside: string[];
+            loadedFrom: string;
+        };
+        const sources = fs
+            .readdirSync(path.join(ROOT, DEFAULT_ETL_PACKAGE))
+            .filter((f) => f.endsWith(".py"))
+            .sort()
+            .map((f) => `cdp_jobs/${f}`);
+        expect(report.names).to.deep.equal(sources).and.include("cdp_jobs/__init__.py");
+        expect(report.times).to.deep.equal([[1980, 1, 1, 0, 0, 0]]);
+        expect(report.outside).to.deep.equal([]);
+        expect(report.loadedFrom).to.include("cdp_jobs.zip");
+    });
+
+    it("contracts: every active contract of the stack as JSON under a content-addressed prefix, the raw job's --contracts_path", () => {
+        const bucket = str(outputs(one(plan, "aws:s3/bucket:Bucket", "etl-artifacts")).bucket);
+        const engine = loadEngineConfig(ROOT, "prod");
+        const config = parsePlatformConfig(engine.config, engine.project, "prod");
+        // The registry's set: the stack's contracts, validated (withdrawn ones are not enforced).
+        const registered = stackContracts(config);
+        const active = registered.filter((c) => (c.doc as { status?: string }).status !== "withdrawn");
+        const { prefix } = contractObjects(registered.map((c) => ({ file: c.file, doc: c.doc })));
+        expect(prefix).to.match(/^contracts\/[0-9a-f]{64}\/$/);
+        const objects = plan.resources.filter(
+            (r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && str(inputs(r).key).startsWith("contracts/"),
+        );
+        expect(objects.map((o) => inputs(o).key).sort()).to.deep.equal(
+            active.map((c) => `${prefix}${c.file.replace(/\.yaml$/, ".json")}`).sort(),
+        );
+        for (const o of objects) {
+            const contract = active.find((c) => str(inputs(o).key).endsWith(c.file.replace(/\.yaml$/, ".json")));
+            expect(JSON.parse(str(inputs(o).content))).to.deep.equal(contract?.doc);
+            expect(inputs(o).contentType).to.equal("application/json");
+        }
+        const args = inputs(one(plan, "aws:glue/job:Job", "etl-raw-to-processed")).defaultArguments as Record<
+            string,
+            string
+        >;
+        expect(args["--contracts_path"]).to.equal(`s3://${bucket}/${prefix}`);
+        // What the job does with them (jobs/glue/cdp_jobs, no PyYAML involved): every published contract loads.
+        const load = spawnSync(
+            "python3",
+            [
+                "-c",
+                [
+                    "import json, sys",
+                    "from cdp_jobs.contract_files import active, parse_contract",
+                    "from cdp_jobs.contracts import contracts_by_dataset",
+                    "objects = json.load(sys.stdin)",
+                    "docs = active([parse_contract(o['key'], o['body']) for o in objects])",
+                    "print(json.dumps(sorted(contracts_by_dataset(docs))))",
+                ].join("\n"),
+            ],
+            {
+                encoding: "utf8",
+                cwd: path.join(ROOT, "jobs", "glue"),
+                input: JSON.stringify(objects.map((o) => ({ key: inputs(o).key, body: inputs(o).content }))),
+            },
+        );
+        expect(load.status, load.stderr).to.equal(0);
+        expect(JSON.parse(load.stdout)).to.deep.equal(active.map((c) => (c.doc as { dataset: string }).dataset).sort());
+        // A changed contract (or a withdrawn one) is a new prefix: the next run reads the new set.
+        const docs = registered.map((c) => ({ file: c.file, doc: c.doc }));
+        const changed = docs.map((d, i) =>
+            i === 0 ? { ...d, doc: { ...(d.doc as object), description: "changed" } } : d,
+        );
+        expect(contractObjects(changed).prefix).to.not.equal(prefix);
+        const withdrawn = docs.map((d, i) =>
+            i === 0 ? { ...d, doc: { ...(d.doc as object), status: "withdrawn" } } : d,
+        );
+        expect(contractObjects(withdrawn).objects).to.have.length(docs.length - 1);
+        expect(contractObjects(withdrawn).prefix).to.not.equal(prefix);
+        expect(contractObjects([...docs].reverse()).prefix).to.equal(prefix);
+    });
+
+    it("hash salt: a Secrets Manager secret under the governance CMK, its ARN the raw job's --hash_salt_secret_id", () => {
+        const governanceKey = arnOf("aws:kms/key:Key", "governance-key");
+        const secret = one(plan, "aws:secretsmanager/secret:Secret", "etl-hash-salt");
+        expect(inputs(secret).kmsKeyId).to.equal(governanceKey);
+        const version = inputs(one(plan, "aws:secretsmanager/secretVersion:SecretVersion", "etl-hash-salt"));
+        expect(version.secretId).to.equal(outputs(secret).id);
+        // A secret in the state (never plain text in the plan or the state file).
+        expect(maskSecrets(version.secretString)).to.equal("[secret]");
+        const args = inputs(one(plan, "aws:glue/job:Job", "etl-raw-to-processed")).defaultArguments as Record<
+            string,
+            string
+        >;
+        expect(args["--hash_salt_secret_id"]).to.equal(outputs(secret).arn);
+        const second = inputs(one(plan, "aws:glue/job:Job", "etl-processed-to-curated")).defaultArguments as Record<
+            string,
+            string
+        >;
+        expect(second).to.not.have.property("--hash_salt_secret_id");
+        // The key admits the account's principals through Secrets Manager only (their IAM policies decide who).
+        const keyPolicy = JSON.parse(str(inputs(one(plan, "aws:kms/key:Key", "governance-key")).policy));
+        const viaSecrets = keyPolicy.Statement.find((s: { Sid: string }) => s.Sid === "AllowSecretsManagerForAccount");
+        expect(viaSecrets.Condition.StringEquals).to.deep.equal({
+            "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com",
+            "kms:CallerAccount": "333333333333",
+        });
+    });
+
+    it("a missing hash salt is a configuration error naming cdp:hub.hashSalt", async () => {
+        const engine = loadEngineConfig(ROOT, "prod");
+        const hub = JSON.parse(engine.config["cdp:hub"]);
+        delete hub.hashSalt;
+        const result = await runStackPlan(engine, "prod", path.join(ROOT, "index.ts"), {
+            ...engine.config,
+            "cdp:hub": JSON.stringify(hub),
+            "cdp:processing": JSON.stringify({ scripts: SCRIPTS }),
+        });
+        expect(result.errors.join("\n")).to.include("cdp:hub.hashSalt").and.include("pii");
+    });
+
+    it("raw arrivals: failed deliveries go to an encrypted dead-letter queue admitting only the rule, with a depth alarm", () => {
+        const governanceKey = arnOf("aws:kms/key:Key", "governance-key");
+        const rule = one(plan, "aws:cloudwatch/eventRule:EventRule", "etl-raw-arrival");
+        const queue = one(plan, "aws:sqs/queue:Queue", "etl-raw-arrival-dlq");
+        expect(inputs(queue).kmsMasterKeyId).to.equal(governanceKey);
+        const target = inputs(one(plan, "aws:cloudwatch/eventTarget:EventTarget", "etl-raw-arrival"));
+        expect(target.deadLetterConfig).to.deep.equal({ arn: outputs(queue).arn });
+        expect(target.retryPolicy).to.deep.equal({ maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 });
+        const queuePolicy = JSON.parse(
+            str(inputs(one(plan, "aws:sqs/queuePolicy:QueuePolicy", "etl-raw-arrival-dlq")).policy),
+        );
+        const send = queuePolicy.Statement.find((s: { Effect: string }) => s.Effect === "Allow");
+        expect(send).to.deep.include({
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: outputs(queue).arn,
+            Condition: { ArnEquals: { "aws:SourceArn": [outputs(rule).arn] } },
+        });
+        const alarm = inputs(one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "etl-raw-arrival-dlq-queued"));
+        expect(alarm).to.deep.include({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" });
+        expect(alarm.dimensions).to.deep.equal({ QueueName: outputs(queue).name });
+        expect(alarm.alarmActions).to.deep.equal([arnOf("aws:sns/topic:Topic", "governance-alarms")]);
+        const keyPolicy = JSON.parse(str(inputs(one(plan, "aws:kms/key:Key", "governance-key")).policy));
+        expect(
+            keyPolicy.Statement.find((s: { Sid: string }) => s.Sid === "AllowEventBridgeEncryptedDeadLetters")
+                .Principal,
+        ).to.deep.equal({ Service: "events.amazonaws.com" });
+    });
+
+    it("lineage: the state machine's run events go to the bus and match the pattern the lineage writer's rule listens for", () => {
+        const definition = JSON.parse(
+            str(inputs(one(plan, "aws:sfn/stateMachine:StateMachine", "etl-machine")).definition),
+        );
+        const entries = definition.States[STATE.publish].Parameters.Entries as Array<Record<string, string>>;
+        const failure = definition.States[STATE.rawToProcessedFailed].Parameters.entry as Record<string, string>;
+        const rule = inputs(one(plan, "aws:cloudwatch/eventRule:EventRule", "lineage-events"));
+        const pattern = JSON.parse(str(rule.eventPattern));
+        // The writer's rule is on the account's default bus, the one the machine puts its events on.
+        expect(rule.eventBusName ?? "default").to.equal("default");
+        for (const entry of [...entries.filter((e) => e.Source === LINEAGE_EVENT_SOURCE), failure]) {
+            expect(entry.EventBusName).to.equal("arn:aws:events:eu-west-1:333333333333:event-bus/default");
+            expect(pattern.source).to.include(entry.Source);
+            expect(pattern["detail-type"]).to.include(entry.DetailType);
+        }
+        expect(entries.filter((e) => e.DetailType === LINEAGE_DETAIL_TYPE)).to.have.length(2);
+    });
+
     describe("least privilege (access proof evaluator)", () => {
         const bucket = (zone: string) => arnOf("aws:s3/bucket:Bucket", `lake-${zone}`);
         const key = (zone: string) => arnOf("aws:kms/key:Key", `lake-${zone}-key`);
-        const role = (name: string) => arnOf("aws:iam/role:Role", name);
         const put = (principal: string, zone: string, prefix: string) =>
             ev.decide(principal, "s3:PutObject", exampleObjectArn(bucket(zone), prefix)).allowed;
         const get = (principal: string, zone: string, prefix: string) =>
@@ -311,6 +553,30 @@ describe("EtlPipeline (prod plan)", () => {
             expect(put(first, "curated", "customer_360/")).to.equal(false);
             expect(get(first, "curated", "")).to.equal(false);
             expect(ev.decide(first, "kms:GenerateDataKey", key("curated"), viaS3("curated")).allowed).to.equal(false);
+        });
+
+        it("only the raw → processed job reads the contracts and the salt; both read the package", () => {
+            const first = role("etl-raw-to-processed");
+            const second = role("etl-processed-to-curated");
+            const artifacts = arnOf("aws:s3/bucket:Bucket", "etl-artifacts");
+            const read = (principal: string, prefix: string) =>
+                ev.decide(principal, "s3:GetObject", exampleObjectArn(artifacts, prefix)).allowed;
+            expect(read(first, "contracts/")).to.equal(true);
+            expect(read(second, "contracts/")).to.equal(false);
+            expect(read(first, "packages/")).to.equal(true);
+            expect(read(second, "packages/")).to.equal(true);
+            expect(ev.decide(first, "s3:PutObject", exampleObjectArn(artifacts, "contracts/")).allowed).to.equal(false);
+            const secret = str(outputs(one(plan, "aws:secretsmanager/secret:Secret", "etl-hash-salt")).arn);
+            expect(ev.decide(first, "secretsmanager:GetSecretValue", secret).allowed).to.equal(true);
+            expect(ev.decide(second, "secretsmanager:GetSecretValue", secret).allowed).to.equal(false);
+            expect(
+                ev.decide(
+                    first,
+                    "secretsmanager:GetSecretValue",
+                    "arn:aws:secretsmanager:eu-west-1:333333333333:secret:another-AbCdEf",
+                ).allowed,
+            ).to.equal(false);
+            expect(ev.decide(role("etl-machine"), "secretsmanager:GetSecretValue", secret).allowed).to.equal(false);
         });
 
         it("processed → curated reads processed, writes curated, and cannot read raw", () => {

@@ -11,10 +11,9 @@ import {
     ETL_EVENT_SOURCE,
     type EtlStateMachineSpec,
     etlStateMachineDefinition,
-    LINEAGE_DETAIL_TYPE,
-    LINEAGE_EVENT_SOURCE,
     STATE,
 } from "../model/etl-state-machine";
+import { LINEAGE_DETAIL_TYPE, LINEAGE_EVENT_SOURCE, OPENLINEAGE_SCHEMA_URL, validateRunEvent } from "../model/lineage";
 
 const ACCOUNT = "111111111111";
 const arn = (service: string, rest: string) => `arn:aws:${service}:eu-west-1:${ACCOUNT}:${rest}`;
@@ -103,6 +102,7 @@ function stubs(calls: Record<string, unknown[]>): Record<string, Handler> {
             Status: n < 2 ? "STARTED" : "FINISHED",
         })),
         [STATE.publish]: record(STATE.publish, () => ({ FailedEntryCount: 0, Entries: [] })),
+        [STATE.publishFailure]: record(STATE.publishFailure, () => ({ FailedEntryCount: 0, Entries: [] })),
         [STATE.notify]: record(STATE.notify, () => ({ MessageId: "m-1" })),
     };
 }
@@ -188,8 +188,21 @@ describe("ETL state machine", () => {
                     catchers.map((c) => c.ErrorEquals),
                     name,
                 ).to.deep.equal([["States.ALL"]]);
-                expect(catchers[0].Next, name).to.equal(name === STATE.notify ? STATE.failed : STATE.notify);
+                // A failed job first publishes its FAIL lineage event, then notifies.
+                const next =
+                    name === STATE.notify
+                        ? STATE.failed
+                        : name === STATE.rawToProcessed
+                          ? STATE.rawToProcessedFailed
+                          : name === STATE.processedToCurated
+                            ? STATE.processedToCuratedFailed
+                            : STATE.notify;
+                expect(catchers[0].Next, name).to.equal(next);
             }
+            for (const failed of [STATE.rawToProcessedFailed, STATE.processedToCuratedFailed]) {
+                expect(top[failed]).to.deep.include({ Type: "Pass", Next: STATE.publishFailure });
+            }
+            expect(top[STATE.publishFailure].Next).to.equal(STATE.notify);
             const glue = top[STATE.rawToProcessed];
             expect(glue.Resource).to.equal("arn:aws:states:::glue:startJobRun.sync");
             const retriers = glue.Retry as Array<{ ErrorEquals: string[]; MaxAttempts: number }>;
@@ -266,6 +279,14 @@ describe("ETL state machine", () => {
                 expect(d.eventTime).to.match(/^\d{4}-\d{2}-\d{2}T/);
             }
             expect(lineage[0].run.runId).to.not.equal(lineage[1].run.runId);
+            // Each is a valid run event of the lineage contract (what the lineage writer accepts), on the bus the
+            // writer's rule listens to.
+            for (const [i, entry] of entries.slice(1).entries()) {
+                const verdict = validateRunEvent(entry.Detail);
+                expect(verdict, JSON.stringify(verdict)).to.deep.include({ ok: true });
+                expect(entry.EventBusName).to.equal(spec().eventBusName);
+                expect((entry.Detail as { schemaURL: string }).schemaURL, String(i)).to.equal(OPENLINEAGE_SCHEMA_URL);
+            }
             expect((lineage[1].run.facets as Record<string, unknown>).glueJobRun).to.deep.equal({
                 jobRunId: "jr_curated",
             });
@@ -317,12 +338,56 @@ describe("ETL state machine", () => {
             const result = await run(etlStateMachineDefinition(spec()), handlers);
             expect(attempts).to.equal(3); // the first run and 2 retries
             expect(result.errorName).to.equal(ETL_ERRORS.pipeline);
-            expect(result.entered.slice(-3)).to.deep.equal([STATE.rawToProcessed, STATE.notify, STATE.failed]);
+            expect(result.entered.slice(-5)).to.deep.equal([
+                STATE.rawToProcessed,
+                STATE.rawToProcessedFailed,
+                STATE.publishFailure,
+                STATE.notify,
+                STATE.failed,
+            ]);
             expect(result.entered).to.not.include(STATE.processedToCurated);
             const message = calls[STATE.notify][0] as { TopicArn: string; Message: string };
             expect(message.TopicArn).to.equal(arn("sns", "cdp-test-governance-alarms"));
             expect(message.Message).to.include("States.TaskFailed").and.include("out of memory");
             expect(calls[STATE.publish]).to.equal(undefined);
+            // The failed job's FAIL run event: valid for the lineage writer, naming the job and the error.
+            const entries = (calls[STATE.publishFailure][0] as { Entries: Array<Record<string, unknown>> }).Entries;
+            expect(entries).to.have.length(1);
+            expect(entries[0]).to.deep.include({
+                Source: LINEAGE_EVENT_SOURCE,
+                DetailType: LINEAGE_DETAIL_TYPE,
+                EventBusName: spec().eventBusName,
+            });
+            const verdict = validateRunEvent(entries[0].Detail);
+            expect(verdict, JSON.stringify(verdict)).to.deep.include({ ok: true });
+            const detail = entries[0].Detail as {
+                eventType: string;
+                job: { name: string };
+                run: { facets: { errorMessage: { message: string } } };
+            };
+            expect(detail.eventType).to.equal("FAIL");
+            expect(detail.job.name).to.equal("cdp-test-raw-to-processed");
+            expect(detail.run.facets.errorMessage.message).to.equal("States.TaskFailed");
+        });
+
+        it("a FAIL lineage event that cannot be published still notifies with the job's error", async () => {
+            const calls: Record<string, unknown[]> = {};
+            const handlers = stubs(calls);
+            handlers[STATE.processedToCurated] = () => {
+                throw taskError("States.TaskFailed", "Glue job run FAILED: bad input");
+            };
+            handlers[STATE.publishFailure] = () => {
+                throw taskError("EventBridge.AccessDeniedException");
+            };
+            const result = await run(etlStateMachineDefinition(spec({ qualityChecks: [] })), handlers);
+            expect(result.errorName).to.equal(ETL_ERRORS.pipeline);
+            expect(result.entered.slice(-4)).to.deep.equal([
+                STATE.processedToCuratedFailed,
+                STATE.publishFailure,
+                STATE.notify,
+                STATE.failed,
+            ]);
+            expect((calls[STATE.notify][0] as { Message: string }).Message).to.include("bad input");
         });
 
         it("a failed data-quality rule stops the pipeline before the curated job and alarms", async () => {

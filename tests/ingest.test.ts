@@ -258,7 +258,7 @@ describe("ingestion hub (prod plan)", () => {
         );
     });
 
-    it("alarms on iterator age, freshness, delivery, Lambda errors and throttles into the encrypted topic", () => {
+    it("alarms on iterator age, freshness, delivery, Lambda errors and throttles, queued dead letters, into the encrypted topic", () => {
         const topic = resource(prod, "aws:sns/topic:Topic", "hub-alarms");
         expect(topic.inputs.kmsMasterKeyId).to.equal(resource(prod, "aws:kms/key:Key", "hub-key").outputs.arn);
         // The hub's alarms (the governance account's audit alarms are tests/security.test.ts').
@@ -271,8 +271,16 @@ describe("ingestion hub (prod plan)", () => {
             "DeliveryToS3.Success",
             "Errors",
             "Throttles",
+            // One per event route's dead-letter queue (crm, web, saas).
+            "ApproximateNumberOfMessagesVisible",
+            "ApproximateNumberOfMessagesVisible",
+            "ApproximateNumberOfMessagesVisible",
         ]);
         for (const a of alarms) expect(a.inputs.alarmActions).to.deep.equal([topic.outputs.arn]);
+        const queued = alarms.filter((a) => a.inputs.metricName === "ApproximateNumberOfMessagesVisible");
+        expect(queued.map((a) => (a.inputs.dimensions as { QueueName: string }).QueueName).sort()).to.deep.equal(
+            ["crm", "saas", "web"].map((route) => `cdp-prod-events-${route}-dlq`),
+        );
     });
 
     it("maps each SFTP partner to its own raw folder, and its session policy cannot reach another partner's", () => {

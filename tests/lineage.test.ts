@@ -211,7 +211,11 @@ describe("lineage (governance plane) in the plan", () => {
     });
 
     it("disabled: no graph, no writer, no EventBridge statement in the governance key", async () => {
-        const doc = await planStack("dev", { "cdp:lineage": JSON.stringify({ enabled: false }) });
+        // (The ETL raw-arrival rule's dead-letter queue needs the statement too: its trigger off here.)
+        const doc = await planStack("dev", {
+            "cdp:lineage": JSON.stringify({ enabled: false }),
+            "cdp:processing": JSON.stringify({ startOnArrival: false }),
+        });
         expect(doc.errors).to.deep.equal([]);
         expect(ofType(doc, CLUSTER)).to.deep.equal([]);
         expect(ofType(doc, "cdp:governance:LineageWriter")).to.deep.equal([]);

@@ -10,23 +10,15 @@ import { type AwsContext, awsContext } from "../shared/context";
 import type { PolicyStatement } from "../shared/iam";
 import { NodeFunction } from "../shared/lambda";
 import type { Naming } from "../shared/naming";
-import { createDeadLetterQueue } from "../shared/queues";
+import { createRuleDeadLetters, eventBridgeDeadLetterKeyStatement } from "../shared/queues";
 import { NEPTUNE_PORT } from "./lineage-graph";
 
 /**
  * Key-policy statement of the CMK encrypting the lineage failure queue: EventBridge sends undeliverable events to the
- * encrypted dead-letter queue and needs the key for it ("Using dead-letter queues to process undelivered events",
- * encrypted queues: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms).
+ * encrypted dead-letter queue and needs the key for it (`eventBridgeDeadLetterKeyStatement`, components/shared/queues.ts).
  */
 export function lineageKeyStatement(ctx: AwsContext): PolicyStatement {
-    return {
-        Sid: "AllowEventBridgeEncryptedDeadLetters",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-    };
+    return eventBridgeDeadLetterKeyStatement(ctx);
 }
 
 export interface LineageWriterArgs {
@@ -82,11 +74,18 @@ export class LineageWriter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.failures = createDeadLetterQueue(`${name}-failures`, this, {
+        const deadLetters = createRuleDeadLetters(`${name}-failures`, this, {
             queueName: args.naming.name("sqsQueue", "lineage-failures"),
             kmsKeyArn: args.kmsKeyArn,
-            senders: [{ service: "events.amazonaws.com", sourceArns: [this.rule.arn] }],
+            ruleArn: this.rule.arn,
+            alarmTopicArn: args.alarmTopicArn,
+            alarmDescription:
+                "Lineage events are waiting in the failure queue (undelivered or rejected): inspect and redrive",
+            accessId: "lineage/rule-dead-letters",
+            why: "events the rule cannot deliver go to the encrypted failure queue",
+            ctx,
         });
+        this.failures = deadLetters.queue;
         const sqsVia = pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}`;
         const neptuneActions = ["neptune-db:connect", "neptune-db:ReadDataViaQuery", "neptune-db:WriteDataViaQuery"];
         this.function = new NodeFunction(
@@ -162,7 +161,7 @@ export class LineageWriter extends pulumi.ComponentResource {
                 rule: this.rule.name,
                 eventBusName: bus,
                 arn: this.function.arn,
-                deadLetterConfig: { arn: this.failures.arn },
+                deadLetterConfig: deadLetters.deadLetterConfig,
                 retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
             },
             { parent: this },
@@ -185,16 +184,6 @@ export class LineageWriter extends pulumi.ComponentResource {
             comparison: "GreaterThanThreshold",
             threshold: 0,
         });
-        createAlarm(`${name}-failures-queued`, this, args.alarmTopicArn, {
-            description:
-                "Lineage events are waiting in the failure queue (undelivered or rejected): inspect and redrive",
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: this.failures.name },
-            statistic: "Maximum",
-            comparison: "GreaterThanThreshold",
-            threshold: 0,
-        });
         const role = this.function.role.arn;
         const eventsContext = { "aws:SourceArn": this.rule.arn, "aws:SourceAccount": ctx.accountId };
         const access: RequiredAccessInput[] = [
@@ -205,20 +194,7 @@ export class LineageWriter extends pulumi.ComponentResource {
                 doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions",
                 why: "the lineage rule invokes the writer with each run event",
             },
-            {
-                id: "lineage/rule-dead-letters",
-                principal: "events.amazonaws.com",
-                requests: [
-                    { actions: ["sqs:SendMessage"], resource: this.failures.arn, context: eventsContext },
-                    {
-                        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-                        resource: args.kmsKeyArn,
-                        context: eventsContext,
-                    },
-                ],
-                doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
-                why: "events the rule cannot deliver go to the encrypted failure queue",
-            },
+            deadLetters.access,
             {
                 id: "lineage/writer-to-graph",
                 principal: role,

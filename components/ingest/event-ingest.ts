@@ -7,7 +7,7 @@ import { IssueCollector } from "../shared/errors";
 import type { AwsContext } from "../shared/context";
 import { policyJson, type PolicyStatement } from "../shared/iam";
 import type { Naming } from "../shared/naming";
-import { createDeadLetterQueue } from "../shared/queues";
+import { createDeadLetterQueue, createRuleDeadLetters } from "../shared/queues";
 import { serviceRole } from "../shared/roles";
 import { createRawDelivery } from "./raw-delivery";
 import type { ZoneTarget } from "./zone-target";
@@ -98,6 +98,8 @@ export interface EventIngestArgs {
     kmsKeyArn: pulumi.Input<string>;
     /** Days the delivery stream's log group keeps logs. */
     logRetentionDays: number;
+    /** The encrypted topic the routes' dead-letter-queue alarms notify (`createAlarmTopic`). */
+    alarmTopicArn: pulumi.Input<string>;
     /**
      * Accounts (producer domains) allowed to put events on the bus, each only with its own sources.
      * @default none: no bus policy
@@ -321,11 +323,19 @@ export class EventIngest extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const dlq = createDeadLetterQueue(`${name}-${route.name}-dlq`, this, {
+            // Undeliverable events wait in an encrypted dead-letter queue admitting only this rule, with a depth alarm
+            // (the hub key admits EventBridge: AllowEventBridgeAndScheduler in programs/hub/program.ts).
+            const deadLetters = createRuleDeadLetters(`${name}-${route.name}-dlq`, this, {
                 queueName: args.naming.name("sqsQueue", "events", route.name, "dlq"),
                 kmsKeyArn: args.kmsKeyArn,
-                senders: [{ service: "events.amazonaws.com", sourceArns: [rule.arn] }],
+                ruleArn: rule.arn,
+                alarmTopicArn: args.alarmTopicArn,
+                alarmDescription: `Events of route ${route.name} that could not reach the raw zone wait in the dead-letter queue: check the delivery stream, then redrive`,
+                accessId: `event-ingest-${busName}/${route.name}-dead-letters`,
+                why: `events the ${route.name} route cannot deliver go to its encrypted dead-letter queue`,
+                ctx,
             });
+            access.push(deadLetters.access);
             new aws.cloudwatch.EventTarget(
                 `${name}-${route.name}`,
                 {
@@ -333,7 +343,7 @@ export class EventIngest extends pulumi.ComponentResource {
                     rule: rule.name,
                     arn: this.deliveryStream.arn,
                     roleArn: targetRole.role.arn,
-                    deadLetterConfig: { arn: dlq.arn },
+                    deadLetterConfig: deadLetters.deadLetterConfig,
                     retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
                 },
                 { parent: this },

@@ -12,7 +12,11 @@ import { IssueCollector } from "../shared/errors";
 import { type PolicyStatement, s3AccessStatements, s3ActionsFor } from "../shared/iam";
 import { createLogGroup } from "../shared/logs";
 import type { Naming } from "../shared/naming";
+import { dataStoreOptions } from "../shared/protection";
+import { createDeadLetterQueue, createRuleDeadLetters, deadLetterDepthAlarm } from "../shared/queues";
 import { serviceRole } from "../shared/roles";
+import { deterministicZip } from "../shared/zip";
+import { packageRoot } from "../../model/package-root";
 import { AccessLogBucket } from "../storage/access-log-bucket";
 import { createSecureBucket, type SecureBucket } from "../storage/secure-bucket";
 
@@ -66,6 +70,14 @@ export interface EtlMartsRefresh extends MartsRefresh {
     workgroupArn: pulumi.Input<string>;
 }
 
+/** A data contract the raw → processed job enforces: its file under `contracts/` and the parsed document. */
+export interface EtlContract {
+    /** Path under the contracts directory, `<domain>/<dataset>.yaml`. */
+    file: string;
+    /** The document as written in the file (published as JSON). */
+    doc: unknown;
+}
+
 export interface EtlPipelineArgs {
     /** Naming scope of the jobs, roles, buckets, log groups and state machine. */
     naming: Naming;
@@ -89,6 +101,27 @@ export interface EtlPipelineArgs {
      * @default `DEFAULT_ETL_SCRIPTS`
      */
     scripts?: { rawToProcessed: string; processedToCurated: string };
+    /**
+     * Local directory of the jobs' Python package (`cdp_jobs`, which the entry points import): zipped
+     * deterministically, uploaded under `packages/` keyed by its content hash and passed as `--extra-py-files`.
+     * @default `DEFAULT_ETL_PACKAGE` under the project root
+     */
+    jobPackage?: string;
+    /**
+     * The data contracts the raw → processed job enforces (the active ones: withdrawn contracts are left out):
+     * published as JSON under `contracts/<hash of the set>/<domain>/<dataset>.json`, the prefix passed as
+     * `--contracts_path`, so a changed contract is a new prefix the next run reads.
+     * @default none: the job finds no contract and quarantines every record
+     */
+    contracts?: EtlContract[];
+    /**
+     * The HMAC salt the raw → processed job hashes pii columns with: the preprocessing Lambda's (`cdp:hub.hashSalt`),
+     * so a value hashes identically whichever way it came. Stored in a Secrets Manager secret encrypted with
+     * `kmsKeyArn`; the job reads it (`--hash_salt_secret_id`). Required while pii is hashed (the jobs' default,
+     * jobs/glue/cdp_jobs/privacy.py).
+     * @default none: an error (pii is hashed by default)
+     */
+    hashSalt?: pulumi.Input<string>;
     /**
      * Raw prefixes the first job reads (the Firehose and EventBridge layouts).
      * @default ["streams/", "events/"]
@@ -148,13 +181,38 @@ export const DEFAULT_ETL_SCRIPTS = {
     processedToCurated: "jobs/glue/entrypoints/processed_to_curated.py",
 } as const;
 
+/** Where the jobs' Python package is in the project (imported by the entry points as `cdp_jobs`). */
+export const DEFAULT_ETL_PACKAGE = "jobs/glue/cdp_jobs";
+
+/** The package directory: `jobPackage`, or the project's (resolved from the project root, not the working directory). */
+function jobPackageDir(args: EtlPipelineArgs): string {
+    return args.jobPackage ?? path.join(packageRoot(), DEFAULT_ETL_PACKAGE);
+}
+
 /**
- * Key-policy statement the governance key needs for the pipeline: CloudWatch Logs' delivery service decrypts the
+ * Key-policy statements the governance key needs for the pipeline: CloudWatch Logs' delivery service decrypts the
  * execution logs of the CMK-encrypted state machine (encryption context SourceArn = the account's log groups;
- * https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html); principals of the account use the key
+ * through Secrets Manager only for the hash-salt secret (kms:ViaService, kms:CallerAccount: "Permissions for the KMS
+ * key", https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz).
+ * The raw-arrival rule's encrypted dead-letter queue needs `eventBridgeDeadLetterKeyStatement` (components/shared/queues.ts)
+ * in the same policy.
  */
 export function etlKeyStatements(ctx: AwsContext): PolicyStatement[] {
     return [
+        {
+            Sid: "AllowSecretsManagerForAccount",
+            Effect: "Allow",
+            Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            Resource: "*",
+            Condition: {
+                StringEquals: {
+                    "kms:ViaService": pulumi.interpolate`secretsmanager.${ctx.region}.${ctx.dnsSuffix}`,
+                    "kms:CallerAccount": ctx.accountId,
+                },
+            },
+        },
         {
             Sid: "AllowLogDeliveryForStepFunctions",
             Effect: "Allow",
@@ -196,6 +254,47 @@ export function scriptKey(file: string, content: Buffer | string): string {
     const hash = createHash("sha256").update(content).digest("hex");
     const ext = path.extname(file) || ".py";
     return `scripts/${path.basename(file, ext)}/${hash}${ext}`;
+}
+
+/**
+ * The jobs' Python package as a deterministic zip (components/shared/zip.ts): every `*.py` of `dir` under
+ * `<package name>/` (the directory's name, e.g. `cdp_jobs/contracts.py`), sorted, fixed timestamps. Glue adds the zip
+ * to the Python path of the driver and the executors (`--extra-py-files`: "Python modules in a .zip file",
+ * https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-python-libraries.html).
+ */
+export function jobPackageZip(dir: string): { zip: Buffer; files: string[] } {
+    const pkg = path.basename(path.resolve(dir));
+    const files = fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith(".py"))
+        .map((e) => e.name)
+        .sort();
+    const zip = deterministicZip(files.map((f) => ({ name: `${pkg}/${f}`, data: fs.readFileSync(path.join(dir, f)) })));
+    return { zip, files: files.map((f) => `${pkg}/${f}`) };
+}
+
+/** The S3 key of the package zip: `packages/<package name>/<sha256 of the zip>.zip`. */
+export function packageKey(pkg: string, zip: Buffer): string {
+    return `packages/${pkg}/${createHash("sha256").update(zip).digest("hex")}.zip`;
+}
+
+/**
+ * The contract objects: each contract as JSON (`<domain>/<dataset>.json`, what `cdp_jobs.contract_files` reads
+ * without PyYAML) under `contracts/<sha256 of the whole set>/`: any change to any contract (added, edited, withdrawn)
+ * is a new prefix, which the job's `--contracts_path` names, so the next run reads exactly the new set.
+ */
+export function contractObjects(contracts: readonly EtlContract[]): {
+    prefix: string;
+    objects: Array<{ file: string; key: string; body: string }>;
+} {
+    const active = contracts
+        .filter((c) => ((c.doc as { status?: unknown } | null)?.status ?? "active") !== "withdrawn")
+        .map((c) => ({ file: c.file.replace(/\.ya?ml$/, ".json"), body: `${JSON.stringify(c.doc, null, 2)}\n` }))
+        .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const hash = createHash("sha256");
+    for (const c of active) hash.update(`${c.file}\0${c.body}\0`);
+    const prefix = `contracts/${hash.digest("hex")}/`;
+    return { prefix, objects: active.map((c) => ({ ...c, key: `${prefix}${c.file}` })) };
 }
 
 export function validateEtlPipelineArgs(name: string, args: EtlPipelineArgs): void {
@@ -246,6 +345,17 @@ export function validateEtlPipelineArgs(name: string, args: EtlPipelineArgs): vo
             issues.add(`${at}.scripts.${key}`, file, "the path of an existing job script (relative to the project)");
         }
     }
+    const pkg = jobPackageDir(args);
+    if (!fs.existsSync(path.join(pkg, "__init__.py"))) {
+        issues.add(`${at}.jobPackage`, pkg, "the directory of the jobs' Python package (with an __init__.py)");
+    }
+    if (args.hashSalt === undefined) {
+        issues.add(
+            `${at}.hashSalt`,
+            undefined,
+            "the HMAC salt (the preprocessing Lambda's, ≥ 16 characters): the raw → processed job hashes pii columns (jobs/glue/cdp_jobs/privacy.py)",
+        );
+    }
     for (const [i, prefix] of (args.rawPrefixes ?? []).entries()) {
         if (!/^[a-z0-9][a-z0-9_-]*\/$/.test(prefix)) {
             issues.add(
@@ -275,6 +385,10 @@ interface BuiltJob {
 export class EtlPipeline extends pulumi.ComponentResource {
     public readonly artifacts: SecureBucket;
     public readonly artifactsBucketName: pulumi.Output<string>;
+    /** `s3://<artifacts>/contracts/<hash>/`: the contracts the raw → processed job enforces. */
+    public readonly contractsPath: pulumi.Output<string>;
+    /** The Secrets Manager secret holding the HMAC salt. */
+    public readonly hashSaltSecretArn: pulumi.Output<string>;
     public readonly rawToProcessedJob: aws.glue.Job;
     public readonly processedToCuratedJob: aws.glue.Job;
     public readonly rawToProcessedRoleArn: pulumi.Output<string>;
@@ -336,6 +450,68 @@ export class EtlPipeline extends pulumi.ComponentResource {
         });
 
         const scripts = args.scripts ?? DEFAULT_ETL_SCRIPTS;
+
+        // The jobs' Python package: the entry points import cdp_jobs, which is not on Glue. A deterministic zip keyed
+        // by its content hash, passed as --extra-py-files ("Job parameters used by AWS Glue",
+        // https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html; zipped modules:
+        // https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-python-libraries.html). The object's bytes
+        // are in the plan (contentBase64), so tests read exactly what is uploaded.
+        const packageDir = jobPackageDir(args);
+        const { zip } = jobPackageZip(packageDir);
+        const packageObject = new aws.s3.BucketObjectv2(
+            `${name}-job-package`,
+            {
+                bucket: this.artifacts.bucket.id,
+                key: packageKey(path.basename(path.resolve(packageDir)), zip),
+                contentBase64: zip.toString("base64"),
+                contentType: "application/zip",
+            },
+            { parent: this, dependsOn: [this.artifacts.encryption] },
+        );
+        const extraPyFiles = pulumi.interpolate`s3://${this.artifacts.bucket.bucket}/${packageObject.key}`;
+
+        // The data contracts, as JSON under a prefix named by the hash of the whole set (`contractObjects`).
+        const contracts = contractObjects(args.contracts ?? []);
+        const contractUploads = contracts.objects.map(
+            (c) =>
+                new aws.s3.BucketObjectv2(
+                    `${name}-contract-${c.file.replace(/\.json$/, "").replace(/[^A-Za-z0-9]+/g, "-")}`,
+                    {
+                        bucket: this.artifacts.bucket.id,
+                        key: c.key,
+                        content: c.body,
+                        contentType: "application/json",
+                    },
+                    { parent: this, dependsOn: [this.artifacts.encryption] },
+                ),
+        );
+        this.contractsPath = pulumi.interpolate`s3://${this.artifacts.bucket.bucket}/${contracts.prefix}`;
+
+        // The hash salt: a Secrets Manager secret under the governance CMK (the policy pack refuses the AWS managed
+        // key); the value is the preprocessing Lambda's salt, so both hash pii identically. Secrets Manager encrypts
+        // with the encryption context SecretARN = the secret's ARN; the reader needs secretsmanager:GetSecretValue
+        // and kms:Decrypt through Secrets Manager
+        // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz).
+        // No automatic rotation (FSBP SecretsManager.1): the salt is the join key of every hashed identifier, shared
+        // with the preprocessing Lambda's configuration; a rotation Lambda would change it out of step with the
+        // Lambda and break joins with what is already hashed. Changing it is a deliberate config change (README).
+        const saltSecret = new aws.secretsmanager.Secret(
+            `${name}-hash-salt`,
+            {
+                name: naming.name("generic", "etl", "hash-salt"),
+                description:
+                    "HMAC salt of pii identifiers: the raw → processed Glue job (same as the preprocessing Lambda's)",
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: dataProtection ? 30 : 0,
+            },
+            dataStoreOptions(dataProtection, { parent: this }),
+        );
+        new aws.secretsmanager.SecretVersion(
+            `${name}-hash-salt`,
+            { secretId: saltSecret.id, secretString: pulumi.secret(pulumi.output(args.hashSalt ?? "")) },
+            { parent: this },
+        );
+        this.hashSaltSecretArn = saltSecret.arn;
         const buildJob = (
             stage: "raw-to-processed" | "processed-to-curated",
             script: string,
@@ -377,6 +553,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
             );
             const common: PolicyStatement[] = [
                 ...s3AccessStatements("read", { ...artifacts, prefix: "scripts/" }, "Scripts"),
+                ...s3AccessStatements("read", { ...artifacts, prefix: "packages/" }, "Packages"),
                 {
                     // Job bookmarks CSE-KMS: Glue encrypts the bookmark client-side with the job role's credentials.
                     Sid: "BookmarksKey",
@@ -440,12 +617,26 @@ export class EtlPipeline extends pulumi.ComponentResource {
                         "--continuous-log-logGroup": jobLogGroup.name,
                         "--enable-metrics": "true",
                         "--enable-job-insights": "true",
+                        "--extra-py-files": extraPyFiles,
                         ...jobArguments,
                     },
                 },
-                { parent: this, dependsOn: [policy] },
+                // The job points at the package and contracts only once they are uploaded.
+                { parent: this, dependsOn: [policy, packageObject, ...contractUploads] },
             );
             access.push(
+                s3Access({
+                    id: `etl-${stage}/package`,
+                    principal: role.arn,
+                    bucketArn: artifacts.bucketArn,
+                    keyArn: artifacts.keyArn,
+                    prefix: "packages/",
+                    objectActions: ["s3:GetObject"],
+                    kmsActions: ["kms:Decrypt"],
+                    ctx,
+                    doc: "https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-python-libraries.html",
+                    why: `the ${stage} job loads its Python package (--extra-py-files) from the artifacts bucket`,
+                }),
                 s3Access({
                     id: `etl-${stage}/scripts`,
                     principal: role.arn,
@@ -501,7 +692,11 @@ export class EtlPipeline extends pulumi.ComponentResource {
         };
 
         // raw → processed: reads raw (its prefixes), reads and writes the processed entity tables (deduplication
-        // against earlier runs) and the quarantine. Nothing in curated.
+        // against earlier runs) and the quarantine, reads the contracts and the salt. Nothing in curated.
+        const saltKeyContext = {
+            "kms:ViaService": pulumi.interpolate`secretsmanager.${ctx.region}.${ctx.dnsSuffix}`,
+            "kms:EncryptionContext:SecretARN": saltSecret.arn,
+        };
         const first = buildJob(
             "raw-to-processed",
             scripts.rawToProcessed,
@@ -519,6 +714,16 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     { ...args.processed, prefix: PROCESSED_PREFIXES.quarantine, allowDelete: true },
                     "Quarantine",
                 ),
+                // The contracts it enforces (no other job reads them).
+                ...s3AccessStatements("read", { ...artifacts, prefix: "contracts/" }, "Contracts"),
+                { Sid: "HashSalt", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: saltSecret.arn },
+                {
+                    Sid: "HashSaltKey",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: args.kmsKeyArn,
+                    Condition: { StringEquals: saltKeyContext },
+                },
             ],
             [
                 ...rawPrefixes.map((prefix) =>
@@ -526,11 +731,36 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 ),
                 zoneNeed("raw-to-processed", "processed", args.processed, PROCESSED_PREFIXES.entities, "readwrite"),
                 zoneNeed("raw-to-processed", "quarantine", args.processed, PROCESSED_PREFIXES.quarantine, "readwrite"),
+                s3Access({
+                    id: "etl-raw-to-processed/contracts",
+                    principal: "",
+                    bucketArn: artifacts.bucketArn,
+                    keyArn: artifacts.keyArn,
+                    prefix: contracts.prefix,
+                    objectActions: ["s3:GetObject"],
+                    bucketActions: ["s3:ListBucket"],
+                    kmsActions: ["kms:Decrypt"],
+                    ctx,
+                    doc: "https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html",
+                    why: "the raw-to-processed job lists and reads the data contracts it enforces (--contracts_path)",
+                }),
+                {
+                    id: "etl-raw-to-processed/hash-salt",
+                    principal: "",
+                    requests: [
+                        { actions: ["secretsmanager:GetSecretValue"], resource: saltSecret.arn },
+                        { actions: ["kms:Decrypt"], resource: args.kmsKeyArn, context: saltKeyContext },
+                    ],
+                    doc: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz",
+                    why: "the raw-to-processed job reads the HMAC salt it hashes pii columns with",
+                },
             ],
             {
                 "--raw_path": s3(args.raw),
                 "--processed_path": s3(args.processed, PROCESSED_PREFIXES.entities),
                 "--quarantine_path": s3(args.processed, PROCESSED_PREFIXES.quarantine),
+                "--contracts_path": this.contractsPath,
+                "--hash_salt_secret_id": saltSecret.arn,
             },
         );
         // processed → curated: reads processed (entity tables and Entity Resolution matches), writes curated. Never
@@ -930,6 +1160,20 @@ export class EtlPipeline extends pulumi.ComponentResource {
             { name: naming.name("generic", "etl") },
             { parent: this },
         );
+        // Invocations Scheduler cannot make after its retries go to an encrypted dead-letter queue, sent with the
+        // schedule's execution role (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html).
+        const scheduleDlq = createDeadLetterQueue(`${name}-schedule-dlq`, this, {
+            queueName: naming.name("sqsQueue", "etl", "schedule", "dlq"),
+            kmsKeyArn: args.kmsKeyArn,
+        });
+        deadLetterDepthAlarm(
+            `${name}-schedule-dlq-queued`,
+            this,
+            args.alarmTopicArn,
+            scheduleDlq,
+            `Scheduled runs of ${machineName} that could not start wait in the dead-letter queue: check the schedule's role and the state machine`,
+        );
+        const sqsVia = pulumi.interpolate`sqs.${ctx.region}.${ctx.dnsSuffix}`;
         const schedulerRole = serviceRole(`${name}-scheduler`, this, {
             service: "scheduler.amazonaws.com",
             accountId: ctx.accountId,
@@ -937,6 +1181,14 @@ export class EtlPipeline extends pulumi.ComponentResource {
             trustCondition: { ArnLike: { "aws:SourceArn": group.arn } },
             statements: [
                 ...triggerStatements("StartPipeline"),
+                { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: scheduleDlq.arn },
+                {
+                    Sid: "EncryptedDeadLetters",
+                    Effect: "Allow",
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: args.kmsKeyArn,
+                    Condition: { StringEquals: { "kms:ViaService": sqsVia } },
+                },
                 {
                     // The schedule is encrypted with the CMK: Scheduler decrypts it with the execution role
                     // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/encryption-rest.html).
@@ -960,6 +1212,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     arn: this.stateMachine.arn,
                     roleArn: schedulerRole.role.arn,
                     input: JSON.stringify({ trigger: "schedule" }),
+                    deadLetterConfig: { arn: scheduleDlq.arn },
                     retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
                 },
             },
@@ -971,6 +1224,20 @@ export class EtlPipeline extends pulumi.ComponentResource {
             requests: [...triggerRequests, { actions: ["kms:Decrypt"], resource: args.kmsKeyArn }],
             doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role",
             why: "the schedule starts the pipeline",
+        });
+        access.push({
+            id: "etl-scheduler/dead-letters",
+            principal: schedulerRole.role.arn,
+            requests: [
+                { actions: ["sqs:SendMessage"], resource: scheduleDlq.arn },
+                {
+                    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    resource: args.kmsKeyArn,
+                    context: { "kms:ViaService": sqsVia },
+                },
+            ],
+            doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html",
+            why: "scheduled runs that cannot start go to the encrypted dead-letter queue, sent with the schedule's role",
         });
 
         if (args.startOnArrival ?? true) {
@@ -1007,16 +1274,31 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 description: `EventBridge: start ${machineName} on new raw data`,
                 statements: triggerStatements("StartPipeline"),
             });
+            // Arrivals EventBridge cannot start the pipeline with (after the retry policy) wait in an encrypted
+            // dead-letter queue, with an alarm on its depth; the governance key admits EventBridge
+            // (`etlKeyStatements`; https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+            const deadLetters = createRuleDeadLetters(`${name}-raw-arrival-dlq`, this, {
+                queueName: naming.name("sqsQueue", "etl", "raw-arrival", "dlq"),
+                kmsKeyArn: args.kmsKeyArn,
+                ruleArn: rule.arn,
+                alarmTopicArn: args.alarmTopicArn,
+                alarmDescription: `Raw arrivals that could not start ${machineName} wait in the dead-letter queue: check the rule's role and the state machine, then redrive (the next scheduled run also picks the data up)`,
+                accessId: "etl-raw-arrival/dead-letters",
+                why: "arrivals the rule cannot deliver go to the encrypted dead-letter queue",
+                ctx,
+            });
             new aws.cloudwatch.EventTarget(
                 `${name}-raw-arrival`,
                 {
                     rule: rule.name,
                     arn: this.stateMachine.arn,
                     roleArn: eventsRole.role.arn,
+                    deadLetterConfig: deadLetters.deadLetterConfig,
                     retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
                 },
                 { parent: this },
             );
+            access.push(deadLetters.access);
             access.push({
                 id: "etl-raw-arrival/start-execution",
                 principal: eventsRole.role.arn,

@@ -1,5 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequiredAccessInput } from "./access";
+import { createAlarm } from "./alarms";
+import type { AwsContext } from "./context";
 import { policyJson, type PolicyStatement } from "./iam";
 
 /** A service that may send to a queue, from the listed source ARNs only (e.g. EventBridge rules). */
@@ -94,4 +97,101 @@ export function createQueueWithDlq(
         }),
     });
     return { queue, dlq };
+}
+
+/**
+ * Key-policy statement of a CMK encrypting the dead-letter queue of an EventBridge rule target: EventBridge sends the
+ * events it cannot deliver to the encrypted queue itself and needs the key for it ("Using dead-letter queues to
+ * process undelivered events", encrypted queues: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms).
+ */
+export function eventBridgeDeadLetterKeyStatement(ctx: AwsContext): PolicyStatement {
+    return {
+        Sid: "AllowEventBridgeEncryptedDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+    };
+}
+
+/** An alarm when messages wait in a dead-letter queue (`ApproximateNumberOfMessagesVisible` > 0). */
+export function deadLetterDepthAlarm(
+    name: string,
+    parent: pulumi.Resource,
+    alarmTopicArn: pulumi.Input<string>,
+    queue: aws.sqs.Queue,
+    description: string,
+): aws.cloudwatch.MetricAlarm {
+    return createAlarm(name, parent, alarmTopicArn, {
+        description,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.name },
+        statistic: "Maximum",
+        comparison: "GreaterThanThreshold",
+        threshold: 0,
+    });
+}
+
+export interface RuleDeadLettersSpec {
+    /** Physical queue name (naming rules `sqsQueue`). */
+    queueName: string;
+    /** Customer-managed key of the queue; its policy needs `eventBridgeDeadLetterKeyStatement`. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** The rule whose target sends undeliverable events here (the queue policy admits only it). */
+    ruleArn: pulumi.Input<string>;
+    /** Topic the queue-depth alarm notifies. */
+    alarmTopicArn: pulumi.Input<string>;
+    /** The alarm's description: what waits in the queue and what to do. */
+    alarmDescription: string;
+    /** Id of the required access (`<component>/<what>`): EventBridge sends to the queue with the key. */
+    accessId: string;
+    /** Why the access is needed (the access proof's report). */
+    why: string;
+    ctx: AwsContext;
+}
+
+/** The dead letters of one EventBridge rule target: the queue, its depth alarm and the access EventBridge needs. */
+export interface RuleDeadLetters {
+    queue: aws.sqs.Queue;
+    /** `deadLetterConfig` of the rule's `EventTarget`. */
+    deadLetterConfig: { arn: pulumi.Output<string> };
+    /** EventBridge → queue, with the key (principal `events.amazonaws.com`, source the rule). */
+    access: RequiredAccessInput;
+}
+
+/**
+ * The dead-letter queue of an EventBridge rule target (encrypted with a CMK, TLS only, a queue policy admitting
+ * `events.amazonaws.com` for `sqs:SendMessage` only with `aws:SourceArn` = the rule) and an alarm on its depth
+ * (`ApproximateNumberOfMessagesVisible` > 0): events EventBridge could not deliver after the target's retry policy
+ * wait there, and someone is told (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ * The alarm is `<name>-queued`.
+ */
+export function createRuleDeadLetters(
+    name: string,
+    parent: pulumi.Resource,
+    spec: RuleDeadLettersSpec,
+): RuleDeadLetters {
+    const queue = createDeadLetterQueue(name, parent, {
+        queueName: spec.queueName,
+        kmsKeyArn: spec.kmsKeyArn,
+        senders: [{ service: "events.amazonaws.com", sourceArns: [spec.ruleArn] }],
+    });
+    deadLetterDepthAlarm(`${name}-queued`, parent, spec.alarmTopicArn, queue, spec.alarmDescription);
+    const eventsContext = { "aws:SourceArn": spec.ruleArn, "aws:SourceAccount": spec.ctx.accountId };
+    return {
+        queue,
+        deadLetterConfig: { arn: queue.arn },
+        access: {
+            id: spec.accessId,
+            principal: "events.amazonaws.com",
+            requests: [
+                { actions: ["sqs:SendMessage"], resource: queue.arn, context: eventsContext },
+                { actions: ["kms:GenerateDataKey", "kms:Decrypt"], resource: spec.kmsKeyArn, context: eventsContext },
+            ],
+            doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html",
+            why: spec.why,
+        },
+    };
 }

@@ -6,6 +6,8 @@ import type { Naming } from "../../components/shared/naming";
 import { packageRoot } from "../../model/package-root";
 import type { PlatformConfig } from "../config";
 import type { ZoneRef } from "../program";
+import { stackContracts } from "./contracts";
+import { ValidationError } from "../../components/shared/errors";
 
 /**
  * The governance program's ETL pipeline (`cdp:processing`): the Glue jobs raw → processed → curated and their Step
@@ -50,6 +52,9 @@ export function governanceProcessing(args: {
             alarmTopicArn: args.alarmTopicArn,
             logRetentionDays: config.logRetentionDays,
             scripts,
+            // The contracts the registry deploys (the same files, the same validation); the job enforces the active ones.
+            contracts: stackContracts(config).map((c) => ({ file: c.file, doc: c.doc })),
+            hashSalt: etlHashSalt(config),
             rawToProcessedJob: processing.rawToProcessed,
             processedToCuratedJob: processing.processedToCurated,
             retry: processing.retry,
@@ -67,4 +72,23 @@ export function governanceProcessing(args: {
         },
         { parent: args.parent },
     );
+}
+
+/**
+ * The salt the raw → processed job hashes pii columns with (jobs/glue/cdp_jobs/privacy.py: pii = hash unless
+ * overridden): the preprocessing Lambda's, `cdp:hub.hashSalt`, so a value hashes identically whichever way it came. A
+ * configuration error naming the key when it is not set.
+ */
+function etlHashSalt(config: PlatformConfig): pulumi.Output<string> {
+    if (config.hub.hashSalt === undefined) {
+        throw new ValidationError(`Invalid stack configuration for ${config.project}/${config.stack}`, [
+            {
+                key: "cdp:hub.hashSalt",
+                value: undefined,
+                expected:
+                    "a secret of at least 16 characters (pulumi config set --secret --path 'cdp:hub.hashSalt' <value>): the ETL pipeline's raw → processed job hashes pii columns with it, as the preprocessing Lambda does",
+            },
+        ]);
+    }
+    return pulumi.secret(config.hub.hashSalt);
 }

@@ -17,7 +17,7 @@ import { AccountProgram, type ZoneRef } from "../program";
 import { type GovernanceCatalogOutputs, governanceCatalog } from "./catalog";
 import { contractRegistry } from "./contracts";
 import { type GovernanceAudit, governanceAudit, MACIE_ZONES } from "./security";
-import { lineageKeyStatement } from "../../components/governance/lineage";
+import { eventBridgeDeadLetterKeyStatement } from "../../components/shared/queues";
 import { governanceLineage, type LineageOutputs } from "./lineage";
 import { governanceProcessing } from "./processing";
 
@@ -103,7 +103,8 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         alarmsKeyStatement(ctx),
         logsKeyStatement(ctx),
         ...etlKeyStatements(ctx),
-        ...(config.lineage.enabled ? [lineageKeyStatement(ctx)] : []),
+        // EventBridge's encrypted dead-letter queues: the lineage rule's and the ETL raw-arrival rule's.
+        ...(config.lineage.enabled || config.processing.startOnArrival ? [eventBridgeDeadLetterKeyStatement(ctx)] : []),
     ];
     const key = new KmsKey(
         "governance-key",

@@ -126,6 +126,7 @@ export function hubProgram(args: HubProgramArgs): HubOutputs {
         "events",
         {
             ...common,
+            alarmTopicArn: topic.arn,
             producers: args.producers.map((p) => ({
                 accountId: p.accountId,
                 sources: p.domains.map(domainEventSource),

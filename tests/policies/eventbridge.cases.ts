@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { doc, json, key, notPublicCases, type PolicyCase } from "./kit";
+import { ACCOUNT, doc, json, key, notPublicCases, type PolicyCase } from "./kit";
 
 /** Cases of the EventBridge rules (rules/eventbridge.ts). */
 
@@ -45,7 +45,60 @@ const compliantEventBridge = (p: aws.Provider) => {
     );
 };
 
+const MACHINE_ARN = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:pol-test-etl`;
+const STARTER_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/pol-test-starter`;
+
+/** A rule → state machine target and a schedule → state machine, each with (or without) its encrypted DLQ. */
+function targets(p: aws.Provider, withDeadLetters: { rule: boolean; schedule: boolean }): void {
+    const cmk = key(p);
+    const dlq = (name: string) =>
+        new aws.sqs.Queue(name, { name: `pol-test-${name}`, kmsMasterKeyId: cmk.keyArn }, { provider: p });
+    const rule = new aws.cloudwatch.EventRule(
+        "arrivals",
+        { eventPattern: JSON.stringify({ source: ["aws.s3"] }) },
+        { provider: p },
+    );
+    new aws.cloudwatch.EventTarget(
+        "arrivals",
+        {
+            rule: rule.name,
+            arn: MACHINE_ARN,
+            roleArn: STARTER_ROLE_ARN,
+            deadLetterConfig: withDeadLetters.rule ? { arn: dlq("arrivals-dlq").arn } : undefined,
+            retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+        },
+        { provider: p },
+    );
+    new aws.scheduler.Schedule(
+        "nightly",
+        {
+            scheduleExpression: "cron(0 2 * * ? *)",
+            flexibleTimeWindow: { mode: "OFF" },
+            kmsKeyArn: cmk.keyArn,
+            target: {
+                arn: MACHINE_ARN,
+                roleArn: STARTER_ROLE_ARN,
+                deadLetterConfig: withDeadLetters.schedule ? { arn: dlq("nightly-dlq").arn } : undefined,
+            },
+        },
+        { provider: p },
+    );
+}
+
 export const cases: PolicyCase[] = [
+    // eventbridge-target-dead-letter
+    {
+        policy: "eventbridge-target-dead-letter",
+        title: "rule target without a dead-letter queue",
+        violating: (p) => targets(p, { rule: false, schedule: true }),
+        compliant: (p) => targets(p, { rule: true, schedule: true }),
+    },
+    {
+        policy: "eventbridge-target-dead-letter",
+        title: "schedule without a dead-letter queue",
+        violating: (p) => targets(p, { rule: true, schedule: false }),
+        compliant: (p) => targets(p, { rule: true, schedule: true }),
+    },
     // eventbridge-bus-policy-not-open
     {
         policy: "eventbridge-bus-policy-not-open",

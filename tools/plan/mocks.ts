@@ -176,6 +176,12 @@ function computedOutputs(c: OutputContext): { id: string; state: State } {
             const arn = `${arnBase("firehose")}:deliverystream/${stream}`;
             return { id: arn, state: { name: stream, arn } };
         }
+        case "aws:secretsmanager/secret:Secret": {
+            // Secrets Manager appends a hyphen and six random characters to the name; the id is the ARN.
+            const secret = named();
+            const arn = `${arnBase("secretsmanager")}:secret:${secret}-${hex(secret, 6)}`;
+            return { id: arn, state: { name: secret, arn } };
+        }
         case "aws:sqs/queue:Queue": {
             const queue = named();
             const url = `https://sqs.${region}.${dnsSuffix(p)}/${acct}/${queue}`;

@@ -54,6 +54,8 @@ export const TYPES = {
     eventBus: ["aws:cloudwatch/eventBus:EventBus"],
     eventBusPolicy: ["aws:cloudwatch/eventBusPolicy:EventBusPolicy"],
     eventPermission: ["aws:cloudwatch/eventPermission:EventPermission"],
+    eventTarget: ["aws:cloudwatch/eventTarget:EventTarget"],
+    schedulerSchedule: ["aws:scheduler/schedule:Schedule"],
     // CloudWatch Logs, CloudTrail
     logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
     cloudtrailTrail: ["aws:cloudtrail/trail:Trail"],

@@ -1,6 +1,6 @@
-import { known } from "../lib/unknown";
+import { known, probe } from "../lib/unknown";
 import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
-import { propsOf } from "../lib/props";
+import { block, isBlank, propsOf } from "../lib/props";
 import { judgeResourcePolicies, NOT_PUBLIC_PROMISE, openGrantProblems, policyProperty } from "../lib/resource-policy";
 import { parsePolicy } from "../lib/iam";
 import { TYPES } from "../lib/types";
@@ -64,5 +64,42 @@ const eventbridgeBusPolicyNotOpen = definePolicy({
     },
 });
 
+/** The props eventbridge-target-dead-letter reads of a rule target or a schedule. */
+interface DeadLetterTargetProps {
+    /** aws.cloudwatch.EventTarget. */
+    deadLetterConfig?: { arn?: unknown };
+    /** aws.scheduler.Schedule. */
+    target?: { deadLetterConfig?: { arn?: unknown } };
+}
+
+const eventbridgeTargetDeadLetter = definePolicy({
+    name: "eventbridge-target-dead-letter",
+    description:
+        "EventBridge rule targets (aws.cloudwatch.EventTarget) and EventBridge Scheduler schedules (aws.scheduler.Schedule) name a dead-letter queue (deadLetterConfig.arn): an event or invocation that still fails after the retry policy is kept and can be alarmed on and redriven, instead of being dropped (platform rule; EventBridge: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html, Scheduler: https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Create an encrypted SQS queue (createRuleDeadLetters in components/shared/queues.ts for a rule: queue policy admitting events.amazonaws.com with aws:SourceArn = the rule, depth alarm) and set deadLetterConfig: {arn: queue.arn} on the aws.cloudwatch.EventTarget, or target.deadLetterConfig on the aws.scheduler.Schedule (its execution role needs sqs:SendMessage on the queue).",
+    cdp: {
+        concern: "governance",
+        controls: ["platform rule"],
+        inspects: [...TYPES.eventTarget, ...TYPES.schedulerSchedule],
+    },
+    validateResource: (args, reportViolation) => {
+        const isSchedule = isType(args.type, TYPES.schedulerSchedule);
+        if (!isSchedule && !isType(args.type, TYPES.eventTarget)) return;
+        // An ARN not known yet (a queue created in the same update) counts as set.
+        const arn = probe(() => {
+            const p = propsOf<DeadLetterTargetProps>(args);
+            return isSchedule ? block(block(p.target)?.deadLetterConfig)?.arn : block(p.deadLetterConfig)?.arn;
+        });
+        if (arn.known && isBlank(arn.value)) {
+            reportViolation(
+                `${args.name}: ${isSchedule ? "target.deadLetterConfig" : "deadLetterConfig"} is not set: events that fail after the retries are dropped`,
+            );
+        }
+    },
+});
+
 /** Policies of this service (see policies/README.md for the coverage table). */
-export const eventbridgePolicies: CdpPolicy[] = [eventbridgeBusPolicyNotOpen];
+export const eventbridgePolicies: CdpPolicy[] = [eventbridgeBusPolicyNotOpen, eventbridgeTargetDeadLetter];
