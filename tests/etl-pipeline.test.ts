@@ -59,10 +59,18 @@ const str = (v: unknown) => v as string;
 const inputs = (r: PlannedResource) => r.inputs as Record<string, unknown>;
 const outputs = (r: PlannedResource) => r.outputs as Record<string, unknown>;
 
-async function planProd(processing: unknown): Promise<PlanResult> {
+/** A test salt (the committed stacks set none: `pulumi config set --secret` does, per deployment). */
+const TEST_SALT = "test-salt-0123456789abcdef";
+
+/** `salt: null` plans without one. */
+async function planProd(processing: unknown, salt: string | null = TEST_SALT): Promise<PlanResult> {
     const engine = loadEngineConfig(ROOT, "prod");
+    const hub = JSON.parse(engine.config["cdp:hub"]);
+    if (salt === null) delete hub.hashSalt;
+    else hub.hashSalt = salt;
     const plan = await runStackPlan(engine, "prod", path.join(ROOT, "index.ts"), {
         ...engine.config,
+        "cdp:hub": JSON.stringify(hub),
         "cdp:processing": JSON.stringify(processing),
     });
     if (plan.errors.length) throw new Error(plan.errors.join("\n"));
@@ -469,16 +477,27 @@ print(json.dumps({
         });
     });
 
-    it("a missing hash salt is a configuration error naming cdp:hub.hashSalt", async () => {
-        const engine = loadEngineConfig(ROOT, "prod");
-        const hub = JSON.parse(engine.config["cdp:hub"]);
-        delete hub.hashSalt;
-        const result = await runStackPlan(engine, "prod", path.join(ROOT, "index.ts"), {
-            ...engine.config,
-            "cdp:hub": JSON.stringify(hub),
-            "cdp:processing": JSON.stringify({ scripts: SCRIPTS }),
-        });
-        expect(result.errors.join("\n")).to.include("cdp:hub.hashSalt").and.include("pii");
+    it("without a hash salt the raw job drops pii columns: no secret, no salt access, --privacy_rules pii=drop", async () => {
+        const unsalted = await planProd(PROCESSING, null);
+        expect(
+            unsalted.resources.filter((r) => r.type.startsWith("aws:secretsmanager/")).map((r) => r.urn),
+        ).to.deep.equal([]);
+        const args = inputs(one(unsalted, "aws:glue/job:Job", "etl-raw-to-processed")).defaultArguments as Record<
+            string,
+            string
+        >;
+        expect(args).to.not.have.property("--hash_salt_secret_id");
+        expect(JSON.parse(args["--privacy_rules"])).to.deep.equal({ pii: "drop" });
+        const policies = unsalted.resources
+            .filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.startsWith("etl-raw-to-processed"))
+            .map((r) => str(inputs(r).policy));
+        expect(policies.join("\n")).to.not.include("secretsmanager:");
+        // Hashing with the salt when one is set: the job never gets both.
+        const salted = inputs(one(plan, "aws:glue/job:Job", "etl-raw-to-processed")).defaultArguments as Record<
+            string,
+            string
+        >;
+        expect(salted).to.not.have.property("--privacy_rules");
     });
 
     it("raw arrivals: failed deliveries go to an encrypted dead-letter queue admitting only the rule, with a depth alarm", () => {

@@ -117,9 +117,10 @@ export interface EtlPipelineArgs {
     /**
      * The HMAC salt the raw → processed job hashes pii columns with: the preprocessing Lambda's (`cdp:hub.hashSalt`),
      * so a value hashes identically whichever way it came. Stored in a Secrets Manager secret encrypted with
-     * `kmsKeyArn`; the job reads it (`--hash_salt_secret_id`). Required while pii is hashed (the jobs' default,
-     * jobs/glue/cdp_jobs/privacy.py).
-     * @default none: an error (pii is hashed by default)
+     * `kmsKeyArn`; the job reads it (`--hash_salt_secret_id`). Without a salt nothing can be hashed, so the job drops
+     * pii columns instead (`--privacy_rules {"pii":"drop"}`; jobs/glue/cdp_jobs/privacy.py): no personal data reaches
+     * processed or curated, and joins on those columns see nulls.
+     * @default none: pii columns are dropped, no secret is created
      */
     hashSalt?: pulumi.Input<string>;
     /**
@@ -349,13 +350,6 @@ export function validateEtlPipelineArgs(name: string, args: EtlPipelineArgs): vo
     if (!fs.existsSync(path.join(pkg, "__init__.py"))) {
         issues.add(`${at}.jobPackage`, pkg, "the directory of the jobs' Python package (with an __init__.py)");
     }
-    if (args.hashSalt === undefined) {
-        issues.add(
-            `${at}.hashSalt`,
-            undefined,
-            "the HMAC salt (the preprocessing Lambda's, ≥ 16 characters): the raw → processed job hashes pii columns (jobs/glue/cdp_jobs/privacy.py)",
-        );
-    }
     for (const [i, prefix] of (args.rawPrefixes ?? []).entries()) {
         if (!/^[a-z0-9][a-z0-9_-]*\/$/.test(prefix)) {
             issues.add(
@@ -388,7 +382,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
     /** `s3://<artifacts>/contracts/<hash>/`: the contracts the raw → processed job enforces. */
     public readonly contractsPath: pulumi.Output<string>;
     /** The Secrets Manager secret holding the HMAC salt. */
-    public readonly hashSaltSecretArn: pulumi.Output<string>;
+    public readonly hashSaltSecretArn: pulumi.Output<string> | undefined;
     public readonly rawToProcessedJob: aws.glue.Job;
     public readonly processedToCuratedJob: aws.glue.Job;
     public readonly rawToProcessedRoleArn: pulumi.Output<string>;
@@ -495,23 +489,33 @@ export class EtlPipeline extends pulumi.ComponentResource {
         // No automatic rotation (FSBP SecretsManager.1): the salt is the join key of every hashed identifier, shared
         // with the preprocessing Lambda's configuration; a rotation Lambda would change it out of step with the
         // Lambda and break joins with what is already hashed. Changing it is a deliberate config change (README).
-        const saltSecret = new aws.secretsmanager.Secret(
-            `${name}-hash-salt`,
-            {
-                name: naming.name("generic", "etl", "hash-salt"),
-                description:
-                    "HMAC salt of pii identifiers: the raw → processed Glue job (same as the preprocessing Lambda's)",
-                kmsKeyId: args.kmsKeyArn,
-                recoveryWindowInDays: dataProtection ? 30 : 0,
-            },
-            dataStoreOptions(dataProtection, { parent: this }),
-        );
-        new aws.secretsmanager.SecretVersion(
-            `${name}-hash-salt`,
-            { secretId: saltSecret.id, secretString: pulumi.secret(pulumi.output(args.hashSalt ?? "")) },
-            { parent: this },
-        );
-        this.hashSaltSecretArn = saltSecret.arn;
+        const saltSecret =
+            args.hashSalt === undefined
+                ? undefined
+                : new aws.secretsmanager.Secret(
+                      `${name}-hash-salt`,
+                      {
+                          name: naming.name("generic", "etl", "hash-salt"),
+                          description:
+                              "HMAC salt of pii identifiers: the raw → processed Glue job (same as the preprocessing Lambda's)",
+                          kmsKeyId: args.kmsKeyArn,
+                          recoveryWindowInDays: dataProtection ? 30 : 0,
+                      },
+                      dataStoreOptions(dataProtection, { parent: this }),
+                  );
+        if (saltSecret !== undefined) {
+            new aws.secretsmanager.SecretVersion(
+                `${name}-hash-salt`,
+                { secretId: saltSecret.id, secretString: pulumi.secret(pulumi.output(args.hashSalt ?? "")) },
+                { parent: this },
+            );
+        } else {
+            pulumi.log.warn(
+                "ETL pipeline: no hash salt (cdp:hub.hashSalt), so the raw → processed job drops pii columns instead of hashing them",
+                this,
+            );
+        }
+        this.hashSaltSecretArn = saltSecret?.arn;
         const buildJob = (
             stage: "raw-to-processed" | "processed-to-curated",
             script: string,
@@ -693,7 +697,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
 
         // raw → processed: reads raw (its prefixes), reads and writes the processed entity tables (deduplication
         // against earlier runs) and the quarantine, reads the contracts and the salt. Nothing in curated.
-        const saltKeyContext = {
+        const saltKeyContext = saltSecret && {
             "kms:ViaService": pulumi.interpolate`secretsmanager.${ctx.region}.${ctx.dnsSuffix}`,
             "kms:EncryptionContext:SecretARN": saltSecret.arn,
         };
@@ -716,14 +720,23 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 ),
                 // The contracts it enforces (no other job reads them).
                 ...s3AccessStatements("read", { ...artifacts, prefix: "contracts/" }, "Contracts"),
-                { Sid: "HashSalt", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: saltSecret.arn },
-                {
-                    Sid: "HashSaltKey",
-                    Effect: "Allow",
-                    Action: "kms:Decrypt",
-                    Resource: args.kmsKeyArn,
-                    Condition: { StringEquals: saltKeyContext },
-                },
+                ...(saltSecret && saltKeyContext
+                    ? [
+                          {
+                              Sid: "HashSalt",
+                              Effect: "Allow" as const,
+                              Action: "secretsmanager:GetSecretValue",
+                              Resource: saltSecret.arn,
+                          },
+                          {
+                              Sid: "HashSaltKey",
+                              Effect: "Allow" as const,
+                              Action: "kms:Decrypt",
+                              Resource: args.kmsKeyArn,
+                              Condition: { StringEquals: saltKeyContext },
+                          },
+                      ]
+                    : []),
             ],
             [
                 ...rawPrefixes.map((prefix) =>
@@ -744,23 +757,30 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     doc: "https://docs.aws.amazon.com/glue/latest/dg/create-an-iam-role.html",
                     why: "the raw-to-processed job lists and reads the data contracts it enforces (--contracts_path)",
                 }),
-                {
-                    id: "etl-raw-to-processed/hash-salt",
-                    principal: "",
-                    requests: [
-                        { actions: ["secretsmanager:GetSecretValue"], resource: saltSecret.arn },
-                        { actions: ["kms:Decrypt"], resource: args.kmsKeyArn, context: saltKeyContext },
-                    ],
-                    doc: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz",
-                    why: "the raw-to-processed job reads the HMAC salt it hashes pii columns with",
-                },
+                ...(saltSecret && saltKeyContext
+                    ? [
+                          {
+                              id: "etl-raw-to-processed/hash-salt",
+                              principal: "",
+                              requests: [
+                                  { actions: ["secretsmanager:GetSecretValue"], resource: saltSecret.arn },
+                                  { actions: ["kms:Decrypt"], resource: args.kmsKeyArn, context: saltKeyContext },
+                              ],
+                              doc: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz",
+                              why: "the raw-to-processed job reads the HMAC salt it hashes pii columns with",
+                          },
+                      ]
+                    : []),
             ],
             {
                 "--raw_path": s3(args.raw),
                 "--processed_path": s3(args.processed, PROCESSED_PREFIXES.entities),
                 "--quarantine_path": s3(args.processed, PROCESSED_PREFIXES.quarantine),
                 "--contracts_path": this.contractsPath,
-                "--hash_salt_secret_id": saltSecret.arn,
+                // Hash pii with the salt; without one, drop it (never written unhashed).
+                ...(saltSecret
+                    ? { "--hash_salt_secret_id": saltSecret.arn }
+                    : { "--privacy_rules": JSON.stringify({ pii: "drop" }) }),
             },
         );
         // processed → curated: reads processed (entity tables and Entity Resolution matches), writes curated. Never

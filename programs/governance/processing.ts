@@ -7,7 +7,6 @@ import { packageRoot } from "../../model/package-root";
 import type { PlatformConfig } from "../config";
 import type { ZoneRef } from "../program";
 import { stackContracts } from "./contracts";
-import { ValidationError } from "../../components/shared/errors";
 
 /**
  * The governance program's ETL pipeline (`cdp:processing`): the Glue jobs raw → processed → curated and their Step
@@ -76,19 +75,9 @@ export function governanceProcessing(args: {
 
 /**
  * The salt the raw → processed job hashes pii columns with (jobs/glue/cdp_jobs/privacy.py: pii = hash unless
- * overridden): the preprocessing Lambda's, `cdp:hub.hashSalt`, so a value hashes identically whichever way it came. A
- * configuration error naming the key when it is not set.
+ * overridden): the preprocessing Lambda's, `cdp:hub.hashSalt`, so a value hashes identically whichever way it came.
+ * Without it the job drops pii columns (EtlPipeline warns): nothing personal is written unhashed.
  */
-function etlHashSalt(config: PlatformConfig): pulumi.Output<string> {
-    if (config.hub.hashSalt === undefined) {
-        throw new ValidationError(`Invalid stack configuration for ${config.project}/${config.stack}`, [
-            {
-                key: "cdp:hub.hashSalt",
-                value: undefined,
-                expected:
-                    "a secret of at least 16 characters (pulumi config set --secret --path 'cdp:hub.hashSalt' <value>): the ETL pipeline's raw → processed job hashes pii columns with it, as the preprocessing Lambda does",
-            },
-        ]);
-    }
-    return pulumi.secret(config.hub.hashSalt);
+function etlHashSalt(config: PlatformConfig): pulumi.Output<string> | undefined {
+    return config.hub.hashSalt === undefined ? undefined : pulumi.secret(config.hub.hashSalt);
 }
