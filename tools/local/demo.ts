@@ -16,13 +16,14 @@
  * Exit codes: 0 done and balanced, 1 error, 2 usage or a missing prerequisite, 3 the accounting does not balance.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { promises as fs, existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { RAW_FOLDERS, rawErrorsFolder } from "../../model/raw-layout";
 import type { FirehoseSettings } from "./firehose/settings";
 import { runLocalIngestion, startKinesisEmulator, type IngestedRecord } from "./ingest";
-import { DirectoryRawZoneSink } from "./sink";
+import { DirectoryRawZoneSink, type RawZoneSink } from "./sink";
 import { generateRecords, readStackDomains, type GeneratedRecord } from "./demo/generate";
 import { createProgress, type Progress } from "./demo/progress";
 
@@ -33,7 +34,8 @@ const ROOT = path.resolve(__dirname, "..", "..");
  * `streams/source=…/entity=…/event_date=…/` from the Lambda's partition keys, error output
  * `errors/streams/<error-output-type>/yyyy/MM/dd/`, the Lambda processor's `BufferSizeInMBs` 1 and the 64 MB S3
  * buffer — the layout jobs/glue/cdp_jobs/raw_layout.py parses (tests/integration/demo.test.ts checks both against
- * the planned delivery stream). Not reproduced: GZIP compression of the objects (Spark reads both).
+ * the planned delivery stream). Its `compressionFormat: GZIP` and `fileExtension: .json.gz` are applied to the
+ * data objects by `GzipDataSink`.
  */
 export const HUB_STREAM_DELIVERY: Partial<FirehoseSettings> = {
     prefix: `${RAW_FOLDERS.streams}/${["source", "entity", "event_date"].map((k) => `${k}=!{partitionKeyFromLambda:${k}}`).join("/")}/`,
@@ -41,6 +43,44 @@ export const HUB_STREAM_DELIVERY: Partial<FirehoseSettings> = {
     lambdaBufferBytes: 1024 * 1024,
     s3BufferBytes: 64 * 1024 * 1024,
 };
+
+/** The deployed stream's `fileExtension` (components/ingest/raw-delivery.ts). */
+export const DATA_OBJECT_EXTENSION = ".json.gz";
+
+/**
+ * The deployed stream's GZIP compression: data objects are written gzip-compressed with the stream's file extension
+ * (object name `<prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><file extension>`,
+ * https://docs.aws.amazon.com/firehose/latest/dev/s3-object-name.html). The error output is left uncompressed here
+ * (only data objects are read by the jobs).
+ */
+export class GzipDataSink implements RawZoneSink {
+    constructor(
+        private readonly inner: RawZoneSink,
+        private readonly dataFolder: string,
+    ) {}
+    get location(): string {
+        return this.inner.location;
+    }
+    private isData(key: string): boolean {
+        return key.startsWith(`${this.dataFolder}/`);
+    }
+    putObject(key: string, body: Uint8Array): Promise<void> {
+        return this.isData(key)
+            ? this.inner.putObject(`${key}${DATA_OBJECT_EXTENSION}`, gzipSync(body))
+            : this.inner.putObject(key, body);
+    }
+    async getObject(key: string): Promise<Buffer> {
+        return this.isData(key)
+            ? gunzipSync(await this.inner.getObject(`${key}${DATA_OBJECT_EXTENSION}`))
+            : this.inner.getObject(key);
+    }
+    listObjects(prefix?: string): Promise<string[]> {
+        return this.inner.listObjects(prefix);
+    }
+    close(): Promise<void> {
+        return this.inner.close();
+    }
+}
 
 /** The HMAC key the demo gives the raw job for `pii` columns (a demo value, not a secret). */
 export const DEMO_HASH_SALT = "local-demo-salt-not-a-secret";
@@ -187,7 +227,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     // 2. Kinesis → Firehose → preprocess → raw zone, one delivery run per wave (in deliveries of ~10,000 records).
     progress.stage("ingest (Kinesis→Firehose)", records.length);
-    const sink = new DirectoryRawZoneSink(rawRoot);
+    const sink = new GzipDataSink(new DirectoryRawZoneSink(rawRoot), RAW_FOLDERS.streams);
     const fates: IngestedRecord[] = new Array(records.length);
     const waveObjects: string[][] = [[], []];
     const errorObjects: string[] = [];
@@ -232,7 +272,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // Firehose record ids are unique within a delivery stream's source, not across the demo's deliveries: key by
     // object and record id.
     for (const key of [...waveObjects[0], ...waveObjects[1]]) {
-        for (const line of await readLines(path.join(rawRoot, key))) {
+        for (const line of (await sink.getObject(key))
+            .toString("utf8")
+            .split("\n")
+            .filter((l) => l !== "")) {
             const doc = JSON.parse(line) as { eventId: string; _meta: { recordId: string } };
             eventIdOf.set(`${key}\u0000${doc._meta.recordId}`, doc.eventId);
         }
@@ -275,7 +318,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await fs.writeFile(path.join(out, "manifest.jsonl"), `${manifest.map((m) => JSON.stringify(m)).join("\n")}\n`);
     await fs.writeFile(
         path.join(out, "deliveries.json"),
-        JSON.stringify({ raw_root: rawRoot, waves: waveObjects, error_objects: errorObjects, as_of: generated.asOf }),
+        JSON.stringify({
+            raw_root: rawRoot,
+            waves: waveObjects.map((keys) => keys.map((k) => `${k}${DATA_OBJECT_EXTENSION}`)),
+            error_objects: errorObjects,
+            as_of: generated.asOf,
+        }),
     );
     progress.done(`every failed record's original bytes in the error output; ${eventIdOf.size} raw lines`);
 
