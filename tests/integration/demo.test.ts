@@ -9,7 +9,14 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { DEMO_HASH_SALT, HUB_STREAM_DELIVERY, parseDemoArgs, runDemo, type DemoResult } from "../../tools/local/demo";
+import {
+    DATA_OBJECT_EXTENSION,
+    DEMO_HASH_SALT,
+    HUB_STREAM_DELIVERY,
+    parseDemoArgs,
+    runDemo,
+    type DemoResult,
+} from "../../tools/local/demo";
 import { generateRecords, readStackDomains } from "../../tools/local/demo/generate";
 import { silentProgress } from "../../tools/local/demo/progress";
 import { ROOT, ofType, planStack } from "../helpers/plan";
@@ -125,6 +132,8 @@ describe("demo settings and generator", () => {
             prefix: string;
             errorOutputPrefix: string;
             bufferingSize: number;
+            compressionFormat: string;
+            fileExtension: string;
             processingConfiguration: {
                 processors: { parameters: { parameterName: string; parameterValue: string }[] }[];
             };
@@ -132,6 +141,9 @@ describe("demo settings and generator", () => {
         expect(HUB_STREAM_DELIVERY.prefix).to.equal(s3.prefix);
         expect(HUB_STREAM_DELIVERY.errorOutputPrefix).to.equal(s3.errorOutputPrefix);
         expect(HUB_STREAM_DELIVERY.s3BufferBytes).to.equal(s3.bufferingSize * 1024 * 1024);
+        // GzipDataSink writes the data objects as the stream does.
+        expect(s3.compressionFormat).to.equal("GZIP");
+        expect(s3.fileExtension).to.equal(DATA_OBJECT_EXTENSION);
         const params = s3.processingConfiguration.processors.flatMap((p) => p.parameters);
         const lambdaBufferMb = Number(params.find((p) => p.parameterName === "BufferSizeInMBs")?.parameterValue);
         expect(HUB_STREAM_DELIVERY.lambdaBufferBytes).to.equal(lambdaBufferMb * 1024 * 1024);
