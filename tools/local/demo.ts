@@ -130,12 +130,14 @@ export class DemoUsageError extends Error {}
 
 /** Checks Java and pyspark before anything runs, naming the command that installs what is missing. */
 export function checkPrerequisites(python: string): void {
-    const py = spawnSync(python, ["-c", "import pyspark, yaml; print(pyspark.__version__)"], { encoding: "utf8" });
+    const probe =
+        "import sys; assert sys.version_info >= (3, 11), 'Python ' + sys.version.split()[0] + ' is too old'; import pyspark, yaml";
+    const py = spawnSync(python, ["-c", probe], { encoding: "utf8" });
     if (py.error || py.status !== 0) {
         const what = py.error ? `${python} was not found` : (py.stderr.trim().split("\n").pop() ?? "import failed");
         throw new DemoUsageError(
             `the demo runs the Glue jobs on local Spark and needs Python 3.11+ with pyspark 3.5 and PyYAML (${what}).\n` +
-                "Install them with:  pip install -r requirements-dev.txt",
+                "Install them with:  python3 -m pip install -r requirements-dev.txt",
         );
     }
     const javaHome = process.env.JAVA_HOME;
