@@ -350,7 +350,10 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
     out.append("\nReached curated (processed changes whose item is in a curated dataset)")
     out.append(table(acc["reached"], ["entity", "events", "items", "dataset"]))
     if acc["not_curated"]:
-        out.append("  processed, left out of curated by its rules (removed customers, payments never settled):")
+        out.append(
+            "  processed, left out of curated by its rules (removed customers, payments never settled, entities "
+            "no curated dataset reads):"
+        )
         out.append(table(acc["not_curated"], ["entity", "events", "items"]))
     out.append(
         f"  items expected in curated but missing: {len(acc['missing_from_curated'])}; "
