@@ -35,6 +35,8 @@ describe("npm run demo (local end-to-end data path)", function () {
             result = await runDemo({
                 records: 2000,
                 seed: 7,
+                // A week of events: fewer partitions to write, the same paths exercised.
+                days: 7,
                 out: path.join(dir, "out"),
                 stack: "dev",
                 cores: 2,

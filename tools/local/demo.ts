@@ -94,6 +94,8 @@ export interface DemoOptions {
     readonly out: string;
     readonly stack: string;
     readonly cores: number;
+    /** Days the generated events span. @default 30 */
+    readonly days?: number;
     readonly python?: string;
     readonly progress?: Progress;
     /** Receives the report (stdout by default). */
@@ -219,7 +221,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     progress.stage("generate", options.records);
     const domains = await readStackDomains(ROOT, options.stack);
     const generated = await timed("generate", async () =>
-        generateRecords({ records: options.records, seed: options.seed, domains }),
+        generateRecords({ records: options.records, seed: options.seed, domains, days: options.days }),
     );
     const records = generated.records;
     progress.done(
@@ -399,6 +401,7 @@ Options:
   --seed N      random seed (default 1); the same seed gives the same records
   --out DIR     output directory, replaced on each run (default local-demo)
   --stack NAME  stack whose domains are generated: Pulumi.<NAME>.yaml (default dev)
+  --days N      days the events span, ending 2026-11-30 (default 30)
   --cores N     Spark local cores (default 2)
   -h, --help    this text
 
@@ -415,6 +418,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions | "help" {
             out: { type: "string", default: "local-demo" },
             stack: { type: "string", default: "dev" },
             cores: { type: "string", default: "2" },
+            days: { type: "string", default: "30" },
             help: { type: "boolean", short: "h" },
         },
         strict: true,
@@ -435,6 +439,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions | "help" {
         out: values.out,
         stack: values.stack,
         cores: int("cores", values.cores, 1),
+        days: int("days", values.days, 2),
     };
 }
 

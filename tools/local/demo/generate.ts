@@ -113,8 +113,10 @@ export interface GenerateOptions {
     readonly duplicateShare?: number;
     /** Share of direct hub records (web events, card transactions). @default 0.25 */
     readonly directShare?: number;
-    /** Last day of the generated period (UTC, yyyy-MM-dd); events span the 30 days before it. @default 2026-11-30 */
+    /** Last day of the generated period (UTC, yyyy-MM-dd). @default 2026-11-30 */
     readonly asOf?: string;
+    /** Days the events span, ending with `asOf` (each day is a raw and processed partition). @default 30 */
+    readonly days?: number;
 }
 
 /** Small, fast, seedable PRNG (mulberry32). */
@@ -160,7 +162,9 @@ export function generateRecords(options: GenerateOptions): GeneratedData {
     const asOf = options.asOf ?? "2026-11-30";
     const end = Date.parse(`${asOf}T23:59:59.999Z`);
     if (!Number.isFinite(end)) throw new Error(`asOf must be yyyy-MM-dd, got ${asOf}`);
-    const start = end + 1 - 30 * DAY;
+    const days = options.days ?? 30;
+    if (!Number.isSafeInteger(days) || days < 2) throw new Error(`days must be an integer ≥ 2, got ${days}`);
+    const start = end + 1 - days * DAY;
     const timeIn = (from: number, to: number) => Math.floor(from + rnd() * (to - from));
 
     const entities = options.domains.flatMap((d) => d.entities.map((e) => ({ domain: d.name, entity: e })));
