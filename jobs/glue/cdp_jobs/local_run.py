@@ -90,17 +90,20 @@ def account(
     actual: Counter = Counter()
     actual_cls: Counter = Counter()
     processed: Counter = Counter()
+    kinds: dict[str, list[str]] = {}
     unattributed = 0
     for event_id, cls in outcomes:
         if event_id is None:
             unattributed += 1
             continue
         actual[event_id] += 1
+        kinds.setdefault(event_id, []).append(cls)
         actual_cls[(event_id, outcome_class(None if cls == "processed" else cls))] += 1
         if cls == "processed":
             processed[event_id] += 1
+    # An unbalanced id names its outcomes, e.g. "<id> (1→2: already-processed, processed)".
     unbalanced = sorted(
-        f"{e} ({lines.get(e, 0)}→{actual.get(e, 0)})"
+        f"{e} ({lines.get(e, 0)}→{actual.get(e, 0)}{': ' + ', '.join(sorted(kinds[e])) if e in kinds else ''})"
         for e in set(lines) | set(actual)
         if lines.get(e, 0) != actual.get(e, 0)
     )

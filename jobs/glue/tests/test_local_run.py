@@ -42,18 +42,18 @@ def test_balanced_run_has_no_findings():
 
 def test_a_lost_line_is_caught_by_event_id():
     acc = account(MANIFEST, [o for o in OUTCOMES if o != ("e1", "duplicate-in-run")], CURATED)
-    assert acc["unbalanced"] == ["e1 (2→1)"]
+    assert acc["unbalanced"] == ["e1 (2→1: processed)"]
 
 
 def test_a_record_processed_twice_is_caught():
     acc = account(MANIFEST, OUTCOMES + [("e3", "processed")], CURATED)
     assert acc["processed_twice"] == ["e3"]
-    assert acc["unbalanced"] == ["e3 (1→2)"]
+    assert acc["unbalanced"] == ["e3 (1→2: processed, processed)"]
 
 
 def test_an_outcome_without_a_generated_record_is_caught():
     acc = account(MANIFEST, OUTCOMES + [("zz", "processed")], CURATED)
-    assert acc["unbalanced"] == ["zz (0→1)"]
+    assert acc["unbalanced"] == ["zz (0→1: processed)"]
 
 
 def test_a_valid_record_quarantined_is_reported_as_not_intended():
@@ -68,3 +68,9 @@ def test_curated_differences_are_caught_both_ways():
     acc = account(MANIFEST, OUTCOMES, {("transactions", "order", "o-e1"), ("transactions", "order", "o-e2")})
     assert acc["missing_from_curated"] == ["order/o-e3"]
     assert acc["unexpected_in_curated"] == ["order/o-e2"]
+
+
+def test_an_event_both_processed_and_quarantined_is_caught():
+    # What an incremental raw run does when it marks its own new rows as already processed: one line, two outcomes.
+    acc = account(MANIFEST, OUTCOMES + [("e3", "already-processed")], CURATED)
+    assert acc["unbalanced"] == ["e3 (1→2: already-processed, processed)"]
