@@ -12,7 +12,9 @@ import { expect } from "chai";
 import {
     DATA_OBJECT_EXTENSION,
     DEMO_HASH_SALT,
+    DemoUsageError,
     HUB_STREAM_DELIVERY,
+    checkPrerequisites,
     parseDemoArgs,
     runDemo,
     type DemoResult,
@@ -161,6 +163,21 @@ describe("demo settings and generator", () => {
         expect(a.records).to.have.length(3000);
         const entities = new Set(a.records.filter((r) => r.intent === "valid").map((r) => r.entity));
         for (const d of domains) for (const e of d.entities) expect(entities, e.name).to.include(e.name);
+    });
+
+    it("names the install command when pyspark or Java is missing", () => {
+        expect(() => checkPrerequisites("/nonexistent/python3")).to.throw(
+            DemoUsageError,
+            /python3 -m pip install -r requirements-dev\.txt/,
+        );
+        const previous = process.env.JAVA_HOME;
+        process.env.JAVA_HOME = "/nonexistent-java-home";
+        try {
+            expect(() => checkPrerequisites("python3")).to.throw(DemoUsageError, /Java 17[\s\S]*openjdk-17/);
+        } finally {
+            if (previous === undefined) delete process.env.JAVA_HOME;
+            else process.env.JAVA_HOME = previous;
+        }
     });
 
     it("rejects bad arguments with the option named", () => {

@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,6 +31,38 @@ from pathlib import Path
 
 def progress(**event) -> None:
     print("PROGRESS " + json.dumps(event), file=sys.stderr, flush=True)
+
+
+class TaskProgress:
+    """While a stage runs, reports the Spark tasks done (of the active jobs' stages) every second on stderr."""
+
+    def __init__(self, spark) -> None:
+        self._tracker = spark.sparkContext.statusTracker()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _poll(self) -> None:
+        done_total = 0
+        seen: dict[int, int] = {}
+        while not self._stop.wait(1.0):
+            for job_id in self._tracker.getActiveJobsIds():
+                job = self._tracker.getJobInfo(job_id)
+                for stage_id in job.stageIds if job else []:
+                    info = self._tracker.getStageInfo(stage_id)
+                    if info:
+                        seen[stage_id] = info.numCompletedTasks
+            done_total = sum(seen.values())
+            progress(done=done_total, detail=f"{done_total:,} Spark tasks done")
+
+    def __enter__(self) -> TaskProgress:
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
 
 
 def _uri(path: Path) -> str:
@@ -210,22 +243,23 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
     runs = []
     waves = [w for w in deliveries["waves"] if w]
     for n, keys in enumerate(waves, start=1):
-        progress(stage=f"raw → processed ({n}/{len(waves)})", total=len(keys))
+        progress(stage=f"raw → processed ({n}/{len(waves)}), {len(keys):,} objects")
         t0 = time.monotonic()
         paths = [_uri(raw_root / k) for k in keys]
         # The objects of this delivery run only: the local stand-in for job bookmarks.
         lines = spark.read.text(paths).select("value", F.input_file_name().alias("path"))
-        result = raw_to_processed.run(
-            spark,
-            lines,
-            _uri(raw_root),
-            processed,
-            quarantine,
-            contracts,
-            hash_salt=salt,
-            files=paths,
-            run_time=datetime.now(UTC),
-        )
+        with TaskProgress(spark):
+            result = raw_to_processed.run(
+                spark,
+                lines,
+                _uri(raw_root),
+                processed,
+                quarantine,
+                contracts,
+                hash_salt=salt,
+                files=paths,
+                run_time=datetime.now(UTC),
+            )
         timings[f"raw_to_processed_{n}"] = time.monotonic() - t0
         runs.append(result)
         progress(
@@ -235,7 +269,9 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
 
     progress(stage="processed → curated")
     t0 = time.monotonic()
-    curated_counts = processed_to_curated.run(spark, processed, curated, processed_to_curated.CuratedSpec(as_of=as_of))
+    with TaskProgress(spark):
+        spec = processed_to_curated.CuratedSpec(as_of=as_of)
+        curated_counts = processed_to_curated.run(spark, processed, curated, spec)
     timings["processed_to_curated"] = time.monotonic() - t0
     progress(summary=", ".join(f"{k} {v:,}" for k, v in curated_counts.items()))
 
