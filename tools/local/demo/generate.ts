@@ -344,10 +344,19 @@ export function generateRecords(options: GenerateOptions): GeneratedData {
 
     // Bad records: half the Lambda rejects, half only the contract does.
     const bad: { rec: GeneratedRecord; time: number }[] = [];
+    const breakable = entities.filter((e) =>
+        Object.entries(e.entity.attributes).some(
+            ([name, a]) =>
+                (a.type === "integer" && a.minimum === 0) ||
+                a.enum ||
+                a.type === "email" ||
+                (a.required && name !== e.entity.partitionKey && name !== e.entity.sortKey && /Id$/.test(name)),
+        ),
+    );
     for (let i = 0; i < nBad; i++) {
         const t = timeIn(start, end);
         const base = pick(changes).rec;
-        if (i % 2 === 0) {
+        if (i % 2 === 0 || breakable.length === 0) {
             const kind = i % 10;
             const raw = base.data;
             const variants: [string, string][] = [
@@ -372,8 +381,8 @@ export function generateRecords(options: GenerateOptions): GeneratedData {
             });
         } else {
             // A change the hub accepts whose data breaks its contract: a negative amount, a currency outside the
-            // enum, a missing id, a bad e-mail address.
-            const e = pick(entities);
+            // enum, a missing id, a bad e-mail address (entities without such attributes are not picked).
+            const e = pick(breakable);
             const person = `${pick(FIRST)} ${pick(LAST)}`;
             const item: Record<string, unknown> = {};
             for (const [name, attr] of Object.entries(e.entity.attributes))
@@ -392,7 +401,6 @@ export function generateRecords(options: GenerateOptions): GeneratedData {
                 if (attr.required && name !== e.entity.partitionKey && name !== e.entity.sortKey && /Id$/.test(name))
                     defects.push([`${name} missing`, () => delete item[name]]);
             }
-            if (defects.length === 0) continue;
             const [defect, apply] = pick(defects);
             apply();
             const rec = envelopeRecord(e.domain, e.entity, "INSERT", item, undefined, t, "contract-reject", defect);
@@ -475,9 +483,8 @@ export function generateRecords(options: GenerateOptions): GeneratedData {
         if (i % 4 === 3) late.push({ ...original, intent: "late-duplicate", wave: 2 });
         else inRun.push({ ...original, intent: "duplicate" });
     }
-    // Duplicates of a change sent both in run and late would be ambiguous in the accounting's intents; keep the late
-    // ones distinct from in-run replays by construction (different originals are likely; identical ones are fine too,
-    // the per-id check counts copies).
+    // Replays are spread through the run (one may even arrive before its original: the copies are identical, and the
+    // accounting counts the copies of each event id, not which one came first).
     const out: GeneratedRecord[] = [];
     for (const r of wave1) {
         out.push(r);
