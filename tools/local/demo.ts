@@ -11,7 +11,7 @@
  * after each (each run reads only the objects delivered since the previous one, as Glue job bookmarks do), so late
  * replays meet the processed zone's cross-run deduplication.
  *
- *   npm run demo -- [--records 100000] [--seed 1] [--out local-demo] [--stack dev] [--cores 2]
+ *   npm run demo -- [--records 100000] [--seed 1] [--out local-demo] [--stack dev] [--days 30] [--cores 2]
  *
  * Exit codes: 0 done and balanced, 1 error, 2 usage or a missing prerequisite, 3 the accounting does not balance.
  */
@@ -405,7 +405,7 @@ Options:
   --cores N     Spark local cores (default 2)
   -h, --help    this text
 
-Needs Java 17 and Python with pyspark 3.5 (pip install -r requirements-dev.txt).
+Needs Java 17 and Python 3.11+ with pyspark 3.5 (python3 -m pip install -r requirements-dev.txt).
 Exit codes: 0 balanced, 1 error, 2 usage or missing prerequisite, 3 the accounting does not balance.
 `;
 
