@@ -173,6 +173,10 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         kmsKeyArn: key.keyArn,
         alarmTopicArn: alarmTopic.arn,
         processedDatabase: lake.databases.processed.name,
+        contracts,
+        lakeFormation,
+        catalogDependencies: [catalog.catalog],
+        catalogKeyArn: args.baseline.catalogEncryption?.keyArn,
     });
     return program.finish({
         program,
