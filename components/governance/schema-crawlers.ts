@@ -109,6 +109,8 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
     public readonly crawlers: Readonly<Record<string, aws.glue.Crawler>>;
     /** Zone → the crawler of its governed tables' partitions (zones with `governedTables`). */
     public readonly partitionCrawlers: Readonly<Record<string, aws.glue.Crawler>>;
+    /** Zone → the name of its partition crawler (a plain string: the ETL state machine runs it). */
+    public readonly partitionCrawlerNames: Readonly<Record<string, string>>;
     /** Zone → the crawler's role. */
     public readonly roles: Readonly<Record<string, aws.iam.Role>>;
     public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
@@ -155,6 +157,7 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
         const viaGlue = pulumi.interpolate`glue.${ctx.region}.${ctx.dnsSuffix}`;
         const crawlers: Record<string, aws.glue.Crawler> = {};
         const partitionCrawlers: Record<string, aws.glue.Crawler> = {};
+        const partitionCrawlerNames: Record<string, string> = {};
         const roles: Record<string, aws.iam.Role> = {};
         const access: RequiredAccessInput[] = [];
         const dependsOn = args.lakeFormation.catalogDependencies;
@@ -343,6 +346,7 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [role.policy, logGroup, location, database, tables] },
             );
             if (governed.length > 0) {
+                partitionCrawlerNames[z.zone] = args.naming.name("generic", "crawler", z.zone, "partitions");
                 // Catalog targets: the crawler adds the new partitions of existing tables and never changes their
                 // schema (catalog targets require DeleteBehavior LOG; a catalog-target crawler crawls everything:
                 // https://docs.aws.amazon.com/glue/latest/dg/crawler-configuration.html,
@@ -350,7 +354,7 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                 partitionCrawlers[z.zone] = new aws.glue.Crawler(
                     `${id}-partitions`,
                     {
-                        name: args.naming.name("generic", "crawler", z.zone, "partitions"),
+                        name: partitionCrawlerNames[z.zone],
                         description: `Partitions of the governed tables of the ${z.zone} zone`,
                         role: role.role.arn,
                         // Required by the API; the catalog targets name each table's own database.
@@ -409,6 +413,7 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
         }
         this.crawlers = crawlers;
         this.partitionCrawlers = partitionCrawlers;
+        this.partitionCrawlerNames = partitionCrawlerNames;
         this.roles = roles;
         this.requiredAccess = requiredAccess(access);
         this.lakeFormationPrincipals = pulumi.all(

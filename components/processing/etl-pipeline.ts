@@ -141,6 +141,12 @@ export interface EtlPipelineArgs {
      */
     qualityLakeFormation?: EtlQualityLakeFormation;
     /**
+     * Name of the Glue crawler that registers the new partitions of the evaluated tables (catalog targets): the state
+     * machine runs it, and waits for it, before the evaluations.
+     * @default none: the evaluations see the partitions registered so far
+     */
+    qualityPartitionCrawler?: string;
+    /**
      * The Redshift marts refresh after the curated job (the switch: off until the marts exist).
      * @default none: not refreshed
      */
@@ -671,6 +677,10 @@ export class EtlPipeline extends pulumi.ComponentResource {
                       ],
                   })
                 : undefined;
+        const partitionCrawlerArn =
+            qualityRole && args.qualityPartitionCrawler
+                ? arn("glue", `crawler/${args.qualityPartitionCrawler}`)
+                : undefined;
         const lakeFormationPrincipals: pulumi.Output<LakeFormationPrincipal>[] = [];
         if (qualityRole && lf) {
             // By LF-tag, never by table name ("Granting data lake permissions using the LF-TBAC method",
@@ -846,6 +856,15 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
                 },
             );
+            if (partitionCrawlerArn)
+                machineStatements.push({
+                    // Register the new partitions before the evaluations (AWS SDK integration: StartCrawler, GetCrawler;
+                    // https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html).
+                    Sid: "RunPartitionCrawler",
+                    Effect: "Allow",
+                    Action: ["glue:StartCrawler", "glue:GetCrawler"],
+                    Resource: partitionCrawlerArn,
+                });
         }
         if (args.refreshMarts) {
             machineStatements.push({
@@ -934,6 +953,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
                             rulesetNames: c.rulesetNames,
                         })),
                         qualityRoleArn,
+                        partitionCrawlerName: partitionCrawlerArn ? args.qualityPartitionCrawler : undefined,
                         pollSeconds: args.pollSeconds ?? 60,
                         refreshMarts: args.refreshMarts
                             ? {
@@ -1009,6 +1029,16 @@ export class EtlPipeline extends pulumi.ComponentResource {
                               resource: qualityRole.role.arn,
                               context: { "iam:PassedToService": "glue.amazonaws.com" },
                           },
+                          ...(partitionCrawlerArn
+                              ? [
+                                    {
+                                        actions: ["glue:StartCrawler", "glue:GetCrawler"],
+                                        resource: partitionCrawlerArn,
+                                        external:
+                                            "the processed zone's partition crawler (SchemaCrawlers): crawlers have no resource policy",
+                                    },
+                                ]
+                              : []),
                       ]
                     : []),
             ],

@@ -31,6 +31,8 @@ export function governanceProcessing(args: {
     catalogDependencies?: pulumi.Resource[];
     /** Key of the encrypted Glue Data Catalog (Glue Data Quality reads the tables' metadata with it). */
     catalogKeyArn?: pulumi.Input<string>;
+    /** The processed zone's partition crawler (SchemaCrawlers), run before the contract rulesets are evaluated. */
+    partitionCrawler?: string;
 }): EtlPipeline | undefined {
     const { config } = args;
     const processing = config.processing;
@@ -84,6 +86,8 @@ export function governanceProcessing(args: {
             // The marts and their workgroup arrive with the consumers issue (the switch is off until then).
             refreshMarts: processing.refreshMarts,
             qualityChecks,
+            // The contracts' tables are the processed zone's governed tables, whose partitions that crawler registers.
+            qualityPartitionCrawler: fromContracts ? args.partitionCrawler : undefined,
             qualityLakeFormation: {
                 dependsOn: [...args.lakeFormation.catalogDependencies, ...(args.catalogDependencies ?? [])],
                 // The evaluated tables, by LF-tag: the contract domains' tables of the processed zone (where the data

@@ -177,6 +177,7 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         lakeFormation,
         catalogDependencies: [catalog.catalog],
         catalogKeyArn: args.baseline.catalogEncryption?.keyArn,
+        partitionCrawler: catalog.crawlers.partitionCrawlerNames.processed,
     });
     return program.finish({
         program,
