@@ -347,10 +347,17 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        it("creates the governed tables after the catalog encryption settings", () => {
+        it("creates the governed tables (domain tables and curated outputs) after the catalog encryption and Lake Formation settings", () => {
             const settings = ofType(doc, T.encryption).find((s) => s.account === account)!;
+            const lfSettings = ofType(doc, "aws:lakeformation/dataLakeSettings:DataLakeSettings").find(
+                (s) => s.account === account,
+            )!;
+            expect(
+                inGovernance(T.table).filter((t) => t.inputs.databaseName === `cdp_${stack}_curated`),
+            ).to.have.length(CURATED_OUTPUTS.length);
             for (const t of inGovernance(T.table)) {
                 expect(t.dependencies, t.name).to.include(settings.urn);
+                expect(t.dependencies, t.name).to.include(lfSettings.urn);
             }
         });
 

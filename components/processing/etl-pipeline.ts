@@ -536,6 +536,13 @@ export class EtlPipeline extends pulumi.ComponentResource {
             });
         };
 
+        // Lake Formation and the jobs: processed and curated are LF-registered, but the jobs read and write by S3 path
+        // with their IAM role and never touch the Data Catalog (the partition crawlers register partitions). Lake
+        // Formation vends credentials only to integrated services querying catalog tables, and its data location
+        // permission (DATA_LOCATION_ACCESS) governs creating or altering catalog resources that point at a registered
+        // location, not S3 access by path ("Underlying data access control",
+        // https://docs.aws.amazon.com/lake-formation/latest/dg/access-control-underlying-data.html): so the job roles
+        // hold no Lake Formation permission, and their least privilege is IAM's (the boundaries below).
         // raw → processed: reads raw (its prefixes), reads and writes the processed entity tables (deduplication
         // against earlier runs) and the quarantine. Nothing in curated.
         const first = buildJob(
