@@ -3,8 +3,9 @@
  * the component (components/processing/etl-pipeline.ts) and the tests (validated with asl-validator, run with a local
  * ASL interpreter) use the same definition. Pulumi-free: every ARN and name is a plain string here.
  *
- * The flow: skip when another execution is running → raw → processed Glue job (`.sync`) → Glue Data Quality
- * evaluation of the processed tables (SDK integration, wait/poll loop) → processed → curated Glue job (`.sync`) →
+ * The flow: skip when another execution is running → raw → processed Glue job (`.sync`) → the partition crawler
+ * registers the new partitions (optional; start, wait/poll) → Glue Data Quality evaluation of the tables holding the
+ * contracts' datasets (SDK integration, wait/poll loop) → processed → curated Glue job (`.sync`) →
  * optionally refresh the Redshift marts (Redshift Data API, wait/poll loop) → publish the completion event and one
  * OpenLineage `COMPLETE` RunEvent per job on EventBridge. Every task retries with backoff; every failure is caught,
  * published to the SNS alarm topic and ends in a Fail state.

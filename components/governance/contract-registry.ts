@@ -76,7 +76,7 @@ export interface ContractRegistryArgs {
      */
     catalogDependencies?: pulumi.Resource[];
     /**
-     * One Glue Data Quality ruleset (DQDL from the contract) per contract's curated table.
+     * One Glue Data Quality ruleset (DQDL from the contract) per contract, on the domain table holding its dataset.
      * @default true
      */
     dataQuality?: boolean;
