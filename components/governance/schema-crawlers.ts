@@ -347,10 +347,11 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
             );
             if (governed.length > 0) {
                 partitionCrawlerNames[z.zone] = args.naming.name("generic", "crawler", z.zone, "partitions");
-                // Catalog targets: the crawler adds the new partitions of existing tables and never changes their
-                // schema (catalog targets require DeleteBehavior LOG; a catalog-target crawler crawls everything:
-                // https://docs.aws.amazon.com/glue/latest/dg/crawler-configuration.html,
-                // https://docs.aws.amazon.com/glue/latest/dg/crawler-source-type.html).
+                // Catalog targets: the crawler crawls the existing tables' locations and adds their new partitions;
+                // the schema change policy (LOG: never change or delete a table) "does not affect whether or how new
+                // tables and partitions are added"
+                // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-schemachangepolicy.html,
+                // https://docs.aws.amazon.com/glue/latest/webapi/API_CatalogTarget.html).
                 partitionCrawlers[z.zone] = new aws.glue.Crawler(
                     `${id}-partitions`,
                     {
