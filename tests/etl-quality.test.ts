@@ -188,5 +188,15 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
         const pipeline = undeclared.resources.find((r) => r.type === "cdp:processing:EtlPipeline")!;
         delete pipeline.outputs[LF_PRINCIPALS_OUTPUT];
         expect(accessFailures(proveAccess(undeclared))).to.include("invariant lf-principals-declared: broken");
+
+        // Declared, but without the reason it reads pii columns.
+        const unexplained: PlanResult = structuredClone(plan);
+        const declaration = unexplained.resources.find((r) => r.type === "cdp:processing:EtlPipeline")!;
+        for (const p of declaration.outputs[LF_PRINCIPALS_OUTPUT] as Array<{ reason?: string }>) delete p.reason;
+        const verdict = proveAccess(unexplained).invariants.find((i) => i.id === "lf-principals-declared")!;
+        expect(verdict.verdict).to.equal("broken");
+        expect(verdict.violations.join("\n")).to.match(
+            /etl-data-quality \(service\) selects pii .* no declared reason/,
+        );
     });
 });

@@ -515,7 +515,12 @@ export class ContractRegistry extends pulumi.ComponentResource {
             // The reconciler holds SELECT/DESCRIBE with grant option by LF-tag: a platform service principal, declared so
             // the access proof accounts for its grants.
             [LF_PRINCIPALS_OUTPUT]: this.reconciler.role.arn.apply((principal): LakeFormationPrincipal[] => [
-                { principal, kind: "service", name: "contract-reconciler" },
+                {
+                    principal,
+                    kind: "service",
+                    name: "contract-reconciler",
+                    reason: "it grants consumers the contracts' columns, pii included, so it holds SELECT with grant option on them; it reads no data",
+                },
             ]),
             requiredAccess: this.requiredAccess,
         });
