@@ -64,6 +64,8 @@ export interface LakeFormationPrincipal {
     kind: LakeFormationPrincipalKind;
     /** Config name (consumer name, domain name, ...). */
     name: string;
+    /** Why a `service` principal holds its grants (e.g. why it reads pii columns without a data contract). */
+    reason?: string;
 }
 
 /** Name of the component output that carries `LakeFormationPrincipal[]`. */
@@ -90,3 +92,22 @@ export interface LakeFormationApproval {
 
 /** Name of the component output that carries `LakeFormationApproval[]`. */
 export const LF_APPROVALS_OUTPUT = "lakeFormationApprovals";
+
+/**
+ * What a principal must not be able to do: the least-privilege boundary its component states (e.g. "the raw → processed
+ * job never writes the curated zone"). The access proof evaluates every request of it and the invariant
+ * `declared-boundaries` breaks when one is allowed, so a policy that grows past the boundary fails the plan.
+ */
+export interface AccessBoundary {
+    /** Stable id, `<component>/<what>`. */
+    id: string;
+    /** The IAM role ARN (or account id) the boundary is about. */
+    principal: string;
+    /** Requests that must be denied (each action on the resource). */
+    requests: AccessRequest[];
+    /** Why the principal must not, in a sentence. */
+    why: string;
+}
+
+/** Name of the component output that carries `AccessBoundary[]`. */
+export const ACCESS_BOUNDARIES_OUTPUT = "accessBoundaries";

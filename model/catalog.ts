@@ -1,8 +1,15 @@
 /**
  * The governed catalog the platform plans, derived from the stack's domains and their entities: one Glue table per
- * entity in its domain's database of the governance account (curated zone, Parquet), with the Glue type and the
- * classification of every column. Pulumi-free: the governance components build the tables and their LF-tags from it,
- * `npm run contracts:check` checks the data contracts against it, and the access proof reads columns from the plan.
+ * entity in its domain's database of the governance account, with the Glue type and the classification of every
+ * column. Pulumi-free: the governance components build the tables and their LF-tags from it, `npm run
+ * contracts:check` checks the data contracts against it, and the access proof reads columns from the plan.
+ *
+ * Where a domain table's data comes from: the raw → processed Glue job writes each entity's validated, typed,
+ * deduplicated records (identifiers hashed by the privacy rules) to `<processed>/entities/entity=<entity>/
+ * event_date=<yyyy-MM-dd>/` (jobs/glue/README.md), so the entity's table is that folder: zone `processed`, partitioned
+ * by `event_date`, the entity's attributes plus the columns the job adds (`PROCESSING_COLUMNS`). Nothing writes the
+ * `<curated>/<domain>/<entity>/` folders the tables pointed at before: that was metadata over no data. The curated job's
+ * outputs are tables of their own (model/curated.ts, `curatedCatalog`).
  */
 import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "./entities";
 import type { Classification } from "./names";
@@ -19,8 +26,27 @@ export const GLUE_TYPES: Readonly<Record<AttributeType, string>> = {
     array: "string",
 };
 
-/** Partition column of every governed table: the UTC date the record was processed, `YYYY-MM-DD`. */
+/** Partition column of the curated outputs (model/curated.ts): a date, `YYYY-MM-DD`. */
 export const PARTITION_COLUMN = "dt";
+
+/** Where the raw → processed job writes an entity's records, under the processed zone bucket. */
+export const PROCESSED_ENTITIES_PREFIX = "entities/";
+
+/** Partition column of the domain (entity) tables: the UTC date of the event, as the raw → processed job writes it. */
+export const PROCESSED_PARTITION = { name: "event_date", type: "date" } as const;
+
+/**
+ * Columns the raw → processed job writes besides the entity's own (jobs/glue/README.md, "Outputs"): the event id
+ * (deduplication key), the producing domain and source, the change type, arrival and processing times.
+ */
+export const PROCESSING_COLUMNS: ReadonlyArray<{ readonly name: string; readonly type: string }> = [
+    { name: "event_id", type: "string" },
+    { name: "domain", type: "string" },
+    { name: "source", type: "string" },
+    { name: "change_type", type: "string" },
+    { name: "arrived_at", type: "timestamp" },
+    { name: "processed_at", type: "timestamp" },
+];
 
 /** A column name in the catalog: Glue stores names in lower case. */
 export const columnName = (attribute: string): string => attribute.toLowerCase();
@@ -55,10 +81,14 @@ export interface CatalogTableSpec {
     readonly table: string;
     /** The table's classification LF-tag (`entityClassification`). */
     readonly classification: Classification;
-    /** Data columns, then the managed ones; the partition column is `PARTITION_COLUMN`. */
+    /** Data columns, then the managed and processing ones (the partition column is `partition`). */
     readonly columns: readonly CatalogColumn[];
-    /** Folder of the table's data under the curated zone bucket: `<domain>/<dataset>/`. */
+    /** The zone whose bucket holds the data (the table's `zone` LF-tag). */
+    readonly zone: "processed" | "curated";
+    /** Folder of the table's data under the zone bucket, ending in `/`. */
     readonly prefix: string;
+    /** The partition column and its Glue type. */
+    readonly partition: { readonly name: string; readonly type: string };
 }
 
 export interface CatalogDomain {
@@ -66,15 +96,18 @@ export interface CatalogDomain {
     readonly entities: readonly EntityDefinition[];
 }
 
-/** The governed table of one domain entity. */
+/** The governed table of one domain entity: the raw → processed job's output for it. */
 export function catalogTable(domain: string, entity: EntityDefinition): CatalogTableSpec {
     const classification = entityClassification(entity);
+    const own = new Set([...Object.keys(entity.attributes), ...MANAGED_ATTRIBUTES].map(columnName));
     return {
         domain,
         dataset: entity.name,
         table: tableName(entity.name),
         classification,
-        prefix: `${domain}/${entity.name}/`,
+        zone: "processed",
+        prefix: `${PROCESSED_ENTITIES_PREFIX}entity=${entity.name}/`,
+        partition: { ...PROCESSED_PARTITION },
         columns: [
             ...Object.entries(entity.attributes).map(
                 ([attribute, spec]): CatalogColumn => ({
@@ -92,6 +125,16 @@ export function catalogTable(domain: string, entity: EntityDefinition): CatalogT
                     type: attribute === "version" ? "bigint" : "timestamp",
                     classification,
                     required: true,
+                }),
+            ),
+            // An attribute of the same name is the entity's own (the job writes the contract's value).
+            ...PROCESSING_COLUMNS.filter((c) => !own.has(c.name)).map(
+                (c): CatalogColumn => ({
+                    name: c.name,
+                    attribute: c.name,
+                    type: c.type,
+                    classification,
+                    required: false,
                 }),
             ),
         ],

@@ -241,7 +241,8 @@ export function validateContract(file: string, doc: unknown, context: ContractCo
     }
     const known = (name: unknown): boolean =>
         typeof name === "string" &&
-        (Object.keys(properties).some((p) => columnName(p) === columnName(name)) || name === PARTITION_COLUMN);
+        (Object.keys(properties).some((p) => columnName(p) === columnName(name)) ||
+            name === (table?.partition.name ?? PARTITION_COLUMN));
 
     // Classification per column.
     const classification = isRecord(doc.classification) ? doc.classification : undefined;

@@ -1,7 +1,8 @@
 /**
  * A Glue Data Quality ruleset (DQDL, "Data Quality Definition Language (DQDL) reference", AWS Glue Developer Guide:
  * https://docs.aws.amazon.com/glue/latest/dg/dqdl.html) generated from a data contract's quality and freshness
- * expectations, for the contract's curated table. Pulumi-free and pure: the registry deploys the text, tests read it.
+ * expectations, for the table that holds the contract's dataset (its domain table: the raw → processed job's output,
+ * evaluated between the ETL stages). Pulumi-free and pure: the registry deploys the text, tests read it.
  */
 import { columnName } from "./catalog";
 import type { DataContract } from "./contracts";

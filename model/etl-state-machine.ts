@@ -3,8 +3,9 @@
  * the component (components/processing/etl-pipeline.ts) and the tests (validated with asl-validator, run with a local
  * ASL interpreter) use the same definition. Pulumi-free: every ARN and name is a plain string here.
  *
- * The flow: skip when another execution is running → raw → processed Glue job (`.sync`) → Glue Data Quality
- * evaluation of the processed tables (SDK integration, wait/poll loop) → processed → curated Glue job (`.sync`) →
+ * The flow: skip when another execution is running → raw → processed Glue job (`.sync`) → the partition crawler
+ * registers the new partitions (optional; start, wait/poll) → Glue Data Quality evaluation of the tables holding the
+ * contracts' datasets (SDK integration, wait/poll loop) → processed → curated Glue job (`.sync`) →
  * optionally refresh the Redshift marts (Redshift Data API, wait/poll loop) → publish the completion event and one
  * OpenLineage `COMPLETE` RunEvent per job on EventBridge. Every task retries with backoff; every failure is caught,
  * published to the SNS alarm topic and ends in a Fail state; a job that fails after its retries first publishes an
@@ -27,6 +28,12 @@ export const STATE = {
     alreadyRunning: "AlreadyRunning?",
     skipped: "SkippedAnotherRunInProgress",
     rawToProcessed: "RawToProcessed",
+    partitionsStart: "RegisterPartitions",
+    partitionsWait: "WaitForPartitions",
+    partitionsGet: "GetPartitionCrawler",
+    partitionsReady: "PartitionCrawlerReady?",
+    partitionsDone: "PartitionsRegistered?",
+    partitionsFailed: "PartitionRegistrationFailed",
     loadQuality: "LoadQualityChecks",
     quality: "DataQuality",
     qualityStart: "StartQualityEvaluation",
@@ -59,6 +66,7 @@ export const STATE = {
 export const ETL_ERRORS = {
     dataQuality: "DataQuality.RulesFailed",
     qualityRun: "DataQuality.EvaluationFailed",
+    partitions: "DataQuality.PartitionsFailed",
     marts: "Redshift.RefreshFailed",
     pipeline: "EtlPipeline.Failed",
 } as const;
@@ -108,6 +116,12 @@ export interface EtlStateMachineSpec {
     processedToCurated: EtlJobStep;
     /** Evaluations between the stages; none: the data-quality stage is left out. */
     qualityChecks: QualityCheck[];
+    /**
+     * Glue crawler that registers the new partitions of the evaluated tables (catalog targets): run, and waited for,
+     * before the evaluations, so they see what the raw → processed job just wrote. Absent: the evaluations see the
+     * partitions registered so far.
+     */
+    partitionCrawlerName?: string;
     /** Role Glue Data Quality runs the evaluations with (passed to `StartDataQualityRulesetEvaluationRun`). */
     qualityRoleArn: string;
     /** Seconds between polls of a data-quality evaluation or a Redshift statement. */
@@ -356,6 +370,71 @@ function qualityStates(spec: EtlStateMachineSpec, next: string): Record<string, 
     };
 }
 
+/**
+ * Registers the partitions the raw → processed job just wrote: StartCrawler on the partition crawler (catalog targets),
+ * then GetCrawler until it is READY again, its last crawl SUCCEEDED. A crawl already running (its schedule) is waited
+ * out by the retrier and ours started after it, so the crawl sees the new folders
+ * (https://docs.aws.amazon.com/glue/latest/webapi/API_StartCrawler.html: CrawlerRunningException;
+ * https://docs.aws.amazon.com/glue/latest/webapi/API_Crawler.html: State READY, RUNNING, STOPPING; LastCrawl.Status
+ * SUCCEEDED, CANCELLED, FAILED).
+ */
+function partitionStates(spec: EtlStateMachineSpec, crawler: string, next: string): Record<string, State> {
+    const sdk = (action: string) => `arn:aws:states:::aws-sdk:glue:${action}`;
+    return {
+        [STATE.partitionsStart]: {
+            Type: "Task",
+            Comment: `Register the new partitions of the evaluated tables (crawler ${crawler})`,
+            Resource: sdk("startCrawler"),
+            Parameters: { Name: crawler },
+            ResultPath: null,
+            Retry: [
+                {
+                    ErrorEquals: ["Glue.CrawlerRunningException"],
+                    IntervalSeconds: spec.pollSeconds,
+                    MaxAttempts: 30,
+                    BackoffRate: 1.5,
+                    MaxDelaySeconds: 900,
+                },
+                ...retryBlock(spec.retry),
+            ],
+            Catch: CATCH_ALL,
+            Next: STATE.partitionsWait,
+        },
+        [STATE.partitionsWait]: { Type: "Wait", Seconds: spec.pollSeconds, Next: STATE.partitionsGet },
+        [STATE.partitionsGet]: {
+            Type: "Task",
+            Resource: sdk("getCrawler"),
+            Parameters: { Name: crawler },
+            ResultSelector: { "Crawler.$": "$.Crawler" },
+            ResultPath: "$.partitions",
+            Retry: retryBlock(spec.retry),
+            Catch: CATCH_ALL,
+            Next: STATE.partitionsReady,
+        },
+        [STATE.partitionsReady]: {
+            Type: "Choice",
+            Choices: [{ Variable: "$.partitions.Crawler.State", StringEquals: "READY", Next: STATE.partitionsDone }],
+            // RUNNING, STOPPING: poll again.
+            Default: STATE.partitionsWait,
+        },
+        [STATE.partitionsDone]: {
+            Type: "Choice",
+            Choices: [{ Variable: "$.partitions.Crawler.LastCrawl.Status", StringEquals: "SUCCEEDED", Next: next }],
+            Default: STATE.partitionsFailed,
+        },
+        [STATE.partitionsFailed]: {
+            Type: "Pass",
+            Comment: "The partition crawler did not succeed: the data-quality stage cannot see the new data",
+            Result: {
+                Error: ETL_ERRORS.partitions,
+                Cause: "The partition crawler's last crawl did not succeed (FAILED or CANCELLED)",
+            },
+            ResultPath: "$.error",
+            Next: STATE.notify,
+        },
+    };
+}
+
 /** The marts refresh: ExecuteStatement, then DescribeStatement until FINISHED (Redshift Data API, SDK integration). */
 function martsStates(spec: EtlStateMachineSpec, marts: MartsRefresh, next: string): Record<string, State> {
     // https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-calling-considerations.html: statements run
@@ -460,7 +539,12 @@ function publishState(spec: EtlStateMachineSpec): State {
 
 /** The state machine definition (an object: `JSON.stringify` it for the resource). */
 export function etlStateMachineDefinition(spec: EtlStateMachineSpec): Record<string, unknown> {
-    const afterRaw = spec.qualityChecks.length > 0 ? STATE.loadQuality : STATE.processedToCurated;
+    const afterRaw =
+        spec.qualityChecks.length === 0
+            ? STATE.processedToCurated
+            : spec.partitionCrawlerName
+              ? STATE.partitionsStart
+              : STATE.loadQuality;
     const afterCurated = spec.refreshMarts ? STATE.martsStart : STATE.lineageRunIds;
     const states: Record<string, State> = {
         // Arrival events can come in bursts (one per object): an execution that finds another one running ends at
@@ -482,6 +566,9 @@ export function etlStateMachineDefinition(spec: EtlStateMachineSpec): Record<str
         },
         [STATE.skipped]: { Type: "Succeed", Comment: "Another execution is running: it processes the new data" },
         [STATE.rawToProcessed]: glueJobState(spec, spec.rawToProcessed, "$.rawToProcessed", afterRaw),
+        ...(spec.qualityChecks.length > 0 && spec.partitionCrawlerName
+            ? partitionStates(spec, spec.partitionCrawlerName, STATE.loadQuality)
+            : {}),
         ...(spec.qualityChecks.length > 0
             ? {
                   [STATE.loadQuality]: {

@@ -293,5 +293,33 @@ describe("stack configuration", () => {
             /inside the project/,
         );
         expectIssue(bad({ schedul: {} }), "cdp:processing.schedul", /./);
+        // Data quality: absent = the data contracts' rulesets, [] = none (the named opt-out).
+        const quality = (processing: unknown) =>
+            parsePlatformConfig(devConfig({ "cdp:processing": processing }), "p", "dev").processing.qualityChecks;
+        expect(quality({})).to.equal(undefined);
+        expect(quality({ qualityChecks: [] })).to.deep.equal([]);
+    });
+
+    it("admits platform (the curated outputs) in a consumer's domains with the curated zone only", () => {
+        const consumer = (extra: Record<string, unknown>) =>
+            devConfig({
+                "cdp:governance": {
+                    consumers: [
+                        {
+                            name: "analysts",
+                            kind: "analytics",
+                            roleArn: "arn:aws:iam::111111111111:role/cdp-analyst",
+                            ...extra,
+                        },
+                    ],
+                },
+            });
+        const ok = parsePlatformConfig(consumer({ domains: ["sales", "platform"] }), "p", "dev");
+        expect(ok.governance.consumers[0].domains).to.deep.equal(["sales", "platform"]);
+        expectIssue(
+            consumer({ domains: ["platform"], zones: ["curated", "processed"] }),
+            "cdp:governance.consumers[0].domains",
+            /only with zones \[curated\]/,
+        );
     });
 });

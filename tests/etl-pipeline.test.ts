@@ -254,12 +254,12 @@ describe("EtlPipeline (prod plan)", () => {
             Database: "marts",
             Sql: "CALL marts.refresh()",
         });
-        // Off by default: no marts refresh, and no data-quality stage without rulesets.
+        // Off by default: no marts refresh. The default data-quality stage evaluates the data contracts' rulesets
+        // (tests/etl-quality.test.ts).
         const plain = JSON.parse(
             str(inputs(one(defaults, "aws:sfn/stateMachine:StateMachine", "etl-machine")).definition),
         );
-        expect(Object.keys(plain.States)).to.not.include.members([STATE.martsStart, STATE.quality]);
-        expect(defaults.resources.filter((r) => r.name === "etl-quality")).to.deep.equal([]);
+        expect(Object.keys(plain.States)).to.not.include(STATE.martsStart);
         expect(definition.States[STATE.notify].Parameters.TopicArn).to.equal(
             arnOf("aws:sns/topic:Topic", "governance-alarms"),
         );

@@ -3,7 +3,8 @@
  * pii columns, grants by LF-tag only, registered locations with their own roles, catalog encryption and crawlers.
  */
 import { expect } from "chai";
-import { plannedCatalog } from "../model/catalog";
+import { type CatalogTableSpec, plannedCatalog } from "../model/catalog";
+import { CURATED_OUTPUTS, curatedCatalog } from "../model/curated";
 import { CONTRACT_ONLY_CLASSIFICATIONS } from "../model/names";
 import { type PlatformConfig, parsePlatformConfig } from "../programs/config";
 import type { PlanDocument } from "../tools/plan/document";
@@ -67,30 +68,40 @@ for (const stack of ["dev", "prod"]) {
         });
         const inGovernance = (type: string) => governance.filter((r) => r.type === type);
 
-        it("plans one Parquet table per planned catalog entry, columns and partition as the model says", () => {
+        it("plans one Parquet table per domain entity (the processed output) and per curated output, as the model says", () => {
             const planned = plannedCatalog(config.domains);
+            const curatedOutputs = curatedCatalog();
             const tables = inGovernance(T.table);
-            expect(tables).to.have.length(planned.length);
-            const curated = doc.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name === "lake-curated");
-            for (const spec of planned) {
-                const database = `cdp_${stack}_${spec.domain.replace(/-/g, "_")}`;
+            expect(tables).to.have.length(planned.length + CURATED_OUTPUTS.length);
+            const bucket = (zone: string) =>
+                doc.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name === `lake-${zone}`)!.outputs
+                    .bucket;
+            const check = (database: string, spec: CatalogTableSpec) => {
                 const table = tables.find((t) => t.inputs.databaseName === database && t.inputs.name === spec.table);
                 expect(table, `${database}.${spec.table}`).to.not.equal(undefined);
                 const sd = table!.inputs.storageDescriptor as Record<string, any>;
                 expect(sd.columns.map((c: any) => [c.name, c.type])).to.deep.equal(
                     spec.columns.map((c) => [c.name, c.type]),
                 );
-                expect(table!.inputs.partitionKeys).to.deep.equal([
-                    { name: "dt", type: "string", comment: "processing date, YYYY-MM-DD" },
+                expect((table!.inputs.partitionKeys as any[]).map((k) => [k.name, k.type])).to.deep.equal([
+                    [spec.partition.name, spec.partition.type],
                 ]);
                 expect(sd.serDeInfo.serializationLibrary).to.equal(
                     "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
                 );
-                expect(sd.location).to.equal(`s3://${curated!.outputs.bucket}/${spec.prefix}`);
+                expect(sd.location).to.equal(`s3://${bucket(spec.zone)}/${spec.prefix}`);
+            };
+            for (const spec of planned) {
+                // Where the raw → processed job writes the entity: entities/entity=<entity>/event_date=<date>/.
+                expect(spec.prefix).to.equal(`entities/entity=${spec.dataset}/`);
+                expect(spec.partition.name).to.equal("event_date");
+                check(`cdp_${stack}_${spec.domain.replace(/-/g, "_")}`, spec);
             }
+            // Where the curated job writes each output: <curated>/<output>/dt=<date>/.
+            for (const spec of curatedOutputs) check(`cdp_${stack}_curated`, spec);
         });
 
-        it("tags each domain database and table with domain, zone=curated and classification", () => {
+        it("tags each domain database and table with domain, zone=processed and classification", () => {
             const planned = plannedCatalog(config.domains);
             const tags = inGovernance(T.tags);
             for (const d of config.domains) {
@@ -102,7 +113,7 @@ for (const stack of ["dev", "prod"]) {
                 const expected = planned.some((t) => t.domain === d.name && t.classification === "internal")
                     ? "internal"
                     : "confidential";
-                expect(tagsOf(dbTags!)).to.deep.equal({ domain: d.name, zone: "curated", classification: expected });
+                expect(tagsOf(dbTags!)).to.deep.equal({ domain: d.name, zone: "processed", classification: expected });
             }
             for (const spec of planned) {
                 const t = tags.find(
@@ -112,10 +123,42 @@ for (const stack of ["dev", "prod"]) {
                 );
                 expect(tagsOf(t!), spec.table).to.deep.equal({
                     domain: spec.domain,
-                    zone: "curated",
+                    zone: "processed",
                     classification: spec.classification,
                 });
             }
+        });
+
+        it("tags each curated output with domain=platform, zone=curated and its classification; pii columns at column level", () => {
+            const tags = inGovernance(T.tags);
+            const database = `cdp_${stack}_curated`;
+            for (const output of CURATED_OUTPUTS) {
+                const on = (r: PlanResource, block: string) =>
+                    (r.inputs[block] as any)?.databaseName === database &&
+                    (r.inputs[block] as any)?.name === output.name;
+                const t = tags.find((r) => on(r, "table"));
+                expect(tagsOf(t!), output.name).to.deep.equal({
+                    domain: "platform",
+                    zone: "curated",
+                    classification: output.classification,
+                });
+                const pii = output.columns.filter((c) => c.pii).map((c) => c.name);
+                const columns = tags.filter((r) => on(r, "tableWithColumns"));
+                if (pii.length === 0) expect(columns, output.name).to.have.length(0);
+                else {
+                    expect((columns[0].inputs.tableWithColumns as any).columnNames).to.deep.equal(pii);
+                    expect(tagsOf(columns[0])).to.deep.equal({ classification: "pii" });
+                }
+            }
+            // The profile and the 360 hold the hashed e-mail and name: pseudonymised personal data, still pii.
+            for (const name of ["customer_profile", "customer_360"]) {
+                const output = CURATED_OUTPUTS.find((o) => o.name === name)!;
+                expect(output.columns.filter((c) => c.pii).map((c) => c.name)).to.deep.equal(["email", "name"]);
+                expect(output.classification).to.equal("confidential");
+            }
+            // Aggregates without customer-level rows are internal.
+            for (const name of ["daily_revenue", "segment_summary"])
+                expect(CURATED_OUTPUTS.find((o) => o.name === name)!.classification).to.equal("internal");
         });
 
         it("tags exactly the pii columns with classification=pii", () => {
@@ -304,16 +347,24 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        it("creates the governed tables after the catalog encryption settings", () => {
+        it("creates the governed tables (domain tables and curated outputs) after the catalog encryption and Lake Formation settings", () => {
             const settings = ofType(doc, T.encryption).find((s) => s.account === account)!;
+            const lfSettings = ofType(doc, "aws:lakeformation/dataLakeSettings:DataLakeSettings").find(
+                (s) => s.account === account,
+            )!;
+            expect(
+                inGovernance(T.table).filter((t) => t.inputs.databaseName === `cdp_${stack}_curated`),
+            ).to.have.length(CURATED_OUTPUTS.length);
             for (const t of inGovernance(T.table)) {
                 expect(t.dependencies, t.name).to.include(settings.urn);
+                expect(t.dependencies, t.name).to.include(lfSettings.urn);
             }
         });
 
         it("crawls processed and curated under the security configuration, through Lake Formation, never deleting", () => {
             const crawlers = inGovernance(T.crawler);
-            expect(crawlers).to.have.length(2);
+            // Per zone: schema discovery (S3 target) and the governed tables' partitions (catalog targets).
+            expect(crawlers).to.have.length(4);
             const [config_] = inGovernance(T.securityConfiguration);
             const enc = config_.inputs.encryptionConfiguration as any;
             expect(enc.s3Encryption.s3EncryptionMode).to.equal("SSE-KMS");
@@ -322,16 +373,24 @@ for (const stack of ["dev", "prod"]) {
             const key = ofType(doc, T.key).find((k) => k.outputs.arn === enc.cloudwatchEncryption.kmsKeyArn)!;
             const logs = policyOf(key).Statement.find((s) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com");
             expect(logs, "the crawler key admits CloudWatch Logs").to.not.equal(undefined);
+            const governed = [...plannedCatalog(config.domains), ...curatedCatalog()];
             for (const c of crawlers) {
                 expect(c.inputs.securityConfiguration).to.equal(config_.inputs.name);
                 expect(c.inputs.lakeFormationConfiguration).to.deep.equal({ useLakeFormationCredentials: true });
-                expect(c.inputs.recrawlPolicy).to.deep.equal({ recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" });
                 expect(c.inputs.schemaChangePolicy).to.deep.equal({ updateBehavior: "LOG", deleteBehavior: "LOG" });
-                // The curated crawler leaves the governed tables' folders to the model.
-                const [target] = c.inputs.s3Targets as Array<{ path: string; exclusions?: string[] }>;
-                if (target.path.includes("-curated-"))
-                    expect(target.exclusions).to.deep.equal(plannedCatalog(config.domains).map((t) => `${t.prefix}**`));
-                else expect(target.exclusions).to.equal(undefined);
+                const zone = c.name.includes("processed") ? "processed" : "curated";
+                const inZone = governed.filter((t) => t.zone === zone);
+                if (c.inputs.catalogTargets) {
+                    // The partition crawler: exactly the zone's governed tables.
+                    const targets = c.inputs.catalogTargets as Array<{ tables: string[] }>;
+                    expect(targets.flatMap((t) => t.tables).sort()).to.deep.equal(inZone.map((t) => t.table).sort());
+                    expect(c.inputs.s3Targets).to.equal(undefined);
+                } else {
+                    expect(c.inputs.recrawlPolicy).to.deep.equal({ recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" });
+                    // The schema crawler leaves the governed tables' folders to the model.
+                    const [target] = c.inputs.s3Targets as Array<{ path: string; exclusions?: string[] }>;
+                    expect(target.exclusions).to.deep.equal(inZone.map((t) => `${t.prefix}**`));
+                }
                 const role = roleByArn(doc, c.inputs.role as string);
                 // Its log group exists before it runs, encrypted with the key the security configuration names.
                 const group = inGovernance(T.logGroup).find(
@@ -344,8 +403,15 @@ for (const stack of ["dev", "prod"]) {
                 expect(actions.filter((a) => a.startsWith("s3:"))).to.deep.equal([]);
                 expect(actions).to.include("lakeformation:GetDataAccess");
                 const grants = inGovernance(T.permissions).filter((g) => g.inputs.principal === role.outputs.arn);
+                // By LF-tag and location only, never a named table; the processed crawler also ALTERs the domains'
+                // tables (their partitions).
+                expect(
+                    grants.every((g) => g.inputs.lfTagPolicy || g.inputs.dataLocation),
+                    c.name,
+                ).to.equal(true);
+                const extra = zone === "processed" ? ["ALTER", "DESCRIBE", "DESCRIBE"] : [];
                 expect(grants.flatMap((g) => list(g.inputs.permissions)).sort()).to.deep.equal(
-                    ["ALTER", "ALTER", "CREATE_TABLE", "DATA_LOCATION_ACCESS", "DESCRIBE", "DESCRIBE"].sort(),
+                    ["ALTER", "ALTER", "CREATE_TABLE", "DATA_LOCATION_ACCESS", "DESCRIBE", "DESCRIBE", ...extra].sort(),
                 );
             }
         });

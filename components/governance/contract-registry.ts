@@ -76,7 +76,7 @@ export interface ContractRegistryArgs {
      */
     catalogDependencies?: pulumi.Resource[];
     /**
-     * One Glue Data Quality ruleset (DQDL from the contract) per contract's curated table.
+     * One Glue Data Quality ruleset (DQDL from the contract) per contract, on the domain table holding its dataset.
      * @default true
      */
     dataQuality?: boolean;
@@ -95,6 +95,13 @@ export class ContractRegistry extends pulumi.ComponentResource {
     public readonly reconciler: NodeFunction;
     public readonly failures: aws.sqs.Queue;
     public readonly rulesets: Readonly<Record<string, aws.glue.DataQualityRuleset>>;
+    /**
+     * Contract id → its ruleset's name and target table (plain strings, for the ETL pipeline's data-quality stage);
+     * empty without `dataQuality`.
+     */
+    public readonly rulesetTargets: Readonly<
+        Record<string, { rulesetName: string; database: string; table: string; domain: string }>
+    >;
     /** What the reconciler grants once the contracts are in the table (`LF_APPROVALS_OUTPUT`). */
     public readonly lakeFormationApprovals: LakeFormationApproval[];
     /** The accesses its integrations need (proven by the plan's access proof). */
@@ -346,13 +353,21 @@ export class ContractRegistry extends pulumi.ComponentResource {
             );
         }
         const rulesets: Record<string, aws.glue.DataQualityRuleset> = {};
+        const targets: Record<string, { rulesetName: string; database: string; table: string; domain: string }> = {};
         if (args.dataQuality ?? true) {
             for (const c of args.contracts) {
                 const id = contractId(c.contract);
+                const rulesetName = args.naming.name("generic", "dq", c.contract.domain, c.contract.dataset);
+                targets[id] = {
+                    rulesetName,
+                    database: args.databases[c.contract.domain],
+                    table: tableName(c.contract.dataset),
+                    domain: c.contract.domain,
+                };
                 rulesets[id] = new aws.glue.DataQualityRuleset(
                     `${name}-dq-${id}`,
                     {
-                        name: args.naming.name("generic", "dq", c.contract.domain, c.contract.dataset),
+                        name: rulesetName,
                         description: `Data contract ${id} ${c.contract.version}: quality and freshness expectations`,
                         ruleset: dqdlRuleset(c.contract),
                         targetTable: {
@@ -366,6 +381,7 @@ export class ContractRegistry extends pulumi.ComponentResource {
             }
         }
         this.rulesets = rulesets;
+        this.rulesetTargets = targets;
 
         const functionName = this.reconciler.name;
         createAlarm(`${name}-reconciler-errors`, this, args.alarmTopicArn, {
@@ -499,7 +515,12 @@ export class ContractRegistry extends pulumi.ComponentResource {
             // The reconciler holds SELECT/DESCRIBE with grant option by LF-tag: a platform service principal, declared so
             // the access proof accounts for its grants.
             [LF_PRINCIPALS_OUTPUT]: this.reconciler.role.arn.apply((principal): LakeFormationPrincipal[] => [
-                { principal, kind: "service", name: "contract-reconciler" },
+                {
+                    principal,
+                    kind: "service",
+                    name: "contract-reconciler",
+                    reason: "it grants consumers the contracts' columns, pii included, so it holds SELECT with grant option on them; it reads no data",
+                },
             ]),
             requiredAccess: this.requiredAccess,
         });

@@ -28,6 +28,17 @@ export interface CrawledZone {
      * @default none
      */
     exclusions?: string[];
+    /**
+     * Governed tables of the zone (defined from the model, their folders excluded above) whose partitions a second
+     * crawler of the zone registers: catalog targets, one per database. Their `domain` LF-tag values go in `domains`.
+     * @default none
+     */
+    governedTables?: Array<{ databaseName: pulumi.Input<string>; tables: string[] }>;
+    /**
+     * `domain` LF-tag values of the governed tables' databases and tables (the crawler's role is granted on them).
+     * @default none
+     */
+    governedDomains?: string[];
 }
 
 export interface SchemaCrawlersArgs {
@@ -47,11 +58,30 @@ export interface SchemaCrawlersArgs {
      */
     schedule?: string;
     /**
+     * When the partition crawlers of the governed tables run (Glue cron expression, UTC); the ETL pipeline also starts
+     * the processed zone's before its data-quality stage.
+     * @default "cron(15 * * * ? *)": hourly
+     */
+    partitionSchedule?: string;
+    /**
      * Protect the crawlers' key from deletion.
      * @default true
      */
     dataProtection?: boolean;
 }
+
+/** What a crawler of existing catalog tables does: read them, add and update their partitions. */
+const PARTITION_ACTIONS = [
+    "glue:GetDatabase",
+    "glue:GetTable",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+    "glue:CreatePartition",
+    "glue:BatchCreatePartition",
+    "glue:UpdatePartition",
+    "glue:BatchUpdatePartition",
+];
 
 /** The `domain` LF-tag value of the zone databases. */
 const ZONE_DATABASE_DOMAIN = "platform";
@@ -77,6 +107,10 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
     public readonly key: KmsKey;
     /** Zone → its crawler. */
     public readonly crawlers: Readonly<Record<string, aws.glue.Crawler>>;
+    /** Zone → the crawler of its governed tables' partitions (zones with `governedTables`). */
+    public readonly partitionCrawlers: Readonly<Record<string, aws.glue.Crawler>>;
+    /** Zone → the name of its partition crawler (a plain string: the ETL state machine runs it). */
+    public readonly partitionCrawlerNames: Readonly<Record<string, string>>;
     /** Zone → the crawler's role. */
     public readonly roles: Readonly<Record<string, aws.iam.Role>>;
     public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
@@ -122,6 +156,8 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
             pulumi.interpolate`arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:${resource}`;
         const viaGlue = pulumi.interpolate`glue.${ctx.region}.${ctx.dnsSuffix}`;
         const crawlers: Record<string, aws.glue.Crawler> = {};
+        const partitionCrawlers: Record<string, aws.glue.Crawler> = {};
+        const partitionCrawlerNames: Record<string, string> = {};
         const roles: Record<string, aws.iam.Role> = {};
         const access: RequiredAccessInput[] = [];
         const dependsOn = args.lakeFormation.catalogDependencies;
@@ -132,6 +168,11 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                 glueArn(pulumi.interpolate`database/${z.databaseName}`),
                 glueArn(pulumi.interpolate`table/${z.databaseName}/*`),
             ];
+            const governed = (z.governedTables ?? []).filter((g) => g.tables.length > 0);
+            const governedResources = governed.flatMap((g) => [
+                glueArn(pulumi.interpolate`database/${g.databaseName}`),
+                ...g.tables.map((t) => glueArn(pulumi.interpolate`table/${g.databaseName}/${t}`)),
+            ]);
             const catalogActions = [
                 "glue:GetDatabase",
                 "glue:GetTable",
@@ -160,6 +201,17 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                     Resource: "*",
                 },
                 { Sid: "ZoneCatalog", Effect: "Allow", Action: catalogActions, Resource: catalogResources },
+                ...(governed.length > 0
+                    ? [
+                          {
+                              // The governed tables' partitions (catalog targets): read the tables, add partitions.
+                              Sid: "GovernedPartitions",
+                              Effect: "Allow" as const,
+                              Action: PARTITION_ACTIONS,
+                              Resource: governedResources,
+                          },
+                      ]
+                    : []),
                 {
                     Sid: "EncryptedCatalogThroughGlue",
                     Effect: "Allow",
@@ -234,6 +286,39 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                 },
                 grantOpts,
             );
+            const governedGrants: aws.lakeformation.Permissions[] = [];
+            // The zone database's own domain (platform) is covered by the grants above: no second, identical grant
+            // (deleting either would revoke both).
+            const governedDomains = (z.governedDomains ?? []).filter((d) => d !== ZONE_DATABASE_DOMAIN).sort();
+            if (governed.length > 0 && governedDomains.length > 0) {
+                // Partitions of governed tables: ALTER to add them, DESCRIBE on the databases and tables; the location
+                // grant above covers their folders ("Configuring a crawler to use Lake Formation credentials",
+                // https://docs.aws.amazon.com/glue/latest/dg/crawler-lf-integ.html). By LF-tag, never by name.
+                const expressions = [
+                    { key: LF_TAG_KEYS.zone, values: [z.zone] },
+                    { key: LF_TAG_KEYS.domain, values: governedDomains },
+                ];
+                governedGrants.push(
+                    new aws.lakeformation.Permissions(
+                        `${id}-governed-databases`,
+                        {
+                            principal: role.role.arn,
+                            permissions: ["DESCRIBE"],
+                            lfTagPolicy: { resourceType: "DATABASE", expressions },
+                        },
+                        grantOpts,
+                    ),
+                    new aws.lakeformation.Permissions(
+                        `${id}-governed-tables`,
+                        {
+                            principal: role.role.arn,
+                            permissions: ["ALTER", "DESCRIBE"],
+                            lfTagPolicy: { resourceType: "TABLE", expressions },
+                        },
+                        grantOpts,
+                    ),
+                );
+            }
             crawlers[z.zone] = new aws.glue.Crawler(
                 id,
                 {
@@ -260,6 +345,44 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [role.policy, logGroup, location, database, tables] },
             );
+            if (governed.length > 0) {
+                partitionCrawlerNames[z.zone] = args.naming.name("generic", "crawler", z.zone, "partitions");
+                // Catalog targets: the crawler crawls the existing tables' locations and adds their new partitions;
+                // the schema change policy (LOG: never change or delete a table) "does not affect whether or how new
+                // tables and partitions are added"
+                // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-schemachangepolicy.html,
+                // https://docs.aws.amazon.com/glue/latest/webapi/API_CatalogTarget.html).
+                partitionCrawlers[z.zone] = new aws.glue.Crawler(
+                    `${id}-partitions`,
+                    {
+                        name: partitionCrawlerNames[z.zone],
+                        description: `Partitions of the governed tables of the ${z.zone} zone`,
+                        role: role.role.arn,
+                        // Required by the API; the catalog targets name each table's own database.
+                        databaseName: governed[0].databaseName,
+                        securityConfiguration: this.securityConfiguration.name,
+                        catalogTargets: governed.map((g) => ({ databaseName: g.databaseName, tables: g.tables })),
+                        schedule: args.partitionSchedule ?? "cron(15 * * * ? *)",
+                        schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
+                        lakeFormationConfiguration: { useLakeFormationCredentials: true },
+                        configuration: JSON.stringify({
+                            Version: 1.0,
+                            CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
+                        }),
+                    },
+                    { parent: this, dependsOn: [role.policy, logGroup, location, ...governedGrants] },
+                );
+                access.push({
+                    id: `crawler-${z.zone}/governed-partitions`,
+                    principal: role.role.arn,
+                    requests: [
+                        { actions: ["lakeformation:GetDataAccess"], resource: "*" },
+                        ...governedResources.map((resource) => ({ actions: PARTITION_ACTIONS, resource })),
+                    ],
+                    doc: "https://docs.aws.amazon.com/glue/latest/dg/crawler-lf-integ.html",
+                    why: `the ${z.zone} zone's partition crawler registers the governed tables' new partitions`,
+                });
+            }
             access.push({
                 id: `crawler-${z.zone}/catalog`,
                 principal: role.role.arn,
@@ -290,6 +413,8 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
             });
         }
         this.crawlers = crawlers;
+        this.partitionCrawlers = partitionCrawlers;
+        this.partitionCrawlerNames = partitionCrawlerNames;
         this.roles = roles;
         this.requiredAccess = requiredAccess(access);
         this.lakeFormationPrincipals = pulumi.all(

@@ -3,7 +3,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RequiredAccess } from "../../model/access";
+import {
+    ACCESS_BOUNDARIES_OUTPUT,
+    type AccessBoundary,
+    exampleObjectArn,
+    LF_PRINCIPALS_OUTPUT,
+    type LakeFormationPrincipal,
+    type RequiredAccess,
+} from "../../model/access";
 import { type EtlRetry, etlStateMachineDefinition, type MartsRefresh } from "../../model/etl-state-machine";
 import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { createAlarm } from "../shared/alarms";
@@ -62,6 +69,19 @@ export interface EtlQualityCheck {
     table: string;
     /** Names of the Glue Data Quality rulesets evaluated against the table (at least one). */
     rulesetNames: string[];
+}
+
+/** Lake Formation grants of the data-quality role: the evaluated tables are in LF-registered zones. */
+export interface EtlQualityLakeFormation {
+    /** What the grants are created after: the Lake Formation settings and LF-tags (and the governed tables). */
+    dependsOn: pulumi.Resource[];
+    /** LF-tag expression of the evaluated tables (e.g. `zone=processed`, `domain` in the contract domains). */
+    expression: Array<{ key: string; values: string[] }>;
+    /**
+     * Key of the encrypted Glue Data Catalog: Glue decrypts the tables' metadata with the role's credentials.
+     * @default none (an unencrypted catalog)
+     */
+    catalogKeyArn?: pulumi.Input<string>;
 }
 
 /** The Redshift marts refresh, with the workgroup's ARN for the state machine's permissions. */
@@ -148,6 +168,18 @@ export interface EtlPipelineArgs {
      * @default none: the data-quality stage is left out
      */
     qualityChecks?: EtlQualityCheck[];
+    /**
+     * Lake Formation grants of the data-quality role on the evaluated tables (SELECT, DESCRIBE by LF-tag). Required
+     * when the evaluated tables are in an LF-registered location: Glue Data Quality reads them through Lake Formation.
+     * @default none: the role reads by IAM only
+     */
+    qualityLakeFormation?: EtlQualityLakeFormation;
+    /**
+     * Name of the Glue crawler that registers the new partitions of the evaluated tables (catalog targets): the state
+     * machine runs it, and waits for it, before the evaluations.
+     * @default none: the evaluations see the partitions registered so far
+     */
+    qualityPartitionCrawler?: string;
     /**
      * The Redshift marts refresh after the curated job (the switch: off until the marts exist).
      * @default none: not refreshed
@@ -393,6 +425,10 @@ export class EtlPipeline extends pulumi.ComponentResource {
     /** The state machine definition as deployed (JSON). */
     public readonly definition: pulumi.Output<string>;
     public readonly requiredAccess: pulumi.Output<RequiredAccess[]>;
+    /** What each of its roles must never do (`ACCESS_BOUNDARIES_OUTPUT`, proven by the access proof). */
+    public readonly accessBoundaries: pulumi.Output<AccessBoundary[]>;
+    /** The data-quality role (when the pipeline has a data-quality stage). */
+    public readonly qualityRoleArn?: pulumi.Output<string>;
 
     constructor(name: string, args: EtlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cdp:processing:EtlPipeline", name, {}, opts);
@@ -695,6 +731,13 @@ export class EtlPipeline extends pulumi.ComponentResource {
             });
         };
 
+        // Lake Formation and the jobs: processed and curated are LF-registered, but the jobs read and write by S3 path
+        // with their IAM role and never touch the Data Catalog (the partition crawlers register partitions). Lake
+        // Formation vends credentials only to integrated services querying catalog tables, and its data location
+        // permission (DATA_LOCATION_ACCESS) governs creating or altering catalog resources that point at a registered
+        // location, not S3 access by path ("Underlying data access control",
+        // https://docs.aws.amazon.com/lake-formation/latest/dg/access-control-underlying-data.html): so the job roles
+        // hold no Lake Formation permission, and their least privilege is IAM's (the boundaries below).
         // raw → processed: reads raw (its prefixes), reads and writes the processed entity tables (deduplication
         // against earlier runs) and the quarantine, reads the contracts and the salt. Nothing in curated.
         const saltKeyContext = saltSecret && {
@@ -811,17 +854,26 @@ export class EtlPipeline extends pulumi.ComponentResource {
         this.rawToProcessedRoleArn = first.role.arn;
         this.processedToCuratedRoleArn = second.role.arn;
 
-        // The role Glue Data Quality evaluates the processed tables with: reads the processed tables and their
-        // catalog entries, publishes results (https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html).
+        // The role Glue Data Quality evaluates the tables with: reads the tables' catalog entries and data, publishes
+        // results (https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html). The tables are in the
+        // LF-registered processed zone: Glue reads them through Lake Formation, so the role also needs
+        // lakeformation:GetDataAccess and Lake Formation SELECT and DESCRIBE on them (granted below by LF-tag), and,
+        // the Data Catalog being encrypted, kms:Decrypt of the catalog key through Glue
+        // (https://docs.aws.amazon.com/lake-formation/latest/dg/access-control-underlying-data.html,
+        // https://docs.aws.amazon.com/glue/latest/dg/encrypt-glue-data-catalog.html).
         const rulesetArns = [...new Set(qualityChecks.flatMap((c) => c.rulesetNames))].map((r) =>
             arn("glue", `dataQualityRuleset/${r}`),
         );
+        const lf = args.qualityLakeFormation;
+        const viaGlue = pulumi.interpolate`glue.${ctx.region}.${ctx.dnsSuffix}`;
+        const qualityDatabases = [...new Set(qualityChecks.map((c) => c.database))];
+        const qualityTables = qualityChecks.map((c) => arn("glue", pulumi.interpolate`table/${c.database}/${c.table}`));
         const qualityRole =
             qualityChecks.length > 0
                 ? serviceRole(`${name}-quality`, this, {
                       service: "glue.amazonaws.com",
                       accountId: ctx.accountId,
-                      description: "Glue Data Quality: evaluate the processed tables",
+                      description: "Glue Data Quality: evaluate the data contracts' rulesets between the ETL stages",
                       statements: [
                           ...s3AccessStatements(
                               "read",
@@ -837,15 +889,35 @@ export class EtlPipeline extends pulumi.ComponentResource {
                           {
                               Sid: "Tables",
                               Effect: "Allow",
-                              Action: ["glue:GetTable", "glue:GetPartitions"],
+                              Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
                               Resource: [
                                   arn("glue", "catalog"),
-                                  ...qualityChecks.flatMap((c) => [
-                                      arn("glue", pulumi.interpolate`database/${c.database}`),
-                                      arn("glue", pulumi.interpolate`table/${c.database}/${c.table}`),
-                                  ]),
+                                  ...qualityDatabases.map((d) => arn("glue", pulumi.interpolate`database/${d}`)),
+                                  ...qualityTables,
                               ],
                           },
+                          ...(lf
+                              ? [
+                                    {
+                                        // No resource-level permission: Lake Formation's grants bound what it vends.
+                                        Sid: "LakeFormationCredentials",
+                                        Effect: "Allow" as const,
+                                        Action: "lakeformation:GetDataAccess",
+                                        Resource: "*",
+                                    },
+                                ]
+                              : []),
+                          ...(lf?.catalogKeyArn
+                              ? [
+                                    {
+                                        Sid: "EncryptedCatalogThroughGlue",
+                                        Effect: "Allow" as const,
+                                        Action: "kms:Decrypt",
+                                        Resource: lf.catalogKeyArn,
+                                        Condition: { StringEquals: { "kms:ViaService": viaGlue } },
+                                    },
+                                ]
+                              : []),
                           {
                               Sid: "QualityLogs",
                               Effect: "Allow",
@@ -862,6 +934,82 @@ export class EtlPipeline extends pulumi.ComponentResource {
                       ],
                   })
                 : undefined;
+        const partitionCrawlerArn =
+            qualityRole && args.qualityPartitionCrawler
+                ? arn("glue", `crawler/${args.qualityPartitionCrawler}`)
+                : undefined;
+        const lakeFormationPrincipals: pulumi.Output<LakeFormationPrincipal>[] = [];
+        if (qualityRole && lf) {
+            // By LF-tag, never by table name ("Granting data lake permissions using the LF-TBAC method",
+            // https://docs.aws.amazon.com/lake-formation/latest/dg/granting-catalog-perms-TBAC.html).
+            for (const [resourceType, permissions] of [
+                ["DATABASE", ["DESCRIBE"]],
+                ["TABLE", ["SELECT", "DESCRIBE"]],
+            ] as const)
+                new aws.lakeformation.Permissions(
+                    `${name}-quality-${resourceType.toLowerCase()}`,
+                    {
+                        principal: qualityRole.role.arn,
+                        permissions: [...permissions],
+                        lfTagPolicy: { resourceType, expressions: lf.expression },
+                    },
+                    { parent: this, dependsOn: lf.dependsOn },
+                );
+            lakeFormationPrincipals.push(
+                qualityRole.role.arn.apply(
+                    (principal): LakeFormationPrincipal => ({
+                        principal,
+                        kind: "service",
+                        name: "etl-data-quality",
+                        reason: "Glue Data Quality evaluates the data contracts' rules (completeness, uniqueness) on every column they name, pii included; it reads, never writes or grants",
+                    }),
+                ),
+            );
+            access.push(
+                s3Access({
+                    id: "etl-quality/processed",
+                    principal: qualityRole.role.arn,
+                    bucketArn: args.processed.bucketArn,
+                    keyArn: args.processed.keyArn,
+                    prefix: PROCESSED_PREFIXES.entities,
+                    objectActions: ["s3:GetObject"],
+                    bucketActions: ["s3:ListBucket"],
+                    kmsActions: ["kms:Decrypt"],
+                    ctx,
+                    doc: "https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html",
+                    why: "Glue Data Quality reads the processed entity tables it evaluates",
+                }),
+                {
+                    id: "etl-quality/evaluate",
+                    principal: qualityRole.role.arn,
+                    requests: [
+                        ...rulesetArns.map((resource) => ({
+                            actions: ["glue:GetDataQualityRuleset", "glue:PublishDataQuality"],
+                            resource,
+                            external: "a Glue Data Quality ruleset of the data contracts (no resource policy)",
+                        })),
+                        ...qualityTables.map((resource) => ({
+                            actions: ["glue:GetTable", "glue:GetPartitions"],
+                            resource,
+                            external:
+                                "the Glue Data Catalog of this account (no catalog resource policy: Lake Formation grants decide)",
+                        })),
+                        { actions: ["lakeformation:GetDataAccess"], resource: "*" },
+                        ...(lf.catalogKeyArn
+                            ? [
+                                  {
+                                      actions: ["kms:Decrypt"],
+                                      resource: lf.catalogKeyArn,
+                                      context: { "kms:ViaService": viaGlue },
+                                  },
+                              ]
+                            : []),
+                    ],
+                    doc: "https://docs.aws.amazon.com/glue/latest/dg/data-quality-authorization.html",
+                    why: "Glue Data Quality evaluates the contracts' rulesets on the LF-governed tables and publishes the results",
+                },
+            );
+        }
 
         // The state machine: its log group (CMK, retention; /aws/vendedlogs/ keeps the Logs resource policy small,
         // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html) and role.
@@ -965,6 +1113,15 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
                 },
             );
+            if (partitionCrawlerArn)
+                machineStatements.push({
+                    // Register the new partitions before the evaluations (AWS SDK integration: StartCrawler, GetCrawler;
+                    // https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html).
+                    Sid: "RunPartitionCrawler",
+                    Effect: "Allow",
+                    Action: ["glue:StartCrawler", "glue:GetCrawler"],
+                    Resource: partitionCrawlerArn,
+                });
         }
         if (args.refreshMarts) {
             machineStatements.push({
@@ -1053,6 +1210,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
                             rulesetNames: c.rulesetNames,
                         })),
                         qualityRoleArn,
+                        partitionCrawlerName: partitionCrawlerArn ? args.qualityPartitionCrawler : undefined,
                         pollSeconds: args.pollSeconds ?? 60,
                         refreshMarts: args.refreshMarts
                             ? {
@@ -1128,6 +1286,16 @@ export class EtlPipeline extends pulumi.ComponentResource {
                               resource: qualityRole.role.arn,
                               context: { "iam:PassedToService": "glue.amazonaws.com" },
                           },
+                          ...(partitionCrawlerArn
+                              ? [
+                                    {
+                                        actions: ["glue:StartCrawler", "glue:GetCrawler"],
+                                        resource: partitionCrawlerArn,
+                                        external:
+                                            "the processed zone's partition crawler (SchemaCrawlers): crawlers have no resource policy",
+                                    },
+                                ]
+                              : []),
                       ]
                     : []),
             ],
@@ -1367,11 +1535,92 @@ export class EtlPipeline extends pulumi.ComponentResource {
             threshold: 1,
         });
 
+        // Least privilege, stated for the access proof (invariant declared-boundaries): what each role must never do.
+        const s3Via = pulumi.interpolate`s3.${ctx.region}.${ctx.dnsSuffix}`;
+        const object = (zone: EtlZone, prefix: string) =>
+            pulumi.output(zone.bucketArn).apply((bucket) => exampleObjectArn(bucket, prefix));
+        const objects = (actions: string[], zone: EtlZone, prefixes: string[]) =>
+            prefixes.map((prefix) => ({ actions, resource: object(zone, prefix) }));
+        const keyViaS3 = (actions: string[], zone: EtlZone) => ({
+            actions,
+            resource: zone.keyArn,
+            context: { "kms:ViaService": s3Via, "kms:EncryptionContext:aws:s3:arn": zone.bucketArn },
+        });
+        const write = ["s3:PutObject", "s3:DeleteObject"];
+        const boundaries: Array<{ id: string; principal: pulumi.Input<string>; requests: unknown[]; why: string }> = [
+            {
+                id: "etl-raw-to-processed/zones",
+                principal: first.role.arn,
+                requests: [
+                    ...objects(write, args.raw, ["", ...rawPrefixes]),
+                    ...objects(["s3:GetObject", ...write], args.curated, ["", "customer_360/"]),
+                    ...objects(write, args.processed, ["", "entity-resolution/access-proof/"]),
+                    keyViaS3(["kms:Decrypt", "kms:GenerateDataKey"], args.curated),
+                ],
+                why: "the raw → processed job reads raw and writes processed (entities, quarantine) only",
+            },
+            {
+                id: "etl-processed-to-curated/zones",
+                principal: second.role.arn,
+                requests: [
+                    ...objects(["s3:GetObject", ...write], args.raw, ["", ...rawPrefixes]),
+                    ...objects(write, args.processed, [
+                        "",
+                        PROCESSED_PREFIXES.entities,
+                        PROCESSED_PREFIXES.quarantine,
+                        "entity-resolution/access-proof/",
+                    ]),
+                    keyViaS3(["kms:Decrypt"], args.raw),
+                    keyViaS3(["kms:GenerateDataKey"], args.processed),
+                ],
+                why: "the processed → curated job reads processed and writes curated only; it never reads raw",
+            },
+            {
+                id: "etl-state-machine/jobs-only",
+                principal: machineRole.role.arn,
+                requests: [
+                    { actions: ["glue:StartJobRun"], resource: arn("glue", "job/access-proof-other-job") },
+                    ...[first.role.arn, second.role.arn].map((resource) => ({
+                        actions: ["iam:PassRole"],
+                        resource,
+                        context: { "iam:PassedToService": "glue.amazonaws.com" },
+                    })),
+                    ...objects(["s3:GetObject", "s3:PutObject"], args.raw, [""]),
+                    ...objects(["s3:GetObject", "s3:PutObject"], args.processed, [PROCESSED_PREFIXES.entities]),
+                    ...objects(["s3:GetObject", "s3:PutObject"], args.curated, [""]),
+                    {
+                        actions: ["glue:StartDataQualityRulesetEvaluationRun"],
+                        resource: arn("glue", "dataQualityRuleset/access-proof-other-ruleset"),
+                    },
+                ],
+                why: "the state machine starts only its own jobs and rulesets, passes only the data-quality role, and touches no data",
+            },
+        ];
+        if (qualityRole)
+            boundaries.push({
+                id: "etl-quality/read-only",
+                principal: qualityRole.role.arn,
+                requests: [
+                    ...objects(write, args.processed, ["", PROCESSED_PREFIXES.entities, PROCESSED_PREFIXES.quarantine]),
+                    ...objects(["s3:GetObject", ...write], args.raw, ["", ...rawPrefixes]),
+                    ...objects(["s3:GetObject", ...write], args.curated, [""]),
+                    keyViaS3(["kms:GenerateDataKey"], args.processed),
+                    { actions: ["glue:UpdateTable", "glue:DeleteTable"], resource: qualityTables[0] },
+                ],
+                why: "Glue Data Quality reads the evaluated tables and writes nothing in the lake",
+            });
+        this.accessBoundaries = pulumi.output(boundaries as never) as pulumi.Output<AccessBoundary[]>;
+
         this.requiredAccess = requiredAccess(access);
+        this.qualityRoleArn = qualityRole?.role.arn;
         this.registerOutputs({
             artifactsBucketName: this.artifactsBucketName,
             stateMachineArn: this.stateMachineArn,
             requiredAccess: this.requiredAccess,
+            [ACCESS_BOUNDARIES_OUTPUT]: this.accessBoundaries,
+            ...(lakeFormationPrincipals.length > 0
+                ? { [LF_PRINCIPALS_OUTPUT]: pulumi.all(lakeFormationPrincipals) }
+                : {}),
         });
     }
 }

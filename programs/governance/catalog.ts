@@ -7,6 +7,7 @@ import { SchemaCrawlers } from "../../components/governance/schema-crawlers";
 import type { Naming } from "../../components/shared/naming";
 import type { DataLake } from "../../components/storage/data-lake";
 import { plannedCatalog } from "../../model/catalog";
+import { curatedCatalog } from "../../model/curated";
 import type { AccountTarget } from "../accounts";
 import type { PlatformConfig } from "../config";
 import type { AccountProgram } from "../program";
@@ -41,12 +42,15 @@ export function governanceCatalog(args: GovernanceCatalogArgs): GovernanceCatalo
     const encryption = baseline.catalogEncryption;
     if (!encryption) throw new Error("the governance account's baseline must manage its Glue Data Catalog encryption");
     const tables = plannedCatalog(config.domains);
+    const curated = curatedCatalog();
     const catalog = new GovernedCatalog(
         "catalog",
         {
             naming,
             tables,
             curatedBucketName: lake.zone("curated").bucketName,
+            processedBucketName: lake.zone("processed").bucketName,
+            curatedOutputs: { databaseName: lake.databases.curated.name, tables: curated },
             lakeFormation,
             catalogDependencies: baseline.catalogDependencies,
             dataProtection: config.dataProtection,
@@ -85,6 +89,7 @@ export function governanceCatalog(args: GovernanceCatalogArgs): GovernanceCatalo
         },
         { parent: program },
     );
+    const governedIn = (zone: string) => [...tables, ...curated].filter((t) => t.zone === zone);
     const crawlers = new SchemaCrawlers(
         "schema-crawlers",
         {
@@ -95,8 +100,17 @@ export function governanceCatalog(args: GovernanceCatalogArgs): GovernanceCatalo
                 bucketArn: lake.zone(zone).bucketArn,
                 databaseName: lake.databases[zone].name,
                 location: locations.locations[zone],
-                // The governed tables are defined from the model (GovernedCatalog): the crawler leaves their folders.
-                exclusions: zone === "curated" ? tables.map((t) => `${t.prefix}**`) : [],
+                // The governed tables are defined from the model (GovernedCatalog): the crawler leaves their folders,
+                // and the zone's partition crawler registers their partitions.
+                exclusions: governedIn(zone).map((t) => `${t.prefix}**`),
+                governedTables:
+                    zone === "curated"
+                        ? [{ databaseName: lake.databases.curated.name, tables: curated.map((t) => t.table) }]
+                        : [...new Set(tables.map((t) => t.domain))].map((domain) => ({
+                              databaseName: catalog.databases[domain].name,
+                              tables: tables.filter((t) => t.domain === domain).map((t) => t.table),
+                          })),
+                governedDomains: [...new Set(governedIn(zone).map((t) => t.domain))],
             })),
             lakeFormation,
             catalogKeyArn: encryption.keyArn,

@@ -1,4 +1,5 @@
 /** The governance program's section of the stack configuration: `cdp:lake`. */
+import { CURATED_DOMAIN } from "../../model/curated";
 import {
     CLASSIFICATIONS,
     CONTRACT_ONLY_CLASSIFICATIONS,
@@ -249,7 +250,16 @@ export function parseGovernance(
                 CLASSIFICATIONS.filter((x) => !CONTRACT_ONLY_CLASSIFICATIONS.includes(x)),
                 ["public", "internal"],
             );
-            const domainList = listOrDefault(`${at}.domains`, c.domains, domains, domains);
+            // `platform`: the curated job's outputs (model/curated.ts), which merge every domain's data. Only with the
+            // curated zone: the raw and processed zone databases (also `platform`) hold crawler-discovered tables
+            // whose columns carry no classification, which no tag grant may reach.
+            const domainList = listOrDefault(`${at}.domains`, c.domains, [...domains, CURATED_DOMAIN], domains);
+            if (domainList.includes(CURATED_DOMAIN) && zones.some((z) => z !== "curated"))
+                r.issues.add(
+                    `${at}.domains`,
+                    domainList,
+                    `${CURATED_DOMAIN} (the curated outputs) only with zones [curated]: the ${zones.filter((z) => z !== "curated").join(", ")} zone database's crawled tables have no column classification`,
+                );
             if (!name || !kind || !roleArn) return undefined;
             return { name, kind, roleArn, zones, classifications, domains: domainList };
         },

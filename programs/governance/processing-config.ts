@@ -4,7 +4,7 @@ import { configKey, type Json, listOf, type Reader } from "../config-reader";
 
 /** What `cdp:processing` holds (the config reference in the README). */
 export const PROCESSING_CONFIG_KEY =
-    "{schedule?: {expression, timezone?}, startOnArrival?, rawToProcessed?: {workerType?, numberOfWorkers?, timeoutMinutes?, maxRetries?}, processedToCurated?: {…same}, retry?: {maxAttempts?, intervalSeconds?, backoffRate?}, pollSeconds?, refreshMarts?: {enabled, workgroupName?, workgroupArn?, database?, sql?}, qualityChecks?: [{table, rulesets}], scripts?: {rawToProcessed?, processedToCurated?}}";
+    "{schedule?: {expression, timezone?}, startOnArrival?, rawToProcessed?: {workerType?, numberOfWorkers?, timeoutMinutes?, maxRetries?}, processedToCurated?: {…same}, retry?: {maxAttempts?, intervalSeconds?, backoffRate?}, pollSeconds?, refreshMarts?: {enabled, workgroupName?, workgroupArn?, database?, sql?}, qualityChecks?: [] (none) | [{table, rulesets}] (instead of the data contracts' rulesets), scripts?: {rawToProcessed?, processedToCurated?}}";
 
 export interface ProcessingJobConfig {
     readonly workerType: string;
@@ -30,8 +30,11 @@ export interface ProcessingConfig {
         readonly database: string;
         readonly sql: string;
     };
-    /** Glue Data Quality rulesets evaluated on processed tables between the stages. */
-    readonly qualityChecks: ReadonlyArray<{ readonly table: string; readonly rulesets: readonly string[] }>;
+    /**
+     * Glue Data Quality rulesets evaluated between the stages, given by hand (tables of the processed zone's
+     * database); `[]`: no data-quality stage. Undefined (the default): every data contract's ruleset on its table.
+     */
+    readonly qualityChecks?: ReadonlyArray<{ readonly table: string; readonly rulesets: readonly string[] }>;
     /** Job script paths, relative to the project. */
     readonly scripts: { readonly rawToProcessed: string; readonly processedToCurated: string };
 }
@@ -200,33 +203,38 @@ export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
         }
     }
 
-    const qualityChecks = listOf(
-        r,
-        `${key}.qualityChecks`,
-        value.qualityChecks,
-        "a list of {table, rulesets: [Glue Data Quality ruleset names]}",
-        (at, c) => {
-            r.unknownKeys(at, c, ["table", "rulesets"]);
-            const table = r.string(
-                `${at}.table`,
-                c.table,
-                TABLE,
-                "a processed table name: lower-case letters, digits, _",
-            );
-            const rulesets = Array.isArray(c.rulesets) && c.rulesets.length > 0 ? c.rulesets : undefined;
-            if (!rulesets) r.issues.add(`${at}.rulesets`, c.rulesets, "a non-empty list of ruleset names");
-            const names = (rulesets ?? []).flatMap((name, i) => {
-                const ok = r.string(
-                    `${at}.rulesets[${i}]`,
-                    name,
-                    RULESET,
-                    "a ruleset name: 1-255 letters, digits, _.-",
-                );
-                return ok ? [ok] : [];
-            });
-            return table && rulesets && names.length === rulesets.length ? { table, rulesets: names } : undefined;
-        },
-    );
+    const qualityChecks =
+        value.qualityChecks === undefined
+            ? undefined
+            : listOf(
+                  r,
+                  `${key}.qualityChecks`,
+                  value.qualityChecks,
+                  "a list of {table, rulesets: [Glue Data Quality ruleset names]}",
+                  (at, c) => {
+                      r.unknownKeys(at, c, ["table", "rulesets"]);
+                      const table = r.string(
+                          `${at}.table`,
+                          c.table,
+                          TABLE,
+                          "a processed table name: lower-case letters, digits, _",
+                      );
+                      const rulesets = Array.isArray(c.rulesets) && c.rulesets.length > 0 ? c.rulesets : undefined;
+                      if (!rulesets) r.issues.add(`${at}.rulesets`, c.rulesets, "a non-empty list of ruleset names");
+                      const names = (rulesets ?? []).flatMap((name, i) => {
+                          const ok = r.string(
+                              `${at}.rulesets[${i}]`,
+                              name,
+                              RULESET,
+                              "a ruleset name: 1-255 letters, digits, _.-",
+                          );
+                          return ok ? [ok] : [];
+                      });
+                      return table && rulesets && names.length === rulesets.length
+                          ? { table, rulesets: names }
+                          : undefined;
+                  },
+              );
 
     return {
         schedule,

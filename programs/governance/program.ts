@@ -174,6 +174,11 @@ export function governanceProgram(args: GovernanceProgramArgs): GovernanceOutput
         kmsKeyArn: key.keyArn,
         alarmTopicArn: alarmTopic.arn,
         processedDatabase: lake.databases.processed.name,
+        contracts,
+        lakeFormation,
+        catalogDependencies: [catalog.catalog],
+        catalogKeyArn: args.baseline.catalogEncryption?.keyArn,
+        partitionCrawler: catalog.crawlers.partitionCrawlerNames.processed,
     });
     return program.finish({
         program,

@@ -4,7 +4,12 @@
  * domains), and the components' required-access declarations. Everything comes from resource inputs and mocked
  * outputs; what the plan cannot know is listed in `unknowns`, what the proof does not model in `notModelled`.
  */
-import { REQUIRED_ACCESS_OUTPUT, type RequiredAccess } from "../../../model/access";
+import {
+    ACCESS_BOUNDARIES_OUTPUT,
+    type AccessBoundary,
+    REQUIRED_ACCESS_OUTPUT,
+    type RequiredAccess,
+} from "../../../model/access";
 import { resolveAccounts } from "../document";
 import type { PlannedResource, PlanResult } from "../harness";
 import { type LoadedPolicy, loadPolicyText } from "./engine";
@@ -75,6 +80,8 @@ export interface AccessModel {
     transferUsers: Map<string, TransferUserInfo>;
     resources: ResourceInfo[];
     declarations: Array<RequiredAccess & { component: string }>;
+    /** What components state their principals must not do (`accessBoundaries` outputs). */
+    boundaries: Array<AccessBoundary & { component: string }>;
     /** The planned Lake Formation catalog, tags, grants and the governance plane's declarations. */
     lakeFormation: LakeFormationModel;
     /** Problems: invalid policies, declarations naming unknown things. */
@@ -110,6 +117,7 @@ export function collectAccessModel(result: PlanResult): AccessModel {
         transferUsers: new Map(),
         resources: [],
         declarations: [],
+        boundaries: [],
         lakeFormation: undefined as unknown as LakeFormationModel,
         issues: [],
         notModelled: [],
@@ -151,6 +159,12 @@ export function collectAccessModel(result: PlanResult): AccessModel {
         }
         const program = /^cdp:programs:(\w+)$/.exec(r.type)?.[1];
         if (program && program !== "Producer") addRole(accountOf(r), program.toLowerCase());
+        const boundaries = r.outputs[ACCESS_BOUNDARIES_OUTPUT];
+        if (boundaries !== undefined) {
+            if (!Array.isArray(boundaries))
+                model.unknowns.push(`${r.urn}: ${ACCESS_BOUNDARIES_OUTPUT} not known offline`);
+            else for (const b of boundaries as AccessBoundary[]) model.boundaries.push({ ...b, component: r.urn });
+        }
         if (r.outputs[REQUIRED_ACCESS_OUTPUT] !== undefined) {
             const declared = r.outputs[REQUIRED_ACCESS_OUTPUT];
             if (!Array.isArray(declared)) {

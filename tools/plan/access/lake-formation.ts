@@ -1111,6 +1111,27 @@ export function proveLakeFormation(ctx: LakeFormationContext): LakeFormationProo
                     );
             }
         }
+        // A platform service granted pii itself, without a data contract (its job needs the columns), says why.
+        // (What reaches it through its account's grants is judged on the account.)
+        for (const [p, d] of lf.declared) {
+            if (d.kind !== "service") continue;
+            checked++;
+            const pii = [ev.direct(p)]
+                .filter((a) => a !== undefined)
+                .flatMap((access) =>
+                    [...access.tables.values()].flatMap((e) =>
+                        [...e.select.keys()]
+                            .filter((c) => c !== "*" && isPii(lf, e.table, c))
+                            .map((c) => `${e.table.database}.${e.table.name}.${c}`),
+                    ),
+                );
+            if (pii.length === 0) continue;
+            if (!d.reason?.trim())
+                violations.push(
+                    `${label(p)} selects pii (${[...new Set(pii)].slice(0, 5).join(", ")}${pii.length > 5 ? ", …" : ""}) as a service principal with no declared reason`,
+                );
+            else notes.push(`${label(p)} selects pii without a contract: ${d.reason}`);
+        }
         for (const a of lf.approvals) {
             checked++;
             if (!READERS.has(lf.declared.get(a.principal)?.kind ?? ""))
@@ -1121,7 +1142,7 @@ export function proveLakeFormation(ctx: LakeFormationContext): LakeFormationProo
         invariants.push(
             verdict(
                 "lf-principals-declared",
-                "Lake Formation: every grantee is declared (consumer, ML, producer, admin) or the platform's own; consumer and ML principals are in analytics, ML or governance accounts",
+                "Lake Formation: every grantee is declared (consumer, ML, producer, admin) or the platform's own; consumer and ML principals are in analytics, ML or governance accounts; a service principal reading pii says why",
                 checked,
                 violations,
                 notes,

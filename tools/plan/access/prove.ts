@@ -925,6 +925,30 @@ export function proveInvariants(ev: AccessEvaluator, outsider: string): Invarian
         );
     }
 
+    // 8. What components state their principals must not do (`accessBoundaries`): every request denied.
+    {
+        const probes: Probe[] = m.boundaries.flatMap((b) =>
+            b.requests.flatMap((r) =>
+                r.actions.map((action) => ({
+                    who: `${b.id}:`,
+                    principal: b.principal,
+                    action,
+                    resource: r.resource,
+                    context: r.context,
+                })),
+            ),
+        );
+        results.push(
+            invariant(
+                ev,
+                "declared-boundaries",
+                "Principals stay inside the boundaries their components state (e.g. each ETL job writes only its own zone)",
+                probes,
+                [...new Set(m.boundaries.map((b) => `${b.id}: ${b.why}`))],
+            ),
+        );
+    }
+
     return results;
 }
 
