@@ -173,20 +173,8 @@ export class SchemaCrawlers extends pulumi.ComponentResource {
                 glueArn(pulumi.interpolate`database/${g.databaseName}`),
                 ...g.tables.map((t) => glueArn(pulumi.interpolate`table/${g.databaseName}/${t}`)),
             ]);
-            const catalogActions = [
-                "glue:GetDatabase",
-                "glue:GetTable",
-                "glue:GetTables",
-                "glue:CreateTable",
-                "glue:UpdateTable",
-                "glue:GetPartition",
-                "glue:GetPartitions",
-                "glue:BatchGetPartition",
-                "glue:CreatePartition",
-                "glue:BatchCreatePartition",
-                "glue:UpdatePartition",
-                "glue:BatchUpdatePartition",
-            ];
+            // A schema crawler also lists, creates and updates tables.
+            const catalogActions = [...PARTITION_ACTIONS, "glue:GetTables", "glue:CreateTable", "glue:UpdateTable"];
             const catalogKeyActions = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
             // Glue names the crawler's log group after the role and the security configuration: both names are fixed.
             const roleName = args.naming.name("iamRole", "crawler", z.zone);
