@@ -141,6 +141,8 @@ interface RegisterResponseMessage {
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
 function packageOf(type: string): string {
     return type.split(":")[0];
 }
@@ -248,7 +250,7 @@ class RecordingMonitor extends MockMonitor {
             const early = this.earlyOutputs.get(urn);
             if (early) Object.assign(record.outputs, early);
             this.byUrn.set(urn, record);
-            if (type === "pulumi:pulumi:Stack") {
+            if (type === STACK_TYPE) {
                 this.stackUrn = urn;
             }
             this.records.push(record);
@@ -431,13 +433,24 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     return {
         project: options.project,
         stack: options.stack,
-        resources: monitor.records,
+        resources: inPlanOrder(monitor.records),
         outputs: monitor.stackOutputs,
         warnings,
         errors: [...monitor.errors, ...errors],
         invokeCount: monitor.invokeCount,
         durationMs,
     };
+}
+
+/**
+ * The plan's listing order: the stack, then every resource by URN. Registrations complete in an order that depends on
+ * when the program constructs what (a program that yields between units of work lets the first ones complete before
+ * the next are constructed); the plan, its JSON and the policy gate's report must not. Sorts in place.
+ */
+function inPlanOrder(records: PlannedResource[]): PlannedResource[] {
+    return records.sort((a, b) =>
+        a.type === STACK_TYPE ? -1 : b.type === STACK_TYPE ? 1 : a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
+    );
 }
 
 /** Plans `program` with a stack's engine settings (project, config, secret keys, disabled default providers). */
