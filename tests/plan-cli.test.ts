@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
@@ -311,5 +312,41 @@ describe("plan harness (in-process, several plans one after another)", () => {
         if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) expect(during).to.not.equal(before.promise);
         expect(debuggable.debuggablePromise).to.equal(before.promise);
         expect(resource.stackTrace).to.equal(before.stackTrace);
+    });
+
+    it("builds a resource's outputs on first read: read ones behave as the SDK's, and its constructor is restored", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdkOutput = require("@pulumi/pulumi/output") as { Output: unknown };
+        const before = sdkOutput.Output;
+        const seen: Record<string, unknown> = {};
+        const doc = await planProgram(async () => {
+            const bucket = new aws.s3.Bucket("bucket", { bucket: "cdp-lean-outputs" });
+            const arn = bucket.arn;
+            seen.isOutput = pulumi.Output.isInstance(arn) && (arn as object) instanceof (before as new () => object);
+            seen.sdkConstructor = sdkOutput.Output === before;
+            seen.arn = await new Promise((resolve) => arn.apply(resolve));
+            // A property the output does not have is lifted, as the SDK's proxy lifts it; `then` is absent.
+            seen.length = await new Promise((resolve) => arn.length.apply(resolve));
+            seen.thenMember = (arn as unknown as { then?: unknown }).then;
+            seen.interpolated = await new Promise((resolve) => pulumi.interpolate`${arn}/*`.apply(resolve));
+            seen.known = await (arn as unknown as { isKnown: Promise<boolean> }).isKnown;
+            seen.dependsOnBucket = (
+                await (arn as unknown as { allResources(): Promise<Set<unknown>> }).allResources()
+            ).has(bucket);
+        });
+        expect(doc.errors).to.deep.equal([]);
+        const bucketArn = "arn:aws:s3:::cdp-lean-outputs";
+        expect(ofType(doc, "aws:s3/bucket:Bucket")[0].outputs.arn).to.equal(bucketArn);
+        expect(seen).to.deep.equal({
+            isOutput: true,
+            sdkConstructor: false,
+            arn: bucketArn,
+            length: bucketArn.length,
+            thenMember: undefined,
+            interpolated: `${bucketArn}/*`,
+            known: true,
+            dependsOnBucket: true,
+        });
+        expect(sdkOutput.Output).to.equal(before);
     });
 });
