@@ -317,7 +317,10 @@ describe("plan harness (in-process, several plans one after another)", () => {
     it("builds a resource's outputs on first read: read ones behave as the SDK's, and its constructor is restored", async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const sdkOutput = require("@pulumi/pulumi/output") as { Output: unknown };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as { transferProperties: unknown };
         const before = sdkOutput.Output;
+        const beforeTransfer = sdkRpc.transferProperties;
         const seen: Record<string, unknown> = {};
         const doc = await planProgram(async () => {
             const bucket = new aws.s3.Bucket("bucket", { bucket: "cdp-lean-outputs" });
@@ -333,6 +336,8 @@ describe("plan harness (in-process, several plans one after another)", () => {
             seen.dependsOnBucket = (
                 await (arn as unknown as { allResources(): Promise<Set<unknown>> }).allResources()
             ).has(bucket);
+            // Read only after the registration completed: built from what it was settled with.
+            seen.region = await new Promise((resolve) => bucket.region.apply(resolve));
         });
         expect(doc.errors).to.deep.equal([]);
         const bucketArn = "arn:aws:s3:::cdp-lean-outputs";
@@ -346,7 +351,32 @@ describe("plan harness (in-process, several plans one after another)", () => {
             interpolated: `${bucketArn}/*`,
             known: true,
             dependsOnBucket: true,
+            region: ofType(doc, "aws:s3/bucket:Bucket")[0].outputs.region,
         });
+        expect(seen.region).to.be.a("string");
         expect(sdkOutput.Output).to.equal(before);
+        expect(sdkRpc.transferProperties).to.equal(beforeTransfer);
+    });
+
+    it("rejects a failed registration's outputs, read before or after it failed", async () => {
+        const seen: Record<string, unknown> = {};
+        const outcome = (o: pulumi.Output<unknown>) =>
+            (o as unknown as { promise(): Promise<unknown> }).promise().then(
+                () => "resolved",
+                (err: Error) => `rejected: ${err.message}`,
+            );
+        const doc = await planProgram(
+            async () => {
+                const bucket = new aws.s3.Bucket("bucket", { bucket: "cdp-no-provider" });
+                const early = outcome(bucket.arn);
+                await new Promise((resolve) => setImmediate(resolve));
+                seen.early = await early;
+                seen.late = await outcome(bucket.region);
+            },
+            { disableDefaultProviders: ["aws"] },
+        );
+        expect(doc.errors.join("\n")).to.contain("Default provider for 'aws' disabled");
+        expect(seen.early).to.match(/^rejected: .*Default provider for 'aws' disabled/);
+        expect(seen.late).to.equal(seen.early);
     });
 });
