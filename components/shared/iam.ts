@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { resolvedAs } from "./outputs";
 
 /** An IAM condition block: operator → condition key → value(s). */
 export type PolicyCondition = Record<string, Record<string, pulumi.Input<string | boolean | pulumi.Input<string>[]>>>;
@@ -37,48 +38,11 @@ export function policyDocument(statements: readonly PolicyStatement[]): PolicyDo
 
 /**
  * The JSON string of a policy document, resolving any `Output` inside it: what
- * `pulumi.jsonStringify(pulumi.output(document))` gives (the same text, known, secret and dependencies), with one
- * `Output` for all the document's inputs instead of one per object and array holding one (the SDK's `output` combines
- * each level; a policy has several) and two more for `jsonStringify`. Until the inputs resolve, each of those is a
- * chain of promises held for every resource being constructed: this keeps a large program's plan smaller.
+ * `pulumi.jsonStringify(pulumi.output(document))` gives, with one `Output` for the document's inputs (see
+ * `resolvedAs`).
  */
 export function policyJson(statements: readonly PolicyStatement[]): pulumi.Output<string> {
-    const inputs: unknown[] = [];
-    const template = withPlaceholders(policyDocument(statements), inputs);
-    if (inputs.length === 0) return pulumi.output(JSON.stringify(template));
-    return pulumi.all(inputs).apply((values) => JSON.stringify(filled(template, values)));
-}
-
-/** Stands for the input at `index` of the list `withPlaceholders` collects. */
-class Placeholder {
-    constructor(readonly index: number) {}
-}
-
-/**
- * A copy of `value` with each `Output` and promise replaced by a placeholder, collected into `inputs`; arrays and other
- * objects are copied (own enumerable keys, as `pulumi.output` copies them), resources and primitives kept.
- */
-function withPlaceholders(value: unknown, inputs: unknown[]): unknown {
-    if (value === null || typeof value !== "object") return value;
-    if (pulumi.Output.isInstance(value) || value instanceof Promise) {
-        inputs.push(value);
-        return new Placeholder(inputs.length - 1);
-    }
-    if (pulumi.Resource.isInstance(value)) return value;
-    if (Array.isArray(value)) return value.map((v) => withPlaceholders(v, inputs));
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) copy[key] = withPlaceholders((value as Record<string, unknown>)[key], inputs);
-    return copy;
-}
-
-/** `template` with each placeholder replaced by its input's value. */
-function filled(template: unknown, values: readonly unknown[]): unknown {
-    if (template instanceof Placeholder) return values[template.index];
-    if (template === null || typeof template !== "object" || pulumi.Resource.isInstance(template)) return template;
-    if (Array.isArray(template)) return template.map((v) => filled(v, values));
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(template)) copy[key] = filled((template as Record<string, unknown>)[key], values);
-    return copy;
+    return resolvedAs(policyDocument(statements), (document) => JSON.stringify(document));
 }
 
 /** `arn:<partition>:iam::<account>:root`, the account principal used by key and bucket policies. */

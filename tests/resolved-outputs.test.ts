@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { type PolicyStatement, policyJson, policyDocument } from "../components/shared/iam";
+import { resolvedAs } from "../components/shared/outputs";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkOutput = require("@pulumi/pulumi/output") as { unknown: unknown };
@@ -12,7 +13,7 @@ interface OutputInternals {
 }
 
 /** Value (with unknowns), known and secret of an output. */
-async function settled(output: pulumi.Output<string>) {
+async function settled(output: pulumi.Output<unknown>) {
     const o = output as unknown as OutputInternals;
     return { value: await o.promise(true), known: await o.isKnown, secret: await o.isSecret };
 }
@@ -57,4 +58,23 @@ describe("policyJson: one Output for a policy document's inputs", () => {
             }
         });
     }
+});
+
+describe("resolvedAs: one Output for a value's inputs", () => {
+    it("gives what pulumi.output gives for nested arrays and objects of outputs, promises and plain values", async () => {
+        const value = () => [
+            {
+                id: "a",
+                principal: pulumi.output("arn:aws:iam::111111111111:role/r"),
+                requests: [
+                    { actions: ["s3:GetObject"], resource: pulumi.interpolate`${pulumi.output("arn:aws:s3:::b")}/*` },
+                    { actions: [], resource: "arn", context: { "kms:ViaService": Promise.resolve("s3") } },
+                ],
+            },
+            { id: "b", nothing: undefined, nested: { deeper: [pulumi.secret("s")] } },
+        ];
+        const ours = await settled(resolvedAs(value(), (v) => v));
+        expect(ours).to.deep.equal(await settled(pulumi.output(value())));
+        expect(ours.secret).to.equal(true);
+    });
 });
