@@ -36,10 +36,21 @@ export interface PlatformOutputs {
 }
 
 /**
- * Composes the per-account programs: governance (the data lake) first, then the hub that writes into its raw zone,
- * one producer per configured domain, and the analytics and ML consumers of the curated zone.
+ * Lets the registrations made so far complete before the program goes on: resolves on the event loop's next turn
+ * (a macrotask), after every pending promise reaction, so the engine's answers (or, in the offline plan, the mocked
+ * monitor's) settle the resources already constructed. Constructed all at once, every resource of a large stack is
+ * pending until nearly all are, each holding its outputs' promises and serialized inputs: yielding between units of
+ * work keeps that pending set to one unit. The resources and their inputs are the same either way (outputs are
+ * promises; nothing here reads one synchronously).
  */
-export function deployPlatform(config: PlatformConfig): PlatformOutputs {
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Composes the per-account programs: governance (the data lake) first, then the hub that writes into its raw zone,
+ * one producer per configured domain, and the analytics and ML consumers of the curated zone. Asynchronous: it yields
+ * to the event loop between programs and between domains (see `nextTurn`).
+ */
+export async function deployPlatform(config: PlatformConfig): Promise<PlatformOutputs> {
     const naming = new Naming(config.namePrefix, config.environment);
     const platformTags = { owner: config.tags.owner, costCenter: config.tags.costCenter, extra: config.tags.extra };
     const targetFor = (program: "hub" | "governance" | "analytics" | "ml") =>
@@ -66,6 +77,7 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
     // Once-per-account resources first: the programs depend on them.
     const baselines = accountBaselines(config, targets);
     const baselineOf = (target: AccountTarget) => baselines.get(target.account.id)!;
+    await nextTurn();
 
     const hubTarget = targets.hub;
     const governanceTarget = targets.governance;
@@ -84,6 +96,7 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
             .filter((d) => d.entityResolution && config.accounts[d.account].id !== governanceTarget.account.id)
             .map((d) => ({ accountId: config.accounts[d.account].id, domain: d.name })),
     });
+    await nextTurn();
     // Domain accounts other than the hub's, each with the domains it hosts (their event sources).
     const producers = [...new Set(config.domains.map((d) => config.accounts[d.account].id))]
         .filter((id) => id !== hubTarget.account.id)
@@ -98,10 +111,12 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
         rawZone: { ...governance.zones.raw, crossAccount: rawZoneCrossAccount },
         producers,
     });
+    await nextTurn();
     const governanceAccountId = governanceTarget.account.id;
-    const domainPrograms = config.domains.map((domain) => {
+    const domainPrograms: ReturnType<typeof producerProgram>[] = [];
+    for (const domain of config.domains) {
         const target = targets.domains.get(domain.name)!;
-        return producerProgram({
+        const program = producerProgram({
             config,
             domain,
             naming: naming.child(domain.name),
@@ -111,8 +126,11 @@ export function deployPlatform(config: PlatformConfig): PlatformOutputs {
             processedZone: governance.zones.processed,
             target,
         });
-    });
+        domainPrograms.push(program);
+        await nextTurn();
+    }
     analyticsProgram({ target: targets.analytics, curatedZone: governance.zones.curated });
+    await nextTurn();
     mlProgram({ target: targets.ml, curatedZone: governance.zones.curated });
 
     const zones = governance.zones;

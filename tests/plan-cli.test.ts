@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
@@ -43,7 +44,8 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", () => {
             /▸ cdp:baseline:AccountBaseline {2}baseline-governance\n(?: {4,}\S.*\n)*? {4}▸ cdp:governance:LakeFormation {2}lake-formation\n/,
         );
         expect(run.stdout).to.match(
-            /\n {4}▸ cdp:storage:DataLake {2}lake\n {6}▸ cdp:storage:AccessLogBucket {2}lake-access-logs\n/,
+            // Children are listed by URN: the lake's own resources may print before its access log bucket.
+            /\n {4}▸ cdp:storage:DataLake {2}lake\n(?: {6,}\S.*\n)*? {6}▸ cdp:storage:AccessLogBucket {2}lake-access-logs\n/,
         );
         expect(run.stdout).to.match(
             /aws:s3\/bucket:Bucket {2}lake-raw {2}→ cdp-prod-raw-333333333333-eu-west-1 {2}\[protected, retain\]/,
@@ -141,7 +143,8 @@ describe("plan CLI (compiled, as `npm run plan` runs it)", () => {
         );
         fs.writeFileSync(
             path.join(dir, "index.ts"),
-            `import "${path.join(ROOT, "index.ts").replace(/\\/g, "/").replace(/\.ts$/, "")}";\n`,
+            // The platform program is an async function (its module's export): re-exported, as a wrapper project would.
+            `import platform = require("${path.join(ROOT, "index.ts").replace(/\\/g, "/").replace(/\.ts$/, "")}");\nexport = platform;\n`,
         );
         const run = plan(["--program", dir, "--stack", "bad"]);
         expect(run.code).to.equal(2);
@@ -309,5 +312,71 @@ describe("plan harness (in-process, several plans one after another)", () => {
         if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) expect(during).to.not.equal(before.promise);
         expect(debuggable.debuggablePromise).to.equal(before.promise);
         expect(resource.stackTrace).to.equal(before.stackTrace);
+    });
+
+    it("builds a resource's outputs on first read: read ones behave as the SDK's, and its constructor is restored", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdkOutput = require("@pulumi/pulumi/output") as { Output: unknown };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as { transferProperties: unknown };
+        const before = sdkOutput.Output;
+        const beforeTransfer = sdkRpc.transferProperties;
+        const seen: Record<string, unknown> = {};
+        const doc = await planProgram(async () => {
+            const bucket = new aws.s3.Bucket("bucket", { bucket: "cdp-lean-outputs" });
+            const arn = bucket.arn;
+            seen.isOutput = pulumi.Output.isInstance(arn) && (arn as object) instanceof (before as new () => object);
+            seen.sdkConstructor = sdkOutput.Output === before;
+            seen.arn = await new Promise((resolve) => arn.apply(resolve));
+            // A property the output does not have is lifted, as the SDK's proxy lifts it; `then` is absent.
+            seen.length = await new Promise((resolve) => arn.length.apply(resolve));
+            seen.thenMember = (arn as unknown as { then?: unknown }).then;
+            seen.interpolated = await new Promise((resolve) => pulumi.interpolate`${arn}/*`.apply(resolve));
+            seen.known = await (arn as unknown as { isKnown: Promise<boolean> }).isKnown;
+            seen.dependsOnBucket = (
+                await (arn as unknown as { allResources(): Promise<Set<unknown>> }).allResources()
+            ).has(bucket);
+            // Read only after the registration completed: built from what it was settled with.
+            seen.region = await new Promise((resolve) => bucket.region.apply(resolve));
+        });
+        expect(doc.errors).to.deep.equal([]);
+        const bucketArn = "arn:aws:s3:::cdp-lean-outputs";
+        expect(ofType(doc, "aws:s3/bucket:Bucket")[0].outputs.arn).to.equal(bucketArn);
+        expect(seen).to.deep.equal({
+            isOutput: true,
+            sdkConstructor: false,
+            arn: bucketArn,
+            length: bucketArn.length,
+            thenMember: undefined,
+            interpolated: `${bucketArn}/*`,
+            known: true,
+            dependsOnBucket: true,
+            region: ofType(doc, "aws:s3/bucket:Bucket")[0].outputs.region,
+        });
+        expect(seen.region).to.be.a("string");
+        expect(sdkOutput.Output).to.equal(before);
+        expect(sdkRpc.transferProperties).to.equal(beforeTransfer);
+    });
+
+    it("rejects a failed registration's outputs, read before or after it failed", async () => {
+        const seen: Record<string, unknown> = {};
+        const outcome = (o: pulumi.Output<unknown>) =>
+            (o as unknown as { promise(): Promise<unknown> }).promise().then(
+                () => "resolved",
+                (err: Error) => `rejected: ${err.message}`,
+            );
+        const doc = await planProgram(
+            async () => {
+                const bucket = new aws.s3.Bucket("bucket", { bucket: "cdp-no-provider" });
+                const early = outcome(bucket.arn);
+                await new Promise((resolve) => setImmediate(resolve));
+                seen.early = await early;
+                seen.late = await outcome(bucket.region);
+            },
+            { disableDefaultProviders: ["aws"] },
+        );
+        expect(doc.errors.join("\n")).to.contain("Default provider for 'aws' disabled");
+        expect(seen.early).to.match(/^rejected: .*Default provider for 'aws' disabled/);
+        expect(seen.late).to.equal(seen.early);
     });
 });

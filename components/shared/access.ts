@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type AccessContext, exampleObjectArn, type RequiredAccess } from "../../model/access";
 import type { AwsContext } from "./context";
+import { resolvedAs } from "./outputs";
 
 /**
  * Required-access declarations (model/access.ts) built from Pulumi inputs. A component collects the accesses its
@@ -26,9 +27,9 @@ export interface RequiredAccessInput {
     why: string;
 }
 
-/** The declarations as one output (for `this.requiredAccess` and `registerOutputs`). */
+/** The declarations as one output (for `this.requiredAccess` and `registerOutputs`; see `resolvedAs`). */
 export function requiredAccess(entries: readonly RequiredAccessInput[]): pulumi.Output<RequiredAccess[]> {
-    return pulumi.output(entries as RequiredAccessInput[]) as unknown as pulumi.Output<RequiredAccess[]>;
+    return resolvedAs(entries, (resolved) => resolved as unknown as RequiredAccess[]);
 }
 
 /** What a principal does in a KMS-encrypted bucket (one prefix): object, bucket and key actions. */

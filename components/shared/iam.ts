@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { resolvedAs } from "./outputs";
 
 /** An IAM condition block: operator → condition key → value(s). */
 export type PolicyCondition = Record<string, Record<string, pulumi.Input<string | boolean | pulumi.Input<string>[]>>>;
@@ -35,9 +36,13 @@ export function policyDocument(statements: readonly PolicyStatement[]): PolicyDo
     return { Version: "2012-10-17", Statement: [...statements] };
 }
 
-/** The JSON string of a policy document, resolving any `Output` inside it. */
+/**
+ * The JSON string of a policy document, resolving any `Output` inside it: what
+ * `pulumi.jsonStringify(pulumi.output(document))` gives, with one `Output` for the document's inputs (see
+ * `resolvedAs`).
+ */
 export function policyJson(statements: readonly PolicyStatement[]): pulumi.Output<string> {
-    return pulumi.jsonStringify(pulumi.output(policyDocument(statements)));
+    return resolvedAs(policyDocument(statements), (document) => JSON.stringify(document));
 }
 
 /** `arn:<partition>:iam::<account>:root`, the account principal used by key and bucket policies. */

@@ -3,6 +3,7 @@ import type { EngineConfig } from "./stack-config";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
 import { loadModulesReferencedBy } from "./lazy-sdk";
+import { withLeanOutputs } from "./lean-output";
 import { PlanMocks } from "./mocks";
 import { structObject, structOf } from "./struct";
 import { sourceMappedStack } from "./typescript";
@@ -141,6 +142,8 @@ interface RegisterResponseMessage {
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
 function packageOf(type: string): string {
     return type.split(":")[0];
 }
@@ -248,7 +251,7 @@ class RecordingMonitor extends MockMonitor {
             const early = this.earlyOutputs.get(urn);
             if (early) Object.assign(record.outputs, early);
             this.byUrn.set(urn, record);
-            if (type === "pulumi:pulumi:Stack") {
+            if (type === STACK_TYPE) {
                 this.stackUrn = urn;
             }
             this.records.push(record);
@@ -308,28 +311,24 @@ async function runProgram(program: PlanOptions["program"]): Promise<unknown> {
     return main ? main() : loaded;
 }
 
-/** Shared reactions, so the chain below allocates no closure per promise. */
-const passValue = <T>(value: T): T => value;
-const passError = (err: unknown): never => {
-    // The original sets `err.promise`, which on a primitive reason throws a TypeError (strict mode) that propagates
-    // instead: the same here. (On objects the property is not set: nothing reads it.)
-    if (err === null || (typeof err !== "object" && typeof err !== "function")) {
-        (err as { promise?: unknown }).promise = undefined;
-    }
-    throw err;
-};
+/** The lean `debuggablePromise`: the promise itself (see withLeanPromiseTracking). */
+const untracked = <T>(p: Promise<T>): Promise<T> => p;
 
 /**
- * Swaps the SDK's `debuggablePromise` for a lean one while a plan runs. The original captures and formats a stack
- * trace (`new Error().stack`, rewritten by source-map-support where installed), defines three properties and adds
- * two closures to every promise the SDK creates (some 70 per cloud resource), and tracks each in a set, all for the
- * exit-time leak report; the stack traces and labels are printed only with `PULUMI_DEBUG_PROMISE_LEAKS` (then the
- * original stays). Those costs made the plan's time and memory per resource grow with the program's size.
+ * Swaps the SDK's `debuggablePromise` for the identity while a plan runs. The original captures and formats a stack
+ * trace (`new Error().stack`, rewritten by source-map-support where installed), defines three properties on every
+ * promise the SDK creates (some 70 per cloud resource), tracks each in a set, and chains two more promises (`then`
+ * to untrack it, `catch` to label its rejection), all for the exit-time leak report; the stack traces and labels are
+ * printed only with `PULUMI_DEBUG_PROMISE_LEAKS` (then the original stays). Those costs made the plan's time and
+ * memory per resource grow with the program's size: while a program constructs its resources synchronously, every
+ * one of them is pending with its promises.
  *
- * The lean one keeps the original's chain (`then`, then `catch`), so promises settle in the same order and the plan
- * is unchanged. Instead of every pending promise, the leak report's set holds one marker for the whole run, removed
- * when the run completes: a program that never completes still gets the SDK's report at exit (which names the
- * resource registrations left waiting). Returns the function that ends the run's tracking and restores the original.
+ * The promise handed back settles with the same value or reason, a few microtask turns earlier than the original's
+ * chain would, so registrations may complete in another order: the plan does not depend on it (its resources are
+ * listed by URN). Instead of every pending promise, the leak report's set holds one marker for the whole run,
+ * removed when the run completes: a program that never completes still gets the SDK's report at exit (which names
+ * the resource registrations left waiting). Returns the function that ends the run's tracking and restores the
+ * original.
  */
 function withLeanPromiseTracking(): () => void {
     const original = sdkDebuggable.debuggablePromise;
@@ -339,7 +338,7 @@ function withLeanPromiseTracking(): () => void {
     const pending = sdkState.getStore().leakCandidates;
     const marker = Promise.resolve();
     pending.add(marker);
-    sdkDebuggable.debuggablePromise = <T>(p: Promise<T>) => p.then(passValue).catch(passError);
+    sdkDebuggable.debuggablePromise = untracked;
     return () => {
         sdkDebuggable.debuggablePromise = original;
         pending.delete(marker);
@@ -396,6 +395,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     process.on("unhandledRejection", onRejection);
     const restorePromiseTracking = withLeanPromiseTracking();
     const restoreSourcePositions = withoutSourcePositions();
+    const restoreOutputs = withLeanOutputs();
     const started = performance.now();
     try {
         try {
@@ -409,6 +409,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     } finally {
         restorePromiseTracking();
         restoreSourcePositions();
+        restoreOutputs();
         process.off("unhandledRejection", onRejection);
         Object.assign(console, original);
     }
@@ -431,13 +432,24 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     return {
         project: options.project,
         stack: options.stack,
-        resources: monitor.records,
+        resources: inPlanOrder(monitor.records),
         outputs: monitor.stackOutputs,
         warnings,
         errors: [...monitor.errors, ...errors],
         invokeCount: monitor.invokeCount,
         durationMs,
     };
+}
+
+/**
+ * The plan's listing order: the stack, then every resource by URN. Registrations complete in an order that depends on
+ * when the program constructs what (a program that yields between units of work lets the first ones complete before
+ * the next are constructed); the plan, its JSON and the policy gate's report must not. Sorts in place.
+ */
+function inPlanOrder(records: PlannedResource[]): PlannedResource[] {
+    return records.sort((a, b) =>
+        a.type === STACK_TYPE ? -1 : b.type === STACK_TYPE ? 1 : a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
+    );
 }
 
 /** Plans `program` with a stack's engine settings (project, config, secret keys, disabled default providers). */
