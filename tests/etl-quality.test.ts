@@ -92,7 +92,7 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
             const spec = catalog.find((t) => `cdp_prod_${t.domain}` === check.database && t.table === check.table)!;
             expect(spec.zone).to.equal("processed");
             expect((table!.inputs.storageDescriptor as { location: string }).location).to.match(
-                new RegExp(`^s3://cdp-prod-processed-[^/]+/entities/entity=${spec.dataset}/$`),
+                new RegExp(`^s3://cdp-prod-processed-[^/]+/entities/${spec.domain}/entity=${spec.dataset}/$`),
             );
         }
         // Every ruleset of the plan targets a planned table.

@@ -3,7 +3,8 @@
  * pii columns, grants by LF-tag only, registered locations with their own roles, catalog encryption and crawlers.
  */
 import { expect } from "chai";
-import { type CatalogTableSpec, plannedCatalog } from "../model/catalog";
+import { type CatalogTableSpec, catalogDomainNames, plannedCatalog } from "../model/catalog";
+import { HUB_DOMAIN } from "../model/hub-products";
 import { CURATED_OUTPUTS, curatedCatalog } from "../model/curated";
 import { CONTRACT_ONLY_CLASSIFICATIONS } from "../model/names";
 import { type PlatformConfig, parsePlatformConfig } from "../programs/config";
@@ -92,8 +93,8 @@ for (const stack of ["dev", "prod"]) {
                 expect(sd.location).to.equal(`s3://${bucket(spec.zone)}/${spec.prefix}`);
             };
             for (const spec of planned) {
-                // Where the raw → processed job writes the entity: entities/entity=<entity>/event_date=<date>/.
-                expect(spec.prefix).to.equal(`entities/entity=${spec.dataset}/`);
+                // Where the raw → processed job writes the entity: entities/<domain>/entity=<entity>/event_date=<date>/.
+                expect(spec.prefix).to.equal(`entities/${spec.domain}/entity=${spec.dataset}/`);
                 expect(spec.partition.name).to.equal("event_date");
                 check(`cdp_${stack}_${spec.domain.replace(/-/g, "_")}`, spec);
             }
@@ -104,7 +105,10 @@ for (const stack of ["dev", "prod"]) {
         it("tags each domain database and table with domain, zone=processed and classification", () => {
             const planned = plannedCatalog(config.domains);
             const tags = inGovernance(T.tags);
-            for (const d of config.domains) {
+            // The business domains and the hub's data product domain (its record types' tables).
+            const domains = catalogDomainNames(config.domains).map((name) => ({ name }));
+            expect(domains.map((d) => d.name)).to.include(HUB_DOMAIN);
+            for (const d of domains) {
                 const name = `cdp_${stack}_${d.name}`;
                 const db = inGovernance(T.database).find((r) => r.inputs.name === name);
                 expect(db, name).to.not.equal(undefined);

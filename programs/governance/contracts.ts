@@ -11,7 +11,7 @@ import { ContractRegistry, type RegisteredContract } from "../../components/gove
 import { ValidationError } from "../../components/shared/errors";
 import type { KmsKey } from "../../components/shared/kms";
 import type { Naming } from "../../components/shared/naming";
-import { plannedCatalog } from "../../model/catalog";
+import { catalogDomainNames, plannedCatalog } from "../../model/catalog";
 import { readContractFiles } from "../../model/contract-files";
 import { validateContract } from "../../model/contracts";
 import { packageRoot } from "../../model/package-root";
@@ -40,7 +40,7 @@ export function stackContracts(config: PlatformConfig, dir: string = CONTRACTS_D
     const out: RegisteredContract[] = [];
     for (const { file, doc } of files) {
         const domain = (doc as { domain?: unknown } | null)?.domain;
-        if (!config.domains.some((d) => d.name === domain)) continue;
+        if (!catalogDomainNames(config.domains).includes(domain as string)) continue;
         const result = validateContract(file, doc, { catalog });
         issues.push(...result.issues);
         if (result.contract) out.push({ file, doc, contract: result.contract });
@@ -65,7 +65,7 @@ export function contractRegistry(parent: pulumi.Resource, args: ContractsArgs): 
             contracts,
             catalogId: args.catalogId,
             databases: Object.fromEntries(
-                args.config.domains.map((d) => [d.name, args.naming.name("glueDatabase", d.name)]),
+                catalogDomainNames(args.config.domains).map((d) => [d, args.naming.name("glueDatabase", d)]),
             ),
             consumers: Object.fromEntries(args.config.governance.consumers.map((c) => [c.name, c.roleArn])),
             kmsKeyArn: args.key.keyArn,

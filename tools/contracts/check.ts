@@ -5,7 +5,7 @@
  * was expected; exit 1 on any, 2 on a stack file that does not parse. Prints one summary line per stack.
  */
 import * as path from "node:path";
-import { plannedCatalog } from "../../model/catalog";
+import { catalogDomainNames, plannedCatalog } from "../../model/catalog";
 import { readContractFiles } from "../../model/contract-files";
 import { type ContractIssue, contractId, formatContractIssue, validateContract } from "../../model/contracts";
 import { packageRoot } from "../../model/package-root";
@@ -54,13 +54,14 @@ export function checkContracts(
             });
         }
         seen.set(id, file);
-        const inStacks = stacks.filter((s) => s.config.domains.some((d) => d.name === contract.domain));
+        // Every stack has the hub's data product domain besides its business domains (model/hub-products.ts).
+        const inStacks = stacks.filter((s) => catalogDomainNames(s.config.domains).includes(contract.domain));
         if (inStacks.length === 0) {
             issues.push({
                 file,
                 path: "$.domain",
                 value: contract.domain,
-                expected: `a domain of some stack (${[...new Set(stacks.flatMap((s) => s.config.domains.map((d) => d.name)))].join(", ")})`,
+                expected: `a domain of some stack (${[...new Set(stacks.flatMap((s) => catalogDomainNames(s.config.domains)))].join(", ")})`,
             });
             continue;
         }

@@ -181,13 +181,16 @@ function expectedCurated(records: readonly GeneratedRecord[]): Map<string, strin
     }
     const out = new Map<string, string | null>();
     for (const [id, item] of byItem) {
-        // Customers are profiles unless removed; orders are transactions; payments only once settled.
+        // Customers are profiles unless removed; orders and the hub's card transactions are transactions; payments
+        // only once settled. Web events reach customer_360 as per-profile aggregates, not as items.
         const dataset =
             item.entity === "customer"
                 ? item.removed
                     ? null
                     : "customer_profile"
-                : item.entity === "order" || (item.entity === "payment" && item.settled)
+                : item.entity === "order" ||
+                    item.entity === "transaction" ||
+                    (item.entity === "payment" && item.settled)
                   ? "transactions"
                   : null;
         out.set(id, dataset);
