@@ -403,8 +403,8 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
     out.append(table(acc["reached"], ["entity", "events", "items", "dataset"]))
     if acc["not_curated"]:
         out.append(
-            "  processed, left out of curated by its rules (removed customers, payments never settled, entities "
-            "no curated dataset reads):"
+            "  processed, left out of curated by its rules (removed customers, payments never settled; web events "
+            "reach customer_360 as per-profile aggregates, not items):"
         )
         out.append(table(acc["not_curated"], ["entity", "events", "items"]))
     out.append(

@@ -309,6 +309,16 @@ def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | No
     return cols
 
 
+def local(df: DataFrame) -> DataFrame:
+    """``df`` collected to the driver as a local relation (JVM side, nothing passes through Python). A broadcast of a
+    local relation needs no Spark job, so every query joining it starts right away; a broadcast of a distributed frame
+    runs a collecting job per query, and on a busy cluster those jobs queue behind the running writes. Only for tables a
+    broadcast would collect anyway."""
+    session = df.sparkSession
+    jdf = session._jsparkSession.createDataFrame(df._jdf.collectAsList(), df._jdf.schema())
+    return DataFrame(jdf, session)
+
+
 def write_all(writes) -> None:
     """Appends each ``(df, observation, partition column, path)`` as Parquet, the writes running concurrently."""
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -369,8 +379,7 @@ def run(
         final = staged.join(F.broadcast(losers), "_row", "left")
         seen = existing_ids(spark, processed_root, touched)
         if seen is not None:
-            replayed = seen.join(ids, keys, "left_semi").distinct().select(*keys, F.lit(True).alias("_seen")).persist()
-            small.append(replayed)
+            replayed = local(seen.join(ids, keys, "left_semi").distinct().select(*keys, F.lit(True).alias("_seen")))
             final = final.join(F.broadcast(replayed), keys, "left")
         else:
             final = final.withColumn("_seen", F.lit(None).cast("boolean"))
