@@ -121,7 +121,8 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
             const policy = g.inputs.lfTagPolicy as { resourceType: string; expressions: any[] };
             const keys = Object.fromEntries(policy.expressions.map((e) => [e.key, e.values]));
             expect(keys.zone).to.deep.equal(["processed"]);
-            expect(keys.domain).to.deep.equal(["marketing", "payments", "sales"]);
+            // The contracts' domains: the business domains' and the hub's own record types' (contracts/hub/).
+            expect(keys.domain).to.deep.equal(["hub", "marketing", "payments", "sales"]);
             expect(JSON.stringify(policy.expressions)).to.not.match(/pii|restricted/);
             expect(g.inputs.permissions).to.deep.equal(
                 policy.resourceType === "DATABASE" ? ["DESCRIBE"] : ["SELECT", "DESCRIBE"],
@@ -151,6 +152,9 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
         expect(row.kind).to.equal("service");
         const tables = row.cells.filter((c) => c.kind === "table");
         expect(tables.map((c) => c.resource).sort()).to.deep.equal([
+            "cdp_prod_hub.customer",
+            "cdp_prod_hub.transaction",
+            "cdp_prod_hub.weblog",
             "cdp_prod_marketing.campaign",
             "cdp_prod_payments.payment",
             "cdp_prod_sales.customer",
