@@ -352,3 +352,83 @@ def test_the_contract_is_chosen_by_owner_and_dataset(spark, zones):
     sales = spark.read.parquet(f"{zones['processed']}/sales/entity=customer").collect()
     assert [(r.customerId, r.domain) for r in hub] == [("C1", "hub")]
     assert [(r.customerId, r.domain) for r in sales] == [("C3", "sales")]
+
+
+def test_the_repo_contracts_cover_the_hub_record_types_as_the_lambda_writes_them(spark, zones):
+    """The preprocessing Lambda's output for a hub customer, card transaction and web event (functions/preprocess,
+    ``normaliseRecord``; ``segment`` is not a hub customer field and goes to ``_extra``) passes the repo's
+    ``contracts/hub/`` contracts; the sales domain's change-published customer is still checked against its own."""
+    from pathlib import Path
+
+    from cdp_jobs.local_run import load_contracts
+
+    repo_contracts = contracts_by_key(load_contracts(Path(__file__).resolve().parents[3] / "contracts"))
+    assert {"hub.customer", "hub.transaction", "hub.weblog", "sales.customer"} <= set(repo_contracts)
+    meta = {"recordId": "r", "arrivedAt": "2026-11-02T10:00:05.000Z", "processedAt": "2026-11-02T10:00:05.000Z"}
+    records = {
+        "customer": {
+            "customerId": "c-1",
+            "email": "ana@example.com",
+            "name": "Ana Silva",
+            "createdAt": "2026-11-02T10:00:00.000Z",
+            "_extra": {"segment": "retail"},
+        },
+        "transaction": {
+            "transactionId": "t-1",
+            "customerId": "c-1",
+            "amountMinor": 1250,
+            "currency": "EUR",
+            "timestamp": "2026-11-02T11:00:00.000Z",
+            "merchant": "Shop",
+            "status": "approved",
+            "paymentMethod": "card",
+        },
+        "weblog": {
+            "sessionId": "s-1",
+            "timestamp": "2026-11-02T12:00:00.000Z",
+            "method": "GET",
+            "url": "https://example.com/p",
+            "status": 200,
+            "ip": "192.0.2.1",
+            "customerId": "c-1",
+            "bytes": 512,
+            "durationMs": 12.5,
+        },
+    }
+    for entity, fields in records.items():
+        write_lines(
+            zones["raw"],
+            f"streams/source=src/entity={entity}/event_date=2026-11-02/{entity}.json",
+            [
+                {
+                    "eventId": f"{entity}-1",
+                    "entity": entity,
+                    "source": "src",
+                    **fields,
+                    "_meta": meta | {"schemaVersion": 1},
+                }
+            ],
+        )
+    # A sales change without its contract's required version is still rejected by the sales contract.
+    write_lines(zones["raw"], SALES, [event("sales-1", "customer", {"customerId": "c-2", "email": "b@example.com"})])
+    raw = str(zones["raw"])
+    result = run(
+        spark,
+        read_raw_lines(spark, raw),
+        raw,
+        zones["processed"],
+        zones["quarantine"],
+        repo_contracts,
+        hash_salt=SALT,
+        run_time=RUN1,
+    )
+    assert result.processed == {"hub.customer": 1, "hub.transaction": 1, "hub.weblog": 1}
+    assert quarantine(spark, zones)["sales-1"].startswith("schema-violation: ")
+    assert "version: required" in quarantine(spark, zones)["sales-1"]
+    tx = spark.read.parquet(f"{zones['processed']}/hub/entity=transaction").collect()[0]
+    assert (tx.amountMinor, tx.currency, tx.domain, tx.source) == (1250, "EUR", "hub", "src")
+    web = spark.read.parquet(f"{zones['processed']}/hub/entity=weblog").collect()[0]
+    assert (web.status, web.durationMs) == (200, 12.5)
+    assert web.ip == hmac_hex("192.0.2.1")  # pii: hashed like the Lambda does
+    customer_row = spark.read.parquet(f"{zones['processed']}/hub/entity=customer").collect()[0]
+    assert customer_row.email == hmac_hex("ana@example.com") and "segment" not in customer_row.asDict()
