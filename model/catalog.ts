@@ -16,7 +16,7 @@
  * tables hold the preprocessing Lambda's columns only.
  */
 import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "./entities";
-import { HUB_DOMAIN, HUB_TABLE_CLASSIFICATION, hubCatalogDomain } from "./hub-products";
+import { HUB_DOMAIN, HUB_TABLE_CLASSIFICATION } from "./hub-products";
 import type { Classification } from "./names";
 
 /** The Glue (Hive) type each entity attribute type is stored as. */
@@ -157,13 +157,11 @@ export function catalogTable(domain: string, entity: EntityDefinition): CatalogT
 }
 
 /**
- * Every governed table of the stack: domain by domain in config order, then the hub's data products (every stack has
- * the hub). A configured domain named like the hub's would be ambiguous: the config parser rejects it.
+ * Every governed table of the stack, domain by domain in the order given: the configured domains and the hub's data
+ * product domain (`catalogDomains`, programs/hub/products.ts, builds that list from the config).
  */
 export function plannedCatalog(domains: readonly CatalogDomain[]): CatalogTableSpec[] {
-    if (domains.some((d) => d.name === HUB_DOMAIN))
-        throw new Error(`plannedCatalog: domain name "${HUB_DOMAIN}" is reserved for the hub's data products`);
-    return [...domains, hubCatalogDomain()].flatMap((d) => d.entities.map((e) => catalogTable(d.name, e)));
+    return domains.flatMap((d) => d.entities.map((e) => catalogTable(d.name, e)));
 }
 
 /** The domains of the planned catalog: the configured ones and the hub's. */

@@ -17,17 +17,13 @@
  * The hub's `api_event` is not a data product: its `payload` is free-form JSON (or a domain's change envelope, owned
  * by that domain); without a contract its free-form records are quarantined `no-contract`.
  */
-import type { FieldSpec } from "../functions/preprocess/fields";
-import { SCHEMAS } from "../functions/preprocess/schemas";
 import type { AttributeSpec, EntityDefinition } from "./entities";
 
 /** The data product domain that owns the hub's record types: the `domain` LF-tag value and the contracts folder. */
 export const HUB_DOMAIN = "hub";
 
 /** The hub's record types published as data products (`api_event` is not one, see above). */
-export const HUB_DATASETS = ["customer", "transaction", "weblog"] as const satisfies ReadonlyArray<
-    keyof typeof SCHEMAS
->;
+export const HUB_DATASETS = ["customer", "transaction", "weblog"] as const;
 
 /**
  * Classification of each hub table. A table with personal data is `confidential` (model/catalog.ts); card
@@ -40,15 +36,42 @@ export const HUB_TABLE_CLASSIFICATION: Readonly<Record<(typeof HUB_DATASETS)[num
     weblog: "confidential",
 };
 
+/**
+ * A field of a hub record schema, as far as the catalog needs it: the shape of functions/preprocess/fields.ts
+ * `FieldSpec` (the model may not import runtime code; programs/hub/products.ts passes the schemas in, and
+ * tests/hub-products.test.ts compares the tables with them).
+ */
+export interface HubFieldSpec {
+    readonly kind: string;
+    readonly required?: boolean;
+    readonly pii?: boolean;
+    /** Output key, when it differs from the input key. */
+    readonly column?: string;
+    readonly maxLength?: number;
+    readonly values?: readonly string[];
+    readonly min?: number;
+    readonly max?: number;
+}
+
+/** A hub record schema as far as the catalog needs it (functions/preprocess/schemas.ts `RecordSchema`). */
+export interface HubRecordSchema {
+    readonly fields: Readonly<Record<string, HubFieldSpec>>;
+    readonly naturalKey: readonly string[];
+}
+
 /** The catalog attribute a hub field is stored as: the Lambda's output column with its type and bounds. */
-function attribute(spec: FieldSpec): AttributeSpec {
+function attribute(spec: HubFieldSpec): AttributeSpec {
     const common = { ...(spec.required ? { required: true } : {}), ...(spec.pii ? { pii: true } : {}) };
     switch (spec.kind) {
         case "string":
         case "url":
-            return { type: "string", maxLength: spec.maxLength, ...common };
+            return {
+                type: "string",
+                ...(spec.maxLength !== undefined ? { maxLength: spec.maxLength } : {}),
+                ...common,
+            };
         case "enum":
-            return { type: "string", enum: [...spec.values], ...common };
+            return { type: "string", enum: [...(spec.values ?? [])], ...common };
         case "email":
             return { type: "email", ...common };
         case "integer":
@@ -70,16 +93,8 @@ function attribute(spec: FieldSpec): AttributeSpec {
 }
 
 /** A hub record type as an entity definition: its output columns (`column` where the Lambda renames a field). */
-export function hubEntity(dataset: (typeof HUB_DATASETS)[number]): EntityDefinition {
-    const schema = SCHEMAS[dataset];
+export function hubEntity(dataset: string, schema: HubRecordSchema): EntityDefinition {
     const attributes: Record<string, AttributeSpec> = {};
-    for (const [key, spec] of Object.entries(schema.fields) as Array<[string, FieldSpec]>) {
-        attributes[spec.column ?? key] = attribute(spec);
-    }
+    for (const [key, spec] of Object.entries(schema.fields)) attributes[spec.column ?? key] = attribute(spec);
     return { name: dataset, partitionKey: schema.naturalKey[0], attributes };
-}
-
-/** The hub's data product domain as the planned catalog takes it. */
-export function hubCatalogDomain(): { name: string; entities: EntityDefinition[] } {
-    return { name: HUB_DOMAIN, entities: HUB_DATASETS.map(hubEntity) };
 }

@@ -4,6 +4,7 @@
  * Spark on a small generated data set (jobs/glue/tests/written_schemas.py) and their written columns, types and
  * partition folders are compared with the model.
  */
+import { catalogDomains } from "../programs/hub/products";
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
@@ -61,7 +62,7 @@ describe("catalog ↔ Glue job outputs (local Spark)", function () {
     it("every column a planned domain table shares with the written entity has the written type", () => {
         for (const stack of ["dev", "prod"]) {
             const config = parsePlatformConfig(loadEngineConfig(ROOT, stack).config, "customer-data-platform", stack);
-            for (const table of plannedCatalog(config.domains)) {
+            for (const table of plannedCatalog(catalogDomains(config.domains))) {
                 // Keyed like the job's contracts: <domain>.<dataset> (the hub's records are the hub domain's).
                 const w = written.processed[`${table.domain}.${table.dataset}`];
                 if (!w) continue;

@@ -4,6 +4,7 @@
  * data-quality role reading through Lake Formation (LF-tag grants only, declared as a service principal), and the
  * access proof covering the job, data-quality and state machine roles — a grant past their boundaries breaks it.
  */
+import { catalogDomains } from "../programs/hub/products";
 import { expect } from "chai";
 import * as path from "node:path";
 import { LF_PRINCIPALS_OUTPUT } from "../model/access";
@@ -77,7 +78,7 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
         expect(crawled).to.include.members(checks.map((c) => `${c.database}.${c.table}`));
         const rulesets = ofType(plan, T.ruleset);
         const tables = ofType(plan, T.table);
-        const catalog = plannedCatalog(config.domains);
+        const catalog = plannedCatalog(catalogDomains(config.domains));
         for (const check of checks) {
             for (const name of check.rulesetNames) {
                 const ruleset = rulesets.find((r) => r.inputs.name === name);

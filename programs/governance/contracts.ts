@@ -4,6 +4,7 @@
  * against this stack's planned catalog, loaded into the contract registry. Contracts of domains the stack does not
  * have are left out (another stack deploys them); a stack without contracts gets no registry.
  */
+import { catalogDomains } from "../hub/products";
 import * as path from "node:path";
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -35,7 +36,7 @@ export interface ContractsArgs {
 
 /** The stack's contracts, validated; a ValidationError listing every issue (file, path, expectation) otherwise. */
 export function stackContracts(config: PlatformConfig, dir: string = CONTRACTS_DIR): RegisteredContract[] {
-    const catalog = plannedCatalog(config.domains.map((d) => ({ name: d.name, entities: d.entities })));
+    const catalog = plannedCatalog(catalogDomains(config.domains));
     const { files, issues } = readContractFiles(dir);
     const out: RegisteredContract[] = [];
     for (const { file, doc } of files) {

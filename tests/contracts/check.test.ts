@@ -1,4 +1,5 @@
 /** `npm run contracts:check`: the repo's contracts are valid; each kind of bad contract is an issue naming file, path and expectation. */
+import { catalogDomains } from "../../programs/hub/products";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,7 +12,7 @@ import { checkContracts, loadStacks, main } from "../../tools/contracts/check";
 const root = path.join(__dirname, "..", "..");
 const stacks = loadStacks(root);
 const prod = stacks.find((s) => s.name === "prod")!.config;
-const catalog = plannedCatalog(prod.domains.map((d) => ({ name: d.name, entities: d.entities })));
+const catalog = plannedCatalog(catalogDomains(prod.domains));
 const customer = YAML.parse(fs.readFileSync(path.join(root, "contracts", "sales", "customer.yaml"), "utf8"));
 
 /** The customer contract with `change` applied to a deep copy. */

@@ -4,6 +4,7 @@
  * (`Pulumi.<stack>.yaml`, parsed like the plan does) and planned catalog. Errors name the file, the JSON path and what
  * was expected; exit 1 on any, 2 on a stack file that does not parse. Prints one summary line per stack.
  */
+import { catalogDomains } from "../../programs/hub/products";
 import * as path from "node:path";
 import { catalogDomainNames, plannedCatalog } from "../../model/catalog";
 import { readContractFiles } from "../../model/contract-files";
@@ -67,7 +68,7 @@ export function checkContracts(
         }
         const known = new Set<string>();
         for (const s of inStacks) {
-            const catalog = plannedCatalog(s.config.domains.map((d) => ({ name: d.name, entities: d.entities })));
+            const catalog = plannedCatalog(catalogDomains(s.config.domains));
             const result = validateContract(file, doc, { catalog });
             for (const issue of result.issues) {
                 // One issue per file, path and expectation, naming the first stack that shows it.
