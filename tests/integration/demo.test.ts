@@ -114,10 +114,15 @@ describe("npm run demo (local end-to-end data path)", function () {
         // Chosen by owner and dataset: nothing the generator sends lacks a contract.
         expect(r.quarantined["no-contract"] ?? 0).to.equal(0);
         const sent = (entity: string) =>
-            result.manifest.filter((m) => m.entity === entity && m.intent === "valid" && m.firehose === "ok").length;
+            result.manifest.filter(
+                (m) => m.domain === "hub" && m.entity === entity && m.intent === "valid" && m.firehose === "ok",
+            ).length;
         expect(sent("weblog")).to.be.greaterThan(0);
+        expect(sent("customer")).to.be.greaterThan(0);
         expect(r.processed_by_dataset["hub.weblog"]).to.equal(sent("weblog"));
         expect(r.processed_by_dataset["hub.transaction"]).to.equal(sent("transaction"));
+        // A CRM's customers pass the hub's customer contract (no `version` needed) and become profiles.
+        expect(r.processed_by_dataset["hub.customer"]).to.equal(sent("customer"));
         expect(r.web_in_customer_360.sessions).to.be.greaterThan(0);
         expect(r.web_in_customer_360.page_views).to.be.at.least(r.web_in_customer_360.sessions);
         expect(r.transactions_by_dataset["transaction/spend"]).to.be.greaterThan(0);

@@ -108,6 +108,8 @@ export interface ManifestEntry {
     readonly i: number;
     readonly wave: 1 | 2;
     readonly entity: string;
+    /** The owner of the record's data product: its domain, or `hub` for the hub's own record types. */
+    readonly domain: string | null;
     readonly key: string | null;
     readonly intent: string;
     readonly defect: string | null;
@@ -310,6 +312,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
             i,
             wave: r.wave,
             entity: r.entity,
+            domain: r.domain ?? null,
             key: r.key ?? null,
             intent: r.intent,
             defect: r.defect ?? null,

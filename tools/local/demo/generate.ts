@@ -7,7 +7,8 @@
  *    `cdp:domains` as an `api_event` wrapping the change envelope (`kinesisRecordJson`), item attributes generated
  *    from the entity's configured attributes plus the domain API's managed `version`, `createdAt`, `updatedAt`;
  *  - direct producers of the hub's own record types (functions/preprocess/schemas.ts): web events (`weblog`) and
- *    card transactions (`transaction`), data products of the hub's own domain (`HUB_DOMAIN`, contracts/hub/).
+ *    card transactions (`transaction`) and CRM customers (`customer`), data products of the hub's own domain
+ *    (`HUB_DOMAIN`, contracts/hub/).
  *
  * A configurable share of records is bad: some the preprocessing Lambda rejects (Firehose's processing-failed
  * output), some it accepts but the data contract rejects (the raw job's quarantine); and a share of changes is
@@ -444,6 +445,31 @@ export function generateRecords(options: GenerateOptions): GeneratedData {
                     time: t,
                 });
             }
+        } else if (chance(0.3)) {
+            // A customer a CRM sends straight to the hub: the hub's customer type (contracts/hub/customer.yaml), not
+            // the sales domain's; `segment` is no hub customer field and stays in the raw record's `_extra`.
+            const customerId = nextId("crm");
+            const rec = {
+                entity: "customer",
+                source: "crm",
+                customerId,
+                email: `${customerId}@example.com`,
+                name: `CRM Customer ${customerId}`,
+                segment: pick(["retail", "business"]),
+                createdAt: new Date(t).toISOString(),
+            };
+            direct.push({
+                rec: {
+                    data: JSON.stringify(rec),
+                    partitionKey: customerId,
+                    entity: "customer",
+                    domain: HUB_DOMAIN,
+                    key: customerId,
+                    intent: "valid",
+                    wave: 1,
+                },
+                time: t,
+            });
         } else {
             const transactionId = nextId("txn");
             const rec = {
