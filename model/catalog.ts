@@ -4,14 +4,19 @@
  * column. Pulumi-free: the governance components build the tables and their LF-tags from it, `npm run
  * contracts:check` checks the data contracts against it, and the access proof reads columns from the plan.
  *
- * Where a domain table's data comes from: the raw → processed Glue job writes each entity's validated, typed,
- * deduplicated records (identifiers hashed by the privacy rules) to `<processed>/entities/entity=<entity>/
+ * Where a domain table's data comes from: the raw → processed Glue job writes each data product's validated, typed,
+ * deduplicated records (identifiers hashed by the privacy rules) to `<processed>/entities/<domain>/entity=<entity>/
  * event_date=<yyyy-MM-dd>/` (jobs/glue/README.md), so the entity's table is that folder: zone `processed`, partitioned
  * by `event_date`, the entity's attributes plus the columns the job adds (`PROCESSING_COLUMNS`). Nothing writes the
  * `<curated>/<domain>/<entity>/` folders the tables pointed at before: that was metadata over no data. The curated job's
  * outputs are tables of their own (model/curated.ts, `curatedCatalog`).
+ *
+ * Besides the configured business domains, every stack's catalog holds the hub's own record types, owned by the
+ * platform's `hub` data product domain (model/hub-products.ts): the hub has no `version` managed attribute, its
+ * tables hold the preprocessing Lambda's columns only.
  */
 import { type AttributeType, type EntityDefinition, MANAGED_ATTRIBUTES } from "./entities";
+import { HUB_DOMAIN, HUB_TABLE_CLASSIFICATION } from "./hub-products";
 import type { Classification } from "./names";
 
 /** The Glue (Hive) type each entity attribute type is stored as. */
@@ -96,17 +101,27 @@ export interface CatalogDomain {
     readonly entities: readonly EntityDefinition[];
 }
 
+/** Folder of a data product's processed records under the processed zone bucket (the job's output layout). */
+export const processedPrefix = (domain: string, dataset: string): string =>
+    `${PROCESSED_ENTITIES_PREFIX}${domain}/entity=${dataset}/`;
+
 /** The governed table of one domain entity: the raw → processed job's output for it. */
 export function catalogTable(domain: string, entity: EntityDefinition): CatalogTableSpec {
-    const classification = entityClassification(entity);
-    const own = new Set([...Object.keys(entity.attributes), ...MANAGED_ATTRIBUTES].map(columnName));
+    const hub = domain === HUB_DOMAIN;
+    const classification: Classification = hub
+        ? (HUB_TABLE_CLASSIFICATION[entity.name as keyof typeof HUB_TABLE_CLASSIFICATION] ??
+          entityClassification(entity))
+        : entityClassification(entity);
+    // The hub's records have no platform-managed version/createdAt/updatedAt (their own fields are the columns).
+    const managed = hub ? [] : MANAGED_ATTRIBUTES;
+    const own = new Set([...Object.keys(entity.attributes), ...managed].map(columnName));
     return {
         domain,
         dataset: entity.name,
         table: tableName(entity.name),
         classification,
         zone: "processed",
-        prefix: `${PROCESSED_ENTITIES_PREFIX}entity=${entity.name}/`,
+        prefix: processedPrefix(domain, entity.name),
         partition: { ...PROCESSED_PARTITION },
         columns: [
             ...Object.entries(entity.attributes).map(
@@ -118,7 +133,7 @@ export function catalogTable(domain: string, entity: EntityDefinition): CatalogT
                     required: spec.required === true,
                 }),
             ),
-            ...MANAGED_ATTRIBUTES.map(
+            ...managed.map(
                 (attribute): CatalogColumn => ({
                     name: columnName(attribute),
                     attribute,
@@ -141,10 +156,19 @@ export function catalogTable(domain: string, entity: EntityDefinition): CatalogT
     };
 }
 
-/** Every governed table of the stack, domain by domain in config order. */
+/**
+ * Every governed table of the stack, domain by domain in the order given: the configured domains and the hub's data
+ * product domain (`catalogDomains`, programs/hub/products.ts, builds that list from the config).
+ */
 export function plannedCatalog(domains: readonly CatalogDomain[]): CatalogTableSpec[] {
     return domains.flatMap((d) => d.entities.map((e) => catalogTable(d.name, e)));
 }
+
+/** The domains of the planned catalog: the configured ones and the hub's. */
+export const catalogDomainNames = (domains: ReadonlyArray<{ readonly name: string }>): string[] => [
+    ...domains.map((d) => d.name),
+    HUB_DOMAIN,
+];
 
 /** The table of `domain`/`dataset`, if the catalog plans it. */
 export function findTable(

@@ -1,3 +1,4 @@
+import { catalogDomainNames } from "../model/catalog";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/baseline/account-baseline";
 import type { CatalogEncryptionArgs } from "../components/baseline/catalog-encryption";
@@ -68,7 +69,8 @@ export function accountBaselines(config: PlatformConfig, targets: ProgramTargets
             lakeFormation = {
                 adminRoleArns: [...config.lake.adminRoleArns],
                 readOnlyAdminRoleArns: [...config.lake.readOnlyAdminRoleArns],
-                domains: config.domains.map((d) => d.name),
+                // The business domains and the hub's data product domain (model/hub-products.ts).
+                domains: catalogDomainNames(config.domains),
                 extraTags: Object.fromEntries(Object.entries(config.governance.lfTags).map(([k, v]) => [k, [...v]])),
             };
             catalogEncryption = {

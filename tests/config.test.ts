@@ -86,9 +86,10 @@ describe("stack configuration", () => {
         expectIssue(bad("Sales_EU"), "cdp:domains[0].name", /lower-case letters/);
         expectIssue(bad("a".repeat(30)), "cdp:domains[0].name", /2-24/);
         expectIssue(bad("sales--eu"), "cdp:domains[0].name", /single hyphens/);
-        // The governance catalog names a domain's database like a zone's; `platform` is the zone databases' domain tag.
-        for (const reserved of ["raw", "processed", "curated", "platform"])
-            expectIssue(bad(reserved), "cdp:domains[0].name", /other than the lake zones and platform/);
+        // The governance catalog names a domain's database like a zone's; `platform` is the zone databases' domain tag;
+        // `hub` owns the hub's own record types.
+        for (const reserved of ["raw", "processed", "curated", "platform", "hub"])
+            expectIssue(bad(reserved), "cdp:domains[0].name", /other than the lake zones, platform and hub/);
         const dup = devConfig({
             "cdp:domains": [
                 { name: "sales", account: "sandbox", owner: "t" },

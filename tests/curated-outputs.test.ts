@@ -4,6 +4,7 @@
  * Spark on a small generated data set (jobs/glue/tests/written_schemas.py) and their written columns, types and
  * partition folders are compared with the model.
  */
+import { catalogDomains } from "../programs/hub/products";
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
@@ -47,7 +48,7 @@ describe("catalog ↔ Glue job outputs (local Spark)", function () {
         expect(curatedCatalog().map((t) => t.prefix)).to.deep.equal(CURATED_OUTPUTS.map((o) => `${o.name}/`));
     });
 
-    it("the raw → processed job writes entities/entity=<entity>/event_date=…/ with the processing columns the domain tables declare", () => {
+    it("the raw → processed job writes entities/<domain>/entity=<entity>/event_date=…/ with the processing columns the domain tables declare", () => {
         expect(PROCESSED_PREFIXES.entities).to.equal(PROCESSED_ENTITIES_PREFIX);
         expect(Object.keys(written.processed).length).to.be.greaterThan(0);
         for (const [entity, w] of Object.entries(written.processed)) {
@@ -61,8 +62,9 @@ describe("catalog ↔ Glue job outputs (local Spark)", function () {
     it("every column a planned domain table shares with the written entity has the written type", () => {
         for (const stack of ["dev", "prod"]) {
             const config = parsePlatformConfig(loadEngineConfig(ROOT, stack).config, "customer-data-platform", stack);
-            for (const table of plannedCatalog(config.domains)) {
-                const w = written.processed[table.dataset];
+            for (const table of plannedCatalog(catalogDomains(config.domains))) {
+                // Keyed like the job's contracts: <domain>.<dataset> (the hub's records are the hub domain's).
+                const w = written.processed[`${table.domain}.${table.dataset}`];
                 if (!w) continue;
                 const types = new Map(w.columns.map(([n, t]) => [n.toLowerCase(), t]));
                 for (const c of table.columns) {

@@ -422,10 +422,10 @@ print(json.dumps({
                 [
                     "import json, sys",
                     "from cdp_jobs.contract_files import active, parse_contract",
-                    "from cdp_jobs.contracts import contracts_by_dataset",
+                    "from cdp_jobs.contracts import contracts_by_key",
                     "objects = json.load(sys.stdin)",
                     "docs = active([parse_contract(o['key'], o['body']) for o in objects])",
-                    "print(json.dumps(sorted(contracts_by_dataset(docs))))",
+                    "print(json.dumps(sorted(contracts_by_key(docs))))",
                 ].join("\n"),
             ],
             {
@@ -435,7 +435,10 @@ print(json.dumps({
             },
         );
         expect(load.status, load.stderr).to.equal(0);
-        expect(JSON.parse(load.stdout)).to.deep.equal(active.map((c) => (c.doc as { dataset: string }).dataset).sort());
+        // Keyed by owner and dataset (the hub's customer and the sales domain's are two contracts).
+        expect(JSON.parse(load.stdout)).to.deep.equal(
+            active.map((c) => `${c.contract.domain}.${c.contract.dataset}`).sort(),
+        );
         // A changed contract (or a withdrawn one) is a new prefix: the next run reads the new set.
         const docs = registered.map((c) => ({ file: c.file, doc: c.doc }));
         const changed = docs.map((d, i) =>

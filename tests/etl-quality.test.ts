@@ -4,6 +4,7 @@
  * data-quality role reading through Lake Formation (LF-tag grants only, declared as a service principal), and the
  * access proof covering the job, data-quality and state machine roles — a grant past their boundaries breaks it.
  */
+import { catalogDomains } from "../programs/hub/products";
 import { expect } from "chai";
 import * as path from "node:path";
 import { LF_PRINCIPALS_OUTPUT } from "../model/access";
@@ -77,7 +78,7 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
         expect(crawled).to.include.members(checks.map((c) => `${c.database}.${c.table}`));
         const rulesets = ofType(plan, T.ruleset);
         const tables = ofType(plan, T.table);
-        const catalog = plannedCatalog(config.domains);
+        const catalog = plannedCatalog(catalogDomains(config.domains));
         for (const check of checks) {
             for (const name of check.rulesetNames) {
                 const ruleset = rulesets.find((r) => r.inputs.name === name);
@@ -92,7 +93,7 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
             const spec = catalog.find((t) => `cdp_prod_${t.domain}` === check.database && t.table === check.table)!;
             expect(spec.zone).to.equal("processed");
             expect((table!.inputs.storageDescriptor as { location: string }).location).to.match(
-                new RegExp(`^s3://cdp-prod-processed-[^/]+/entities/entity=${spec.dataset}/$`),
+                new RegExp(`^s3://cdp-prod-processed-[^/]+/entities/${spec.domain}/entity=${spec.dataset}/$`),
             );
         }
         // Every ruleset of the plan targets a planned table.
@@ -121,7 +122,8 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
             const policy = g.inputs.lfTagPolicy as { resourceType: string; expressions: any[] };
             const keys = Object.fromEntries(policy.expressions.map((e) => [e.key, e.values]));
             expect(keys.zone).to.deep.equal(["processed"]);
-            expect(keys.domain).to.deep.equal(["marketing", "payments", "sales"]);
+            // The contracts' domains: the business domains' and the hub's own record types' (contracts/hub/).
+            expect(keys.domain).to.deep.equal(["hub", "marketing", "payments", "sales"]);
             expect(JSON.stringify(policy.expressions)).to.not.match(/pii|restricted/);
             expect(g.inputs.permissions).to.deep.equal(
                 policy.resourceType === "DATABASE" ? ["DESCRIBE"] : ["SELECT", "DESCRIBE"],
@@ -151,6 +153,9 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
         expect(row.kind).to.equal("service");
         const tables = row.cells.filter((c) => c.kind === "table");
         expect(tables.map((c) => c.resource).sort()).to.deep.equal([
+            "cdp_prod_hub.customer",
+            "cdp_prod_hub.transaction",
+            "cdp_prod_hub.weblog",
             "cdp_prod_marketing.campaign",
             "cdp_prod_payments.payment",
             "cdp_prod_sales.customer",

@@ -2,8 +2,10 @@
  * The governance catalog as the dev and prod stacks plan it: governed tables from the planned catalog, LF-tags down to
  * pii columns, grants by LF-tag only, registered locations with their own roles, catalog encryption and crawlers.
  */
+import { catalogDomains } from "../programs/hub/products";
 import { expect } from "chai";
-import { type CatalogTableSpec, plannedCatalog } from "../model/catalog";
+import { type CatalogTableSpec, catalogDomainNames, plannedCatalog } from "../model/catalog";
+import { HUB_DOMAIN } from "../model/hub-products";
 import { CURATED_OUTPUTS, curatedCatalog } from "../model/curated";
 import { CONTRACT_ONLY_CLASSIFICATIONS } from "../model/names";
 import { type PlatformConfig, parsePlatformConfig } from "../programs/config";
@@ -69,7 +71,7 @@ for (const stack of ["dev", "prod"]) {
         const inGovernance = (type: string) => governance.filter((r) => r.type === type);
 
         it("plans one Parquet table per domain entity (the processed output) and per curated output, as the model says", () => {
-            const planned = plannedCatalog(config.domains);
+            const planned = plannedCatalog(catalogDomains(config.domains));
             const curatedOutputs = curatedCatalog();
             const tables = inGovernance(T.table);
             expect(tables).to.have.length(planned.length + CURATED_OUTPUTS.length);
@@ -92,8 +94,8 @@ for (const stack of ["dev", "prod"]) {
                 expect(sd.location).to.equal(`s3://${bucket(spec.zone)}/${spec.prefix}`);
             };
             for (const spec of planned) {
-                // Where the raw → processed job writes the entity: entities/entity=<entity>/event_date=<date>/.
-                expect(spec.prefix).to.equal(`entities/entity=${spec.dataset}/`);
+                // Where the raw → processed job writes the entity: entities/<domain>/entity=<entity>/event_date=<date>/.
+                expect(spec.prefix).to.equal(`entities/${spec.domain}/entity=${spec.dataset}/`);
                 expect(spec.partition.name).to.equal("event_date");
                 check(`cdp_${stack}_${spec.domain.replace(/-/g, "_")}`, spec);
             }
@@ -102,9 +104,12 @@ for (const stack of ["dev", "prod"]) {
         });
 
         it("tags each domain database and table with domain, zone=processed and classification", () => {
-            const planned = plannedCatalog(config.domains);
+            const planned = plannedCatalog(catalogDomains(config.domains));
             const tags = inGovernance(T.tags);
-            for (const d of config.domains) {
+            // The business domains and the hub's data product domain (its record types' tables).
+            const domains = catalogDomainNames(config.domains).map((name) => ({ name }));
+            expect(domains.map((d) => d.name)).to.include(HUB_DOMAIN);
+            for (const d of domains) {
                 const name = `cdp_${stack}_${d.name}`;
                 const db = inGovernance(T.database).find((r) => r.inputs.name === name);
                 expect(db, name).to.not.equal(undefined);
@@ -162,7 +167,7 @@ for (const stack of ["dev", "prod"]) {
         });
 
         it("tags exactly the pii columns with classification=pii", () => {
-            const planned = plannedCatalog(config.domains);
+            const planned = plannedCatalog(catalogDomains(config.domains));
             const columnTags = inGovernance(T.tags).filter((r) => r.inputs.tableWithColumns);
             expect(planned.some((t) => t.columns.some((c) => c.classification === "pii"))).to.equal(true);
             for (const spec of planned) {
@@ -373,7 +378,7 @@ for (const stack of ["dev", "prod"]) {
             const key = ofType(doc, T.key).find((k) => k.outputs.arn === enc.cloudwatchEncryption.kmsKeyArn)!;
             const logs = policyOf(key).Statement.find((s) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com");
             expect(logs, "the crawler key admits CloudWatch Logs").to.not.equal(undefined);
-            const governed = [...plannedCatalog(config.domains), ...curatedCatalog()];
+            const governed = [...plannedCatalog(catalogDomains(config.domains)), ...curatedCatalog()];
             for (const c of crawlers) {
                 expect(c.inputs.securityConfiguration).to.equal(config_.inputs.name);
                 expect(c.inputs.lakeFormationConfiguration).to.deep.equal({ useLakeFormationCredentials: true });

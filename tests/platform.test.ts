@@ -153,6 +153,8 @@ describe("platform stacks", () => {
             "sales",
             "payments",
             "marketing",
+            // The hub's own record types' data product domain.
+            "hub",
         ]);
         for (const zone of ["raw", "processed", "curated"]) {
             const tags = resource(prod, "aws:lakeformation/resourceLfTags:ResourceLfTags", `lake-${zone}`);
@@ -204,8 +206,9 @@ describe("platform stacks", () => {
         // 3 zones + access logs + 3 catalog databases + 3 zone keys + hub key + governance key + the crawlers' key, the
         // audit trail (bucket, key), the audit access-log bucket, the Athena results (bucket, key), and per domain: its
         // key, a products zone (bucket, key, access-log bucket, database), its governed database in governance and its
-        // account's catalog key; and governance's catalog key; the ETL artifacts bucket and its access-log bucket.
-        expect(stores(prod)).to.have.length(13 + 5 + 3 * 7 + 1 + 2);
+        // account's catalog key; and governance's catalog key; the ETL artifacts bucket and its access-log bucket; the
+        // hub's data product database (model/hub-products.ts).
+        expect(stores(prod)).to.have.length(13 + 5 + 3 * 7 + 1 + 2 + 1);
         for (const r of stores(prod)) expect(r.protect && r.retainOnDelete, r.urn).to.equal(true);
         for (const r of stores(dev)) expect(r.protect, r.urn).to.equal(false);
         expect(

@@ -56,7 +56,7 @@ function leastSensitive(classifications: readonly Classification[]): Classificat
 /**
  * The governed catalog of the governance account:
  * - one Glue database per producer domain, and one Parquet table per planned entity table in it: the entity's records
- *   as the raw → processed job writes them (`<processed>/entities/entity=<entity>/`, partitioned by `event_date`);
+ *   as the raw → processed job writes them (`<processed>/entities/<domain>/entity=<entity>/`, partitioned by `event_date`);
  * - the curated job's outputs (`curatedOutputs`) as Parquet tables of the curated zone's database
  *   (`<curated>/<output>/`, partitioned by `dt`);
  * with the LF-tags the tag-based grants match:

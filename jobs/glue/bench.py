@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from cdp_jobs import datagen, processed_to_curated, raw_to_processed
-    from cdp_jobs.contracts import contracts_by_dataset
+    from cdp_jobs.contracts import contracts_by_key
     from cdp_jobs.session import local_session
 
     work = args.dir or tempfile.mkdtemp(prefix="cdp-glue-bench-")
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 raw,
                 processed,
                 quarantine,
-                contracts_by_dataset(datagen.CONTRACTS),
+                contracts_by_key(datagen.CONTRACTS),
                 hash_salt=datagen.SALT,
             )
 
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             os.path.join(warm, "raw"),
             os.path.join(warm, "processed"),
             os.path.join(warm, "quarantine"),
-            contracts_by_dataset(datagen.CONTRACTS),
+            contracts_by_key(datagen.CONTRACTS),
             hash_salt=datagen.SALT,
         )
         processed_to_curated.run(

@@ -1,3 +1,4 @@
+import { catalogDomains } from "../hub/products";
 import type { AccountBaseline } from "../../components/baseline/account-baseline";
 import { GovernedCatalog } from "../../components/governance/governed-catalog";
 import { LakeGrants } from "../../components/governance/lake-grants";
@@ -41,7 +42,7 @@ export function governanceCatalog(args: GovernanceCatalogArgs): GovernanceCatalo
     const { config, target, naming, program, lake, lakeFormation, baseline } = args;
     const encryption = baseline.catalogEncryption;
     if (!encryption) throw new Error("the governance account's baseline must manage its Glue Data Catalog encryption");
-    const tables = plannedCatalog(config.domains);
+    const tables = plannedCatalog(catalogDomains(config.domains));
     const curated = curatedCatalog();
     const catalog = new GovernedCatalog(
         "catalog",

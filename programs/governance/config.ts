@@ -1,4 +1,5 @@
 /** The governance program's section of the stack configuration: `cdp:lake`. */
+import { HUB_DOMAIN } from "../../model/hub-products";
 import { CURATED_DOMAIN } from "../../model/curated";
 import {
     CLASSIFICATIONS,
@@ -253,7 +254,13 @@ export function parseGovernance(
             // `platform`: the curated job's outputs (model/curated.ts), which merge every domain's data. Only with the
             // curated zone: the raw and processed zone databases (also `platform`) hold crawler-discovered tables
             // whose columns carry no classification, which no tag grant may reach.
-            const domainList = listOrDefault(`${at}.domains`, c.domains, [...domains, CURATED_DOMAIN], domains);
+            // `hub`: the hub's own record types (model/hub-products.ts), on request only (not in the default).
+            const domainList = listOrDefault(
+                `${at}.domains`,
+                c.domains,
+                [...domains, HUB_DOMAIN, CURATED_DOMAIN],
+                domains,
+            );
             if (domainList.includes(CURATED_DOMAIN) && zones.some((z) => z !== "curated"))
                 r.issues.add(
                     `${at}.domains`,

@@ -4,6 +4,7 @@
  * against this stack's planned catalog, loaded into the contract registry. Contracts of domains the stack does not
  * have are left out (another stack deploys them); a stack without contracts gets no registry.
  */
+import { catalogDomains } from "../hub/products";
 import * as path from "node:path";
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,7 @@ import { ContractRegistry, type RegisteredContract } from "../../components/gove
 import { ValidationError } from "../../components/shared/errors";
 import type { KmsKey } from "../../components/shared/kms";
 import type { Naming } from "../../components/shared/naming";
-import { plannedCatalog } from "../../model/catalog";
+import { catalogDomainNames, plannedCatalog } from "../../model/catalog";
 import { readContractFiles } from "../../model/contract-files";
 import { validateContract } from "../../model/contracts";
 import { packageRoot } from "../../model/package-root";
@@ -35,12 +36,12 @@ export interface ContractsArgs {
 
 /** The stack's contracts, validated; a ValidationError listing every issue (file, path, expectation) otherwise. */
 export function stackContracts(config: PlatformConfig, dir: string = CONTRACTS_DIR): RegisteredContract[] {
-    const catalog = plannedCatalog(config.domains.map((d) => ({ name: d.name, entities: d.entities })));
+    const catalog = plannedCatalog(catalogDomains(config.domains));
     const { files, issues } = readContractFiles(dir);
     const out: RegisteredContract[] = [];
     for (const { file, doc } of files) {
         const domain = (doc as { domain?: unknown } | null)?.domain;
-        if (!config.domains.some((d) => d.name === domain)) continue;
+        if (!catalogDomainNames(config.domains).includes(domain as string)) continue;
         const result = validateContract(file, doc, { catalog });
         issues.push(...result.issues);
         if (result.contract) out.push({ file, doc, contract: result.contract });
@@ -65,7 +66,7 @@ export function contractRegistry(parent: pulumi.Resource, args: ContractsArgs): 
             contracts,
             catalogId: args.catalogId,
             databases: Object.fromEntries(
-                args.config.domains.map((d) => [d.name, args.naming.name("glueDatabase", d.name)]),
+                catalogDomainNames(args.config.domains).map((d) => [d, args.naming.name("glueDatabase", d)]),
             ),
             consumers: Object.fromEntries(args.config.governance.consumers.map((c) => [c.name, c.roleArn])),
             kmsKeyArn: args.key.keyArn,

@@ -2,6 +2,7 @@
 import type { MatchType } from "../../components/domain/entity-resolution";
 import type { DaxSpec } from "../../components/domain/operational-store";
 import { type EntityDefinition, entityIssues } from "../../model/entities";
+import { HUB_DOMAIN } from "../../model/hub-products";
 import { DOMAIN_NAME, DOMAIN_NAME_RULE, LAKE_ZONES } from "../../model/names";
 import type { AccountConfig } from "../config";
 import { CONFIG_NAMESPACE, configKey, type Json, type Reader, stringList } from "../config-reader";
@@ -62,12 +63,13 @@ export function parseDomains(
             r.issues.add(`${at}.name`, name, "a domain name not used by another domain");
         }
         // The governance catalog names a domain's database like a zone's (`<prefix>_<env>_<name>`), and `platform` is
-        // the `domain` LF-tag value of the zone databases: a domain with one of these names would share them.
-        if (name && [...LAKE_ZONES, "platform"].includes(name)) {
+        // the `domain` LF-tag value of the zone databases, and `hub` owns the hub's record types (model/hub-products.ts):
+        // a domain with one of these names would share them.
+        if (name && [...LAKE_ZONES, "platform", HUB_DOMAIN].includes(name)) {
             r.issues.add(
                 `${at}.name`,
                 name,
-                `a name other than the lake zones and platform (${LAKE_ZONES.join(", ")}, platform)`,
+                `a name other than the lake zones, platform and ${HUB_DOMAIN} (${LAKE_ZONES.join(", ")}, platform, ${HUB_DOMAIN})`,
             );
         }
         if (name) names.add(name);

@@ -99,6 +99,34 @@ describe("npm run demo (local end-to-end data path)", function () {
         expect(reached.customer.items).to.equal(expected("customer"));
         expect(reached.order.items).to.equal(expected("order"));
         expect(reached.payment.items).to.equal(expected("payment"));
+        // The hub's card transactions (contracts/hub/transaction.yaml) are transactions too.
+        expect(reached.transaction.dataset).to.equal("transactions");
+        expect(reached.transaction.items).to.equal(expected("transaction"));
+    });
+
+    it("processes the hub's own record types under the hub's contracts: web activity reaches customer 360", () => {
+        const r = result.report as {
+            quarantined: Record<string, number>;
+            processed_by_dataset: Record<string, number>;
+            web_in_customer_360: { profiles: number; sessions: number; page_views: number };
+            transactions_by_dataset: Record<string, number>;
+        };
+        // Chosen by owner and dataset: nothing the generator sends lacks a contract.
+        expect(r.quarantined["no-contract"] ?? 0).to.equal(0);
+        const sent = (entity: string) =>
+            result.manifest.filter(
+                (m) => m.domain === "hub" && m.entity === entity && m.intent === "valid" && m.firehose === "ok",
+            ).length;
+        expect(sent("weblog")).to.be.greaterThan(0);
+        expect(sent("customer")).to.be.greaterThan(0);
+        expect(r.processed_by_dataset["hub.weblog"]).to.equal(sent("weblog"));
+        expect(r.processed_by_dataset["hub.transaction"]).to.equal(sent("transaction"));
+        // A CRM's customers pass the hub's customer contract (no `version` needed) and become profiles.
+        expect(r.processed_by_dataset["hub.customer"]).to.equal(sent("customer"));
+        expect(r.web_in_customer_360.sessions).to.be.greaterThan(0);
+        expect(r.web_in_customer_360.page_views).to.be.at.least(r.web_in_customer_360.sessions);
+        expect(r.transactions_by_dataset["transaction/spend"]).to.be.greaterThan(0);
+        expect(output).to.match(/Web activity in customer_360/);
     });
 
     it("exercises every path: Lambda rejections, schema violations, duplicates in a run and late replays", () => {
@@ -113,11 +141,13 @@ describe("npm run demo (local end-to-end data path)", function () {
     });
 
     it("hashes the contracts' pii columns with the demo's salt (no clear e-mail addresses in processed)", async () => {
-        const files = await fs.readdir(path.join(dir, "out", "processed", "entity=customer"), { recursive: true });
+        // The sales domain's customers (<processed>/<domain>/entity=<dataset>/).
+        const customers = path.join(dir, "out", "processed", "sales", "entity=customer");
+        const files = await fs.readdir(customers, { recursive: true });
         const parquet = files.filter((f) => f.endsWith(".parquet"));
         expect(parquet.length).to.be.greaterThan(0);
         for (const f of parquet) {
-            const bytes = await fs.readFile(path.join(dir, "out", "processed", "entity=customer", f));
+            const bytes = await fs.readFile(path.join(customers, f));
             expect(bytes.includes("@example.com"), f).to.equal(false);
         }
         expect(DEMO_HASH_SALT.length).to.be.at.least(16);

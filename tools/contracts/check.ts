@@ -4,8 +4,9 @@
  * (`Pulumi.<stack>.yaml`, parsed like the plan does) and planned catalog. Errors name the file, the JSON path and what
  * was expected; exit 1 on any, 2 on a stack file that does not parse. Prints one summary line per stack.
  */
+import { catalogDomains } from "../../programs/hub/products";
 import * as path from "node:path";
-import { plannedCatalog } from "../../model/catalog";
+import { catalogDomainNames, plannedCatalog } from "../../model/catalog";
 import { readContractFiles } from "../../model/contract-files";
 import { type ContractIssue, contractId, formatContractIssue, validateContract } from "../../model/contracts";
 import { packageRoot } from "../../model/package-root";
@@ -54,19 +55,20 @@ export function checkContracts(
             });
         }
         seen.set(id, file);
-        const inStacks = stacks.filter((s) => s.config.domains.some((d) => d.name === contract.domain));
+        // Every stack has the hub's data product domain besides its business domains (model/hub-products.ts).
+        const inStacks = stacks.filter((s) => catalogDomainNames(s.config.domains).includes(contract.domain));
         if (inStacks.length === 0) {
             issues.push({
                 file,
                 path: "$.domain",
                 value: contract.domain,
-                expected: `a domain of some stack (${[...new Set(stacks.flatMap((s) => s.config.domains.map((d) => d.name)))].join(", ")})`,
+                expected: `a domain of some stack (${[...new Set(stacks.flatMap((s) => catalogDomainNames(s.config.domains)))].join(", ")})`,
             });
             continue;
         }
         const known = new Set<string>();
         for (const s of inStacks) {
-            const catalog = plannedCatalog(s.config.domains.map((d) => ({ name: d.name, entities: d.entities })));
+            const catalog = plannedCatalog(catalogDomains(s.config.domains));
             const result = validateContract(file, doc, { catalog });
             for (const issue of result.issues) {
                 // One issue per file, path and expectation, naming the first stack that shows it.

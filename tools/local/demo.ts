@@ -108,6 +108,8 @@ export interface ManifestEntry {
     readonly i: number;
     readonly wave: 1 | 2;
     readonly entity: string;
+    /** The owner of the record's data product: its domain, or `hub` for the hub's own record types. */
+    readonly domain: string | null;
     readonly key: string | null;
     readonly intent: string;
     readonly defect: string | null;
@@ -181,13 +183,16 @@ function expectedCurated(records: readonly GeneratedRecord[]): Map<string, strin
     }
     const out = new Map<string, string | null>();
     for (const [id, item] of byItem) {
-        // Customers are profiles unless removed; orders are transactions; payments only once settled.
+        // Customers are profiles unless removed; orders and the hub's card transactions are transactions; payments
+        // only once settled. Web events reach customer_360 as per-profile aggregates, not as items.
         const dataset =
             item.entity === "customer"
                 ? item.removed
                     ? null
                     : "customer_profile"
-                : item.entity === "order" || (item.entity === "payment" && item.settled)
+                : item.entity === "order" ||
+                    item.entity === "transaction" ||
+                    (item.entity === "payment" && item.settled)
                   ? "transactions"
                   : null;
         out.set(id, dataset);
@@ -307,6 +312,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
             i,
             wave: r.wave,
             entity: r.entity,
+            domain: r.domain ?? null,
             key: r.key ?? null,
             intent: r.intent,
             defect: r.defect ?? null,

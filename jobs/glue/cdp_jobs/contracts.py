@@ -116,18 +116,55 @@ class Contract:
         return T.StructType([T.StructField(p.name, T.StringType()) for p in self.properties])
 
 
-def contracts_by_dataset(docs: list[dict[str, Any]]) -> dict[str, Contract]:
-    """Contracts keyed by dataset (the record's ``entity``); two contracts may not claim the same dataset."""
+#: The data product domain that owns the hub's own record types (model/hub-products.ts ``HUB_DOMAIN``): records the
+#: preprocessing Lambda normalised from direct producers, as opposed to a business domain's change events.
+HUB_DOMAIN = "hub"
+
+
+def contract_id(domain: str, dataset: str) -> str:
+    """A contract's key: its producer domain and its dataset (``model/contracts.ts`` ``contractId``)."""
+    return f"{domain}.{dataset}"
+
+
+def processed_folder(key: str) -> str:
+    """Folder of a contract's records under the processed root: ``<domain>/entity=<dataset>``
+    (``model/catalog.ts`` ``processedPrefix``, the governed table's location)."""
+    domain, _, dataset = key.partition(".")
+    return f"{domain}/entity={dataset}"
+
+
+def contracts_by_key(docs: list[dict[str, Any]]) -> dict[str, Contract]:
+    """Contracts keyed by ``<domain>.<dataset>`` (``contract_id``): a record is checked against the contract of its
+    producer and its dataset together, so the hub's ``customer`` and a domain's ``customer`` are different contracts;
+    two files may not claim the same domain and dataset."""
     out: dict[str, Contract] = {}
     for doc in docs:
         c = Contract.from_dict(doc)
-        if c.dataset in out:
-            raise ContractError(
-                f"contracts {out[c.dataset].domain}.{c.dataset} and {c.domain}.{c.dataset} both claim dataset "
-                f"{c.dataset!r}; records are matched to contracts by their entity"
-            )
-        out[c.dataset] = c
+        if not c.domain:
+            raise ContractError(f"contract {c.dataset}: domain must be the producer domain's name, got {c.domain!r}")
+        key = contract_id(c.domain, c.dataset)
+        if key in out:
+            raise ContractError(f"two contracts claim {key}: one contract per domain and dataset")
+        out[key] = c
     return out
+
+
+def owner_of(flat: Column, envelope_domain: Column) -> Column:
+    """The producer domain of a raw record, the first half of its contract key (``raw_layout.py`` for the folders):
+
+    * a record the hub normalised (``streams/source=…/entity=<type>/`` without a change envelope, ``flat``) is one of
+      the hub's own record types: owned by ``HUB_DOMAIN`` whatever source system sent it;
+    * a domain change event (``events/``, or a change envelope in an ``api_event`` on the stream) is owned by the
+      envelope's ``domain`` (null when the envelope has none: no contract matches it).
+    """
+    return F.when(flat, F.lit(HUB_DOMAIN)).otherwise(envelope_domain)
+
+
+def contract_key(owner: Column, dataset: Column) -> Column:
+    """The contract key of a record (``contract_id`` of its owner and dataset): the key the jobs look the contract up
+    by and name in a ``no-contract`` reason. Null when the dataset is missing; ``(no domain).<dataset>`` for a change
+    envelope without a domain (no contract has that key)."""
+    return F.concat(F.coalesce(owner, F.lit("(no domain)")), F.lit("."), dataset)
 
 
 def cast_value(p: Property, text: Column) -> Column:

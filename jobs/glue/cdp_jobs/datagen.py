@@ -13,8 +13,9 @@ import random
 from datetime import UTC, datetime, timedelta
 
 CONTRACTS = [
+    # Customers arrive on the stream path: the hub's own record type, owned by the hub's data product domain.
     {
-        "domain": "sales",
+        "domain": "hub",
         "dataset": "customer",
         "schema": {
             "type": "object",

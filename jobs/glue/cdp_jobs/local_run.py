@@ -221,7 +221,7 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
     from pyspark.sql import functions as F
 
     from . import processed_to_curated, raw_to_processed
-    from .contracts import contracts_by_dataset
+    from .contracts import contracts_by_key, processed_folder
     from .session import local_session
 
     deliveries = json.loads((work / "deliveries.json").read_text())
@@ -231,7 +231,7 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
     curated = _uri(work / "curated")
     as_of = date.fromisoformat(deliveries["as_of"])
     salt = os.environ.get("CDP_DEMO_HASH_SALT")
-    contracts = contracts_by_dataset(load_contracts(contracts_dir))
+    contracts = contracts_by_key(load_contracts(contracts_dir))
     timings: dict[str, float] = {}
 
     progress(stage="start Spark")
@@ -281,7 +281,7 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
         spark.read.parquet(f"{curated}/{name}").createOrReplaceTempView(name)
     spark.read.parquet(quarantine).createOrReplaceTempView("quarantine")
     processed_frames = [
-        spark.read.parquet(f"{processed}/entity={d}").select(F.lit(d).alias("entity"), "event_id")
+        spark.read.parquet(f"{processed}/{processed_folder(d)}").select(F.lit(d).alias("entity"), "event_id")
         for d in sorted({e for r in runs for e in r.processed})
     ]
     processed_ids = spark.createDataFrame([], "entity string, event_id string")
@@ -305,6 +305,15 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
     ).collect()
     by_reason = sql(
         "SELECT reason_kind, count(*) AS records FROM quarantine GROUP BY 1 ORDER BY records DESC, reason_kind"
+    ).collect()
+    # The hub's web events and card transactions as customer 360 and the transactions see them.
+    web = sql(
+        "SELECT count_if(web_sessions > 0) AS profiles, coalesce(sum(web_sessions), 0) AS sessions, "
+        "coalesce(sum(page_views), 0) AS page_views FROM customer_360"
+    ).collect()[0]
+    spend_by_dataset = sql(
+        "SELECT dataset, kind, count(*) AS transactions, sum(amount_minor) AS amount_minor FROM transactions "
+        "GROUP BY 1, 2 ORDER BY 1, 2"
     ).collect()
     reasons = sql(
         "SELECT regexp_replace(reason, '[0-9]+', 'N') AS reason, count(*) AS records FROM quarantine "
@@ -360,6 +369,10 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
     out.append(table([tuple(r) for r in rfm], ["rfm_segment", "currency", "customers", "revenue_minor"]))
     out.append("\nTop customers by spend, per currency (curated customer_rfm)")
     out.append(table([tuple(r) for r in top], ["currency", "profile_id", "spend_minor", "orders", "rfm_segment"]))
+    out.append("\nWeb activity in customer_360 (the hub's weblog records)")
+    out.append(table([tuple(web)], ["profiles", "web_sessions", "page_views"]))
+    out.append("\nTransactions by processed dataset (curated transactions; money in minor units)")
+    out.append(table([tuple(r) for r in spend_by_dataset], ["dataset", "kind", "transactions", "amount_minor"]))
     out.append("\nQuarantined records by reason (quarantine)")
     out.append(table([tuple(r) for r in by_reason], ["reason_kind", "records"]))
     out.append("\nMost frequent quarantine reasons (numbers as N)")
@@ -390,8 +403,8 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
     out.append(table(acc["reached"], ["entity", "events", "items", "dataset"]))
     if acc["not_curated"]:
         out.append(
-            "  processed, left out of curated by its rules (removed customers, payments never settled, entities "
-            "no curated dataset reads):"
+            "  processed, left out of curated by its rules (removed customers, payments never settled; web events "
+            "reach customer_360 as per-profile aggregates, not items):"
         )
         out.append(table(acc["not_curated"], ["entity", "events", "items"]))
     out.append(
@@ -442,6 +455,8 @@ def run(work: Path, contracts_dir: Path, cores: int) -> int:
         "intent_mismatches": acc["mismatches"],
         "curated_rows": curated_counts,
         "segments": {r.segment: r.customers for r in by_segment},
+        "web_in_customer_360": {"profiles": web.profiles, "sessions": web.sessions, "page_views": web.page_views},
+        "transactions_by_dataset": {f"{r.dataset}/{r.kind}": r.transactions for r in spend_by_dataset},
         "timings_seconds": {k: round(v, 1) for k, v in timings.items()},
     }
     (work / "report.json").write_text(json.dumps(report, indent=2, default=str))

@@ -1,8 +1,9 @@
 """processed → curated: the conformed customer profile and the datasets analysts and models read.
 
-Inputs are the processed zone's datasets (``<processed>/entity=<dataset>/event_date=…``, written by
+Inputs are the processed zone's datasets (``<processed>/<owner>/entity=<dataset>/event_date=…``, written by
 ``raw_to_processed``), selected and mapped by a ``CuratedSpec`` (which datasets hold customers, spend, payments and web
-activity, and their column names), plus, where a domain runs AWS Entity Resolution, its match output.
+activity, and their column names; a plain dataset name takes every producer's, ``owner.dataset`` one), plus, where a
+domain runs AWS Entity Resolution, its match output.
 
 Entity Resolution input shape (``read_matches``): one row per matched input record with ``recordId`` — the record's
 unique id as given to the matching workflow (the customer id of the customer dataset) — and ``matchId``, the Match ID
@@ -116,12 +117,22 @@ def read_matches(spark: SparkSession, path: str, id_column: str = "customerId") 
 
 
 def read_processed(spark: SparkSession, processed_root: str, dataset: str) -> DataFrame | None:
-    path = f"{processed_root.rstrip('/')}/entity={dataset}"
+    """A processed dataset (``<processed>/<owner>/entity=<dataset>/``): ``owner.dataset`` reads that producer's only;
+    a plain dataset name reads every producer's (the hub's own ``customer`` and a domain's change-published one are
+    both customers), their columns united by name (a column one producer lacks is null in its rows)."""
+    owner, _, name = dataset.rpartition(".")
+    pattern = f"{processed_root.rstrip('/')}/{owner or '*'}/entity={name}"
     jvm = spark.sparkContext._jvm
-    p = jvm.org.apache.hadoop.fs.Path(path)
-    if not p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(p):
+    p = jvm.org.apache.hadoop.fs.Path(pattern)
+    found = p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).globStatus(p) or []
+    paths = sorted(str(s.getPath().toString()) for s in found if s.isDirectory())
+    if not paths:
         return None
-    return spark.read.parquet(path)
+    frames = [spark.read.parquet(path) for path in paths]
+    out = frames[0]
+    for f in frames[1:]:
+        out = out.unionByName(f, allowMissingColumns=True)
+    return out
 
 
 def _col(df: DataFrame, name: str | None, cast: str = "string") -> Column:

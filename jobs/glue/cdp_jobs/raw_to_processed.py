@@ -17,6 +17,12 @@ Input records (one JSON object per line, ``raw_layout.py`` for the folders):
 
 Both paths of a domain change carry the same envelope id, so a change delivered both ways is kept once.
 
+Contract selection: by producer and dataset together (``contracts.contract_key``), never by dataset alone. A hub record
+is owned by the hub's data product domain (``contracts.HUB_DOMAIN``), a change envelope by its ``domain``; the row's
+``entity`` is that key (``<owner>.<dataset>``), the record is checked against ``contracts[entity]`` and written to
+``<processed>/<owner>/entity=<dataset>/event_date=…/`` (the governed table's folder, model/catalog.ts). A record no
+contract covers is quarantined ``no-contract: <owner>.<dataset>``. Run counts and touched partitions are by that key.
+
 Deduplication: within a run, the first arrival of each event id is kept (``_meta.arrivedAt``, then object key and
 position as tie-breakers, so reruns over the same objects pick the same row); across runs, ids already in the processed
 zone are looked up for the (entity, event_date) partitions the run touches only (an event's date is derived from its
@@ -38,7 +44,7 @@ from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .contracts import Contract, cast_value, violations
+from .contracts import Contract, cast_value, contract_id, contract_key, owner_of, processed_folder, violations
 from .privacy import check_salt, hmac_sha256_hex, parse_rules
 from .raw_layout import PARTITIONS, RawLayoutError, parse_raw_key
 
@@ -167,7 +173,12 @@ def _first_reason(*conds: tuple[Column, str | Column]) -> Column:
 
 
 def _typed(dataset: str, prop: str) -> str:
-    return f"_v_{dataset}__{prop}"
+    return f"_v_{_col_id(dataset)}__{prop}"
+
+
+def _col_id(key: str) -> str:
+    # A contract key as a column name (a "." would read as a struct field; domain and dataset names have no "_").
+    return key.replace(".", "__")
 
 
 def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]) -> DataFrame:
@@ -192,9 +203,10 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
         "layout",
         "part_entity",
         (j.isNull() | j._corrupt.isNotNull()).alias("_unparseable"),
-        F.when(flat, j.entity).otherwise(env.entity).alias("entity"),
+        # The record's dataset; ``entity`` below is its contract key (owner and dataset).
+        F.when(flat, j.entity).otherwise(env.entity).alias("dataset"),
         F.when(flat, j.eventId).otherwise(F.coalesce(env.id, j.eventId)).alias("event_id"),
-        F.when(flat, F.lit(None).cast("string")).otherwise(env.domain).alias("domain"),
+        owner_of(flat, env.domain).alias("domain"),
         F.coalesce(F.col("part_source"), j.source).alias("source"),
         F.when(flat, F.lit(None).cast("string")).otherwise(env.changeType).alias("change_type"),
         F.when(flat, top).otherwise(F.coalesce(env.data, env.previous)).alias("rec"),
@@ -204,7 +216,7 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
         F.coalesce(F.to_timestamp(j._meta.arrivedAt), F.to_timestamp(env.time)).alias("arrived_at"),
         F.coalesce(j._meta.piiHashed, F.lit(False)).alias("pii_hashed"),
         (flat & (j.entity != F.col("part_entity"))).alias("_moved"),
-    )
+    ).withColumn("entity", contract_key(F.col("domain"), F.col("dataset")))
     # Typed values first, as columns of their own (null outside their dataset), so each cast runs once per row; the
     # dataset's struct and its violations then read them.
     typed_cols = []
@@ -218,7 +230,7 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
     for name, contract in contracts.items():
         mine = F.col("entity") == name
         typed = {p.name: F.col(_typed(name, p.name)) for p in contract.properties}
-        structs.append(F.when(mine, F.struct(*[c.alias(n) for n, c in typed.items()])).alias(f"_t_{name}"))
+        structs.append(F.when(mine, F.struct(*[c.alias(n) for n, c in typed.items()])).alias(f"_t_{_col_id(name)}"))
         v = violations(contract, F.col("rec"), typed, F.col("pii_hashed"))
         found = F.when(mine, v) if found is None else found.when(mine, v)
     known = F.col("entity").isin(list(contracts)) if contracts else F.lit(False)
@@ -232,16 +244,16 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
         (F.col("_unparseable"), "unparseable-json: not a JSON object"),
         (
             F.coalesce(F.col("_moved"), F.lit(False)),
-            F.concat(F.lit("layout-error: record entity "), F.col("entity"), F.lit(" under entity="), "part_entity"),
+            F.concat(F.lit("layout-error: record entity "), F.col("dataset"), F.lit(" under entity="), "part_entity"),
         ),
         (F.col("event_id").isNull() | (F.col("event_id") == ""), "missing-event-id"),
         (F.col("entity").isNull(), "missing-entity"),
-        (~known, F.concat(F.lit("no-contract: dataset "), F.col("entity"))),
+        (~known, F.concat(F.lit("no-contract: "), F.col("entity"))),
         (F.col("event_date").isNull(), "schema-violation: no event date"),
         (F.col("rec").isNull(), "schema-violation: no record"),
         (F.size("_violations") > 0, F.concat(F.lit("schema-violation: "), F.array_join("_violations", "; "))),
     )
-    dropped = ("_unparseable", "_moved", "_violations", "layout", "rec", "part_entity")
+    dropped = ("_unparseable", "_moved", "_violations", "layout", "rec", "part_entity", "dataset")
     # The raw text is kept only for rows that fail (the quarantine shows it); it is most of a row's size.
     return (
         out.withColumn("reason", reason)
@@ -264,7 +276,7 @@ def existing_ids(spark: SparkSession, processed_root: str, touched: list[tuple[s
     for entity, date in touched:
         by_entity.setdefault(entity, []).append(date)
     for entity, dates in by_entity.items():
-        base = f"{processed_root.rstrip('/')}/entity={entity}"
+        base = f"{processed_root.rstrip('/')}/{processed_folder(entity)}"
         paths = [f"{base}/event_date={d}" for d in dates]
         paths = [p for p in paths if _exists(jvm, conf, p)]
         if paths:
@@ -280,7 +292,7 @@ def existing_ids(spark: SparkSession, processed_root: str, touched: list[tuple[s
 
 
 def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | None) -> list[Column]:
-    t = F.col(f"_t_{contract.dataset}")
+    t = F.col(f"_t_{_col_id(contract_id(contract.domain, contract.dataset))}")
     cols: list[Column] = [F.col("event_id"), F.col("domain"), F.col("source"), F.col("change_type")]
     for p in contract.properties:
         action = rules[p.classification]
@@ -295,6 +307,16 @@ def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | No
         cols.append(value.alias(p.name))
     cols += [F.col("arrived_at"), F.col("processed_at"), F.col("event_date")]
     return cols
+
+
+def local(df: DataFrame) -> DataFrame:
+    """``df`` collected to the driver as a local relation (JVM side, nothing passes through Python). A broadcast of a
+    local relation needs no Spark job, so every query joining it starts right away; a broadcast of a distributed frame
+    runs a collecting job per query, and on a busy cluster those jobs queue behind the running writes. Only for tables a
+    broadcast would collect anyway."""
+    session = df.sparkSession
+    jdf = session._jsparkSession.createDataFrame(df._jdf.collectAsList(), df._jdf.schema())
+    return DataFrame(jdf, session)
 
 
 def write_all(writes) -> None:
@@ -357,8 +379,7 @@ def run(
         final = staged.join(F.broadcast(losers), "_row", "left")
         seen = existing_ids(spark, processed_root, touched)
         if seen is not None:
-            replayed = seen.join(ids, keys, "left_semi").distinct().select(*keys, F.lit(True).alias("_seen")).persist()
-            small.append(replayed)
+            replayed = local(seen.join(ids, keys, "left_semi").distinct().select(*keys, F.lit(True).alias("_seen")))
             final = final.join(F.broadcast(replayed), keys, "left")
         else:
             final = final.withColumn("_seen", F.lit(None).cast("boolean"))
@@ -380,7 +401,7 @@ def run(
                 .select(*_processed_columns(contracts[name], rules, hash_salt))
                 .observe(observed, F.count(F.lit(1)).alias("rows"))
             )
-            writes[name] = (df, observed, "event_date", f"{processed_root.rstrip('/')}/entity={name}")
+            writes[name] = (df, observed, "event_date", f"{processed_root.rstrip('/')}/{processed_folder(name)}")
         kind = F.split("reason", ":")[0]
         observed = Observation("quarantine")
         quarantined = (

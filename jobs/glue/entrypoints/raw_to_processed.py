@@ -56,7 +56,7 @@ def main(argv: list[str]) -> None:
     import boto3
     from pyspark.context import SparkContext
 
-    from cdp_jobs.contracts import contracts_by_dataset
+    from cdp_jobs.contracts import contracts_by_key
     from cdp_jobs.raw_to_processed import run
     from cdp_jobs.session import JOB_CONF
 
@@ -68,7 +68,7 @@ def main(argv: list[str]) -> None:
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
-    contracts = contracts_by_dataset(load_contracts(boto3.client("s3"), args["contracts_path"]))
+    contracts = contracts_by_key(load_contracts(boto3.client("s3"), args["contracts_path"]))
     salt = None
     if args.get("hash_salt_secret_id"):
         salt = boto3.client("secretsmanager").get_secret_value(SecretId=args["hash_salt_secret_id"])["SecretString"]

@@ -106,5 +106,9 @@ WEBLOG = {
     },
 }
 
-ALL = [CUSTOMER, ORDER, PAYMENT, WEBLOG]
+#: The hub's own customer record type (stream records without a change envelope): the same shape here, another owner,
+#: so the tests show the contract is chosen by owner and dataset (a sales change and a hub record of ``customer``).
+HUB_CUSTOMER = {**CUSTOMER, "domain": "hub"}
+
+ALL = [CUSTOMER, HUB_CUSTOMER, ORDER, PAYMENT, WEBLOG]
 SALT = "a-test-salt-of-32-characters-xyz"

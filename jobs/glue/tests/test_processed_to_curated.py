@@ -82,8 +82,8 @@ def curated(spark, tmp_path_factory):
         raw,
         PAYMENTS,
         [
-            event("p1", "payment", payment("P1", "C1", 1000, "settled")),
-            event("p2", "payment", payment("P2", "C1", 500, "pending")),
+            event("p1", "payment", payment("P1", "C1", 1000, "settled"), domain="payments"),
+            event("p2", "payment", payment("P2", "C1", 500, "pending"), domain="payments"),
         ],
     )
     write_lines(

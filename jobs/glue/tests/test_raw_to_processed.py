@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import write_lines
-from contracts_fixture import ALL, SALT
+from contracts_fixture import ALL, CUSTOMER, HUB_CUSTOMER, SALT
 
-from cdp_jobs.contracts import ContractError, contracts_by_dataset
+from cdp_jobs.contracts import ContractError, contracts_by_key
 from cdp_jobs.privacy import PrivacyError
 from cdp_jobs.raw_to_processed import read_raw_lines, run
 
@@ -29,13 +29,13 @@ def customer(event_id, cid, email="ann@example.com", arrived="2026-11-30T10:00:0
     }
 
 
-def envelope(event_id, entity, data, time="2026-11-30T12:00:00.000Z", change="INSERT", previous=None):
+def envelope(event_id, entity, data, time="2026-11-30T12:00:00.000Z", change="INSERT", previous=None, domain="sales"):
     detail = {
         "specversion": "1.0",
         "id": event_id,
-        "source": "cdp.domain.sales",
+        "source": f"cdp.domain.{domain}",
         "type": f"{entity}.created",
-        "domain": "sales",
+        "domain": domain,
         "entity": entity,
         "key": {"pk": "x"},
         "changeType": change,
@@ -53,7 +53,7 @@ def event(event_id, entity, data, **kw):
         "version": "0",
         "id": f"eb-{event_id}-{kw.pop('attempt', 1)}",
         "detail-type": "Changed",
-        "source": "cdp.domain.sales",
+        "source": f"cdp.domain.{kw.get('domain', 'sales')}",
         "time": "2026-11-30T12:00:01Z",
         "detail": envelope(event_id, entity, data, **kw),
     }
@@ -77,7 +77,7 @@ def run_job(spark, zones, when=RUN1, **kw):
         raw,
         zones["processed"],
         zones["quarantine"],
-        contracts_by_dataset(ALL),
+        contracts_by_key(ALL),
         hash_salt=SALT,
         run_time=when,
         **kw,
@@ -93,11 +93,11 @@ def test_valid_records_are_typed_and_written_by_entity_and_event_date(spark, zon
     write_lines(zones["raw"], SALES, [event("o1", "order", order("O1")), event("o2", "order", order("O2"))])
     result = run_job(spark, zones)
     assert result.input == 3
-    assert result.processed == {"customer": 1, "order": 2}
+    assert result.processed == {"hub.customer": 1, "sales.order": 2}
     assert result.quarantined == {}
-    assert result.touched == [("customer", "2026-11-30"), ("order", "2026-11-30")]
+    assert result.touched == [("hub.customer", "2026-11-30"), ("sales.order", "2026-11-30")]
 
-    orders = spark.read.parquet(f"{zones['processed']}/entity=order")
+    orders = spark.read.parquet(f"{zones['processed']}/sales/entity=order")
     types = dict(orders.dtypes)
     assert types["amountMinor"] == "bigint"
     assert types["placedAt"] == "timestamp"
@@ -106,10 +106,13 @@ def test_valid_records_are_typed_and_written_by_entity_and_event_date(spark, zon
     assert rows["O1"].amountMinor == 1250 and rows["O1"].currency == "EUR"
     assert rows["O1"].event_id == "o1" and rows["O1"].domain == "sales" and rows["O1"].change_type == "INSERT"
     assert rows["O1"].placedAt == datetime(2026, 11, 30, 12, 0)  # session time zone UTC, naive UTC
-    customers = spark.read.parquet(f"{zones['processed']}/entity=customer").collect()
+    customers = spark.read.parquet(f"{zones['processed']}/hub/entity=customer").collect()
     assert customers[0].version == 3 and customers[0].segment == "retail"
-    # Hive-style partitions: entity, then the UTC event date.
-    parts = sorted(p.name for p in (zones["raw"].parent / "processed" / "entity=order").iterdir() if p.is_dir())
+    # The producer domain (the hub's records are the hub's), then Hive-style partitions: entity, the UTC event date.
+    assert customers[0].domain == "hub"
+    parts = sorted(
+        p.name for p in (zones["raw"].parent / "processed" / "sales" / "entity=order").iterdir() if p.is_dir()
+    )
     assert parts == ["event_date=2026-11-30"]
 
 
@@ -151,7 +154,7 @@ def test_failing_rows_are_quarantined_with_their_reason(spark, zones):
     assert q["no-email"] == "schema-violation: email: required"
     assert q["neg"] == "schema-violation: amountMinor: below minimum 0"
     assert q["yen"] == "schema-violation: currency: not one of EUR, USD, GBP"
-    assert q["nocontract"] == "no-contract: dataset campaign"
+    assert q["nocontract"] == "no-contract: sales.campaign"
     assert q["moved"] == "layout-error: record entity order under entity=customer"
     assert q["layout"] == "layout-error: expected partitions source=…/entity=…/event_date=…"
     assert q['{"eventId": "broken", '] == "unparseable-json: not a JSON object"
@@ -196,7 +199,7 @@ def test_pii_is_hashed_like_the_lambda_restricted_dropped_hashed_input_kept(spar
         ],
     )
     run_job(spark, zones)
-    rows = {r.customerId: r for r in spark.read.parquet(f"{zones['processed']}/entity=customer").collect()}
+    rows = {r.customerId: r for r in spark.read.parquet(f"{zones['processed']}/hub/entity=customer").collect()}
     assert rows["C1"].email == hmac_hex("ann@example.com")
     assert rows["C1"].name == hmac_hex("Ann")
     assert rows["C2"].email == hashed_upstream  # not hashed twice
@@ -208,17 +211,17 @@ def test_pii_can_be_dropped_by_rule_and_hashing_needs_a_salt(spark, zones):
     write_lines(zones["raw"], CUSTOMERS, [customer("c1", "C1")])
     raw = str(zones["raw"])
     with pytest.raises(PrivacyError, match="at least 16 characters"):
-        run(spark, read_raw_lines(spark, raw), raw, zones["processed"], zones["quarantine"], contracts_by_dataset(ALL))
+        run(spark, read_raw_lines(spark, raw), raw, zones["processed"], zones["quarantine"], contracts_by_key(ALL))
     run(
         spark,
         read_raw_lines(spark, raw),
         raw,
         zones["processed"],
         zones["quarantine"],
-        contracts_by_dataset(ALL),
+        contracts_by_key(ALL),
         privacy_rules={"pii": "drop"},
     )
-    row = spark.read.parquet(f"{zones['processed']}/entity=customer").collect()[0]
+    row = spark.read.parquet(f"{zones['processed']}/hub/entity=customer").collect()[0]
     assert "email" not in row.asDict() and "name" not in row.asDict()
 
 
@@ -251,16 +254,16 @@ def test_duplicates_in_a_run_keep_the_first_arrival(spark, zones):
     )
     result = run_job(spark, zones)
     assert result.input == 5
-    assert result.processed == {"customer": 1, "order": 1}
+    assert result.processed == {"hub.customer": 1, "sales.order": 1}
     assert result.quarantined == {"duplicate-in-run": 3}
-    rows = spark.read.parquet(f"{zones['processed']}/entity=customer").collect()
+    rows = spark.read.parquet(f"{zones['processed']}/hub/entity=customer").collect()
     assert [r.name for r in rows] == [hmac_hex("First")]
 
 
 def test_a_second_run_adds_new_records_and_quarantines_replays(spark, zones):
     write_lines(zones["raw"], SALES, [event("o1", "order", order("O1")), event("o2", "order", order("O2"))])
     first = run_job(spark, zones)
-    assert first.processed == {"order": 2}
+    assert first.processed == {"sales.order": 2}
     # Next delivery: a replay of o1 (late, new EventBridge id, arrives another day), and a new order o3.
     write_lines(
         zones["raw"],
@@ -279,14 +282,14 @@ def test_a_second_run_adds_new_records_and_quarantines_replays(spark, zones):
         raw,
         zones["processed"],
         zones["quarantine"],
-        contracts_by_dataset(ALL),
+        contracts_by_key(ALL),
         hash_salt=SALT,
         run_time=RUN2,
     )
     assert second.input == 2
-    assert second.processed == {"order": 1}
+    assert second.processed == {"sales.order": 1}
     assert second.quarantined == {"already-processed": 1}
-    orders = spark.read.parquet(f"{zones['processed']}/entity=order")
+    orders = spark.read.parquet(f"{zones['processed']}/sales/entity=order")
     assert sorted(r.orderId for r in orders.collect()) == ["O1", "O2", "O3"]
     assert sorted(str(r.event_date) for r in orders.select("event_date").distinct().collect()) == [
         "2026-11-30",
@@ -301,12 +304,131 @@ def test_a_second_run_adds_new_records_and_quarantines_replays(spark, zones):
 def test_a_remove_keeps_the_last_image_flagged(spark, zones):
     write_lines(zones["raw"], SALES, [event("d1", "order", None, change="REMOVE", previous=order("O9"))])
     run_job(spark, zones)
-    row = spark.read.parquet(f"{zones['processed']}/entity=order").collect()[0]
+    row = spark.read.parquet(f"{zones['processed']}/sales/entity=order").collect()[0]
     assert (row.orderId, row.change_type) == ("O9", "REMOVE")
 
 
 def test_contracts_are_checked_before_running():
     with pytest.raises(ContractError, match=r"classification.email is None"):
-        contracts_by_dataset([{"domain": "d", "dataset": "x", "schema": {"properties": {"email": {"type": "string"}}}}])
-    with pytest.raises(ContractError, match="both claim dataset"):
-        contracts_by_dataset(ALL + ALL[:1])
+        contracts_by_key([{"domain": "d", "dataset": "x", "schema": {"properties": {"email": {"type": "string"}}}}])
+    with pytest.raises(ContractError, match="two contracts claim sales.customer"):
+        contracts_by_key(ALL + ALL[:1])
+
+
+def test_the_contract_is_chosen_by_owner_and_dataset(spark, zones):
+    """A hub customer (no change envelope) is checked against the hub's contract, a sales change of the same dataset
+    against the sales domain's; a record no contract of its owner covers is quarantined with the key looked for."""
+    sales_only = {**CUSTOMER, "schema": {**CUSTOMER["schema"], "required": ["customerId", "version"]}}
+    hub_only = {**HUB_CUSTOMER, "schema": {**HUB_CUSTOMER["schema"], "required": ["customerId", "createdAt"]}}
+    write_lines(zones["raw"], CUSTOMERS, [customer("hub1", "C1")])  # no version: valid for the hub's contract
+    write_lines(
+        zones["raw"],
+        SALES,
+        [
+            event("sales1", "customer", {"customerId": "C2", "email": "b@example.com"}),  # no version: invalid
+            event("sales2", "customer", {"customerId": "C3", "version": 1}),
+        ],
+    )
+    write_lines(
+        zones["raw"],
+        "streams/source=web/entity=weblog/event_date=2026-11-30/w.json",
+        [{"eventId": "w1", "entity": "weblog", "source": "web", "sessionId": "s", "_meta": {}}],
+    )
+    raw = str(zones["raw"])
+    result = run(
+        spark,
+        read_raw_lines(spark, raw),
+        raw,
+        zones["processed"],
+        zones["quarantine"],
+        contracts_by_key([sales_only, hub_only]),
+        hash_salt=SALT,
+        run_time=RUN1,
+    )
+    assert result.processed == {"hub.customer": 1, "sales.customer": 1}
+    q = quarantine(spark, zones)
+    assert q == {"sales1": "schema-violation: version: required", "w1": "no-contract: hub.weblog"}
+    hub = spark.read.parquet(f"{zones['processed']}/hub/entity=customer").collect()
+    sales = spark.read.parquet(f"{zones['processed']}/sales/entity=customer").collect()
+    assert [(r.customerId, r.domain) for r in hub] == [("C1", "hub")]
+    assert [(r.customerId, r.domain) for r in sales] == [("C3", "sales")]
+
+
+def test_the_repo_contracts_cover_the_hub_record_types_as_the_lambda_writes_them(spark, zones):
+    """The preprocessing Lambda's output for a hub customer, card transaction and web event (functions/preprocess,
+    ``normaliseRecord``; ``segment`` is not a hub customer field and goes to ``_extra``) passes the repo's
+    ``contracts/hub/`` contracts; the sales domain's change-published customer is still checked against its own."""
+    from pathlib import Path
+
+    from cdp_jobs.local_run import load_contracts
+
+    repo_contracts = contracts_by_key(load_contracts(Path(__file__).resolve().parents[3] / "contracts"))
+    assert {"hub.customer", "hub.transaction", "hub.weblog", "sales.customer"} <= set(repo_contracts)
+    meta = {"recordId": "r", "arrivedAt": "2026-11-02T10:00:05.000Z", "processedAt": "2026-11-02T10:00:05.000Z"}
+    records = {
+        "customer": {
+            "customerId": "c-1",
+            "email": "ana@example.com",
+            "name": "Ana Silva",
+            "createdAt": "2026-11-02T10:00:00.000Z",
+            "_extra": {"segment": "retail"},
+        },
+        "transaction": {
+            "transactionId": "t-1",
+            "customerId": "c-1",
+            "amountMinor": 1250,
+            "currency": "EUR",
+            "timestamp": "2026-11-02T11:00:00.000Z",
+            "merchant": "Shop",
+            "status": "approved",
+            "paymentMethod": "card",
+        },
+        "weblog": {
+            "sessionId": "s-1",
+            "timestamp": "2026-11-02T12:00:00.000Z",
+            "method": "GET",
+            "url": "https://example.com/p",
+            "status": 200,
+            "ip": "192.0.2.1",
+            "customerId": "c-1",
+            "bytes": 512,
+            "durationMs": 12.5,
+        },
+    }
+    for entity, fields in records.items():
+        write_lines(
+            zones["raw"],
+            f"streams/source=src/entity={entity}/event_date=2026-11-02/{entity}.json",
+            [
+                {
+                    "eventId": f"{entity}-1",
+                    "entity": entity,
+                    "source": "src",
+                    **fields,
+                    "_meta": meta | {"schemaVersion": 1},
+                }
+            ],
+        )
+    # A sales change without its contract's required version is still rejected by the sales contract.
+    write_lines(zones["raw"], SALES, [event("sales-1", "customer", {"customerId": "c-2", "email": "b@example.com"})])
+    raw = str(zones["raw"])
+    result = run(
+        spark,
+        read_raw_lines(spark, raw),
+        raw,
+        zones["processed"],
+        zones["quarantine"],
+        repo_contracts,
+        hash_salt=SALT,
+        run_time=RUN1,
+    )
+    assert result.processed == {"hub.customer": 1, "hub.transaction": 1, "hub.weblog": 1}
+    assert quarantine(spark, zones)["sales-1"].startswith("schema-violation: ")
+    assert "version: required" in quarantine(spark, zones)["sales-1"]
+    tx = spark.read.parquet(f"{zones['processed']}/hub/entity=transaction").collect()[0]
+    assert (tx.amountMinor, tx.currency, tx.domain, tx.source) == (1250, "EUR", "hub", "src")
+    web = spark.read.parquet(f"{zones['processed']}/hub/entity=weblog").collect()[0]
+    assert (web.status, web.durationMs) == (200, 12.5)
+    assert web.ip == hmac_hex("192.0.2.1")  # pii: hashed like the Lambda does
+    customer_row = spark.read.parquet(f"{zones['processed']}/hub/entity=customer").collect()[0]
+    assert customer_row.email == hmac_hex("ana@example.com") and "segment" not in customer_row.asDict()

@@ -15,7 +15,7 @@ import tempfile
 from datetime import date
 
 from cdp_jobs import datagen, processed_to_curated, raw_to_processed
-from cdp_jobs.contracts import contracts_by_dataset
+from cdp_jobs.contracts import contracts_by_key
 from cdp_jobs.session import local_session
 
 
@@ -35,18 +35,23 @@ def main(records: int) -> dict:
             raw,
             processed,
             quarantine,
-            contracts_by_dataset(datagen.CONTRACTS),
+            contracts_by_key(datagen.CONTRACTS),
             hash_salt=datagen.SALT,
         )
         processed_to_curated.run(spark, processed, curated, processed_to_curated.CuratedSpec(as_of=date(2026, 12, 1)))
         out = {
             # Partition folders as written (<name>=<value>), then the columns Spark reads back (partition last).
+            # Keyed <domain>.<dataset>: the job writes <processed>/<domain>/entity=<dataset>/.
             "processed": {
-                e.split("=", 1)[1]: {
-                    "partitions": sorted({d.split("=")[0] for d in os.listdir(os.path.join(processed, e)) if "=" in d}),
-                    "columns": _columns(spark.read.parquet(os.path.join(processed, e))),
+                f"{o}.{e.split('=', 1)[1]}": {
+                    "partitions": sorted(
+                        {d.split("=")[0] for d in os.listdir(os.path.join(processed, o, e)) if "=" in d}
+                    ),
+                    "columns": _columns(spark.read.parquet(os.path.join(processed, o, e))),
                 }
-                for e in sorted(os.listdir(processed))
+                for o in sorted(os.listdir(processed))
+                if os.path.isdir(os.path.join(processed, o))
+                for e in sorted(os.listdir(os.path.join(processed, o)))
                 if e.startswith("entity=")
             },
             "curated": {

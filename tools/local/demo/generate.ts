@@ -7,7 +7,8 @@
  *    `cdp:domains` as an `api_event` wrapping the change envelope (`kinesisRecordJson`), item attributes generated
  *    from the entity's configured attributes plus the domain API's managed `version`, `createdAt`, `updatedAt`;
  *  - direct producers of the hub's own record types (functions/preprocess/schemas.ts): web events (`weblog`) and
- *    card transactions (`transaction`).
+ *    card transactions (`transaction`) and CRM customers (`customer`), data products of the hub's own domain
+ *    (`HUB_DOMAIN`, contracts/hub/).
  *
  * A configurable share of records is bad: some the preprocessing Lambda rejects (Firehose's processing-failed
  * output), some it accepts but the data contract rejects (the raw job's quarantine); and a share of changes is
@@ -20,6 +21,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { kinesisRecordJson, type ChangeEnvelope, type ChangeType } from "../../../functions/change-publisher/envelope";
+import { HUB_DOMAIN } from "../../../model/hub-products";
 
 /** An attribute of a domain entity as the stack file configures it (`cdp:domains[].entities[].attributes`). */
 export interface AttributeConfig {
@@ -80,7 +82,7 @@ export type Intent =
     | "duplicate"
     /** A replay sent after the first job run: quarantined as already processed. */
     | "late-duplicate"
-    /** A hub record type without a data contract (web events, card transactions): quarantined as no-contract. */
+    /** A record of a type no data contract covers (its owner and dataset): quarantined as no-contract. */
     | "no-contract";
 
 export interface GeneratedRecord {
@@ -435,13 +437,39 @@ export function generateRecords(options: GenerateOptions): GeneratedData {
                         data: JSON.stringify(rec),
                         partitionKey: sessionId,
                         entity: "weblog",
+                        domain: HUB_DOMAIN,
                         key: sessionId,
-                        intent: "no-contract",
+                        intent: "valid",
                         wave: 1,
                     },
                     time: t,
                 });
             }
+        } else if (chance(0.3)) {
+            // A customer a CRM sends straight to the hub: the hub's customer type (contracts/hub/customer.yaml), not
+            // the sales domain's; `segment` is no hub customer field and stays in the raw record's `_extra`.
+            const customerId = nextId("crm");
+            const rec = {
+                entity: "customer",
+                source: "crm",
+                customerId,
+                email: `${customerId}@example.com`,
+                name: `CRM Customer ${customerId}`,
+                segment: pick(["retail", "business"]),
+                createdAt: new Date(t).toISOString(),
+            };
+            direct.push({
+                rec: {
+                    data: JSON.stringify(rec),
+                    partitionKey: customerId,
+                    entity: "customer",
+                    domain: HUB_DOMAIN,
+                    key: customerId,
+                    intent: "valid",
+                    wave: 1,
+                },
+                time: t,
+            });
         } else {
             const transactionId = nextId("txn");
             const rec = {
@@ -461,8 +489,9 @@ export function generateRecords(options: GenerateOptions): GeneratedData {
                     data: JSON.stringify(rec),
                     partitionKey: transactionId,
                     entity: "transaction",
+                    domain: HUB_DOMAIN,
                     key: transactionId,
-                    intent: "no-contract",
+                    intent: "valid",
                     wave: 1,
                 },
                 time: t,
