@@ -325,9 +325,10 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
     web = parts[0]
     for p in parts[1:]:
         web = web.unionByName(p)
-    web = _with_profile(web, id_map)
-    # Two distinct counts as two plain hash aggregates (sessions, then days) joined by profile: Spark's own plan for
-    # several countDistinct expands every row three times.
+    # One shuffle by profile; then two distinct counts as plain hash aggregates over it (sessions, then days; both
+    # read the same shuffle output) joined by profile, all without another exchange. Spark's own plan for several
+    # countDistinct expands every row three times and shuffles that.
+    web = _with_profile(web, id_map).repartition("profile_id")
     sessions = (
         web.groupBy("profile_id", "session")
         .agg(F.count(F.lit(1)).alias("n"), F.max("ts").alias("ts"))
@@ -449,7 +450,7 @@ def run(
 
     # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
     # tasks (most outputs are small).
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=len(OUTPUTS)) as pool:
         for f in [pool.submit(write, name) for name in OUTPUTS]:
             f.result()
     counts = {name: observed[name].get["rows"] for name in OUTPUTS}

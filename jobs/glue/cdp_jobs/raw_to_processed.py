@@ -255,6 +255,15 @@ def _exists(jvm, conf, path: str) -> bool:
     return bool(p.getFileSystem(conf).exists(p))
 
 
+def _children(jvm, conf, path: str) -> set[str]:
+    """Names of the folders directly under ``path`` (empty when it does not exist)."""
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    fs = p.getFileSystem(conf)
+    if not fs.exists(p):
+        return set()
+    return {str(s.getPath().getName()) for s in fs.listStatus(p) if s.isDirectory()}
+
+
 def existing_ids(spark: SparkSession, processed_root: str, touched: list[tuple[str, str]]) -> DataFrame | None:
     """Event ids already in the processed zone, for the (entity, event_date) partitions a run touches."""
     jvm = spark.sparkContext._jvm
@@ -265,8 +274,9 @@ def existing_ids(spark: SparkSession, processed_root: str, touched: list[tuple[s
         by_entity.setdefault(entity, []).append(date)
     for entity, dates in by_entity.items():
         base = f"{processed_root.rstrip('/')}/entity={entity}"
-        paths = [f"{base}/event_date={d}" for d in dates]
-        paths = [p for p in paths if _exists(jvm, conf, p)]
+        # One listing of the entity's folder (absent on a first run) instead of a request per date.
+        present = _children(jvm, conf, base)
+        paths = [f"{base}/event_date={d}" for d in dates if f"event_date={d}" in present]
         if paths:
             frames.append(
                 spark.read.option("basePath", base).parquet(*paths).select(F.lit(entity).alias("entity"), "event_id")
@@ -297,9 +307,21 @@ def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | No
     return cols
 
 
+def local(df: DataFrame) -> DataFrame:
+    """``df`` collected to the driver as a local relation (JVM side, nothing passes through Python). A broadcast of a
+    local relation needs no Spark job, so every query joining it starts right away; a broadcast of a distributed frame
+    runs a collecting job per query, and on a busy cluster those jobs queue behind the running writes. Only for tables a
+    broadcast would collect anyway."""
+    session = df.sparkSession
+    jdf = session._jsparkSession.createDataFrame(df._jdf.collectAsList(), df._jdf.schema())
+    return DataFrame(jdf, session)
+
+
 def write_all(writes) -> None:
-    """Appends each ``(df, observation, partition column, path)`` as Parquet, the writes running concurrently."""
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    """Appends each ``(df, observation, partition column, path)`` as Parquet, the writes running concurrently (their
+    small broadcast jobs first, in the order given: the scheduler runs jobs first come, first served)."""
+    writes = list(writes)
+    with ThreadPoolExecutor(max_workers=max(1, len(writes))) as pool:
         futures = [pool.submit(lambda w: w[0].write.mode("append").partitionBy(w[2]).parquet(w[3]), w) for w in writes]
         for f in futures:
             f.result()
@@ -327,38 +349,32 @@ def run(
     if files is None:
         # The file list of a file source, without reading the data; otherwise a pass over the paths.
         files = lines.inputFiles() or [r.path for r in lines.select("path").distinct().collect()]
-    layout = layout_table(spark, files, raw_root)
+    layout = local(layout_table(spark, files, raw_root))
     classified = classify(lines, layout, contracts).withColumn("_row", F.monotonically_increasing_id())
     ok = F.col("reason").isNull()
     keys = ["entity", "event_id"]
     staged = classified.persist(StorageLevel.MEMORY_AND_DISK)
-    small: list[DataFrame] = []
     try:
-        # One pass over the raw text builds the cache and counts the ids (only ids are shuffled); the aggregate gives
-        # both the partitions the run touches and the duplicated ids.
-        id_counts = staged.where(ok).groupBy("entity", "event_date", "event_id").count().persist()
-        small.append(id_counts)
-        dates = id_counts.select("entity", "event_date").distinct().collect()
+        # The first pass over the raw text builds the cache and lists the (entity, event date) partitions the run
+        # touches (a hash aggregate of two columns).
+        dates = staged.where(ok).select("entity", "event_date").distinct().collect()
         touched = sorted((r.entity, r.event_date) for r in dates)
-        ids = id_counts.select(*keys)
-        # An id seen on two dates (a producer reusing an id) is a duplicate too: recount by id alone where it matters.
-        dup_ids = id_counts.groupBy(*keys).agg(F.sum("count").alias("n")).where("n > 1").select(*keys)
-        # The (few) rows that lose, and the replayed ids, are small cached tables broadcast into every write.
+        ids = staged.where(ok).select(*keys)
+        # Duplicated ids by (entity, id) over all dates (a producer reusing an id on another date is a duplicate too):
+        # only ids are shuffled; then the (few) rows of those ids are ranked and the losers kept, as a local table.
+        dup_ids = ids.groupBy(*keys).count().where("count > 1").select(*keys)
         order = Window.partitionBy(*keys).orderBy(F.col("arrived_at").asc_nulls_last(), F.col("file_id"), F.col("_row"))
-        losers = (
+        losers = local(
             staged.where(ok)
             .join(F.broadcast(dup_ids), keys, "left_semi")
             .withColumn("_rank", F.row_number().over(order))
             .where("_rank > 1")
             .select("_row", F.lit(True).alias("_dup"))
-            .persist()
         )
-        small.append(losers)
         final = staged.join(F.broadcast(losers), "_row", "left")
         seen = existing_ids(spark, processed_root, touched)
         if seen is not None:
-            replayed = seen.join(ids, keys, "left_semi").distinct().select(*keys, F.lit(True).alias("_seen")).persist()
-            small.append(replayed)
+            replayed = local(seen.join(ids, keys, "left_semi").distinct().select(*keys, F.lit(True).alias("_seen")))
             final = final.join(F.broadcast(replayed), keys, "left")
         else:
             final = final.withColumn("_seen", F.lit(None).cast("boolean"))
@@ -399,7 +415,9 @@ def run(
             .observe(observed, *[F.count_if(F.col("reason_kind") == k).alias(k) for k in REASONS])
         )
         writes[""] = (quarantined, observed, "dt", quarantine_root)
-        write_all(writes.values())
+        # The quarantine first: its query broadcasts two small tables, whose jobs would otherwise wait for the
+        # dataset writes' tasks.
+        write_all([writes[""], *[w for name, w in writes.items() if name]])
         for name, (_, obs, _, _) in writes.items():
             if name and obs.get["rows"]:
                 result.processed[name] = obs.get["rows"]
@@ -407,6 +425,4 @@ def run(
         result.input = result.processed_total + result.quarantined_total
         return result
     finally:
-        for df in small:
-            df.unpersist()
         staged.unpersist()
