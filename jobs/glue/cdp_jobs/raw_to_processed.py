@@ -307,6 +307,16 @@ def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | No
     return cols
 
 
+#: Rows per output file the raw job aims at (about 10–25 MB of Parquet for the datasets here): every task of a write
+#: opens one file per date partition it holds rows of, and many small files are slow to write and to read (object
+#: store requests, per-file footers), so a dataset is written by just enough tasks (``coalesce``: no shuffle).
+ROWS_PER_FILE = 250_000
+
+
+def _tasks(rows: int, per_file: int) -> int:
+    return max(1, -(-rows // per_file))
+
+
 def local(df: DataFrame) -> DataFrame:
     """``df`` collected to the driver as a local relation (JVM side, nothing passes through Python). A broadcast of a
     local relation needs no Spark job, so every query joining it starts right away; a broadcast of a distributed frame
@@ -339,9 +349,12 @@ def run(
     privacy_rules: dict[str, str] | None = None,
     files: list[str] | None = None,
     run_time: datetime | None = None,
+    rows_per_file: int | None = None,
 ) -> RunResult:
     """Runs raw → processed over ``lines`` (``value, path``: ``read_raw_lines`` or the Glue source) and returns the
-    record accounting. ``files`` is the input file list if the caller knows it (saves a pass over the data)."""
+    record accounting. ``files`` is the input file list if the caller knows it (saves a pass over the data).
+    ``rows_per_file`` (default ``ROWS_PER_FILE``) sizes the output: each dataset is written by
+    ``ceil(rows / rows_per_file)`` tasks, so a date partition gets that many files, not one per input split."""
     rules = parse_rules(privacy_rules)
     if any(rules[p.classification] == "hash" for c in contracts.values() for p in c.properties):
         check_salt(hash_salt)
@@ -355,10 +368,14 @@ def run(
     keys = ["entity", "event_id"]
     staged = classified.persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        # The first pass over the raw text builds the cache and lists the (entity, event date) partitions the run
-        # touches (a hash aggregate of two columns).
-        dates = staged.where(ok).select("entity", "event_date").distinct().collect()
-        touched = sorted((r.entity, r.event_date) for r in dates)
+        # The first pass over the raw text builds the cache and counts rows per (entity, event date) partition the run
+        # touches (and the failing rows): a hash aggregate of three columns.
+        sizes = staged.groupBy(ok.alias("ok"), "entity", "event_date").count().collect()
+        touched = sorted((r.entity, r.event_date) for r in sizes if r.ok)
+        rows_of: dict[str, int] = {}
+        for r in sizes:
+            rows_of[r.entity if r.ok else ""] = rows_of.get(r.entity if r.ok else "", 0) + r["count"]
+        per_file = rows_per_file or ROWS_PER_FILE
         ids = staged.where(ok).select(*keys)
         # Duplicated ids by (entity, id) over all dates (a producer reusing an id on another date is a duplicate too):
         # only ids are shuffled; then the (few) rows of those ids are ranked and the losers kept, as a local table.
@@ -396,6 +413,7 @@ def run(
                 .select(*_processed_columns(contracts[name], rules, hash_salt))
                 .observe(observed, F.count(F.lit(1)).alias("rows"))
             )
+            df = df.coalesce(_tasks(rows_of.get(name, 0), per_file))
             writes[name] = (df, observed, "event_date", f"{processed_root.rstrip('/')}/entity={name}")
         kind = F.split("reason", ":")[0]
         observed = Observation("quarantine")
@@ -414,6 +432,7 @@ def run(
             )
             .observe(observed, *[F.count_if(F.col("reason_kind") == k).alias(k) for k in REASONS])
         )
+        quarantined = quarantined.coalesce(_tasks(rows_of.get("", 0), per_file))
         writes[""] = (quarantined, observed, "dt", quarantine_root)
         # The quarantine first: its query broadcasts two small tables, whose jobs would otherwise wait for the
         # dataset writes' tasks.

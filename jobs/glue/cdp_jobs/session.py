@@ -20,6 +20,10 @@ JOB_CONF = {
     # partial per-key limit before the shuffle, which needs a full sort of every row there too; versions per key are
     # few, so that sort costs more than the rows it saves: one sort, after the shuffle, instead.
     "spark.sql.optimizer.windowGroupLimitThreshold": "-1",
+    # Adaptive execution: shuffle partitions coalesced to what the data needs, small joins broadcast at run time, and
+    # the curated writes' rebalance (files of spark.sql.adaptive.advisoryPartitionSizeInBytes, 64 MB). On by default
+    # since Spark 3.2 (Glue 4.0+); stated because the jobs rely on it.
+    "spark.sql.adaptive.enabled": "true",
     # Partition overwrite stays dynamic if a caller switches a write to overwrite.
     "spark.sql.sources.partitionOverwriteMode": "dynamic",
 }
