@@ -325,9 +325,9 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
     web = parts[0]
     for p in parts[1:]:
         web = web.unionByName(p)
-    # One shuffle by profile; then two distinct counts as plain hash aggregates over it (sessions, then days; both
-    # read the same shuffle output) joined by profile, all without another exchange. Spark's own plan for several
-    # countDistinct expands every row three times and shuffles that.
+    # Two distinct counts as plain hash aggregates (sessions, then days), each over a shuffle by profile of its own
+    # narrow columns, then grouped and joined by profile without another exchange. Spark's own plan for several
+    # countDistinct expands every row three times and shuffles that twice.
     web = _with_profile(web, id_map).repartition("profile_id")
     sessions = (
         web.groupBy("profile_id", "session")

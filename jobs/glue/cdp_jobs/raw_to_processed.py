@@ -307,7 +307,7 @@ def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | No
     return cols
 
 
-#: Rows per output file the raw job aims at (about 10–25 MB of Parquet for the datasets here): every task of a write
+#: Rows per output file the raw job aims at (≈ 30 MB of Parquet for the benchmark's web logs): every task of a write
 #: opens one file per date partition it holds rows of, and many small files are slow to write and to read (object
 #: store requests, per-file footers), so a dataset is written by just enough tasks (``coalesce``: no shuffle).
 ROWS_PER_FILE = 250_000
@@ -318,10 +318,9 @@ def _tasks(rows: int, per_file: int) -> int:
 
 
 def local(df: DataFrame) -> DataFrame:
-    """``df`` collected to the driver as a local relation (JVM side, nothing passes through Python). A broadcast of a
-    local relation needs no Spark job, so every query joining it starts right away; a broadcast of a distributed frame
-    runs a collecting job per query, and on a busy cluster those jobs queue behind the running writes. Only for tables a
-    broadcast would collect anyway."""
+    """``df`` computed once and collected to the driver as a local relation (JVM side, nothing passes through Python).
+    Every query that broadcasts it then ships rows the driver already holds (a two-task job over local rows) instead of
+    recomputing or rescanning its source. Only for tables a broadcast would collect to the driver anyway."""
     session = df.sparkSession
     jdf = session._jsparkSession.createDataFrame(df._jdf.collectAsList(), df._jdf.schema())
     return DataFrame(jdf, session)
