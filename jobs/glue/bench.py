@@ -28,6 +28,42 @@ def _timed(fn):
     return time.perf_counter() - start, value
 
 
+def _work(spark) -> tuple[int, int, float, float]:
+    """Spark jobs and stages run so far, and their tasks' CPU and run time in seconds, from the status store (kept
+    with the UI off). CPU time is what a shared machine's load changes least: it backs the wall-clock ratios."""
+    sc = spark.sparkContext
+    store = sc._jsc.sc().statusStore()
+    stages = store.stageList(
+        None, False, False, sc._gateway.new_array(sc._jvm.double, 0), sc._jvm.java.util.ArrayList()
+    )
+    cpu = run = 0.0
+    n = 0
+    it = stages.iterator()
+    while it.hasNext():
+        st = it.next()
+        n += 1
+        cpu += st.executorCpuTime() / 1e9
+        run += st.executorRunTime() / 1e3
+    return store.jobsList(None).size(), n, cpu, run
+
+
+def _measured(spark, fn):
+    """``fn()``'s wall time, value and Spark work (jobs, stages, task CPU s, task run s)."""
+    before = _work(spark)
+    wall, value = _timed(fn)
+    after = _work(spark)
+    return (
+        wall,
+        value,
+        tuple(round(a - b, 1) if isinstance(a, float) else a - b for a, b in zip(after, before, strict=True)),
+    )
+
+
+def _describe(work) -> str:
+    jobs, stages, cpu, run = work
+    return f"{jobs} Spark jobs, {stages} stages, task CPU {cpu:.1f} s, task run {run:.1f} s"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -87,9 +123,9 @@ def main(argv: list[str] | None = None) -> int:
             os.path.join(warm, "curated"),
             processed_to_curated.CuratedSpec(as_of=date(2026, 12, 1)),
         )
-        f1, _ = _timed(lambda: floor_raw(1))
-        job_s, result = _timed(job_raw)
-        f2, _ = _timed(lambda: floor_raw(2))
+        f1, _, fw1 = _measured(spark, lambda: floor_raw(1))
+        job_s, result, jw = _measured(spark, job_raw)
+        f2, _, fw2 = _measured(spark, lambda: floor_raw(2))
         floor_s = (f1 + f2) / 2
         assert result.input == lines, (result.input, lines)
         r1 = floor_s / job_s
@@ -98,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             f"({f1:.1f} s, {f2:.1f} s); ratio {r1:.2f} {'PASS' if r1 >= TARGET else 'FAIL'}"
         )
         print(f"  accounting: {result.processed} processed, {result.quarantined} quarantined")
+        print(f"  job: {_describe(jw)}; floor: {_describe(fw1)} / {_describe(fw2)}")
 
         spec = processed_to_curated.CuratedSpec(as_of=date(2026, 12, 1))
         entities = sorted(os.listdir(processed))
@@ -107,9 +144,9 @@ def main(argv: list[str] | None = None) -> int:
             for e in entities:
                 spark.read.parquet(os.path.join(processed, e)).write.parquet(os.path.join(floors, f"p-{n}", e))
 
-        g1, _ = _timed(lambda: floor_curated(1))
-        cur_s, counts = _timed(lambda: processed_to_curated.run(spark, processed, curated, spec))
-        g2, _ = _timed(lambda: floor_curated(2))
+        g1, _, gw1 = _measured(spark, lambda: floor_curated(1))
+        cur_s, counts, cw = _measured(spark, lambda: processed_to_curated.run(spark, processed, curated, spec))
+        g2, _, gw2 = _measured(spark, lambda: floor_curated(2))
         gfloor = (g1 + g2) / 2
         r2 = gfloor / cur_s
         print(
@@ -118,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'PASS' if r2 >= TARGET else 'FAIL'}"
         )
         print(f"  outputs: {counts}")
+        print(f"  job: {_describe(cw)}; floor: {_describe(gw1)} / {_describe(gw2)}")
         spark.stop()
         return 1 if args.strict and min(r1, r2) < TARGET else 0
     finally:

@@ -139,14 +139,21 @@ def _col(df: DataFrame, name: str | None, cast: str = "string") -> Column:
     return F.col(name).cast(cast) if name and name in df.columns else F.lit(None).cast(cast)
 
 
-def _latest(df: DataFrame, keys: list[str], order: list[Column]) -> DataFrame:
-    """The first row of each key by ``order`` (descending columns): a hash aggregate (``max_by``), no sort."""
-    rest = [c for c in df.columns if c not in keys]
-    ranking = F.struct(*order)
+def _latest(df: DataFrame, keys: list[str], order: list[Column], **over_all: Column) -> DataFrame:
+    """The first row of each key by ``order`` (descending, nulls last): one shuffle by key and one sort within it
+    (``row_number`` over a window). ``max_by`` over a struct would be a sort aggregate, sorting before and after the
+    shuffle. ``over_all`` adds aggregates over every row of the key (e.g. ``first_seen=F.min(...)``), computed in the
+    same window."""
+    ordered = Window.partitionBy(*keys).orderBy(*[c.desc_nulls_last() for c in order])
+    whole = ordered.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
     return (
-        df.groupBy(*keys)
-        .agg(F.max_by(F.struct(*rest), ranking).alias("_row"))
-        .select(*keys, *[F.col("_row").getField(c).alias(c) for c in rest])
+        df.select(
+            "*",
+            *[agg.over(whole).alias(name) for name, agg in over_all.items()],
+            F.row_number().over(ordered).alias("_rank"),
+        )
+        .where(F.col("_rank") == 1)
+        .drop("_rank")
     )
 
 
@@ -176,25 +183,29 @@ def customers(frames: dict[str, DataFrame], spec: CuratedSpec) -> DataFrame:
     all_versions = parts[0]
     for p in parts[1:]:
         all_versions = all_versions.unionByName(p)
-    first = all_versions.groupBy("customer_id").agg(F.min("_created").alias("first_seen"))
-    latest = _latest(all_versions, ["customer_id"], [F.col("_updated"), F.col("arrived_at")])
-    return (
-        latest.where(F.coalesce(F.col("change_type"), F.lit("")) != "REMOVE")
-        .join(first, "customer_id")
-        .drop("change_type", "_created")
+    latest = _latest(
+        all_versions.where(F.col("customer_id").isNotNull()),
+        ["customer_id"],
+        [F.col("_updated"), F.col("arrived_at")],
+        first_seen=F.min("_created"),
     )
+    return latest.where(F.coalesce(F.col("change_type"), F.lit("")) != "REMOVE").drop("change_type", "_created")
 
 
 def profiles(latest_customers: DataFrame, matches: DataFrame | None, attributes: tuple[str, ...]) -> DataFrame:
     """One row per profile: customers merged by their Entity Resolution match id."""
     c = latest_customers
-    if matches is not None:
-        m = matches.select(F.col("recordId").alias("customer_id"), "matchId").dropDuplicates(["customer_id"])
-        c = c.join(m, "customer_id", "left")
-        profile = F.coalesce(F.col("matchId"), F.col("customer_id"))
-    else:
-        profile = F.col("customer_id")
-    c = c.withColumn("profile_id", profile)
+    if matches is None:
+        # Without matches every profile is one customer: its latest record as it is (no aggregation needed).
+        return c.select(
+            F.col("customer_id").alias("profile_id"),
+            F.array(F.col("customer_id")).alias("customer_ids"),
+            *attributes,
+            "first_seen",
+            F.col("_updated").alias("last_updated"),
+        )
+    m = matches.select(F.col("recordId").alias("customer_id"), "matchId").dropDuplicates(["customer_id"])
+    c = c.join(m, "customer_id", "left").withColumn("profile_id", F.coalesce(F.col("matchId"), F.col("customer_id")))
     # Latest non-null value of each attribute across the merged records.
     newest = F.struct(F.col("_updated"), F.col("arrived_at"))
     aggs = [F.max_by(F.col(a), F.when(F.col(a).isNotNull(), newest)).alias(a) for a in attributes]
@@ -206,7 +217,17 @@ def profiles(latest_customers: DataFrame, matches: DataFrame | None, attributes:
     )
 
 
-def transactions(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFrame) -> DataFrame | None:
+def _with_profile(df: DataFrame, id_map: DataFrame | None) -> DataFrame:
+    """``profile_id`` of each row's ``customer_id`` (``id_map``: customer → match id; ``None``: no matches, every
+    customer is its own profile, so no join)."""
+    if id_map is None:
+        return df.withColumn("profile_id", F.col("customer_id"))
+    return df.join(F.broadcast(id_map), "customer_id", "left").withColumn(
+        "profile_id", F.coalesce(F.col("profile_id"), F.col("customer_id"))
+    )
+
+
+def transactions(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFrame | None) -> DataFrame | None:
     parts = []
     for src in spec.transactions:
         df = frames.get(src.dataset)
@@ -234,26 +255,39 @@ def transactions(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
         tx = tx.unionByName(p)
     tx = _latest(tx, ["dataset", "transaction_id"], [F.col("arrived_at"), F.col("ts")])
     tx = tx.where(F.coalesce(F.col("change_type"), F.lit("")) != "REMOVE").drop("change_type", "arrived_at")
-    return (
-        tx.join(F.broadcast(id_map), "customer_id", "left")
-        .withColumn("profile_id", F.coalesce(F.col("profile_id"), F.col("customer_id")))
-        .withColumn("dt", F.to_date("ts"))
-    )
+    return _with_profile(tx, id_map).withColumn("dt", F.to_date("ts"))
 
 
 def _score(order: Column) -> Column:
     return F.least(F.lit(5), F.lit(1) + F.floor(F.percent_rank().over(order) * 5)).cast("int")
 
 
-def rfm(tx: DataFrame, spec: CuratedSpec) -> DataFrame:
-    """Recency, frequency, monetary value, scores, segment and lifetime value per profile and currency."""
+def daily_totals(tx: DataFrame) -> DataFrame:
+    """Per profile, day, currency, dataset and kind: ``transactions``, ``amount_minor`` and the first and last
+    transaction times (``_first``, ``_last``) — the one aggregate daily spend, daily revenue, RFM and settled payments
+    are all computed from."""
+    return tx.groupBy("profile_id", "dt", "currency", "dataset", "kind").agg(
+        F.count(F.lit(1)).alias("transactions"),
+        F.sum("amount_minor").alias("amount_minor"),
+        F.min("ts").alias("_first"),
+        F.max("ts").alias("_last"),
+    )
+
+
+def rfm(tx: DataFrame, spec: CuratedSpec, daily: DataFrame | None = None) -> DataFrame:
+    """Recency, frequency, monetary value, scores, segment and lifetime value per profile and currency (from
+    ``daily``, ``daily_totals(tx)``, when the caller has it)."""
     as_of = F.lit(spec.as_of).cast("date")
-    spend = tx.where(F.col("kind") == "spend")
-    base = spend.groupBy("profile_id", "currency").agg(
-        F.max("ts").alias("last_purchase"),
-        F.min("ts").alias("first_purchase"),
-        F.count(F.lit(1)).alias("frequency"),
-        F.sum("amount_minor").alias("monetary_minor"),
+    daily = daily_totals(tx) if daily is None else daily
+    base = (
+        daily.where(F.col("kind") == "spend")
+        .groupBy("profile_id", "currency")
+        .agg(
+            F.max("_last").alias("last_purchase"),
+            F.min("_first").alias("first_purchase"),
+            F.sum("transactions").alias("frequency"),
+            F.sum("amount_minor").alias("monetary_minor"),
+        )
     )
     base = base.withColumn("recency_days", F.datediff(as_of, F.to_date("last_purchase")))
     by_currency = Window.partitionBy("currency")
@@ -284,7 +318,7 @@ def rfm(tx: DataFrame, spec: CuratedSpec) -> DataFrame:
     )
 
 
-def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFrame) -> DataFrame | None:
+def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFrame | None) -> DataFrame | None:
     parts = []
     for src in spec.web:
         df = frames.get(src.dataset)
@@ -302,15 +336,27 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
     web = parts[0]
     for p in parts[1:]:
         web = web.unionByName(p)
-    web = web.join(F.broadcast(id_map), "customer_id", "left").withColumn(
-        "profile_id", F.coalesce(F.col("profile_id"), F.col("customer_id"))
+    # Two distinct counts as plain hash aggregates (sessions, then days), each over a shuffle by profile of its own
+    # narrow columns, then grouped and joined by profile without another exchange. Spark's own plan for several
+    # countDistinct expands every row three times and shuffles that twice.
+    web = _with_profile(web, id_map).repartition("profile_id")
+    sessions = (
+        web.groupBy("profile_id", "session")
+        .agg(F.count(F.lit(1)).alias("n"), F.max("ts").alias("ts"))
+        .groupBy("profile_id")
+        .agg(
+            F.count(F.lit(1)).alias("web_sessions"),
+            F.sum("n").alias("page_views"),
+            F.max("ts").alias("last_seen_web"),
+        )
     )
-    return web.groupBy("profile_id").agg(
-        F.countDistinct("session").alias("web_sessions"),
-        F.count(F.lit(1)).alias("page_views"),
-        F.max("ts").alias("last_seen_web"),
-        F.countDistinct(F.to_date("ts")).alias("web_active_days"),
+    days = (
+        web.select("profile_id", F.to_date("ts").alias("day"))
+        .distinct()
+        .groupBy("profile_id")
+        .agg(F.count("day").alias("web_active_days"))
     )
+    return sessions.join(days, "profile_id")
 
 
 def build(
@@ -332,6 +378,7 @@ def build(
     cached.append(latest)
     profile = profiles(latest, matches, attributes).persist()
     cached.append(profile)
+    id_map = None
     if matches is not None:
         id_map = (
             latest.select("customer_id")
@@ -339,8 +386,6 @@ def build(
             .select("customer_id", F.coalesce("matchId", "customer_id").alias("profile_id"))
             .dropDuplicates(["customer_id"])
         )
-    else:
-        id_map = latest.select("customer_id", F.col("customer_id").alias("profile_id"))
     as_of = F.lit(spec.as_of).cast("date")
     out: dict[str, DataFrame] = {"customer_profile": profile.withColumn("dt", as_of)}
 
@@ -354,17 +399,17 @@ def build(
     tx = tx.persist()
     cached.append(tx)
     out["transactions"] = tx
-    out["daily_spend"] = tx.groupBy("profile_id", "dt", "currency", "dataset", "kind").agg(
-        F.count(F.lit(1)).alias("transactions"), F.sum("amount_minor").alias("amount_minor")
-    )
-    scores = rfm(tx, spec).persist()
+    daily = daily_totals(tx).persist()
+    cached.append(daily)
+    out["daily_spend"] = daily.drop("_first", "_last")
+    scores = rfm(tx, spec, daily).persist()
     cached.append(scores)
     out["customer_rfm"] = scores.withColumn("dt", as_of)
 
     # Main currency: the highest spend (ties: the alphabetically last code, deterministic).
     main = _latest(scores, ["profile_id"], [F.col("monetary_minor"), F.col("currency")])
     settled = (
-        tx.where(F.col("kind") == "payment")
+        daily.where(F.col("kind") == "payment")
         .groupBy("profile_id", "currency")
         .agg(F.sum("amount_minor").alias("amount_minor"))
         .groupBy("profile_id")
@@ -378,9 +423,10 @@ def build(
         c360 = c360.join(web, "profile_id", "left")
     out["customer_360"] = c360.withColumn("dt", as_of)
 
-    out["daily_revenue"] = tx.groupBy("dt", "currency", "dataset", "kind").agg(
-        F.count(F.lit(1)).alias("transactions"),
-        F.countDistinct("profile_id").alias("customers"),
+    # A profile has one daily row per (dt, currency, dataset, kind): counting rows counts distinct customers.
+    out["daily_revenue"] = daily.groupBy("dt", "currency", "dataset", "kind").agg(
+        F.sum("transactions").alias("transactions"),
+        F.count("profile_id").alias("customers"),
         F.sum("amount_minor").alias("amount_minor"),
     )
     out["segment_summary"] = (
@@ -393,6 +439,14 @@ def build(
         .withColumn("dt", as_of)
     )
     return out
+
+
+def _rebalanced(df: DataFrame, column: str) -> DataFrame:
+    """``df`` with a ``REBALANCE(column)`` hint (PySpark's ``hint`` passes only literals; the hint needs a column)."""
+    sc = df.sparkSession.sparkContext
+    params = sc._gateway.new_array(sc._jvm.java.lang.Object, 1)
+    params[0] = F.col(column)._jc.expr()
+    return DataFrame(df._jdf.hint("rebalance", params), df.sparkSession)
 
 
 def run(
@@ -410,12 +464,15 @@ def run(
     observed = {name: Observation(name) for name in OUTPUTS}
 
     def write(name: str) -> None:
-        df = frames[name].observe(observed[name], F.count(F.lit(1)).alias("rows"))
+        # Rebalanced by dt before the write: AQE packs the rows into partitions of about
+        # spark.sql.adaptive.advisoryPartitionSizeInBytes (splitting bigger dt partitions), so each dt gets a few
+        # files of a sensible size instead of one per upstream task (4 × 30 small files for transactions).
+        df = _rebalanced(frames[name], "dt").observe(observed[name], F.count(F.lit(1)).alias("rows"))
         df.write.mode("overwrite").partitionBy("dt").parquet(f"{curated_root.rstrip('/')}/{name}")
 
     # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
     # tasks (most outputs are small).
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=len(OUTPUTS)) as pool:
         for f in [pool.submit(write, name) for name in OUTPUTS]:
             f.result()
     counts = {name: observed[name].get["rows"] for name in OUTPUTS}

@@ -267,6 +267,15 @@ def _exists(jvm, conf, path: str) -> bool:
     return bool(p.getFileSystem(conf).exists(p))
 
 
+def _children(jvm, conf, path: str) -> set[str]:
+    """Names of the folders directly under ``path`` (empty when it does not exist)."""
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    fs = p.getFileSystem(conf)
+    if not fs.exists(p):
+        return set()
+    return {str(s.getPath().getName()) for s in fs.listStatus(p) if s.isDirectory()}
+
+
 def existing_ids(spark: SparkSession, processed_root: str, touched: list[tuple[str, str]]) -> DataFrame | None:
     """Event ids already in the processed zone, for the (entity, event_date) partitions a run touches."""
     jvm = spark.sparkContext._jvm
@@ -277,8 +286,9 @@ def existing_ids(spark: SparkSession, processed_root: str, touched: list[tuple[s
         by_entity.setdefault(entity, []).append(date)
     for entity, dates in by_entity.items():
         base = f"{processed_root.rstrip('/')}/{processed_folder(entity)}"
-        paths = [f"{base}/event_date={d}" for d in dates]
-        paths = [p for p in paths if _exists(jvm, conf, p)]
+        # One listing of the entity's folder (absent on a first run) instead of a request per date.
+        present = _children(jvm, conf, base)
+        paths = [f"{base}/event_date={d}" for d in dates if f"event_date={d}" in present]
         if paths:
             frames.append(
                 spark.read.option("basePath", base).parquet(*paths).select(F.lit(entity).alias("entity"), "event_id")
@@ -309,19 +319,30 @@ def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | No
     return cols
 
 
+#: Rows per output file the raw job aims at (≈ 30 MB of Parquet for the benchmark's web logs): every task of a write
+#: opens one file per date partition it holds rows of, and many small files are slow to write and to read (object
+#: store requests, per-file footers), so a dataset is written by just enough tasks (``coalesce``: no shuffle).
+ROWS_PER_FILE = 250_000
+
+
+def _tasks(rows: int, per_file: int) -> int:
+    return max(1, -(-rows // per_file))
+
+
 def local(df: DataFrame) -> DataFrame:
-    """``df`` collected to the driver as a local relation (JVM side, nothing passes through Python). A broadcast of a
-    local relation needs no Spark job, so every query joining it starts right away; a broadcast of a distributed frame
-    runs a collecting job per query, and on a busy cluster those jobs queue behind the running writes. Only for tables a
-    broadcast would collect anyway."""
+    """``df`` computed once and collected to the driver as a local relation (JVM side, nothing passes through Python).
+    Every query that broadcasts it then ships rows the driver already holds (a two-task job over local rows) instead of
+    recomputing or rescanning its source. Only for tables a broadcast would collect to the driver anyway."""
     session = df.sparkSession
     jdf = session._jsparkSession.createDataFrame(df._jdf.collectAsList(), df._jdf.schema())
     return DataFrame(jdf, session)
 
 
 def write_all(writes) -> None:
-    """Appends each ``(df, observation, partition column, path)`` as Parquet, the writes running concurrently."""
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    """Appends each ``(df, observation, partition column, path)`` as Parquet, the writes running concurrently (their
+    small broadcast jobs first, in the order given: the scheduler runs jobs first come, first served)."""
+    writes = list(writes)
+    with ThreadPoolExecutor(max_workers=max(1, len(writes))) as pool:
         futures = [pool.submit(lambda w: w[0].write.mode("append").partitionBy(w[2]).parquet(w[3]), w) for w in writes]
         for f in futures:
             f.result()
@@ -339,9 +360,12 @@ def run(
     privacy_rules: dict[str, str] | None = None,
     files: list[str] | None = None,
     run_time: datetime | None = None,
+    rows_per_file: int | None = None,
 ) -> RunResult:
     """Runs raw → processed over ``lines`` (``value, path``: ``read_raw_lines`` or the Glue source) and returns the
-    record accounting. ``files`` is the input file list if the caller knows it (saves a pass over the data)."""
+    record accounting. ``files`` is the input file list if the caller knows it (saves a pass over the data).
+    ``rows_per_file`` (default ``ROWS_PER_FILE``) sizes the output: each dataset is written by
+    ``ceil(rows / rows_per_file)`` tasks, so a date partition gets that many files, not one per input split."""
     rules = parse_rules(privacy_rules)
     if any(rules[p.classification] == "hash" for c in contracts.values() for p in c.properties):
         check_salt(hash_salt)
@@ -349,33 +373,32 @@ def run(
     if files is None:
         # The file list of a file source, without reading the data; otherwise a pass over the paths.
         files = lines.inputFiles() or [r.path for r in lines.select("path").distinct().collect()]
-    layout = layout_table(spark, files, raw_root)
+    layout = local(layout_table(spark, files, raw_root))
     classified = classify(lines, layout, contracts).withColumn("_row", F.monotonically_increasing_id())
     ok = F.col("reason").isNull()
     keys = ["entity", "event_id"]
     staged = classified.persist(StorageLevel.MEMORY_AND_DISK)
-    small: list[DataFrame] = []
     try:
-        # One pass over the raw text builds the cache and counts the ids (only ids are shuffled); the aggregate gives
-        # both the partitions the run touches and the duplicated ids.
-        id_counts = staged.where(ok).groupBy("entity", "event_date", "event_id").count().persist()
-        small.append(id_counts)
-        dates = id_counts.select("entity", "event_date").distinct().collect()
-        touched = sorted((r.entity, r.event_date) for r in dates)
-        ids = id_counts.select(*keys)
-        # An id seen on two dates (a producer reusing an id) is a duplicate too: recount by id alone where it matters.
-        dup_ids = id_counts.groupBy(*keys).agg(F.sum("count").alias("n")).where("n > 1").select(*keys)
-        # The (few) rows that lose, and the replayed ids, are small cached tables broadcast into every write.
+        # The first pass over the raw text builds the cache and counts rows per (entity, event date) partition the run
+        # touches (and the failing rows): a hash aggregate of three columns.
+        sizes = staged.groupBy(ok.alias("ok"), "entity", "event_date").count().collect()
+        touched = sorted((r.entity, r.event_date) for r in sizes if r.ok)
+        rows_of: dict[str, int] = {}
+        for r in sizes:
+            rows_of[r.entity if r.ok else ""] = rows_of.get(r.entity if r.ok else "", 0) + r["count"]
+        per_file = rows_per_file or ROWS_PER_FILE
+        ids = staged.where(ok).select(*keys)
+        # Duplicated ids by (entity, id) over all dates (a producer reusing an id on another date is a duplicate too):
+        # only ids are shuffled; then the (few) rows of those ids are ranked and the losers kept, as a local table.
+        dup_ids = ids.groupBy(*keys).count().where("count > 1").select(*keys)
         order = Window.partitionBy(*keys).orderBy(F.col("arrived_at").asc_nulls_last(), F.col("file_id"), F.col("_row"))
-        losers = (
+        losers = local(
             staged.where(ok)
             .join(F.broadcast(dup_ids), keys, "left_semi")
             .withColumn("_rank", F.row_number().over(order))
             .where("_rank > 1")
             .select("_row", F.lit(True).alias("_dup"))
-            .persist()
         )
-        small.append(losers)
         final = staged.join(F.broadcast(losers), "_row", "left")
         seen = existing_ids(spark, processed_root, touched)
         if seen is not None:
@@ -401,6 +424,7 @@ def run(
                 .select(*_processed_columns(contracts[name], rules, hash_salt))
                 .observe(observed, F.count(F.lit(1)).alias("rows"))
             )
+            df = df.coalesce(_tasks(rows_of.get(name, 0), per_file))
             writes[name] = (df, observed, "event_date", f"{processed_root.rstrip('/')}/{processed_folder(name)}")
         kind = F.split("reason", ":")[0]
         observed = Observation("quarantine")
@@ -419,8 +443,11 @@ def run(
             )
             .observe(observed, *[F.count_if(F.col("reason_kind") == k).alias(k) for k in REASONS])
         )
+        quarantined = quarantined.coalesce(_tasks(rows_of.get("", 0), per_file))
         writes[""] = (quarantined, observed, "dt", quarantine_root)
-        write_all(writes.values())
+        # The quarantine first: its query broadcasts two small tables, whose jobs would otherwise wait for the
+        # dataset writes' tasks.
+        write_all([writes[""], *[w for name, w in writes.items() if name]])
         for name, (_, obs, _, _) in writes.items():
             if name and obs.get["rows"]:
                 result.processed[name] = obs.get["rows"]
@@ -428,6 +455,4 @@ def run(
         result.input = result.processed_total + result.quarantined_total
         return result
     finally:
-        for df in small:
-            df.unpersist()
         staged.unpersist()

@@ -16,6 +16,14 @@ JOB_CONF = {
     # The raw job caches its parsed rows once and writes each dataset from the cache: uncompressed batches are
     # cheaper to build and scan than the memory they save (the cache spills to disk when it must).
     "spark.sql.inMemoryColumnarStorage.compressed": "false",
+    # Latest version per key is a row_number window filtered to 1 (processed_to_curated._latest). Spark 3.5 would add a
+    # partial per-key limit before the shuffle, which needs a full sort of every row there too; versions per key are
+    # few, so that sort costs more than the rows it saves: one sort, after the shuffle, instead.
+    "spark.sql.optimizer.windowGroupLimitThreshold": "-1",
+    # Adaptive execution: shuffle partitions coalesced to what the data needs, small joins broadcast at run time, and
+    # the curated writes' rebalance (files of spark.sql.adaptive.advisoryPartitionSizeInBytes, 64 MB). On by default
+    # since Spark 3.2 (Glue 4.0+); stated because the jobs rely on it.
+    "spark.sql.adaptive.enabled": "true",
     # Partition overwrite stays dynamic if a caller switches a write to overwrite.
     "spark.sql.sources.partitionOverwriteMode": "dynamic",
 }

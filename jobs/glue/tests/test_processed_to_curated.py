@@ -104,7 +104,9 @@ def curated(spark, tmp_path_factory):
     matches = read_matches(spark, str(tmp_path / "er"))
     out = str(tmp_path / "curated")
     counts = run(spark, zones["processed"], out, CuratedSpec(as_of=AS_OF), matches)
-    return out, counts
+    unmatched = str(tmp_path / "curated-unmatched")
+    run(spark, zones["processed"], unmatched, CuratedSpec(as_of=AS_OF))
+    return out, counts, unmatched
 
 
 def table(spark, root, name):
@@ -112,7 +114,7 @@ def table(spark, root, name):
 
 
 def test_profiles_merge_entity_resolution_matches_and_drop_removed_customers(spark, curated):
-    root, counts = curated
+    root, counts, _ = curated
     rows = {r.profile_id: r for r in table(spark, root, "customer_profile").collect()}
     assert set(rows) == {"C1", "M1"}
     assert rows["M1"].customer_ids == ["C2", "C3"]
@@ -123,7 +125,7 @@ def test_profiles_merge_entity_resolution_matches_and_drop_removed_customers(spa
 
 
 def test_rfm_scores_segments_and_lifetime_value_match_hand_computed_values(spark, curated):
-    root, _ = curated
+    root, _, _ = curated
     rows = {(r.profile_id, r.currency): r for r in table(spark, root, "customer_rfm").collect()}
     c1, m1, c5 = rows[("C1", "EUR")], rows[("M1", "EUR")], rows[("C5", "EUR")]
     # C1: O1 1000 (11-10), O2 modified to 3500 (11-25): the latest version of each order counts.
@@ -143,7 +145,7 @@ def test_rfm_scores_segments_and_lifetime_value_match_hand_computed_values(spark
 
 
 def test_daily_aggregates_and_customer_360(spark, curated):
-    root, _ = curated
+    root, _, _ = curated
     daily = {(r.profile_id, str(r.dt), r.currency, r.dataset): r for r in table(spark, root, "daily_spend").collect()}
     assert daily[("C1", "2026-11-25", "EUR", "order")].amount_minor == 3500
     assert daily[("M1", "2026-11-29", "EUR", "order")].transactions == 1
@@ -168,3 +170,24 @@ def test_match_output_must_name_its_columns(spark, tmp_path):
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="MatchID"):
         read_matches(spark, str(tmp_path / "bad.csv"))
+
+
+def test_without_matches_every_customer_is_its_own_profile(spark, curated):
+    _, _, root = curated
+    rows = {r.profile_id: r for r in table(spark, root, "customer_profile").collect()}
+    assert set(rows) == {"C1", "C2", "C3"}  # C4 removed
+    assert rows["C1"].customer_ids == ["C1"]
+    assert rows["C1"].country == "DE"  # the latest version
+    assert rows["C1"].first_seen == datetime(2026, 11, 30, 10, 0)  # createdAt of the first version
+    assert rows["C1"].last_updated == datetime(2026, 11, 20, 12, 0)
+    assert rows["C3"].country == "FR"
+    c360 = {r.profile_id: r for r in table(spark, root, "customer_360").collect()}
+    assert (c360["C2"].web_sessions, c360["C2"].page_views, c360["C2"].web_active_days) == (1, 1, 1)
+    assert (c360["C3"].web_sessions, c360["C3"].main_currency) == (None, "EUR")
+    rfm = {(r.profile_id, r.currency): r for r in table(spark, root, "customer_rfm").collect()}
+    assert (rfm[("C2", "EUR")].frequency, rfm[("C3", "USD")].monetary_minor) == (1, 200)
+    revenue = {(str(r.dt), r.currency, r.dataset): r for r in table(spark, root, "daily_revenue").collect()}
+    assert (revenue[("2026-11-29", "EUR", "order")].customers, revenue[("2026-11-25", "EUR", "order")].customers) == (
+        1,
+        1,
+    )
