@@ -29,6 +29,7 @@ import * as path from "node:path";
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from "aws-lambda";
 import { bundleFunction } from "../../functions/build";
 import { packageRoot } from "../../model/package-root";
+import { prng } from "../prng";
 
 const TARGET_RATIO = 0.6;
 const EVENT_LIMIT_BYTES = 6_291_456;
@@ -38,18 +39,6 @@ function flag(args: string[], name: string, fallback: number): number {
     const value = i >= 0 ? Number(args[i + 1]) : fallback;
     if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} needs a positive integer`);
     return value;
-}
-
-/** Deterministic PRNG (mulberry32) so every run measures the same batch. */
-function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
 }
 
 const FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Linus", "Frances", "Ken"];

@@ -22,6 +22,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { kinesisRecordJson, type ChangeEnvelope, type ChangeType } from "../../../functions/change-publisher/envelope";
 import { HUB_DOMAIN } from "../../../model/hub-products";
+import { prng } from "../../prng";
 
 /** An attribute of a domain entity as the stack file configures it (`cdp:domains[].entities[].attributes`). */
 export interface AttributeConfig {
@@ -119,18 +120,6 @@ export interface GenerateOptions {
     readonly asOf?: string;
     /** Days the events span, ending with `asOf` (each day is a raw and processed partition). @default 30 */
     readonly days?: number;
-}
-
-/** Small, fast, seedable PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
 }
 
 const FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Emma", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kofi", "Lena"];
