@@ -51,7 +51,11 @@ describe("contract registry (governance program)", function () {
             inRegistry(doc, "aws:dynamodb/tableItem:TableItem")
                 .map((r) => r.name)
                 .sort();
+        // The hub's own record types (a platform-owned data product in every stack), then the domains'.
         expect(items(prod)).to.deep.equal([
+            "contracts-hub.customer",
+            "contracts-hub.transaction",
+            "contracts-hub.weblog",
             "contracts-marketing.campaign",
             "contracts-payments.payment",
             "contracts-sales.customer",
@@ -59,6 +63,9 @@ describe("contract registry (governance program)", function () {
         ]);
         // dev has no marketing domain: its contract is another stack's.
         expect(items(dev)).to.deep.equal([
+            "contracts-hub.customer",
+            "contracts-hub.transaction",
+            "contracts-hub.weblog",
             "contracts-payments.payment",
             "contracts-sales.customer",
             "contracts-sales.order",
@@ -97,7 +104,7 @@ describe("contract registry (governance program)", function () {
             permissionsWithGrantOptions: ["SELECT", "DESCRIBE"],
             lfTagPolicy: {
                 resourceType: "TABLE",
-                expressions: [{ key: "domain", values: ["marketing", "payments", "sales"] }],
+                expressions: [{ key: "domain", values: ["hub", "marketing", "payments", "sales"] }],
             },
         });
         for (const settings of ofType(prod, "aws:lakeformation/dataLakeSettings:DataLakeSettings")) {
@@ -112,7 +119,12 @@ describe("contract registry (governance program)", function () {
         expect(config).to.deep.include({
             table: "cdp-prod-contracts",
             catalogId: "333333333333",
-            databases: { sales: "cdp_prod_sales", payments: "cdp_prod_payments", marketing: "cdp_prod_marketing" },
+            databases: {
+                sales: "cdp_prod_sales",
+                payments: "cdp_prod_payments",
+                marketing: "cdp_prod_marketing",
+                hub: "cdp_prod_hub",
+            },
             consumers: {
                 analysts: "arn:aws:iam::444444444444:role/cdp-analyst",
                 "data-science": "arn:aws:iam::555555555555:role/cdp-ml-training",
@@ -153,7 +165,7 @@ describe("contract registry (governance program)", function () {
             databaseName: "cdp_prod_sales",
             tableName: "customer",
         });
-        expect(inRegistry(prod, "aws:glue/dataQualityRuleset:DataQualityRuleset")).to.have.length(4);
+        expect(inRegistry(prod, "aws:glue/dataQualityRuleset:DataQualityRuleset")).to.have.length(7);
     });
 
     it("both stacks plan with no policy violation", () => {

@@ -398,7 +398,10 @@ def build(
         )
     tx = tx.persist()
     cached.append(tx)
-    out["transactions"] = tx
+    # The curated table's column order (model/curated.ts; tests/curated-outputs.test.ts compares them).
+    out["transactions"] = tx.select(
+        "customer_id", "dataset", "transaction_id", "kind", "amount_minor", "currency", "ts", "profile_id", "dt"
+    )
     daily = daily_totals(tx).persist()
     cached.append(daily)
     out["daily_spend"] = daily.drop("_first", "_last")
