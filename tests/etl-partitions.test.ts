@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import validator = require("asl-validator");
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
+import { type Handler, recorder, taskError } from "./helpers/asl-stubs";
 import { ETL_ERRORS, type EtlStateMachineSpec, etlStateMachineDefinition, STATE } from "../model/etl-state-machine";
 
 const ACCOUNT = "111111111111";
@@ -27,28 +28,14 @@ const SPEC: EtlStateMachineSpec = {
     retry: { maxAttempts: 2, intervalSeconds: 60, backoffRate: 2 },
 };
 
-type Handler = (input: unknown) => unknown;
-
-function failing(name: string): Error {
-    const error = new Error(name);
-    error.name = name;
-    return error;
-}
-
 async function run(lastCrawl: string, calls: Record<string, unknown[]>) {
-    const record =
-        (name: string, result: (input: unknown, n: number) => unknown): Handler =>
-        (input) => {
-            calls[name] ??= [];
-            calls[name].push(input);
-            return result(input, calls[name].length);
-        };
+    const record = recorder(calls);
     const handlers: Record<string, Handler> = {
         [STATE.checkRunning]: record(STATE.checkRunning, () => ({ Executions: [{}] })),
         [STATE.rawToProcessed]: record(STATE.rawToProcessed, () => ({ Id: "jr1", JobRunState: "SUCCEEDED" })),
         // The scheduled crawl is running: the retrier waits it out, then ours starts.
         [STATE.partitionsStart]: record(STATE.partitionsStart, (_i, n) => {
-            if (n === 1) throw failing("Glue.CrawlerRunningException");
+            if (n === 1) throw taskError("Glue.CrawlerRunningException");
             return {};
         }),
         [STATE.partitionsGet]: record(STATE.partitionsGet, (_i, n) => ({

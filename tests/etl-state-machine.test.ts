@@ -13,6 +13,7 @@ import {
     etlStateMachineDefinition,
     STATE,
 } from "../model/etl-state-machine";
+import { type Handler, recorder, taskError } from "./helpers/asl-stubs";
 import { LINEAGE_DETAIL_TYPE, LINEAGE_EVENT_SOURCE, OPENLINEAGE_SCHEMA_URL, validateRunEvent } from "../model/lineage";
 
 const ACCOUNT = "111111111111";
@@ -46,8 +47,6 @@ function spec(overrides: Partial<EtlStateMachineSpec> = {}): EtlStateMachineSpec
     };
 }
 
-type Handler = (input: unknown) => unknown;
-
 /** One event of an execution's log (the interpreter does not export the type). */
 type EventLog = {
     type: string;
@@ -55,24 +54,11 @@ type EventLog = {
     state: { name: string };
 };
 
-/** An error a stubbed task throws, named as Step Functions names it (`States.TaskFailed`, `Glue.X`...). */
-function taskError(name: string, message = name): Error {
-    const error = new Error(message);
-    error.name = name;
-    return error;
-}
-
 const jobRun = (id: string) => ({ Id: id, JobRunState: "SUCCEEDED", ExecutionTime: 42 });
 
 /** Stubs of every task state on the success path; each records its inputs. */
 function stubs(calls: Record<string, unknown[]>): Record<string, Handler> {
-    const record =
-        (name: string, result: (input: unknown, n: number) => unknown): Handler =>
-        (input) => {
-            calls[name] ??= [];
-            calls[name].push(input);
-            return result(input, calls[name].length);
-        };
+    const record = recorder(calls);
     return {
         [STATE.checkRunning]: record(STATE.checkRunning, () => ({ Executions: [{ status: "RUNNING" }] })),
         [STATE.rawToProcessed]: record(STATE.rawToProcessed, () => jobRun("jr_raw")),
