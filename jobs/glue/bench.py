@@ -2,9 +2,14 @@
 floor measured in the same run — Spark reading the same input and writing it as Parquet with no transformation
 (raw → processed: ``spark.read.json`` → Parquet; processed → curated: the processed Parquet → Parquet). Target ≥ 0.5.
 
-    python3 jobs/glue/bench.py [--records 1000000] [--cores 2] [--dir DIR] [--strict]
+    python3 jobs/glue/bench.py [--records 1000000] [--cores 2] [--warmup 3] [--rounds 3] [--dir DIR] [--strict]
 
 (from the repository root; ``--strict`` exits 1 when a ratio is below 0.5).
+
+Method: both jobs and both floors first run ``--warmup`` times on 50,000 records of their own (JIT compilation of
+Spark's generated code settles over several runs: one warm-up run left the curated job spending a third of its CPU
+in the JVM's compiler threads during the timed run), then ``--rounds`` timed rounds of floor, job, floor on the full
+data; a round's ratio is the mean of its two floors over the job, and the reported ratio is the median of the rounds.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -68,94 +74,109 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=3, help="untimed runs of each job and floor on 50,000 records")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds of floor, job, floor (median ratio)")
     parser.add_argument("--dir", help="working directory (default: a temporary one, removed afterwards)")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
+    if args.rounds < 1 or args.warmup < 0:
+        parser.error("--rounds must be at least 1 and --warmup at least 0")
 
     from cdp_jobs import datagen, processed_to_curated, raw_to_processed
     from cdp_jobs.contracts import contracts_by_key
     from cdp_jobs.session import local_session
 
     work = args.dir or tempfile.mkdtemp(prefix="cdp-glue-bench-")
-    raw, processed, quarantine, curated = (os.path.join(work, z) for z in ("raw", "processed", "quarantine", "c"))
+    raw = os.path.join(work, "raw")
     floors = os.path.join(work, "floor")
+    spec = processed_to_curated.CuratedSpec(as_of=date(2026, 12, 1))
+    contracts = contracts_by_key(datagen.CONTRACTS)
     try:
-        for path in (raw, processed, quarantine, curated, floors, os.path.join(work, "warm")):
+        for path in (raw, floors, os.path.join(work, "runs"), os.path.join(work, "warm")):
             shutil.rmtree(path, ignore_errors=True)
         gen_s, lines = _timed(lambda: datagen.generate(raw, args.records))
         size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(raw) for f in fs)
         print(f"generated {lines:,} lines ({size / 2**20:.0f} MiB) in {gen_s:.1f} s")
         spark = local_session("cdp-glue-bench", cores=args.cores, shuffle_partitions=max(4, 2 * args.cores))
-        inputs = [os.path.join(raw, "streams"), os.path.join(raw, "events")]
 
-        def floor_raw(n):
-            out = os.path.join(floors, f"raw-{n}")
+        def floor_raw(raw_root: str, out: str) -> None:
+            inputs = [os.path.join(raw_root, "streams"), os.path.join(raw_root, "events")]
             spark.read.option("recursiveFileLookup", "true").json(inputs).write.parquet(out)
 
-        def job_raw():
+        def floor_curated(processed: str, out: str) -> None:
+            for e in sorted(os.listdir(processed)):
+                spark.read.parquet(os.path.join(processed, e)).write.parquet(os.path.join(out, e))
+
+        def job_raw(raw_root: str, run: str):
+            # Each run writes a processed zone of its own: a rerun into the same one would find every id processed.
             return raw_to_processed.run(
                 spark,
-                raw_to_processed.read_raw_lines(spark, raw),
-                raw,
-                processed,
-                quarantine,
-                contracts_by_key(datagen.CONTRACTS),
+                raw_to_processed.read_raw_lines(spark, raw_root),
+                raw_root,
+                os.path.join(run, "processed"),
+                os.path.join(run, "quarantine"),
+                contracts,
                 hash_salt=datagen.SALT,
             )
 
-        # Warm-up (JIT, class loading) of the floor and of both jobs (on a small data set of their own), then
-        # floor / job / floor: the floor is their mean.
-        floor_raw(0)
+        def job_curated(processed: str, out: str):
+            return processed_to_curated.run(spark, processed, out, spec)
+
+        # Warm-up on a small data set of its own: every job and floor, --warmup times.
         warm = os.path.join(work, "warm")
         datagen.generate(os.path.join(warm, "raw"), min(50_000, args.records), seed=11)
-        raw_to_processed.run(
-            spark,
-            raw_to_processed.read_raw_lines(spark, os.path.join(warm, "raw")),
-            os.path.join(warm, "raw"),
-            os.path.join(warm, "processed"),
-            os.path.join(warm, "quarantine"),
-            contracts_by_key(datagen.CONTRACTS),
-            hash_salt=datagen.SALT,
+        for i in range(args.warmup):
+            floor_raw(os.path.join(warm, "raw"), os.path.join(warm, f"floor-raw-{i}"))
+            job_raw(os.path.join(warm, "raw"), os.path.join(warm, f"run-{i}"))
+            floor_curated(os.path.join(warm, f"run-{i}", "processed"), os.path.join(warm, f"floor-cur-{i}"))
+            job_curated(os.path.join(warm, f"run-{i}", "processed"), os.path.join(warm, f"curated-{i}"))
+
+        def rounds(name: str, floor, job, rows):
+            """Timed rounds of floor, job, floor: the first round's job result and the median ratio."""
+            ratios = []
+            first = None
+            for r in range(args.rounds):
+                f1, _, fw1 = _measured(spark, lambda r=r: floor(f"{r}-a"))
+                job_s, value, jw = _measured(spark, lambda r=r: job(r))
+                f2, _, fw2 = _measured(spark, lambda r=r: floor(f"{r}-b"))
+                floor_s = (f1 + f2) / 2
+                n = rows(value)
+                ratio = floor_s / job_s
+                ratios.append(ratio)
+                print(
+                    f"{name} round {r + 1}: {n / job_s:,.0f} rows/s ({job_s:.1f} s); floor {n / floor_s:,.0f} rows/s "
+                    f"({f1:.1f} s, {f2:.1f} s); ratio {ratio:.2f}"
+                )
+                print(f"  job: {_describe(jw)}; floor: {_describe(fw1)} / {_describe(fw2)}")
+                if r == 0:
+                    first = value
+            median = statistics.median(ratios)
+            print(
+                f"{name}: ratio {median:.2f} (median of {len(ratios)}: {', '.join(f'{x:.2f}' for x in ratios)}) "
+                f"{'PASS' if median >= TARGET else 'FAIL'}"
+            )
+            return first, median
+
+        runs = os.path.join(work, "runs")
+        result, r1 = rounds(
+            "raw → processed",
+            lambda tag: floor_raw(raw, os.path.join(floors, f"raw-{tag}")),
+            lambda r: job_raw(raw, os.path.join(runs, str(r))),
+            lambda result: result.input,
         )
-        processed_to_curated.run(
-            spark,
-            os.path.join(warm, "processed"),
-            os.path.join(warm, "curated"),
-            processed_to_curated.CuratedSpec(as_of=date(2026, 12, 1)),
-        )
-        f1, _, fw1 = _measured(spark, lambda: floor_raw(1))
-        job_s, result, jw = _measured(spark, job_raw)
-        f2, _, fw2 = _measured(spark, lambda: floor_raw(2))
-        floor_s = (f1 + f2) / 2
         assert result.input == lines, (result.input, lines)
-        r1 = floor_s / job_s
-        print(
-            f"raw → processed: {lines / job_s:,.0f} rows/s ({job_s:.1f} s); floor {lines / floor_s:,.0f} rows/s "
-            f"({f1:.1f} s, {f2:.1f} s); ratio {r1:.2f} {'PASS' if r1 >= TARGET else 'FAIL'}"
-        )
         print(f"  accounting: {result.processed} processed, {result.quarantined} quarantined")
-        print(f"  job: {_describe(jw)}; floor: {_describe(fw1)} / {_describe(fw2)}")
 
-        spec = processed_to_curated.CuratedSpec(as_of=date(2026, 12, 1))
-        entities = sorted(os.listdir(processed))
+        processed = os.path.join(runs, "0", "processed")
         processed_rows = result.processed_total
-
-        def floor_curated(n):
-            for e in entities:
-                spark.read.parquet(os.path.join(processed, e)).write.parquet(os.path.join(floors, f"p-{n}", e))
-
-        g1, _, gw1 = _measured(spark, lambda: floor_curated(1))
-        cur_s, counts, cw = _measured(spark, lambda: processed_to_curated.run(spark, processed, curated, spec))
-        g2, _, gw2 = _measured(spark, lambda: floor_curated(2))
-        gfloor = (g1 + g2) / 2
-        r2 = gfloor / cur_s
-        print(
-            f"processed → curated: {processed_rows / cur_s:,.0f} rows/s ({cur_s:.1f} s); floor "
-            f"{processed_rows / gfloor:,.0f} rows/s ({g1:.1f} s, {g2:.1f} s); ratio {r2:.2f} "
-            f"{'PASS' if r2 >= TARGET else 'FAIL'}"
+        counts, r2 = rounds(
+            "processed → curated",
+            lambda tag: floor_curated(processed, os.path.join(floors, f"cur-{tag}")),
+            lambda r: job_curated(processed, os.path.join(runs, f"curated-{r}")),
+            lambda counts: processed_rows,
         )
         print(f"  outputs: {counts}")
-        print(f"  job: {_describe(cw)}; floor: {_describe(gw1)} / {_describe(gw2)}")
+        print(f"ratios (target ≥ {TARGET}): raw → processed {r1:.2f}, processed → curated {r2:.2f}")
         spark.stop()
         return 1 if args.strict and min(r1, r2) < TARGET else 0
     finally:
