@@ -19,7 +19,7 @@ import {
     resetRoundIntegers,
 } from "./json-guard";
 import { SCHEMAS, type RecordSchema } from "./schemas";
-import { formatTimestamp } from "./timestamp";
+import { dateOf, formatTimestamp } from "./timestamp";
 
 /** Maximum JSON nesting of a record (the record object itself is depth 1). */
 export const DEFAULT_MAX_DEPTH = 32;
@@ -571,7 +571,7 @@ export function normaliseRecord(
         eventTime,
         schema,
         source,
-        eventTime.slice(0, 10),
+        dateOf(eventTime),
         asciiInput ? "latin1" : "utf8",
     );
 }
