@@ -6,7 +6,15 @@
 import { hash } from "node:crypto";
 import { compileField, type CompiledField, type FieldOptions } from "./fields";
 import { reject } from "./failures";
-import { generateFiller, isAbsent, type FieldFiller } from "./generated";
+import {
+    type EventTimeSelector,
+    type FieldFiller,
+    type KeyPartsBuilder,
+    generateEventTime,
+    generateFiller,
+    generateKeyParts,
+    isAbsent,
+} from "./generated";
 import {
     canonicalJson,
     checkJsonTree,
@@ -20,6 +28,7 @@ import {
 } from "./json-guard";
 import { SCHEMAS, type RecordSchema } from "./schemas";
 import { dateOf, formatTimestamp } from "./timestamp";
+import { trim } from "./trim";
 
 /** Maximum JSON nesting of a record (the record object itself is depth 1). */
 export const DEFAULT_MAX_DEPTH = 32;
@@ -52,6 +61,10 @@ export interface CompiledSchema {
     readonly template: Readonly<Record<string, undefined>>;
     /** `entity` followed by a newline: the start of every event id input. */
     readonly eventKeyPrefix: string;
+    /** The natural key's lines of the event id input (generated.ts). */
+    readonly keyParts: KeyPartsBuilder;
+    /** Selects the event time from `eventTime` (generated.ts). */
+    readonly selectEventTime: EventTimeSelector;
     /** `version` as JSON text (`_meta.schemaVersion`). */
     readonly versionJson: string;
     /**
@@ -95,6 +108,11 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
     if (!schema.eventTime.some((key) => column(key).required)) {
         throw new Error(`schema ${entity}: one event time field must be required`);
     }
+    const naturalKey = schema.naturalKey.map((key) => ({
+        column: column(key).column,
+        json: column(key).kind === "json",
+    }));
+    const eventTime = schema.eventTime.map((key) => column(key).column);
     const last = fields[fields.length - 1];
     const copied = last?.kind === "json" && !last.hashed ? last : undefined;
     return {
@@ -105,9 +123,11 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
         template: Object.fromEntries(
             ["entity", "source", ...fields.map((f) => f.column), "_extra"].map((key) => [key, undefined]),
         ),
-        naturalKey: schema.naturalKey.map((key) => ({ column: column(key).column, json: column(key).kind === "json" })),
-        eventTime: schema.eventTime.map((key) => column(key).column),
+        naturalKey,
+        eventTime,
         eventKeyPrefix: `${entity}\n`,
+        keyParts: generateKeyParts(naturalKey, keyPart, canonicalJson),
+        selectEventTime: generateEventTime(eventTime),
         versionJson: JSON.stringify(schema.version),
         copiedField: copied,
         copiedFieldPrefix: Buffer.from(copied === undefined ? "" : `,${jsonString(copied.column)}:`, "utf8"),
@@ -356,7 +376,7 @@ function normaliseSource(raw: unknown): string {
 
 function providedEventId(raw: unknown): string | undefined {
     if (isAbsent(raw)) return undefined;
-    const id = Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" ? raw.trim() : "";
+    const id = Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" ? trim(raw) : "";
     if (!EVENT_ID_PATTERN.test(id)) reject("invalid-event-id", "eventId", "not 1-128 printable ASCII characters");
     return id;
 }
@@ -388,12 +408,8 @@ function eventKey(
     out: Readonly<Record<string, unknown>>,
     eventTime: string,
 ): string {
-    let text = schema.eventKeyPrefix + source;
-    for (const key of schema.naturalKey) {
-        const value = out[key.column];
-        text += `\n${keyPart(key.json ? canonicalJson(value) : value)}`;
-    }
-    return `${text}\n${eventTime}`;
+    // schema.keyParts(out) is, for each natural key column, `\n${keyPart(value, canonicalised if json)}`.
+    return `${schema.eventKeyPrefix}${source}${schema.keyParts(out)}\n${eventTime}`;
 }
 
 /**
@@ -528,14 +544,7 @@ export function normaliseRecord(
         out._extra = extra;
     }
 
-    let eventTime = "";
-    for (const column of schema.eventTime) {
-        const value = out[column];
-        if (typeof value === "string") {
-            eventTime = value;
-            break;
-        }
-    }
+    const eventTime = schema.selectEventTime(out);
     const eventIdJson = eventId === undefined ? undefined : jsonString(eventId);
     let body: string;
     if (copiesText && copiedKey !== undefined) {

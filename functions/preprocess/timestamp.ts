@@ -16,6 +16,8 @@
  * table-driven formatter that is ~6x faster than `Date#toISOString`.
  */
 
+import { trim } from "./trim";
+
 /** Earliest accepted instant (inclusive). */
 export const MIN_TIMESTAMP_MS = Date.UTC(1970, 0, 1);
 /** Latest accepted instant (exclusive). */
@@ -140,7 +142,7 @@ export function parseTimestamp(value: unknown): number {
         // String() yields the shortest round-trip decimal, e.g. 1700000000.123.
         else ms = Number.isFinite(value) ? parseEpoch(String(value)) : NaN;
     } else if (typeof value === "string") {
-        const text = value.trim();
+        const text = trim(value);
         const c = text.charCodeAt(4);
         ms = c === 45 /* - */ ? parseIsoTimestamp(text) : parseEpoch(text);
     } else {
