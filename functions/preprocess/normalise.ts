@@ -29,6 +29,7 @@ import {
 import { SCHEMAS, type RecordSchema } from "./schemas";
 import { dateOf, formatTimestamp } from "./timestamp";
 import { trim } from "./trim";
+import { writeLatin1, writeUtf8 } from "./writers";
 
 /** Maximum JSON nesting of a record (the record object itself is depth 1). */
 export const DEFAULT_MAX_DEPTH = 32;
@@ -300,32 +301,32 @@ export class NormalisedRecord {
         recordIdBytes: number,
         approximateArrivalTimestamp: unknown,
     ): number {
-        const encoding = this.encoding;
+        const latin1 = this.encoding === "latin1";
         target.set(EVENT_ID_KEY, offset);
         let at = offset + EVENT_ID_KEY.length;
         if (this.eventIdJson === undefined) {
             target[at++] = QUOTE;
             const key = eventKey(this.schema, this.source, this.out, this.eventTime);
-            at += target.write(hash("sha256", key, "hex"), at, "latin1");
+            at += writeLatin1(target, hash("sha256", key, "hex"), at);
             target[at++] = QUOTE;
         } else {
-            at += target.write(this.eventIdJson, at, "latin1"); // printable ASCII
+            at += writeLatin1(target, this.eventIdJson, at); // printable ASCII
         }
         const bodyAt = at;
         // Normalised values are written as UTF-8 whatever the input: were one
         // of them not ASCII, its document would be longer than measured.
-        at += target.write(this.body, at) - 1; // without the body's "}"
+        at += writeUtf8(target, this.body, at) - 1; // without the body's "}"
         target[bodyAt] = COMMA; // was the body's "{"
         if (this.copiedValue.length > 0) {
             const prefix = this.schema.copiedFieldPrefix;
             target.set(prefix, at);
             at += prefix.length;
-            at += target.write(this.copiedValue, at, encoding);
+            at += (latin1 ? writeLatin1 : writeUtf8)(target, this.copiedValue, at);
         }
         if (this.extraMembers.length > 0) {
             target.set(EXTRA_KEY, at);
             at += EXTRA_KEY.length;
-            at += target.write(this.extraMembers, at, encoding);
+            at += (latin1 ? writeLatin1 : writeUtf8)(target, this.extraMembers, at);
             target[at++] = CLOSING_BRACE;
         }
         target.set(META_RECORD_ID_KEY, at);
@@ -333,10 +334,10 @@ export class NormalisedRecord {
         if (recordIdBytes === recordId.length + 2) {
             // As many bytes as characters plus quotes: nothing to escape, all ASCII.
             target[at++] = QUOTE;
-            at += target.write(recordId, at, "latin1");
+            at += writeLatin1(target, recordId, at);
             target[at++] = QUOTE;
         } else {
-            at += target.write(JSON.stringify(recordId), at);
+            at += writeUtf8(target, JSON.stringify(recordId), at);
         }
         at = writeArrival(target, at, approximateArrivalTimestamp);
         const tail = metaTail(engine, batch, this.schema);
