@@ -49,6 +49,12 @@ export interface CompiledSchema {
     readonly fields: readonly CompiledField[];
     /** Input keys consumed by the schema or the envelope. */
     readonly known: ReadonlySet<string>;
+    /**
+     * The keys of the last records of this type by position, and whether
+     * each is in `known` (see isKnownKey).
+     */
+    readonly recentKeys: string[];
+    readonly recentKnown: boolean[];
     /** Output columns of the natural key, and whether each is free-form JSON. */
     readonly naturalKey: readonly { readonly column: string; readonly json: boolean }[];
     readonly eventTime: readonly string[];
@@ -121,6 +127,8 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
         version: schema.version,
         fields,
         known: new Set<string>([...ENVELOPE_KEYS, ...byKey.keys()]),
+        recentKeys: [],
+        recentKnown: [],
         template: Object.fromEntries(
             ["entity", "source", ...fields.map((f) => f.column), "_extra"].map((key) => [key, undefined]),
         ),
@@ -423,6 +431,22 @@ function copiedTextBytes(copied: string, schema: CompiledSchema | undefined, asc
     return fixed + (ascii ? copied.length : Buffer.byteLength(copied, "utf8"));
 }
 
+/**
+ * `schema.known.has(key)` for the `index`th key of a record. Records of a
+ * type mostly list the same keys in the same order, so the answer for the
+ * key last seen at that position is reused when the key is the same (its
+ * keys come from JSON.parse, which shares one string per key name, so this
+ * is mostly a pointer comparison instead of a hash lookup).
+ */
+function isKnownKey(schema: CompiledSchema, index: number, key: string): boolean {
+    const keys = schema.recentKeys;
+    if (keys[index] === key) return schema.recentKnown[index];
+    const known = schema.known.has(key);
+    keys[index] = key;
+    schema.recentKnown[index] = known;
+    return known;
+}
+
 /** JSON whitespace: space, tab, line feed, carriage return. */
 const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
@@ -488,13 +512,14 @@ export function normaliseRecord(
     let runs = 0;
     let extras = 0;
     let previousExtra = false;
+    let index = 0;
     // for-in allocates no key array; JSON.parse objects inherit no enumerable keys.
     for (const key in input) {
         const value = input[key];
         const start = at;
         // Each member is "key": (no key of a schema may be an array index), its
         // value, and a comma or "}".
-        if (schema.known.has(key) || (skipType && key === "type")) {
+        if (isKnownKey(schema, index++, key) || (skipType && key === "type")) {
             if (key === copiedKey) {
                 at += key.length + 4 + copiedLength;
                 copiedStart = start + key.length + 3;
