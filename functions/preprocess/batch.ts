@@ -300,16 +300,11 @@ const PAD = 0x3d;
 const ENCODED_PIECE_BYTES = 3 * 24_576;
 
 /**
- * Sets `data` of every `Ok` entry to the base64 of its document, `sizes[i]`
- * bytes from `offsets[i]` (a multiple of 3) in the first `used` bytes of
- * documents (see above).
+ * Base64-encodes the first `used` bytes of documents and returns the text
+ * (with each document's padding, see above) as one string, of which each
+ * `Ok` entry's `data` is a slice.
  */
-function encodeDocuments(
-    entries: FirehoseTransformationResultRecord[],
-    offsets: Int32Array,
-    sizes: Int32Array,
-    used: number,
-): void {
+function encodeDocuments(ok: Uint8Array, offsets: Int32Array, sizes: Int32Array, used: number): string {
     const length = (used / 3) * 4;
     if (encodedDocuments.length < length) {
         encodedDocuments = Buffer.allocUnsafe(Math.max(length, encodedDocuments.length * 2));
@@ -319,25 +314,26 @@ function encodeDocuments(
         const to = Math.min(used, from + ENCODED_PIECE_BYTES);
         encodedDocuments.write(documents.toString("base64", from, to), (from / 3) * 4, ((to - from) / 3) * 4, "latin1");
     }
-    for (let i = 0; i < entries.length; i++) {
-        if (entries[i].result !== "Ok") continue;
+    for (let i = 0; i < ok.length; i++) {
+        if (ok[i] === 0) continue;
         const end = ((offsets[i] + alignedSize(sizes[i])) / 3) * 4;
         const padding = alignedSize(sizes[i]) - sizes[i];
         if (padding > 0) encodedDocuments[end - 1] = PAD;
         if (padding > 1) encodedDocuments[end - 2] = PAD;
     }
-    const all = encodedDocuments.toString("latin1", 0, length);
-    for (let i = 0; i < entries.length; i++) {
-        if (entries[i].result !== "Ok") continue;
-        const start = (offsets[i] / 3) * 4;
-        entries[i].data = all.slice(start, start + base64Length(sizes[i]));
-    }
+    return encodedDocuments.toString("latin1", 0, length);
 }
 
 /**
  * Second pass: normalises each record and, when it is valid and its `Ok`
  * entry still fits, writes its document. The documents are base64-encoded
- * together once every record is settled (see above).
+ * together once every record is settled (see above), and only then are the
+ * response's entries built: while the records are processed, the batch
+ * keeps no object per record alive (typed arrays and strings it shares
+ * with others only), so the young-generation collections during a batch
+ * have next to nothing to copy (an entry and its metadata built as each
+ * record was settled were copied by every collection in the batch after it,
+ * and promoted).
  */
 function transform(
     records: FirehoseTransformationEventRecord[],
@@ -348,17 +344,20 @@ function transform(
 ): BatchResult {
     const { decoded, ends, recordIdBytes, failedBytes } = measured;
     const n = records.length;
-    const entries = new Array<FirehoseTransformationResultRecord>(n);
     const failures: RecordFailure[] = [];
-    // Where the document of each Ok record is in documents (by record index).
+    // 1 for the records returned Ok, and where each one's document is in documents.
+    const ok = new Uint8Array(n);
     const offsets = new Int32Array(n);
     const sizes = new Int32Array(n);
+    // Each Ok record's partition keys: strings shared by the records of a source, a type and a day.
+    const sources = new Array<string>(n);
+    const entities = new Array<string>(n);
+    const eventDates = new Array<string>(n);
     let used = 0;
     let total = measured.allFailedBytes;
     let okCount = 0;
     for (let i = 0; i < n; i++) {
         const record = records[i];
-        const { recordId, data } = record;
         const outcome = normalise(decoded[i], ends[i], record, recordIdBytes[i], engine, batch);
         if (outcome instanceof NormalisedRecord) {
             const grown = okEntryBytes(recordIdBytes[i], outcome) - failedBytes[i];
@@ -369,25 +368,36 @@ function transform(
             if (typeof written === "number") {
                 total += grown;
                 okCount++;
+                ok[i] = 1;
                 offsets[i] = used;
                 sizes[i] = written;
                 used += alignedSize(written);
-                const { source, entity, eventDate } = outcome;
-                entries[i] = {
-                    recordId,
-                    result: "Ok",
-                    data: "", // the base64 of its document, once every record is settled (below)
-                    metadata: { partitionKeys: { source, entity, event_date: eventDate } },
-                };
+                sources[i] = outcome.source;
+                entities[i] = outcome.entity;
+                eventDates[i] = outcome.eventDate;
                 continue;
             }
-            failures.push({ index: i, recordId, failure: written });
+            failures.push({ index: i, recordId: record.recordId, failure: written });
         } else {
-            failures.push({ index: i, recordId, failure: outcome });
+            failures.push({ index: i, recordId: record.recordId, failure: outcome });
         }
-        entries[i] = { recordId, result: "ProcessingFailed", data };
     }
-    if (okCount > 0) encodeDocuments(entries, offsets, sizes, used);
+    const all = okCount > 0 ? encodeDocuments(ok, offsets, sizes, used) : "";
+    const entries = new Array<FirehoseTransformationResultRecord>(n);
+    for (let i = 0; i < n; i++) {
+        const { recordId, data } = records[i];
+        if (ok[i] === 0) {
+            entries[i] = { recordId, result: "ProcessingFailed", data };
+            continue;
+        }
+        const start = (offsets[i] / 3) * 4;
+        entries[i] = {
+            recordId,
+            result: "Ok",
+            data: all.slice(start, start + base64Length(sizes[i])),
+            metadata: { partitionKeys: { source: sources[i], entity: entities[i], event_date: eventDates[i] } },
+        };
+    }
     return {
         response: { records: entries },
         okCount,

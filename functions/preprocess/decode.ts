@@ -1,4 +1,5 @@
 import { reject } from "./failures";
+import { writeBase64 } from "./writers";
 
 /** Firehose's maximum record size (1,000 KiB) before base64 encoding. */
 export const MAX_RECORD_BYTES = 1_024_000;
@@ -64,7 +65,7 @@ export function checkRecordSize(data: string, maxBytes: number = MAX_RECORD_BYTE
  */
 export function decodeBase64Into(data: string, target: Buffer, offset: number): number {
     const expected = decodedLength(data);
-    if (expected < 0 || data.includes("-") || data.includes("_") || target.write(data, offset, "base64") !== expected) {
+    if (expected < 0 || data.includes("-") || data.includes("_") || writeBase64(target, data, offset) !== expected) {
         reject("invalid-base64", undefined, "not standard padded base64");
     }
     return expected;

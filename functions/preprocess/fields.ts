@@ -8,6 +8,7 @@ import { reject } from "./failures";
 import { checkJsonTree } from "./json-guard";
 import { CURRENCY_EXPONENTS, toMinorUnits } from "./money";
 import { normaliseTimestamp } from "./timestamp";
+import { trim } from "./trim";
 
 interface CommonSpec {
     /** Missing, null or blank values reject the record (`missing-field`). */
@@ -119,7 +120,7 @@ const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): 
 /** The trimmed string, or a rejection (blank values never get here: they count as absent). */
 function text(value: unknown, field: string, maxLength: number): string {
     if (typeof value !== "string") reject("invalid-field", field, "expected a string");
-    const s = value.trim();
+    const s = trim(value);
     if (s.length > maxLength) reject("field-too-long", field, `longer than ${maxLength} characters`);
     if (!isWellFormed(s)) reject("invalid-field", field, "unpaired UTF-16 surrogate");
     return s;

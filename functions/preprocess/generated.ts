@@ -97,3 +97,46 @@ export function generateFiller(
     ) as (...dependencies: unknown[]) => FieldFiller;
     return factory(isAbsent, reject, checkJsonTree, maxDepth, ...fields.map((field) => field.normalise));
 }
+
+/**
+ * The natural key columns of one record type, in the event id's text (see
+ * eventKey in normalise.ts): `"\n" + part(out[column])` for each, joined.
+ * Generated for the same reason as the fillers: each column is then a load
+ * of a constant key from the normalised records of one type, where a loop
+ * over the columns made one load site see every type and column.
+ */
+export type KeyPartsBuilder = (out: Readonly<Record<string, unknown>>) => string;
+
+export function generateKeyParts(
+    columns: readonly { readonly column: string; readonly json: boolean }[],
+    part: (value: unknown) => string,
+    canonicalJson: (value: unknown) => string,
+): KeyPartsBuilder {
+    const terms = columns.map(({ column, json }) => {
+        const value = `out[${JSON.stringify(column)}]`;
+        return `"\\n" + part(${json ? `canonicalJson(${value})` : value})`;
+    });
+    const factory = new Function(
+        "part",
+        "canonicalJson",
+        `"use strict";\nreturn function keyParts(out) {\nreturn ${terms.length > 0 ? terms.join(" + ") : '""'};\n};`,
+    ) as (...dependencies: unknown[]) => KeyPartsBuilder;
+    return factory(part, canonicalJson);
+}
+
+/**
+ * The event time of a normalised record of one record type: the first of
+ * its event time columns that holds a string, else "". Generated like
+ * generateKeyParts.
+ */
+export type EventTimeSelector = (out: Readonly<Record<string, unknown>>) => string;
+
+export function generateEventTime(columns: readonly string[]): EventTimeSelector {
+    const lines = columns.map((column) => {
+        const key = JSON.stringify(column);
+        return `if (typeof out[${key}] === "string") return out[${key}];`;
+    });
+    return new Function(
+        `"use strict";\nreturn function eventTime(out) {\n${lines.join("\n")}\nreturn "";\n};`,
+    )() as EventTimeSelector;
+}

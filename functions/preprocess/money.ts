@@ -3,6 +3,8 @@
  * conversion without binary floating point.
  */
 
+import { trim } from "./trim";
+
 const ZERO_DECIMAL = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
 const THREE_DECIMAL = "BHD IQD JOD KWD LYD OMR TND";
 const FOUR_DECIMAL = "CLF UYW";
@@ -57,7 +59,7 @@ export function toMinorUnits(amount: unknown, exponent: number): number | MoneyE
         if (!Number.isFinite(amount)) return "not-a-decimal";
         text = String(amount);
     } else if (typeof amount === "string") {
-        text = amount.trim();
+        text = trim(amount);
         if (text.length > MAX_AMOUNT_TEXT) return "out-of-range";
     } else {
         return "not-a-decimal";

@@ -6,7 +6,15 @@
 import { hash } from "node:crypto";
 import { compileField, type CompiledField, type FieldOptions } from "./fields";
 import { reject } from "./failures";
-import { generateFiller, isAbsent, type FieldFiller } from "./generated";
+import {
+    type EventTimeSelector,
+    type FieldFiller,
+    type KeyPartsBuilder,
+    generateEventTime,
+    generateFiller,
+    generateKeyParts,
+    isAbsent,
+} from "./generated";
 import {
     canonicalJson,
     checkJsonTree,
@@ -19,7 +27,9 @@ import {
     resetRoundIntegers,
 } from "./json-guard";
 import { SCHEMAS, type RecordSchema } from "./schemas";
-import { formatTimestamp } from "./timestamp";
+import { dateOf, formatTimestamp } from "./timestamp";
+import { trim } from "./trim";
+import { writeLatin1, writeUtf8 } from "./writers";
 
 /** Maximum JSON nesting of a record (the record object itself is depth 1). */
 export const DEFAULT_MAX_DEPTH = 32;
@@ -39,6 +49,12 @@ export interface CompiledSchema {
     readonly fields: readonly CompiledField[];
     /** Input keys consumed by the schema or the envelope. */
     readonly known: ReadonlySet<string>;
+    /**
+     * The keys of the last records of this type by position, and whether
+     * each is in `known` (see isKnownKey).
+     */
+    readonly recentKeys: string[];
+    readonly recentKnown: boolean[];
     /** Output columns of the natural key, and whether each is free-form JSON. */
     readonly naturalKey: readonly { readonly column: string; readonly json: boolean }[];
     readonly eventTime: readonly string[];
@@ -52,6 +68,10 @@ export interface CompiledSchema {
     readonly template: Readonly<Record<string, undefined>>;
     /** `entity` followed by a newline: the start of every event id input. */
     readonly eventKeyPrefix: string;
+    /** The natural key's lines of the event id input (generated.ts). */
+    readonly keyParts: KeyPartsBuilder;
+    /** Selects the event time from `eventTime` (generated.ts). */
+    readonly selectEventTime: EventTimeSelector;
     /** `version` as JSON text (`_meta.schemaVersion`). */
     readonly versionJson: string;
     /**
@@ -95,6 +115,11 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
     if (!schema.eventTime.some((key) => column(key).required)) {
         throw new Error(`schema ${entity}: one event time field must be required`);
     }
+    const naturalKey = schema.naturalKey.map((key) => ({
+        column: column(key).column,
+        json: column(key).kind === "json",
+    }));
+    const eventTime = schema.eventTime.map((key) => column(key).column);
     const last = fields[fields.length - 1];
     const copied = last?.kind === "json" && !last.hashed ? last : undefined;
     return {
@@ -102,12 +127,16 @@ function compileSchema(entity: string, schema: RecordSchema, options: FieldOptio
         version: schema.version,
         fields,
         known: new Set<string>([...ENVELOPE_KEYS, ...byKey.keys()]),
+        recentKeys: [],
+        recentKnown: [],
         template: Object.fromEntries(
             ["entity", "source", ...fields.map((f) => f.column), "_extra"].map((key) => [key, undefined]),
         ),
-        naturalKey: schema.naturalKey.map((key) => ({ column: column(key).column, json: column(key).kind === "json" })),
-        eventTime: schema.eventTime.map((key) => column(key).column),
+        naturalKey,
+        eventTime,
         eventKeyPrefix: `${entity}\n`,
+        keyParts: generateKeyParts(naturalKey, keyPart, canonicalJson),
+        selectEventTime: generateEventTime(eventTime),
         versionJson: JSON.stringify(schema.version),
         copiedField: copied,
         copiedFieldPrefix: Buffer.from(copied === undefined ? "" : `,${jsonString(copied.column)}:`, "utf8"),
@@ -280,32 +309,32 @@ export class NormalisedRecord {
         recordIdBytes: number,
         approximateArrivalTimestamp: unknown,
     ): number {
-        const encoding = this.encoding;
+        const latin1 = this.encoding === "latin1";
         target.set(EVENT_ID_KEY, offset);
         let at = offset + EVENT_ID_KEY.length;
         if (this.eventIdJson === undefined) {
             target[at++] = QUOTE;
             const key = eventKey(this.schema, this.source, this.out, this.eventTime);
-            at += target.write(hash("sha256", key, "hex"), at, "latin1");
+            at += writeLatin1(target, hash("sha256", key, "hex"), at);
             target[at++] = QUOTE;
         } else {
-            at += target.write(this.eventIdJson, at, "latin1"); // printable ASCII
+            at += writeLatin1(target, this.eventIdJson, at); // printable ASCII
         }
         const bodyAt = at;
         // Normalised values are written as UTF-8 whatever the input: were one
         // of them not ASCII, its document would be longer than measured.
-        at += target.write(this.body, at) - 1; // without the body's "}"
+        at += writeUtf8(target, this.body, at) - 1; // without the body's "}"
         target[bodyAt] = COMMA; // was the body's "{"
         if (this.copiedValue.length > 0) {
             const prefix = this.schema.copiedFieldPrefix;
             target.set(prefix, at);
             at += prefix.length;
-            at += target.write(this.copiedValue, at, encoding);
+            at += (latin1 ? writeLatin1 : writeUtf8)(target, this.copiedValue, at);
         }
         if (this.extraMembers.length > 0) {
             target.set(EXTRA_KEY, at);
             at += EXTRA_KEY.length;
-            at += target.write(this.extraMembers, at, encoding);
+            at += (latin1 ? writeLatin1 : writeUtf8)(target, this.extraMembers, at);
             target[at++] = CLOSING_BRACE;
         }
         target.set(META_RECORD_ID_KEY, at);
@@ -313,10 +342,10 @@ export class NormalisedRecord {
         if (recordIdBytes === recordId.length + 2) {
             // As many bytes as characters plus quotes: nothing to escape, all ASCII.
             target[at++] = QUOTE;
-            at += target.write(recordId, at, "latin1");
+            at += writeLatin1(target, recordId, at);
             target[at++] = QUOTE;
         } else {
-            at += target.write(JSON.stringify(recordId), at);
+            at += writeUtf8(target, JSON.stringify(recordId), at);
         }
         at = writeArrival(target, at, approximateArrivalTimestamp);
         const tail = metaTail(engine, batch, this.schema);
@@ -356,7 +385,7 @@ function normaliseSource(raw: unknown): string {
 
 function providedEventId(raw: unknown): string | undefined {
     if (isAbsent(raw)) return undefined;
-    const id = Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" ? raw.trim() : "";
+    const id = Number.isSafeInteger(raw) ? String(raw) : typeof raw === "string" ? trim(raw) : "";
     if (!EVENT_ID_PATTERN.test(id)) reject("invalid-event-id", "eventId", "not 1-128 printable ASCII characters");
     return id;
 }
@@ -388,12 +417,8 @@ function eventKey(
     out: Readonly<Record<string, unknown>>,
     eventTime: string,
 ): string {
-    let text = schema.eventKeyPrefix + source;
-    for (const key of schema.naturalKey) {
-        const value = out[key.column];
-        text += `\n${keyPart(key.json ? canonicalJson(value) : value)}`;
-    }
-    return `${text}\n${eventTime}`;
+    // schema.keyParts(out) is, for each natural key column, `\n${keyPart(value, canonicalised if json)}`.
+    return `${schema.eventKeyPrefix}${source}${schema.keyParts(out)}\n${eventTime}`;
 }
 
 /**
@@ -404,6 +429,22 @@ function copiedTextBytes(copied: string, schema: CompiledSchema | undefined, asc
     if (copied.length === 0) return 0;
     const fixed = schema === undefined ? EXTRA_FIXED_BYTES : schema.copiedFieldPrefix.length;
     return fixed + (ascii ? copied.length : Buffer.byteLength(copied, "utf8"));
+}
+
+/**
+ * `schema.known.has(key)` for the `index`th key of a record. Records of a
+ * type mostly list the same keys in the same order, so the answer for the
+ * key last seen at that position is reused when the key is the same (its
+ * keys come from JSON.parse, which shares one string per key name, so this
+ * is mostly a pointer comparison instead of a hash lookup).
+ */
+function isKnownKey(schema: CompiledSchema, index: number, key: string): boolean {
+    const keys = schema.recentKeys;
+    if (keys[index] === key) return schema.recentKnown[index];
+    const known = schema.known.has(key);
+    keys[index] = key;
+    schema.recentKnown[index] = known;
+    return known;
 }
 
 /** JSON whitespace: space, tab, line feed, carriage return. */
@@ -471,13 +512,14 @@ export function normaliseRecord(
     let runs = 0;
     let extras = 0;
     let previousExtra = false;
+    let index = 0;
     // for-in allocates no key array; JSON.parse objects inherit no enumerable keys.
     for (const key in input) {
         const value = input[key];
         const start = at;
         // Each member is "key": (no key of a schema may be an array index), its
         // value, and a comma or "}".
-        if (schema.known.has(key) || (skipType && key === "type")) {
+        if (isKnownKey(schema, index++, key) || (skipType && key === "type")) {
             if (key === copiedKey) {
                 at += key.length + 4 + copiedLength;
                 copiedStart = start + key.length + 3;
@@ -528,14 +570,7 @@ export function normaliseRecord(
         out._extra = extra;
     }
 
-    let eventTime = "";
-    for (const column of schema.eventTime) {
-        const value = out[column];
-        if (typeof value === "string") {
-            eventTime = value;
-            break;
-        }
-    }
+    const eventTime = schema.selectEventTime(out);
     const eventIdJson = eventId === undefined ? undefined : jsonString(eventId);
     let body: string;
     if (copiesText && copiedKey !== undefined) {
@@ -571,7 +606,7 @@ export function normaliseRecord(
         eventTime,
         schema,
         source,
-        eventTime.slice(0, 10),
+        dateOf(eventTime),
         asciiInput ? "latin1" : "utf8",
     );
 }

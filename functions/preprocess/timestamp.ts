@@ -16,6 +16,8 @@
  * table-driven formatter that is ~6x faster than `Date#toISOString`.
  */
 
+import { trim } from "./trim";
+
 /** Earliest accepted instant (inclusive). */
 export const MIN_TIMESTAMP_MS = Date.UTC(1970, 0, 1);
 /** Latest accepted instant (exclusive). */
@@ -140,7 +142,7 @@ export function parseTimestamp(value: unknown): number {
         // String() yields the shortest round-trip decimal, e.g. 1700000000.123.
         else ms = Number.isFinite(value) ? parseEpoch(String(value)) : NaN;
     } else if (typeof value === "string") {
-        const text = value.trim();
+        const text = trim(value);
         const c = text.charCodeAt(4);
         ms = c === 45 /* - */ ? parseIsoTimestamp(text) : parseEpoch(text);
     } else {
@@ -226,4 +228,33 @@ export function formatTimestamp(ms: number): string {
         cachedSecondText = `${formatDay(days)}T${PAD2[hour]}:${PAD2[minute]}:${PAD2[second]}.`;
     }
     return cachedSecondText + MILLIS_Z[millis];
+}
+
+/**
+ * `YYYY-MM-DD` days recently returned by dateOf, direct-mapped by their
+ * digits as a number (YYYYMMDD): the event times of a batch fall on a
+ * handful of days.
+ */
+const cachedDateKeys = new Int32Array(DAY_CACHE_SIZE).fill(-1);
+const cachedDates: string[] = new Array<string>(DAY_CACHE_SIZE).fill("");
+
+/**
+ * `timestamp.slice(0, 10)`, the date of a normalised timestamp, as one
+ * string per day rather than one per call (a batch keeps each `Ok`
+ * record's date until its response is built).
+ */
+export function dateOf(timestamp: string): string {
+    const key =
+        (digit(timestamp, 0) * 1000 + digit(timestamp, 1) * 100 + twoDigits(timestamp, 2)) * 10_000 +
+        twoDigits(timestamp, 5) * 100 +
+        twoDigits(timestamp, 8);
+    if (Number.isNaN(key) || timestamp.charCodeAt(4) !== 45 /* - */ || timestamp.charCodeAt(7) !== 45) {
+        return timestamp.slice(0, 10);
+    }
+    const slot = key & (DAY_CACHE_SIZE - 1);
+    if (cachedDateKeys[slot] === key) return cachedDates[slot];
+    const date = timestamp.slice(0, 10);
+    cachedDateKeys[slot] = key;
+    cachedDates[slot] = date;
+    return date;
 }

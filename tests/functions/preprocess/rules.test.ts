@@ -9,6 +9,7 @@ import { CURRENCY_EXPONENTS, toMinorUnits } from "../../../functions/preprocess/
 import { createIdentifierHasher } from "../../../functions/preprocess/privacy";
 import { SCHEMAS } from "../../../functions/preprocess/schemas";
 import {
+    dateOf,
     formatTimestamp,
     parseTimestamp,
     MAX_TIMESTAMP_MS,
@@ -103,6 +104,20 @@ describe("preprocess rules: timestamps", () => {
         }
         expect(formatTimestamp(MIN_TIMESTAMP_MS)).to.equal("1970-01-01T00:00:00.000Z");
         expect(formatTimestamp(MAX_TIMESTAMP_MS - 1)).to.equal("2099-12-31T23:59:59.999Z");
+    });
+
+    it("takes the event_date of a timestamp as its first ten characters (cached by day)", () => {
+        for (let i = 0; i < 20_000; i++) {
+            const ms = MIN_TIMESTAMP_MS + Math.floor(Math.random() * (MAX_TIMESTAMP_MS - MIN_TIMESTAMP_MS));
+            const text = formatTimestamp(ms);
+            expect(dateOf(text)).to.equal(text.slice(0, 10));
+        }
+        // Days that share a cache slot, alternately.
+        for (const text of ["2024-06-01T00:00:00.000Z", "2024-09-21T00:00:00.000Z", "2024-06-01T23:59:59.999Z"]) {
+            expect(dateOf(text)).to.equal(text.slice(0, 10));
+        }
+        for (const text of ["", "2024-06-0", "2024/06/01T00:00:00.000Z", "x"])
+            expect(dateOf(text)).to.equal(text.slice(0, 10));
     });
 
     it("writes UTC output and the event_date partition from the event time", () => {
