@@ -72,8 +72,10 @@ function spell(value: unknown, choose: () => number): string {
     const space = (): string => (choose() < 0.9 ? "" : [" ", "\n", "\t", "\r\n"][Math.floor(choose() * 4)]);
     if (typeof value === "number") {
         const spellings = [JSON.stringify(value), value.toExponential(), value.toExponential().toUpperCase()];
-        if (Number.isInteger(value)) spellings.push(`${value}.0`, `${value}.000`);
-        for (let k = 1; k <= 4 && Number.isInteger(value) && value % 10 ** k === 0; k++) {
+        // Integers JavaScript prints in plain digits (from 1e21 it prints an exponent, which takes no ".0").
+        const digits = (n: number): boolean => /^-?\d+$/.test(String(n));
+        if (digits(value)) spellings.push(`${value}.0`, `${value}.000`);
+        for (let k = 1; k <= 4 && digits(value) && value % 10 ** k === 0 && digits(value / 10 ** k); k++) {
             spellings.push(`${value / 10 ** k}e${k}`, `${value / 10 ** k}E+${k}`);
         }
         if (Number.isFinite(value)) spellings.push(value.toPrecision(17), value.toPrecision(21));
