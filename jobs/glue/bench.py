@@ -2,14 +2,15 @@
 floor measured in the same run — Spark reading the same input and writing it as Parquet with no transformation
 (raw → processed: ``spark.read.json`` → Parquet; processed → curated: the processed Parquet → Parquet). Target ≥ 0.5.
 
-    python3 jobs/glue/bench.py [--records 1000000] [--cores 2] [--warmup 3] [--rounds 3] [--dir DIR] [--strict]
+    python3 jobs/glue/bench.py [--records 1000000] [--cores 2] [--warmup 2] [--rounds 3] [--dir DIR] [--strict]
 
 (from the repository root; ``--strict`` exits 1 when a ratio is below 0.5).
 
-Method: both jobs and both floors first run ``--warmup`` times on 50,000 records of their own (JIT compilation of
-Spark's generated code settles over several runs: one warm-up run left the curated job spending a third of its CPU
-in the JVM's compiler threads during the timed run), then ``--rounds`` timed rounds of floor, job, floor on the full
-data; a round's ratio is the mean of its two floors over the job, and the reported ratio is the median of the rounds.
+Method: per job, ``--warmup`` untimed rounds and then ``--rounds`` timed rounds of floor, job, floor on the full data
+(the JVM keeps compiling Spark's generated code to machine code over several runs: after one warm-up run on a small
+data set the curated job still spent a third of its CPU in the JVM's compiler threads, and its timed runs got faster
+round after round). A round's ratio is the mean of its two floors over the job; the reported ratio is the median of
+the timed rounds.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--cores", type=int, default=2)
-    parser.add_argument("--warmup", type=int, default=3, help="untimed runs of each job and floor on 50,000 records")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds of floor, job, floor (median ratio)")
     parser.add_argument("--dir", help="working directory (default: a temporary one, removed afterwards)")
     parser.add_argument("--strict", action="store_true")
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     spec = processed_to_curated.CuratedSpec(as_of=date(2026, 12, 1))
     contracts = contracts_by_key(datagen.CONTRACTS)
     try:
-        for path in (raw, floors, os.path.join(work, "runs"), os.path.join(work, "warm")):
+        for path in (raw, floors, os.path.join(work, "runs")):
             shutil.rmtree(path, ignore_errors=True)
         gen_s, lines = _timed(lambda: datagen.generate(raw, args.records))
         size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(raw) for f in fs)
@@ -122,19 +123,14 @@ def main(argv: list[str] | None = None) -> int:
         def job_curated(processed: str, out: str):
             return processed_to_curated.run(spark, processed, out, spec)
 
-        # Warm-up on a small data set of its own: every job and floor, --warmup times.
-        warm = os.path.join(work, "warm")
-        datagen.generate(os.path.join(warm, "raw"), min(50_000, args.records), seed=11)
-        for i in range(args.warmup):
-            floor_raw(os.path.join(warm, "raw"), os.path.join(warm, f"floor-raw-{i}"))
-            job_raw(os.path.join(warm, "raw"), os.path.join(warm, f"run-{i}"))
-            floor_curated(os.path.join(warm, f"run-{i}", "processed"), os.path.join(warm, f"floor-cur-{i}"))
-            job_curated(os.path.join(warm, f"run-{i}", "processed"), os.path.join(warm, f"curated-{i}"))
-
         def rounds(name: str, floor, job, rows):
             """Timed rounds of floor, job, floor: the first round's job result and the median ratio."""
             ratios = []
             first = None
+            for w in range(args.warmup):
+                floor(f"warm-{w}-a")
+                job(f"warm-{w}")
+                floor(f"warm-{w}-b")
             for r in range(args.rounds):
                 f1, _, fw1 = _measured(spark, lambda r=r: floor(f"{r}-a"))
                 job_s, value, jw = _measured(spark, lambda r=r: job(r))

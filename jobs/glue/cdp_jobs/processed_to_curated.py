@@ -101,6 +101,17 @@ OUTPUTS = (
     "segment_summary",
 )
 
+#: The order the outputs are submitted in (longest chain of dependencies first).
+WRITE_ORDER = (
+    "customer_360",
+    "customer_rfm",
+    "segment_summary",
+    "daily_revenue",
+    "daily_spend",
+    "transactions",
+    "customer_profile",
+)
+
 #: Low-cardinality columns, the only ones written with Parquet dictionary encoding. Identifiers, times and amounts are
 #: nearly unique within a dt file, where a dictionary saves no bytes (snappy compresses the plain pages as well) and
 #: building it cost a third of the transactions write's CPU; a dictionary on these columns lets Athena and Spectrum
@@ -505,9 +516,11 @@ def run(
             )
 
         # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
-        # tasks (most outputs are small).
+        # tasks (most outputs are small). Submitted longest chain first (customer 360 waits on transactions, the daily
+        # totals, the RFM scores and web activity): Spark's FIFO scheduler gives the ready stages of earlier jobs the
+        # cores first, so the big writes fill the gaps of that chain instead of delaying it (0.95× the wall time).
         with ThreadPoolExecutor(max_workers=len(OUTPUTS)) as pool:
-            for f in [pool.submit(write, name) for name in OUTPUTS]:
+            for f in [pool.submit(write, name) for name in WRITE_ORDER]:
                 f.result()
         counts = {name: observed[name].get["rows"] for name in OUTPUTS}
         for df in cached:

@@ -1,9 +1,12 @@
+import glob
 from datetime import date, datetime
 
 import pytest
 from conftest import write_lines
+from pyspark.sql import functions as F
 from test_raw_to_processed import RUN1, SALES, customer, event, order, run_job
 
+from cdp_jobs import processed_to_curated
 from cdp_jobs.processed_to_curated import CuratedSpec, read_matches, run
 
 AS_OF = date(2026, 12, 1)
@@ -191,3 +194,35 @@ def test_without_matches_every_customer_is_its_own_profile(spark, curated):
         1,
         1,
     )
+
+
+def _encodings(spark, parquet_file):
+    """Column path → its Parquet encodings in the file's first row group (from the footer, read by parquet-mr)."""
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    path = jvm.org.apache.hadoop.fs.Path(parquet_file)
+    footer = jvm.org.apache.parquet.hadoop.ParquetFileReader.readFooter(conf, path)
+    block = footer.getBlocks().get(0)
+    return {str(c.getPath().toDotString()): {str(e) for e in c.getEncodings()} for c in block.getColumns()}
+
+
+def test_curated_write_options_keep_dictionaries_for_low_cardinality_columns_only(spark, tmp_path):
+    """Written with the job's options, 500 transactions in one file: the categorical columns dictionary-encoded, the
+    identifiers, amounts and times plain (where the default would try a dictionary on each)."""
+    assert sorted(processed_to_curated.WRITE_ORDER) == sorted(processed_to_curated.OUTPUTS)
+    rows = [
+        (f"C{i % 50}", "order", f"O{i:05d}", "spend", 100 + i, ["EUR", "USD"][i % 2], datetime(2026, 11, 1, 0, i % 60))
+        for i in range(500)
+    ]
+    df = spark.createDataFrame(
+        rows,
+        "customer_id string, dataset string, transaction_id string, kind string, amount_minor long, "
+        "currency string, ts timestamp",
+    ).withColumn("profile_id", F.col("customer_id"))
+    df.coalesce(1).write.options(**processed_to_curated.WRITE_OPTIONS).parquet(str(tmp_path / "t"))
+    encodings = _encodings(spark, glob.glob(str(tmp_path / "t" / "*.parquet"))[0])
+    dictionary = {"PLAIN_DICTIONARY", "RLE_DICTIONARY"}
+    for column in ("currency", "dataset", "kind"):
+        assert encodings[column] & dictionary, (column, encodings[column])
+    for column in ("transaction_id", "customer_id", "profile_id", "amount_minor", "ts"):
+        assert not encodings[column] & dictionary, (column, encodings[column])
