@@ -134,6 +134,24 @@ describe("plan start-up: SDK and provider modules a plan does not use load on fi
         });
     });
 
+    it("plans with --no-access without loading the access proof or the IAM simulator it runs on", () => {
+        const script = `
+            require(${JSON.stringify(CLI)}).main(["--program", "tools/bench/lake-program", "--config", "lakes=1",
+                "--config", "zones=1", "--quiet", "--no-access"]).then((code) => console.log(JSON.stringify({
+                    code,
+                    simulator: Object.keys(require.cache).some((f) => /@cloud-copilot\\/iam-simulate\\//.test(f)),
+                    proof: Object.keys(require.cache).some((f) => /tools\\/plan\\/access\\/prove\\.js$/.test(f)),
+                })));`;
+        const run = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+        expect(run.status, run.stderr).to.equal(0);
+        expect(run.stdout).to.match(/Summary: \d+ resources/);
+        expect(JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}")).to.deep.equal({
+            code: 0,
+            simulator: false,
+            proof: false,
+        });
+    });
+
     it("loads each deferred module on first use, whole: its exports, functions and keys are the real ones", () => {
         const out = fresh(`${LOADED}
             const pulumi = require("@pulumi/pulumi");

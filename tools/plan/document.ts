@@ -1,6 +1,7 @@
 import { maskSecrets, type PlanResult, type PlannedAlias, type PlannedResource } from "./harness";
 import { providerTarget, UNPINNED_ACCOUNT } from "./mocks";
-import { type AccessReport, accessFailures } from "./access/prove";
+import { accessFailures } from "./access/failures";
+import type { AccessReport } from "./access/prove";
 import type { PolicyReport, Violation } from "./policy";
 
 /** Version of the plan JSON format; bumped only on incompatible changes. */

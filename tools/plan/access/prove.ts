@@ -1060,14 +1060,5 @@ export function proveAccess(result: PlanResult, options: { requiredOnly?: boolea
     };
 }
 
-/** Whether the proof fails the plan: a required access denied or unknown, or an invariant broken. */
-export function accessFailures(report: AccessReport): string[] {
-    return [
-        ...report.required
-            .filter((r) => r.verdict === "denied" || r.verdict === "unknown")
-            .map((r) => `required access ${r.id}: ${r.verdict}`),
-        ...report.invariants.filter((i) => i.verdict === "broken").map((i) => `invariant ${i.id}: broken`),
-    ];
-}
-
+export { accessFailures } from "./failures";
 export type { RequiredAccess };
