@@ -100,20 +100,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {lines:,} lines ({size / 2**20:.0f} MiB) in {gen_s:.1f} s")
         spark = local_session("cdp-glue-bench", cores=args.cores, shuffle_partitions=max(4, 2 * args.cores))
 
-        def floor_raw(raw_root: str, out: str) -> None:
-            inputs = [os.path.join(raw_root, "streams"), os.path.join(raw_root, "events")]
+        def floor_raw(out: str) -> None:
+            inputs = [os.path.join(raw, "streams"), os.path.join(raw, "events")]
             spark.read.option("recursiveFileLookup", "true").json(inputs).write.parquet(out)
 
         def floor_curated(processed: str, out: str) -> None:
             for e in sorted(os.listdir(processed)):
                 spark.read.parquet(os.path.join(processed, e)).write.parquet(os.path.join(out, e))
 
-        def job_raw(raw_root: str, run: str):
+        def job_raw(run: str):
             # Each run writes a processed zone of its own: a rerun into the same one would find every id processed.
             return raw_to_processed.run(
                 spark,
-                raw_to_processed.read_raw_lines(spark, raw_root),
-                raw_root,
+                raw_to_processed.read_raw_lines(spark, raw),
+                raw,
                 os.path.join(run, "processed"),
                 os.path.join(run, "quarantine"),
                 contracts,
@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             return processed_to_curated.run(spark, processed, out, spec)
 
         def rounds(name: str, floor, job, rows):
-            """Timed rounds of floor, job, floor: the first round's job result and the median ratio."""
+            """``--warmup`` untimed and ``--rounds`` timed rounds of floor, job, floor: the first timed round's job
+            result and the median ratio."""
             ratios = []
             first = None
             for w in range(args.warmup):
@@ -156,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         runs = os.path.join(work, "runs")
         result, r1 = rounds(
             "raw → processed",
-            lambda tag: floor_raw(raw, os.path.join(floors, f"raw-{tag}")),
-            lambda r: job_raw(raw, os.path.join(runs, str(r))),
+            lambda tag: floor_raw(os.path.join(floors, f"raw-{tag}")),
+            lambda r: job_raw(os.path.join(runs, str(r))),
             lambda result: result.input,
         )
         assert result.input == lines, (result.input, lines)

@@ -486,6 +486,12 @@ def _rebalanced(df: DataFrame, column: str) -> DataFrame:
     return DataFrame(df._jdf.hint("rebalance", params), df.sparkSession)
 
 
+def write_output(df: DataFrame, path: str) -> None:
+    """One curated output as Parquet partitioned by ``dt`` (dynamic overwrite: the ``dt`` partitions it holds are
+    replaced), with dictionaries on the ``DICTIONARY_COLUMNS`` only."""
+    df.write.options(**WRITE_OPTIONS).mode("overwrite").partitionBy("dt").parquet(path)
+
+
 def run(
     spark: SparkSession,
     processed_root: str,
@@ -511,9 +517,7 @@ def run(
             # spark.sql.adaptive.advisoryPartitionSizeInBytes (splitting bigger dt partitions), so each dt gets a few
             # files of a sensible size instead of one per upstream task (4 × 30 small files for transactions).
             df = _rebalanced(frames[name], "dt").observe(observed[name], F.count(F.lit(1)).alias("rows"))
-            df.write.options(**WRITE_OPTIONS).mode("overwrite").partitionBy("dt").parquet(
-                f"{curated_root.rstrip('/')}/{name}"
-            )
+            write_output(df, f"{curated_root.rstrip('/')}/{name}")
 
         # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
         # tasks (most outputs are small). Submitted longest chain first (customer 360 waits on transactions, the daily

@@ -206,10 +206,13 @@ def _encodings(spark, parquet_file):
     return {str(c.getPath().toDotString()): {str(e) for e in c.getEncodings()} for c in block.getColumns()}
 
 
-def test_curated_write_options_keep_dictionaries_for_low_cardinality_columns_only(spark, tmp_path):
-    """Written with the job's options, 500 transactions in one file: the categorical columns dictionary-encoded, the
-    identifiers, amounts and times plain (where the default would try a dictionary on each)."""
+def test_every_output_is_submitted_once():
     assert sorted(processed_to_curated.WRITE_ORDER) == sorted(processed_to_curated.OUTPUTS)
+
+
+def test_curated_outputs_keep_dictionaries_for_low_cardinality_columns_only(spark, tmp_path):
+    """Written as the job writes an output, 500 transactions of one day in one file: the categorical columns
+    dictionary-encoded, the identifiers, amounts and times plain (where the default would try a dictionary on each)."""
     rows = [
         (f"C{i % 50}", "order", f"O{i:05d}", "spend", 100 + i, ["EUR", "USD"][i % 2], datetime(2026, 11, 1, 0, i % 60))
         for i in range(500)
@@ -218,9 +221,9 @@ def test_curated_write_options_keep_dictionaries_for_low_cardinality_columns_onl
         rows,
         "customer_id string, dataset string, transaction_id string, kind string, amount_minor long, "
         "currency string, ts timestamp",
-    ).withColumn("profile_id", F.col("customer_id"))
-    df.coalesce(1).write.options(**processed_to_curated.WRITE_OPTIONS).parquet(str(tmp_path / "t"))
-    encodings = _encodings(spark, glob.glob(str(tmp_path / "t" / "*.parquet"))[0])
+    ).select("*", F.col("customer_id").alias("profile_id"), F.to_date("ts").alias("dt"))
+    processed_to_curated.write_output(df.coalesce(1), str(tmp_path / "t"))
+    encodings = _encodings(spark, glob.glob(str(tmp_path / "t" / "dt=2026-11-01" / "*.parquet"))[0])
     dictionary = {"PLAIN_DICTIONARY", "RLE_DICTIONARY"}
     for column in ("currency", "dataset", "kind"):
         assert encodings[column] & dictionary, (column, encodings[column])

@@ -68,19 +68,19 @@ def zones(tmp_path):
     return {"raw": tmp_path / "raw", "processed": str(tmp_path / "processed"), "quarantine": str(tmp_path / "q")}
 
 
-def run_job(spark, zones, when=RUN1, **kw):
+def run_job(spark, zones, when=RUN1, contracts=None, lines=None, **kw):
+    """The raw job over ``zones`` (every line of the raw zone unless ``lines``; the test contracts unless
+    ``contracts``, a list of contract documents), with the test salt unless ``hash_salt`` is given."""
     raw = str(zones["raw"])
-    lines = read_raw_lines(spark, raw)
     return run(
         spark,
-        lines,
+        read_raw_lines(spark, raw) if lines is None else lines,
         raw,
         zones["processed"],
         zones["quarantine"],
-        contracts_by_key(ALL),
-        hash_salt=SALT,
+        contracts_by_key(ALL if contracts is None else contracts),
         run_time=when,
-        **kw,
+        **({"hash_salt": SALT} | kw),
     )
 
 
@@ -276,16 +276,7 @@ def test_a_second_run_adds_new_records_and_quarantines_replays(spark, zones):
     # Glue bookmarks hand the second run only the new object; here the file list is narrowed the same way.
     raw = str(zones["raw"])
     lines = read_raw_lines(spark, raw).where("path like '%cdp-events-2.json'")
-    second = run(
-        spark,
-        lines,
-        raw,
-        zones["processed"],
-        zones["quarantine"],
-        contracts_by_key(ALL),
-        hash_salt=SALT,
-        run_time=RUN2,
-    )
+    second = run_job(spark, zones, RUN2, lines=lines)
     assert second.input == 2
     assert second.processed == {"sales.order": 1}
     assert second.quarantined == {"already-processed": 1}
@@ -334,17 +325,7 @@ def test_the_contract_is_chosen_by_owner_and_dataset(spark, zones):
         "streams/source=web/entity=weblog/event_date=2026-11-30/w.json",
         [{"eventId": "w1", "entity": "weblog", "source": "web", "sessionId": "s", "_meta": {}}],
     )
-    raw = str(zones["raw"])
-    result = run(
-        spark,
-        read_raw_lines(spark, raw),
-        raw,
-        zones["processed"],
-        zones["quarantine"],
-        contracts_by_key([sales_only, hub_only]),
-        hash_salt=SALT,
-        run_time=RUN1,
-    )
+    result = run_job(spark, zones, contracts=[sales_only, hub_only])
     assert result.processed == {"hub.customer": 1, "sales.customer": 1}
     q = quarantine(spark, zones)
     assert q == {"sales1": "schema-violation: version: required", "w1": "no-contract: hub.weblog"}
@@ -362,8 +343,8 @@ def test_the_repo_contracts_cover_the_hub_record_types_as_the_lambda_writes_them
 
     from cdp_jobs.local_run import load_contracts
 
-    repo_contracts = contracts_by_key(load_contracts(Path(__file__).resolve().parents[3] / "contracts"))
-    assert {"hub.customer", "hub.transaction", "hub.weblog", "sales.customer"} <= set(repo_contracts)
+    repo_contracts = load_contracts(Path(__file__).resolve().parents[3] / "contracts")
+    assert {"hub.customer", "hub.transaction", "hub.weblog", "sales.customer"} <= set(contracts_by_key(repo_contracts))
     meta = {"recordId": "r", "arrivedAt": "2026-11-02T10:00:05.000Z", "processedAt": "2026-11-02T10:00:05.000Z"}
     records = {
         "customer": {
@@ -411,17 +392,7 @@ def test_the_repo_contracts_cover_the_hub_record_types_as_the_lambda_writes_them
         )
     # A sales change without its contract's required version is still rejected by the sales contract.
     write_lines(zones["raw"], SALES, [event("sales-1", "customer", {"customerId": "c-2", "email": "b@example.com"})])
-    raw = str(zones["raw"])
-    result = run(
-        spark,
-        read_raw_lines(spark, raw),
-        raw,
-        zones["processed"],
-        zones["quarantine"],
-        repo_contracts,
-        hash_salt=SALT,
-        run_time=RUN1,
-    )
+    result = run_job(spark, zones, contracts=repo_contracts)
     assert result.processed == {"hub.customer": 1, "hub.transaction": 1, "hub.weblog": 1}
     assert quarantine(spark, zones)["sales-1"].startswith("schema-violation: ")
     assert "version: required" in quarantine(spark, zones)["sales-1"]
