@@ -111,6 +111,12 @@ class Contract:
         )
 
     @property
+    def closed_sets(self) -> tuple[str, ...]:
+        """Properties whose values come from a closed set (an ``enum``): the processed zone's Parquet keeps
+        dictionary encoding on these only (``parquet.py``)."""
+        return tuple(p.name for p in self.properties if p.enum is not None)
+
+    @property
     def text_schema(self) -> T.StructType:
         """Every property as text: Spark's JSON reader gives strings as is and other values as their JSON text."""
         return T.StructType([T.StructField(p.name, T.StringType()) for p in self.properties])

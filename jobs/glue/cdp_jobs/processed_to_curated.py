@@ -38,6 +38,8 @@ from datetime import date
 from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
 
+from .parquet import dictionary_options
+
 
 @dataclass(frozen=True)
 class CustomerSource:
@@ -112,10 +114,9 @@ WRITE_ORDER = (
     "customer_profile",
 )
 
-#: Low-cardinality columns, the only ones written with Parquet dictionary encoding. Identifiers, times and amounts are
-#: nearly unique within a dt file, where a dictionary saves no bytes (snappy compresses the plain pages as well) and
-#: building it cost a third of the transactions write's CPU; a dictionary on these columns lets Athena and Spectrum
-#: skip row groups by value (dictionary filtering). Columns added later are written plain unless named here.
+#: Low-cardinality columns, the only ones written with Parquet dictionary encoding (``parquet.py``: identifiers, times
+#: and amounts are nearly unique within a dt file; their dictionary cost a third of the transactions write's CPU and
+#: saved no bytes). Columns added later are written plain unless named here.
 DICTIONARY_COLUMNS = (
     "currency",
     "main_currency",
@@ -128,10 +129,7 @@ DICTIONARY_COLUMNS = (
     "f_score",
     "m_score",
 )
-WRITE_OPTIONS = {
-    "parquet.enable.dictionary": "false",
-    **{f"parquet.enable.dictionary#{c}": "true" for c in DICTIONARY_COLUMNS},
-}
+WRITE_OPTIONS = dictionary_options(DICTIONARY_COLUMNS)
 
 
 def read_matches(spark: SparkSession, path: str, id_column: str = "customerId") -> DataFrame:

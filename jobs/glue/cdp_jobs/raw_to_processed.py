@@ -45,6 +45,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from .contracts import Contract, cast_value, contract_id, contract_key, owner_of, processed_folder, violations
+from .parquet import dictionary_options
 from .privacy import check_salt, hmac_sha256_hex, parse_rules
 from .raw_layout import PARTITIONS, RawLayoutError, parse_raw_key
 
@@ -301,6 +302,12 @@ def existing_ids(spark: SparkSession, processed_root: str, touched: list[tuple[s
     return out.distinct()
 
 
+#: Columns of every processed row (before the contract's properties) and of the quarantine's that hold a closed set of
+#: values: with the contracts' ``closed_sets`` the only ones written with Parquet dictionaries (``parquet.py``).
+PROCESSED_CLOSED_SETS = ("domain", "source", "change_type")
+QUARANTINE_CLOSED_SETS = ("reason", "reason_kind", "entity", "path")
+
+
 def _processed_columns(contract: Contract, rules: dict[str, str], salt: str | None) -> list[Column]:
     t = F.col(f"_t_{_col_id(contract_id(contract.domain, contract.dataset))}")
     cols: list[Column] = [F.col("event_id"), F.col("domain"), F.col("source"), F.col("change_type")]
@@ -338,13 +345,28 @@ def local(df: DataFrame) -> DataFrame:
     return DataFrame(jdf, session)
 
 
-def write_all(writes) -> None:
-    """Appends each ``(df, observation, partition column, path)`` as Parquet, the writes running concurrently (their
-    small broadcast jobs first, in the order given: the scheduler runs jobs first come, first served)."""
-    writes = list(writes)
+@dataclass(frozen=True)
+class Write:
+    """One output of a run: rows, the observation counting them, partition column and path."""
+
+    df: DataFrame
+    observed: Observation
+    partition: str
+    path: str
+
+
+def write_all(writes: list[Write], closed_sets: tuple[str, ...]) -> None:
+    """Appends each output as Parquet with dictionaries on the ``closed_sets`` columns only, the writes running
+    concurrently (their small broadcast jobs first, in the order given: the scheduler runs jobs first come, first
+    served). Every write gets the same options: Spark 3.5 let concurrent writes with different per-column Parquet
+    options take each other's (a test caught the quarantine written with the processed writes' columns)."""
+    options = dictionary_options(closed_sets)
+
+    def write(w: Write) -> None:
+        w.df.write.options(**options).mode("append").partitionBy(w.partition).parquet(w.path)
+
     with ThreadPoolExecutor(max_workers=max(1, len(writes))) as pool:
-        futures = [pool.submit(lambda w: w[0].write.mode("append").partitionBy(w[2]).parquet(w[3]), w) for w in writes]
-        for f in futures:
+        for f in [pool.submit(write, w) for w in writes]:
             f.result()
 
 
@@ -416,7 +438,7 @@ def run(
         # Counts are observed while writing: no pass of their own. The writes read the same cache and run as
         # concurrent Spark jobs, so one job's planning and commit overlap another's tasks.
         result = RunResult(touched=touched)
-        writes: dict[str, tuple[DataFrame, Observation, str, str]] = {}
+        writes: dict[str, Write] = {}
         for name in sorted({e for e, _ in touched}):
             observed = Observation(f"processed-{name}")
             df = (
@@ -425,7 +447,7 @@ def run(
                 .observe(observed, F.count(F.lit(1)).alias("rows"))
             )
             df = df.coalesce(_tasks(rows_of.get(name, 0), per_file))
-            writes[name] = (df, observed, "event_date", f"{processed_root.rstrip('/')}/{processed_folder(name)}")
+            writes[name] = Write(df, observed, "event_date", f"{processed_root.rstrip('/')}/{processed_folder(name)}")
         kind = F.split("reason", ":")[0]
         observed = Observation("quarantine")
         quarantined = (
@@ -444,13 +466,20 @@ def run(
             .observe(observed, *[F.count_if(F.col("reason_kind") == k).alias(k) for k in REASONS])
         )
         quarantined = quarantined.coalesce(_tasks(rows_of.get("", 0), per_file))
-        writes[""] = (quarantined, observed, "dt", quarantine_root)
+        writes[""] = Write(quarantined, observed, "dt", quarantine_root)
         # The quarantine first: its query broadcasts two small tables, whose jobs would otherwise wait for the
         # dataset writes' tasks.
-        write_all([writes[""], *[w for name, w in writes.items() if name]])
-        for name, (_, obs, _, _) in writes.items():
-            if name and obs.get["rows"]:
-                result.processed[name] = obs.get["rows"]
+        # A property that is a closed set in one contract gets a dictionary in every dataset that has it (one set of
+        # options for all the writes; a column the dictionary does not shrink is written plain by parquet-mr).
+        closed = [
+            *PROCESSED_CLOSED_SETS,
+            *QUARANTINE_CLOSED_SETS,
+            *(c for k in writes if k for c in contracts[k].closed_sets),
+        ]
+        write_all([writes[""], *[w for name, w in writes.items() if name]], tuple(closed))
+        for name, w in writes.items():
+            if name and w.observed.get["rows"]:
+                result.processed[name] = w.observed.get["rows"]
         result.quarantined = {k: v for k, v in observed.get.items() if v}
         result.input = result.processed_total + result.quarantined_total
         return result

@@ -2,7 +2,7 @@ import glob
 from datetime import date, datetime
 
 import pytest
-from conftest import write_lines
+from conftest import DICTIONARY_ENCODINGS, parquet_encodings, write_lines
 from pyspark.sql import functions as F
 from test_raw_to_processed import RUN1, SALES, customer, event, order, run_job
 
@@ -196,16 +196,6 @@ def test_without_matches_every_customer_is_its_own_profile(spark, curated):
     )
 
 
-def _encodings(spark, parquet_file):
-    """Column path → its Parquet encodings in the file's first row group (from the footer, read by parquet-mr)."""
-    jvm = spark.sparkContext._jvm
-    conf = spark.sparkContext._jsc.hadoopConfiguration()
-    path = jvm.org.apache.hadoop.fs.Path(parquet_file)
-    footer = jvm.org.apache.parquet.hadoop.ParquetFileReader.readFooter(conf, path)
-    block = footer.getBlocks().get(0)
-    return {str(c.getPath().toDotString()): {str(e) for e in c.getEncodings()} for c in block.getColumns()}
-
-
 def test_every_output_is_submitted_once():
     assert sorted(processed_to_curated.WRITE_ORDER) == sorted(processed_to_curated.OUTPUTS)
 
@@ -223,8 +213,8 @@ def test_curated_outputs_keep_dictionaries_for_low_cardinality_columns_only(spar
         "currency string, ts timestamp",
     ).select("*", F.col("customer_id").alias("profile_id"), F.to_date("ts").alias("dt"))
     processed_to_curated.write_output(df.coalesce(1), str(tmp_path / "t"))
-    encodings = _encodings(spark, glob.glob(str(tmp_path / "t" / "dt=2026-11-01" / "*.parquet"))[0])
-    dictionary = {"PLAIN_DICTIONARY", "RLE_DICTIONARY"}
+    encodings = parquet_encodings(spark, glob.glob(str(tmp_path / "t" / "dt=2026-11-01" / "*.parquet"))[0])
+    dictionary = DICTIONARY_ENCODINGS
     for column in ("currency", "dataset", "kind"):
         assert encodings[column] & dictionary, (column, encodings[column])
     for column in ("transaction_id", "customer_id", "profile_id", "amount_minor", "ts"):

@@ -1,9 +1,10 @@
+import glob
 import hashlib
 import hmac
 from datetime import UTC, datetime
 
 import pytest
-from conftest import write_lines
+from conftest import DICTIONARY_ENCODINGS, parquet_encodings, write_lines
 from contracts_fixture import ALL, CUSTOMER, HUB_CUSTOMER, SALT
 
 from cdp_jobs.contracts import ContractError, contracts_by_key
@@ -114,6 +115,32 @@ def test_valid_records_are_typed_and_written_by_entity_and_event_date(spark, zon
         p.name for p in (zones["raw"].parent / "processed" / "sales" / "entity=order").iterdir() if p.is_dir()
     )
     assert parts == ["event_date=2026-11-30"]
+
+
+def test_outputs_keep_dictionaries_on_closed_sets_only(spark, zones):
+    """Processed rows: dictionaries on the envelope's domain, source and change type and on the contract's enum
+    properties; identifiers, amounts and times plain (the default would try a dictionary on each). The quarantine:
+    dictionaries on its reasons, entity and object key only."""
+    write_lines(
+        zones["raw"],
+        SALES,
+        [event(f"o{i}", "order", order(f"O{i}", cid=f"C{i % 7}", amount=100 + i)) for i in range(300)]
+        # Enough failing rows of few reasons that a dictionary pays (parquet-mr writes plain what it cannot shrink).
+        + ['{"broken": '] * 30
+        + [event(f"neg{i}", "order", order(f"N{i}", amount=-5)) for i in range(30)],
+    )
+    run_job(spark, zones)
+    processed = glob.glob(f"{zones['processed']}/sales/entity=order/event_date=2026-11-30/*.parquet")
+    encodings = parquet_encodings(spark, processed[0])
+    for column in ("domain", "source", "change_type", "currency"):
+        assert encodings[column] & DICTIONARY_ENCODINGS, (column, encodings[column])
+    for column in ("event_id", "orderId", "customerId", "amountMinor", "placedAt", "arrived_at"):
+        assert not encodings[column] & DICTIONARY_ENCODINGS, (column, encodings[column])
+    quarantined = parquet_encodings(spark, glob.glob(f"{zones['quarantine']}/dt=*/*.parquet")[0])
+    for column in ("reason", "reason_kind", "path"):
+        assert quarantined[column] & DICTIONARY_ENCODINGS, (column, quarantined[column])
+    for column in ("event_id", "value"):
+        assert not quarantined[column] & DICTIONARY_ENCODINGS, (column, quarantined[column])
 
 
 def test_failing_rows_are_quarantined_with_their_reason(spark, zones):
