@@ -1,5 +1,6 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { performance } from "node:perf_hooks";
+import { appliesTo } from "../../policies/cdp-guardrails/lib/policy";
 import type { PlanResult, PlannedResource } from "./harness";
 import { structObject, structOf } from "./struct";
 
@@ -131,21 +132,26 @@ function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>, bui
 }
 
 /**
- * The analyzer's `Analyze` for one resource type at a time: it runs the pack's policies minus those its own fast
- * check skips for that type (a single `validateResource` bound to another type, e.g. by `validateResourceOfType`),
- * which would only add a "not applicable" entry to the response (one protobuf message per policy and resource; the
- * plan reads the diagnostics only). The remaining policies run in the pack's order, so the diagnostics are the same.
+ * The analyzer's `Analyze` for one resource type at a time: it runs the pack's policies minus the validations known to
+ * do nothing on that type, which would only cost a deserialization of the resource's properties each (and a "not
+ * applicable" entry in the response, which the plan does not read): those bound to another type by
+ * `validateResourceOfType` (the analyzer's own fast check skips them too) or marked with other types by the pack's
+ * `forTypes` (policies/cdp-guardrails/lib/policy.ts). A policy with several validations keeps those that apply. The
+ * remaining policies run in the pack's order, so the diagnostics are the same.
  */
 function resourceAnalyzer(pack: OfflinePack): (type: string) => RpcFun {
     const byType = new Map<string, RpcFun>();
     return (type) => {
         let fun = byType.get(type);
         if (!fun) {
-            const policies = pack.policies.filter((p) => {
+            const applies = (v: unknown) => appliesTo(v, type, policyModule.getPulumiType);
+            const policies = pack.policies.flatMap((p) => {
                 const validate = (p as { validateResource?: unknown }).validateResource;
-                if (!validate || Array.isArray(validate)) return true;
-                const pulumiType = policyModule.getPulumiType(validate);
-                return !pulumiType || pulumiType === type;
+                if (!validate) return [p];
+                if (!Array.isArray(validate)) return applies(validate) ? [p] : [];
+                const kept = validate.filter(applies);
+                if (kept.length === validate.length) return [p];
+                return kept.length ? [{ ...p, validateResource: kept } as typeof p] : [];
             });
             fun = server.makeAnalyzeRpcFun(pack.name, pack.version, pack.enforcementLevel, policies);
             byType.set(type, fun);

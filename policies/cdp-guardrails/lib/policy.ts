@@ -1,6 +1,7 @@
 import type {
     EnforcementLevel,
     ReportViolation,
+    ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
@@ -37,6 +38,33 @@ export function isType(type: string, tokens: readonly string[]): boolean {
     return tokens.includes(type);
 }
 
+/** Where `forTypes` records the types a validation inspects. */
+const INSPECTED_TYPES = Symbol("cdp:inspected-types");
+
+/**
+ * `validate`, run on resources of `types` only (on any other it returns at once), and marked with those types: the
+ * offline plan (tools/plan/policy.ts, `appliesTo`) then skips it for other types, where the analyzer would still
+ * deserialize the resource's properties for it. The CLI's analyzer calls it on every resource, with the same result.
+ */
+export function forTypes(types: readonly string[], validate: ResourceValidation): ResourceValidation {
+    const inspected = [...types];
+    const fn: ResourceValidation = (args, reportViolation) =>
+        isType(args.type, inspected) ? validate(args, reportViolation) : undefined;
+    Object.defineProperty(fn, INSPECTED_TYPES, { value: inspected });
+    return fn;
+}
+
+/**
+ * False when `validate` is known to do nothing on resources of `type`: marked by `forTypes` with other types, or
+ * bound to another type by `@pulumi/policy`'s `validateResourceOfType` (its `getPulumiType`).
+ */
+export function appliesTo(validate: unknown, type: string, pulumiTypeOf: (v: unknown) => string | undefined): boolean {
+    const inspected = (validate as { [INSPECTED_TYPES]?: readonly string[] })?.[INSPECTED_TYPES];
+    if (inspected) return isType(type, inspected);
+    const pulumiType = pulumiTypeOf(validate);
+    return !pulumiType || pulumiType === type;
+}
+
 /**
  * Runs `check` on resources of `types`, their props read through `P`, and reports each problem it returns, prefixed
  * with the kind and resource name.
@@ -45,9 +73,8 @@ export function onType<P extends object>(
     types: readonly string[],
     kind: string,
     check: (props: P, args: ResourceValidationArgs) => string[],
-) {
-    return (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
-        if (!isType(args.type, types)) return;
+): ResourceValidation {
+    return forTypes(types, (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
         for (const problem of check(propsOf<P>(args), args)) reportViolation(`${kind} ${args.name}: ${problem}`);
-    };
+    });
 }

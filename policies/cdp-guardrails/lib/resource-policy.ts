@@ -1,6 +1,6 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { allowReach, isAbsentDocument, type ParsedPolicy, parsePolicy } from "./iam";
-import { type CdpPolicy, definePolicy, isType } from "./policy";
+import { type CdpPolicy, definePolicy, forTypes, isType } from "./policy";
 import { propsOf } from "./props";
 import { probe } from "./unknown";
 
@@ -106,6 +106,9 @@ export function resourcePolicyNotPublic(spec: NotPublicSpec): CdpPolicy {
             controls: spec.controls,
             inspects: spec.sources.flatMap((s) => [...s.types]),
         },
-        validateResource: (args, reportViolation) => judgeResourcePolicies(args, spec.sources, reportViolation),
+        validateResource: forTypes(
+            spec.sources.flatMap((s) => [...s.types]),
+            (args, reportViolation) => judgeResourcePolicies(args, spec.sources, reportViolation),
+        ),
     });
 }

@@ -1,7 +1,7 @@
 import { type PolicyResource, type ResourceValidationArgs, validateResourceOfType } from "@pulumi/policy";
 import { parse as parseYaml } from "yaml";
 import * as aws from "@pulumi/aws";
-import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes, isType } from "../lib/policy";
 import { isBlank, propsOf, refValue } from "../lib/props";
 import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
@@ -184,10 +184,10 @@ const apiGatewayMethodAuthorized = definePolicy({
         controls: ["cdk-nag AwsSolutions-APIG4", "cdk-nag AwsSolutions-COG4"],
         inspects: [...TYPES.apigatewayMethod, ...TYPES.apigatewayRestApi],
     },
-    validateResource: (args, reportViolation) => {
+    validateResource: forTypes([...TYPES.apigatewayMethod, ...TYPES.apigatewayRestApi], (args, reportViolation) => {
         checkBody(args, reportViolation, bodyAuthorizationProblem);
         methodAuthorized(args, reportViolation);
-    },
+    }),
 });
 
 const methodAuthorized = validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {
@@ -213,10 +213,10 @@ const apiGatewayRequestValidation = definePolicy({
         controls: ["cdk-nag AwsSolutions-APIG2"],
         inspects: [...TYPES.apigatewayMethod, ...TYPES.apigatewayRestApi],
     },
-    validateResource: (args, reportViolation) => {
+    validateResource: forTypes([...TYPES.apigatewayMethod, ...TYPES.apigatewayRestApi], (args, reportViolation) => {
         checkBody(args, reportViolation, bodyValidationProblem);
         methodValidated(args, reportViolation);
-    },
+    }),
 });
 
 const methodValidated = validateResourceOfType(aws.apigateway.Method, (method, args, reportViolation) => {

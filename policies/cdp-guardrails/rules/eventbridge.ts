@@ -1,5 +1,5 @@
 import { known, probe } from "../lib/unknown";
-import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes, isType } from "../lib/policy";
 import { block, isBlank, propsOf } from "../lib/props";
 import { judgeResourcePolicies, NOT_PUBLIC_PROMISE, openGrantProblems, policyProperty } from "../lib/resource-policy";
 import { parsePolicy } from "../lib/iam";
@@ -49,7 +49,7 @@ const eventbridgeBusPolicyNotOpen = definePolicy({
         controls: ["cdk-nag AwsSolutions-EVB1"],
         inspects: [...TYPES.eventBusPolicy, ...TYPES.eventPermission],
     },
-    validateResource: (args, reportViolation) => {
+    validateResource: forTypes([...TYPES.eventBusPolicy, ...TYPES.eventPermission], (args, reportViolation) => {
         judgeResourcePolicies(args, [policyProperty(TYPES.eventBusPolicy)], reportViolation);
         if (isType(args.type, TYPES.eventPermission)) {
             const props = known(() => {
@@ -61,7 +61,7 @@ const eventbridgeBusPolicyNotOpen = definePolicy({
                 reportViolation(`${args.name}: principal ${JSON.stringify(props.principal)}: ${problem}`);
             }
         }
-    },
+    }),
 });
 
 /** The props eventbridge-target-dead-letter reads of a rule target or a schedule. */
@@ -85,9 +85,8 @@ const eventbridgeTargetDeadLetter = definePolicy({
         controls: ["platform rule"],
         inspects: [...TYPES.eventTarget, ...TYPES.schedulerSchedule],
     },
-    validateResource: (args, reportViolation) => {
+    validateResource: forTypes([...TYPES.schedulerSchedule, ...TYPES.eventTarget], (args, reportViolation) => {
         const isSchedule = isType(args.type, TYPES.schedulerSchedule);
-        if (!isSchedule && !isType(args.type, TYPES.eventTarget)) return;
         // An ARN not known yet (a queue created in the same update) counts as set.
         const arn = probe(() => {
             const p = propsOf<DeadLetterTargetProps>(args);
@@ -98,7 +97,7 @@ const eventbridgeTargetDeadLetter = definePolicy({
                 `${args.name}: ${isSchedule ? "target.deadLetterConfig" : "deadLetterConfig"} is not set: events that fail after the retries are dropped`,
             );
         }
-    },
+    }),
 });
 
 /** Policies of this service (see policies/README.md for the coverage table). */

@@ -2,7 +2,7 @@ import { type PolicyResource, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
 import { IAM_ALLOWED_PRINCIPALS, isIamAllowedPrincipals } from "../lib/lakeformation";
-import { type CdpPolicy, definePolicy, isType, onType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes, isType, onType } from "../lib/policy";
 import { type Block, block, defined, propsOf } from "../lib/props";
 import { asList } from "../lib/stack";
 import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
@@ -276,8 +276,7 @@ const glueVersion = definePolicy({
         },
     },
     cdp: { concern: "governance", controls: ["FSBP Glue.4"], inspects: [...TYPES.glueJob] },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, TYPES.glueJob)) return;
+    validateResource: forTypes(TYPES.glueJob, (args, reportViolation) => {
         const config = args.getConfig<{ minimumVersion?: string; minimumPythonShellVersion?: string }>();
         const props = propsOf<JobProps>(args);
         const kind = String(props.command?.name ?? "glueetl");
@@ -293,7 +292,7 @@ const glueVersion = definePolicy({
                 `${args.name}: glueVersion is ${version ? `"${version}"` : `unset (AWS default ${GLUE_API_DEFAULT_VERSION})`}; ${kind} jobs need at least "${minimum}"`,
             );
         }
-    },
+    }),
 });
 
 /** The props glue-job-continuous-logging reads of an aws.glue.Job. */
@@ -315,8 +314,7 @@ const glueJobContinuousLogging = definePolicy({
     remediationSteps:
         'On the aws.glue.Job set defaultArguments (or nonOverridableArguments) "--enable-continuous-cloudwatch-log": "true", optionally with "--continuous-log-logGroup" naming a KMS-encrypted log group with retention.',
     cdp: { concern: "governance", controls: ["platform rule"], inspects: [...TYPES.glueJob] },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, TYPES.glueJob)) return;
+    validateResource: forTypes(TYPES.glueJob, (args, reportViolation) => {
         const props = propsOf<JobArgumentsProps>(args);
         const kind = known(() => props.command?.name) ?? "glueetl";
         if (typeof kind !== "string" || !SPARK_JOB_KINDS.includes(kind)) return;
@@ -327,7 +325,7 @@ const glueJobContinuousLogging = definePolicy({
         if (String(value).toLowerCase() !== "true") {
             reportViolation(`${args.name}: ${flag} is ${JSON.stringify(value)}, not "true"`);
         }
-    },
+    }),
 });
 
 /** Both resources that attach LF-tags to a Data Catalog resource (v7 has the plural and the newer singular one). */

@@ -1,5 +1,5 @@
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
-import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes, isType } from "../lib/policy";
 import { propsOf } from "../lib/props";
 import {
     allowReach,
@@ -96,8 +96,7 @@ const iamNoWildcardAction = definePolicy({
         controls: ["FSBP IAM.1", "FSBP IAM.21", "cdk-nag AwsSolutions-IAM5"],
         inspects: [...IDENTITY_POLICY_TYPES],
     },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, IDENTITY_POLICY_TYPES)) return;
+    validateResource: forTypes(IDENTITY_POLICY_TYPES, (args, reportViolation) => {
         forEachAllowStatement(args, reportViolation, (s) => {
             if (s.action.not) {
                 return `${s.label} allows NotAction ${JSON.stringify(s.action.patterns)}, i.e. every other action of every service`;
@@ -107,7 +106,7 @@ const iamNoWildcardAction = definePolicy({
                 ? `${s.label} allows wildcard action${wild.length > 1 ? "s" : ""} ${wild.map((a) => `"${a}"`).join(", ")}`
                 : undefined;
         });
-    },
+    }),
 });
 
 /** Services whose data (or keys) must never be granted on every resource of the account. */
@@ -298,8 +297,7 @@ const iamNoWildcardResourceDataKms = definePolicy({
         controls: ["FSBP KMS.1", "FSBP KMS.2", "cdk-nag AwsSolutions-IAM5", "platform rule"],
         inspects: [...IDENTITY_POLICY_TYPES],
     },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, IDENTITY_POLICY_TYPES)) return;
+    validateResource: forTypes(IDENTITY_POLICY_TYPES, (args, reportViolation) => {
         const extra = args.getConfig<{ additionalExemptActions?: string[] }>().additionalExemptActions ?? [];
         const exempt = new Set([...RESOURCE_STAR_EXEMPT_ACTIONS, ...extra].map((a) => a.toLowerCase()));
         const services: readonly string[] = DATA_SERVICES;
@@ -323,7 +321,7 @@ const iamNoWildcardResourceDataKms = definePolicy({
                 : wideResources.map((r) => `"${r}"`).join(", ");
             return `${s.label} allows ${offending.map((a) => (a.startsWith("(") ? a : `"${a}"`)).join(", ")} on ${on} (every resource of the account)`;
         });
-    },
+    }),
 });
 
 /** AWS-managed policies that grant administrator or IAM-administrator rights. */
@@ -371,8 +369,7 @@ const iamNoAwsManagedAdmin = definePolicy({
         controls: ["cdk-nag AwsSolutions-IAM4", "FSBP IAM.1"],
         inspects: [...ATTACHMENT_TYPES],
     },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, ATTACHMENT_TYPES)) return;
+    validateResource: forTypes(ATTACHMENT_TYPES, (args, reportViolation) => {
         const denied =
             args.getConfig<{ deniedPolicies?: string[] }>().deniedPolicies ?? DEFAULT_DENIED_MANAGED_POLICIES;
         const props = propsOf<AttachmentProps>(args);
@@ -387,7 +384,7 @@ const iamNoAwsManagedAdmin = definePolicy({
                 reportViolation(`${args.name}: ${property} attaches the AWS-managed ${name} policy (${arn})`);
             }
         }
-    },
+    }),
 });
 
 /** The props iam-role-trust-not-public reads of an aws.iam.Role. */
@@ -453,8 +450,7 @@ const iamRoleTrustNotPublic = definePolicy({
     remediationSteps:
         'In the assumeRolePolicy name the account, role or service principals that may assume the role; if "*" is unavoidable, confine it with StringEquals on aws:PrincipalOrgID or aws:PrincipalAccount; for a Federated OIDC provider add StringEquals "<provider>:aud" and StringLike "<provider>:sub" naming the allowed audience and subjects.',
     cdp: { concern: "governance", controls: ["platform rule", "FSBP IAM.1"], inspects: [...TYPES.iamRole] },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, TYPES.iamRole)) return;
+    validateResource: forTypes(TYPES.iamRole, (args, reportViolation) => {
         const parsed = parsePolicy(() => propsOf<TrustProps>(args).assumeRolePolicy);
         if (!parsed.known) return;
         for (const u of parsed.unreadable) reportViolation(`${args.name}: assumeRolePolicy cannot be judged: ${u}`);
@@ -463,7 +459,7 @@ const iamRoleTrustNotPublic = definePolicy({
             const problem = trustProblem(s);
             if (problem) reportViolation(`${args.name}: assumeRolePolicy: ${problem}`);
         }
-    },
+    }),
 });
 
 /** Policies of this service (see policies/README.md for the coverage table). */

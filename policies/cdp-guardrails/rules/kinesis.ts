@@ -1,7 +1,7 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
-import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes } from "../lib/policy";
 import { propsOf } from "../lib/props";
 import { policyProperty, resourcePolicyNotPublic } from "../lib/resource-policy";
 import { TYPES } from "../lib/types";
@@ -85,8 +85,7 @@ const kinesisRetention = definePolicy({
         },
     },
     cdp: { concern: "governance", controls: ["FSBP Kinesis.3"], inspects: [...TYPES.kinesisStream] },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, TYPES.kinesisStream)) return;
+    validateResource: forTypes(TYPES.kinesisStream, (args, reportViolation) => {
         const minimum = args.getConfig<{ minimumHours?: number }>().minimumHours ?? KINESIS_DEFAULT_RETENTION_HOURS;
         const raw = propsOf<StreamProps>(args).retentionPeriod;
         const retention = raw === undefined || raw === null ? KINESIS_DEFAULT_RETENTION_HOURS : Number(raw);
@@ -95,7 +94,7 @@ const kinesisRetention = definePolicy({
                 `${args.name}: retentionPeriod is ${raw ?? `unset (${KINESIS_DEFAULT_RETENTION_HOURS})`} hours; at least ${minimum} required`,
             );
         }
-    },
+    }),
 });
 
 const kinesisResourcePolicyNotPublic = resourcePolicyNotPublic({

@@ -1,6 +1,6 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes } from "../lib/policy";
 import { propsOf } from "../lib/props";
 import { judgeResourcePolicies, NOT_PUBLIC_PROMISE, policyProperty } from "../lib/resource-policy";
 import { known } from "../lib/unknown";
@@ -55,15 +55,14 @@ const kmsKeyDeletionWindow = definePolicy({
         "Set deletionWindowInDays on the aws.kms.Key (or ReplicaKey, ExternalKey, ReplicaExternalKey) to at least the configured minimum (the platform uses 30).",
     configSchema: { properties: { minimumDays: { type: "integer", minimum: 7, maximum: 30, default: 7 } } },
     cdp: { concern: "encryption", controls: ["FSBP KMS.3"], inspects: [...KEYS_WITH_DELETION_WINDOW] },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, KEYS_WITH_DELETION_WINDOW)) return;
+    validateResource: forTypes(KEYS_WITH_DELETION_WINDOW, (args, reportViolation) => {
         const minimum = (args.getConfig<{ minimumDays?: number }>().minimumDays ?? 7) as number;
         const raw = known(() => propsOf<DeletionWindowProps>(args).deletionWindowInDays);
         const window = raw === undefined || raw === null ? 30 : Number(raw);
         if (!(window >= minimum)) {
             reportViolation(`${args.name}: deletion window is ${raw} days; at least ${minimum} required`);
         }
-    },
+    }),
 });
 
 const kmsKeyPolicyNotPublic = definePolicy({
@@ -78,7 +77,10 @@ const kmsKeyPolicyNotPublic = definePolicy({
         controls: ["FSBP KMS.5"],
         inspects: KEY_POLICY_SOURCES.flatMap((s) => [...s.types]),
     },
-    validateResource: (args, reportViolation) => judgeResourcePolicies(args, KEY_POLICY_SOURCES, reportViolation),
+    validateResource: forTypes(
+        KEY_POLICY_SOURCES.flatMap((s) => [...s.types]),
+        (args, reportViolation) => judgeResourcePolicies(args, KEY_POLICY_SOURCES, reportViolation),
+    ),
 });
 
 /** Policies of this service (see policies/README.md for the coverage table). */

@@ -1,7 +1,7 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { cmkProblem } from "../lib/keys";
-import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes, isType } from "../lib/policy";
 import { isBlank, propsOf, refValue } from "../lib/props";
 import { parsePolicy } from "../lib/iam";
 import { openGrantProblems } from "../lib/resource-policy";
@@ -94,7 +94,7 @@ const lambdaNoPublicAccess = definePolicy({
         controls: ["FSBP Lambda.1"],
         inspects: [...TYPES.lambdaPermission, ...TYPES.lambdaFunctionUrl],
     },
-    validateResource: (args, reportViolation) => {
+    validateResource: forTypes([...TYPES.lambdaPermission, ...TYPES.lambdaFunctionUrl], (args, reportViolation) => {
         if (isType(args.type, TYPES.lambdaPermission)) {
             const props = known(() => {
                 const p = propsOf<PermissionProps>(args);
@@ -131,7 +131,7 @@ const lambdaNoPublicAccess = definePolicy({
                 );
             }
         }
-    },
+    }),
 });
 
 const lambdaSupportedRuntime = definePolicy({

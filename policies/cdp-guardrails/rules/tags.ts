@@ -1,4 +1,4 @@
-import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes } from "../lib/policy";
 import { effectiveTags } from "../lib/tags";
 import { TYPES } from "../lib/types";
 import { probe } from "../lib/unknown";
@@ -58,8 +58,7 @@ const requiredTags = definePolicy({
         properties: { requiredKeys: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS } },
     },
     cdp: { concern: "governance", controls: ["platform rule"], inspects: [...TAGGABLE_TYPES] },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, TAGGABLE_TYPES)) return;
+    validateResource: forTypes(TAGGABLE_TYPES, (args, reportViolation) => {
         const required = args.getConfig<{ requiredKeys?: string[] }>().requiredKeys ?? DEFAULT_REQUIRED_TAGS;
         const merged = probe(() => effectiveTags(args.props, args.provider));
         if (!merged.known) return; // a tag value computed at preview: checked on update
@@ -77,7 +76,7 @@ const requiredTags = definePolicy({
                 : "the default provider (no defaultTags seen)";
             reportViolation(`${args.name}: required tags ${problems.join("; ")} (own tags merged over ${source})`);
         }
-    },
+    }),
 });
 
 /** Policies of this service (see policies/README.md for the coverage table). */

@@ -1,4 +1,4 @@
-import { type CdpPolicy, definePolicy, isType } from "../lib/policy";
+import { type CdpPolicy, definePolicy, forTypes } from "../lib/policy";
 import { propsOf } from "../lib/props";
 import { asList } from "../lib/stack";
 import { TYPES } from "../lib/types";
@@ -21,8 +21,7 @@ const transferNoFtpLogging = definePolicy({
     remediationSteps:
         'On the aws.transfer.Server remove "FTP" from protocols (use ["SFTP"], or FTPS with a certificate) and set loggingRole to the ARN of a role transfer.amazonaws.com can assume with logs:CreateLogStream/PutLogEvents on /aws/transfer/*, or structuredLogDestinations to a log group ARN.',
     cdp: { concern: "governance", controls: ["FSBP Transfer.2", "platform rule"], inspects: [...TYPES.transferServer] },
-    validateResource: (args, reportViolation) => {
-        if (!isType(args.type, TYPES.transferServer)) return;
+    validateResource: forTypes(TYPES.transferServer, (args, reportViolation) => {
         const props = propsOf<ServerProps>(args);
         const protocols = asList(props.protocols);
         if (protocols.some((p) => p.toUpperCase() === "FTP")) {
@@ -35,7 +34,7 @@ const transferNoFtpLogging = definePolicy({
                 `${args.name}: neither loggingRole nor structuredLogDestinations is set (no CloudWatch logging)`,
             );
         }
-    },
+    }),
 });
 
 /** Policies of this service (see policies/README.md for the coverage table). */
