@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import type * as Awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { RequiredAccess } from "../../model/access";
 import { requiredAccess } from "../shared/access";
@@ -48,7 +48,7 @@ export class GovernanceNetwork extends pulumi.ComponentResource {
     /** Private subnets (no route to the internet). */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     /** The awsx VPC, when this component created one. */
-    public readonly vpc?: awsx.ec2.Vpc;
+    public readonly vpc?: Awsx.ec2.Vpc;
     /** The VPC's flow log, when this component created the VPC. */
     public readonly flowLog?: aws.ec2.FlowLog;
     /** The accesses its integrations need (proven by the plan's access proof): the flow log's writes. */
@@ -63,6 +63,9 @@ export class GovernanceNetwork extends pulumi.ComponentResource {
             this.requiredAccess = requiredAccess([]);
         } else {
             const ctx = awsContext(this);
+            // Loaded here, where a VPC is created: @pulumi/awsx loads the AWS SDK's ECS client and more at import,
+            // about 25 ms of the start-up of every program that imports the component library.
+            const awsx = require("@pulumi/awsx") as typeof Awsx;
             this.vpc = new awsx.ec2.Vpc(
                 `${name}-vpc`,
                 {
