@@ -6,8 +6,9 @@
  * The flow: skip when another execution is running → raw → processed Glue job (`.sync`) → the partition crawler
  * registers the new partitions (optional; start, wait/poll) → Glue Data Quality evaluation of the tables holding the
  * contracts' datasets (SDK integration, wait/poll loop) → processed → curated Glue job (`.sync`) →
- * optionally refresh the Redshift marts (Redshift Data API, wait/poll loop) → publish the completion event and one
- * OpenLineage `COMPLETE` RunEvent per job on EventBridge. Every task retries with backoff; every failure is caught,
+ * optionally refresh the Redshift marts (Redshift Data API, wait/poll loop) → publish the completion event on
+ * EventBridge. Each job's OpenLineage `COMPLETE` RunEvent is published as soon as its run succeeds (the raw job's
+ * before the data-quality checks, which may stop the pipeline; the curated job's with the completion event). Every task retries with backoff; every failure is caught,
  * published to the SNS alarm topic and ends in a Fail state; a job that fails after its retries first publishes an
  * OpenLineage `FAIL` RunEvent of its run. The lineage events follow the lineage contract (model/lineage.ts: source,
  * detail-type, schema URL, `validateRunEvent`), which the lineage writer's rule matches.
@@ -28,6 +29,7 @@ export const STATE = {
     alreadyRunning: "AlreadyRunning?",
     skipped: "SkippedAnotherRunInProgress",
     rawToProcessed: "RawToProcessed",
+    rawLineage: "PublishRawToProcessedLineage",
     partitionsStart: "RegisterPartitions",
     partitionsWait: "WaitForPartitions",
     partitionsGet: "GetPartitionCrawler",
@@ -52,7 +54,6 @@ export const STATE = {
     martsGet: "GetMartsRefresh",
     martsDone: "MartsRefreshDone?",
     martsFailed: "MartsRefreshFailed",
-    lineageRunIds: "LineageRunIds",
     publish: "PublishCompletion",
     rawToProcessedFailed: "RawToProcessedFailed",
     processedToCuratedFailed: "ProcessedToCuratedFailed",
@@ -485,12 +486,13 @@ function martsStates(spec: EtlStateMachineSpec, marts: MartsRefresh, next: strin
     };
 }
 
-/** An OpenLineage COMPLETE RunEvent of `job` (the `Detail` object of a PutEvents entry, JSONPath parameters). */
-function lineageDetail(spec: EtlStateMachineSpec, job: EtlJobStep, resultPath: string, runIdPath: string): State {
+/** An OpenLineage COMPLETE RunEvent of `job` (the `Detail` object of a PutEvents entry, JSONPath parameters; `runId` a
+ * path or an intrinsic function). */
+function lineageDetail(spec: EtlStateMachineSpec, job: EtlJobStep, resultPath: string, runId: string): State {
     return {
         eventType: "COMPLETE",
         "eventTime.$": "$$.State.EnteredTime",
-        run: { "runId.$": runIdPath, facets: { glueJobRun: { "jobRunId.$": `${resultPath}.JobRunId` } } },
+        run: { "runId.$": runId, facets: { glueJobRun: { "jobRunId.$": `${resultPath}.JobRunId` } } },
         job: { namespace: spec.lineageNamespace, name: job.jobName },
         inputs: job.inputs,
         outputs: job.outputs,
@@ -499,42 +501,77 @@ function lineageDetail(spec: EtlStateMachineSpec, job: EtlJobStep, resultPath: s
     };
 }
 
-/** The completion and lineage events (EventBridge PutEvents, optimised integration). */
-function publishState(spec: EtlStateMachineSpec): State {
-    const job = (step: EtlJobStep, resultPath: string, runIdPath: string) => ({
+/**
+ * The PutEvents entry of `job`'s OpenLineage COMPLETE RunEvent; its run id a new UUID (`States.UUID()`), one per job
+ * run.
+ */
+function lineageEntry(spec: EtlStateMachineSpec, job: EtlJobStep, resultPath: string): State {
+    return {
         EventBusName: spec.eventBusName,
         Source: LINEAGE_EVENT_SOURCE,
         DetailType: LINEAGE_DETAIL_TYPE,
-        Detail: lineageDetail(spec, step, resultPath, runIdPath),
-    });
+        Detail: lineageDetail(spec, job, resultPath, "States.UUID()"),
+    };
+}
+
+/** A PutEvents task (EventBridge, optimised integration) of `entries`; its result's failed entry count in `resultPath`. */
+function putEventsState(
+    spec: EtlStateMachineSpec,
+    comment: string,
+    entries: State[],
+    resultPath: string,
+    next: string,
+) {
     return {
         Type: "Task",
-        Comment: "Completion event and one OpenLineage COMPLETE RunEvent per job",
+        Comment: comment,
         // https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
         Resource: "arn:aws:states:::events:putEvents",
-        Parameters: {
-            Entries: [
-                {
-                    EventBusName: spec.eventBusName,
-                    Source: ETL_EVENT_SOURCE,
-                    DetailType: ETL_COMPLETED_DETAIL_TYPE,
-                    Detail: {
-                        "execution.$": "$$.Execution.Id",
-                        "rawToProcessed.$": "$.rawToProcessed",
-                        "processedToCurated.$": "$.processedToCurated",
-                        martsRefreshed: spec.refreshMarts !== undefined,
-                    },
-                },
-                job(spec.rawToProcessed, "$.rawToProcessed", "$.lineage.ids[0]"),
-                job(spec.processedToCurated, "$.processedToCurated", "$.lineage.ids[1]"),
-            ],
-        },
+        Parameters: { Entries: entries },
         ResultSelector: { "FailedEntryCount.$": "$.FailedEntryCount" },
-        ResultPath: "$.published",
+        ResultPath: resultPath,
         Retry: retryBlock(spec.retry, ["EventBridge.InternalException"]),
         Catch: CATCH_ALL,
-        Next: STATE.succeeded,
+        Next: next,
     };
+}
+
+/**
+ * The raw → processed job's COMPLETE RunEvent, published as soon as its run succeeds: its outputs are in the processed
+ * zone whatever happens next (a data-quality failure stops the pipeline before the curated job).
+ */
+function rawLineageState(spec: EtlStateMachineSpec, next: string): State {
+    return putEventsState(
+        spec,
+        "OpenLineage COMPLETE RunEvent of the raw → processed job run",
+        [lineageEntry(spec, spec.rawToProcessed, "$.rawToProcessed")],
+        "$.rawLineage",
+        next,
+    );
+}
+
+/** The completion event and the processed → curated job's COMPLETE RunEvent. */
+function publishState(spec: EtlStateMachineSpec): State {
+    return putEventsState(
+        spec,
+        "Completion event and the OpenLineage COMPLETE RunEvent of the processed → curated job run",
+        [
+            {
+                EventBusName: spec.eventBusName,
+                Source: ETL_EVENT_SOURCE,
+                DetailType: ETL_COMPLETED_DETAIL_TYPE,
+                Detail: {
+                    "execution.$": "$$.Execution.Id",
+                    "rawToProcessed.$": "$.rawToProcessed",
+                    "processedToCurated.$": "$.processedToCurated",
+                    martsRefreshed: spec.refreshMarts !== undefined,
+                },
+            },
+            lineageEntry(spec, spec.processedToCurated, "$.processedToCurated"),
+        ],
+        "$.published",
+        STATE.succeeded,
+    );
 }
 
 /** The state machine definition (an object: `JSON.stringify` it for the resource). */
@@ -545,7 +582,7 @@ export function etlStateMachineDefinition(spec: EtlStateMachineSpec): Record<str
             : spec.partitionCrawlerName
               ? STATE.partitionsStart
               : STATE.loadQuality;
-    const afterCurated = spec.refreshMarts ? STATE.martsStart : STATE.lineageRunIds;
+    const afterCurated = spec.refreshMarts ? STATE.martsStart : STATE.publish;
     const states: Record<string, State> = {
         // Arrival events can come in bursts (one per object): an execution that finds another one running ends at
         // once; the running one, or the next trigger, processes the new data (job bookmarks track what was read).
@@ -565,7 +602,8 @@ export function etlStateMachineDefinition(spec: EtlStateMachineSpec): Record<str
             Default: STATE.rawToProcessed,
         },
         [STATE.skipped]: { Type: "Succeed", Comment: "Another execution is running: it processes the new data" },
-        [STATE.rawToProcessed]: glueJobState(spec, spec.rawToProcessed, "$.rawToProcessed", afterRaw),
+        [STATE.rawToProcessed]: glueJobState(spec, spec.rawToProcessed, "$.rawToProcessed", STATE.rawLineage),
+        [STATE.rawLineage]: rawLineageState(spec, afterRaw),
         ...(spec.qualityChecks.length > 0 && spec.partitionCrawlerName
             ? partitionStates(spec, spec.partitionCrawlerName, STATE.loadQuality)
             : {}),
@@ -581,14 +619,7 @@ export function etlStateMachineDefinition(spec: EtlStateMachineSpec): Record<str
               }
             : {}),
         [STATE.processedToCurated]: glueJobState(spec, spec.processedToCurated, "$.processedToCurated", afterCurated),
-        ...(spec.refreshMarts ? martsStates(spec, spec.refreshMarts, STATE.lineageRunIds) : {}),
-        [STATE.lineageRunIds]: {
-            Type: "Pass",
-            Comment: "OpenLineage run ids are UUIDs: one per job run",
-            Parameters: { "ids.$": "States.Array(States.UUID(), States.UUID())" },
-            ResultPath: "$.lineage",
-            Next: STATE.publish,
-        },
+        ...(spec.refreshMarts ? martsStates(spec, spec.refreshMarts, STATE.publish) : {}),
         [STATE.publish]: publishState(spec),
         [STATE.succeeded]: { Type: "Succeed" },
         [STATE.rawToProcessedFailed]: jobFailedState(spec, spec.rawToProcessed),

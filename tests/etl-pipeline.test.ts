@@ -536,7 +536,9 @@ print(json.dumps({
         const definition = JSON.parse(
             str(inputs(one(plan, "aws:sfn/stateMachine:StateMachine", "etl-machine")).definition),
         );
-        const entries = definition.States[STATE.publish].Parameters.Entries as Array<Record<string, string>>;
+        const entries = [STATE.rawLineage, STATE.publish].flatMap(
+            (state) => definition.States[state].Parameters.Entries as Array<Record<string, string>>,
+        );
         const failure = definition.States[STATE.rawToProcessedFailed].Parameters.entry as Record<string, string>;
         const rule = inputs(one(plan, "aws:cloudwatch/eventRule:EventRule", "lineage-events"));
         const pattern = JSON.parse(str(rule.eventPattern));

@@ -87,6 +87,7 @@ function stubs(calls: Record<string, unknown[]>): Record<string, Handler> {
             Id: "stmt-1",
             Status: n < 2 ? "STARTED" : "FINISHED",
         })),
+        [STATE.rawLineage]: record(STATE.rawLineage, () => ({ FailedEntryCount: 0, Entries: [] })),
         [STATE.publish]: record(STATE.publish, () => ({ FailedEntryCount: 0, Entries: [] })),
         [STATE.publishFailure]: record(STATE.publishFailure, () => ({ FailedEntryCount: 0, Entries: [] })),
         [STATE.notify]: record(STATE.notify, () => ({ MessageId: "m-1" })),
@@ -201,7 +202,7 @@ describe("ETL state machine", () => {
         it("leaves the marts refresh out by default (the switch is off)", () => {
             const states = Object.keys(etlStateMachineDefinition(spec()).States as object);
             expect(states).to.not.include(STATE.martsStart);
-            expect(states).to.include(STATE.lineageRunIds);
+            expect(states).to.include(STATE.rawLineage);
         });
     });
 
@@ -214,10 +215,10 @@ describe("ETL state machine", () => {
                 STATE.checkRunning,
                 STATE.alreadyRunning,
                 STATE.rawToProcessed,
+                STATE.rawLineage,
                 STATE.loadQuality,
                 STATE.quality,
                 STATE.processedToCurated,
-                STATE.lineageRunIds,
                 STATE.publish,
                 STATE.succeeded,
             ]);
@@ -247,14 +248,18 @@ describe("ETL state machine", () => {
                 },
             ]);
             expect(output.published).to.deep.equal({ FailedEntryCount: 0 });
-            // The events: completion, and one OpenLineage COMPLETE RunEvent per job with a UUID run id.
+            expect(output.rawLineage).to.deep.equal({ FailedEntryCount: 0 });
+            // The events: the raw job's OpenLineage COMPLETE RunEvent as soon as it succeeded; then the completion
+            // event and the curated job's COMPLETE RunEvent. Each run id a UUID.
+            const rawEntries = (calls[STATE.rawLineage][0] as { Entries: Array<Record<string, unknown>> }).Entries;
             const entries = (calls[STATE.publish][0] as { Entries: Array<Record<string, unknown>> }).Entries;
-            expect(entries.map((e) => [e.Source, e.DetailType])).to.deep.equal([
+            expect([...rawEntries, ...entries].map((e) => [e.Source, e.DetailType])).to.deep.equal([
+                [LINEAGE_EVENT_SOURCE, LINEAGE_DETAIL_TYPE],
                 [ETL_EVENT_SOURCE, ETL_COMPLETED_DETAIL_TYPE],
                 [LINEAGE_EVENT_SOURCE, LINEAGE_DETAIL_TYPE],
-                [LINEAGE_EVENT_SOURCE, LINEAGE_DETAIL_TYPE],
             ]);
-            const lineage = entries.slice(1).map((e) => e.Detail as Record<string, Record<string, unknown>>);
+            const lineageEntries = [rawEntries[0], entries[1]];
+            const lineage = lineageEntries.map((e) => e.Detail as Record<string, Record<string, unknown>>);
             expect(lineage.map((d) => d.job.name)).to.deep.equal([
                 "cdp-test-raw-to-processed",
                 "cdp-test-processed-to-curated",
@@ -267,12 +272,13 @@ describe("ETL state machine", () => {
             expect(lineage[0].run.runId).to.not.equal(lineage[1].run.runId);
             // Each is a valid run event of the lineage contract (what the lineage writer accepts), on the bus the
             // writer's rule listens to.
-            for (const [i, entry] of entries.slice(1).entries()) {
+            for (const [i, entry] of lineageEntries.entries()) {
                 const verdict = validateRunEvent(entry.Detail);
                 expect(verdict, JSON.stringify(verdict)).to.deep.include({ ok: true });
                 expect(entry.EventBusName).to.equal(spec().eventBusName);
                 expect((entry.Detail as { schemaURL: string }).schemaURL, String(i)).to.equal(OPENLINEAGE_SCHEMA_URL);
             }
+            expect((lineage[0].run.facets as Record<string, unknown>).glueJobRun).to.deep.equal({ jobRunId: "jr_raw" });
             expect((lineage[1].run.facets as Record<string, unknown>).glueJobRun).to.deep.equal({
                 jobRunId: "jr_curated",
             });
@@ -399,6 +405,15 @@ describe("ETL state machine", () => {
             expect(result.entered.slice(-2)).to.deep.equal([STATE.notify, STATE.failed]);
             const message = (calls[STATE.notify][0] as { Message: string }).Message;
             expect(message).to.include(ETL_ERRORS.dataQuality);
+            // The raw job's run completed (its output is in the processed zone): its COMPLETE RunEvent went out before
+            // the checks; the curated job never ran, so it has none.
+            const published = (calls[STATE.rawLineage] ?? []).flatMap(
+                (c) => (c as { Entries: Array<{ Detail: { job: { name: string }; eventType: string } }> }).Entries,
+            );
+            expect(published.map((e) => [e.Detail.job.name, e.Detail.eventType])).to.deep.equal([
+                ["cdp-test-raw-to-processed", "COMPLETE"],
+            ]);
+            expect(calls[STATE.publish]).to.equal(undefined);
         });
 
         it("a data-quality evaluation run that fails stops the pipeline", async () => {
@@ -434,7 +449,6 @@ describe("ETL state machine", () => {
                 STATE.martsWait,
                 STATE.martsGet,
                 STATE.martsDone,
-                STATE.lineageRunIds,
                 STATE.publish,
                 STATE.succeeded,
             ]);
