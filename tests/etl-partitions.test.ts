@@ -33,6 +33,7 @@ async function run(lastCrawl: string, calls: Record<string, unknown[]>) {
     const handlers: Record<string, Handler> = {
         [STATE.checkRunning]: record(STATE.checkRunning, () => ({ Executions: [{}] })),
         [STATE.rawToProcessed]: record(STATE.rawToProcessed, () => ({ Id: "jr1", JobRunState: "SUCCEEDED" })),
+        [STATE.rawLineage]: record(STATE.rawLineage, () => ({ FailedEntryCount: 0 })),
         // The scheduled crawl is running: the retrier waits it out, then ours starts.
         [STATE.partitionsStart]: record(STATE.partitionsStart, (_i, n) => {
             if (n === 1) throw taskError("Glue.CrawlerRunningException");
@@ -80,7 +81,9 @@ describe("ETL state machine: partitions registered before the data-quality stage
         expect(errors, JSON.stringify(errors)).to.deep.equal([]);
         expect(isValid).to.equal(true);
         const states = definition.States as Record<string, Record<string, unknown>>;
-        expect(states[STATE.rawToProcessed].Next).to.equal(STATE.partitionsStart);
+        // After the raw job (and its lineage event), before any evaluation.
+        expect(states[STATE.rawToProcessed].Next).to.equal(STATE.rawLineage);
+        expect(states[STATE.rawLineage].Next).to.equal(STATE.partitionsStart);
         expect(states[STATE.partitionsStart].Parameters).to.deep.equal({ Name: CRAWLER });
         // Without the crawler (or without checks) the states are left out.
         const plain = etlStateMachineDefinition({ ...SPEC, partitionCrawlerName: undefined }).States as object;

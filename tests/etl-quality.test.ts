@@ -66,9 +66,10 @@ describe("ETL data quality from the data contracts, Lake Formation of the ETL ro
         expect(checks.map((c) => `${c.database}.${c.table}`).sort()).to.deep.equal(
             contracts.map((c) => `cdp_prod_${c.contract.domain}.${tableName(c.contract.dataset)}`).sort(),
         );
-        // Between the stages: after raw → processed (and the crawl that registers its new partitions), before
-        // processed → curated.
-        expect(definition.States[STATE.rawToProcessed].Next).to.equal(STATE.partitionsStart);
+        // Between the stages: after raw → processed (its lineage event, the crawl that registers its new partitions),
+        // before processed → curated.
+        expect(definition.States[STATE.rawToProcessed].Next).to.equal(STATE.rawLineage);
+        expect(definition.States[STATE.rawLineage].Next).to.equal(STATE.partitionsStart);
         const crawlerName = definition.States[STATE.partitionsStart].Parameters.Name;
         const crawler = one(plan, "aws:glue/crawler:Crawler", "schema-crawlers-processed-partitions");
         expect(crawler.inputs.name).to.equal(crawlerName);
