@@ -4,7 +4,8 @@
 import { expect } from "chai";
 import * as path from "node:path";
 import { type PlannedResource, type PlanResult, runStackPlan } from "../tools/plan/harness";
-import { type AccessReport, accessFailures, proveAccess } from "../tools/plan/access/prove";
+import { accessFailures } from "../tools/plan/access/failures";
+import { type AccessReport, proveAccess } from "../tools/plan/access/prove";
 import { loadEngineConfig } from "../tools/plan/stack-config";
 import { ROOT } from "./helpers/plan";
 

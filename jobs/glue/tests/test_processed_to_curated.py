@@ -214,8 +214,7 @@ def test_curated_outputs_keep_dictionaries_for_low_cardinality_columns_only(spar
     ).select("*", F.col("customer_id").alias("profile_id"), F.to_date("ts").alias("dt"))
     processed_to_curated.write_output(df.coalesce(1), str(tmp_path / "t"))
     encodings = parquet_encodings(spark, glob.glob(str(tmp_path / "t" / "dt=2026-11-01" / "*.parquet"))[0])
-    dictionary = DICTIONARY_ENCODINGS
     for column in ("currency", "dataset", "kind"):
-        assert encodings[column] & dictionary, (column, encodings[column])
+        assert encodings[column] & DICTIONARY_ENCODINGS, (column, encodings[column])
     for column in ("transaction_id", "customer_id", "profile_id", "amount_minor", "ts"):
-        assert not encodings[column] & dictionary, (column, encodings[column])
+        assert not encodings[column] & DICTIONARY_ENCODINGS, (column, encodings[column])

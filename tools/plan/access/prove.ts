@@ -1060,5 +1060,4 @@ export function proveAccess(result: PlanResult, options: { requiredOnly?: boolea
     };
 }
 
-export { accessFailures } from "./failures";
 export type { RequiredAccess };
