@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { Naming } from "../components/shared/naming";
 import { DataLakeZone } from "../components/storage/data-lake-zone";
 import type { PlanDocument } from "../tools/plan/document";
+import { REGISTRATION_WINDOW } from "../tools/plan/registration-window";
 import { ofType, planProgram, ROOT } from "./helpers/plan";
 
 const CLI = path.join(ROOT, "dist", "tools", "plan", "cli.js");
@@ -356,6 +357,93 @@ describe("plan harness (in-process, several plans one after another)", () => {
         expect(seen.region).to.be.a("string");
         expect(sdkOutput.Output).to.equal(before);
         expect(sdkRpc.transferProperties).to.equal(beforeTransfer);
+    });
+
+    it("serializes registrations a few at a time without blocking: more than a window waiting on a later resource", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdkRpc = require("@pulumi/pulumi/runtime/rpc") as { serializeResourceProperties: unknown };
+        const sdk = sdkRpc.serializeResourceProperties as (...args: unknown[]) => Promise<unknown>;
+        const waiters = REGISTRATION_WINDOW * 2 + 3;
+        const free = REGISTRATION_WINDOW * 3;
+        let serializing = 0;
+        let most = 0;
+        // Installed before the plan, so the window wraps it: it sees the registrations the window lets go on.
+        const counting = (...args: unknown[]) => {
+            most = Math.max(most, ++serializing);
+            return sdk(...args).finally(() => serializing--);
+        };
+        sdkRpc.serializeResourceProperties = counting;
+        let doc: PlanDocument;
+        try {
+            doc = await planProgram(() => {
+                // The first registrations wait on the last one's output: every one the window admits first is stuck
+                // until it lets the last one through.
+                let lastArn!: (arn: string) => void;
+                const last = new Promise<string>((resolve) => {
+                    lastArn = resolve;
+                });
+                for (let i = 0; i < waiters; i++) {
+                    new aws.s3.Bucket(`waiter-${i}`, { bucket: "cdp-waiter", tags: { after: last } });
+                }
+                for (let i = 0; i < free; i++) new aws.s3.Bucket(`free-${i}`, { bucket: `cdp-free-${i}` });
+                new aws.s3.Bucket("last", { bucket: "cdp-last" }).arn.apply(lastArn);
+            });
+            expect(sdkRpc.serializeResourceProperties).to.equal(counting);
+        } finally {
+            sdkRpc.serializeResourceProperties = sdk;
+        }
+        expect(doc.errors).to.deep.equal([]);
+        const buckets = ofType(doc, "aws:s3/bucket:Bucket");
+        expect(buckets).to.have.length(waiters + free + 1);
+        for (const b of buckets.filter((r) => r.name.startsWith("waiter-"))) {
+            expect(b.inputs.tags).to.deep.equal({ after: "arn:aws:s3:::cdp-last" });
+        }
+        // At most the stuck ones and one window serialize at a time (without the window: every registration).
+        expect(most).to.be.at.most(waiters + REGISTRATION_WINDOW);
+    });
+
+    it("runs every apply's function once, read or not, and restores the SDK's apply", async () => {
+        const methods = (pulumi.Output as unknown as { prototype: { apply: unknown } }).prototype;
+        const apply = methods.apply;
+        const calls: Record<string, number> = {};
+        const seen: Record<string, unknown> = {};
+        const doc = await planProgram(async () => {
+            const bucket = new aws.s3.Bucket("bucket", { bucket: "cdp-applies" });
+            const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
+            // Never read: its function still runs, and the resource it constructs is planned.
+            bucket.arn.apply((arn) => {
+                count("unread");
+                new aws.s3.BucketPolicy("from-apply", { bucket: bucket.id, policy: JSON.stringify({ arn }) });
+            });
+            // Read by a registration and by the program, several times.
+            const name = bucket.bucket.apply((b) => {
+                count("read");
+                return `${b}-copy`;
+            });
+            new aws.s3.Bucket("copy", { bucket: name });
+            seen.name = await new Promise((resolve) => name.apply(resolve));
+            seen.again = await new Promise((resolve) => name.apply(resolve));
+        });
+        expect(doc.errors).to.deep.equal([]);
+        expect(calls).to.deep.equal({ unread: 1, read: 1 });
+        expect(seen).to.deep.equal({ name: "cdp-applies-copy", again: "cdp-applies-copy" });
+        expect(ofType(doc, "aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy).to.equal(
+            JSON.stringify({ arn: "arn:aws:s3:::cdp-applies" }),
+        );
+        expect(ofType(doc, "aws:s3/bucket:Bucket").map((b) => b.inputs.bucket)).to.have.members([
+            "cdp-applies",
+            "cdp-applies-copy",
+        ]);
+        expect(methods.apply).to.equal(apply);
+    });
+
+    it("reports an error thrown in an apply nobody reads", async () => {
+        const doc = await planProgram(() => {
+            new aws.s3.Bucket("bucket", { bucket: "cdp-throws" }).arn.apply(() => {
+                throw new Error("the apply failed");
+            });
+        });
+        expect(doc.errors.join("\n")).to.contain("the apply failed");
     });
 
     it("rejects a failed registration's outputs, read before or after it failed", async () => {

@@ -3,7 +3,8 @@ import type { EngineConfig } from "./stack-config";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
 import { loadModulesReferencedBy } from "./lazy-sdk";
-import { withLeanOutputs } from "./lean-output";
+import { buildDeferredApplies, deferredApplyCount, withLeanOutputs } from "./lean-output";
+import { type RegistrationWindow, withRegistrationWindow } from "./registration-window";
 import { PlanMocks } from "./mocks";
 import { structObject, structOf } from "./struct";
 import { sourceMappedStack } from "./typescript";
@@ -166,7 +167,18 @@ class RecordingMonitor extends MockMonitor {
         super(mocks);
     }
 
+    /** Called after each registration is answered (the registration window admits the next). */
+    public onAnswered: () => void = () => {};
+
     override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
+        try {
+            await this.answer(req, callback);
+        } finally {
+            this.onAnswered();
+        }
+    }
+
+    private async answer(req: RegisterRequest, callback: Callback): Promise<void> {
         const type = req.getType();
         const custom = req.getCustom();
         const providerRef = req.getProvider();
@@ -395,7 +407,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     process.on("unhandledRejection", onRejection);
     const restorePromiseTracking = withLeanPromiseTracking();
     const restoreSourcePositions = withoutSourcePositions();
-    const restoreOutputs = withLeanOutputs();
+    let window: RegistrationWindow | undefined;
+    const restoreOutputs = withLeanOutputs(() => window?.wake());
+    window = withRegistrationWindow(undefined, buildDeferredApplies);
+    monitor.onAnswered = window.answered;
     const started = performance.now();
     try {
         try {
@@ -404,12 +419,18 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
             failures.push(err);
         }
         await sdkSettings.waitForRPCs().catch((err: unknown) => failures.push(err));
+        // `apply` results nobody read are made at idle turns (./lean-output); their functions may register more.
+        while (deferredApplyCount() > 0) {
+            await new Promise((resolve) => setImmediate(resolve));
+            await sdkSettings.waitForRPCs().catch((err: unknown) => failures.push(err));
+        }
         // Let any rejection raised by the last RPCs surface before the run is judged.
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
         restorePromiseTracking();
         restoreSourcePositions();
         restoreOutputs();
+        window.restore();
         process.off("unhandledRejection", onRejection);
         Object.assign(console, original);
     }

@@ -24,7 +24,17 @@
  * keeps their eight resolving functions until the registration completes. Here a property's output keeps only what
  * the registration settles it with (value, known, secret, dependencies, or the error); it gets its four promises when
  * it is built (already settled, or settled when the registration completes), with the same values and the same
- * rejections. The originals are restored when the plan ends.
+ * rejections.
+ *
+ * `apply` goes further still: the SDK's builds, at the call, a chain of a dozen promises that waits for the source and
+ * runs the function, and a new `Output` on it (what `pulumi.all`, `interpolate` and `output` build on too). Here
+ * `apply` returns a stand-in at once and makes the SDK's own result the first time a member is read (a resource's
+ * registration reading its inputs, another `apply`, `all`...) or, for a result nobody reads, when the plan's event loop
+ * is next idle (`buildDeferredApplies`, called by `registration-window.ts` between windows): every function still
+ * runs, once, with the same value, and its result is the SDK's. A program that turns an output into a promise
+ * (`new Promise((resolve) => o.apply(resolve))`) and awaits it goes on at the next idle turn. Measured with the lake
+ * program at 10,000 resources (with the registration window): peak resident memory 69 KB instead of 89 KB per cloud
+ * resource. The originals are restored when the plan ends.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,6 +72,7 @@ const ARGS = Symbol("output constructor arguments");
 const BUILT = Symbol("output built on first use");
 const SETTLED = Symbol("property settled before its output was built");
 const PENDING = Symbol("property output built before it was settled");
+const DEFERRED = Symbol("apply result, made on first use");
 
 /** How a resource property was settled: its value, known, secret and dependencies, or the registration's error. */
 type Settlement = { values: [unknown, boolean, boolean, unknown[]] } | { error: Error };
@@ -75,11 +86,45 @@ interface LeanTarget {
     [SETTLED]?: Settlement;
     /** Properties only: the four promises' resolving functions when the output was built first. */
     [PENDING]?: Array<PromiseWithResolvers<unknown>>;
+    /** `apply` results only: makes the SDK's result (the SDK's `apply` on the source). */
+    [DEFERRED]?: () => Record<string, unknown>;
+}
+
+/** `apply` results not yet made, oldest first. */
+const deferredApplies = new Set<LeanTarget>();
+/** Called when an `apply` result is deferred (the registration window schedules an idle turn). */
+let onDeferred: () => void = () => {};
+
+/** Makes up to `limit` of the oldest `apply` results nobody has read yet; returns how many it made. */
+export function buildDeferredApplies(limit: number): number {
+    let made = 0;
+    for (const target of deferredApplies) {
+        if (made >= limit) break;
+        made++;
+        madeApply(target);
+    }
+    return made;
+}
+
+/** The SDK's result of a deferred `apply`, made now. */
+function madeApply(target: LeanTarget): Record<string, unknown> {
+    const make = target[DEFERRED]!;
+    target[DEFERRED] = undefined;
+    deferredApplies.delete(target);
+    const output = make();
+    target[BUILT] = output;
+    return output;
+}
+
+/** How many `apply` results are not made yet. */
+export function deferredApplyCount(): number {
+    return deferredApplies.size;
 }
 
 function built(target: LeanTarget, Real: OutputConstructor): Record<string, unknown> {
     let output = target[BUILT];
     if (output === undefined) {
+        if (target[DEFERRED] !== undefined) return madeApply(target);
         const args = target[ARGS]!;
         if (args.length === 1) {
             // A resource property: its four promises, settled or to be settled.
@@ -205,13 +250,35 @@ function leanTransferProperties(prototype: object): TransferProperties {
  * Installs the stand-ins for the SDK's `Output` constructor and `transferProperties`; returns the function that
  * restores the originals.
  */
-export function withLeanOutputs(): () => void {
-    const original = { Output: sdkOutput.Output, transferProperties: sdkRpc.transferProperties };
+export function withLeanOutputs(deferred: () => void = () => {}): () => void {
+    const methods = outputMethods(sdkOutput.Output);
+    const original = { Output: sdkOutput.Output, transferProperties: sdkRpc.transferProperties, apply: methods.apply };
     const prototype = leanPrototype(original.Output);
     sdkOutput.Output = leanOutputConstructor(original.Output, prototype);
     sdkRpc.transferProperties = leanTransferProperties(prototype);
+    methods.apply = leanApply(original.apply, prototype);
+    onDeferred = deferred;
     return () => {
         sdkOutput.Output = original.Output;
         sdkRpc.transferProperties = original.transferProperties;
+        methods.apply = original.apply;
+        onDeferred = () => {};
+    };
+}
+
+type Apply = (this: object, func: (value: unknown) => unknown, runWithUnknowns?: boolean) => object;
+
+function outputMethods(Real: OutputConstructor): { apply: Apply } {
+    return Real.prototype as { apply: Apply };
+}
+
+/** The stand-in for the SDK's `Output.apply` (see above): its result, made on first use or at the next idle turn. */
+function leanApply(sdkApply: Apply, prototype: object): Apply {
+    return function apply(this: object, func, runWithUnknowns) {
+        const target = leanTarget(prototype, undefined);
+        target[DEFERRED] = () => sdkApply.call(this, func, runWithUnknowns) as Record<string, unknown>;
+        deferredApplies.add(target);
+        onDeferred();
+        return new Proxy(target, LIFTING);
     };
 }
