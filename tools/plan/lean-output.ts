@@ -13,8 +13,8 @@
  * While a plan runs, the SDK modules that construct a resource's outputs (`new output_1.Output(...)`: its properties,
  * URN and id) get this stand-in. It keeps the constructor's arguments and builds the SDK's own `Output` from them the
  * first time anything reads one of the members the constructor would have set (`resources`, `allResources`,
- * `isKnown`, `isSecret`, `promise`, `toString`, `toJSON`), then answers from that one; `apply` and `get` are the
- * SDK's (same prototype), and a property the output does not have is lifted as the SDK's proxy lifts it. So an output
+ * `isKnown`, `isSecret`, `promise`, `toString`, `toJSON`), then answers from that one; `get` is the SDK's and
+ * `apply` the stand-in below (same prototype), and a property the output does not have is lifted as the SDK's proxy lifts it. So an output
  * that is read behaves as the SDK's, with the same values; one that is never read costs its four given promises and
  * one small object. The chains are built later than the SDK would, so promises may settle in another order (the plan
  * does not depend on it: its resources are listed by URN). `Output.isInstance`, `instanceof Output` and the statics
