@@ -4,7 +4,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { performance } from "node:perf_hooks";
 import { loadModulesReferencedBy } from "./lazy-sdk";
 import { buildDeferredApplies, deferredApplyCount, withLeanOutputs } from "./lean-output";
-import { type RegistrationWindow, withRegistrationWindow } from "./registration-window";
+import { IDLE_BATCH, type RegistrationWindow, withRegistrationWindow } from "./registration-window";
 import { PlanMocks } from "./mocks";
 import { structObject, structOf } from "./struct";
 import { sourceMappedStack } from "./typescript";
@@ -419,8 +419,10 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
             failures.push(err);
         }
         await sdkSettings.waitForRPCs().catch((err: unknown) => failures.push(err));
-        // `apply` results nobody read are made at idle turns (./lean-output); their functions may register more.
+        // `apply` results nobody read are made at idle turns (./lean-output); any left now are made here (their
+        // functions may register more resources, and make more `apply` results).
         while (deferredApplyCount() > 0) {
+            buildDeferredApplies(IDLE_BATCH);
             await new Promise((resolve) => setImmediate(resolve));
             await sdkSettings.waitForRPCs().catch((err: unknown) => failures.push(err));
         }
