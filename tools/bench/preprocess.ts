@@ -277,7 +277,7 @@ const fmt = (n: number, digits = 0): string =>
 
 async function main(args: string[]): Promise<number> {
     const strict = args.includes("--strict");
-    const iterations = flag(args, "--iterations", 15);
+    const iterations = flag(args, "--iterations", 25);
     const loads = flag(args, "--loads", 15);
     // Silence the per-batch summary lines before the handler module loads.
     process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
