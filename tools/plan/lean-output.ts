@@ -14,9 +14,9 @@
  * URN and id) get this stand-in. It keeps the constructor's arguments and builds the SDK's own `Output` from them the
  * first time anything reads one of the members the constructor would have set (`resources`, `allResources`,
  * `isKnown`, `isSecret`, `promise`, `toString`, `toJSON`), then answers from that one; `get` is the SDK's and
- * `apply` the stand-in below (same prototype), and a property the output does not have is lifted as the SDK's proxy lifts it. So an output
- * that is read behaves as the SDK's, with the same values; one that is never read costs its four given promises and
- * one small object. The chains are built later than the SDK would, so promises may settle in another order (the plan
+ * `apply` the stand-in below (same prototype), and a property the output does not have is lifted as the SDK's proxy
+ * lifts it. So an output that is read behaves as the SDK's, with the same values; one that is never read costs its
+ * four given promises and one small object. The chains are built later than the SDK would, so promises may settle in another order (the plan
  * does not depend on it: its resources are listed by URN). `Output.isInstance`, `instanceof Output` and the statics
  * are the SDK's.
  *
@@ -101,7 +101,12 @@ export function buildDeferredApplies(limit: number): number {
     for (const target of deferredApplies) {
         if (made >= limit) break;
         made++;
-        madeApply(target);
+        try {
+            madeApply(target);
+        } catch (err) {
+            // Reported as the plan reports a rejection nobody handled (an idle turn has no caller to throw to).
+            void Promise.reject(err);
+        }
     }
     return made;
 }
@@ -111,9 +116,17 @@ function madeApply(target: LeanTarget): Record<string, unknown> {
     const make = target[DEFERRED]!;
     target[DEFERRED] = undefined;
     deferredApplies.delete(target);
-    const output = make();
-    target[BUILT] = output;
-    return output;
+    try {
+        const output = make();
+        target[BUILT] = output;
+        return output;
+    } catch (err) {
+        // The SDK's `apply` threw at the call (it does not, today): every later read throws the same.
+        target[DEFERRED] = () => {
+            throw err;
+        };
+        throw err;
+    }
 }
 
 /** How many `apply` results are not made yet. */
