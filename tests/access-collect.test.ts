@@ -8,7 +8,7 @@ import * as ts from "typescript";
 import type { PlannedResource, PlanResult } from "../tools/plan/harness";
 import { collectAccessModel } from "../tools/plan/access/collect";
 import { AccessEvaluator, proveAccess } from "../tools/plan/access/prove";
-import { ROOT } from "./helpers/plan";
+import { planOf, ROOT } from "./helpers/plan";
 
 const STACK = "urn:pulumi:t::p::pulumi:pulumi:Stack::p-t";
 const A = "111111111111";
@@ -104,10 +104,8 @@ function synthetic(
             ],
         },
     };
-    return {
-        project: "p",
-        stack: "t",
-        resources: [
+    return planOf(
+        [
             { ...res("pulumi:pulumi:Stack", "p-t", A, {}), urn: STACK, parent: "", custom: false, provider: "" },
             provider(A),
             provider(B),
@@ -226,12 +224,8 @@ function synthetic(
                 }),
             }),
         ],
-        outputs: {},
-        warnings: [],
-        errors: [],
-        invokeCount: 0,
-        durationMs: 0,
-    };
+        "t",
+    );
 }
 
 describe("access proof: collector and evaluator (synthetic plans)", () => {

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { type PlanDocument, toPlanDocument } from "../../tools/plan/document";
-import { runPlan, runStackPlan } from "../../tools/plan/harness";
+import { type PlannedResource, type PlanResult, runPlan, runStackPlan } from "../../tools/plan/harness";
 import { platformPacks } from "../../tools/plan/packs";
 import { evaluatePolicies } from "../../tools/plan/policy";
 import { loadEngineConfig } from "../../tools/plan/stack-config";
@@ -8,6 +8,11 @@ import { loadEngineConfig } from "../../tools/plan/stack-config";
 export const ROOT = path.resolve(__dirname, "..", "..");
 
 export type PlanResource = PlanDocument["resources"][number];
+
+/** A plan result of the given resources, as the harness returns one (for tests that build plans by hand). */
+export function planOf(resources: PlannedResource[], stack = "test"): PlanResult {
+    return { project: "p", stack, resources, outputs: {}, warnings: [], errors: [], invokeCount: 0, durationMs: 0 };
+}
 
 /** Plans the platform's own stack in-process (the same harness as `npm run plan`), with optional config overrides. */
 export async function planStack(

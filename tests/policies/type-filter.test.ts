@@ -4,8 +4,9 @@ import { validateResourceOfType } from "@pulumi/policy";
 import { expect } from "chai";
 import { ALL_POLICIES } from "../../policies/cdp-guardrails/policies";
 import { appliesTo, forTypes } from "../../policies/cdp-guardrails/lib/policy";
-import type { PlannedResource, PlanResult } from "../../tools/plan/harness";
+import type { PlannedResource } from "../../tools/plan/harness";
 import { evaluatePolicies, type OfflinePack } from "../../tools/plan/policy";
+import { planOf } from "../helpers/plan";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { getPulumiType } = require("@pulumi/policy/policy") as { getPulumiType(v: unknown): string | undefined };
@@ -29,19 +30,6 @@ function resource(type: string, name: string): PlannedResource {
         protect: false,
         retainOnDelete: false,
         providers: {},
-    };
-}
-
-function plan(resources: PlannedResource[]): PlanResult {
-    return {
-        project: "p",
-        stack: "test",
-        resources,
-        outputs: {},
-        warnings: [],
-        errors: [],
-        invokeCount: 0,
-        durationMs: 0,
     };
 }
 
@@ -97,7 +85,7 @@ describe("policy validations typed for the offline plan (forTypes)", () => {
                 },
             ],
         };
-        const report = await evaluatePolicies(plan([resource(QUEUE, "q1"), resource(TOPIC, "t1")]), [pack]);
+        const report = await evaluatePolicies(planOf([resource(QUEUE, "q1"), resource(TOPIC, "t1")]), [pack]);
         expect(calls).to.deep.equal(["typed q1", "of-type q1", "untyped q1", "typed t1", "untyped t1"]);
         expect(
             report.violations.map((v) => `${v.policy} ${v.urn.split("::").pop()}: ${v.message.split("\n").pop()}`),
