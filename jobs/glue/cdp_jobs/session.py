@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pyspark.sql import SparkSession
 
+from . import localfs
+
 #: Session settings the jobs rely on, also set by the Glue entry points.
 JOB_CONF = {
     # UTC everywhere: event dates are UTC dates (as the preprocessing Lambda computes them).
@@ -46,6 +48,12 @@ def local_session(name: str, cores: int = 2, shuffle_partitions: int = 4) -> Spa
     )
     for k, v in JOB_CONF.items():
         builder = builder.config(k, v)
+    # Hadoop's local file system without a chmod process per file and directory written (localfs.py).
+    classes = localfs.class_path()
+    if classes is not None:
+        builder = builder.config("spark.driver.extraClassPath", classes).config(
+            "spark.hadoop.fs.file.impl", localfs.FILE_SYSTEM_CLASS
+        )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

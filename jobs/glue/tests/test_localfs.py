@@ -1,0 +1,104 @@
+"""The local sessions' file system (cdp_jobs/localfs.py): Hadoop's local file system, with permissions set without a
+chmod child process."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cdp_jobs import localfs
+
+GLUE = Path(__file__).resolve().parents[1]
+
+
+def test_local_session_writes_through_the_no_fork_file_system(spark, tmp_path):
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    fs = jvm.org.apache.hadoop.fs.FileSystem.get(jvm.java.net.URI("file:///"), conf)
+    assert fs.getClass().getName() == localfs.FILE_SYSTEM_CLASS
+    # Still Hadoop's checksummed local file system: code that asks for FileSystem.getLocal gets it.
+    assert fs.getRawFileSystem().getClass().getName() == localfs.FILE_SYSTEM_CLASS + "$Raw"
+    assert jvm.org.apache.hadoop.fs.FileSystem.getLocal(conf).getClass().getName() == localfs.FILE_SYSTEM_CLASS
+
+    out = tmp_path / "out"
+    spark.createDataFrame([(1, "a"), (2, "b")], "n int, dt string").write.partitionBy("dt").parquet(os.fspath(out))
+    umask = os.umask(0)
+    os.umask(umask)
+    part = out / "dt=a"
+    files = [p for p in part.iterdir() if p.name.endswith(".parquet")]
+    assert files and (part / f".{files[0].name}.crc").exists()  # checksums as before
+    # Hadoop's defaults (0666 files, 0777 directories) under the process umask, as its chmod would have set them.
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE(part.stat().st_mode) == 0o777 & ~umask
+
+    target = tmp_path / "f"
+    target.write_text("x")
+    fs.setPermission(
+        jvm.org.apache.hadoop.fs.Path(target.as_uri()), jvm.org.apache.hadoop.fs.permission.FsPermission("640")
+    )
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_no_chmod_process_is_started(tmp_path):
+    """A Spark session of its own, whose PATH starts with a `chmod` that logs each call: a partitioned Parquet write
+    through the local session starts none; Hadoop's stock local file system in the same JVM does (the control)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "chmod.log"
+    real = subprocess.run(["sh", "-c", "command -v chmod"], capture_output=True, text=True, check=True).stdout.strip()
+    fake = bin_dir / "chmod"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec {real} "$@"\n')
+    fake.chmod(0o755)
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        sys.path.insert(0, {os.fspath(GLUE)!r})
+        from cdp_jobs.session import local_session
+        spark = local_session("cdp-localfs-test")
+        spark.range(100).selectExpr("id", "id % 3 AS k").write.partitionBy("k").parquet({os.fspath(tmp_path / "a")!r})
+        print("session", sum(1 for _ in open({os.fspath(log)!r})) if os.path.exists({os.fspath(log)!r}) else 0)
+        jvm = spark.sparkContext._jvm
+        conf = jvm.org.apache.hadoop.conf.Configuration()
+        conf.set("fs.file.impl", "org.apache.hadoop.fs.LocalFileSystem")
+        stock = jvm.org.apache.hadoop.fs.FileSystem.newInstance(jvm.java.net.URI("file:///"), conf)
+        p = jvm.org.apache.hadoop.fs.Path("file://{os.fspath(tmp_path / "b")}")
+        stock.create(p).close()
+        print("stock", sum(1 for _ in open({os.fspath(log)!r})) if os.path.exists({os.fspath(log)!r}) else 0)
+        spark.stop()
+        """
+    )
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    counts = dict(line.split() for line in done.stdout.splitlines() if line.startswith(("session", "stock")))
+    assert counts["session"] == "0"
+    assert int(counts["stock"]) > 0
+
+
+def test_without_javac_the_session_keeps_hadoops_default(monkeypatch, tmp_path):
+    monkeypatch.setattr(localfs, "_javac", lambda: None)
+    with pytest.warns(RuntimeWarning, match=r"a JDK \(javac\) not found"):
+        assert localfs.class_path(os.fspath(tmp_path)) is None
+
+
+def test_a_compile_error_is_reported_not_raised(monkeypatch, tmp_path):
+    bad = tmp_path / "Broken.java"
+    bad.write_text("class Broken {")
+    monkeypatch.setattr(localfs, "SOURCE", os.fspath(bad))
+    with pytest.warns(RuntimeWarning, match="javac failed"):
+        assert localfs.class_path(os.fspath(tmp_path / "cache")) is None
+    assert not any((tmp_path / "cache").iterdir())  # no half-built class directory left behind
+
+
+def test_compiled_once_per_source_version(tmp_path):
+    first = localfs.class_path(os.fspath(tmp_path))
+    assert first is not None and os.path.isfile(os.path.join(first, "cdp", "localfs", "NoForkLocalFileSystem.class"))
+    mtime = os.path.getmtime(first)
+    assert localfs.class_path(os.fspath(tmp_path)) == first
+    assert os.path.getmtime(first) == mtime
