@@ -57,10 +57,19 @@ def class_path(cache_root: str | None = None) -> str | None:
     with open(SOURCE, "rb") as f:
         digest = hashlib.sha256(f.read() + os.path.basename(hadoop).encode()).hexdigest()[:16]
     target = os.path.join(cache_root or tempfile.gettempdir(), f"cdp-localfs-{digest}")
-    if os.path.isfile(os.path.join(target, *FILE_SYSTEM_CLASS.split(".")) + ".class"):
+    marker = os.path.join(target, *FILE_SYSTEM_CLASS.split(".")) + ".class"
+    if os.path.isfile(marker):
         return target
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    work = tempfile.mkdtemp(prefix=os.path.basename(target) + ".", dir=os.path.dirname(target))
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        work = tempfile.mkdtemp(prefix=os.path.basename(target) + ".", dir=os.path.dirname(target))
+    except OSError as e:
+        warnings.warn(
+            f"local Spark keeps Hadoop's default local file system: cannot write {target}: {e}",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
     try:
         done = subprocess.run(
             [javac, "-nowarn", "-d", work, "-cp", hadoop, SOURCE], capture_output=True, text=True, check=False
@@ -77,6 +86,6 @@ def class_path(cache_root: str | None = None) -> str | None:
             os.rename(work, target)  # atomic; another process may have finished first, and its copy is the same
         except OSError:
             pass
-        return target if os.path.isfile(os.path.join(target, *FILE_SYSTEM_CLASS.split(".")) + ".class") else None
+        return target if os.path.isfile(marker) else None
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -102,3 +102,10 @@ def test_compiled_once_per_source_version(tmp_path):
     mtime = os.path.getmtime(first)
     assert localfs.class_path(os.fspath(tmp_path)) == first
     assert os.path.getmtime(first) == mtime
+
+
+def test_an_unwritable_cache_is_reported_not_raised(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.warns(RuntimeWarning, match="cannot write"):
+        assert localfs.class_path(os.fspath(blocker / "cache")) is None

@@ -39,7 +39,11 @@ public class NoForkLocalFileSystem extends LocalFileSystem {
           PosixFilePermission.GROUP_EXECUTE);
       add(perms, permission.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
           PosixFilePermission.OTHERS_EXECUTE);
-      Files.setPosixFilePermissions(pathToFile(p).toPath(), perms);
+      try {
+        Files.setPosixFilePermissions(pathToFile(p).toPath(), perms);
+      } catch (UnsupportedOperationException notPosix) {
+        super.setPermission(p, permission); // a file system without POSIX permissions: Hadoop's own way
+      }
     }
 
     private static void add(Set<PosixFilePermission> perms, FsAction action, PosixFilePermission read,
