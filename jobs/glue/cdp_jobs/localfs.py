@@ -43,10 +43,11 @@ def _javac() -> str | None:
 
 def class_path(cache_root: str | None = None) -> str | None:
     """The directory holding the compiled file system (compiled on first use), or ``None`` (with a warning) when it
-    cannot be built here: no ``javac``, no Hadoop client jar in ``pyspark``, or a compile error."""
+    cannot be built here: no ``javac``, no Hadoop client jar in ``pyspark``, no source (the package without the
+    repository, as on Glue), an unwritable cache or a compile error."""
     javac, hadoop = _javac(), _hadoop_client_jar()
-    if javac is None or hadoop is None:
-        missing = "a JDK (javac)" if javac is None else "pyspark's hadoop-client-api jar"
+    if javac is None or hadoop is None or not os.path.isfile(SOURCE):
+        missing = "a JDK (javac)" if javac is None else "pyspark's hadoop-client-api jar" if hadoop is None else SOURCE
         warnings.warn(
             "local Spark keeps Hadoop's default local file system (a chmod process per file written): "
             f"{missing} not found",

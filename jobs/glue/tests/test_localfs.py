@@ -109,3 +109,10 @@ def test_an_unwritable_cache_is_reported_not_raised(tmp_path):
     blocker.write_text("")
     with pytest.warns(RuntimeWarning, match="cannot write"):
         assert localfs.class_path(os.fspath(blocker / "cache")) is None
+
+
+def test_without_its_source_the_session_keeps_hadoops_default(monkeypatch, tmp_path):
+    """cdp_jobs travels alone as a zip (Glue's --extra-py-files): no localfs/ beside it."""
+    monkeypatch.setattr(localfs, "SOURCE", os.fspath(tmp_path / "missing.java"))
+    with pytest.warns(RuntimeWarning, match="missing.java not found"):
+        assert localfs.class_path(os.fspath(tmp_path / "cache")) is None
