@@ -41,6 +41,11 @@ def _javac() -> str | None:
     return shutil.which("javac")
 
 
+def _private(path: str) -> bool:
+    st = os.stat(path)
+    return (not hasattr(os, "getuid") or st.st_uid == os.getuid()) and not st.st_mode & 0o022
+
+
 def class_path(cache_root: str | None = None) -> str | None:
     """The directory holding the compiled file system (compiled on first use), or ``None`` (with a warning) when it
     cannot be built here: no ``javac``, no Hadoop client jar in ``pyspark``, no source (the package without the
@@ -60,7 +65,17 @@ def class_path(cache_root: str | None = None) -> str | None:
     target = os.path.join(cache_root or tempfile.gettempdir(), f"cdp-localfs-{digest}")
     marker = os.path.join(target, *FILE_SYSTEM_CLASS.split(".")) + ".class"
     if os.path.isfile(marker):
-        return target
+        # The directory's name is predictable in a shared temporary directory: load classes only from one this user
+        # owns and nobody else may write (mkdtemp creates it 0700), never from one another user put there first.
+        if _private(target) and _private(marker):
+            return target
+        warnings.warn(
+            f"local Spark keeps Hadoop's default local file system: {target} is not this user's alone "
+            "(another user's, or writable by others); remove it or pass another cache directory",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         work = tempfile.mkdtemp(prefix=os.path.basename(target) + ".", dir=os.path.dirname(target))

@@ -96,12 +96,29 @@ def test_a_compile_error_is_reported_not_raised(monkeypatch, tmp_path):
     assert not any((tmp_path / "cache").iterdir())  # no half-built class directory left behind
 
 
-def test_compiled_once_per_source_version(tmp_path):
+def test_compiled_once_per_source_version(monkeypatch, tmp_path):
     first = localfs.class_path(os.fspath(tmp_path))
     assert first is not None and os.path.isfile(os.path.join(first, "cdp", "localfs", "NoForkLocalFileSystem.class"))
+    assert stat.S_IMODE(os.stat(first).st_mode) == 0o700  # private to this user
     mtime = os.path.getmtime(first)
     assert localfs.class_path(os.fspath(tmp_path)) == first
     assert os.path.getmtime(first) == mtime
+    # A changed source is compiled again, beside the old one.
+    edited = tmp_path / "NoForkLocalFileSystem.java"
+    edited.write_text(Path(localfs.SOURCE).read_text() + "\n// edited\n")
+    monkeypatch.setattr(localfs, "SOURCE", os.fspath(edited))
+    second = localfs.class_path(os.fspath(tmp_path))
+    assert second is not None and second != first
+    assert os.path.isfile(os.path.join(second, "cdp", "localfs", "NoForkLocalFileSystem.class"))
+
+
+def test_classes_others_may_write_are_not_loaded(tmp_path):
+    """The cache's name is predictable in a shared temporary directory: a directory others may write is refused."""
+    first = localfs.class_path(os.fspath(tmp_path))
+    assert first is not None
+    os.chmod(first, 0o777)
+    with pytest.warns(RuntimeWarning, match="not this user's alone"):
+        assert localfs.class_path(os.fspath(tmp_path)) is None
 
 
 def test_an_unwritable_cache_is_reported_not_raised(tmp_path):
