@@ -102,6 +102,6 @@ def class_path(cache_root: str | None = None) -> str | None:
             os.rename(work, target)  # atomic; another process may have finished first, and its copy is the same
         except OSError:
             pass
-        return target if os.path.isfile(marker) else None
+        return target if os.path.isfile(marker) and _private(target) and _private(marker) else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
