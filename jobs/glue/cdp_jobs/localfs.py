@@ -46,10 +46,26 @@ def _private(path: str) -> bool:
     return (not hasattr(os, "getuid") or st.st_uid == os.getuid()) and not st.st_mode & 0o022
 
 
+def _checked(target: str, marker: str) -> str | None:
+    """``target`` if its classes may be loaded, else ``None`` with a warning. The directory's name is predictable in a
+    shared temporary directory: classes are loaded only from one this user owns and nobody else may write (mkdtemp
+    creates it 0700), never from one another user put there first (also after losing the race to compile)."""
+    if os.path.isfile(marker) and _private(target) and _private(marker):
+        return target
+    warnings.warn(
+        f"local Spark keeps Hadoop's default local file system: {target} is not this user's alone "
+        "(another user's, or writable by others) or holds no compiled classes; remove it or pass another cache "
+        "directory",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return None
+
+
 def class_path(cache_root: str | None = None) -> str | None:
     """The directory holding the compiled file system (compiled on first use), or ``None`` (with a warning) when it
     cannot be built here: no ``javac``, no Hadoop client jar in ``pyspark``, no source (the package without the
-    repository, as on Glue), an unwritable cache or a compile error."""
+    repository, as on Glue), an unwritable cache, a cache directory others may write, or a compile error."""
     javac, hadoop = _javac(), _hadoop_client_jar()
     if javac is None or hadoop is None or not os.path.isfile(SOURCE):
         missing = "a JDK (javac)" if javac is None else "pyspark's hadoop-client-api jar" if hadoop is None else SOURCE
@@ -65,17 +81,7 @@ def class_path(cache_root: str | None = None) -> str | None:
     target = os.path.join(cache_root or tempfile.gettempdir(), f"cdp-localfs-{digest}")
     marker = os.path.join(target, *FILE_SYSTEM_CLASS.split(".")) + ".class"
     if os.path.isfile(marker):
-        # The directory's name is predictable in a shared temporary directory: load classes only from one this user
-        # owns and nobody else may write (mkdtemp creates it 0700), never from one another user put there first.
-        if _private(target) and _private(marker):
-            return target
-        warnings.warn(
-            f"local Spark keeps Hadoop's default local file system: {target} is not this user's alone "
-            "(another user's, or writable by others); remove it or pass another cache directory",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        return None
+        return _checked(target, marker)
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         work = tempfile.mkdtemp(prefix=os.path.basename(target) + ".", dir=os.path.dirname(target))
@@ -102,6 +108,6 @@ def class_path(cache_root: str | None = None) -> str | None:
             os.rename(work, target)  # atomic; another process may have finished first, and its copy is the same
         except OSError:
             pass
-        return target if os.path.isfile(marker) and _private(target) and _private(marker) else None
+        return _checked(target, marker)
     finally:
         shutil.rmtree(work, ignore_errors=True)

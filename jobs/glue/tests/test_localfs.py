@@ -133,3 +133,18 @@ def test_without_its_source_the_session_keeps_hadoops_default(monkeypatch, tmp_p
     monkeypatch.setattr(localfs, "SOURCE", os.fspath(tmp_path / "missing.java"))
     with pytest.warns(RuntimeWarning, match="missing.java not found"):
         assert localfs.class_path(os.fspath(tmp_path / "cache")) is None
+
+
+def test_a_lost_race_to_a_directory_others_may_write_is_refused(monkeypatch, tmp_path):
+    """Another process put the cache directory in place first (our rename fails): its classes are loaded only if the
+    directory is this user's alone."""
+    real_rename = os.rename
+
+    def lose_the_race(src, dst):
+        real_rename(src, dst)  # the other process's copy: the same classes, but a directory others may write
+        os.chmod(dst, 0o777)
+        raise FileExistsError(dst)
+
+    monkeypatch.setattr(localfs.os, "rename", lose_the_race)
+    with pytest.warns(RuntimeWarning, match="not this user's alone"):
+        assert localfs.class_path(os.fspath(tmp_path)) is None
