@@ -348,6 +348,24 @@ def rfm(tx: DataFrame, spec: CuratedSpec, daily: DataFrame | None = None) -> Dat
     )
 
 
+def settled_payments(daily: DataFrame) -> DataFrame:
+    """Per profile, ``settled_minor``: settled payments per currency (minor units) as a map from ``daily``
+    (``daily_totals``). Its entries are in currency order, so the same data gives the same file on every run
+    (``collect_list`` alone keeps the order rows happen to arrive in). A map key cannot be null: payments without a
+    currency stay in ``transactions`` and ``daily_spend`` but have no entry here."""
+    return (
+        daily.where((F.col("kind") == "payment") & F.col("currency").isNotNull())
+        .groupBy("profile_id", "currency")
+        .agg(F.sum("amount_minor").alias("amount_minor"))
+        .groupBy("profile_id")
+        .agg(
+            F.map_from_entries(F.array_sort(F.collect_list(F.struct("currency", "amount_minor")))).alias(
+                "settled_minor"
+            )
+        )
+    )
+
+
 def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFrame | None) -> DataFrame | None:
     parts = []
     for src in spec.web:
@@ -443,15 +461,8 @@ def build(
 
     # Main currency: the highest spend (ties: the alphabetically last code, deterministic).
     main = _latest(scores, ["profile_id"], [F.col("monetary_minor"), F.col("currency")])
-    settled = (
-        daily.where(F.col("kind") == "payment")
-        .groupBy("profile_id", "currency")
-        .agg(F.sum("amount_minor").alias("amount_minor"))
-        .groupBy("profile_id")
-        .agg(F.map_from_entries(F.collect_list(F.struct("currency", "amount_minor"))).alias("settled_minor"))
-    )
     c360 = profile.join(main.withColumnRenamed("currency", "main_currency"), "profile_id", "left").join(
-        settled, "profile_id", "left"
+        settled_payments(daily), "profile_id", "left"
     )
     web = web_activity(frames, spec, id_map)
     if web is not None:

@@ -218,3 +218,29 @@ def test_curated_outputs_keep_dictionaries_for_low_cardinality_columns_only(spar
         assert encodings[column] & DICTIONARY_ENCODINGS, (column, encodings[column])
     for column in ("transaction_id", "customer_id", "profile_id", "amount_minor", "ts"):
         assert not encodings[column] & DICTIONARY_ENCODINGS, (column, encodings[column])
+
+
+def test_settled_payments_are_keyed_by_currency_in_order_and_skip_a_missing_currency(spark):
+    daily = spark.createDataFrame(
+        [
+            ("P1", "USD", "payment", 300),
+            ("P1", "EUR", "payment", 100),
+            ("P1", "GBP", "payment", 200),
+            ("P1", "EUR", "payment", 50),
+            ("P1", "EUR", "spend", 999),
+            ("P2", None, "payment", 70),
+            ("P2", "USD", "payment", 10),
+        ],
+        "profile_id string, currency string, kind string, amount_minor long",
+    ).coalesce(1)
+    rows = {
+        r.profile_id: r
+        for r in processed_to_curated.settled_payments(daily)
+        .select("profile_id", F.map_keys("settled_minor").alias("keys"), "settled_minor")
+        .collect()
+    }
+    # The same entries in the same order on every run, whatever order the rows arrive in.
+    assert rows["P1"].keys == ["EUR", "GBP", "USD"]
+    assert rows["P1"].settled_minor == {"EUR": 150, "GBP": 200, "USD": 300}
+    # A null map key would fail the whole job; a payment without a currency has no entry.
+    assert rows["P2"].settled_minor == {"USD": 10}
