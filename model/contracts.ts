@@ -133,7 +133,8 @@ export interface ContractContext {
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$/;
-const NAME = /^[a-z][a-z0-9-]{0,62}$/;
+/** A contract's domain, dataset and consumer names (the processed zone's `<domain>/entity=<dataset>/` folders). */
+export const CONTRACT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const TOP_KEYS = [
     "apiVersion",
     "domain",
@@ -182,8 +183,8 @@ export function validateContract(file: string, doc: unknown, context: ContractCo
         }
         return v;
     };
-    const domain = str("domain", NAME, "the producer domain's name (lower-case letters, digits, hyphens)");
-    const dataset = str("dataset", NAME, "an entity name of the domain (lower-case letters, digits, hyphens)");
+    const domain = str("domain", CONTRACT_NAME, "the producer domain's name (lower-case letters, digits, hyphens)");
+    const dataset = str("dataset", CONTRACT_NAME, "an entity name of the domain (lower-case letters, digits, hyphens)");
     str("version", SEMVER, "a semantic version such as 1.2.0");
     str("owner", undefined, "the owning team");
     str("description", undefined, "a description of the data product");
@@ -296,7 +297,7 @@ export function validateContract(file: string, doc: unknown, context: ContractCo
             for (const k of Object.keys(c))
                 if (!["name", "columns", "rowFilter", "purpose"].includes(k))
                     add(`${at}.${k}`, c[k], "no such key; known keys are name, columns, rowFilter, purpose");
-            if (typeof c.name !== "string" || !NAME.test(c.name)) add(`${at}.name`, c.name, "a consumer name");
+            if (typeof c.name !== "string" || !CONTRACT_NAME.test(c.name)) add(`${at}.name`, c.name, "a consumer name");
             else {
                 if (seen.has(c.name)) add(`${at}.name`, c.name, "a consumer approved once per contract");
                 seen.add(c.name);

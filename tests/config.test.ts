@@ -301,6 +301,48 @@ describe("stack configuration", () => {
         expect(quality({ qualityChecks: [] })).to.deep.equal([]);
     });
 
+    it("reads cdp:processing.curated (the curated job's sources) and rejects bad sources naming each key", () => {
+        const curated = (value: unknown) =>
+            parsePlatformConfig(devConfig({ "cdp:processing": { curated: value } }), "p", "dev").processing.curated;
+        expect(parsePlatformConfig(devConfig(), "p", "dev").processing.curated).to.equal(undefined);
+        const sources = {
+            customers: [{ dataset: "crm.client", idColumn: "clientNo" }],
+            transactions: [
+                { dataset: "purchase", idColumn: "purchaseRef", timeColumn: "boughtAt", amountColumn: "totalCents" },
+                {
+                    dataset: "payments.payment",
+                    idColumn: "paymentId",
+                    timeColumn: "settledAt",
+                    kind: "payment",
+                    statusColumn: "status",
+                    statuses: ["settled"],
+                },
+            ],
+            ltvHorizonYears: 2,
+        };
+        expect(curated(sources)).to.deep.equal(sources);
+        const bad = (value: unknown) => devConfig({ "cdp:processing": { curated: value } });
+        const at = "cdp:processing.curated";
+        expectIssue(bad({ transactions: [] }), `${at}.transactions`, /non-empty list/);
+        expectIssue(bad({ transactions: [{ dataset: "order" }] }), `${at}.transactions[0].idColumn`, /column/);
+        expectIssue(
+            bad({ transactions: [{ dataset: "order", idColumn: "orderId", timeColumn: "at", kind: "refund" }] }),
+            `${at}.transactions[0].kind`,
+            /spend, payment/,
+        );
+        expectIssue(
+            bad({ transactions: [{ dataset: "order", idColumn: "orderId", timeColumn: "at", statuses: ["ok"] }] }),
+            `${at}.transactions[0].statuses`,
+            /statusColumn given together/,
+        );
+        expectIssue(bad({ customers: [{ dataset: "Sales.Customer" }] }), `${at}.customers[0].dataset`, /<domain>/);
+        expectIssue(bad({ web: [{ dataset: "weblog", timeColumn: "a.b" }] }), `${at}.web[0].timeColumn`, /column/);
+        expectIssue(bad({ web: [{ dataset: "weblog", attributes: [] }] }), `${at}.web[0].attributes`, /dataset/);
+        expectIssue(bad({ web: ["weblog"] }), `${at}.web[0]`, /a source/);
+        expectIssue(bad({ ltvHorizonYears: 0 }), `${at}.ltvHorizonYears`, /above 0/);
+        expectIssue(bad({ matches: "x" }), `${at}.matches`, /known settings/);
+    });
+
     it("admits platform (the curated outputs) in a consumer's domains with the curated zone only", () => {
         const consumer = (extra: Record<string, unknown>) =>
             devConfig({

@@ -12,10 +12,13 @@ import validator = require("asl-validator");
 import {
     contractObjects,
     DEFAULT_ETL_PACKAGE,
+    type EtlPipelineArgs,
     jobPackageZip,
     packageKey,
     scriptKey,
+    validateEtlPipelineArgs,
 } from "../components/processing/etl-pipeline";
+import { CURATED_SOURCE_KEYS, SOURCE_DATASET } from "../model/curated-sources";
 import { STATE } from "../model/etl-state-machine";
 import { LINEAGE_DETAIL_TYPE, LINEAGE_EVENT_SOURCE } from "../model/lineage";
 import { parsePlatformConfig } from "../programs/config";
@@ -48,6 +51,21 @@ const PROCESSING = {
         sql: "CALL marts.refresh()",
     },
     scripts: SCRIPTS,
+    curated: {
+        customers: [{ dataset: "crm.client", idColumn: "clientNo", updatedColumns: ["changedAt"] }],
+        transactions: [
+            { dataset: "shop.purchase", idColumn: "purchaseRef", timeColumn: "boughtAt", amountColumn: "totalCents" },
+            {
+                dataset: "payment",
+                idColumn: "paymentId",
+                timeColumn: "settledAt",
+                kind: "payment",
+                statusColumn: "status",
+                statuses: ["settled", "captured"],
+            },
+        ],
+        ltvHorizonYears: 2,
+    },
 };
 
 const one = (plan: PlanResult, type: string, name: string): PlannedResource => {
@@ -387,6 +405,68 @@ print(json.dumps({
         expect(report.times).to.deep.equal([[1980, 1, 1, 0, 0, 0]]);
         expect(report.outside).to.deep.equal([]);
         expect(report.loadedFrom).to.include("cdp_jobs.zip");
+    });
+
+    it("curated sources: cdp:processing.curated is the curated job's --spec, which the job reads as configured", () => {
+        const curatedArgs = (p: PlanResult) =>
+            inputs(one(p, "aws:glue/job:Job", "etl-processed-to-curated")).defaultArguments as Record<string, string>;
+        expect(curatedArgs(defaults)).to.not.have.property("--spec");
+        const spec = curatedArgs(plan)["--spec"];
+        // The job's own parser (cdp_jobs.processed_to_curated.spec_from_json) on the planned argument: every source
+        // and column as configured, the rest its defaults; and its keys are the config's, in snake case.
+        const read = `
+import dataclasses, json, sys
+from datetime import date
+from cdp_jobs.processed_to_curated import DATASET_PATTERN, SPEC_KEYS, spec_from_json
+spec = spec_from_json(json.loads(sys.argv[1]), date(2026, 12, 1))
+print(json.dumps({"spec": dataclasses.asdict(spec), "keys": SPEC_KEYS, "dataset": DATASET_PATTERN}, default=str))
+`;
+        const run = spawnSync("python3", ["-c", read, spec], {
+            encoding: "utf8",
+            cwd: path.join(ROOT, "jobs", "glue"),
+            env: { ...process.env, PYTHONPATH: "." },
+        });
+        expect(run.status, run.stderr).to.equal(0);
+        const { spec: parsed, keys, dataset } = JSON.parse(run.stdout);
+        expect(dataset).to.equal(SOURCE_DATASET.source);
+        const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+        expect(keys).to.deep.equal(
+            Object.fromEntries(Object.entries(CURATED_SOURCE_KEYS).map(([k, v]) => [k, v.map(snake)])),
+        );
+        expect(parsed.customers).to.deep.equal([
+            {
+                dataset: "crm.client",
+                id_column: "clientNo",
+                attributes: ["email", "name", "segment", "country"],
+                updated_columns: ["changedAt"],
+                created_column: "createdAt",
+            },
+        ]);
+        expect(parsed.transactions[0]).to.deep.include({
+            dataset: "shop.purchase",
+            id_column: "purchaseRef",
+            time_column: "boughtAt",
+            amount_column: "totalCents",
+            customer_column: "customerId",
+            kind: "spend",
+            status_column: null,
+        });
+        expect(parsed.transactions[1]).to.deep.include({ kind: "payment", statuses: ["settled", "captured"] });
+        expect(parsed.web).to.deep.equal([
+            { dataset: "weblog", customer_column: "customerId", session_column: "sessionId", time_column: "timestamp" },
+        ]);
+        expect(parsed.ltv_horizon_years).to.equal(2);
+    });
+
+    it("curated sources given to the component directly are checked by the same rules", () => {
+        const args = {
+            curatedSources: {
+                transactions: [{ dataset: "order", idColumn: "order id", timeColumn: "placedAt", kind: "refund" }],
+            },
+        } as unknown as EtlPipelineArgs;
+        expect(() => validateEtlPipelineArgs("etl", args))
+            .to.throw(/EtlPipeline\(etl\)\.curatedSources\.transactions\[0\]\.idColumn: got "order id"/)
+            .and.match(/transactions\[0\]\.kind: got "refund"; expected one of spend, payment/);
     });
 
     it("contracts: every active contract of the stack as JSON under a content-addressed prefix, the raw job's --contracts_path", () => {

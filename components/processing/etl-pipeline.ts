@@ -12,6 +12,7 @@ import {
     type RequiredAccess,
 } from "../../model/access";
 import { type EtlRetry, etlStateMachineDefinition, type MartsRefresh } from "../../model/etl-state-machine";
+import { type CuratedSources, curatedSourcesIssues, curatedSpecArgument } from "../../model/curated-sources";
 import { type RequiredAccessInput, requiredAccess, s3Access } from "../shared/access";
 import { createAlarm } from "../shared/alarms";
 import { type AwsContext, awsContext } from "../shared/context";
@@ -158,6 +159,12 @@ export interface EtlPipelineArgs {
      * @default `{}` (see `EtlJobSettings`)
      */
     processedToCuratedJob?: EtlJobSettings;
+    /**
+     * Which processed datasets the curated job reads customers, spend, payments and web activity from, with their
+     * column names (model/curated-sources.ts), passed as its `--spec` argument.
+     * @default the job's defaults: the repository's contracts (customers, orders, card transactions, settled payments, web logs)
+     */
+    curatedSources?: CuratedSources;
     /**
      * Retries of each task of the state machine after a failure (`States.TaskFailed`).
      * @default { maxAttempts: 2, intervalSeconds: 60, backoffRate: 2 }
@@ -369,6 +376,7 @@ export function validateEtlPipelineArgs(name: string, args: EtlPipelineArgs): vo
             issues.add(`${at}.qualityChecks[${i}].rulesetNames`, check.rulesetNames, "at least one ruleset name");
         }
     });
+    if (args.curatedSources) issues.addAll(curatedSourcesIssues(args.curatedSources, `${at}.curatedSources`));
     const poll = args.pollSeconds;
     if (poll !== undefined && (!Number.isInteger(poll) || poll < 5 || poll > 3600)) {
         issues.add(`${at}.pollSeconds`, poll, "a whole number of seconds from 5 to 3600");
@@ -847,6 +855,7 @@ export class EtlPipeline extends pulumi.ComponentResource {
                 "--processed_path": s3(args.processed, PROCESSED_PREFIXES.entities),
                 "--matches_path": s3(args.processed, "entity-resolution/"),
                 "--curated_path": s3(args.curated),
+                ...(args.curatedSources ? { "--spec": curatedSpecArgument(args.curatedSources) } : {}),
             },
         );
         this.rawToProcessedJob = first.job;

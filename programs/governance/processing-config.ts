@@ -1,10 +1,11 @@
 /** The governance program's `cdp:processing` section: the ETL pipeline (components/processing/etl-pipeline.ts). */
 import { DEFAULT_ETL_SCRIPTS, GLUE_WORKER_TYPES } from "../../components/processing/etl-pipeline";
+import { CURATED_SOURCE_KEYS, type CuratedSources, curatedSourcesIssues } from "../../model/curated-sources";
 import { configKey, type Json, listOf, type Reader } from "../config-reader";
 
 /** What `cdp:processing` holds (the config reference in the README). */
 export const PROCESSING_CONFIG_KEY =
-    "{schedule?: {expression, timezone?}, startOnArrival?, rawToProcessed?: {workerType?, numberOfWorkers?, timeoutMinutes?, maxRetries?}, processedToCurated?: {…same}, retry?: {maxAttempts?, intervalSeconds?, backoffRate?}, pollSeconds?, refreshMarts?: {enabled, workgroupName?, workgroupArn?, database?, sql?}, qualityChecks?: [] (none) | [{table, rulesets}] (instead of the data contracts' rulesets), scripts?: {rawToProcessed?, processedToCurated?}}";
+    "{schedule?: {expression, timezone?}, startOnArrival?, rawToProcessed?: {workerType?, numberOfWorkers?, timeoutMinutes?, maxRetries?}, processedToCurated?: {…same}, retry?: {maxAttempts?, intervalSeconds?, backoffRate?}, pollSeconds?, refreshMarts?: {enabled, workgroupName?, workgroupArn?, database?, sql?}, qualityChecks?: [] (none) | [{table, rulesets}] (instead of the data contracts' rulesets), scripts?: {rawToProcessed?, processedToCurated?}, curated?: {customers?: [{dataset, idColumn?, updatedColumns?, createdColumn?}], transactions?: [{dataset, idColumn, timeColumn, customerColumn?, amountColumn?, currencyColumn?, kind?, statusColumn?, statuses?}], web?: [{dataset, customerColumn?, sessionColumn?, timeColumn?}], ltvHorizonYears?}}";
 
 export interface ProcessingJobConfig {
     readonly workerType: string;
@@ -37,6 +38,8 @@ export interface ProcessingConfig {
     readonly qualityChecks?: ReadonlyArray<{ readonly table: string; readonly rulesets: readonly string[] }>;
     /** Job script paths, relative to the project. */
     readonly scripts: { readonly rawToProcessed: string; readonly processedToCurated: string };
+    /** The curated job's sources (model/curated-sources.ts); undefined: the job's defaults. */
+    readonly curated?: CuratedSources;
 }
 
 const DEFAULT_JOB: ProcessingJobConfig = { workerType: "G.1X", numberOfWorkers: 2, timeoutMinutes: 120, maxRetries: 0 };
@@ -75,6 +78,28 @@ function parseJob(r: Reader, at: string, raw: Json): ProcessingJobConfig {
     };
 }
 
+/** `cdp:processing.curated`: the shape here, the rules in model/curated-sources.ts (the component applies them too). */
+function parseCurated(r: Reader, at: string, raw: Json): CuratedSources | undefined {
+    if (raw === undefined) return undefined;
+    const value = r.record(at, raw, "{customers?, transactions?, web?, ltvHorizonYears?}");
+    if (!value) return undefined;
+    r.unknownKeys(at, value, [...Object.keys(CURATED_SOURCE_KEYS), "ltvHorizonYears"]);
+    let shaped = true;
+    for (const [kind, keys] of Object.entries(CURATED_SOURCE_KEYS)) {
+        const list = value[kind];
+        if (!Array.isArray(list)) continue; // absent, or reported by the rules
+        list.forEach((item, i) => {
+            const source = r.record(`${at}.${kind}[${i}]`, item, `a source {${keys.join(", ")}}`);
+            if (source) r.unknownKeys(`${at}.${kind}[${i}]`, source, keys);
+            else shaped = false;
+        });
+    }
+    if (!shaped) return undefined;
+    const issues = curatedSourcesIssues(value as CuratedSources, at);
+    r.issues.addAll(issues);
+    return issues.length === 0 ? (value as CuratedSources) : undefined;
+}
+
 export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
     const key = configKey("processing");
     const value = raw === undefined ? {} : (r.record(key, raw, PROCESSING_CONFIG_KEY) ?? {});
@@ -88,6 +113,7 @@ export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
         "refreshMarts",
         "qualityChecks",
         "scripts",
+        "curated",
     ]);
 
     let schedule = { expression: "cron(0 2 * * ? *)", timezone: "UTC" };
@@ -238,6 +264,7 @@ export function parseProcessing(r: Reader, raw: Json): ProcessingConfig {
 
     return {
         schedule,
+        curated: parseCurated(r, `${key}.curated`, value.curated),
         qualityChecks,
         startOnArrival,
         rawToProcessed: parseJob(r, `${key}.rawToProcessed`, value.rawToProcessed),

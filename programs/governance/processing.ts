@@ -83,6 +83,7 @@ export function governanceProcessing(args: {
             hashSalt: etlHashSalt(config),
             rawToProcessedJob: processing.rawToProcessed,
             processedToCuratedJob: processing.processedToCurated,
+            curatedSources: processing.curated,
             retry: processing.retry,
             pollSeconds: processing.pollSeconds,
             schedule: processing.schedule,

@@ -31,6 +31,9 @@ Money stays in minor units of its currency; nothing is converted between currenc
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +42,8 @@ from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
 
 from .parquet import dictionary_options
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,106 @@ class CuratedSpec:
     web: tuple[WebSource, ...] = (WebSource(),)
     #: Years of future purchases the predicted lifetime value counts.
     ltv_horizon_years: float = 3.0
+
+
+#: The keys of ``--spec`` (``spec_from_json``) for each source kind: the dataclass fields a configuration may set.
+#: A customer source's attributes are not among them: they are the profile's columns, which the catalog fixes
+#: (model/curated.ts).
+SPEC_KEYS = {
+    "customers": ("dataset", "id_column", "updated_columns", "created_column"),
+    "transactions": (
+        "dataset",
+        "id_column",
+        "time_column",
+        "customer_column",
+        "amount_column",
+        "currency_column",
+        "kind",
+        "status_column",
+        "statuses",
+    ),
+    "web": ("dataset", "customer_column", "session_column", "time_column"),
+}
+_SPEC_REQUIRED = {
+    "customers": ("dataset",),
+    "transactions": ("dataset", "id_column", "time_column"),
+    "web": ("dataset",),
+}
+_SPEC_CLASSES = {"customers": CustomerSource, "transactions": TransactionSource, "web": WebSource}
+KINDS = ("spend", "payment")
+#: A source's dataset: ``<dataset>`` or ``<domain>.<dataset>``, contract names (model/curated-sources.ts'
+#: ``SOURCE_DATASET``; a test compares them). Nothing else reaches the processed zone's folder pattern (no globs).
+DATASET_PATTERN = r"^([a-z][a-z0-9-]{0,62}\.)?[a-z][a-z0-9-]{0,62}$"
+
+
+class SpecError(ValueError):
+    """A ``--spec`` document the job cannot run with; the message names each key, its value and what is expected."""
+
+
+def spec_from_json(doc: object, as_of: date) -> CuratedSpec:
+    """The ``CuratedSpec`` a ``--spec`` JSON document describes: ``{"customers": [...], "transactions": [...],
+    "web": [...], "ltv_horizon_years": n}``, each list of objects with ``SPEC_KEYS``' keys (the EtlPipeline passes it
+    from ``cdp:processing.curated``; model/curated-sources.ts writes it). A list given replaces that default list; a
+    key left out keeps the dataclass default. Every problem is reported at once (``SpecError``)."""
+    problems: list[str] = []
+
+    def bad(key: str, value: object, expected: str) -> None:
+        problems.append(f"{key} = {json.dumps(value)}: expected {expected}")
+
+    def text(key: str, value: object) -> bool:
+        ok = isinstance(value, str) and value.strip() != ""
+        if not ok:
+            bad(key, value, "a non-empty string")
+        return ok
+
+    if not isinstance(doc, dict):
+        raise SpecError(f"--spec = {json.dumps(doc)}: expected a JSON object")
+    fields: dict[str, object] = {}
+    for k, v in doc.items():
+        if k == "ltv_horizon_years":
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= 100:
+                bad(k, v, "a number of years above 0, at most 100")
+            else:
+                fields[k] = float(v)
+        elif k in SPEC_KEYS:
+            if not isinstance(v, list) or not v:
+                bad(k, v, f"a non-empty list of sources ({', '.join(SPEC_KEYS[k])})")
+                continue
+            sources = []
+            for i, item in enumerate(v):
+                at = f"{k}[{i}]"
+                if not isinstance(item, dict):
+                    bad(at, item, f"an object ({', '.join(SPEC_KEYS[k])})")
+                    continue
+                values: dict[str, object] = {}
+                for name, value in item.items():
+                    key = f"{at}.{name}"
+                    if name not in SPEC_KEYS[k]:
+                        bad(key, value, f"one of the keys {', '.join(SPEC_KEYS[k])}")
+                    elif name in ("updated_columns", "statuses"):
+                        if not isinstance(value, list) or not value or not all(isinstance(x, str) and x for x in value):
+                            bad(key, value, "a non-empty list of non-empty strings")
+                        else:
+                            values[name] = tuple(value)
+                    elif name == "kind" and value not in KINDS:
+                        bad(key, value, f"one of {', '.join(KINDS)}")
+                    elif name == "dataset" and not (isinstance(value, str) and re.fullmatch(DATASET_PATTERN, value)):
+                        bad(key, value, "a contract's dataset, or <domain>.<dataset> (lower-case names)")
+                    elif text(key, value):
+                        values[name] = value
+                missing = [r for r in _SPEC_REQUIRED[k] if r not in item]
+                for name in missing:
+                    bad(f"{at}.{name}", None, "a value (required)")
+                if ("statuses" in item) != ("status_column" in item):
+                    bad(f"{at}.statuses", item.get("statuses"), "statuses and status_column given together")
+                if not missing:
+                    sources.append(_SPEC_CLASSES[k](**values))
+            fields[k] = tuple(sources)
+        else:
+            bad(k, v, f"one of the keys {', '.join([*SPEC_KEYS, 'ltv_horizon_years'])}")
+    if problems:
+        raise SpecError("invalid --spec: " + "; ".join(problems))
+    return CuratedSpec(as_of=as_of, **fields)
 
 
 OUTPUTS = (
@@ -421,6 +526,9 @@ def build(
         {c.dataset for c in spec.customers} | {t.dataset for t in spec.transactions} | {w.dataset for w in spec.web}
     )
     frames = {d: df for d in sorted(datasets) if (df := read_processed(spark, processed_root, d)) is not None}
+    if absent := sorted(datasets - set(frames)):
+        # Normal before a producer's first delivery; otherwise a misspelt source (cdp:processing.curated).
+        log.warning("no processed data for %s under %s: left out of this run", ", ".join(absent), processed_root)
     attributes = tuple(dict.fromkeys(a for c in spec.customers for a in c.attributes))
     latest = customers(frames, spec).persist()
     cached.append(latest)

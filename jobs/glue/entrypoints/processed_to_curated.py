@@ -2,7 +2,9 @@
 
 Job arguments: ``--JOB_NAME``, ``--processed_path``, ``--curated_path``; optional ``--matches_path`` (the Entity
 Resolution matching workflow's output prefix, CSV with RecordId and MatchID), ``--as_of`` (``YYYY-MM-DD``, default
-today UTC) and ``--spec`` (JSON: ``{"ltv_horizon_years": 3}``).
+today UTC) and ``--spec`` (JSON: which processed datasets hold customers, spend, payments and web activity, with their
+column names, and the lifetime value's horizon; ``spec_from_json`` in cdp_jobs/processed_to_curated.py; the
+EtlPipeline passes ``cdp:processing.curated``).
 
 The curated datasets are recomputed from the processed zone, whose (entity, event_date) partitions are the source of
 truth: a processed-zone read through the catalog with a ``transformation_ctx`` would let bookmarks skip unchanged
@@ -33,19 +35,19 @@ def main(argv: list[str]) -> None:
         raise RuntimeError("this entry point runs on AWS Glue (awsglue is not importable here)")
     from pyspark.context import SparkContext
 
-    from cdp_jobs.processed_to_curated import CuratedSpec, read_matches, run
+    from cdp_jobs.processed_to_curated import read_matches, run, spec_from_json
     from cdp_jobs.session import JOB_CONF
 
     args = getResolvedOptions(argv, REQUIRED + [o for o in OPTIONAL if f"--{o}" in argv])
+    as_of = date.fromisoformat(args["as_of"]) if args.get("as_of") else datetime.now(UTC).date()
+    # Checked before any Spark work: a bad spec fails the run at once, naming each key.
+    spec = spec_from_json(json.loads(args["spec"]) if args.get("spec") else {}, as_of)
     glue_context = GlueContext(SparkContext.getOrCreate())
     spark = glue_context.spark_session
     for k, v in JOB_CONF.items():
         spark.conf.set(k, v)
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
-    as_of = date.fromisoformat(args["as_of"]) if args.get("as_of") else datetime.now(UTC).date()
-    extra = json.loads(args["spec"]) if args.get("spec") else {}
-    spec = CuratedSpec(as_of=as_of, **extra)
     matches = read_matches(spark, args["matches_path"]) if args.get("matches_path") else None
     counts = run(spark, args["processed_path"], args["curated_path"], spec, matches)
     print(json.dumps(counts, sort_keys=True))

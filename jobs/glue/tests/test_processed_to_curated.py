@@ -244,3 +244,81 @@ def test_settled_payments_are_keyed_by_currency_in_order_and_skip_a_missing_curr
     assert rows["P1"].settled_minor == {"EUR": 150, "GBP": 200, "USD": 300}
     # A null map key would fail the whole job; a payment without a currency has no entry.
     assert rows["P2"].settled_minor == {"USD": 10}
+
+
+def test_a_spec_maps_other_datasets_and_columns(spark, tmp_path, caplog):
+    """A domain's own datasets and column names (``--spec``, from cdp:processing.curated) feed the same outputs."""
+    processed = tmp_path / "processed"
+    arrived = datetime(2026, 11, 20, 10, 0)
+    spark.createDataFrame(
+        [("K1", "k1@example.com", datetime(2026, 1, 5), arrived, "INSERT")],
+        "clientNo string, email string, since timestamp, arrived_at timestamp, change_type string",
+    ).write.parquet(str(processed / "crm" / "entity=client" / "event_date=2026-11-20"))
+    spark.createDataFrame(
+        [
+            ("X1", "K1", 700, "EUR", datetime(2026, 11, 20, 9, 0), arrived, "INSERT"),
+            ("X2", "K1", 300, "EUR", datetime(2026, 11, 22, 9, 0), arrived, "INSERT"),
+        ],
+        "purchaseRef string, buyer string, totalCents long, ccy string, boughtAt timestamp, arrived_at timestamp, "
+        "change_type string",
+    ).write.parquet(str(processed / "shop" / "entity=purchase" / "event_date=2026-11-20"))
+    spec = processed_to_curated.spec_from_json(
+        {
+            "customers": [{"dataset": "client", "id_column": "clientNo", "created_column": "since"}],
+            "transactions": [
+                {
+                    "dataset": "shop.purchase",
+                    "id_column": "purchaseRef",
+                    "time_column": "boughtAt",
+                    "customer_column": "buyer",
+                    "amount_column": "totalCents",
+                    "currency_column": "ccy",
+                }
+            ],
+            "web": [{"dataset": "clicks"}],
+            "ltv_horizon_years": 1,
+        },
+        AS_OF,
+    )
+    out = str(tmp_path / "curated")
+    with caplog.at_level("WARNING", logger="cdp_jobs.processed_to_curated"):
+        counts = run(spark, str(processed), out, spec)
+    assert "no processed data for clicks" in caplog.text
+    assert (counts["customer_profile"], counts["transactions"], counts["customer_rfm"]) == (1, 2, 1)
+    rfm = table(spark, out, "customer_rfm").collect()[0]
+    assert (rfm.profile_id, rfm.frequency, rfm.monetary_minor, rfm.currency) == ("K1", 2, 1000, "EUR")
+    # One year of the customer's pace: 2 purchases of 500 over 30 days (the minimum tenure) → 2 × 365 / 30 × 500.
+    assert rfm.predicted_ltv_minor == round(500 * 2 * 365 / 30)
+    profile = table(spark, out, "customer_profile").collect()[0]
+    assert (profile.email, profile.first_seen) == ("k1@example.com", datetime(2026, 1, 5))
+    assert {r.dataset for r in table(spark, out, "transactions").collect()} == {"shop.purchase"}
+
+
+def test_a_spec_without_sources_keeps_the_defaults_and_bad_specs_name_every_key():
+    default = processed_to_curated.spec_from_json({}, AS_OF)
+    assert default == CuratedSpec(as_of=AS_OF)
+    with pytest.raises(processed_to_curated.SpecError) as e:
+        processed_to_curated.spec_from_json(
+            {
+                "transactions": [{"dataset": "order", "id_column": "orderId", "kind": "refund", "statuses": ["ok"]}],
+                "customers": [],
+                "web": [{"dataset": "weblog", "attributes": ["x"]}, {"dataset": "entity=*"}],
+                "ltv_horizon_years": 0,
+                "matches": "x",
+            },
+            AS_OF,
+        )
+    message = str(e.value)
+    for expected in (
+        'transactions[0].kind = "refund": expected one of spend, payment',
+        "transactions[0].time_column = null: expected a value (required)",
+        'transactions[0].statuses = ["ok"]: expected statuses and status_column given together',
+        "customers = []: expected a non-empty list",
+        'web[0].attributes = ["x"]: expected one of the keys dataset, customer_column, session_column, time_column',
+        "ltv_horizon_years = 0: expected a number of years above 0",
+        'web[1].dataset = "entity=*": expected a contract\'s dataset',
+        'matches = "x": expected one of the keys customers, transactions, web, ltv_horizon_years',
+    ):
+        assert expected in message
+    with pytest.raises(processed_to_curated.SpecError, match="expected a JSON object"):
+        processed_to_curated.spec_from_json(["x"], AS_OF)
