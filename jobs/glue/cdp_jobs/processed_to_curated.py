@@ -512,6 +512,10 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
     return sessions.join(days, "profile_id")
 
 
+def _datasets(spec: CuratedSpec) -> set[str]:
+    return {c.dataset for c in spec.customers} | {t.dataset for t in spec.transactions} | {w.dataset for w in spec.web}
+
+
 def build(
     spark: SparkSession,
     processed_root: str,
@@ -522,13 +526,18 @@ def build(
     """The curated datasets as DataFrames (not yet written); the intermediate results they share are persisted and
     appended to ``cached`` (the caller unpersists them)."""
     cached = [] if cached is None else cached
-    datasets = (
-        {c.dataset for c in spec.customers} | {t.dataset for t in spec.transactions} | {w.dataset for w in spec.web}
-    )
+    datasets = _datasets(spec)
     frames = {d: df for d in sorted(datasets) if (df := read_processed(spark, processed_root, d)) is not None}
-    if absent := sorted(datasets - set(frames)):
-        # Normal before a producer's first delivery; otherwise a misspelt source (cdp:processing.curated).
-        log.warning("no processed data for %s under %s: left out of this run", ", ".join(absent), processed_root)
+    # A configured source without data: normal before its producer's first delivery, or a misspelt name
+    # (cdp:processing.curated), so a warning; a default source the stack has no producer of is only noted.
+    defaults = _datasets(CuratedSpec(as_of=spec.as_of))
+    for name in sorted(datasets - set(frames)):
+        log.log(
+            logging.INFO if name in defaults else logging.WARNING,
+            "no processed data for %s under %s: left out of this run",
+            name,
+            processed_root,
+        )
     attributes = tuple(dict.fromkeys(a for c in spec.customers for a in c.attributes))
     latest = customers(frames, spec).persist()
     cached.append(latest)
