@@ -18,7 +18,7 @@ import {
     scriptKey,
     validateEtlPipelineArgs,
 } from "../components/processing/etl-pipeline";
-import { CURATED_SOURCE_KEYS, SOURCE_DATASET } from "../model/curated-sources";
+import { CURATED_SOURCE_KEYS, SOURCE_COLUMN, SOURCE_DATASET } from "../model/curated-sources";
 import { STATE } from "../model/etl-state-machine";
 import { LINEAGE_DETAIL_TYPE, LINEAGE_EVENT_SOURCE } from "../model/lineage";
 import { parsePlatformConfig } from "../programs/config";
@@ -417,9 +417,9 @@ print(json.dumps({
         const read = `
 import dataclasses, json, sys
 from datetime import date
-from cdp_jobs.processed_to_curated import DATASET_PATTERN, SPEC_KEYS, spec_from_json
+from cdp_jobs.processed_to_curated import COLUMN_PATTERN, DATASET_PATTERN, SPEC_KEYS, spec_from_json
 spec = spec_from_json(json.loads(sys.argv[1]), date(2026, 12, 1))
-print(json.dumps({"spec": dataclasses.asdict(spec), "keys": SPEC_KEYS, "dataset": DATASET_PATTERN}, default=str))
+print(json.dumps({"spec": dataclasses.asdict(spec), "keys": SPEC_KEYS, "dataset": DATASET_PATTERN, "column": COLUMN_PATTERN}, default=str))
 `;
         const run = spawnSync("python3", ["-c", read, spec], {
             encoding: "utf8",
@@ -427,8 +427,8 @@ print(json.dumps({"spec": dataclasses.asdict(spec), "keys": SPEC_KEYS, "dataset"
             env: { ...process.env, PYTHONPATH: "." },
         });
         expect(run.status, run.stderr).to.equal(0);
-        const { spec: parsed, keys, dataset } = JSON.parse(run.stdout);
-        expect(dataset).to.equal(SOURCE_DATASET.source);
+        const { spec: parsed, keys, dataset, column } = JSON.parse(run.stdout);
+        expect([dataset, column]).to.deep.equal([SOURCE_DATASET.source, SOURCE_COLUMN.source]);
         const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
         expect(keys).to.deep.equal(
             Object.fromEntries(Object.entries(CURATED_SOURCE_KEYS).map(([k, v]) => [k, v.map(snake)])),

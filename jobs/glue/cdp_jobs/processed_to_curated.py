@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -126,6 +127,9 @@ KINDS = ("spend", "payment")
 #: A source's dataset: ``<dataset>`` or ``<domain>.<dataset>``, contract names (model/curated-sources.ts'
 #: ``SOURCE_DATASET``; a test compares them). Nothing else reaches the processed zone's folder pattern (no globs).
 DATASET_PATTERN = r"^([a-z][a-z0-9-]{0,62}\.)?[a-z][a-z0-9-]{0,62}$"
+#: A source column (model/curated-sources.ts' ``SOURCE_COLUMN``): a contract property, no dots (a struct field to
+#: Spark) or backticks.
+COLUMN_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$"
 
 
 class SpecError(ValueError):
@@ -142,12 +146,6 @@ def spec_from_json(doc: object, as_of: date) -> CuratedSpec:
     def bad(key: str, value: object, expected: str) -> None:
         problems.append(f"{key} = {json.dumps(value)}: expected {expected}")
 
-    def text(key: str, value: object) -> bool:
-        ok = isinstance(value, str) and value.strip() != ""
-        if not ok:
-            bad(key, value, "a non-empty string")
-        return ok
-
     if not isinstance(doc, dict):
         raise SpecError(f"--spec = {json.dumps(doc)}: expected a JSON object")
     fields: dict[str, object] = {}
@@ -160,42 +158,69 @@ def spec_from_json(doc: object, as_of: date) -> CuratedSpec:
         elif k in SPEC_KEYS:
             if not isinstance(v, list) or not v:
                 bad(k, v, f"a non-empty list of sources ({', '.join(SPEC_KEYS[k])})")
-                continue
-            sources = []
-            for i, item in enumerate(v):
-                at = f"{k}[{i}]"
-                if not isinstance(item, dict):
-                    bad(at, item, f"an object ({', '.join(SPEC_KEYS[k])})")
-                    continue
-                values: dict[str, object] = {}
-                for name, value in item.items():
-                    key = f"{at}.{name}"
-                    if name not in SPEC_KEYS[k]:
-                        bad(key, value, f"one of the keys {', '.join(SPEC_KEYS[k])}")
-                    elif name in ("updated_columns", "statuses"):
-                        if not isinstance(value, list) or not value or not all(isinstance(x, str) and x for x in value):
-                            bad(key, value, "a non-empty list of non-empty strings")
-                        else:
-                            values[name] = tuple(value)
-                    elif name == "kind" and value not in KINDS:
-                        bad(key, value, f"one of {', '.join(KINDS)}")
-                    elif name == "dataset" and not (isinstance(value, str) and re.fullmatch(DATASET_PATTERN, value)):
-                        bad(key, value, "a contract's dataset, or <domain>.<dataset> (lower-case names)")
-                    elif text(key, value):
-                        values[name] = value
-                missing = [r for r in _SPEC_REQUIRED[k] if r not in item]
-                for name in missing:
-                    bad(f"{at}.{name}", None, "a value (required)")
-                if ("statuses" in item) != ("status_column" in item):
-                    bad(f"{at}.statuses", item.get("statuses"), "statuses and status_column given together")
-                if not missing:
-                    sources.append(_SPEC_CLASSES[k](**values))
-            fields[k] = tuple(sources)
+            else:
+                fields[k] = tuple(_spec_source(k, f"{k}[{i}]", item, bad) for i, item in enumerate(v))
         else:
             bad(k, v, f"one of the keys {', '.join([*SPEC_KEYS, 'ltv_horizon_years'])}")
     if problems:
         raise SpecError("invalid --spec: " + "; ".join(problems))
     return CuratedSpec(as_of=as_of, **fields)
+
+
+def _spec_source(
+    kind: str, at: str, item: object, bad: Callable[[str, object, str], None]
+) -> CustomerSource | TransactionSource | WebSource | None:
+    """One source of ``--spec`` (``kind``: a key of ``SPEC_KEYS``), or None after reporting its problems to ``bad``."""
+    keys = SPEC_KEYS[kind]
+    if not isinstance(item, dict):
+        bad(at, item, f"an object ({', '.join(keys)})")
+        return None
+    ok = True
+
+    def problem(key: str, value: object, expected: str) -> None:
+        nonlocal ok
+        ok = False
+        bad(key, value, expected)
+
+    def column(key: str, value: object) -> bool:
+        if isinstance(value, str) and re.fullmatch(COLUMN_PATTERN, value):
+            return True
+        problem(key, value, "a column name: letters, digits, _ and -, starting with a letter or _")
+        return False
+
+    values: dict[str, object] = {}
+    for name, value in item.items():
+        key = f"{at}.{name}"
+        if name not in keys:
+            problem(key, value, f"one of the keys {', '.join(keys)}")
+        elif name == "dataset":
+            if isinstance(value, str) and re.fullmatch(DATASET_PATTERN, value):
+                values[name] = value
+            else:
+                problem(key, value, "a contract's dataset, or <domain>.<dataset> (lower-case names)")
+        elif name == "kind":
+            if value in KINDS:
+                values[name] = value
+            else:
+                problem(key, value, f"one of {', '.join(KINDS)}")
+        elif name == "statuses":
+            if isinstance(value, list) and value and all(isinstance(x, str) and x for x in value):
+                values[name] = tuple(value)
+            else:
+                problem(key, value, "a non-empty list of status values")
+        elif name == "updated_columns":
+            if not isinstance(value, list) or not value:
+                problem(key, value, "a non-empty list of columns")
+            elif all([column(f"{key}[{j}]", c) for j, c in enumerate(value)]):
+                values[name] = tuple(value)
+        elif column(key, value):
+            values[name] = value
+    for name in _SPEC_REQUIRED[kind]:
+        if name not in item:
+            problem(f"{at}.{name}", None, "a value (required)")
+    if ("statuses" in item) != ("status_column" in item):
+        problem(f"{at}.statuses", item.get("statuses"), "statuses and status_column given together")
+    return _SPEC_CLASSES[kind](**values) if ok else None
 
 
 OUTPUTS = (

@@ -302,7 +302,10 @@ def test_a_spec_without_sources_keeps_the_defaults_and_bad_specs_name_every_key(
     with pytest.raises(processed_to_curated.SpecError) as e:
         processed_to_curated.spec_from_json(
             {
-                "transactions": [{"dataset": "order", "id_column": "orderId", "kind": "refund", "statuses": ["ok"]}],
+                "transactions": [
+                    {"dataset": "order", "id_column": "orderId", "kind": "refund", "statuses": ["ok"]},
+                    {"dataset": "order", "id_column": "order.id", "time_column": "placedAt"},
+                ],
                 "customers": [],
                 "web": [{"dataset": "weblog", "attributes": ["x"]}, {"dataset": "entity=*"}],
                 "ltv_horizon_years": 0,
@@ -313,6 +316,7 @@ def test_a_spec_without_sources_keeps_the_defaults_and_bad_specs_name_every_key(
     message = str(e.value)
     for expected in (
         'transactions[0].kind = "refund": expected one of spend, payment',
+        'transactions[1].id_column = "order.id": expected a column name',
         "transactions[0].time_column = null: expected a value (required)",
         'transactions[0].statuses = ["ok"]: expected statuses and status_column given together',
         "customers = []: expected a non-empty list",
