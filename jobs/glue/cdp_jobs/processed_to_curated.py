@@ -233,6 +233,9 @@ OUTPUTS = (
     "segment_summary",
 )
 
+#: The outputs whose ``dt`` is the day of each fact (the others' is the as-of date).
+FACT_OUTPUTS = ("transactions", "daily_spend", "daily_revenue")
+
 #: The order the outputs are submitted in (longest chain of dependencies first).
 WRITE_ORDER = (
     "customer_360",
@@ -276,16 +279,28 @@ def read_matches(spark: SparkSession, path: str, id_column: str = "customerId") 
     return df.select(F.col(rid).alias("recordId"), F.col(mid).alias("matchId")).where("matchId is not null")
 
 
+def _dataset_folder(processed_root: str, dataset: str) -> str:
+    """The glob of a source's processed folders: ``<processed>/<owner or *>/entity=<dataset>``."""
+    owner, _, name = dataset.rpartition(".")
+    return f"{processed_root.rstrip('/')}/{owner or '*'}/entity={name}"
+
+
+def _folders(spark: SparkSession, pattern: str) -> list[tuple[str, str]]:
+    """The folders matching a Hadoop glob ``pattern`` (none if nothing matches), as (name, URI), sorted by URI."""
+    jvm = spark.sparkContext._jvm
+    p = jvm.org.apache.hadoop.fs.Path(pattern)
+    found = p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).globStatus(p) or []
+    return sorted(
+        ((str(st.getPath().getName()), str(st.getPath().toString())) for st in found if st.isDirectory()),
+        key=lambda f: f[1],
+    )
+
+
 def read_processed(spark: SparkSession, processed_root: str, dataset: str) -> DataFrame | None:
     """A processed dataset (``<processed>/<owner>/entity=<dataset>/``): ``owner.dataset`` reads that producer's only;
     a plain dataset name reads every producer's (the hub's own ``customer`` and a domain's change-published one are
     both customers), their columns united by name (a column one producer lacks is null in its rows)."""
-    owner, _, name = dataset.rpartition(".")
-    pattern = f"{processed_root.rstrip('/')}/{owner or '*'}/entity={name}"
-    jvm = spark.sparkContext._jvm
-    p = jvm.org.apache.hadoop.fs.Path(pattern)
-    found = p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).globStatus(p) or []
-    paths = sorted(str(s.getPath().toString()) for s in found if s.isDirectory())
+    paths = [uri for _, uri in _folders(spark, _dataset_folder(processed_root, dataset))]
     if not paths:
         return None
     frames = [spark.read.parquet(path) for path in paths]
@@ -651,7 +666,8 @@ def run(
     matches: DataFrame | None = None,
 ) -> dict[str, int]:
     """Builds and writes every curated dataset (dynamic partition overwrite by ``dt``: a rerun replaces what it
-    recomputes); returns the row count of each."""
+    recomputes, then deletes the partitions it should have replaced but has no rows for, ``_remove_stale``); returns
+    the row count of each."""
     spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
     # Each write task sorts its rows by dt and writes one file at a time. Several open Parquet writers per task (what
     # the raw job uses, as its tasks touch few dates) cost about twice the CPU here: each dt output's rows spread over
@@ -667,7 +683,11 @@ def run(
             # Rebalanced by dt before the write: AQE packs the rows into partitions of about
             # spark.sql.adaptive.advisoryPartitionSizeInBytes (splitting bigger dt partitions), so each dt gets a few
             # files of a sensible size instead of one per upstream task (4 × 30 small files for transactions).
-            df = _rebalanced(frames[name], "dt").observe(observed[name], F.count(F.lit(1)).alias("rows"))
+            df = _rebalanced(frames[name], "dt").observe(
+                observed[name],
+                F.count(F.lit(1)).alias("rows"),
+                F.array_join(F.collect_set(F.col("dt").cast("string")), ",").alias("dts"),
+            )
             write_output(df, f"{curated_root.rstrip('/')}/{name}")
 
         # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
@@ -682,4 +702,49 @@ def run(
             df.unpersist()
     finally:
         spark.conf.set("spark.sql.maxConcurrentOutputFileWriters", writers)
+    written = {name: {d for d in observed[name].get["dts"].split(",") if d} for name in OUTPUTS}
+    since = _earliest_event_date(spark, processed_root, spec)
+    for name in OUTPUTS:
+        _remove_stale(
+            spark, f"{curated_root.rstrip('/')}/{name}", written[name], spec.as_of, since, name in FACT_OUTPUTS
+        )
     return counts
+
+
+def _earliest_event_date(spark: SparkSession, processed_root: str, spec: CuratedSpec) -> str | None:
+    """The first ``event_date`` partition of the transaction sources in the processed zone (``YYYY-MM-DD``), if any."""
+    dates = [
+        name.removeprefix("event_date=")
+        for t in spec.transactions
+        for name, _ in _folders(spark, f"{_dataset_folder(processed_root, t.dataset)}/event_date=*")
+    ]
+    return min(dates, default=None)
+
+
+def _remove_stale(
+    spark: SparkSession, output: str, written: set[str], as_of: date, since: str | None, facts: bool
+) -> None:
+    """Deletes the ``dt`` partitions of ``output`` this run should have replaced but wrote nothing to (dynamic
+    overwrite replaces only the partitions a run writes).
+
+    * Outputs by fact day (``facts``): a day on or after ``since``, the processed zone's first ``event_date`` of the
+      transaction sources. A fact arrives on or after its day, so the processed zone holds every version of every fact
+      of such a day, and the run wrote every such day that still has one: a day it did not write has none left (its
+      transactions were removed, or moved to another day). Earlier days, whose facts the processed zone may no longer
+      hold (its retention), are history and stay.
+    * Outputs as of a date: the as-of partition, when this run had no rows for it (a rerun the same day).
+
+    The catalog's partitions are registered by the curated crawler (deletions logged, not applied): a removed
+    partition's queries return no rows."""
+    stale = []
+    for name, uri in _folders(spark, f"{output}/dt=*"):
+        dt = name.removeprefix("dt=")
+        if dt in written:
+            continue
+        if (facts and since is not None and dt >= since) or (not facts and dt == as_of.isoformat()):
+            stale.append(uri)
+    jvm = spark.sparkContext._jvm
+    for uri in stale:
+        p = jvm.org.apache.hadoop.fs.Path(uri)
+        p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).delete(p, True)
+        log.info("removed %s: this run has no rows for it", uri)

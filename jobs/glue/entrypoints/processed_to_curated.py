@@ -9,7 +9,8 @@ EtlPipeline passes ``cdp:processing.curated``).
 The curated datasets are recomputed from the processed zone, whose (entity, event_date) partitions are the source of
 truth: a processed-zone read through the catalog with a ``transformation_ctx`` would let bookmarks skip unchanged
 partitions, but RFM and lifetime value need every purchase of a customer, so this job reads the processed Parquet
-directly and overwrites its outputs' ``dt`` partitions (dynamic partition overwrite). ``job.init``/``job.commit`` keep
+directly and overwrites its outputs' ``dt`` partitions (dynamic partition overwrite; those it no longer has rows
+for are deleted, ``_remove_stale``). ``job.init``/``job.commit`` keep
 the run in the job's history.
 """
 

@@ -328,3 +328,53 @@ def test_a_spec_without_sources_keeps_the_defaults_and_bad_specs_name_every_key(
         assert expected in message
     with pytest.raises(processed_to_curated.SpecError, match="expected a JSON object"):
         processed_to_curated.spec_from_json(["x"], AS_OF)
+
+
+def test_a_rerun_removes_the_partitions_it_has_no_rows_for_and_keeps_older_history(spark, tmp_path):
+    """Dynamic overwrite replaces only the partitions a run writes: a day whose every transaction was removed, and an
+    as-of partition a rerun has no rows for, are deleted; days before the processed zone's first event date stay."""
+    processed, out = tmp_path / "processed", str(tmp_path / "curated")
+    schema = "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, "
+    schema += "arrived_at timestamp, change_type string"
+
+    def orders(event_date, rows):
+        path = processed / "sales" / "entity=order" / f"event_date={event_date}"
+        spark.createDataFrame(rows, schema).write.mode("append").parquet(str(path))
+
+    spark.createDataFrame(
+        [("K1", datetime(2026, 11, 1, 9), datetime(2026, 11, 1, 9), "INSERT")],
+        "customerId string, createdAt timestamp, arrived_at timestamp, change_type string",
+    ).write.parquet(str(processed / "hub" / "entity=customer" / "event_date=2026-11-01"))
+    o1 = ("O1", "K1", 700, "EUR", datetime(2026, 11, 10, 9), datetime(2026, 11, 10, 9, 1))
+    o2 = ("O2", "K1", 300, "EUR", datetime(2026, 11, 20, 9), datetime(2026, 11, 20, 9, 1))
+    orders("2026-11-10", [(*o1, "INSERT")])
+    orders("2026-11-20", [(*o2, "INSERT")])
+    # History from before the processed zone's first event date (its retention expired those facts): kept.
+    old = str(tmp_path / "curated" / "transactions" / "dt=2026-01-05")
+    spark.createDataFrame([("X",)], "transaction_id string").write.parquet(old)
+
+    def dts(name):
+        return sorted(p.name for p in (tmp_path / "curated" / name).glob("dt=*"))
+
+    run(spark, str(processed), out, CuratedSpec(as_of=date(2026, 11, 30)))
+    run(spark, str(processed), out, CuratedSpec(as_of=AS_OF))
+    assert dts("transactions") == ["dt=2026-01-05", "dt=2026-11-10", "dt=2026-11-20"]
+    assert dts("customer_rfm") == ["dt=2026-11-30", "dt=2026-12-01"]
+
+    # O1, the only transaction of 11-10, is removed: that day goes from every output by fact day.
+    orders("2026-11-25", [(*o1[:5], datetime(2026, 11, 25, 9), "REMOVE")])
+    counts = run(spark, str(processed), out, CuratedSpec(as_of=AS_OF))
+    assert counts["transactions"] == 1
+    for name in processed_to_curated.FACT_OUTPUTS:
+        assert "dt=2026-11-10" not in dts(name) and "dt=2026-11-20" in dts(name), name
+    assert "dt=2026-01-05" in dts("transactions")
+    rows = table(spark, out, "daily_spend").where("dt >= '2026-11-01'").collect()
+    assert [(str(r.dt), r.amount_minor) for r in rows] == [("2026-11-20", 300)]
+
+    # O2 removed as well: no spend as of 12-01, so the rerun's empty RFM replaces that day's snapshot (11-30's stays).
+    orders("2026-11-26", [(*o2[:5], datetime(2026, 11, 26, 9), "REMOVE")])
+    counts = run(spark, str(processed), out, CuratedSpec(as_of=AS_OF))
+    assert (counts["customer_rfm"], counts["segment_summary"]) == (0, 0)
+    assert dts("customer_rfm") == dts("segment_summary") == ["dt=2026-11-30"]
+    assert dts("customer_profile") == ["dt=2026-11-30", "dt=2026-12-01"]  # the customer is still there
+    assert dts("transactions") == ["dt=2026-01-05"]
