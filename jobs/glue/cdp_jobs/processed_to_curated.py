@@ -233,8 +233,10 @@ OUTPUTS = (
     "segment_summary",
 )
 
-#: The outputs whose ``dt`` is the day of each fact (the others' is the as-of date).
+#: The outputs whose ``dt`` is the day of each fact (the others' is the as-of date). They all hold the same days, those
+#: of the daily totals: the smallest, daily revenue, reports them (``DAYS_OUTPUT``).
 FACT_OUTPUTS = ("transactions", "daily_spend", "daily_revenue")
+DAYS_OUTPUT = "daily_revenue"
 
 #: The order the outputs are submitted in (longest chain of dependencies first).
 WRITE_ORDER = (
@@ -683,11 +685,10 @@ def run(
             # Rebalanced by dt before the write: AQE packs the rows into partitions of about
             # spark.sql.adaptive.advisoryPartitionSizeInBytes (splitting bigger dt partitions), so each dt gets a few
             # files of a sensible size instead of one per upstream task (4 × 30 small files for transactions).
-            df = _rebalanced(frames[name], "dt").observe(
-                observed[name],
-                F.count(F.lit(1)).alias("rows"),
-                F.array_join(F.collect_set(F.col("dt").cast("string")), ",").alias("dts"),
-            )
+            metrics = [F.count(F.lit(1)).alias("rows")]
+            if name == DAYS_OUTPUT:
+                metrics.append(F.array_join(F.collect_set(F.col("dt").cast("string")), ",").alias("dts"))
+            df = _rebalanced(frames[name], "dt").observe(observed[name], *metrics)
             write_output(df, f"{curated_root.rstrip('/')}/{name}")
 
         # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
@@ -702,12 +703,12 @@ def run(
             df.unpersist()
     finally:
         spark.conf.set("spark.sql.maxConcurrentOutputFileWriters", writers)
-    written = {name: {d for d in observed[name].get["dts"].split(",") if d} for name in OUTPUTS}
+    days = {d for d in observed[DAYS_OUTPUT].get["dts"].split(",") if d}
     since = _earliest_event_date(spark, processed_root, spec)
     for name in OUTPUTS:
-        _remove_stale(
-            spark, f"{curated_root.rstrip('/')}/{name}", written[name], spec.as_of, since, name in FACT_OUTPUTS
-        )
+        facts = name in FACT_OUTPUTS
+        written = days if facts else ({spec.as_of.isoformat()} if counts[name] else set())
+        _remove_stale(spark, f"{curated_root.rstrip('/')}/{name}", written, spec.as_of, since, facts)
     return counts
 
 
@@ -733,6 +734,8 @@ def _remove_stale(
       transactions were removed, or moved to another day). Earlier days, whose facts the processed zone may no longer
       hold (its retention), are history and stay.
     * Outputs as of a date: the as-of partition, when this run had no rows for it (a rerun the same day).
+
+    ``written``: the partitions this run wrote to ``output``.
 
     The catalog's partitions are registered by the curated crawler (deletions logged, not applied): a removed
     partition's queries return no rows."""

@@ -368,6 +368,7 @@ def test_a_rerun_removes_the_partitions_it_has_no_rows_for_and_keeps_older_histo
     for name in processed_to_curated.FACT_OUTPUTS:
         assert "dt=2026-11-10" not in dts(name) and "dt=2026-11-20" in dts(name), name
     assert "dt=2026-01-05" in dts("transactions")
+    assert dts("daily_spend") == dts("daily_revenue") == [d for d in dts("transactions") if d != "dt=2026-01-05"]
     rows = table(spark, out, "daily_spend").where("dt >= '2026-11-01'").collect()
     assert [(str(r.dt), r.amount_minor) for r in rows] == [("2026-11-20", 300)]
 
