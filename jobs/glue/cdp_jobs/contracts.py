@@ -28,6 +28,8 @@ _NUMBER = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
 # A pragmatic e-mail shape (the preprocessing Lambda normalises and checks addresses strictly upstream).
 _EMAIL = r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
+#: The canonical UTC form of a date-time (a ``Z`` suffix), the one ``utc_timestamp`` reads without a zone lookup.
+_UTC_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$"
 
 
 class ContractError(ValueError):
@@ -173,6 +175,19 @@ def contract_key(owner: Column, dataset: Column) -> Column:
     return F.concat(F.coalesce(owner, F.lit("(no domain)")), F.lit("."), dataset)
 
 
+def utc_timestamp(text: Column) -> Column:
+    """``to_timestamp(text)``, the same instant, read faster when the text is in the canonical UTC form.
+
+    Spark reads a time zone suffix per value through ``SparkDateTimeUtils.getZoneId``, which compiles two regular
+    expressions each time (``String.replaceFirst``): about 5 % of the raw job's task samples in a profile, and 0.97×
+    the wall time without it (jobs/glue/README.md). A text matching ``_UTC_TIME`` (the times EventBridge, the
+    preprocessing Lambda and the generated data write) is read without its ``Z`` as a wall time of the session time
+    zone, which the jobs set to UTC (``session.JOB_CONF``; a test checks both readings agree). Any other text, offsets
+    included, takes Spark's own path."""
+    wall_time = text.substr(F.lit(1), F.length(text) - 1)
+    return F.when(text.rlike(_UTC_TIME), F.to_timestamp(wall_time)).otherwise(F.to_timestamp(text))
+
+
 def cast_value(p: Property, text: Column) -> Column:
     """The typed value of a property's JSON text; null when the text is not of the property's type."""
     if p.type == "integer":
@@ -187,7 +202,7 @@ def cast_value(p: Property, text: Column) -> Column:
         return F.when(text.startswith("["), text)
     if p.format == "date-time":
         # A zone is required (Z or an offset), as the preprocessing Lambda requires it: naive times are ambiguous.
-        return F.when(text.rlike(r"(Z|[+-]\d{2}(:?\d{2})?)$"), F.to_timestamp(text))
+        return F.when(text.rlike(r"(Z|[+-]\d{2}(:?\d{2})?)$"), utc_timestamp(text))
     if p.format == "date":
         return F.when(text.rlike(_DATE), F.to_date(text, "yyyy-MM-dd"))
     return text

@@ -44,7 +44,16 @@ from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .contracts import Contract, cast_value, contract_id, contract_key, owner_of, processed_folder, violations
+from .contracts import (
+    Contract,
+    cast_value,
+    contract_id,
+    contract_key,
+    owner_of,
+    processed_folder,
+    utc_timestamp,
+    violations,
+)
 from .parquet import dictionary_options
 from .privacy import check_salt, hmac_sha256_hex, parse_rules
 from .raw_layout import PARTITIONS, RawLayoutError, parse_raw_key
@@ -212,9 +221,9 @@ def classify(lines: DataFrame, layout: DataFrame, contracts: dict[str, Contract]
         F.when(flat, F.lit(None).cast("string")).otherwise(env.changeType).alias("change_type"),
         F.when(flat, top).otherwise(F.coalesce(env.data, env.previous)).alias("rec"),
         F.when(flat, F.col("part_date"))
-        .otherwise(F.date_format(F.to_timestamp(env.time), "yyyy-MM-dd"))
+        .otherwise(F.date_format(utc_timestamp(env.time), "yyyy-MM-dd"))
         .alias("event_date"),
-        F.coalesce(F.to_timestamp(j._meta.arrivedAt), F.to_timestamp(env.time)).alias("arrived_at"),
+        F.coalesce(utc_timestamp(j._meta.arrivedAt), utc_timestamp(env.time)).alias("arrived_at"),
         F.coalesce(j._meta.piiHashed, F.lit(False)).alias("pii_hashed"),
         (flat & (j.entity != F.col("part_entity"))).alias("_moved"),
     ).withColumn("entity", contract_key(F.col("domain"), F.col("dataset")))
