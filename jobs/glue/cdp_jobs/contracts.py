@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyspark.sql import Column
+from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -30,6 +30,8 @@ _EMAIL = r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 #: The canonical UTC form of a date-time (a ``Z`` suffix), the one ``utc_timestamp`` reads without a zone lookup.
 _UTC_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$"
+#: Session time zones in which a wall time is a UTC time (``utc_timestamp``'s fast path).
+UTC_ZONES = ("UTC", "Etc/UTC", "Z", "+00:00")
 
 
 class ContractError(ValueError):
@@ -183,7 +185,10 @@ def utc_timestamp(text: Column) -> Column:
     the wall time without it (jobs/glue/README.md). A text matching ``_UTC_TIME`` (the times EventBridge, the
     preprocessing Lambda and the generated data write) is read without its ``Z`` as a wall time of the session time
     zone, which the jobs set to UTC (``session.JOB_CONF``; a test checks both readings agree). Any other text, offsets
-    included, takes Spark's own path."""
+    included, takes Spark's own path, and so does every text in a session of another time zone."""
+    session = SparkSession.getActiveSession()
+    if session is None or session.conf.get("spark.sql.session.timeZone") not in UTC_ZONES:
+        return F.to_timestamp(text)
     wall_time = text.substr(F.lit(1), F.length(text) - 1)
     return F.when(text.rlike(_UTC_TIME), F.to_timestamp(wall_time)).otherwise(F.to_timestamp(text))
 

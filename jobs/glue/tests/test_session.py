@@ -28,6 +28,7 @@ def test_hash_aggregates_skip_the_two_level_fast_map(spark):
 def test_utc_times_read_on_the_fast_path_are_the_instants_spark_reads(spark):
     from pyspark.sql import functions as F
 
+    from cdp_jobs import contracts
     from cdp_jobs.contracts import utc_timestamp
 
     texts = [
@@ -45,6 +46,20 @@ def test_utc_times_read_on_the_fast_path_are_the_instants_spark_reads(spark):
         None,
     ]
     df = spark.createDataFrame([(t,) for t in texts], "t string")
-    rows = df.select("t", utc_timestamp(F.col("t")).alias("fast"), F.to_timestamp("t").alias("spark")).collect()
-    assert [(r.t, r.fast) for r in rows] == [(r.t, r.spark) for r in rows]
-    assert sum(r.fast is not None for r in rows) >= 7
+
+    def both():
+        rows = df.select("t", utc_timestamp(F.col("t")).alias("fast"), F.to_timestamp("t").alias("spark")).collect()
+        assert [(r.t, r.fast) for r in rows] == [(r.t, r.spark) for r in rows]
+        assert sum(r.fast is not None for r in rows) >= 7
+
+    both()
+    # Six take the fast path (no zone lookup; the month 13 reads as null both ways): read without their Z.
+    assert df.where(F.col("t").rlike(contracts._UTC_TIME)).count() == 6
+    assert "substring" in utc_timestamp(F.col("t"))._jc.toString()
+    # In a session of another time zone a wall time is not UTC: Spark's own path, the same instants.
+    spark.conf.set("spark.sql.session.timeZone", "Europe/Paris")
+    try:
+        assert "substring" not in utc_timestamp(F.col("t"))._jc.toString()
+        both()
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", JOB_CONF["spark.sql.session.timeZone"])
