@@ -3,10 +3,18 @@
  * payments and web activity from, and under which column names: `cdp:processing.curated`, passed to the job as its
  * `--spec` argument, where `spec_from_json` checks the document again before any Spark work. Left out, the job's
  * defaults apply: the repository's contracts (customers, sales orders, card transactions, settled payments, web logs).
- * The outputs do not change with the sources: their columns are the catalog's (model/curated.ts). Pulumi-free.
+ * The outputs do not change with the sources: their columns are the catalog's (model/curated.ts); a customer source
+ * maps its own column names onto the profile's attributes (`attributeColumns`). Pulumi-free.
  */
 import { CONTRACT_NAME } from "./contracts";
 import type { ValidationIssue } from "./issues";
+
+/**
+ * The customer profile's attribute columns (model/curated.ts' `customer_profile`; the job's `PROFILE_ATTRIBUTES`, a
+ * test compares them): the latest non-null value of each across a profile's customer records.
+ */
+export const CURATED_PROFILE_ATTRIBUTES = ["email", "name", "segment", "country"] as const;
+export type CuratedProfileAttribute = (typeof CURATED_PROFILE_ATTRIBUTES)[number];
 
 export interface CuratedCustomerSource {
     /** `<dataset>` (every producer's, e.g. the hub's and a domain's customers) or `<domain>.<dataset>` (one's). */
@@ -20,6 +28,12 @@ export interface CuratedCustomerSource {
     readonly updatedColumns?: readonly string[];
     /** @default "createdAt" */
     readonly createdColumn?: string;
+    /**
+     * The source's column for a profile attribute whose name differs, e.g. `{email: "emailAddress"}` (a profile
+     * attribute it has no column for is null in its rows).
+     * @default each attribute from the column of its own name
+     */
+    readonly attributeColumns?: Readonly<Partial<Record<CuratedProfileAttribute, string>>>;
 }
 
 export interface CuratedTransactionSource {
@@ -66,7 +80,7 @@ export interface CuratedSources {
 
 /** The keys of each kind of source (`spec_from_json`'s `SPEC_KEYS` in snake case; a test compares them). */
 export const CURATED_SOURCE_KEYS = {
-    customers: ["dataset", "idColumn", "updatedColumns", "createdColumn"],
+    customers: ["dataset", "idColumn", "updatedColumns", "createdColumn", "attributeColumns"],
     transactions: [
         "dataset",
         "idColumn",
@@ -90,6 +104,7 @@ const SOURCE_COLUMN_RULE = "a column of the processed dataset: letters, digits, 
 const NAME = CONTRACT_NAME.source.replace(/^\^|\$$/g, "");
 /** `<dataset>` or `<domain>.<dataset>`: the contract names of the processed zone's `<domain>/entity=<dataset>/`. */
 export const SOURCE_DATASET = new RegExp(`^(${NAME}\\.)?${NAME}$`);
+const ATTRIBUTE_COLUMNS_RULE = `an object of profile attributes (${CURATED_PROFILE_ATTRIBUTES.join(", ")}) and the source's columns for them`;
 const SOURCE_DATASET_RULE = "a contract's dataset, or <domain>.<dataset> for one producer's (lower-case names)";
 
 /** Every problem with `sources` (keys under `at`); none: the job accepts them. */
@@ -130,6 +145,26 @@ export function curatedSourcesIssues(sources: CuratedSources, at: string): Valid
         column(`${k}.idColumn`, c.idColumn);
         columns(`${k}.updatedColumns`, c.updatedColumns, "a non-empty list of columns");
         column(`${k}.createdColumn`, c.createdColumn);
+        const mapped = c.attributeColumns;
+        if (mapped === undefined) return;
+        if (
+            typeof mapped !== "object" ||
+            mapped === null ||
+            Array.isArray(mapped) ||
+            Object.keys(mapped).length === 0
+        ) {
+            add(`${k}.attributeColumns`, mapped, ATTRIBUTE_COLUMNS_RULE);
+            return;
+        }
+        for (const [attribute, name] of Object.entries(mapped)) {
+            if (!(CURATED_PROFILE_ATTRIBUTES as readonly string[]).includes(attribute)) {
+                add(
+                    `${k}.attributeColumns.${attribute}`,
+                    name,
+                    `a profile attribute: ${CURATED_PROFILE_ATTRIBUTES.join(", ")}`,
+                );
+            } else column(`${k}.attributeColumns.${attribute}`, name, true);
+        }
     });
     list("transactions", sources.transactions, (k, t) => {
         column(`${k}.idColumn`, t.idColumn, true);

@@ -306,7 +306,7 @@ describe("stack configuration", () => {
             parsePlatformConfig(devConfig({ "cdp:processing": { curated: value } }), "p", "dev").processing.curated;
         expect(parsePlatformConfig(devConfig(), "p", "dev").processing.curated).to.equal(undefined);
         const sources = {
-            customers: [{ dataset: "crm.client", idColumn: "clientNo" }],
+            customers: [{ dataset: "crm.client", idColumn: "clientNo", attributeColumns: { email: "emailAddress" } }],
             transactions: [
                 { dataset: "purchase", idColumn: "purchaseRef", timeColumn: "boughtAt", amountColumn: "totalCents" },
                 {
@@ -339,6 +339,11 @@ describe("stack configuration", () => {
         expectIssue(bad({ web: [{ dataset: "weblog", timeColumn: "a.b" }] }), `${at}.web[0].timeColumn`, /column/);
         expectIssue(bad({ web: [{ dataset: "weblog", attributes: [] }] }), `${at}.web[0].attributes`, /dataset/);
         expectIssue(bad({ web: ["weblog"] }), `${at}.web[0]`, /a source/);
+        const mapped = (attributeColumns: unknown) => bad({ customers: [{ dataset: "client", attributeColumns }] });
+        expectIssue(mapped({ phone: "tel" }), `${at}.customers[0].attributeColumns.phone`, /profile attribute: email/);
+        expectIssue(mapped({ email: "e mail" }), `${at}.customers[0].attributeColumns.email`, /column/);
+        expectIssue(mapped(["email"]), `${at}.customers[0].attributeColumns`, /object of profile attributes/);
+        expectIssue(mapped({}), `${at}.customers[0].attributeColumns`, /object of profile attributes/);
         expectIssue(bad({ ltvHorizonYears: 0 }), `${at}.ltvHorizonYears`, /above 0/);
         expectIssue(bad({ matches: "x" }), `${at}.matches`, /known settings/);
     });

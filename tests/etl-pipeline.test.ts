@@ -18,7 +18,13 @@ import {
     scriptKey,
     validateEtlPipelineArgs,
 } from "../components/processing/etl-pipeline";
-import { CURATED_SOURCE_KEYS, SOURCE_COLUMN, SOURCE_DATASET } from "../model/curated-sources";
+import { CURATED_OUTPUTS } from "../model/curated";
+import {
+    CURATED_PROFILE_ATTRIBUTES,
+    CURATED_SOURCE_KEYS,
+    SOURCE_COLUMN,
+    SOURCE_DATASET,
+} from "../model/curated-sources";
 import { STATE } from "../model/etl-state-machine";
 import { LINEAGE_DETAIL_TYPE, LINEAGE_EVENT_SOURCE } from "../model/lineage";
 import { parsePlatformConfig } from "../programs/config";
@@ -52,7 +58,14 @@ const PROCESSING = {
     },
     scripts: SCRIPTS,
     curated: {
-        customers: [{ dataset: "crm.client", idColumn: "clientNo", updatedColumns: ["changedAt"] }],
+        customers: [
+            {
+                dataset: "crm.client",
+                idColumn: "clientNo",
+                updatedColumns: ["changedAt"],
+                attributeColumns: { segment: "tier", email: "emailAddress" },
+            },
+        ],
         transactions: [
             { dataset: "shop.purchase", idColumn: "purchaseRef", timeColumn: "boughtAt", amountColumn: "totalCents" },
             {
@@ -417,9 +430,9 @@ print(json.dumps({
         const read = `
 import dataclasses, json, sys
 from datetime import date
-from cdp_jobs.processed_to_curated import COLUMN_PATTERN, DATASET_PATTERN, SPEC_KEYS, spec_from_json
+from cdp_jobs.processed_to_curated import COLUMN_PATTERN, DATASET_PATTERN, PROFILE_ATTRIBUTES, SPEC_KEYS, spec_from_json
 spec = spec_from_json(json.loads(sys.argv[1]), date(2026, 12, 1))
-print(json.dumps({"spec": dataclasses.asdict(spec), "keys": SPEC_KEYS, "dataset": DATASET_PATTERN, "column": COLUMN_PATTERN}, default=str))
+print(json.dumps({"spec": dataclasses.asdict(spec), "keys": SPEC_KEYS, "dataset": DATASET_PATTERN, "column": COLUMN_PATTERN, "attributes": PROFILE_ATTRIBUTES}, default=str))
 `;
         const run = spawnSync("python3", ["-c", read, spec], {
             encoding: "utf8",
@@ -427,8 +440,12 @@ print(json.dumps({"spec": dataclasses.asdict(spec), "keys": SPEC_KEYS, "dataset"
             env: { ...process.env, PYTHONPATH: "." },
         });
         expect(run.status, run.stderr).to.equal(0);
-        const { spec: parsed, keys, dataset, column } = JSON.parse(run.stdout);
+        const { spec: parsed, keys, dataset, column, attributes } = JSON.parse(run.stdout);
         expect([dataset, column]).to.deep.equal([SOURCE_DATASET.source, SOURCE_COLUMN.source]);
+        // The profile attributes a source may map: the job's, and columns of the catalog's customer_profile.
+        expect(attributes).to.deep.equal([...CURATED_PROFILE_ATTRIBUTES]);
+        const profileColumns = CURATED_OUTPUTS.find((o) => o.name === "customer_profile")?.columns.map((c) => c.name);
+        expect(profileColumns).to.include.members([...CURATED_PROFILE_ATTRIBUTES]);
         const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
         expect(keys).to.deep.equal(
             Object.fromEntries(Object.entries(CURATED_SOURCE_KEYS).map(([k, v]) => [k, v.map(snake)])),
@@ -440,6 +457,10 @@ print(json.dumps({"spec": dataclasses.asdict(spec), "keys": SPEC_KEYS, "dataset"
                 attributes: ["email", "name", "segment", "country"],
                 updated_columns: ["changedAt"],
                 created_column: "createdAt",
+                attribute_columns: [
+                    ["email", "emailAddress"],
+                    ["segment", "tier"],
+                ],
             },
         ]);
         expect(parsed.transactions[0]).to.deep.include({

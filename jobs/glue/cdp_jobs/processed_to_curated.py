@@ -47,15 +47,27 @@ from .parquet import dictionary_options
 log = logging.getLogger(__name__)
 
 
+#: The profile's attribute columns: the catalog's ``customer_profile`` (model/curated.ts; model/curated-sources.ts'
+#: ``CURATED_PROFILE_ATTRIBUTES``, a test compares them).
+PROFILE_ATTRIBUTES = ("email", "name", "segment", "country")
+
+
 @dataclass(frozen=True)
 class CustomerSource:
     dataset: str = "customer"
     id_column: str = "customerId"
     #: Attribute columns copied into the profile (missing ones are null).
-    attributes: tuple[str, ...] = ("email", "name", "segment", "country")
+    attributes: tuple[str, ...] = PROFILE_ATTRIBUTES
     #: Columns giving a version's time, first present wins; then the arrival time.
     updated_columns: tuple[str, ...] = ("updatedAt", "createdAt")
     created_column: str = "createdAt"
+    #: The source's column for an attribute whose name differs, as (attribute, column) pairs, e.g.
+    #: ``(("email", "emailAddress"),)``; any other attribute is read from the column of its own name.
+    attribute_columns: tuple[tuple[str, str], ...] = ()
+
+    def column_of(self, attribute: str) -> str:
+        """The source column an attribute of the profile is read from."""
+        return dict(self.attribute_columns).get(attribute, attribute)
 
 
 @dataclass(frozen=True)
@@ -100,10 +112,10 @@ class CuratedSpec:
 
 
 #: The keys of ``--spec`` (``spec_from_json``) for each source kind: the dataclass fields a configuration may set.
-#: A customer source's attributes are not among them: they are the profile's columns, which the catalog fixes
-#: (model/curated.ts).
+#: A customer source's ``attributes`` are not among them: they are the profile's columns, which the catalog fixes
+#: (model/curated.ts); ``attribute_columns`` maps a source's own names onto them.
 SPEC_KEYS = {
-    "customers": ("dataset", "id_column", "updated_columns", "created_column"),
+    "customers": ("dataset", "id_column", "updated_columns", "created_column", "attribute_columns"),
     "transactions": (
         "dataset",
         "id_column",
@@ -208,6 +220,18 @@ def _spec_source(
                 values[name] = tuple(value)
             else:
                 problem(key, value, "a non-empty list of status values")
+        elif name == "attribute_columns":
+            expected = f"an object of profile attributes ({', '.join(PROFILE_ATTRIBUTES)}) and the source's columns"
+            if not isinstance(value, dict) or not value:
+                problem(key, value, expected)
+            else:
+                pairs = []
+                for attribute, col in value.items():
+                    if attribute not in PROFILE_ATTRIBUTES:
+                        problem(f"{key}.{attribute}", col, f"a profile attribute: {', '.join(PROFILE_ATTRIBUTES)}")
+                    elif column(f"{key}.{attribute}", col):
+                        pairs.append((attribute, col))
+                values[name] = tuple(sorted(pairs))
         elif name == "updated_columns":
             if not isinstance(value, list) or not value:
                 problem(key, value, "a non-empty list of columns")
@@ -348,7 +372,7 @@ def customers(frames: dict[str, DataFrame], spec: CuratedSpec) -> DataFrame:
         parts.append(
             df.select(
                 F.col(src.id_column).cast("string").alias("customer_id"),
-                *[_col(df, a).alias(a) for a in src.attributes],
+                *[_col(df, src.column_of(a)).alias(a) for a in src.attributes],
                 updated.alias("_updated"),
                 F.coalesce(_col(df, src.created_column, "timestamp"), updated).alias("_created"),
                 F.col("arrived_at"),

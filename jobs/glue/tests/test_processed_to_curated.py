@@ -251,8 +251,9 @@ def test_a_spec_maps_other_datasets_and_columns(spark, tmp_path, caplog):
     processed = tmp_path / "processed"
     arrived = datetime(2026, 11, 20, 10, 0)
     spark.createDataFrame(
-        [("K1", "k1@example.com", datetime(2026, 1, 5), arrived, "INSERT")],
-        "clientNo string, email string, since timestamp, arrived_at timestamp, change_type string",
+        [("K1", "k1@example.com", "gold", "DE", datetime(2026, 1, 5), arrived, "INSERT")],
+        "clientNo string, emailAddress string, tier string, country string, since timestamp, arrived_at timestamp, "
+        "change_type string",
     ).write.parquet(str(processed / "crm" / "entity=client" / "event_date=2026-11-20"))
     spark.createDataFrame(
         [
@@ -264,7 +265,14 @@ def test_a_spec_maps_other_datasets_and_columns(spark, tmp_path, caplog):
     ).write.parquet(str(processed / "shop" / "entity=purchase" / "event_date=2026-11-20"))
     spec = processed_to_curated.spec_from_json(
         {
-            "customers": [{"dataset": "client", "id_column": "clientNo", "created_column": "since"}],
+            "customers": [
+                {
+                    "dataset": "client",
+                    "id_column": "clientNo",
+                    "created_column": "since",
+                    "attribute_columns": {"email": "emailAddress", "segment": "tier"},
+                }
+            ],
             "transactions": [
                 {
                     "dataset": "shop.purchase",
@@ -292,7 +300,10 @@ def test_a_spec_maps_other_datasets_and_columns(spark, tmp_path, caplog):
     # One year of the customer's pace: 2 purchases of 500 over 30 days (the minimum tenure) → 2 × 365 / 30 × 500.
     assert rfm.predicted_ltv_minor == round(500 * 2 * 365 / 30)
     profile = table(spark, out, "customer_profile").collect()[0]
-    assert (profile.email, profile.first_seen) == ("k1@example.com", datetime(2026, 1, 5))
+    # Mapped attributes from the source's own columns, the others by their name (none here: null).
+    assert (profile.email, profile.segment, profile.country, profile.name) == ("k1@example.com", "gold", "DE", None)
+    assert profile.first_seen == datetime(2026, 1, 5)
+    assert table(spark, out, "customer_360").collect()[0].segment == "gold"
     assert {r.dataset for r in table(spark, out, "transactions").collect()} == {"shop.purchase"}
 
 
@@ -324,6 +335,23 @@ def test_a_spec_without_sources_keeps_the_defaults_and_bad_specs_name_every_key(
         "ltv_horizon_years = 0: expected a number of years above 0",
         'web[1].dataset = "entity=*": expected a contract\'s dataset',
         'matches = "x": expected one of the keys customers, transactions, web, ltv_horizon_years',
+    ):
+        assert expected in message
+    with pytest.raises(processed_to_curated.SpecError) as e:
+        processed_to_curated.spec_from_json(
+            {
+                "customers": [
+                    {"dataset": "client", "attribute_columns": {"phone": "tel", "email": "e.mail"}},
+                    {"dataset": "client", "attribute_columns": ["email"]},
+                ]
+            },
+            AS_OF,
+        )
+    message = str(e.value)
+    for expected in (
+        'customers[0].attribute_columns.phone = "tel": expected a profile attribute: email, name, segment, country',
+        'customers[0].attribute_columns.email = "e.mail": expected a column name',
+        'customers[1].attribute_columns = ["email"]: expected an object of profile attributes',
     ):
         assert expected in message
     with pytest.raises(processed_to_curated.SpecError, match="expected a JSON object"):
