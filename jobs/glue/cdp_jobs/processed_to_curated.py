@@ -291,18 +291,83 @@ DICTIONARY_COLUMNS = (
 WRITE_OPTIONS = dictionary_options(DICTIONARY_COLUMNS)
 
 
-def read_matches(spark: SparkSession, path: str, id_column: str = "customerId") -> DataFrame:
-    """Entity Resolution output (CSV with a header) as ``(recordId, matchId)``."""
-    df = spark.read.option("header", "true").csv(path)
-    names = {c.lower(): c for c in df.columns}
-    rid = names.get("recordid") or names.get(id_column.lower())
-    mid = names.get("matchid")
-    if rid is None or mid is None:
-        raise ValueError(
-            f"{path}: Entity Resolution output needs a record id column (RecordId or {id_column}) and MatchID; "
-            f"found {', '.join(df.columns)}"
-        )
-    return df.select(F.col(rid).alias("recordId"), F.col(mid).alias("matchId")).where("matchId is not null")
+def match_runs(spark: SparkSession, root: str) -> list[list[str]]:
+    """The files to read under ``root``, the matching workflows' output prefix: for each workflow, those of its latest
+    run's ``success`` folder.
+
+    A matching workflow writes each run to a folder named by the run's job id, its matched records in a ``success``
+    folder and the records it could not process in an ``error`` folder
+    (https://docs.aws.amazon.com/entityresolution/latest/userguide/create-matching-workflow.html,
+    https://docs.aws.amazon.com/entityresolution/latest/userguide/troubleshooting.html): ``<root>/…/<workflow
+    folder>/<job id>/success/<files>``. Every batch run matches the whole input, so only the latest run of each
+    workflow (the folder holding the run, by its files' newest modification time) counts: an earlier run's match ids
+    are out of date. ``error`` folders are never read. A prefix without any ``success`` folder (a hand-made export)
+    is read as one run of every file under it. Hidden files (``_``, ``.``) are skipped. No files, or no ``root``:
+    an empty list."""
+    jvm = spark.sparkContext._jvm
+    base = jvm.org.apache.hadoop.fs.Path(root)
+    fs = base.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not fs.exists(base):
+        return []
+    runs: dict[str, dict[str, tuple[int, list[str]]]] = {}
+    loose: list[str] = []
+    it = fs.listFiles(base, True)
+    while it.hasNext():
+        st = it.next()
+        path = st.getPath()
+        if path.getName().startswith(("_", ".")):
+            continue
+        folder = path.getParent()
+        if folder.getName() == "success":
+            run = folder.getParent()
+            workflow = str(run.getParent().toString())
+            newest, files = runs.setdefault(workflow, {}).get(str(run.toString()), (0, []))
+            runs[workflow][str(run.toString())] = (max(newest, st.getModificationTime()), [*files, str(path)])
+        elif folder.getName() != "error":
+            loose.append(str(path))
+    if not runs:
+        return [sorted(loose)] if loose else []
+    if loose:
+        log.warning("%s: %d files outside the matching runs' success folders left out", root, len(loose))
+    latest = []
+    for workflow in sorted(runs):
+        run, (_, files) = max(runs[workflow].items(), key=lambda r: (r[1][0], r[0]))
+        log.info("matches of %s: run %s (%d files)", workflow, run, len(files))
+        latest.append(sorted(files))
+    return latest
+
+
+def read_matches(
+    spark: SparkSession, path: str, id_columns: tuple[str, ...] | list[str] = ("customerId",)
+) -> DataFrame | None:
+    """The Entity Resolution matches under ``path`` (``match_runs``: the latest run of each workflow; CSV with a
+    header) as ``(recordId, matchId)``, one row per record id (a record two workflows matched keeps the smaller match
+    id, so reruns agree). The record id column is ``RecordId`` or the unique id column's own name (one of
+    ``id_columns``, any case: the customer sources' id columns). None when there are no matches yet (no workflow
+    has run): every customer is then its own profile."""
+    frames = []
+    for files in match_runs(spark, path):
+        df = spark.read.option("header", "true").csv(files)
+        names = {c.lower(): c for c in df.columns}
+        rid = next((names[n] for n in ("recordid", *(c.lower() for c in id_columns)) if n in names), None)
+        mid = names.get("matchid")
+        if rid is None or mid is None:
+            raise ValueError(
+                f"{path}: Entity Resolution output needs a record id column (RecordId or "
+                f"{' or '.join(id_columns)}) and MatchID; {files[0]} has {', '.join(df.columns)}"
+            )
+        frames.append(df.select(F.col(rid).alias("recordId"), F.col(mid).alias("matchId")))
+    if not frames:
+        log.info("no Entity Resolution matches under %s: every customer is its own profile", path)
+        return None
+    out = frames[0]
+    for f in frames[1:]:
+        out = out.unionByName(f)
+    return (
+        out.where(F.col("recordId").isNotNull() & F.col("matchId").isNotNull())
+        .groupBy("recordId")
+        .agg(F.min("matchId").alias("matchId"))
+    )
 
 
 def _dataset_folder(processed_root: str, dataset: str) -> str:

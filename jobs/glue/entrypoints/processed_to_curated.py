@@ -1,10 +1,11 @@
 """Glue job: processed → curated (thin entry point; the transformation is cdp_jobs.processed_to_curated).
 
 Job arguments: ``--JOB_NAME``, ``--processed_path``, ``--curated_path``; optional ``--matches_path`` (the Entity
-Resolution matching workflow's output prefix, CSV with RecordId and MatchID), ``--as_of`` (``YYYY-MM-DD``, default
-today UTC) and ``--spec`` (JSON: which processed datasets hold customers, spend, payments and web activity, with their
-column names, and the lifetime value's horizon; ``spec_from_json`` in cdp_jobs/processed_to_curated.py; the
-EtlPipeline passes ``cdp:processing.curated``).
+Resolution matching workflows' output prefix: the latest run of each workflow, CSV with the record id and MatchID;
+no run yet means no matches, ``read_matches``), ``--as_of`` (``YYYY-MM-DD``, default today UTC) and ``--spec`` (JSON:
+which processed datasets hold customers, spend, payments and web activity, with their column names, and the lifetime
+value's horizon; ``spec_from_json`` in cdp_jobs/processed_to_curated.py; the EtlPipeline passes
+``cdp:processing.curated``).
 
 The curated datasets are recomputed from the processed zone, whose (entity, event_date) partitions are the source of
 truth: a processed-zone read through the catalog with a ``transformation_ctx`` would let bookmarks skip unchanged
@@ -49,7 +50,9 @@ def main(argv: list[str]) -> None:
         spark.conf.set(k, v)
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
-    matches = read_matches(spark, args["matches_path"]) if args.get("matches_path") else None
+    # None while no matching workflow has written a run (or in a stack without Entity Resolution).
+    ids = [c.id_column for c in spec.customers]
+    matches = read_matches(spark, args["matches_path"], ids) if args.get("matches_path") else None
     counts = run(spark, args["processed_path"], args["curated_path"], spec, matches)
     print(json.dumps(counts, sort_keys=True))
     job.commit()

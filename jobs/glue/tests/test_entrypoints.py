@@ -57,3 +57,64 @@ def test_the_raw_job_loads_contracts_from_an_s3_prefix():
     module = load("raw_to_processed")
     s3 = FakeS3({"contracts/sales/order.json": '{"domain": "sales", "dataset": "order"}', "contracts/README.md": "#"})
     assert module.load_contracts(s3, "s3://bucket/contracts/") == [{"domain": "sales", "dataset": "order"}]
+
+
+def test_the_curated_entry_point_runs_with_the_deployed_arguments_before_and_after_a_matching_run(
+    spark, tmp_path, monkeypatch, capsys
+):
+    """The arguments the EtlPipeline passes (tests/etl-pipeline.test.ts), on local Spark with awsglue stood in for:
+    a matches prefix no workflow has written to yet is no matches (not a failed run); after a run, its match ids."""
+    from datetime import datetime
+
+    module = load("processed_to_curated")
+    processed, curated, matches = tmp_path / "processed", tmp_path / "curated", tmp_path / "entity-resolution"
+    arrived = datetime(2026, 11, 20, 10, 0)
+    spark.createDataFrame(
+        [("C1", "a@example.com", arrived, "INSERT"), ("C2", "b@example.com", arrived, "INSERT")],
+        "customerId string, email string, arrived_at timestamp, change_type string",
+    ).write.parquet(str(processed / "hub" / "entity=customer" / "event_date=2026-11-20"))
+    spark.createDataFrame(
+        [("O1", "C1", 700, "EUR", arrived, arrived, "INSERT"), ("O2", "C2", 300, "EUR", arrived, arrived, "INSERT")],
+        "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, "
+        "arrived_at timestamp, change_type string",
+    ).write.parquet(str(processed / "sales" / "entity=order" / "event_date=2026-11-20"))
+
+    class GlueContext:
+        def __init__(self, sc):
+            self.spark_session = spark
+
+    class Job:
+        def __init__(self, context):
+            pass
+
+        def init(self, name, args):
+            pass
+
+        def commit(self):
+            pass
+
+    def resolved(argv, names):
+        pairs = dict(zip(argv[1::2], argv[2::2], strict=False))
+        return {n: pairs[f"--{n}"] for n in names}
+
+    monkeypatch.setattr(module, "GlueContext", GlueContext)
+    monkeypatch.setattr(module, "Job", Job)
+    monkeypatch.setattr(module, "getResolvedOptions", resolved)
+    argv = [
+        "script",
+        *("--JOB_NAME", "etl-processed-to-curated", "--processed_path", str(processed)),
+        *("--curated_path", str(curated), "--matches_path", str(matches), "--as_of", "2026-12-01"),
+    ]
+
+    def profiles():
+        rows = spark.read.parquet(str(curated / "customer_profile")).collect()
+        return sorted((r.profile_id, tuple(r.customer_ids)) for r in rows)
+
+    module.main(argv)
+    assert '"customer_profile": 2' in capsys.readouterr().out
+    assert profiles() == [("C1", ("C1",)), ("C2", ("C2",))]
+    success = matches / "sales" / "matching" / ("f" * 32) / "success"
+    success.mkdir(parents=True)
+    (success / "part-00000.csv").write_text("customerid,MatchID\nC1,M1\nC2,M1\n")
+    module.main(argv)
+    assert profiles() == [("M1", ("C1", "C2"))]

@@ -1,4 +1,5 @@
 import glob
+import os
 from datetime import date, datetime
 
 import pytest
@@ -173,6 +174,31 @@ def test_match_output_must_name_its_columns(spark, tmp_path):
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="MatchID"):
         read_matches(spark, str(tmp_path / "bad.csv"))
+
+
+def test_matches_come_from_the_latest_run_of_each_workflow_and_none_yet_is_no_matches(spark, tmp_path):
+    """Entity Resolution writes each run to <job id>/success (and error): only each workflow's latest run counts."""
+    root = tmp_path / "entity-resolution"
+
+    def run_output(domain, job, header, rows, mtime, folder="success"):
+        d = root / domain / "matching" / job / folder
+        d.mkdir(parents=True, exist_ok=True)
+        f = d / "part-00000.csv"
+        f.write_text("\n".join([header, *rows]) + "\n")
+        os.utime(f, (mtime, mtime))
+
+    run_output("crm", "a" * 32, "customerid,email,MatchID,MatchRule", ["C1,x,M-old,r", "C2,y,M-old,r"], 1_000)
+    # The newer run (its own column order), its error output and Spark-style markers.
+    run_output("crm", "b" * 32, "MatchID,customerid,MatchRule", ["M-new,C1,r", "M-new,C3,r"], 2_000)
+    run_output("crm", "b" * 32, "customerid,error", ["C9,UniqueId is repeated"], 2_000, folder="error")
+    (root / "crm" / "matching" / ("b" * 32) / "success" / "_SUCCESS").write_text("")
+    # Another domain's workflow, keyed by its own id column; C3 is in both: the smaller match id, on every rerun.
+    run_output("shop", "c" * 32, "clientno,MatchID", ["K1,M-shop", "C3,M-a"], 1_500)
+    matches = read_matches(spark, str(root), ["customerId", "clientNo"])
+    assert sorted(tuple(r) for r in matches.collect()) == [("C1", "M-new"), ("C3", "M-a"), ("K1", "M-shop")]
+    assert read_matches(spark, str(tmp_path / "absent")) is None
+    (tmp_path / "empty").mkdir()
+    assert read_matches(spark, str(tmp_path / "empty")) is None
 
 
 def test_without_matches_every_customer_is_its_own_profile(spark, curated):
