@@ -423,8 +423,10 @@ def _latest(df: DataFrame, keys: list[str], order: list[Column], **over_all: Col
     )
 
 
-def customers(frames: dict[str, DataFrame], spec: CuratedSpec) -> DataFrame:
-    """Latest version of every customer record (all customer datasets), removed customers left out."""
+def customers(spark: SparkSession, frames: dict[str, DataFrame], spec: CuratedSpec) -> DataFrame:
+    """Latest version of every customer record (all customer datasets), removed customers left out. Without any
+    customer data (a new stack before its first customer records, or a stack whose domains publish none) there are no
+    profiles: the outputs built on them are empty, the others are not, and the run does not fail."""
     parts = []
     for src in spec.customers:
         df = frames.get(src.dataset)
@@ -445,7 +447,19 @@ def customers(frames: dict[str, DataFrame], spec: CuratedSpec) -> DataFrame:
             )
         )
     if not parts:
-        raise ValueError(f"no customer dataset in the processed zone ({', '.join(c.dataset for c in spec.customers)})")
+        log.warning(
+            "no customer data in the processed zone (%s): no profiles this run",
+            ", ".join(c.dataset for c in spec.customers),
+        )
+        attributes = dict.fromkeys(a for c in spec.customers for a in c.attributes)
+        parts.append(
+            spark.createDataFrame(
+                [],
+                "customer_id string, "
+                + "".join(f"`{a}` string, " for a in attributes)
+                + "_updated timestamp, _created timestamp, arrived_at timestamp, change_type string",
+            )
+        )
     all_versions = parts[0]
     for p in parts[1:]:
         all_versions = all_versions.unionByName(p)
@@ -670,7 +684,7 @@ def build(
             processed_root,
         )
     attributes = tuple(dict.fromkeys(a for c in spec.customers for a in c.attributes))
-    latest = customers(frames, spec).persist()
+    latest = customers(spark, frames, spec).persist()
     cached.append(latest)
     profile = profiles(latest, matches, attributes).persist()
     cached.append(profile)

@@ -433,3 +433,23 @@ def test_a_rerun_removes_the_partitions_it_has_no_rows_for_and_keeps_older_histo
     assert dts("customer_rfm") == dts("segment_summary") == ["dt=2026-11-30"]
     assert dts("customer_profile") == ["dt=2026-11-30", "dt=2026-12-01"]  # the customer is still there
     assert dts("transactions") == ["dt=2026-01-05"]
+
+
+def test_a_processed_zone_without_data_or_without_customers_is_a_run_not_a_failure(spark, tmp_path, caplog):
+    """A new stack's first scheduled run (nothing processed yet), and a stack whose domains publish no customers."""
+    out = str(tmp_path / "curated")
+    with caplog.at_level("WARNING", logger="cdp_jobs.processed_to_curated"):
+        counts = run(spark, str(tmp_path / "processed"), out, CuratedSpec(as_of=AS_OF))
+    assert counts == dict.fromkeys(processed_to_curated.OUTPUTS, 0)
+    assert any("no customer data" in r.getMessage() for r in caplog.records)
+    arrived = datetime(2026, 11, 20, 10, 0)
+    spark.createDataFrame(
+        [("O1", "C1", 700, "EUR", arrived, arrived, "INSERT")],
+        "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, "
+        "arrived_at timestamp, change_type string",
+    ).write.parquet(str(tmp_path / "processed" / "sales" / "entity=order" / "event_date=2026-11-20"))
+    counts = run(spark, str(tmp_path / "processed"), out, CuratedSpec(as_of=AS_OF))
+    # The facts and what is computed from them; no profiles, so no profile or 360 rows.
+    assert (counts["transactions"], counts["daily_spend"], counts["customer_rfm"]) == (1, 1, 1)
+    assert (counts["customer_profile"], counts["customer_360"]) == (0, 0)
+    assert table(spark, out, "customer_rfm").collect()[0].monetary_minor == 700
