@@ -657,6 +657,41 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
     return sessions.join(days, "profile_id")
 
 
+class SourceColumnsError(ValueError):
+    """A source's processed data lacks a column the spec names (a misspelt ``cdp:processing.curated`` column, or a
+    contract that does not have it); the message names each source, column and the columns the data has."""
+
+
+def _required_columns(src: CustomerSource | TransactionSource | WebSource) -> list[str]:
+    """The columns a source's data must have (the others are optional: null when absent)."""
+    if isinstance(src, CustomerSource):
+        return [src.id_column]
+    if isinstance(src, TransactionSource):
+        status = [src.status_column] if src.status_column else []
+        return [src.id_column, src.time_column, src.customer_column, src.amount_column, src.currency_column, *status]
+    return [src.customer_column, src.session_column, src.time_column]
+
+
+def check_columns(frames: dict[str, DataFrame], spec: CuratedSpec) -> None:
+    """Raises ``SourceColumnsError`` naming every configured column missing from its source's processed data, before
+    any Spark job (column names resolve without regard to case, as Spark's do)."""
+    problems = []
+    for kind, sources in (("customers", spec.customers), ("transactions", spec.transactions), ("web", spec.web)):
+        for i, src in enumerate(sources):
+            df = frames.get(src.dataset)
+            if df is None:
+                continue
+            have = {c.lower() for c in df.columns}
+            missing = [c for c in _required_columns(src) if c.lower() not in have]
+            if missing:
+                problems.append(
+                    f"{kind}[{i}] ({src.dataset}): no column {', '.join(missing)} in its processed data "
+                    f"(it has {', '.join(sorted(df.columns))})"
+                )
+    if problems:
+        raise SourceColumnsError("the curated sources name columns their data does not have: " + "; ".join(problems))
+
+
 def _datasets(spec: CuratedSpec) -> set[str]:
     return {c.dataset for c in spec.customers} | {t.dataset for t in spec.transactions} | {w.dataset for w in spec.web}
 
@@ -683,6 +718,7 @@ def build(
             name,
             processed_root,
         )
+    check_columns(frames, spec)
     attributes = tuple(dict.fromkeys(a for c in spec.customers for a in c.attributes))
     latest = customers(spark, frames, spec).persist()
     cached.append(latest)

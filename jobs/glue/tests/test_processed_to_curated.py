@@ -453,3 +453,33 @@ def test_a_processed_zone_without_data_or_without_customers_is_a_run_not_a_failu
     assert (counts["transactions"], counts["daily_spend"], counts["customer_rfm"]) == (1, 1, 1)
     assert (counts["customer_profile"], counts["customer_360"]) == (0, 0)
     assert table(spark, out, "customer_rfm").collect()[0].monetary_minor == 700
+
+
+def test_configured_columns_the_data_lacks_are_named_before_any_spark_job(spark, tmp_path):
+    arrived = datetime(2026, 11, 20, 10, 0)
+    spark.createDataFrame(
+        [("X1", "K1", 700, arrived, arrived, "INSERT")],
+        "purchaseRef string, Buyer string, totalCents long, boughtAt timestamp, arrived_at timestamp, "
+        "change_type string",
+    ).write.parquet(str(tmp_path / "processed" / "shop" / "entity=purchase" / "event_date=2026-11-20"))
+    spec = processed_to_curated.spec_from_json(
+        {
+            "transactions": [
+                {
+                    "dataset": "purchase",
+                    "id_column": "purchaseRef",
+                    "time_column": "boughtAt",
+                    "customer_column": "buyer",  # another case: Spark resolves it
+                    "amount_column": "totalCents",
+                    "currency_column": "ccy",
+                    "status_column": "state",
+                    "statuses": ["paid"],
+                }
+            ]
+        },
+        AS_OF,
+    )
+    with pytest.raises(processed_to_curated.SourceColumnsError) as e:
+        run(spark, str(tmp_path / "processed"), str(tmp_path / "curated"), spec)
+    assert "transactions[0] (purchase): no column ccy, state in its processed data (it has Buyer, " in str(e.value)
+    assert not (tmp_path / "curated").exists()
