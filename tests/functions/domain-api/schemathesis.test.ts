@@ -12,6 +12,8 @@
  *   insists on 401. The adapter still rejects missing and wrong credentials (the `ignored_auth` check runs).
  * - list/query operations may answer 400 to schema-valid input: `nextToken` is opaque (any string is schema-valid)
  *   and a token this API did not issue must be rejected with 400.
+ * - `schemathesis_hooks.py` drops ST302 ("created resource not found") when the created key holds a percent-escape:
+ *   schemathesis decodes such a key before putting it in the read's path, so it reads another key.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +35,8 @@ import {
 const CLI = process.env.SCHEMATHESIS ?? "schemathesis";
 const AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/execute-api/aws4_request";
 const MAX_EXAMPLES = "50";
+/** Drops one known false positive of schemathesis (ST302 for keys holding a percent-escape); see the file. */
+const HOOKS = path.join(__dirname, "schemathesis_hooks.py");
 
 /** `schemathesis --version` → major version, or undefined when the CLI is missing. */
 function installedMajor(): number | undefined {
@@ -45,7 +49,10 @@ function installedMajor(): number | undefined {
 function run(args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
     return new Promise((resolve, reject) => {
         // Asynchronous: the adapter under test runs in this process.
-        const child = spawn(CLI, args, { cwd, env: { ...process.env, NO_COLOR: "1", PYTHONUNBUFFERED: "1" } });
+        const child = spawn(CLI, args, {
+            cwd,
+            env: { ...process.env, NO_COLOR: "1", PYTHONUNBUFFERED: "1", SCHEMATHESIS_HOOKS: HOOKS },
+        });
         let output = "";
         child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
         child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
