@@ -21,8 +21,9 @@ Outputs (one folder each under the curated root, Parquet, partitioned by ``dt``)
 * ``transactions`` — every spend and payment fact with its ``profile_id``, ``amount_minor`` and ``currency`` (latest
   version of each transaction id; removed ones left out). ``dt`` = the transaction's UTC date.
 * ``daily_spend`` — per profile, day, currency and dataset: count and sum of ``amount_minor``. ``dt`` = the day.
-* ``customer_rfm`` — per profile and currency: recency (days before the as-of date), frequency, monetary value,
-  scores 1–5 (``1 + floor(5 × percent_rank)``, ties share a score), an RFM segment and lifetime value. ``dt`` = as-of.
+* ``customer_rfm`` — per profile and currency, from the purchases up to the as-of date: recency (days before it),
+  frequency, monetary value, scores 1–5 (``1 + floor(5 × percent_rank)``, ties share a score), an RFM segment and
+  lifetime value. ``dt`` = as-of.
 * ``customer_360`` — profile + RFM in the profile's main currency (highest spend) + web activity + settled payments.
 * ``daily_revenue`` and ``segment_summary`` — reportable aggregates without personal data.
 
@@ -556,11 +557,12 @@ def daily_totals(tx: DataFrame) -> DataFrame:
 
 def rfm(tx: DataFrame, spec: CuratedSpec, daily: DataFrame | None = None) -> DataFrame:
     """Recency, frequency, monetary value, scores, segment and lifetime value per profile and currency (from
-    ``daily``, ``daily_totals(tx)``, when the caller has it)."""
+    ``daily``, ``daily_totals(tx)``, when the caller has it), from the purchases up to the as-of date: a run for an
+    earlier date (``--as_of``, a backfill) sees no later purchase, so its features are what that day knew."""
     as_of = F.lit(spec.as_of).cast("date")
     daily = daily_totals(tx) if daily is None else daily
     base = (
-        daily.where(F.col("kind") == "spend")
+        daily.where((F.col("kind") == "spend") & (F.col("dt") <= as_of))
         .groupBy("profile_id", "currency")
         .agg(
             F.max("_last").alias("last_purchase"),
@@ -598,13 +600,14 @@ def rfm(tx: DataFrame, spec: CuratedSpec, daily: DataFrame | None = None) -> Dat
     )
 
 
-def settled_payments(daily: DataFrame) -> DataFrame:
-    """Per profile, ``settled_minor``: settled payments per currency (minor units) as a map from ``daily``
-    (``daily_totals``). Its entries are in currency order, so the same data gives the same file on every run
+def settled_payments(daily: DataFrame, as_of: date) -> DataFrame:
+    """Per profile, ``settled_minor``: settled payments per currency (minor units) up to the as-of date, as a map from
+    ``daily`` (``daily_totals``). Its entries are in currency order, so the same data gives the same file on every run
     (``collect_list`` alone keeps the order rows happen to arrive in). A map key cannot be null: payments without a
     currency stay in ``transactions`` and ``daily_spend`` but have no entry here."""
+    day = F.lit(as_of).cast("date")
     return (
-        daily.where((F.col("kind") == "payment") & F.col("currency").isNotNull())
+        daily.where((F.col("kind") == "payment") & F.col("currency").isNotNull() & (F.col("dt") <= day))
         .groupBy("profile_id", "currency")
         .agg(F.sum("amount_minor").alias("amount_minor"))
         .groupBy("profile_id")
@@ -760,7 +763,7 @@ def build(
     # Main currency: the highest spend (ties: the alphabetically last code, deterministic).
     main = _latest(scores, ["profile_id"], [F.col("monetary_minor"), F.col("currency")])
     c360 = profile.join(main.withColumnRenamed("currency", "main_currency"), "profile_id", "left").join(
-        settled_payments(daily), "profile_id", "left"
+        settled_payments(daily, spec.as_of), "profile_id", "left"
     )
     web = web_activity(frames, spec, id_map)
     if web is not None:

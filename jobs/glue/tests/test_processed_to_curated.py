@@ -247,21 +247,23 @@ def test_curated_outputs_keep_dictionaries_for_low_cardinality_columns_only(spar
 
 
 def test_settled_payments_are_keyed_by_currency_in_order_and_skip_a_missing_currency(spark):
+    before, after = date(2026, 11, 30), date(2026, 12, 2)
     daily = spark.createDataFrame(
         [
-            ("P1", "USD", "payment", 300),
-            ("P1", "EUR", "payment", 100),
-            ("P1", "GBP", "payment", 200),
-            ("P1", "EUR", "payment", 50),
-            ("P1", "EUR", "spend", 999),
-            ("P2", None, "payment", 70),
-            ("P2", "USD", "payment", 10),
+            ("P1", "USD", "payment", 300, before),
+            ("P1", "EUR", "payment", 100, before),
+            ("P1", "GBP", "payment", 200, AS_OF),
+            ("P1", "EUR", "payment", 50, before),
+            ("P1", "EUR", "payment", 7000, after),  # after the as-of date: not in that day's view
+            ("P1", "EUR", "spend", 999, before),
+            ("P2", None, "payment", 70, before),
+            ("P2", "USD", "payment", 10, before),
         ],
-        "profile_id string, currency string, kind string, amount_minor long",
+        "profile_id string, currency string, kind string, amount_minor long, dt date",
     ).coalesce(1)
     rows = {
         r.profile_id: r
-        for r in processed_to_curated.settled_payments(daily)
+        for r in processed_to_curated.settled_payments(daily, AS_OF)
         .select("profile_id", F.map_keys("settled_minor").alias("keys"), "settled_minor")
         .collect()
     }
@@ -483,3 +485,23 @@ def test_configured_columns_the_data_lacks_are_named_before_any_spark_job(spark,
         run(spark, str(tmp_path / "processed"), str(tmp_path / "curated"), spec)
     assert "transactions[0] (purchase): no column ccy, state in its processed data (it has Buyer, " in str(e.value)
     assert not (tmp_path / "curated").exists()
+
+
+def test_rfm_as_of_an_earlier_date_sees_no_later_purchase(spark, tmp_path):
+    """A backfill (--as_of in the past): recency, frequency, value and lifetime value from what that day knew; the
+    later purchase is still a fact of its own day."""
+    arrived = datetime(2026, 12, 10, 10, 0)
+    spark.createDataFrame(
+        [
+            ("O1", "C1", 700, "EUR", datetime(2026, 11, 20, 9, 0), arrived, "INSERT"),
+            ("O2", "C1", 300, "EUR", datetime(2026, 12, 5, 9, 0), arrived, "INSERT"),
+        ],
+        "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, "
+        "arrived_at timestamp, change_type string",
+    ).write.parquet(str(tmp_path / "processed" / "sales" / "entity=order" / "event_date=2026-11-20"))
+    out = str(tmp_path / "curated")
+    counts = run(spark, str(tmp_path / "processed"), out, CuratedSpec(as_of=AS_OF))
+    assert counts["transactions"] == 2
+    rfm = table(spark, out, "customer_rfm").collect()[0]
+    assert (rfm.frequency, rfm.monetary_minor, rfm.recency_days) == (1, 700, 11)
+    assert {str(r.dt) for r in table(spark, out, "daily_spend").collect()} == {"2026-11-20", "2026-12-05"}
