@@ -628,7 +628,8 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
         parts.append(
             df.where(F.col(src.customer_column).isNotNull()).select(
                 F.col(src.customer_column).cast("string").alias("customer_id"),
-                F.concat_ws("/", F.lit(src.dataset), F.col(src.session_column).cast("string")).alias("session"),
+                # Null without a session id: such a page view counts as a view, not as a session.
+                F.concat(F.lit(f"{src.dataset}/"), F.col(src.session_column).cast("string")).alias("session"),
                 F.col(src.time_column).cast("timestamp").alias("ts"),
             )
         )
@@ -646,7 +647,7 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
         .agg(F.count(F.lit(1)).alias("n"), F.max("ts").alias("ts"))
         .groupBy("profile_id")
         .agg(
-            F.count(F.lit(1)).alias("web_sessions"),
+            F.count("session").alias("web_sessions"),
             F.sum("n").alias("page_views"),
             F.max("ts").alias("last_seen_web"),
         )

@@ -505,3 +505,23 @@ def test_rfm_as_of_an_earlier_date_sees_no_later_purchase(spark, tmp_path):
     rfm = table(spark, out, "customer_rfm").collect()[0]
     assert (rfm.frequency, rfm.monetary_minor, rfm.recency_days) == (1, 700, 11)
     assert {str(r.dt) for r in table(spark, out, "daily_spend").collect()} == {"2026-11-20", "2026-12-05"}
+
+
+def test_web_activity_counts_page_views_without_a_session_id_but_not_as_a_session(spark):
+    at = datetime(2026, 11, 30, 8, 0)
+    web = spark.createDataFrame(
+        [
+            ("C1", "s1", at),
+            ("C1", "s1", at),
+            ("C1", None, at),
+            ("C1", None, datetime(2026, 11, 29, 8, 0)),
+            ("C2", None, at),
+        ],
+        "customerId string, sessionId string, timestamp timestamp",
+    )
+    rows = {
+        r.profile_id: r
+        for r in processed_to_curated.web_activity({"weblog": web}, CuratedSpec(as_of=AS_OF), None).collect()
+    }
+    assert (rows["C1"].web_sessions, rows["C1"].page_views, rows["C1"].web_active_days) == (1, 4, 2)
+    assert (rows["C2"].web_sessions, rows["C2"].page_views) == (0, 1)
