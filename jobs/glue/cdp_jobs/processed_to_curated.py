@@ -562,7 +562,8 @@ def rfm(tx: DataFrame, spec: CuratedSpec, daily: DataFrame | None = None) -> Dat
     as_of = F.lit(spec.as_of).cast("date")
     daily = daily_totals(tx) if daily is None else daily
     base = (
-        daily.where((F.col("kind") == "spend") & (F.col("dt") <= as_of))
+        # Purchases without a customer (anonymous orders) are facts of their day, not a profile to score.
+        daily.where((F.col("kind") == "spend") & (F.col("dt") <= as_of) & F.col("profile_id").isNotNull())
         .groupBy("profile_id", "currency")
         .agg(
             F.max("_last").alias("last_purchase"),
@@ -607,7 +608,12 @@ def settled_payments(daily: DataFrame, as_of: date) -> DataFrame:
     currency stay in ``transactions`` and ``daily_spend`` but have no entry here."""
     day = F.lit(as_of).cast("date")
     return (
-        daily.where((F.col("kind") == "payment") & F.col("currency").isNotNull() & (F.col("dt") <= day))
+        daily.where(
+            (F.col("kind") == "payment")
+            & F.col("currency").isNotNull()
+            & (F.col("dt") <= day)
+            & F.col("profile_id").isNotNull()
+        )
         .groupBy("profile_id", "currency")
         .agg(F.sum("amount_minor").alias("amount_minor"))
         .groupBy("profile_id")

@@ -487,24 +487,27 @@ def test_configured_columns_the_data_lacks_are_named_before_any_spark_job(spark,
     assert not (tmp_path / "curated").exists()
 
 
-def test_rfm_as_of_an_earlier_date_sees_no_later_purchase(spark, tmp_path):
+def test_rfm_as_of_an_earlier_date_sees_no_later_purchase_and_no_anonymous_one(spark, tmp_path):
     """A backfill (--as_of in the past): recency, frequency, value and lifetime value from what that day knew; the
-    later purchase is still a fact of its own day."""
+    later purchase is still a fact of its own day. An order without a customer is no profile to score."""
     arrived = datetime(2026, 12, 10, 10, 0)
     spark.createDataFrame(
         [
             ("O1", "C1", 700, "EUR", datetime(2026, 11, 20, 9, 0), arrived, "INSERT"),
             ("O2", "C1", 300, "EUR", datetime(2026, 12, 5, 9, 0), arrived, "INSERT"),
+            # An anonymous order: a fact of its day, not a profile of its own in the RFM.
+            ("O3", None, 900, "EUR", datetime(2026, 11, 21, 9, 0), arrived, "INSERT"),
         ],
         "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, "
         "arrived_at timestamp, change_type string",
     ).write.parquet(str(tmp_path / "processed" / "sales" / "entity=order" / "event_date=2026-11-20"))
     out = str(tmp_path / "curated")
     counts = run(spark, str(tmp_path / "processed"), out, CuratedSpec(as_of=AS_OF))
-    assert counts["transactions"] == 2
+    assert (counts["transactions"], counts["customer_rfm"]) == (3, 1)
+    assert table(spark, out, "segment_summary").collect()[0].customers == 1
     rfm = table(spark, out, "customer_rfm").collect()[0]
     assert (rfm.frequency, rfm.monetary_minor, rfm.recency_days) == (1, 700, 11)
-    assert {str(r.dt) for r in table(spark, out, "daily_spend").collect()} == {"2026-11-20", "2026-12-05"}
+    assert {str(r.dt) for r in table(spark, out, "daily_spend").collect()} == {"2026-11-20", "2026-11-21", "2026-12-05"}
 
 
 def test_web_activity_counts_page_views_without_a_session_id_but_not_as_a_session(spark):
