@@ -12,6 +12,7 @@ property that breaks the schema ("field: reason"), with Spark built-ins only.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,8 +241,14 @@ def violations(contract: Contract, parsed: Column, typed: dict[str, Column], has
         if p.format == "email":
             reasons.append(_reason(present & ~text.rlike(_EMAIL), p.name, "not a valid email"))
         if p.enum is not None:
-            allowed = [str(v) for v in p.enum]
-            reasons.append(_reason(present & ~text.isin(allowed), p.name, f"not one of {', '.join(allowed)}"))
+            shown = ", ".join(v if isinstance(v, str) else json.dumps(v) for v in p.enum)
+            if p.type in ("integer", "number", "boolean"):
+                # By value: the JSON texts 1, 1.0 and 1e0 are one number, and Python's str(True) is not JSON's true.
+                members = [v for v in p.enum if isinstance(v, bool) == (p.type == "boolean") and not isinstance(v, str)]
+                outside = value.isNotNull() & ~value.isin(members) if members else value.isNotNull()
+            else:
+                outside = ~text.isin([str(v) for v in p.enum])
+            reasons.append(_reason(present & outside, p.name, f"not one of {shown}"))
         if p.minimum is not None:
             reasons.append(_reason(value < F.lit(p.minimum), p.name, f"below minimum {p.minimum}"))
         if p.maximum is not None:

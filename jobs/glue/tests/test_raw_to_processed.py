@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import DICTIONARY_ENCODINGS, parquet_encodings, write_lines
 from contracts_fixture import ALL, CUSTOMER, HUB_CUSTOMER, SALT
+from pyspark.sql import functions as F
 
 from cdp_jobs.contracts import ContractError, contracts_by_key
 from cdp_jobs.privacy import PrivacyError
@@ -430,3 +431,37 @@ def test_the_repo_contracts_cover_the_hub_record_types_as_the_lambda_writes_them
     assert web.ip == hmac_hex("192.0.2.1")  # pii: hashed like the Lambda does
     customer_row = spark.read.parquet(f"{zones['processed']}/hub/entity=customer").collect()[0]
     assert customer_row.email == hmac_hex("ana@example.com") and "segment" not in customer_row.asDict()
+
+
+def test_enums_of_numbers_and_booleans_compare_values_not_texts(spark):
+    from cdp_jobs.contracts import Contract, cast_value, violations
+
+    contract = Contract.from_dict(
+        {
+            "domain": "sales",
+            "dataset": "flags",
+            "schema": {
+                "properties": {
+                    "active": {"type": "boolean", "enum": [True]},
+                    "tier": {"type": "integer", "enum": [1, 2]},
+                    "rate": {"type": "number", "enum": [0.5, 1000]},
+                    "kind": {"type": "string", "enum": ["a", "b"]},
+                }
+            },
+            "classification": dict.fromkeys(["active", "tier", "rate", "kind"], "internal"),
+        }
+    )
+    rows = spark.createDataFrame(
+        [("ok", "true", "2", "1e3", "a"), ("bad", "false", "3", "0.25", "c")],
+        "id string, active string, tier string, rate string, kind string",
+    )
+    rec = F.struct("active", "tier", "rate", "kind")
+    typed = {p.name: cast_value(p, F.col(p.name)) for p in contract.properties}
+    found = {r.id: r.v for r in rows.select("id", violations(contract, rec, typed).alias("v")).collect()}
+    assert found["ok"] == []  # JSON true, 2 and 1e3 (= 1000) are members
+    assert found["bad"] == [
+        "active: not one of true",
+        "tier: not one of 1, 2",
+        "rate: not one of 0.5, 1000",
+        "kind: not one of a, b",
+    ]
