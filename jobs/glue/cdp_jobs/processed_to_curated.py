@@ -306,15 +306,21 @@ def match_runs(spark: SparkSession, root: str) -> list[list[str]]:
     is read as one run of every file under it. Hidden files (``_``, ``.``) are skipped. No files, or no ``root``:
     an empty list."""
     jvm = spark.sparkContext._jvm
-    base = jvm.org.apache.hadoop.fs.Path(root)
-    fs = base.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    if not fs.exists(base):
-        return []
+    pattern = jvm.org.apache.hadoop.fs.Path(f"{root.rstrip('/')}/*")
+    fs = pattern.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    # What is under the root (nothing when it does not exist), then each folder's files: no request names the root's
+    # own key, which a role granted the prefix's objects only (``<prefix>/*``) may not read.
+    statuses = []
+    for child in fs.globStatus(pattern) or []:
+        if child.isDirectory():
+            it = fs.listFiles(child.getPath(), True)
+            while it.hasNext():
+                statuses.append(it.next())
+        else:
+            statuses.append(child)
     runs: dict[str, dict[str, tuple[int, list[str]]]] = {}
     loose: list[str] = []
-    it = fs.listFiles(base, True)
-    while it.hasNext():
-        st = it.next()
+    for st in statuses:
         path = st.getPath()
         if path.getName().startswith(("_", ".")):
             continue

@@ -171,9 +171,10 @@ def test_daily_aggregates_and_customer_360(spark, curated):
 
 
 def test_match_output_must_name_its_columns(spark, tmp_path):
-    (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "er").mkdir()
+    (tmp_path / "er" / "bad.csv").write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="MatchID"):
-        read_matches(spark, str(tmp_path / "bad.csv"))
+        read_matches(spark, str(tmp_path / "er"))
 
 
 def test_matches_come_from_the_latest_run_of_each_workflow_and_none_yet_is_no_matches(spark, tmp_path):
