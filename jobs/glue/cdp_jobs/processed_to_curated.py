@@ -318,6 +318,7 @@ def match_runs(spark: SparkSession, root: str) -> list[list[str]]:
                 statuses.append(it.next())
         else:
             statuses.append(child)
+    # workflow folder → run folder → (newest modification time, files)
     runs: dict[str, dict[str, tuple[int, list[str]]]] = {}
     loose: list[str] = []
     for st in statuses:
@@ -327,9 +328,10 @@ def match_runs(spark: SparkSession, root: str) -> list[list[str]]:
         folder = path.getParent()
         if folder.getName() == "success":
             run = folder.getParent()
-            workflow = str(run.getParent().toString())
-            newest, files = runs.setdefault(workflow, {}).get(str(run.toString()), (0, []))
-            runs[workflow][str(run.toString())] = (max(newest, st.getModificationTime()), [*files, str(path)])
+            of_workflow = runs.setdefault(str(run.getParent().toString()), {})
+            newest, files = of_workflow.setdefault(str(run.toString()), (0, []))
+            files.append(str(path))
+            of_workflow[str(run.toString())] = (max(newest, st.getModificationTime()), files)
         elif folder.getName() != "error":
             loose.append(str(path))
     if not runs:
