@@ -529,3 +529,22 @@ def test_web_activity_counts_page_views_without_a_session_id_but_not_as_a_sessio
     }
     assert (rows["C1"].web_sessions, rows["C1"].page_views, rows["C1"].web_active_days) == (1, 4, 2)
     assert (rows["C2"].web_sessions, rows["C2"].page_views) == (0, 1)
+
+
+def test_a_column_a_contract_added_later_is_read_from_the_files_that_have_it(spark, tmp_path):
+    """Schema evolution: the processed files written before a contract gained a property have no column for it; the
+    dataset is read with every file's columns (merged), not with one file's."""
+    processed = tmp_path / "processed"
+    old, new = datetime(2026, 11, 1, 10, 0), datetime(2026, 11, 20, 10, 0)
+    spark.createDataFrame(
+        [("C1", "a@example.com", old, "INSERT")],
+        "customerId string, email string, arrived_at timestamp, change_type string",
+    ).write.parquet(str(processed / "hub" / "entity=customer" / "event_date=2026-11-01"))
+    spark.createDataFrame(
+        [("C1", "a@example.com", "gold", new, "UPDATE")],
+        "customerId string, email string, segment string, arrived_at timestamp, change_type string",
+    ).write.parquet(str(processed / "hub" / "entity=customer" / "event_date=2026-11-20"))
+    out = str(tmp_path / "curated")
+    run(spark, str(processed), out, CuratedSpec(as_of=AS_OF))
+    profile = table(spark, out, "customer_profile").collect()[0]
+    assert (profile.profile_id, profile.segment) == ("C1", "gold")
