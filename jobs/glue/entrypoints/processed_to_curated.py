@@ -32,6 +32,24 @@ REQUIRED = ["JOB_NAME", "processed_path", "curated_path"]
 OPTIONAL = ["matches_path", "as_of", "spec"]
 
 
+def parse_arguments(args: dict[str, str]) -> tuple[date, object]:
+    """``--as_of`` (default today, UTC) and the ``--spec`` document (default ``{}``); a value that is not a date or
+    not JSON is named with what is expected (``ValueError``)."""
+    as_of = datetime.now(UTC).date()
+    if args.get("as_of"):
+        try:
+            as_of = date.fromisoformat(args["as_of"])
+        except ValueError:
+            raise ValueError(f"--as_of = {args['as_of']!r}: expected a date, YYYY-MM-DD") from None
+    doc: object = {}
+    if args.get("spec"):
+        try:
+            doc = json.loads(args["spec"])
+        except json.JSONDecodeError as e:
+            raise ValueError(f"--spec is not JSON ({e.msg} at character {e.pos}): expected a JSON object") from None
+    return as_of, doc
+
+
 def main(argv: list[str]) -> None:
     if GlueContext is None:
         raise RuntimeError("this entry point runs on AWS Glue (awsglue is not importable here)")
@@ -41,9 +59,9 @@ def main(argv: list[str]) -> None:
     from cdp_jobs.session import JOB_CONF
 
     args = getResolvedOptions(argv, REQUIRED + [o for o in OPTIONAL if f"--{o}" in argv])
-    as_of = date.fromisoformat(args["as_of"]) if args.get("as_of") else datetime.now(UTC).date()
+    as_of, doc = parse_arguments(args)
     # Checked before any Spark work: a bad spec fails the run at once, naming each key.
-    spec = spec_from_json(json.loads(args["spec"]) if args.get("spec") else {}, as_of)
+    spec = spec_from_json(doc, as_of)
     glue_context = GlueContext(SparkContext.getOrCreate())
     spark = glue_context.spark_session
     for k, v in JOB_CONF.items():

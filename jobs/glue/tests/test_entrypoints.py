@@ -118,3 +118,12 @@ def test_the_curated_entry_point_runs_with_the_deployed_arguments_before_and_aft
     (success / "part-00000.csv").write_text("customerid,MatchID\nC1,M1\nC2,M1\n")
     module.main(argv)
     assert profiles() == [("M1", ("C1", "C2"))]
+
+
+def test_the_curated_entry_point_names_a_bad_as_of_or_spec_argument():
+    module = load("processed_to_curated")
+    assert module.parse_arguments({"as_of": "2026-12-01", "spec": '{"web": []}'})[1] == {"web": []}
+    with pytest.raises(ValueError, match=r"--as_of = '2026-13-01': expected a date, YYYY-MM-DD"):
+        module.parse_arguments({"as_of": "2026-13-01"})
+    with pytest.raises(ValueError, match=r"--spec is not JSON \(Expecting .* at character 1\): expected a JSON object"):
+        module.parse_arguments({"spec": "{customers: []}"})
