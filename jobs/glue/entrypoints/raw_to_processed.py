@@ -50,6 +50,20 @@ def load_contracts(s3, prefix: str) -> list[dict]:
     return active(docs)
 
 
+def privacy_rules(args: dict[str, str]) -> object:
+    """The ``--privacy_rules`` document (None when absent: the defaults); text that is not JSON is named
+    (``ValueError``; ``privacy.parse_rules`` then checks the classifications and actions)."""
+    if not args.get("privacy_rules"):
+        return None
+    try:
+        return json.loads(args["privacy_rules"])
+    except json.JSONDecodeError as e:
+        raise ValueError(
+            f"--privacy_rules is not JSON ({e.msg} at character {e.pos}): expected an object of classification → "
+            "keep, hash or drop"
+        ) from None
+
+
 def main(argv: list[str]) -> None:
     if GlueContext is None:
         raise RuntimeError("this entry point runs on AWS Glue (awsglue is not importable here)")
@@ -98,7 +112,7 @@ def main(argv: list[str]) -> None:
             args["quarantine_path"],
             contracts,
             hash_salt=salt,
-            privacy_rules=json.loads(args["privacy_rules"]) if args.get("privacy_rules") else None,
+            privacy_rules=privacy_rules(args),
         )
         # Record accounting in the job's log (and the Step Functions output via the log-based metric).
         print(

@@ -127,3 +127,11 @@ def test_the_curated_entry_point_names_a_bad_as_of_or_spec_argument():
         module.parse_arguments({"as_of": "2026-13-01"})
     with pytest.raises(ValueError, match=r"--spec is not JSON \(Expecting .* at character 1\): expected a JSON object"):
         module.parse_arguments({"spec": "{customers: []}"})
+
+
+def test_the_raw_entry_point_names_privacy_rules_that_are_not_json():
+    module = load("raw_to_processed")
+    assert module.privacy_rules({}) is None
+    assert module.privacy_rules({"privacy_rules": '{"pii": "drop"}'}) == {"pii": "drop"}
+    with pytest.raises(ValueError, match=r"--privacy_rules is not JSON .*: expected an object of classification"):
+        module.privacy_rules({"privacy_rules": "pii=drop"})
