@@ -396,22 +396,32 @@ def _folders(spark: SparkSession, pattern: str) -> list[tuple[str, str]]:
     )
 
 
-def read_processed(spark: SparkSession, processed_root: str, dataset: str) -> DataFrame | None:
-    """A processed dataset (``<processed>/<owner>/entity=<dataset>/``): ``owner.dataset`` reads that producer's only;
-    a plain dataset name reads every producer's (the hub's own ``customer`` and a domain's change-published one are
-    both customers), their columns united by name (a column one producer, or one older file, lacks is null in its
-    rows)."""
-    paths = [uri for _, uri in _folders(spark, _dataset_folder(processed_root, dataset))]
-    if not paths:
-        return None
+def read_producers(spark: SparkSession, processed_root: str, dataset: str) -> dict[str, DataFrame]:
+    """Each producer's processed data of a source's dataset (``<processed>/<owner>/entity=<dataset>/``), by owner:
+    ``owner.dataset`` names one producer; a plain dataset name takes every producer's (the hub's own ``customer`` and
+    a domain's change-published one are both customers). Empty when there is none."""
+    found = _folders(spark, _dataset_folder(processed_root, dataset))
     # Every file's columns (mergeSchema): files written before the dataset's contract gained a property have no
     # column for it, and without merging Spark takes one file's schema, often the oldest's, so a newer column would
     # read as null everywhere. Merging reads each file's footer (one Spark job; about 50 ms for 120 files here).
-    frames = [spark.read.option("mergeSchema", "true").parquet(path) for path in paths]
+    return {
+        uri.rstrip("/").rsplit("/", 2)[-2]: spark.read.option("mergeSchema", "true").parquet(uri) for _, uri in found
+    }
+
+
+def _united(frames: list[DataFrame]) -> DataFrame:
+    """Frames united by column name (a column one lacks is null in its rows)."""
     out = frames[0]
     for f in frames[1:]:
         out = out.unionByName(f, allowMissingColumns=True)
     return out
+
+
+def read_processed(spark: SparkSession, processed_root: str, dataset: str) -> DataFrame | None:
+    """A source's processed dataset (``read_producers``), every producer's rows united by column name (a column one
+    producer, or one older file, lacks is null in its rows); None when there is none."""
+    producers = read_producers(spark, processed_root, dataset)
+    return _united(list(producers.values())) if producers else None
 
 
 def _col(df: DataFrame, name: str | None, cast: str = "string") -> Column:
@@ -694,22 +704,27 @@ def _required_columns(src: CustomerSource | TransactionSource | WebSource) -> li
     return [src.customer_column, src.session_column, src.time_column]
 
 
-def check_columns(frames: dict[str, DataFrame], spec: CuratedSpec) -> None:
-    """Raises ``SourceColumnsError`` naming every configured column missing from its source's processed data, before
-    any Spark job (column names resolve without regard to case, as Spark's do)."""
+def check_columns(producers: dict[str, dict[str, DataFrame]], spec: CuratedSpec) -> None:
+    """Raises ``SourceColumnsError`` naming every configured column missing from a producer's processed data of its
+    source (``producers``: dataset → owner → data, ``read_producers``), before any Spark job. Each producer is checked
+    on its own: united with another producer's rows, a column only the other has would be null in this one's (a null
+    transaction id would merge all its transactions into one). Column names resolve without regard to case, as
+    Spark's do."""
     problems = []
     for kind, sources in (("customers", spec.customers), ("transactions", spec.transactions), ("web", spec.web)):
         for i, src in enumerate(sources):
-            df = frames.get(src.dataset)
-            if df is None:
-                continue
-            have = {c.lower() for c in df.columns}
-            missing = [c for c in _required_columns(src) if c.lower() not in have]
-            if missing:
-                problems.append(
-                    f"{kind}[{i}] ({src.dataset}): no column {', '.join(missing)} in its processed data "
-                    f"(it has {', '.join(sorted(df.columns))})"
-                )
+            of_dataset = producers.get(src.dataset, {})
+            for owner, df in sorted(of_dataset.items()):
+                have = {c.lower() for c in df.columns}
+                missing = [c for c in _required_columns(src) if c.lower() not in have]
+                if missing:
+                    name = f"{owner}.{src.dataset.rpartition('.')[2]}"
+                    each = ", ".join(f"{o}.{src.dataset}" for o in sorted(of_dataset))
+                    hint = f"; one source per producer ({each}) can name its own columns" if len(of_dataset) > 1 else ""
+                    problems.append(
+                        f"{kind}[{i}] ({src.dataset}): no column {', '.join(missing)} in the processed data of {name} "
+                        f"(it has {', '.join(sorted(df.columns))}){hint}"
+                    )
     if problems:
         raise SourceColumnsError("the curated sources name columns their data does not have: " + "; ".join(problems))
 
@@ -729,7 +744,8 @@ def build(
     appended to ``cached`` (the caller unpersists them)."""
     cached = [] if cached is None else cached
     datasets = _datasets(spec)
-    frames = {d: df for d in sorted(datasets) if (df := read_processed(spark, processed_root, d)) is not None}
+    producers = {d: p for d in sorted(datasets) if (p := read_producers(spark, processed_root, d))}
+    frames = {d: _united(list(p.values())) for d, p in producers.items()}
     # A configured source without data: normal before its producer's first delivery, or a misspelt name
     # (cdp:processing.curated), so a warning; a default source the stack has no producer of is only noted.
     defaults = _datasets(CuratedSpec(as_of=spec.as_of))
@@ -740,7 +756,7 @@ def build(
             name,
             processed_root,
         )
-    check_columns(frames, spec)
+    check_columns(producers, spec)
     attributes = tuple(dict.fromkeys(a for c in spec.customers for a in c.attributes))
     latest = customers(spark, frames, spec).persist()
     cached.append(latest)

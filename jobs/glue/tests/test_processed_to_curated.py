@@ -484,8 +484,35 @@ def test_configured_columns_the_data_lacks_are_named_before_any_spark_job(spark,
     )
     with pytest.raises(processed_to_curated.SourceColumnsError) as e:
         run(spark, str(tmp_path / "processed"), str(tmp_path / "curated"), spec)
-    assert "transactions[0] (purchase): no column ccy, state in its processed data (it has Buyer, " in str(e.value)
+    assert (
+        "transactions[0] (purchase): no column ccy, state in the processed data of shop.purchase (it has Buyer, "
+        in (str(e.value))
+    )
     assert not (tmp_path / "curated").exists()
+
+
+def test_each_producer_of_a_dataset_must_have_the_columns_its_rows_are_read_by(spark, tmp_path):
+    """The default transaction source reads every producer's ``transaction``. A domain whose ``transaction`` names its
+    columns otherwise fails the run by name: united with the hub's rows, its null ids would merge into one."""
+    arrived = datetime(2026, 11, 20, 10, 0)
+    spark.createDataFrame(
+        [("T1", "C1", 100, "EUR", arrived, arrived, "INSERT")],
+        "transactionId string, customerId string, amountMinor long, currency string, timestamp timestamp, "
+        "arrived_at timestamp, change_type string",
+    ).write.parquet(str(tmp_path / "processed" / "hub" / "entity=transaction" / "event_date=2026-11-20"))
+    spark.createDataFrame(
+        [("X1", "C1", 100, "EUR", arrived, arrived, "INSERT"), ("X2", "C2", 200, "EUR", arrived, arrived, "INSERT")],
+        "txnRef string, customerId string, amountMinor long, currency string, timestamp timestamp, "
+        "arrived_at timestamp, change_type string",
+    ).write.parquet(str(tmp_path / "processed" / "cards" / "entity=transaction" / "event_date=2026-11-20"))
+    with pytest.raises(processed_to_curated.SourceColumnsError) as e:
+        run(spark, str(tmp_path / "processed"), str(tmp_path / "curated"), CuratedSpec(as_of=AS_OF))
+    message = str(e.value)
+    assert (
+        "transactions[1] (transaction): no column transactionId in the processed data of cards.transaction" in message
+    )
+    assert "one source per producer (cards.transaction, hub.transaction) can name its own columns" in message
+    assert "hub.transaction (" not in message  # the hub's has them
 
 
 def test_rfm_as_of_an_earlier_date_sees_no_later_purchase_and_no_anonymous_one(spark, tmp_path):
