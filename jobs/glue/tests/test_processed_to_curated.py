@@ -1,6 +1,7 @@
 import glob
 import os
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from conftest import DICTIONARY_ENCODINGS, parquet_encodings, write_lines
@@ -43,6 +44,20 @@ def weblog(event_id, session, cid):
 
 def at(day):
     return f"2026-{day}T12:00:00.000Z"
+
+
+#: A sales order's processed columns (the contract's, as the raw job writes them), for tests that write processed data.
+ORDER_COLUMNS = (
+    "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, arrived_at timestamp, "
+    "change_type string"
+)
+
+
+def write_processed(spark, processed, owner, dataset, rows, schema, event_date="2026-11-20"):
+    """Rows of one producer's processed dataset, in the folder the raw job writes them to
+    (``<processed>/<owner>/entity=<dataset>/event_date=<date>/``)."""
+    path = Path(processed) / owner / f"entity={dataset}" / f"event_date={event_date}"
+    spark.createDataFrame(rows, schema).write.mode("append").parquet(str(path))
 
 
 @pytest.fixture(scope="module")
@@ -279,19 +294,27 @@ def test_a_spec_maps_other_datasets_and_columns(spark, tmp_path, caplog):
     """A domain's own datasets and column names (``--spec``, from cdp:processing.curated) feed the same outputs."""
     processed = tmp_path / "processed"
     arrived = datetime(2026, 11, 20, 10, 0)
-    spark.createDataFrame(
+    write_processed(
+        spark,
+        processed,
+        "crm",
+        "client",
         [("K1", "k1@example.com", "gold", "DE", datetime(2026, 1, 5), arrived, "INSERT")],
         "clientNo string, emailAddress string, tier string, country string, since timestamp, arrived_at timestamp, "
         "change_type string",
-    ).write.parquet(str(processed / "crm" / "entity=client" / "event_date=2026-11-20"))
-    spark.createDataFrame(
+    )
+    write_processed(
+        spark,
+        processed,
+        "shop",
+        "purchase",
         [
             ("X1", "K1", 700, "EUR", datetime(2026, 11, 20, 9, 0), arrived, "INSERT"),
             ("X2", "K1", 300, "EUR", datetime(2026, 11, 22, 9, 0), arrived, "INSERT"),
         ],
         "purchaseRef string, buyer string, totalCents long, ccy string, boughtAt timestamp, arrived_at timestamp, "
         "change_type string",
-    ).write.parquet(str(processed / "shop" / "entity=purchase" / "event_date=2026-11-20"))
+    )
     spec = processed_to_curated.spec_from_json(
         {
             "customers": [
@@ -391,17 +414,21 @@ def test_a_rerun_removes_the_partitions_it_has_no_rows_for_and_keeps_older_histo
     """Dynamic overwrite replaces only the partitions a run writes: a day whose every transaction was removed, and an
     as-of partition a rerun has no rows for, are deleted; days before the processed zone's first event date stay."""
     processed, out = tmp_path / "processed", str(tmp_path / "curated")
-    schema = "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, "
-    schema += "arrived_at timestamp, change_type string"
+    schema = ORDER_COLUMNS
 
     def orders(event_date, rows):
         path = processed / "sales" / "entity=order" / f"event_date={event_date}"
         spark.createDataFrame(rows, schema).write.mode("append").parquet(str(path))
 
-    spark.createDataFrame(
+    write_processed(
+        spark,
+        processed,
+        "hub",
+        "customer",
         [("K1", datetime(2026, 11, 1, 9), datetime(2026, 11, 1, 9), "INSERT")],
         "customerId string, createdAt timestamp, arrived_at timestamp, change_type string",
-    ).write.parquet(str(processed / "hub" / "entity=customer" / "event_date=2026-11-01"))
+        event_date="2026-11-01",
+    )
     o1 = ("O1", "K1", 700, "EUR", datetime(2026, 11, 10, 9), datetime(2026, 11, 10, 9, 1))
     o2 = ("O2", "K1", 300, "EUR", datetime(2026, 11, 20, 9), datetime(2026, 11, 20, 9, 1))
     orders("2026-11-10", [(*o1, "INSERT")])
@@ -446,11 +473,14 @@ def test_a_processed_zone_without_data_or_without_customers_is_a_run_not_a_failu
     assert counts == dict.fromkeys(processed_to_curated.OUTPUTS, 0)
     assert any("no customer data" in r.getMessage() for r in caplog.records)
     arrived = datetime(2026, 11, 20, 10, 0)
-    spark.createDataFrame(
+    write_processed(
+        spark,
+        tmp_path / "processed",
+        "sales",
+        "order",
         [("O1", "C1", 700, "EUR", arrived, arrived, "INSERT")],
-        "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, "
-        "arrived_at timestamp, change_type string",
-    ).write.parquet(str(tmp_path / "processed" / "sales" / "entity=order" / "event_date=2026-11-20"))
+        ORDER_COLUMNS,
+    )
     counts = run(spark, str(tmp_path / "processed"), out, CuratedSpec(as_of=AS_OF))
     # The facts and what is computed from them; no profiles, so no profile or 360 rows.
     assert (counts["transactions"], counts["daily_spend"], counts["customer_rfm"]) == (1, 1, 1)
@@ -460,11 +490,15 @@ def test_a_processed_zone_without_data_or_without_customers_is_a_run_not_a_failu
 
 def test_configured_columns_the_data_lacks_are_named_before_any_spark_job(spark, tmp_path):
     arrived = datetime(2026, 11, 20, 10, 0)
-    spark.createDataFrame(
+    write_processed(
+        spark,
+        tmp_path / "processed",
+        "shop",
+        "purchase",
         [("X1", "K1", 700, arrived, arrived, "INSERT")],
         "purchaseRef string, Buyer string, totalCents long, boughtAt timestamp, arrived_at timestamp, "
         "change_type string",
-    ).write.parquet(str(tmp_path / "processed" / "shop" / "entity=purchase" / "event_date=2026-11-20"))
+    )
     spec = processed_to_curated.spec_from_json(
         {
             "transactions": [
@@ -495,16 +529,24 @@ def test_each_producer_of_a_dataset_must_have_the_columns_its_rows_are_read_by(s
     """The default transaction source reads every producer's ``transaction``. A domain whose ``transaction`` names its
     columns otherwise fails the run by name: united with the hub's rows, its null ids would merge into one."""
     arrived = datetime(2026, 11, 20, 10, 0)
-    spark.createDataFrame(
+    write_processed(
+        spark,
+        tmp_path / "processed",
+        "hub",
+        "transaction",
         [("T1", "C1", 100, "EUR", arrived, arrived, "INSERT")],
         "transactionId string, customerId string, amountMinor long, currency string, timestamp timestamp, "
         "arrived_at timestamp, change_type string",
-    ).write.parquet(str(tmp_path / "processed" / "hub" / "entity=transaction" / "event_date=2026-11-20"))
-    spark.createDataFrame(
+    )
+    write_processed(
+        spark,
+        tmp_path / "processed",
+        "cards",
+        "transaction",
         [("X1", "C1", 100, "EUR", arrived, arrived, "INSERT"), ("X2", "C2", 200, "EUR", arrived, arrived, "INSERT")],
         "txnRef string, customerId string, amountMinor long, currency string, timestamp timestamp, "
         "arrived_at timestamp, change_type string",
-    ).write.parquet(str(tmp_path / "processed" / "cards" / "entity=transaction" / "event_date=2026-11-20"))
+    )
     with pytest.raises(processed_to_curated.SourceColumnsError) as e:
         run(spark, str(tmp_path / "processed"), str(tmp_path / "curated"), CuratedSpec(as_of=AS_OF))
     message = str(e.value)
@@ -519,16 +561,19 @@ def test_rfm_as_of_an_earlier_date_sees_no_later_purchase_and_no_anonymous_one(s
     """A backfill (--as_of in the past): recency, frequency, value and lifetime value from what that day knew; the
     later purchase is still a fact of its own day. An order without a customer is no profile to score."""
     arrived = datetime(2026, 12, 10, 10, 0)
-    spark.createDataFrame(
+    write_processed(
+        spark,
+        tmp_path / "processed",
+        "sales",
+        "order",
         [
             ("O1", "C1", 700, "EUR", datetime(2026, 11, 20, 9, 0), arrived, "INSERT"),
             ("O2", "C1", 300, "EUR", datetime(2026, 12, 5, 9, 0), arrived, "INSERT"),
             # An anonymous order: a fact of its day, not a profile of its own in the RFM.
             ("O3", None, 900, "EUR", datetime(2026, 11, 21, 9, 0), arrived, "INSERT"),
         ],
-        "orderId string, customerId string, amountMinor long, currency string, placedAt timestamp, "
-        "arrived_at timestamp, change_type string",
-    ).write.parquet(str(tmp_path / "processed" / "sales" / "entity=order" / "event_date=2026-11-20"))
+        ORDER_COLUMNS,
+    )
     out = str(tmp_path / "curated")
     counts = run(spark, str(tmp_path / "processed"), out, CuratedSpec(as_of=AS_OF))
     assert (counts["transactions"], counts["customer_rfm"]) == (3, 1)
@@ -563,14 +608,23 @@ def test_a_column_a_contract_added_later_is_read_from_the_files_that_have_it(spa
     dataset is read with every file's columns (merged), not with one file's."""
     processed = tmp_path / "processed"
     old, new = datetime(2026, 11, 1, 10, 0), datetime(2026, 11, 20, 10, 0)
-    spark.createDataFrame(
+    write_processed(
+        spark,
+        processed,
+        "hub",
+        "customer",
         [("C1", "a@example.com", old, "INSERT")],
         "customerId string, email string, arrived_at timestamp, change_type string",
-    ).write.parquet(str(processed / "hub" / "entity=customer" / "event_date=2026-11-01"))
-    spark.createDataFrame(
+        event_date="2026-11-01",
+    )
+    write_processed(
+        spark,
+        processed,
+        "hub",
+        "customer",
         [("C1", "a@example.com", "gold", new, "UPDATE")],
         "customerId string, email string, segment string, arrived_at timestamp, change_type string",
-    ).write.parquet(str(processed / "hub" / "entity=customer" / "event_date=2026-11-20"))
+    )
     out = str(tmp_path / "curated")
     run(spark, str(processed), out, CuratedSpec(as_of=AS_OF))
     profile = table(spark, out, "customer_profile").collect()[0]
