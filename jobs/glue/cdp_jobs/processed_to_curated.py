@@ -369,11 +369,9 @@ def read_matches(
     if not frames:
         log.info("no Entity Resolution matches under %s: every customer is its own profile", path)
         return None
-    out = frames[0]
-    for f in frames[1:]:
-        out = out.unionByName(f)
     return (
-        out.where(F.col("recordId").isNotNull() & F.col("matchId").isNotNull())
+        _united(frames)
+        .where(F.col("recordId").isNotNull() & F.col("matchId").isNotNull())
         .groupBy("recordId")
         .agg(F.min("matchId").alias("matchId"))
     )
@@ -410,18 +408,12 @@ def read_producers(spark: SparkSession, processed_root: str, dataset: str) -> di
 
 
 def _united(frames: list[DataFrame]) -> DataFrame:
-    """Frames united by column name (a column one lacks is null in its rows)."""
+    """Frames united by column name (a column one lacks is null in its rows): every producer's rows of a dataset, and
+    the sources of one kind."""
     out = frames[0]
     for f in frames[1:]:
         out = out.unionByName(f, allowMissingColumns=True)
     return out
-
-
-def read_processed(spark: SparkSession, processed_root: str, dataset: str) -> DataFrame | None:
-    """A source's processed dataset (``read_producers``), every producer's rows united by column name (a column one
-    producer, or one older file, lacks is null in its rows); None when there is none."""
-    producers = read_producers(spark, processed_root, dataset)
-    return _united(list(producers.values())) if producers else None
 
 
 def _col(df: DataFrame, name: str | None, cast: str = "string") -> Column:
@@ -483,11 +475,8 @@ def customers(spark: SparkSession, frames: dict[str, DataFrame], spec: CuratedSp
                 + "_updated timestamp, _created timestamp, arrived_at timestamp, change_type string",
             )
         )
-    all_versions = parts[0]
-    for p in parts[1:]:
-        all_versions = all_versions.unionByName(p)
     latest = _latest(
-        all_versions.where(F.col("customer_id").isNotNull()),
+        _united(parts).where(F.col("customer_id").isNotNull()),
         ["customer_id"],
         [F.col("_updated"), F.col("arrived_at")],
         first_seen=F.min("_created"),
@@ -553,10 +542,7 @@ def transactions(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
         )
     if not parts:
         return None
-    tx = parts[0]
-    for p in parts[1:]:
-        tx = tx.unionByName(p)
-    tx = _latest(tx, ["dataset", "transaction_id"], [F.col("arrived_at"), F.col("ts")])
+    tx = _latest(_united(parts), ["dataset", "transaction_id"], [F.col("arrived_at"), F.col("ts")])
     tx = tx.where(F.coalesce(F.col("change_type"), F.lit("")) != "REMOVE").drop("change_type", "arrived_at")
     return _with_profile(tx, id_map).withColumn("dt", F.to_date("ts"))
 
@@ -663,9 +649,7 @@ def web_activity(frames: dict[str, DataFrame], spec: CuratedSpec, id_map: DataFr
         )
     if not parts:
         return None
-    web = parts[0]
-    for p in parts[1:]:
-        web = web.unionByName(p)
+    web = _united(parts)
     # Two distinct counts as plain hash aggregates (sessions, then days), each over a shuffle by profile of its own
     # narrow columns, then grouped and joined by profile without another exchange. Spark's own plan for several
     # countDistinct expands every row three times and shuffles that twice.

@@ -41,13 +41,10 @@ def parse_arguments(args: dict[str, str]) -> tuple[date, object]:
             as_of = date.fromisoformat(args["as_of"])
         except ValueError:
             raise ValueError(f"--as_of = {args['as_of']!r}: expected a date, YYYY-MM-DD") from None
-    doc: object = {}
-    if args.get("spec"):
-        try:
-            doc = json.loads(args["spec"])
-        except json.JSONDecodeError as e:
-            raise ValueError(f"--spec is not JSON ({e.msg} at character {e.pos}): expected a JSON object") from None
-    return as_of, doc
+    from cdp_jobs.job_args import json_argument
+
+    doc = json_argument(args, "spec", "a JSON object")
+    return as_of, {} if doc is None else doc
 
 
 def main(argv: list[str]) -> None:

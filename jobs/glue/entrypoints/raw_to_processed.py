@@ -53,15 +53,9 @@ def load_contracts(s3, prefix: str) -> list[dict]:
 def privacy_rules(args: dict[str, str]) -> object:
     """The ``--privacy_rules`` document (None when absent: the defaults); text that is not JSON is named
     (``ValueError``; ``privacy.parse_rules`` then checks the classifications and actions)."""
-    if not args.get("privacy_rules"):
-        return None
-    try:
-        return json.loads(args["privacy_rules"])
-    except json.JSONDecodeError as e:
-        raise ValueError(
-            f"--privacy_rules is not JSON ({e.msg} at character {e.pos}): expected an object of classification → "
-            "keep, hash or drop"
-        ) from None
+    from cdp_jobs.job_args import json_argument
+
+    return json_argument(args, "privacy_rules", "an object of classification → keep, hash or drop")
 
 
 def main(argv: list[str]) -> None:
