@@ -3,7 +3,7 @@ floor measured in the same run — Spark reading the same input and writing it a
 (raw → processed: ``spark.read.json`` → Parquet; processed → curated: the processed Parquet → Parquet, one copy per
 dataset, checked to hold every row and column of its input). Target ≥ 0.5.
 
-    python3 jobs/glue/bench.py [--records 1000000] [--cores 2] [--warmup 2] [--rounds 3] [--dir DIR] [--strict]
+    python3 jobs/glue/bench.py [--records 1000000] [--cores 2] [--warmup 2] [--rounds 5] [--dir DIR] [--strict]
 
 (from the repository root; ``--strict`` exits 1 when a ratio is below 0.5).
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds of floor, job, floor (median ratio)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds of floor, job, floor (median ratio)")
     parser.add_argument("--dir", help="working directory (default: a temporary one, removed afterwards)")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
