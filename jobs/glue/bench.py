@@ -72,6 +72,43 @@ def _describe(work) -> str:
     return f"{jobs} Spark jobs, {stages} stages, task CPU {cpu:.1f} s, task run {run:.1f} s"
 
 
+def processed_datasets(processed: str) -> list[str]:
+    """The processed zone's datasets, ``<owner>/entity=<dataset>``, relative to ``processed``."""
+    return sorted(
+        os.path.join(owner, entity)
+        for owner in os.listdir(processed)
+        for entity in os.listdir(os.path.join(processed, owner))
+        if entity.startswith("entity=")
+    )
+
+
+def floor_curated(spark, processed: str, out: str) -> None:
+    """The curated job's floor: each processed dataset read and written as Parquet, with no transformation.
+
+    One copy per dataset: an owner's folder holds several datasets (the hub's customers and web logs), and Spark reads
+    a folder of Parquet files with one file's schema, so a copy per owner would leave out the columns of all but one
+    of its datasets (in the benchmark, half the input's rows lost most of their columns that way)."""
+    for d in processed_datasets(processed):
+        spark.read.parquet(os.path.join(processed, d)).write.parquet(os.path.join(out, d))
+
+
+def floor_copy_problems(spark, processed: str, out: str) -> list[str]:
+    """How the floor's copy ``out`` differs from the processed zone: a dataset missing, or a copy without every column
+    of its input's files (read with ``mergeSchema``) or with another row count. Empty when the copy is whole."""
+    problems = []
+    for d in processed_datasets(processed):
+        if not os.path.isdir(os.path.join(out, d)):
+            problems.append(f"{d}: no copy")
+            continue
+        src = spark.read.option("mergeSchema", "true").parquet(os.path.join(processed, d))
+        copy = spark.read.parquet(os.path.join(out, d))
+        if missing := sorted(set(src.columns) - set(copy.columns)):
+            problems.append(f"{d}: the copy lacks {', '.join(missing)}")
+        if (n := src.count()) != (m := copy.count()):
+            problems.append(f"{d}: {m} rows copied of {n}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -104,30 +141,6 @@ def main(argv: list[str] | None = None) -> int:
         def floor_raw(out: str) -> None:
             inputs = [os.path.join(raw, "streams"), os.path.join(raw, "events")]
             spark.read.option("recursiveFileLookup", "true").json(inputs).write.parquet(out)
-
-        def processed_datasets(processed: str) -> list[str]:
-            """The processed zone's datasets, ``<owner>/entity=<dataset>``."""
-            return sorted(
-                os.path.join(owner, entity)
-                for owner in os.listdir(processed)
-                for entity in os.listdir(os.path.join(processed, owner))
-                if entity.startswith("entity=")
-            )
-
-        def floor_curated(processed: str, out: str) -> None:
-            # One copy per dataset: an owner's folder holds several datasets (the hub's customers and web logs), and
-            # Spark reads a folder with one file's schema, so a copy per owner would leave out the columns of all but
-            # one of its datasets (about half the input's rows would lose most of their columns).
-            for d in processed_datasets(processed):
-                spark.read.parquet(os.path.join(processed, d)).write.parquet(os.path.join(out, d))
-
-        def check_floor_copy(processed: str, out: str) -> None:
-            """The floor copied every row and column of every dataset (the columns of every file: mergeSchema)."""
-            for d in processed_datasets(processed):
-                src = spark.read.option("mergeSchema", "true").parquet(os.path.join(processed, d))
-                copy = spark.read.parquet(os.path.join(out, d))
-                if sorted(src.columns) != sorted(copy.columns) or src.count() != copy.count():
-                    raise SystemExit(f"the curated floor's copy of {d} differs from its input: {copy.columns}")
 
         def job_raw(run: str):
             # Each run writes a processed zone of its own: a rerun into the same one would find every id processed.
@@ -189,12 +202,13 @@ def main(argv: list[str] | None = None) -> int:
         processed_rows = result.processed_total
         counts, r2 = rounds(
             "processed → curated",
-            lambda tag: floor_curated(processed, os.path.join(floors, f"cur-{tag}")),
+            lambda tag: floor_curated(spark, processed, os.path.join(floors, f"cur-{tag}")),
             lambda r: job_curated(processed, os.path.join(runs, f"curated-{r}")),
             lambda counts: processed_rows,
         )
         print(f"  outputs: {counts}")
-        check_floor_copy(processed, os.path.join(floors, "cur-0-a"))
+        if problems := floor_copy_problems(spark, processed, os.path.join(floors, "cur-0-a")):
+            raise SystemExit("the curated floor did not copy its input: " + "; ".join(problems))
         print(f"ratios (target ≥ {TARGET}): raw → processed {r1:.2f}, processed → curated {r2:.2f}")
         spark.stop()
         return 1 if args.strict and min(r1, r2) < TARGET else 0
