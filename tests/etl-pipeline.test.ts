@@ -371,7 +371,8 @@ describe("EtlPipeline (prod plan)", () => {
             expect(args["--extra-py-files"], job).to.equal(`s3://${bucket}/${object.key}`);
         }
         // Unzipped by Python: every cdp_jobs/*.py, sorted, fixed timestamps, byte for byte the sources; the package
-        // imports nothing outside the standard library, pyspark, boto3/botocore, yaml and itself; and it imports
+        // imports nothing outside the standard library, pyspark (and py4j, its bridge to the JVM, which Glue ships with
+        // it), boto3/botocore, yaml and itself; and it imports
         // from the zip as Glue loads it (zipimport).
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-package-"));
         const zipFile = path.join(dir, "cdp_jobs.zip");
@@ -380,7 +381,7 @@ describe("EtlPipeline (prod plan)", () => {
 import ast, json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 infos = z.infolist()
-allowed = set(sys.stdlib_module_names) | {"pyspark", "boto3", "botocore", "yaml", "cdp_jobs"}
+allowed = set(sys.stdlib_module_names) | {"pyspark", "py4j", "boto3", "botocore", "yaml", "cdp_jobs"}
 outside = []
 for info in infos:
     for node in ast.walk(ast.parse(z.read(info.filename))):

@@ -40,6 +40,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
+from py4j.protocol import Py4JJavaError
+from pyspark.errors import AnalysisException
 from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as F
 
@@ -815,6 +817,71 @@ def _rebalanced(df: DataFrame, column: str) -> DataFrame:
     return DataFrame(df._jdf.hint("rebalance", params), df.sparkSession)
 
 
+def day_fingerprints(df: DataFrame) -> DataFrame:
+    """Per ``dt`` (as ``YYYY-MM-DD``): the row count and two sums over the rows' 64-bit hashes (their upper and lower
+    32 bits, so neither sum overflows below 2^31 rows a day). A row's hash covers every column but ``dt`` in ``df``'s
+    order, each with whether it is null (a null is otherwise skipped by the hash, so a value could move to a
+    neighbouring column unseen). Two days with equal fingerprints hold the same rows (up to a 64-bit hash collision),
+    in any order."""
+    parts = [x for c in df.columns if c != "dt" for x in (F.col(c), F.isnull(F.col(c)))]
+    h = F.xxhash64(*parts)
+    return df.groupBy(F.col("dt").cast("string").alias("dt")).agg(
+        F.count(F.lit(1)).alias("rows"),
+        F.sum(F.shiftrightunsigned(h, 32)).alias("high"),
+        F.sum(h.bitwiseAND(F.lit(0xFFFFFFFF))).alias("low"),
+    )
+
+
+@dataclass(frozen=True)
+class DayChanges:
+    """An output by fact day compared with what its folder already holds (``changed_days``)."""
+
+    #: Rows per day of this run's data (every day it has rows for).
+    rows: dict[str, int]
+    #: The days to write: new, missing from the folder, or holding other rows there.
+    changed: tuple[str, ...]
+
+
+def changed_days(spark: SparkSession, df: DataFrame, path: str) -> DayChanges | None:
+    """The days of ``df`` (an output by fact day) whose rows differ from those under ``path``, by ``day_fingerprints``
+    of both; None when ``path`` has no ``dt`` partition yet (a first run writes every day).
+
+    A run recomputes every fact day from the processed zone, but most days are unchanged since the last run: only the
+    days with new, changed or removed facts, or whose facts moved to another profile (new Entity Resolution matches),
+    are rewritten. The others' files are left as they are, so a versioned bucket keeps no new version of them (under
+    Object Lock each would be kept for the whole lock period) and the run does not write the whole history again.
+    When the folder's files cannot be compared (a column missing, types that do not merge), every day is written."""
+    existing = {name.removeprefix("dt=") for name, _ in _folders(spark, f"{path.rstrip('/')}/dt=*")}
+    if not existing:
+        return None
+    new = {r.dt: (r.rows, r.high, r.low) for r in day_fingerprints(df).collect()}
+    old: dict[str, tuple[int, int, int]] = {}
+    days = sorted(existing & set(new))
+    if days:
+        try:
+            # Only those days' files, each file's columns: a day written before a column was added reads it as null,
+            # and so differs.
+            root = path.rstrip("/")
+            stored = (
+                spark.read.option("basePath", root)
+                .option("mergeSchema", "true")
+                .parquet(*[f"{root}/dt={d}" for d in days])
+            )
+            if set(df.columns) <= set(stored.columns):
+                stored = stored.select(*df.columns)
+                old = {r.dt: (r.rows, r.high, r.low) for r in day_fingerprints(stored).collect()}
+            else:
+                log.info("%s: its files lack columns of this run's output; every day is written", path)
+        except (AnalysisException, Py4JJavaError) as e:
+            reason = e.java_exception.toString() if isinstance(e, Py4JJavaError) else str(e).splitlines()[0]
+            log.warning(
+                "%s: its files cannot be compared with this run's output (%s); every day is written", path, reason
+            )
+    changed = tuple(sorted(d for d in new if old.get(d) != new[d]))
+    log.info("%s: %d of %d days changed since the last run", path, len(changed), len(new))
+    return DayChanges({d: v[0] for d, v in new.items()}, changed)
+
+
 def write_output(df: DataFrame, path: str) -> None:
     """One curated output as Parquet partitioned by ``dt`` (dynamic overwrite: the ``dt`` partitions it holds are
     replaced), with dictionaries on the ``DICTIONARY_COLUMNS`` only."""
@@ -828,9 +895,10 @@ def run(
     spec: CuratedSpec,
     matches: DataFrame | None = None,
 ) -> dict[str, int]:
-    """Builds and writes every curated dataset (dynamic partition overwrite by ``dt``: a rerun replaces what it
-    recomputes, then deletes the partitions it should have replaced but has no rows for, ``_remove_stale``); returns
-    the row count of each."""
+    """Builds and writes every curated dataset (dynamic partition overwrite by ``dt``: a rerun replaces the as-of
+    partition and, of the outputs by fact day, the days whose rows changed, ``changed_days``; then deletes the
+    partitions it should have replaced but has no rows for, ``_remove_stale``); returns the row count of each (the
+    whole output's, also where unchanged days were not written)."""
     spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
     # Each write task sorts its rows by dt and writes one file at a time. Several open Parquet writers per task (what
     # the raw job uses, as its tasks touch few dates) cost about twice the CPU here: each dt output's rows spread over
@@ -840,31 +908,42 @@ def run(
     try:
         cached: list[DataFrame] = []
         frames = build(spark, processed_root, spec, matches, cached)
-        observed = {name: Observation(name) for name in OUTPUTS}
 
-        def write(name: str) -> None:
+        def write(name: str) -> tuple[int, set[str] | None]:
+            """Writes one output; returns its row count and, for ``DAYS_OUTPUT``, the days it has rows for."""
+            path = f"{curated_root.rstrip('/')}/{name}"
+            df = frames[name]
+            changes = changed_days(spark, df, path) if name in FACT_OUTPUTS else None
+            if changes is not None:
+                if not changes.changed:
+                    return sum(changes.rows.values()), set(changes.rows)
+                df = df.where(F.col("dt").cast("string").isin(list(changes.changed)))
             # Rebalanced by dt before the write: AQE packs the rows into partitions of about
             # spark.sql.adaptive.advisoryPartitionSizeInBytes (splitting bigger dt partitions), so each dt gets a few
             # files of a sensible size instead of one per upstream task (4 × 30 small files for transactions).
+            observed = Observation(name)
             metrics = [F.count(F.lit(1)).alias("rows")]
-            if name == DAYS_OUTPUT:
+            if name == DAYS_OUTPUT and changes is None:
                 metrics.append(F.array_join(F.collect_set(F.col("dt").cast("string")), ",").alias("dts"))
-            df = _rebalanced(frames[name], "dt").observe(observed[name], *metrics)
-            write_output(df, f"{curated_root.rstrip('/')}/{name}")
+            write_output(_rebalanced(df, "dt").observe(observed, *metrics), path)
+            if changes is not None:
+                return sum(changes.rows.values()), set(changes.rows)
+            got = observed.get
+            return got["rows"], ({d for d in got["dts"].split(",") if d} if "dts" in got else None)
 
         # Concurrent Spark jobs over the shared cached intermediates: one output's planning and commit overlap another's
         # tasks (most outputs are small). Submitted longest chain first (customer 360 waits on transactions, the daily
         # totals, the RFM scores and web activity): Spark's FIFO scheduler gives the ready stages of earlier jobs the
         # cores first, so the big writes fill the gaps of that chain instead of delaying it (0.95× the wall time).
         with ThreadPoolExecutor(max_workers=len(OUTPUTS)) as pool:
-            for f in [pool.submit(write, name) for name in WRITE_ORDER]:
-                f.result()
-        counts = {name: observed[name].get["rows"] for name in OUTPUTS}
+            futures = {name: pool.submit(write, name) for name in WRITE_ORDER}
+            results = {name: futures[name].result() for name in WRITE_ORDER}
         for df in cached:
             df.unpersist()
     finally:
         spark.conf.set("spark.sql.maxConcurrentOutputFileWriters", writers)
-    days = {d for d in observed[DAYS_OUTPUT].get["dts"].split(",") if d}
+    counts = {name: results[name][0] for name in OUTPUTS}
+    days = results[DAYS_OUTPUT][1] or set()
     since = _earliest_event_date(spark, processed_root, spec)
     for name in OUTPUTS:
         facts = name in FACT_OUTPUTS

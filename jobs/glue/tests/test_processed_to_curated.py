@@ -1,5 +1,7 @@
 import glob
+import logging
 import os
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -463,6 +465,122 @@ def test_a_rerun_removes_the_partitions_it_has_no_rows_for_and_keeps_older_histo
     assert dts("customer_rfm") == dts("segment_summary") == ["dt=2026-11-30"]
     assert dts("customer_profile") == ["dt=2026-11-30", "dt=2026-12-01"]  # the customer is still there
     assert dts("transactions") == ["dt=2026-01-05"]
+
+
+def test_a_rerun_rewrites_only_the_fact_days_whose_rows_changed(spark, tmp_path):
+    """Days of the outputs by fact day are rewritten only when their rows differ from the folder's: new or removed
+    facts, facts moved to another profile by new matches, a day missing from the folder. The others' files stay as
+    they are (no new object version under Object Lock), and the outputs equal a run into an empty folder."""
+    processed, out = tmp_path / "processed", str(tmp_path / "curated")
+    customers = [
+        ("K1", datetime(2026, 11, 1, 9), datetime(2026, 11, 1, 9), "INSERT"),
+        ("K2", datetime(2026, 11, 1, 9), datetime(2026, 11, 1, 9), "INSERT"),
+    ]
+    write_processed(
+        spark,
+        processed,
+        "hub",
+        "customer",
+        customers,
+        "customerId string, createdAt timestamp, arrived_at timestamp, change_type string",
+        event_date="2026-11-01",
+    )
+
+    def orders(event_date, rows):
+        write_processed(spark, processed, "sales", "order", rows, ORDER_COLUMNS, event_date=event_date)
+
+    def order(oid, customer, amount, day, change="INSERT", arrived=None):
+        arrival = datetime(2026, 11, arrived or day, 9, 1)
+        return (oid, customer, amount, "EUR", datetime(2026, 11, day, 9), arrival, change)
+
+    orders("2026-11-10", [order("O1", "K1", 700, 10)])
+    orders("2026-11-12", [order("O2", "K2", 300, 12)])
+    orders("2026-11-14", [order("O3", "K1", 100, 14)])
+
+    def files():
+        """Each fact output's day → its files and their modification times."""
+        found = {}
+        for name in processed_to_curated.FACT_OUTPUTS:
+            for day in sorted((tmp_path / "curated" / name).glob("dt=*")):
+                found[(name, day.name)] = sorted((f.name, f.stat().st_mtime_ns) for f in day.glob("*.parquet"))
+        return found
+
+    def rewritten(before, after):
+        return sorted({day for (name, day) in after if after[(name, day)] != before.get((name, day))})
+
+    def same_as_fresh(matches=None):
+        fresh = str(tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}")
+        run(spark, str(processed), fresh, CuratedSpec(as_of=AS_OF), matches)
+        for name in processed_to_curated.OUTPUTS:
+            cols = table(spark, fresh, name).columns
+            got = sorted(table(spark, out, name).select(*cols).collect(), key=str)
+            assert got == sorted(table(spark, fresh, name).collect(), key=str), name
+
+    first = run(spark, str(processed), out, CuratedSpec(as_of=AS_OF))
+    before = files()
+    assert rewritten({}, before) == ["dt=2026-11-10", "dt=2026-11-12", "dt=2026-11-14"]
+
+    # The same data again: no day is rewritten, and the counts are those of the whole outputs.
+    assert run(spark, str(processed), out, CuratedSpec(as_of=AS_OF)) == first
+    assert files() == before
+
+    # A new order on 11-12 and O3 removed (its day, 11-14, goes): only 11-12 is rewritten, 11-10 stays as it was.
+    orders("2026-11-20", [order("O4", "K2", 50, 12, arrived=20), order("O3", "K1", 100, 14, "REMOVE", arrived=20)])
+    counts = run(spark, str(processed), out, CuratedSpec(as_of=AS_OF))
+    after = files()
+    assert rewritten(before, after) == ["dt=2026-11-12"]
+    assert {day for (_, day) in after} == {"dt=2026-11-10", "dt=2026-11-12"}
+    assert counts["transactions"] == 3 and counts["daily_revenue"] == 2
+    same_as_fresh()
+
+    # New matches merge K2 into K1's profile: the days of K2's facts move to that profile and are rewritten.
+    matches = spark.createDataFrame([("K1", "M1"), ("K2", "M1")], "recordId string, matchId string")
+    before = after
+    run(spark, str(processed), out, CuratedSpec(as_of=AS_OF), matches)
+    after = files()
+    assert rewritten(before, after) == ["dt=2026-11-10", "dt=2026-11-12"]
+    same_as_fresh(matches)
+
+    # A day deleted from the folder by hand is written again; the others stay.
+    before = after
+    shutil.rmtree(tmp_path / "curated" / "daily_spend" / "dt=2026-11-10")
+    run(spark, str(processed), out, CuratedSpec(as_of=AS_OF), matches)
+    after = files()
+    assert rewritten(before, after) == ["dt=2026-11-10"]
+    assert [k for k in after if after[k] != before.get(k)] == [("daily_spend", "dt=2026-11-10")]
+
+
+def test_fact_days_whose_files_cannot_be_compared_are_written_again(spark, tmp_path, caplog):
+    """Files of an earlier release without a column the output now has, or whose types do not merge: those days are
+    written again, and the comparison never fails the run."""
+    processed = tmp_path / "processed"
+    o1 = ("O1", "K1", 700, "EUR", datetime(2026, 11, 10, 9), datetime(2026, 11, 10, 9, 1), "INSERT")
+    o2 = ("O2", "K1", 300, "EUR", datetime(2026, 11, 12, 9), datetime(2026, 11, 12, 9, 1), "INSERT")
+    write_processed(spark, processed, "sales", "order", [o1], ORDER_COLUMNS, event_date="2026-11-10")
+    write_processed(spark, processed, "sales", "order", [o2], ORDER_COLUMNS, event_date="2026-11-12")
+    columns = "customer_id string, dataset string, transaction_id string, kind string, amount_minor {}"
+
+    def stored(out, day, row, amount_type):
+        path = tmp_path / out / "transactions" / f"dt={day}"
+        spark.createDataFrame([row], columns.format(amount_type)).write.parquet(str(path))
+
+    # A column missing (currency, ts, profile_id).
+    stored("a", "2026-11-10", ("K1", "order", "O1", "spend", 700), "long")
+    # Types that do not merge: amount_minor a number on one day, text on the other.
+    stored("b", "2026-11-10", ("K1", "order", "O1", "spend", 700), "long")
+    stored("b", "2026-11-12", ("K1", "order", "O2", "spend", "300"), "string")
+    for out in ("a", "b"):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="cdp_jobs.processed_to_curated"):
+            counts = run(spark, str(processed), str(tmp_path / out), CuratedSpec(as_of=AS_OF))
+        assert counts["transactions"] == 2
+        rows = table(spark, str(tmp_path / out), "transactions").collect()
+        assert sorted((r.transaction_id, r.amount_minor, r.currency, r.profile_id) for r in rows) == [
+            ("O1", 700, "EUR", "K1"),
+            ("O2", 300, "EUR", "K1"),
+        ]
+        expected = "lack columns" if out == "a" else "cannot be compared"
+        assert any(expected in r.getMessage() for r in caplog.records), out
 
 
 def test_a_processed_zone_without_data_or_without_customers_is_a_run_not_a_failure(spark, tmp_path, caplog):
