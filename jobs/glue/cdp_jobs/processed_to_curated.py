@@ -854,7 +854,13 @@ def changed_days(spark: SparkSession, df: DataFrame, path: str) -> DayChanges | 
     existing = {name.removeprefix("dt=") for name, _ in _folders(spark, f"{path.rstrip('/')}/dt=*")}
     if not existing:
         return None
-    new = {r.dt: (r.rows, r.high, r.low) for r in day_fingerprints(df).collect()}
+    try:
+        fingerprints = day_fingerprints(df)
+    except AnalysisException as e:
+        # A column type Spark cannot hash (a map): the output is written whole, as before.
+        log.warning("%s: its rows cannot be fingerprinted (%s); every day is written", path, str(e).splitlines()[0])
+        return None
+    new = {r.dt: (r.rows, r.high, r.low) for r in fingerprints.collect()}
     old: dict[str, tuple[int, int, int]] = {}
     days = sorted(existing & set(new))
     if days:

@@ -582,6 +582,11 @@ def test_fact_days_whose_files_cannot_be_compared_are_written_again(spark, tmp_p
         expected = "lack columns" if out == "a" else "cannot be compared"
         assert any(expected in r.getMessage() for r in caplog.records), out
 
+    # Rows Spark cannot hash (a map column): no comparison, the output is written whole.
+    mapped = spark.createDataFrame([(date(2026, 11, 10), {"k": 1})], "dt date, m map<string,int>")
+    mapped.write.partitionBy("dt").parquet(str(tmp_path / "m"))
+    assert processed_to_curated.changed_days(spark, mapped, str(tmp_path / "m")) is None
+
 
 def test_a_processed_zone_without_data_or_without_customers_is_a_run_not_a_failure(spark, tmp_path, caplog):
     """A new stack's first scheduled run (nothing processed yet), and a stack whose domains publish no customers."""
