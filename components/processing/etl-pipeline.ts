@@ -834,8 +834,9 @@ export class EtlPipeline extends pulumi.ComponentResource {
                     : { "--privacy_rules": JSON.stringify({ pii: "drop" }) }),
             },
         );
-        // processed → curated: reads processed (entity tables and Entity Resolution matches), writes curated. Never
-        // raw.
+        // processed → curated: reads processed (entity tables and Entity Resolution matches), reads and writes curated
+        // (dynamic partition overwrite, and a rerun compares the fact days already stored with its own before
+        // rewriting only those that changed: jobs/glue/cdp_jobs/processed_to_curated.py, changed_days). Never raw.
         const second = buildJob(
             "processed-to-curated",
             scripts.processedToCurated,

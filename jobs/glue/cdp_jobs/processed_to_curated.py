@@ -832,6 +832,11 @@ def day_fingerprints(df: DataFrame) -> DataFrame:
     )
 
 
+def _by_day(fingerprints: DataFrame) -> dict[str, tuple[int, int, int]]:
+    """``day_fingerprints`` collected: day → (rows, high, low)."""
+    return {r.dt: (r.rows, r.high, r.low) for r in fingerprints.collect()}
+
+
 @dataclass(frozen=True)
 class DayChanges:
     """An output by fact day compared with what its folder already holds (``changed_days``)."""
@@ -860,7 +865,7 @@ def changed_days(spark: SparkSession, df: DataFrame, path: str) -> DayChanges | 
         # A column type Spark cannot hash (a map): the output is written whole, as before.
         log.warning("%s: its rows cannot be fingerprinted (%s); every day is written", path, str(e).splitlines()[0])
         return None
-    new = {r.dt: (r.rows, r.high, r.low) for r in fingerprints.collect()}
+    new = _by_day(fingerprints)
     old: dict[str, tuple[int, int, int]] = {}
     days = sorted(existing & set(new))
     if days:
@@ -875,7 +880,7 @@ def changed_days(spark: SparkSession, df: DataFrame, path: str) -> DayChanges | 
             )
             if set(df.columns) <= set(stored.columns):
                 stored = stored.select(*df.columns)
-                old = {r.dt: (r.rows, r.high, r.low) for r in day_fingerprints(stored).collect()}
+                old = _by_day(day_fingerprints(stored))
             else:
                 log.info("%s: its files lack columns of this run's output; every day is written", path)
         except (AnalysisException, Py4JJavaError) as e:
