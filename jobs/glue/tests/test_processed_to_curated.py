@@ -244,6 +244,40 @@ def test_every_output_is_submitted_once():
     assert sorted(processed_to_curated.WRITE_ORDER) == sorted(processed_to_curated.OUTPUTS)
 
 
+def _rows(df):
+    """A DataFrame's rows in a comparable order (maps as dicts: set operations do not take map columns)."""
+    return sorted((r.asDict(recursive=True) for r in df.collect()), key=repr)
+
+
+def test_small_outputs_are_written_by_one_task_and_bigger_ones_rebalanced_with_the_same_rows(spark, curated, tmp_path):
+    """Within spark.sql.adaptive.advisoryPartitionSizeInBytes an output is written by one task from its rows as they
+    are (no shuffle: one file per day); above it, rebalanced by dt. Either way the job writes the same rows."""
+    df = spark.range(3000).select("id", F.date_add(F.lit(AS_OF), (F.col("id") % 3).cast("int")).alias("dt"))
+    assert processed_to_curated.one_write_task(df)
+    small = processed_to_curated.shaped_for_write(df)
+    assert "Exchange" not in small._jdf.queryExecution().executedPlan().toString()
+    processed_to_curated.write_output(small, str(tmp_path / "small"))
+    assert sorted(len(glob.glob(f"{d}/*.parquet")) for d in glob.glob(str(tmp_path / "small" / "dt=*"))) == [1, 1, 1]
+
+    _, _, unmatched = curated
+    for name in processed_to_curated.OUTPUTS:
+        for day in glob.glob(f"{unmatched}/{name}/dt=*"):
+            assert len(glob.glob(f"{day}/*.parquet")) == 1, day
+
+    spark.conf.set("spark.sql.adaptive.advisoryPartitionSizeInBytes", "1k")
+    try:
+        assert not processed_to_curated.one_write_task(df)
+        plan = processed_to_curated.shaped_for_write(df)._jdf.queryExecution().executedPlan().toString()
+        assert "REBALANCE_PARTITIONS_BY_COL" in plan
+        rebalanced = str(tmp_path / "rebalanced")
+        counts = run(spark, str(Path(unmatched).parent / "processed"), rebalanced, CuratedSpec(as_of=AS_OF))
+        assert counts == {n: table(spark, unmatched, n).count() for n in processed_to_curated.OUTPUTS}
+    finally:
+        spark.conf.unset("spark.sql.adaptive.advisoryPartitionSizeInBytes")
+    for name in processed_to_curated.OUTPUTS:
+        assert _rows(table(spark, rebalanced, name)) == _rows(table(spark, unmatched, name)), name
+
+
 def test_curated_outputs_keep_dictionaries_for_low_cardinality_columns_only(spark, tmp_path):
     """Written as the job writes an output, 500 transactions of one day in one file: the categorical columns
     dictionary-encoded, the identifiers, amounts and times plain (where the default would try a dictionary on each)."""
