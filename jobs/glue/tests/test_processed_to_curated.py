@@ -760,6 +760,39 @@ def test_web_activity_counts_page_views_without_a_session_id_but_not_as_a_sessio
     assert (rows["C2"].web_sessions, rows["C2"].page_views) == (0, 1)
 
 
+def test_web_activity_counts_distinct_sessions_and_days_per_profile_across_sources_and_merged_customers(spark):
+    """Hand-computed: a session spanning midnight is one session on two days; a view without a time counts as a view
+    and its session, on no day; C3 merged into C1's profile shares C1's session s1; a session id of another source is
+    another session."""
+
+    def t(day, hour=8, minute=0):
+        return datetime(2026, 11, day, hour, minute)
+
+    schema = "customerId string, sessionId string, timestamp timestamp"
+    web = spark.createDataFrame(
+        [
+            ("C1", "s1", t(30)),
+            ("C1", "s1", t(30, 8, 5)),
+            ("C1", "s2", t(29, 23, 50)),
+            ("C1", "s2", t(30, 0, 10)),
+            ("C1", None, t(30)),
+            ("C1", None, t(29)),
+            ("C1", "s3", None),
+            ("C3", "s1", t(28)),
+            ("C2", None, t(30)),
+        ],
+        schema,
+    )
+    app = spark.createDataFrame([("C2", "s1", t(27))], schema)
+    id_map = spark.createDataFrame([("C1", "P1"), ("C3", "P1")], "customer_id string, profile_id string")
+    spec = CuratedSpec(as_of=AS_OF, web=(processed_to_curated.WebSource(), processed_to_curated.WebSource("app")))
+    rows = {
+        r.profile_id: (r.web_sessions, r.page_views, r.web_active_days, r.last_seen_web)
+        for r in processed_to_curated.web_activity({"weblog": web, "app": app}, spec, id_map).collect()
+    }
+    assert rows == {"P1": (3, 8, 3, t(30, 8, 5)), "C2": (1, 2, 2, t(30))}
+
+
 def test_a_column_a_contract_added_later_is_read_from_the_files_that_have_it(spark, tmp_path):
     """Schema evolution: the processed files written before a contract gained a property have no column for it; the
     dataset is read with every file's columns (merged), not with one file's."""
