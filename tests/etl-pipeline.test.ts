@@ -372,8 +372,7 @@ describe("EtlPipeline (prod plan)", () => {
         }
         // Unzipped by Python: every cdp_jobs/*.py, sorted, fixed timestamps, byte for byte the sources; the package
         // imports nothing outside the standard library, pyspark (and py4j, its bridge to the JVM, which Glue ships with
-        // it), boto3/botocore, yaml and itself; and it imports
-        // from the zip as Glue loads it (zipimport).
+        // it), boto3/botocore, yaml and itself; and it imports from the zip as Glue loads it (zipimport).
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-package-"));
         const zipFile = path.join(dir, "cdp_jobs.zip");
         fs.writeFileSync(zipFile, planned);
